@@ -1,0 +1,5 @@
+"""Run vplan as ``python -m vplan``."""
+
+from vplan.cli import main
+
+main()

@@ -1,0 +1,214 @@
+"""The protocol as vplan uses it: frozen, typed objects built from validated rules data.
+
+``protocol_from_data`` is the one way in: it takes the plain data that the schema
+validated (fresh from YAML, or from the validation cache), so both paths build the
+same objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from vplan.parse import parse_duration, parse_weight
+from vplan.units import Duration, Weight
+
+DEFAULT_LANG = "en"
+CLEARED = "cleared"  # an ``until`` that ends only when the care team says so
+
+
+@dataclass(frozen=True)
+class Text:
+    """A patient-facing text with its translations, keyed by language code."""
+
+    translations: Mapping[str, str]
+
+    def get(self, lang: str = DEFAULT_LANG) -> str:
+        """The text in ``lang``; English when no language is asked for."""
+        return self.translations[lang]
+
+    def __str__(self) -> str:
+        return self.get()
+
+
+class Tier(Enum):
+    """How urgent a warning sign is."""
+
+    EMERGENCY = "emergency"
+    CALL_TODAY = "call_today"
+    EXPECTED = "expected"
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One window of an activity's restriction, counted from the procedure date."""
+
+    start: Duration
+    end: Duration | None  # None: until the care team clears it
+    max: Weight | None  # None: not at all
+    text: Text
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Caution:
+    """A condition that always applies to an activity (for example, not on opioids)."""
+
+    text: Text
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Something a patient may ask about, with the limits the protocol puts on it."""
+
+    key: str
+    name: Text
+    aliases: tuple[str, ...]
+    measured: bool  # takes a weight, such as lifting
+    limits: tuple[Limit, ...]
+    cautions: tuple[Caution, ...]
+    advice: Text | None
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CareItem:
+    """What to do during a window of recovery."""
+
+    start: Duration
+    end: Duration | None  # None: no end
+    label: Text
+    text: Text
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MilestoneRule:
+    """An event of recovery due at a time, such as the follow-up visit."""
+
+    at: Duration
+    by: Duration | None
+    text: Text
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WarningSign:
+    """A sign the patient must act on (or, for the expected tier, need not)."""
+
+    tier: Tier
+    text: Text
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProtocolInfo:
+    """Who wrote the protocol, which version it is, and when it was last reviewed."""
+
+    name: Text
+    procedure: Text
+    version: str
+    last_reviewed: date
+    emergency_number: str
+    notice: Text
+    review_note: str
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """A whole, validated rules file."""
+
+    path: str
+    info: ProtocolInfo
+    sources: Mapping[str, str]
+    activities: tuple[Activity, ...]
+    care: tuple[CareItem, ...]
+    milestones: tuple[MilestoneRule, ...]
+    warning_signs: tuple[WarningSign, ...]
+
+
+def _text(data: Mapping[str, str]) -> Text:
+    return Text(dict(data))
+
+
+def _sources(value: str | list[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _until(value: str | None) -> Duration | None:
+    return None if value is None or value == CLEARED else parse_duration(value)
+
+
+def protocol_from_data(data: Mapping[str, Any], path: str) -> Protocol:
+    """Build the protocol from rules data that has passed validation."""
+    meta = data["protocol"]
+    info = ProtocolInfo(
+        name=_text(meta["name"]),
+        procedure=_text(meta["procedure"]),
+        version=meta["version"],
+        last_reviewed=date.fromisoformat(meta["last_reviewed"]),
+        emergency_number=meta["emergency_number"],
+        notice=_text(meta["notice"]),
+        review_note=meta["review_note"],
+    )
+    activities = tuple(
+        Activity(
+            key=key,
+            name=_text(act["name"]),
+            aliases=tuple(act["aliases"]),
+            measured=act["measure"] == "weight",
+            limits=tuple(
+                Limit(
+                    start=parse_duration(lim["from"]),
+                    end=_until(lim["until"]),
+                    max=None if lim["max"] is None else parse_weight(lim["max"]),
+                    text=_text(lim["text"]),
+                    sources=_sources(lim["source"]),
+                )
+                for lim in act["limits"]
+            ),
+            cautions=tuple(
+                Caution(_text(c["text"]), _sources(c["source"])) for c in act["cautions"]
+            ),
+            advice=None if act["advice"] is None else _text(act["advice"]),
+            sources=_sources(act["source"]),
+        )
+        for key, act in data["activities"].items()
+    )
+    care = tuple(
+        CareItem(
+            start=parse_duration(item["from"]),
+            end=_until(item["until"]),
+            label=_text(item["label"]),
+            text=_text(item["text"]),
+            sources=_sources(item["source"]),
+        )
+        for item in data["care"]
+    )
+    milestones = tuple(
+        MilestoneRule(
+            at=parse_duration(m["at"]),
+            by=_until(m["by"]),
+            text=_text(m["text"]),
+            sources=_sources(m["source"]),
+        )
+        for m in data["milestones"]
+    )
+    signs = tuple(
+        WarningSign(tier, _text(sign["text"]), _sources(sign["source"]))
+        for tier in Tier
+        for sign in data["warning_signs"][tier.value]
+    )
+    return Protocol(
+        path=path,
+        info=info,
+        sources=dict(data["sources"]),
+        activities=activities,
+        care=care,
+        milestones=milestones,
+        warning_signs=signs,
+    )

@@ -1,0 +1,118 @@
+"""Small, exact parsers for what people type: ISO dates, weights and durations.
+
+Nothing here guesses: an input that could mean two things is refused with the form
+to write instead.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from vplan.errors import InputError
+from vplan.units import KG_PER_LB, CalendarUnit, Duration, MassUnit, Weight
+
+DATE_FORM = "write the date as YYYY-MM-DD (for example 2025-03-01) or 'today'"
+AMOUNT_FORM = "write a weight such as 15lb, 15 lb, 7kg or 7.5 kg"
+DURATION_FORM = "write a whole number and a unit, such as '24 hours', '2 days', '6 weeks' or '3 months'"
+MAX_POUNDS = Decimal(1000)
+
+
+class ParseError(InputError):
+    """A typed value that cannot be read, with what was wrong and what to write instead."""
+
+    def __init__(self, what: str, fix: str) -> None:
+        self.what = what
+        self.fix = fix
+        super().__init__(f"{what}; {fix}")
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_date(text: str, *, today: date, name: str = "date") -> date:
+    """Read ``YYYY-MM-DD`` or ``today``; refuse every other form rather than guess."""
+    cleaned = text.strip()
+    if cleaned.lower() == "today":
+        return today
+    if not _ISO_DATE.fullmatch(cleaned):
+        raise ParseError(f"'{text}' is not a {name} vplan can read", DATE_FORM)
+    try:
+        return date.fromisoformat(cleaned)
+    except ValueError:
+        raise ParseError(
+            f"'{text}' is not a real calendar date", "check the month and day, " + DATE_FORM
+        ) from None
+
+
+_MASS_UNITS: dict[str, MassUnit] = {
+    "lb": "lb", "lbs": "lb", "pound": "lb", "pounds": "lb",
+    "kg": "kg", "kgs": "kg", "kilo": "kg", "kilos": "kg", "kilogram": "kg", "kilograms": "kg",
+}  # fmt: skip
+_AMOUNT = re.compile(r"(?P<number>\d+(?:[.,]\d+)?)\s*(?P<unit>[a-z]+)\.?", re.IGNORECASE)
+
+
+def parse_weight(text: str) -> Weight:
+    """Read a weight such as ``15lb``, ``15 pounds``, ``7kg``, ``7.5 kg`` or ``7,5 kg``."""
+    cleaned = text.strip()
+    match = _AMOUNT.fullmatch(cleaned)
+    if match is None:
+        if re.fullmatch(r"\d+(?:[.,]\d+)?", cleaned):
+            raise ParseError(f"'{text}' has no unit", "add lb or kg, for example 15lb or 7kg")
+        if cleaned.startswith("-"):
+            raise ParseError(f"'{text}' is a negative weight", AMOUNT_FORM)
+        raise ParseError(f"'{text}' is not a weight vplan can read", AMOUNT_FORM)
+    number, unit_word = match.group("number"), match.group("unit").lower()
+    unit = _MASS_UNITS.get(unit_word)
+    if unit is None:
+        raise ParseError(f"'{unit_word}' is not a unit vplan knows", "use lb or kg")
+    if re.fullmatch(r"\d+,\d{3}", number):
+        raise ParseError(
+            f"'{number}' could mean a thousands separator or a decimal comma",
+            "write it without the comma, or with a point, such as 1000 or 1.5",
+        )
+    value = Decimal(number.replace(",", "."))
+    weight = Weight(value, unit)
+    if value <= 0:
+        raise ParseError(f"'{text}' is not a weight above zero", AMOUNT_FORM)
+    if weight.kg > MAX_POUNDS * KG_PER_LB:
+        raise ParseError(f"'{text}' is more than 1000 lb", "check the number and its unit")
+    return weight
+
+
+# Each unit word: the calendar unit it counts in, and how many of the word make one.
+_DURATION_UNITS: dict[str, tuple[CalendarUnit, int]] = {
+    "hour": ("days", 24), "hours": ("days", 24), "day": ("days", 1), "days": ("days", 1),
+    "week": ("weeks", 1), "weeks": ("weeks", 1), "month": ("months", 1), "months": ("months", 1),
+}  # fmt: skip
+_DURATION = re.compile(r"(?P<sign>-?)(?P<number>\d+(?:[.,]\d+)?)\s+(?P<unit>[a-z]+)", re.IGNORECASE)
+
+
+def parse_duration(text: str) -> Duration:
+    """Read ``24 hours``, ``2 days``, ``6 weeks`` or ``3 months``: whole numbers only."""
+    cleaned = " ".join(text.split())
+    match = _DURATION.fullmatch(cleaned)
+    if match is None:
+        raise ParseError(f"'{text}' is not a duration vplan can read", DURATION_FORM)
+    word = match.group("unit").lower()
+    if word not in _DURATION_UNITS:
+        raise ParseError(
+            f"'{match.group('unit')}' is not a unit of time vplan knows",
+            "use hours, days, weeks or months",
+        )
+    unit, per = _DURATION_UNITS[word]
+    if match.group("sign"):
+        raise ParseError(f"'{text}' is negative", "count forward from the procedure day (day 0)")
+    if not match.group("number").isdigit():
+        raise ParseError(
+            f"'{text}' is not a whole number",
+            "write a whole number, or use a smaller unit (for example '10 days' for 1.5 weeks)",
+        )
+    amount = int(match.group("number"))
+    if amount % per:
+        raise ParseError(
+            f"'{text}' is not a whole number of days",
+            "vplan plans in whole days: write a multiple of 24 hours, such as '24 hours'",
+        )
+    return Duration(amount // per, unit, cleaned)

@@ -1,0 +1,139 @@
+"""Find, read and load a rules file, through a cache of validated files.
+
+Validating a rules file (YAML with line numbers, then the pydantic models) costs
+more than everything else a ``check`` does, so a file that passed is remembered by
+the SHA-256 of its bytes and of the code that validates it. A changed file, or a
+changed vplan, is validated again. Rules files hold no patient data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from vplan import __version__
+from vplan.errors import Problem, RulesError
+from vplan.model import Protocol, protocol_from_data
+
+MAX_BYTES = 1024 * 1024
+RULES_ENV = "VPLAN_RULES"
+CACHE_ENV = "VPLAN_CACHE_DIR"
+NO_CACHE_ENV = "VPLAN_NO_CACHE"
+_CACHE_FORMAT = b"vplan-rules-cache-1"
+# The modules whose code decides what a valid file becomes; a change to any of them
+# is a change of cache key.
+_VALIDATING_MODULES = ("schema.py", "validate.py", "model.py", "parse.py", "units.py")
+
+
+@dataclass(frozen=True)
+class RulesSource:
+    """Where the rules come from, and how to name that place in messages."""
+
+    path: Path
+    label: str
+
+
+def default_rules_path() -> Path:
+    """The protocol bundled with vplan (the repository's root ``rules.yaml``)."""
+    bundled = Path(str(resources.files("vplan").joinpath("rules.yaml")))
+    if bundled.is_file():
+        return bundled
+    # An editable install runs from the source tree, where the file sits at the root.
+    return Path(__file__).resolve().parents[2] / "rules.yaml"
+
+
+def resolve(option: Path | None, env: Mapping[str, str]) -> RulesSource:
+    """``--rules FILE``, else ``$VPLAN_RULES``, else the bundled default."""
+    if option is not None:
+        return RulesSource(option, str(option))
+    if env.get(RULES_ENV):
+        return RulesSource(Path(env[RULES_ENV]), env[RULES_ENV])
+    path = default_rules_path()
+    return RulesSource(path, str(path))
+
+
+def read_bytes(source: RulesSource) -> bytes:
+    """The file's bytes; a missing, unreadable or oversized file is a rules error."""
+    try:
+        with source.path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise _whole_file(source, "the rules file does not exist", "check the path") from None
+    except IsADirectoryError:
+        raise _whole_file(source, "this is a folder, not a rules file", "name a .yaml file") from None
+    except OSError as exc:
+        raise _whole_file(source, f"cannot read the file ({exc.strerror})", "check its permissions") from None
+    if len(data) > MAX_BYTES:
+        raise _whole_file(
+            source, "the file is larger than 1 MiB", "a rules file is a few kilobytes; check the path"
+        )
+    return data
+
+
+def _whole_file(source: RulesSource, what: str, fix: str) -> RulesError:
+    return RulesError([Problem(source.label, 1, 1, what, fix)])
+
+
+def load(source: RulesSource, env: Mapping[str, str], *, use_cache: bool = True) -> Protocol:
+    """Read, validate and build the protocol; a file with any mistake is refused whole."""
+    data = read_bytes(source)
+    cache = _cache_file(data, env) if use_cache else None
+    if cache is not None:
+        try:
+            cached = json.loads(cache.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+        else:
+            return protocol_from_data(cached, source.label)
+    from vplan.validate import validate
+
+    validated = validate(data, source.label)
+    if cache is not None:
+        _store(cache, validated)
+    return protocol_from_data(validated, source.label)
+
+
+def _cache_file(data: bytes, env: Mapping[str, str]) -> Path | None:
+    if env.get(NO_CACHE_ENV):
+        return None
+    if env.get(CACHE_ENV):
+        folder = Path(env[CACHE_ENV])
+    elif env.get("XDG_CACHE_HOME"):
+        folder = Path(env["XDG_CACHE_HOME"]) / "vplan"
+    elif env.get("HOME"):
+        folder = Path(env["HOME"]) / ".cache" / "vplan"
+    else:
+        return None
+    digest = hashlib.sha256(_CACHE_FORMAT + __version__.encode())
+    here = Path(__file__).parent
+    for name in _VALIDATING_MODULES:
+        digest.update((here / name).read_bytes())
+    digest.update(data)
+    return folder / f"rules-{digest.hexdigest()}.json"
+
+
+def _store(cache: Path, validated: object) -> None:
+    """Write the cache entry atomically; a cache that cannot be written is skipped."""
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".rules-", suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(validated, handle)
+        Path(tmp).replace(cache)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def load_from(option: Path | None, env: Mapping[str, str]) -> Protocol:
+    """Resolve the rules file for a command and load it."""
+    return load(resolve(option, env), env)
+

@@ -1,0 +1,86 @@
+"""Value types for what rules and people write: durations and weights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from functools import cache
+from typing import Literal
+
+KG_PER_LB = Decimal("0.45359237")  # exact, by definition of the pound
+
+CalendarUnit = Literal["days", "weeks", "months"]
+MassUnit = Literal["lb", "kg"]
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A whole number of days, weeks or calendar months, counted from the procedure date."""
+
+    amount: int
+    unit: CalendarUnit
+    written: str
+
+    def end(self, start: date) -> date:
+        """The first date after the span: ``6 weeks`` from day 0 ends on day 42."""
+        if self.unit == "months":
+            from dateutil.relativedelta import relativedelta
+
+            return start + relativedelta(months=self.amount)
+        days = self.amount * (7 if self.unit == "weeks" else 1)
+        return start + timedelta(days=days)
+
+    def day_bounds(self) -> tuple[int, int]:
+        """The fewest and most days this span can last, over every start date."""
+        if self.unit != "months":
+            days = self.amount * (7 if self.unit == "weeks" else 1)
+            return days, days
+        return _month_bounds(self.amount)
+
+    def __str__(self) -> str:
+        return self.written
+
+
+@cache
+def _month_bounds(months: int) -> tuple[int, int]:
+    # Four years hold every month-length pattern of the calendar between 1901 and 2099.
+    start = date(2000, 3, 1)
+    lengths = set()
+    for offset in range(4 * 366):
+        day = start + timedelta(days=offset)
+        lengths.add((Duration(months, "months", "").end(day) - day).days)
+    return min(lengths), max(lengths)
+
+
+def _round(value: Decimal, places: str, rounding: str) -> str:
+    text = format(value.quantize(Decimal(places), rounding=rounding), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@dataclass(frozen=True)
+class Weight:
+    """A weight as written, in pounds or kilograms; compared exactly."""
+
+    value: Decimal
+    unit: MassUnit
+
+    @property
+    def kg(self) -> Decimal:
+        """The exact weight in kilograms."""
+        return self.value if self.unit == "kg" else self.value * KG_PER_LB
+
+    def describe(self, *, limit: bool = False) -> str:
+        """``10 lb (4.5 kg)``: as written, then the other unit.
+
+        For a limit the other unit is rounded down, so that following either figure
+        keeps the patient under the limit.
+        """
+        rounding = ROUND_FLOOR if limit else ROUND_HALF_UP
+        written = _round(self.value, "0.01", ROUND_HALF_UP)
+        if self.unit == "lb":
+            return f"{written} lb ({_round(self.kg, '0.1', rounding)} kg)"
+        return f"{written} kg ({_round(self.value / KG_PER_LB, '0.1', rounding)} lb)"
+
+    def __str__(self) -> str:
+        return self.describe()

@@ -1,0 +1,345 @@
+"""Validate a rules file: YAML with positions, the strict schema, then the checks across rules.
+
+Every problem is reported as ``file:line:column: what is wrong; what to write instead``.
+The schema is checked first; the checks across rules (overlapping limits, unknown
+sources, names used twice) need a file whose structure is right, so they run after.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Sequence
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import AliasEvent, NodeEvent
+
+from vplan.errors import Problem, RulesError
+from vplan.model import CLEARED, Tier
+from vplan.parse import parse_duration
+from vplan.schema import ActivityModel, RulesModel
+from vplan.units import Duration
+
+Loc = tuple[str | int, ...]
+
+_MISSING_HINTS = {
+    "source": "add 'source:' with the key of an entry in 'sources:' that this rule comes from",
+    "text": "add 'text:' with a line 'en: <the sentence for patients>'",
+    "until": "add 'until:' with a duration such as '6 weeks', or 'cleared'",
+    "name": "add 'name:' with a line 'en: <the name patients read>'",
+}
+_TYPE_WORDS = {
+    "string_type": ("text", "put the value in quotes, for example \"2026.11\""),
+    "int_type": ("a whole number", "write a whole number such as 1"),
+    "date_type": ("a date", "write the date as YYYY-MM-DD, without quotes"),
+    "list_type": ("a list", "write each item on its own line starting with '- '"),
+    "dict_type": ("a set of 'key: value' lines", "write 'key: value' lines indented under it"),
+    "model_type": ("a set of 'key: value' lines", "write 'key: value' lines indented under it"),
+    "model_attributes_type": ("a set of 'key: value' lines", "write 'key: value' lines under it"),
+}
+
+
+def validate(data: bytes, label: str) -> dict[str, Any]:
+    """Return the validated rules as plain data, or raise ``RulesError`` listing every problem."""
+    tree = _parse_yaml(_decode(data, label), label)
+    if not isinstance(tree, CommentedMap):
+        raise RulesError(
+            [Problem(label, 1, 1, "the file is not a set of 'key: value' lines", _START_FROM_DEFAULT)]
+        )
+    try:
+        model = RulesModel.model_validate(tree)
+    except ValidationError as exc:
+        raise RulesError([_schema_problem(err, tree, label) for err in exc.errors()]) from None
+    problems = [
+        Problem(label, *_position(tree, loc, value=True), what, fix)
+        for loc, what, fix in _cross_checks(model)
+    ]
+    if problems:
+        raise RulesError(problems)
+    return model.model_dump(mode="json", by_alias=True)
+
+
+_START_FROM_DEFAULT = "start from a copy of vplan's default rules.yaml"
+
+
+def _decode(data: bytes, label: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise RulesError(
+            [Problem(label, line, column, "the file is not UTF-8 text", "save it as UTF-8")]
+        ) from None
+
+
+def _parse_yaml(text: str, label: str) -> Any:
+    if not text.strip():
+        raise RulesError([Problem(label, 1, 1, "the file is empty", _START_FROM_DEFAULT)])
+    yaml = YAML(typ="rt")
+    problems = []
+    try:
+        for event in yaml.parse(text):
+            if isinstance(event, AliasEvent) or (
+                isinstance(event, NodeEvent) and event.anchor is not None
+            ):
+                mark = event.start_mark
+                problems.append(
+                    Problem(
+                        label,
+                        mark.line + 1,
+                        mark.column + 1,
+                        "YAML anchors and aliases (&name, *name, <<) are not allowed",
+                        "write the value out in full where it is used",
+                    )
+                )
+        if problems:
+            raise RulesError(problems)
+        return yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        problem = " ".join(str(exc.problem or exc.context or "YAML syntax error").split())
+        if "duplicate key" in problem:
+            what = problem.split(" with value")[0].replace("found duplicate key", "the key")
+            raise RulesError(
+                [Problem(label, line, column, f"{what} appears twice", "keep one of them")]
+            ) from None
+        raise RulesError(
+            [
+                Problem(
+                    label,
+                    line,
+                    column,
+                    f"YAML syntax: {problem}",
+                    "check the indentation and the ': ' after each key on this line and above",
+                )
+            ]
+        ) from None
+
+
+def _position(tree: Any, loc: Loc, *, value: bool) -> tuple[int, int]:
+    """The 1-based line and column of ``loc`` in the YAML tree, or of its nearest parent."""
+    node, line, column = tree, 0, 0
+    for index, step in enumerate(loc):
+        last = index == len(loc) - 1
+        if isinstance(node, CommentedMap) and step in node:
+            line, column = node.lc.value(step) if (last and value) else node.lc.key(step)
+            node = node[step]
+        elif isinstance(node, CommentedSeq) and isinstance(step, int) and 0 <= step < len(node):
+            line, column = node.lc.item(step)
+            node = node[step]
+        else:
+            break
+    return line + 1, column + 1
+
+
+def _schema_problem(err: ErrorDetails, tree: Any, label: str) -> Problem:
+    loc: Loc = tuple(step for step in err["loc"] if step != "[key]")
+    kind = err["type"]
+    field = next((str(step) for step in reversed(loc) if isinstance(step, str)), "value")
+    ctx = err.get("ctx") or {}
+    if kind == "vplan":
+        what, fix = ctx["what"], ctx["fix"]
+    elif kind == "extra_forbidden":
+        allowed = _keys_at(loc[:-1])
+        close = difflib.get_close_matches(field, allowed, n=1)
+        what = f"unknown key '{field}'"
+        fix = f"did you mean '{close[0]}'?" if close else f"write one of: {', '.join(allowed)}"
+    elif kind == "missing":
+        what = f"'{field}' is missing"
+        fix = _MISSING_HINTS.get(field, f"add '{field}:'")
+        return Problem(label, *_position(tree, loc[:-1], value=False), what, fix)
+    elif kind in _TYPE_WORDS:
+        expected, fix = _TYPE_WORDS[kind]
+        what = f"'{field}' should be {expected}, not {_describe(err['input'])}"
+    elif kind == "literal_error":
+        what = f"{_describe(err['input'])} is not allowed for '{field}'"
+        fix = f"write {ctx.get('expected', 'one of the allowed values')}"
+    else:
+        what = f"'{field}': {err['msg']}"
+        fix = "see 'The rules file' in the README"
+    return Problem(label, *_position(tree, loc, value=kind != "extra_forbidden"), what, fix)
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, dict):
+        return "a set of 'key: value' lines"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return f"'{value}'"
+    return f"{type(value).__name__.removeprefix('Scalar').lower()} {value}"
+
+
+def _keys_at(loc: Loc) -> list[str]:
+    """The keys the schema allows at ``loc``."""
+    annotation: Any = RulesModel
+    for step in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            fields = {(f.alias or name): f for name, f in annotation.model_fields.items()}
+            if step not in fields:
+                return []
+            annotation = fields[str(step)].annotation
+        elif get_origin(annotation) in (list, dict):
+            annotation = get_args(annotation)[-1]
+        else:
+            return []
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [(f.alias or name) for name, f in annotation.model_fields.items()]
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        origin = get_origin(annotation)
+        if origin is Union or str(origin) == "<class 'types.UnionType'>":
+            annotation = next(a for a in get_args(annotation) if a is not type(None))
+        elif hasattr(annotation, "__metadata__"):
+            annotation = get_args(annotation)[0]
+        else:
+            return annotation
+
+
+# --- checks across rules -------------------------------------------------------------
+
+Finding = tuple[Loc, str, str]
+
+
+def _cross_checks(model: RulesModel) -> list[Finding]:
+    return [
+        *_source_checks(model),
+        *_name_checks(model),
+        *(f for key, act in model.activities.items() for f in _limit_checks(key, act)),
+        *_window_checks(model),
+        *_sign_checks(model),
+    ]
+
+
+def _rule_sources(model: RulesModel) -> Iterator[tuple[Loc, list[str]]]:
+    for key, act in model.activities.items():
+        yield ("activities", key, "source"), act.source
+        for i, lim in enumerate(act.limits):
+            yield ("activities", key, "limits", i, "source"), lim.source
+        for i, caution in enumerate(act.cautions):
+            yield ("activities", key, "cautions", i, "source"), caution.source
+    for i, care in enumerate(model.care):
+        yield ("care", i, "source"), care.source
+    for i, milestone in enumerate(model.milestones):
+        yield ("milestones", i, "source"), milestone.source
+    for tier in Tier:
+        for i, sign in enumerate(getattr(model.warning_signs, tier.value)):
+            yield ("warning_signs", tier.value, i, "source"), sign.source
+
+
+def _source_checks(model: RulesModel) -> Iterator[Finding]:
+    known = sorted(model.sources)
+    for loc, refs in _rule_sources(model):
+        for i, ref in enumerate(refs):
+            if ref not in model.sources:
+                close = difflib.get_close_matches(ref, known, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(known)}"
+                step: Loc = (i,) if len(refs) > 1 else ()
+                yield (*loc, *step), f"source '{ref}' is not listed under 'sources:'", hint
+
+
+def normalize_name(name: str) -> str:
+    """Fold case, hyphens and underscores, so ``Hot-tub`` and ``hot_tub`` are one name."""
+    return " ".join(name.lower().replace("-", " ").replace("_", " ").split())
+
+
+def _name_checks(model: RulesModel) -> Iterator[Finding]:
+    owner: dict[str, str] = {}
+    for key, act in model.activities.items():
+        names: list[tuple[Loc, str]] = [
+            (("activities", key), key),
+            (("activities", key, "name", "en"), act.name["en"]),
+            *((("activities", key, "aliases", i), alias) for i, alias in enumerate(act.aliases)),
+        ]
+        for loc, name in names:
+            folded = normalize_name(name)
+            if not folded:
+                yield loc, "an empty name", "write a word patients would type"
+            elif owner.setdefault(folded, key) != key:
+                yield (
+                    loc,
+                    f"'{name}' already names the activity '{owner[folded]}'",
+                    "give each activity its own names and aliases",
+                )
+
+
+def _limit_checks(key: str, act: ActivityModel) -> Iterator[Finding]:
+    base: Loc = ("activities", key, "limits")
+    previous_end: Duration | None = None
+    previous_index = -1
+    for i, lim in enumerate(act.limits):
+        start = parse_duration(lim.start)
+        end = None if lim.until == CLEARED else parse_duration(lim.until)
+        if lim.max is not None and act.measure is None:
+            yield (
+                (*base, i, "max"),
+                f"'{key}' is not measured, so its limits can't have 'max'",
+                "remove 'max', or add 'measure: weight' to the activity",
+            )
+        if end is not None and end.day_bounds()[0] <= start.day_bounds()[1]:
+            yield (
+                (*base, i, "until"),
+                f"the limit ends ({lim.until}) before or when it starts ({lim.start})",
+                "make 'until' later than 'from'",
+            )
+        if previous_index >= 0:
+            if previous_end is None:
+                yield (
+                    (*base, i, "from"),
+                    f"limit {i + 1} comes after a limit that lasts until the care team clears it",
+                    "put the 'until: cleared' limit last, or give the earlier limit an end",
+                )
+            elif previous_end.day_bounds()[1] > start.day_bounds()[0]:
+                same_unit = previous_end.unit == start.unit
+                yield (
+                    (*base, i, "from"),
+                    f"limit {i + 1} (from {lim.start}) overlaps limit {previous_index + 1} "
+                    f"(until {previous_end})"
+                    + ("" if same_unit else " for some procedure dates"),
+                    f"start it at '{previous_end}' or later"
+                    + ("" if same_unit else ", in the same unit"),
+                )
+        previous_end, previous_index = end, i
+
+
+def _window_checks(model: RulesModel) -> Iterator[Finding]:
+    spans: list[tuple[Loc, str, str | None, str]] = [
+        (("care", i, "until"), c.start, c.until, "from") for i, c in enumerate(model.care)
+    ]
+    spans += [(("milestones", i, "by"), m.at, m.by, "at") for i, m in enumerate(model.milestones)]
+    for loc, start_text, end_text, start_key in spans:
+        if end_text is None:
+            continue
+        start, end = parse_duration(start_text), parse_duration(end_text)
+        if end.day_bounds()[0] <= start.day_bounds()[1]:
+            yield (
+                loc,
+                f"'{loc[-1]}' ({end_text}) is not after '{start_key}' ({start_text})",
+                f"make '{loc[-1]}' later than '{start_key}'",
+            )
+
+
+def _sign_checks(model: RulesModel) -> Sequence[Finding]:
+    if model.warning_signs.emergency:
+        return []
+    return [
+        (
+            ("warning_signs", "emergency"),
+            "there is no emergency warning sign",
+            "list at least one sign that means 'call the emergency number'",
+        )
+    ]
