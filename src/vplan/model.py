@@ -13,6 +13,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
+from vplan.errors import InputError
 from vplan.parse import parse_duration, parse_weight
 from vplan.units import Duration, Weight
 
@@ -129,6 +130,35 @@ class Protocol:
     care: tuple[CareItem, ...]
     milestones: tuple[MilestoneRule, ...]
     warning_signs: tuple[WarningSign, ...]
+
+    def names(self) -> dict[str, Activity]:
+        """Every name an activity answers to (key, name, aliases), folded."""
+        found: dict[str, Activity] = {}
+        for act in self.activities:
+            for name in (act.key, act.name.get(), *act.aliases):
+                found.setdefault(normalize_name(name), act)
+        return found
+
+    def activity(self, name: str) -> Activity:
+        """The activity called ``name``; an unknown name is an error, never a guess."""
+        names = self.names()
+        folded = normalize_name(name)
+        if folded in names:
+            return names[folded]
+        import difflib
+
+        close = difflib.get_close_matches(folded, list(names), n=3, cutoff=0.6)
+        known = ", ".join(act.key.replace("_", " ") for act in self.activities)
+        hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+        raise InputError(
+            f"'{name}' is not an activity in the rules; {hint}known activities: {known}. "
+            "For anything else, ask your care team"
+        )
+
+
+def normalize_name(name: str) -> str:
+    """Fold case, hyphens and underscores, so ``Hot-tub`` and ``hot_tub`` are one name."""
+    return " ".join(name.lower().replace("-", " ").replace("_", " ").split())
 
 
 def _text(data: Mapping[str, str]) -> Text:

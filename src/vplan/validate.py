@@ -19,7 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.events import AliasEvent, NodeEvent
 
 from vplan.errors import Problem, RulesError
-from vplan.model import CLEARED, Tier
+from vplan.model import CLEARED, Tier, normalize_name
 from vplan.parse import parse_duration
 from vplan.schema import ActivityModel, RulesModel
 from vplan.units import Duration
@@ -250,11 +250,6 @@ def _source_checks(model: RulesModel) -> Iterator[Finding]:
                 hint = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(known)}"
                 step: Loc = (i,) if len(refs) > 1 else ()
                 yield (*loc, *step), f"source '{ref}' is not listed under 'sources:'", hint
-
-
-def normalize_name(name: str) -> str:
-    """Fold case, hyphens and underscores, so ``Hot-tub`` and ``hot_tub`` are one name."""
-    return " ".join(name.lower().replace("-", " ").replace("_", " ").split())
 
 
 def _name_checks(model: RulesModel) -> Iterator[Finding]:

@@ -1,0 +1,359 @@
+"""The vplan command line: options in, one plan built, one renderer, output out.
+
+Errors are caught in one place, ``main``, and end as one line on stderr with a
+documented exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from vplan import __version__
+from vplan.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_NOT_ALLOWED,
+    EXIT_OK,
+    InputError,
+    RulesError,
+    VplanError,
+)
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 success (for check: allowed); 1 check: not allowed; "
+    "2 bad input (usage, date, amount, unknown activity); 3 a bad rules file; "
+    "4 the output file cannot be written."
+)
+MAX_DAYS = 730
+
+
+class Format(str, Enum):
+    """Output formats of ``schedule``."""
+
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+class AnswerFormat(str, Enum):
+    """Output formats of the commands that answer a question."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+RulesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--rules",
+        help="Rules file to use. Default: $VPLAN_RULES, else the protocol bundled with vplan.",
+        dir_okay=False,
+    ),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"vplan {__version__}\n")
+        raise typer.Exit(EXIT_OK)
+
+
+app = typer.Typer(
+    name="vplan",
+    help="Recovery planner for patients after vertebroplasty. " + EXIT_CODES_HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+rules_app = typer.Typer(
+    help="Check and show the rules file (the clinic's protocol). " + EXIT_CODES_HELP,
+    no_args_is_help=True,
+)
+app.add_typer(rules_app, name="rules")
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Recovery planner for patients after vertebroplasty."""
+
+
+def _load(rules: Path | None) -> Any:
+    from vplan.rules import load_from
+
+    return load_from(rules, os.environ)
+
+
+def _procedure_date(text: str) -> date:
+    from vplan.parse import parse_date
+
+    return parse_date(text, today=date.today(), name="procedure date")
+
+
+def _dump(data: object) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+@app.command()
+def schedule(
+    procedure_date: Annotated[str, typer.Argument(help="Procedure date: YYYY-MM-DD or 'today'.")],
+    days: Annotated[
+        int | None,
+        typer.Option(
+            "--days",
+            min=1,
+            max=MAX_DAYS,
+            help="Days to show. Default: 90, or more to reach the day the last dated limit ends.",
+        ),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TEXT,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file (atomically) instead of the screen."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing output file.")] = False,
+    rules: RulesOption = None,
+) -> None:
+    """The day-by-day recovery calendar, the restrictions and the warning signs."""
+    from vplan.plan import build_plan
+
+    start = _procedure_date(procedure_date)
+    plan = build_plan(_load(rules), start)
+    shown = days if days is not None else max(90, plan.last_change_day + 1)
+    if fmt is Format.JSON:
+        from vplan.render import structured
+
+        _emit(_dump(structured.schedule(plan, shown)), output, force)
+    elif fmt is Format.MARKDOWN:
+        from vplan.render import markdown
+
+        _emit(markdown.schedule(plan, shown), output, force)
+    else:
+        from vplan.render import text
+
+        _emit_lines(text.schedule(plan, shown), output, force)
+
+
+@app.command(help="May the patient do this? " + EXIT_CODES_HELP)
+def check(
+    words: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ACTIVITY [AMOUNT]",
+            help="The activity (a name or alias from the rules) and, for lifting, a weight such "
+            "as 15lb or 7.5 kg.",
+        ),
+    ],
+    procedure_date: Annotated[
+        str | None,
+        typer.Option("--procedure-date", "-p", help="Procedure date: YYYY-MM-DD or 'today'."),
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="The day to check: YYYY-MM-DD or 'today' (the default)."),
+    ] = None,
+    day: Annotated[
+        int | None,
+        typer.Option("--day", min=0, help="The day to check, as a post-operative day (0 = procedure day)."),
+    ] = None,
+    fmt: Annotated[AnswerFormat, typer.Option("--format", "-f", help="Output format.")] = AnswerFormat.TEXT,
+    rules: RulesOption = None,
+) -> int:
+    """May the patient do this activity on this day? Exits 0 when allowed, 1 when not."""
+    from vplan.parse import parse_date, parse_weight
+
+    activity_words, amount_words = _split_activity(words)
+    protocol = _load(rules)
+    activity = protocol.activity(" ".join(activity_words))
+    amount = parse_weight(" ".join(amount_words)) if amount_words else None
+    if amount is not None and not activity.measured:
+        raise InputError(
+            f"{activity.name.get().lower()} does not take an amount; "
+            f"leave out '{' '.join(amount_words)}'"
+        )
+    if on is not None and day is not None:
+        raise InputError("give either --on DATE or --day N, not both")
+    if procedure_date is None:
+        if on is not None or day is not None:
+            raise InputError(
+                "--on and --day count from the procedure date; add -p YYYY-MM-DD, "
+                "or leave them out to see the rule in post-operative days"
+            )
+        return _show_rule(protocol, activity, fmt)
+    from vplan.plan import build_plan
+
+    today = date.today()
+    start = parse_date(procedure_date, today=today, name="procedure date")
+    plan = build_plan(protocol, start)
+    if day is None:
+        when = parse_date(on or "today", today=today, name="check date")
+        day = plan.day_of(when)
+        if day < 0:
+            raise InputError(
+                f"the check date {when.isoformat()} is before the procedure date "
+                f"{start.isoformat()}; check a day on or after the procedure"
+            )
+    answer = plan.verdict(activity, day, amount)
+    if fmt is AnswerFormat.JSON:
+        from vplan.render import structured
+
+        sys.stdout.write(_dump(structured.verdict(plan, answer)))
+    else:
+        from vplan.render import text
+
+        _emit_lines(text.verdict(plan, answer), None, False)
+    return EXIT_OK if answer.allowed else EXIT_NOT_ALLOWED
+
+
+def _split_activity(words: list[str]) -> tuple[list[str], list[str]]:
+    """The activity is the words before the first one that starts with a digit."""
+    for index, word in enumerate(words):
+        if word[:1].isdigit() or word[:1] in "-.,":
+            if index == 0:
+                raise InputError(f"'{word}' is not an activity; write the activity first, then the weight")
+            return words[:index], words[index:]
+    return words, []
+
+
+def _show_rule(protocol: Any, activity: Any, fmt: AnswerFormat) -> int:
+    if fmt is AnswerFormat.JSON:
+        from vplan.render import structured
+
+        sys.stdout.write(_dump(structured.rule(protocol, activity)))
+    else:
+        from vplan.render import text
+
+        _emit_lines(text.rule(protocol, activity), None, False)
+    return EXIT_OK
+
+
+@app.command("red-flags")
+def red_flags(
+    fmt: Annotated[AnswerFormat, typer.Option("--format", "-f", help="Output format.")] = AnswerFormat.TEXT,
+    rules: RulesOption = None,
+) -> None:
+    """The warning signs by tier: call the emergency number, call the care team, expected."""
+    protocol = _load(rules)
+    if fmt is AnswerFormat.JSON:
+        from vplan.render import structured
+
+        sys.stdout.write(_dump(structured.warning_signs(protocol)))
+    else:
+        from vplan.render import text
+
+        _emit_lines(text.warning_signs(protocol), None, False)
+
+
+@app.command()
+def activities(
+    fmt: Annotated[AnswerFormat, typer.Option("--format", "-f", help="Output format.")] = AnswerFormat.TEXT,
+    rules: RulesOption = None,
+) -> None:
+    """What the rules know: each activity with its aliases and limits."""
+    protocol = _load(rules)
+    if fmt is AnswerFormat.JSON:
+        from vplan.render import structured
+
+        data = [
+            {"activity": a.key, "name": a.name.get(), "aliases": list(a.aliases), "measured": a.measured}
+            | structured.rule(protocol, a)
+            for a in protocol.activities
+        ]
+        sys.stdout.write(_dump(data))
+    else:
+        from vplan.render import text
+
+        _emit_lines(text.activities(protocol), None, False)
+
+
+@rules_app.command("validate")
+def rules_validate(
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="Rules file. Default: $VPLAN_RULES, else the bundled protocol.", dir_okay=False),
+    ] = None,
+) -> None:
+    """Check a rules file and list every problem as file:line:column. Exits 3 if any."""
+    from vplan.rules import load, resolve
+
+    source = resolve(file, os.environ)
+    protocol = load(source, os.environ, use_cache=False)
+    info = protocol.info
+    signs = len(protocol.warning_signs)
+    sys.stdout.write(
+        f"{source.label}: valid. {info.name.get()}, version {info.version}, last reviewed "
+        f"{info.last_reviewed.isoformat()}; {len(protocol.activities)} activities, "
+        f"{signs} warning signs.\n"
+    )
+
+
+@rules_app.command("show")
+def rules_show(rules: RulesOption = None) -> None:
+    """Print the rules file in use (after checking it), with its path and version."""
+    from vplan.rules import read_bytes, resolve
+
+    source = resolve(rules, os.environ)
+    protocol = _load(rules)
+    info = protocol.info
+    sys.stdout.write(
+        f"# {source.label}\n# {info.name.get()}, version {info.version}, "
+        f"last reviewed {info.last_reviewed.isoformat()}\n"
+    )
+    sys.stdout.write(read_bytes(source).decode("utf-8-sig"))
+
+
+def _emit(text: str, output: Path | None, force: bool) -> None:
+    from vplan.output import emit
+
+    emit(text, output, force=force)
+
+
+def _emit_lines(lines: list[Any], output: Path | None, force: bool) -> None:
+    from vplan.output import show, write_file
+    from vplan.render.lines import plain
+
+    if output is None:
+        show(lines)
+    else:
+        write_file(output, plain(lines).encode("utf-8"), force=force)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    sys.stdout.flush()
+    sys.stderr.write(f"vplan: error: {message}\n")
+    raise SystemExit(code)
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Run vplan; every error ends here as one line on stderr and its exit code."""
+    try:
+        result = app(args=argv, prog_name="vplan", standalone_mode=False)
+    except RulesError as exc:
+        sys.stderr.write("".join(line + "\n" for line in exc.lines()))
+        _fail(f"{exc}; nothing was used. Fix the lines above and run 'vplan rules validate'", exc.exit_code)
+    except VplanError as exc:
+        _fail(str(exc), exc.exit_code)
+    except typer.Exit as exc:
+        raise SystemExit(exc.exit_code) from None
+    except typer.Abort:
+        _fail("stopped", 130)
+    except typer.TyperException as exc:
+        message = getattr(exc, "format_message", lambda: str(exc))()
+        ctx = getattr(exc, "ctx", None)
+        where = ctx.command_path if ctx is not None else "vplan"
+        _fail(f"{message} (see '{where} --help')", getattr(exc, "exit_code", EXIT_BAD_INPUT))
+    except KeyboardInterrupt:
+        _fail("stopped", 130)
+    raise SystemExit(result if isinstance(result, int) else EXIT_OK)

@@ -1,0 +1,78 @@
+"""Write output: to stdout, or atomically to a file that is never overwritten without --force."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from vplan.errors import OutputError
+from vplan.render.lines import Line, plain
+
+
+def write_file(path: Path, data: bytes, *, force: bool) -> None:
+    """Write ``data`` to ``path`` in one step: a reader never sees half a file.
+
+    Without ``force`` an existing file is refused, and the check and the write are one
+    step (a hard link fails if the name exists), so nothing is overwritten by a race.
+    """
+    folder = path.parent
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {path}: the folder {folder} does not exist; create it first")
+    if path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a folder; give a file name")
+    if path.exists() and not force:
+        raise OutputError(f"{path} already exists; choose another name or add --force to replace it")
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(f"cannot write in {folder} ({exc.strerror}); choose another folder") from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        if force:
+            tmp.replace(path)
+        else:
+            _link_new(tmp, path)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path} ({exc.strerror}); check the folder") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _link_new(tmp: Path, path: Path) -> None:
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise OutputError(
+            f"{path} already exists; choose another name or add --force to replace it"
+        ) from None
+    except OSError:
+        # A file system without hard links: the existence check above has to do.
+        tmp.replace(path)
+
+
+def show(lines: list[Line]) -> None:
+    """Print lines to stdout: styled on a colour terminal, plain otherwise."""
+    if sys.stdout.isatty() and not os.environ.get("NO_COLOR"):
+        from rich.console import Console
+        from rich.text import Text
+
+        console = Console(highlight=False, soft_wrap=True)
+        for line in lines:
+            console.print(Text(line.text, style=line.style.value))
+    else:
+        sys.stdout.write(plain(lines))
+
+
+def emit(text: str, output: Path | None, *, force: bool) -> None:
+    """Print ``text``, or write it to ``output``."""
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_file(output, text.encode("utf-8"), force=force)

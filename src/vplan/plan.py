@@ -1,0 +1,233 @@
+"""Build one recovery plan from the protocol and the procedure date.
+
+Everything vplan shows is read from a ``Plan``: the day-by-day calendar, the answer
+to ``check``, the restrictions list and the milestones. The plan is pure: no clock,
+no printing, no files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import Enum
+
+from vplan.model import Activity, CareItem, Caution, Limit, Protocol, Text
+from vplan.units import Duration, Weight
+
+
+@dataclass(frozen=True)
+class Window:
+    """An activity's limit placed on the calendar: days ``start_day`` to ``end_day - 1``."""
+
+    activity: Activity
+    limit: Limit
+    start_day: int
+    end_day: int | None  # None: until the care team clears it
+
+    def covers(self, day: int) -> bool:
+        """Whether the limit is in force on ``day``."""
+        return self.start_day <= day and (self.end_day is None or day < self.end_day)
+
+    def blocks(self, amount: Weight | None) -> bool:
+        """Whether the limit forbids the activity (with this weight, where one is given)."""
+        if self.limit.max is None or amount is None:
+            return True
+        return amount.kg > self.limit.max.kg
+
+
+@dataclass(frozen=True)
+class CareWindow:
+    """A care instruction placed on the calendar."""
+
+    item: CareItem
+    start_day: int
+    end_day: int | None
+
+    def covers(self, day: int) -> bool:
+        """Whether the instruction applies on ``day``."""
+        return self.start_day <= day and (self.end_day is None or day < self.end_day)
+
+
+class MilestoneKind(Enum):
+    """What happens at a milestone."""
+
+    EVENT = "event"  # written in the rules, such as the follow-up visit
+    LIMIT_CHANGES = "limit_changes"  # a new limit follows the old one
+    LIMIT_STARTS = "limit_starts"  # a limit starts after a time without one
+    ALLOWED_AGAIN = "allowed_again"  # the last limit ends
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """Something that happens on a day of recovery."""
+
+    day: int
+    kind: MilestoneKind
+    sources: tuple[str, ...]
+    text: Text | None = None  # for events
+    by_day: int | None = None  # for events due within a span
+    window: Window | None = None  # the limit that starts, for limit changes
+    activity: Activity | None = None  # for limit changes
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """One day of the calendar."""
+
+    day: int
+    date: date
+    care: tuple[CareWindow, ...]
+    avoid: tuple[Window, ...]
+    milestones: tuple[Milestone, ...]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether the patient may do an activity on a day, and from when."""
+
+    activity: Activity
+    day: int
+    amount: Weight | None
+    allowed: bool
+    window: Window | None  # the limit in force on the day, if any
+    allowed_from_day: int | None  # None: only when the care team clears it
+
+    @property
+    def cautions(self) -> tuple[Caution, ...]:
+        """Conditions that apply to the activity whatever the day."""
+        return self.activity.cautions
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The sources of the limit in force, else of the activity."""
+        return self.window.limit.sources if self.window else self.activity.sources
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The whole recovery plan of one patient."""
+
+    protocol: Protocol
+    procedure_date: date
+    windows: tuple[Window, ...]
+    care: tuple[CareWindow, ...]
+    milestones: tuple[Milestone, ...]
+
+    def date_of(self, day: int) -> date:
+        """The calendar date of post-operative ``day``."""
+        return self.procedure_date + timedelta(days=day)
+
+    def day_of(self, when: date) -> int:
+        """The post-operative day of a calendar date (negative before the procedure)."""
+        return (when - self.procedure_date).days
+
+    def windows_of(self, activity: Activity) -> tuple[Window, ...]:
+        """The activity's limits in time order."""
+        return tuple(w for w in self.windows if w.activity is activity)
+
+    def day(self, day: int) -> DayPlan:
+        """What to do, what to avoid and what happens on post-operative ``day``."""
+        return DayPlan(
+            day=day,
+            date=self.date_of(day),
+            care=tuple(c for c in self.care if c.covers(day)),
+            avoid=tuple(w for w in self.windows if w.covers(day)),
+            milestones=tuple(m for m in self.milestones if m.day == day),
+        )
+
+    def verdict(self, activity: Activity, day: int, amount: Weight | None = None) -> Verdict:
+        """May the patient do ``activity`` (with ``amount``) on ``day``? Never a guess."""
+        windows = self.windows_of(activity)
+        in_force = next((w for w in windows if w.covers(day)), None)
+        if in_force is not None and in_force.blocks(amount):
+            return Verdict(activity, day, amount, False, in_force, _free_from(windows, day, amount))
+        ended = [w.end_day for w in windows if w.end_day is not None and w.end_day <= day]
+        ended = [end for end in ended if _blocking(windows, end - 1, amount)]
+        return Verdict(activity, day, amount, True, in_force, max(ended, default=0))
+
+    @property
+    def last_change_day(self) -> int:
+        """The last day on which a dated limit ends or a milestone falls."""
+        ends = [w.end_day for w in self.windows if w.end_day is not None]
+        events = [m.by_day or m.day for m in self.milestones]
+        return max([0, *ends, *events])
+
+
+def _blocking(windows: tuple[Window, ...], day: int, amount: Weight | None) -> bool:
+    return any(w.covers(day) and w.blocks(amount) for w in windows)
+
+
+def _free_from(windows: tuple[Window, ...], day: int, amount: Weight | None) -> int | None:
+    """The first day from ``day`` on when no limit forbids the activity."""
+    candidate = day
+    while True:
+        blocking = next((w for w in windows if w.covers(candidate) and w.blocks(amount)), None)
+        if blocking is None:
+            return candidate
+        if blocking.end_day is None:
+            return None
+        candidate = blocking.end_day
+
+
+def _day(duration: Duration, start: date) -> int:
+    return (duration.end(start) - start).days
+
+
+def build_plan(protocol: Protocol, procedure_date: date) -> Plan:
+    """Place every rule of the protocol on the calendar from ``procedure_date`` (day 0)."""
+    windows = tuple(
+        Window(
+            activity=act,
+            limit=lim,
+            start_day=_day(lim.start, procedure_date),
+            end_day=None if lim.end is None else _day(lim.end, procedure_date),
+        )
+        for act in protocol.activities
+        for lim in act.limits
+    )
+    care = tuple(
+        CareWindow(
+            item,
+            _day(item.start, procedure_date),
+            None if item.end is None else _day(item.end, procedure_date),
+        )
+        for item in protocol.care
+    )
+    events = [
+        Milestone(
+            day=_day(rule.at, procedure_date),
+            kind=MilestoneKind.EVENT,
+            sources=rule.sources,
+            text=rule.text,
+            by_day=None if rule.by is None else _day(rule.by, procedure_date),
+        )
+        for rule in protocol.milestones
+    ]
+    changes = [m for act in protocol.activities for m in _limit_milestones(act, windows)]
+    milestones = sorted(events + changes, key=lambda m: m.day)
+    return Plan(protocol, procedure_date, windows, care, tuple(milestones))
+
+
+def _limit_milestones(activity: Activity, windows: tuple[Window, ...]) -> list[Milestone]:
+    own = [w for w in windows if w.activity is activity]
+    found = []
+    for window in own:
+        if window.start_day > 0 and not any(w.end_day == window.start_day for w in own):
+            found.append(
+                Milestone(window.start_day, MilestoneKind.LIMIT_STARTS, window.limit.sources,
+                          window=window, activity=activity)
+            )  # fmt: skip
+        if window.end_day is None:
+            continue
+        following = next((w for w in own if w.start_day == window.end_day), None)
+        if following is not None:
+            found.append(
+                Milestone(window.end_day, MilestoneKind.LIMIT_CHANGES, following.limit.sources,
+                          window=following, activity=activity)
+            )  # fmt: skip
+        else:
+            found.append(
+                Milestone(window.end_day, MilestoneKind.ALLOWED_AGAIN, window.limit.sources,
+                          activity=activity)
+            )  # fmt: skip
+    return found

@@ -1,0 +1,1 @@
+"""Renderers: pure functions from one plan (or one answer) to text or data."""

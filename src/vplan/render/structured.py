@@ -1,0 +1,158 @@
+"""The plan and the answers as plain data, for ``--format json``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vplan.model import Activity, Protocol, Tier
+from vplan.plan import Plan, Verdict, Window
+from vplan.render.sources import cite
+from vplan.units import KG_PER_LB, Weight
+from vplan.words import avoid_label, milestone_text, rule_summary, verdict_reason
+
+
+def weight(value: Weight | None, *, limit: bool = False) -> dict[str, Any] | None:
+    """A weight in both units, exact, with the text patients read."""
+    if value is None:
+        return None
+    return {
+        "value": float(value.value),
+        "unit": value.unit,
+        "kg": round(float(value.kg), 3),
+        "lb": round(float(value.kg / KG_PER_LB), 3),
+        "text": value.describe(limit=limit),
+    }
+
+
+def protocol_info(protocol: Protocol) -> dict[str, Any]:
+    """Name, version and review date of the protocol."""
+    info = protocol.info
+    return {
+        "name": info.name.get(),
+        "procedure": info.procedure.get(),
+        "version": info.version,
+        "last_reviewed": info.last_reviewed.isoformat(),
+        "notice": info.notice.get(),
+        "path": protocol.path,
+    }
+
+
+def _window(plan: Plan, window: Window) -> dict[str, Any]:
+    end = window.end_day
+    return {
+        "from_day": window.start_day,
+        "until_day": None if end is None else end - 1,
+        "from": plan.date_of(window.start_day).isoformat(),
+        "until": None if end is None else plan.date_of(end - 1).isoformat(),
+        "until_cleared": end is None,
+        "max": weight(window.limit.max, limit=True),
+        "text": window.limit.text.get(),
+        "sources": cite(plan.protocol, window.limit.sources),
+    }
+
+
+def restriction(plan: Plan, activity: Activity) -> dict[str, Any]:
+    """An activity's limits and when it is allowed again."""
+    windows = plan.windows_of(activity)
+    free = plan.verdict(activity, windows[0].start_day).allowed_from_day if windows else 0
+    return {
+        "activity": activity.key,
+        "name": activity.name.get(),
+        "limits": [_window(plan, w) for w in windows],
+        "allowed_from_day": free,
+        "allowed_from": None if free is None else plan.date_of(free).isoformat(),
+        "cautions": [c.text.get() for c in activity.cautions],
+        "advice": None if activity.advice is None else activity.advice.get(),
+    }
+
+
+def warning_signs(protocol: Protocol) -> dict[str, Any]:
+    """The warning signs by tier."""
+    return {
+        tier.value: [
+            {"text": s.text.get(), "sources": cite(protocol, s.sources)}
+            for s in protocol.warning_signs
+            if s.tier is tier
+        ]
+        for tier in Tier
+    } | {"emergency_number": protocol.info.emergency_number}
+
+
+def schedule(plan: Plan, days: int) -> dict[str, Any]:
+    """The whole plan for ``days`` days."""
+    rows = []
+    for n in range(days):
+        day = plan.day(n)
+        rows.append(
+            {
+                "day": n,
+                "date": day.date.isoformat(),
+                "weekday": f"{day.date:%A}",
+                "milestones": [milestone_text(plan, m) for m in day.milestones],
+                "do": [c.item.label.get() for c in day.care],
+                "avoid": [
+                    {"activity": w.activity.key, "text": avoid_label(w), "max": weight(w.limit.max, limit=True)}
+                    for w in day.avoid
+                ],
+            }
+        )
+    return {
+        "procedure_date": plan.procedure_date.isoformat(),
+        "protocol": protocol_info(plan.protocol),
+        "days": rows,
+        "restrictions": [restriction(plan, a) for a in plan.protocol.activities if a.limits],
+        "care": [
+            {
+                "from_day": c.start_day,
+                "until_day": None if c.end_day is None else c.end_day - 1,
+                "text": c.item.text.get(),
+                "sources": cite(plan.protocol, c.item.sources),
+            }
+            for c in plan.care
+        ],
+        "warning_signs": warning_signs(plan.protocol),
+    }
+
+
+def verdict(plan: Plan, answer: Verdict) -> dict[str, Any]:
+    """The answer to ``check``."""
+    free = answer.allowed_from_day
+    return {
+        "activity": answer.activity.key,
+        "amount": weight(answer.amount),
+        "procedure_date": plan.procedure_date.isoformat(),
+        "date": plan.date_of(answer.day).isoformat(),
+        "day": answer.day,
+        "allowed": answer.allowed,
+        "allowed_from": None if free is None else plan.date_of(free).isoformat(),
+        "allowed_from_day": free,
+        "reason": verdict_reason(plan, answer),
+        "cautions": [c.text.get() for c in answer.cautions],
+        "source": cite(plan.protocol, answer.sources),
+        "protocol": protocol_info(plan.protocol),
+    }
+
+
+def rule(protocol: Protocol, activity: Activity) -> dict[str, Any]:
+    """The activity's rule in post-operative days, for a check without a procedure date."""
+    return {
+        "activity": activity.key,
+        "allowed": None,
+        "day": None,
+        "allowed_from": None,
+        "allowed_from_day": None,
+        "reason": rule_summary(activity),
+        "rule": [
+            {
+                "from": str(lim.start),
+                "until": "cleared" if lim.end is None else str(lim.end),
+                "max": weight(lim.max, limit=True),
+                "text": lim.text.get(),
+                "sources": cite(protocol, lim.sources),
+            }
+            for lim in activity.limits
+        ],
+        "cautions": [c.text.get() for c in activity.cautions],
+        "source": cite(protocol, activity.sources),
+        "protocol": protocol_info(protocol),
+    }

@@ -1,0 +1,138 @@
+"""The words vplan puts around the protocol's texts: dates, headings, verdicts.
+
+Patient texts come from the rules file; the phrases here are the interface. They live
+in one place so that other languages can be added beside English.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from vplan.model import Activity, Limit, Protocol, Tier
+from vplan.units import Duration
+from vplan.plan import Milestone, MilestoneKind, Plan, Verdict, Window
+
+TIER_HEADINGS = {
+    Tier.EMERGENCY: "Call {number} now if you have:",
+    Tier.CALL_TODAY: "Call your care team today if you have:",
+    Tier.EXPECTED: "Normal, no need to call:",
+}
+
+
+def long_date(when: date) -> str:
+    """``Sat, Mar 1, 2025``: the weekday is always shown."""
+    return f"{when:%a}, {when:%b} {when.day}, {when.year}"
+
+
+def day_and_date(plan: Plan, day: int) -> str:
+    """``Sat, Apr 12, 2025 (day 42)``."""
+    return f"{long_date(plan.date_of(day))} (day {day})"
+
+
+def tier_heading(protocol: Protocol, tier: Tier) -> str:
+    """The heading of a tier of warning signs."""
+    return TIER_HEADINGS[tier].format(number=protocol.info.emergency_number)
+
+
+def avoid_label(window: Window) -> str:
+    """``Lifting over 10 lb (4.5 kg)``, or the activity's name when it is not allowed at all."""
+    name = window.activity.name.get()
+    if window.limit.max is None:
+        return name
+    return f"{name} over {window.limit.max.describe(limit=True)}"
+
+
+def limit_span(plan: Plan, window: Window) -> str:
+    """``Day 0 to 41 (Sat, Mar 1, 2025 to Fri, Apr 11, 2025)``, or open-ended."""
+    start = window.start_day
+    if window.end_day is None:
+        return f"From day {start} ({long_date(plan.date_of(start))}) until your care team says it is OK"
+    last = window.end_day - 1
+    return (
+        f"Day {start} to {last} ({long_date(plan.date_of(start))} "
+        f"to {long_date(plan.date_of(last))})"
+    )
+
+
+def milestone_text(plan: Plan, milestone: Milestone) -> str:
+    """What happens at a milestone, in a short sentence."""
+    if milestone.kind is MilestoneKind.EVENT and milestone.text is not None:
+        text = milestone.text.get()
+        if milestone.by_day is not None:
+            text += f" (by {long_date(plan.date_of(milestone.by_day))})"
+        return text
+    assert milestone.activity is not None
+    name = milestone.activity.name.get()
+    if milestone.kind is MilestoneKind.ALLOWED_AGAIN:
+        return f"{name}: allowed again" + _caution_suffix(milestone)
+    assert milestone.window is not None
+    limit = milestone.window.limit.max
+    if limit is None:
+        return f"{name}: not allowed from today"
+    if milestone.kind is MilestoneKind.LIMIT_STARTS:
+        return f"{name}: a limit of {limit.describe(limit=True)} starts"
+    return f"{name}: limit changes to {limit.describe(limit=True)}"
+
+
+def _caution_suffix(milestone: Milestone) -> str:
+    if milestone.activity is None or not milestone.activity.cautions:
+        return ""
+    return " (see the caution below)"
+
+
+def verdict_reason(plan: Plan, verdict: Verdict) -> str:
+    """Why the activity is or is not allowed on the day, in plain words."""
+    name = verdict.activity.name.get()
+    window = verdict.window
+    if not verdict.allowed:
+        assert window is not None
+        if window.limit.max is not None and verdict.amount is None:
+            return (
+                f"{name} is limited to {window.limit.max.describe(limit=True)} on this day. "
+                "Give a weight to check, for example: "
+                f"vplan check {verdict.activity.key.replace('_', ' ')} 5lb"
+            )
+        return window.limit.text.get()
+    if window is not None and window.limit.max is not None and verdict.amount is not None:
+        return (
+            f"{verdict.amount.describe()} is within the limit of "
+            f"{window.limit.max.describe(limit=True)} that applies on this day."
+        )
+    if verdict.allowed_from_day:
+        return f"The limit on {name.lower()} ended on {day_and_date(plan, verdict.allowed_from_day)}."
+    return f"{name} has no limit in this plan."
+
+
+def allowed_from_text(plan: Plan, verdict: Verdict) -> str:
+    """When the activity is allowed: a date with its weekday and day number."""
+    if verdict.allowed_from_day is None:
+        return "Only when your care team says it is OK"
+    return day_and_date(plan, verdict.allowed_from_day)
+
+
+def point_in_time(duration: Duration) -> str:
+    """``day 42 (6 weeks)``, or ``3 months after the procedure`` for calendar months."""
+    if duration.unit == "months":
+        low, high = duration.day_bounds()
+        return f"{duration} after the procedure (day {low} to {high}, by the calendar)"
+    day = duration.day_bounds()[0]
+    return f"day {day}" if duration.unit == "days" else f"day {day} ({duration})"
+
+
+def rule_span(limit: Limit) -> str:
+    """When a limit applies, in post-operative days."""
+    start = "the procedure day (day 0)" if limit.start.amount == 0 else point_in_time(limit.start)
+    if limit.end is None:
+        return f"From {start} until your care team says it is OK"
+    return f"From {start}, until {point_in_time(limit.end)}"
+
+
+def rule_summary(activity: Activity) -> str:
+    """When the activity is allowed, without a procedure date."""
+    name = activity.name.get()
+    if not activity.limits:
+        return f"{name} has no limit in this plan."
+    last = activity.limits[-1].end
+    if last is None:
+        return f"{name} is allowed only when your care team says it is OK."
+    return f"{name} is allowed from {point_in_time(last)}."
