@@ -1,0 +1,88 @@
+"""Shared fixtures: a private rules cache, a way to run the CLI, and rules files to edit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from vplan.cli import main
+from vplan.model import Protocol
+from vplan.plan import Plan, build_plan
+from vplan.rules import default_rules_path, load, resolve
+
+DEFAULT_RULES = default_rules_path().read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the validated-rules cache out of the home folder, and colour off."""
+    monkeypatch.setenv("VPLAN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("VPLAN_RULES", raising=False)
+    monkeypatch.delenv("VPLAN_NO_CACHE", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+@dataclass
+class Result:
+    """What a run of vplan printed and how it ended."""
+
+    code: int
+    out: str
+    err: str
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
+    """Run vplan in-process with these arguments, as the console script does."""
+
+    def invoke(*args: str) -> Result:
+        with pytest.raises(SystemExit) as stop:
+            main(list(args))
+        captured = capsys.readouterr()
+        code = stop.value.code
+        assert "Traceback" not in captured.err
+        return Result(code if isinstance(code, int) else 0, captured.out, captured.err)
+
+    return invoke
+
+
+@pytest.fixture(scope="session")
+def protocol() -> Protocol:
+    """The default protocol, validated."""
+    return load(resolve(None, {}), {}, use_cache=False)
+
+
+@pytest.fixture(scope="session")
+def plan(protocol: Protocol) -> Plan:
+    """The default plan for a procedure on Saturday 2025-03-01."""
+    return build_plan(protocol, date(2025, 3, 1))
+
+
+@pytest.fixture
+def rules_file(tmp_path: Path) -> Callable[[str], Path]:
+    """Write a rules file with this text in ``tmp_path`` and return its path."""
+
+    def write(text: str) -> Path:
+        path = tmp_path / "rules.yaml"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+def edited(old: str, new: str, count: int = 1) -> str:
+    """The default rules with ``old`` replaced by ``new`` (which must be there)."""
+    assert DEFAULT_RULES.count(old) >= count, old
+    return DEFAULT_RULES.replace(old, new, count)
+
+
+def line_of(text: str, needle: str) -> int:
+    """The 1-based line on which ``needle`` first appears in ``text``."""
+    return text[: text.index(needle)].count("\n") + 1
