@@ -1,0 +1,248 @@
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import DEFAULT_RULES, Run, edited
+
+CHECK = ("check", "lifting", "15lb", "-p", "2025-03-01", "--on", "2025-03-11")
+
+
+def test_check_not_allowed_exits_1_with_reason_date_and_source(run: Run) -> None:
+    """Lifting 15 lb on day 10 is refused until Sat, Apr 12, 2025 (day 42), with its source."""
+    result = run(*CHECK)
+    assert result.code == 1, result.err
+    assert "NOT ALLOWED" in result.out
+    assert "15 lb (6.8 kg)" in result.out and "10 lb (4.5 kg)" in result.out
+    assert "Allowed from: Sat, Apr 12, 2025 (day 42)" in result.out
+    assert "Source: 004_22a78c682a031734.txt" in result.out
+
+
+def test_check_allowed_exits_0(run: Run) -> None:
+    """The same weight on day 42 is allowed."""
+    result = run("check", "Lifting", "15", "lb", "-p", "2025-03-01", "--day", "42")
+    assert result.code == 0, result.err
+    assert "ALLOWED" in result.out and "NOT ALLOWED" not in result.out
+
+
+def test_check_json_has_the_documented_fields(run: Run) -> None:
+    """--format json gives activity, allowed, day, allowed_from, reason and source."""
+    result = run(*CHECK, "--format", "json")
+    data = json.loads(result.out)
+    assert result.code == 1
+    assert data["activity"] == "lifting"
+    assert data["allowed"] is False
+    assert data["day"] == 10
+    assert data["allowed_from"] == "2025-04-12"
+    assert "10 lb" in data["reason"]
+    assert data["source"] and data["amount"]["kg"] == pytest.approx(6.804, abs=0.001)
+
+
+def test_check_until_cleared_has_no_date(run: Run) -> None:
+    """A pool is refused with allowed_from null: the care team decides."""
+    data = json.loads(run("check", "hot", "tub", "-p", "2025-03-01", "--day", "200", "-f", "json").out)
+    assert data["allowed"] is False and data["allowed_from"] is None
+
+
+def test_check_without_a_procedure_date_states_the_rule(run: Run) -> None:
+    """With no -p, check states the rule in post-operative days."""
+    result = run("check", "bending")
+    assert result.code == 0
+    assert "until day 42 (6 weeks)" in result.out
+
+
+def test_check_on_defaults_to_today(run: Run) -> None:
+    """With -p today and no --on, the check is for day 0."""
+    data = json.loads(run("check", "driving", "-p", "today", "-f", "json").out)
+    assert data["day"] == 0 and data["allowed"] is False
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("check", "flying", "-p", "2025-03-01"), "'flying' is not an activity"),
+        (("check", "liftin", "-p", "2025-03-01"), "did you mean 'lifting'"),
+        (("check", "lifting", "15", "-p", "2025-03-01"), "has no unit"),
+        (("check", "bending", "5lb", "-p", "2025-03-01"), "does not take an amount"),
+        (("check", "lifting", "-p", "03/01/2025"), "YYYY-MM-DD"),
+        (("check", "lifting", "-p", "2025-03-01", "--on", "2025-02-01"), "before the procedure date"),
+        (("check", "lifting", "-p", "2025-03-01", "--on", "2025-03-02", "--day", "3"), "not both"),
+        (("check", "lifting", "--day", "3"), "add -p"),
+        (("check", "15lb"), "write the activity first"),
+        (("schedule", "2025-02-30"), "not a real calendar date"),
+        (("schedule", "2025-03-01", "--days", "0"), "--days"),
+        (("schedule", "2025-03-01", "--format", "pdf"), "--format"),
+        (("schedule",), "Missing argument"),
+        (("frobnicate",), "No such command"),
+        (("check", "lifting", "--wat"), "No such option"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(run: Run, args: tuple[str, ...], message: str) -> None:
+    """Every kind of bad input ends with one line on stderr and exit code 2, no traceback."""
+    result = run(*args)
+    assert result.code == 2, result
+    assert result.err.count("\n") == 1, result.err
+    assert message in result.err
+    assert result.out == ""
+
+
+def test_schedule_text_fits_80_columns_with_weekday_dates(run: Run) -> None:
+    """The text schedule is at most 80 columns and shows dates with their weekday."""
+    result = run("schedule", "2025-03-01")
+    assert result.code == 0
+    assert max(len(line) for line in result.out.splitlines()) <= 80
+    assert re.search(r"^Sat, Mar 1, 2025 +0  Today: Procedure day", result.out, re.MULTILINE)
+    assert re.search(r"^Sat, Apr 12, 2025 +42  Today: ", result.out, re.MULTILINE)
+    assert "Allowed from: Sun, Jun 1, 2025 (day 92)." in result.out
+    assert "Call 911 now if you have:" in result.out
+    assert "\x1b[" not in result.out
+
+
+def test_schedule_default_length_reaches_the_last_limit(run: Run) -> None:
+    """90 days by default, longer when the 3-month limit ends later (day 92 here)."""
+    data = json.loads(run("schedule", "2025-03-01", "-f", "json").out)
+    assert len(data["days"]) == 93
+    assert data["days"][92]["date"] == "2025-06-01"
+    assert len(json.loads(run("schedule", "2025-03-01", "-f", "json", "--days", "10").out)["days"]) == 10
+
+
+def test_schedule_markdown(run: Run) -> None:
+    """Markdown output has a table row per day."""
+    out = run("schedule", "2025-03-01", "--format", "markdown", "--days", "14").out
+    rows = [line for line in out.splitlines() if line.startswith("| ") and "2025" in line]
+    assert len(rows) == 14
+    assert out.startswith("# Recovery plan after vertebroplasty")
+
+
+def test_output_file_is_written_and_never_overwritten_without_force(run: Run, tmp_path: Path) -> None:
+    """--output writes the file; a second run refuses (exit 4) and leaves it as it was."""
+    target = tmp_path / "plan.md"
+    assert run("schedule", "2025-03-01", "-f", "markdown", "-o", str(target)).code == 0
+    first = target.read_text()
+    refused = run("schedule", "2025-04-01", "-f", "markdown", "-o", str(target))
+    assert refused.code == 4 and "--force" in refused.err
+    assert target.read_text() == first
+    assert run("schedule", "2025-04-01", "-f", "markdown", "-o", str(target), "--force").code == 0
+    assert target.read_text() != first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.md"]
+
+
+def test_output_into_a_missing_folder_is_refused(run: Run, tmp_path: Path) -> None:
+    """A folder that does not exist is a clear error, and nothing is written."""
+    result = run("schedule", "2025-03-01", "-o", str(tmp_path / "nope" / "plan.txt"))
+    assert result.code == 4 and "does not exist" in result.err
+    assert not (tmp_path / "nope").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to a read-only folder")
+def test_output_into_a_read_only_folder_is_refused(run: Run, tmp_path: Path) -> None:
+    """A folder without write permission is a clear error."""
+    tmp_path.chmod(0o500)
+    try:
+        result = run("schedule", "2025-03-01", "-o", str(tmp_path / "plan.txt"))
+    finally:
+        tmp_path.chmod(0o700)
+    assert result.code == 4
+
+
+def test_a_bad_rules_file_exits_3_and_nothing_is_shown(run: Run, tmp_path: Path) -> None:
+    """A rules file with mistakes is refused whole: each problem, then one summary line."""
+    bad = tmp_path / "clinic.yaml"
+    bad.write_text(edited("max: 10 lb", "max_lbs: 10 lb"), encoding="utf-8")
+    result = run(*CHECK, "--rules", str(bad))
+    assert result.code == 3
+    assert result.out == ""
+    first, summary = result.err.splitlines()
+    assert first.startswith(f"{bad}:") and "unknown key 'max_lbs'" in first
+    assert "nothing was used" in summary
+
+
+def test_rules_from_the_environment(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """$VPLAN_RULES is used when --rules is not given."""
+    clinic = tmp_path / "clinic.yaml"
+    clinic.write_text(edited("max: 10 lb", "max: 15 lb"), encoding="utf-8")
+    monkeypatch.setenv("VPLAN_RULES", str(clinic))
+    assert run(*CHECK).code == 0
+
+
+def test_rules_validate(run: Run, tmp_path: Path) -> None:
+    """'rules validate' says valid (exit 0), or lists problems (exit 3)."""
+    ok = run("rules", "validate")
+    assert ok.code == 0 and "valid" in ok.out
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(DEFAULT_RULES.replace('"911"', "911"), encoding="utf-8")
+    result = run("rules", "validate", str(bad))
+    assert result.code == 3 and "emergency_number" in result.err
+    missing = run("rules", "validate", str(tmp_path / "none.yaml"))
+    assert missing.code == 3 and "does not exist" in missing.err
+
+
+def test_rules_show_prints_the_file_in_use(run: Run) -> None:
+    """'rules show' prints the path, the version and the file itself."""
+    out = run("rules", "show").out
+    assert "version 2026.11-1" in out.splitlines()[1]
+    assert DEFAULT_RULES in out
+
+
+def test_red_flags_and_activities(run: Run) -> None:
+    """The warning signs come in three tiers; activities lists aliases."""
+    flags = json.loads(run("red-flags", "-f", "json").out)
+    assert set(flags) == {"emergency", "call_today", "expected", "emergency_number"}
+    assert flags["emergency"]
+    text = run("red-flags").out
+    assert text.index("Call 911") < text.index("care team today") < text.index("Normal")
+    acts = run("activities").out
+    assert "Also: lift," in acts
+
+
+def test_version(run: Run) -> None:
+    """--version prints the version."""
+    from vplan import __version__
+
+    assert run("--version").out == f"vplan {__version__}\n"
+
+
+def test_python_m_vplan_runs(tmp_path: Path) -> None:
+    """'python -m vplan' works from any folder."""
+    done = subprocess.run(
+        [sys.executable, "-m", "vplan", "check", "walking", "-p", "2025-03-01", "--day", "0"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=dict(os.environ, VPLAN_CACHE_DIR=str(tmp_path / "cache")),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Walking" in done.stdout
+
+
+def test_check_and_schedule_import_no_validation_or_document_libraries(tmp_path: Path) -> None:
+    """With the rules cached, check and schedule never load pydantic, ruamel, PDF or calendar code."""
+    probe = (
+        "import sys\n"
+        "from vplan.cli import main\n"
+        "for args in (sys.argv[1:3], sys.argv[3:]):\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = ('pydantic.main', 'ruamel.yaml', 'reportlab', 'icalendar', 'jinja2', 'rich.table')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)), file=sys.stderr)\n"
+    )
+    env = dict(os.environ, VPLAN_CACHE_DIR=str(tmp_path / "cache"))
+    warm = [sys.executable, "-m", "vplan", "schedule", "2025-03-01"]
+    subprocess.run(warm, env=env, capture_output=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "schedule", "2025-03-01", *CHECK],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
