@@ -42,7 +42,9 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
     """Wall seconds and peak memory (KiB) of one run."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    done = subprocess.run(
+        argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+    )
     elapsed = time.perf_counter() - start
     if done.returncode not in (0, 1):
         sys.exit(f"{' '.join(argv)} failed with exit {done.returncode}: {done.stderr.decode()}")

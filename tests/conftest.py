@@ -18,7 +18,9 @@ DEFAULT_RULES = default_rules_path().read_text(encoding="utf-8")
 
 
 @pytest.fixture(autouse=True)
-def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Keep the validated-rules cache out of the home folder, and colour off."""
     monkeypatch.setenv("VPLAN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("VPLAN_RULES", raising=False)

@@ -19,7 +19,8 @@ def test_check_not_allowed_exits_1_with_reason_date_and_source(run: Run) -> None
     result = run(*CHECK)
     assert result.code == 1, result.err
     assert "NOT ALLOWED" in result.out
-    assert "15 lb (6.8 kg)" in result.out and "10 lb (4.5 kg)" in result.out
+    assert "15 lb (6.8 kg)" in result.out
+    assert "10 lb (4.5 kg)" in result.out
     assert "Allowed from: Sat, Apr 12, 2025 (day 42)" in result.out
     assert "Source: 004_22a78c682a031734.txt" in result.out
 
@@ -28,7 +29,8 @@ def test_check_allowed_exits_0(run: Run) -> None:
     """The same weight on day 42 is allowed."""
     result = run("check", "Lifting", "15", "lb", "-p", "2025-03-01", "--day", "42")
     assert result.code == 0, result.err
-    assert "ALLOWED" in result.out and "NOT ALLOWED" not in result.out
+    assert "ALLOWED" in result.out
+    assert "NOT ALLOWED" not in result.out
 
 
 def test_check_json_has_the_documented_fields(run: Run) -> None:
@@ -41,13 +43,17 @@ def test_check_json_has_the_documented_fields(run: Run) -> None:
     assert data["day"] == 10
     assert data["allowed_from"] == "2025-04-12"
     assert "10 lb" in data["reason"]
-    assert data["source"] and data["amount"]["kg"] == pytest.approx(6.804, abs=0.001)
+    assert data["source"]
+    assert data["amount"]["kg"] == pytest.approx(6.804, abs=0.001)
 
 
 def test_check_until_cleared_has_no_date(run: Run) -> None:
     """A pool is refused with allowed_from null: the care team decides."""
-    data = json.loads(run("check", "hot", "tub", "-p", "2025-03-01", "--day", "200", "-f", "json").out)
-    assert data["allowed"] is False and data["allowed_from"] is None
+    data = json.loads(
+        run("check", "hot", "tub", "-p", "2025-03-01", "--day", "200", "-f", "json").out
+    )
+    assert data["allowed"] is False
+    assert data["allowed_from"] is None
 
 
 def test_check_without_a_procedure_date_states_the_rule(run: Run) -> None:
@@ -60,7 +66,8 @@ def test_check_without_a_procedure_date_states_the_rule(run: Run) -> None:
 def test_check_on_defaults_to_today(run: Run) -> None:
     """With -p today and no --on, the check is for day 0."""
     data = json.loads(run("check", "driving", "-p", "today", "-f", "json").out)
-    assert data["day"] == 0 and data["allowed"] is False
+    assert data["day"] == 0
+    assert data["allowed"] is False
 
 
 @pytest.mark.parametrize(
@@ -71,7 +78,10 @@ def test_check_on_defaults_to_today(run: Run) -> None:
         (("check", "lifting", "15", "-p", "2025-03-01"), "has no unit"),
         (("check", "bending", "5lb", "-p", "2025-03-01"), "does not take an amount"),
         (("check", "lifting", "-p", "03/01/2025"), "YYYY-MM-DD"),
-        (("check", "lifting", "-p", "2025-03-01", "--on", "2025-02-01"), "before the procedure date"),
+        (
+            ("check", "lifting", "-p", "2025-03-01", "--on", "2025-02-01"),
+            "before the procedure date",
+        ),
         (("check", "lifting", "-p", "2025-03-01", "--on", "2025-03-02", "--day", "3"), "not both"),
         (("check", "lifting", "--day", "3"), "add -p"),
         (("check", "15lb"), "write the activity first"),
@@ -109,7 +119,10 @@ def test_schedule_default_length_reaches_the_last_limit(run: Run) -> None:
     data = json.loads(run("schedule", "2025-03-01", "-f", "json").out)
     assert len(data["days"]) == 93
     assert data["days"][92]["date"] == "2025-06-01"
-    assert len(json.loads(run("schedule", "2025-03-01", "-f", "json", "--days", "10").out)["days"]) == 10
+    assert (
+        len(json.loads(run("schedule", "2025-03-01", "-f", "json", "--days", "10").out)["days"])
+        == 10
+    )
 
 
 def test_schedule_markdown(run: Run) -> None:
@@ -120,13 +133,16 @@ def test_schedule_markdown(run: Run) -> None:
     assert out.startswith("# Recovery plan after vertebroplasty")
 
 
-def test_output_file_is_written_and_never_overwritten_without_force(run: Run, tmp_path: Path) -> None:
+def test_output_file_is_written_and_never_overwritten_without_force(
+    run: Run, tmp_path: Path
+) -> None:
     """--output writes the file; a second run refuses (exit 4) and leaves it as it was."""
     target = tmp_path / "plan.md"
     assert run("schedule", "2025-03-01", "-f", "markdown", "-o", str(target)).code == 0
     first = target.read_text()
     refused = run("schedule", "2025-04-01", "-f", "markdown", "-o", str(target))
-    assert refused.code == 4 and "--force" in refused.err
+    assert refused.code == 4
+    assert "--force" in refused.err
     assert target.read_text() == first
     assert run("schedule", "2025-04-01", "-f", "markdown", "-o", str(target), "--force").code == 0
     assert target.read_text() != first
@@ -136,7 +152,8 @@ def test_output_file_is_written_and_never_overwritten_without_force(run: Run, tm
 def test_output_into_a_missing_folder_is_refused(run: Run, tmp_path: Path) -> None:
     """A folder that does not exist is a clear error, and nothing is written."""
     result = run("schedule", "2025-03-01", "-o", str(tmp_path / "nope" / "plan.txt"))
-    assert result.code == 4 and "does not exist" in result.err
+    assert result.code == 4
+    assert "does not exist" in result.err
     assert not (tmp_path / "nope").exists()
 
 
@@ -159,11 +176,14 @@ def test_a_bad_rules_file_exits_3_and_nothing_is_shown(run: Run, tmp_path: Path)
     assert result.code == 3
     assert result.out == ""
     first, summary = result.err.splitlines()
-    assert first.startswith(f"{bad}:") and "unknown key 'max_lbs'" in first
+    assert first.startswith(f"{bad}:")
+    assert "unknown key 'max_lbs'" in first
     assert "nothing was used" in summary
 
 
-def test_rules_from_the_environment(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rules_from_the_environment(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """$VPLAN_RULES is used when --rules is not given."""
     clinic = tmp_path / "clinic.yaml"
     clinic.write_text(edited("max: 10 lb", "max: 15 lb"), encoding="utf-8")
@@ -174,13 +194,16 @@ def test_rules_from_the_environment(run: Run, tmp_path: Path, monkeypatch: pytes
 def test_rules_validate(run: Run, tmp_path: Path) -> None:
     """'rules validate' says valid (exit 0), or lists problems (exit 3)."""
     ok = run("rules", "validate")
-    assert ok.code == 0 and "valid" in ok.out
+    assert ok.code == 0
+    assert "valid" in ok.out
     bad = tmp_path / "bad.yaml"
     bad.write_text(DEFAULT_RULES.replace('"911"', "911"), encoding="utf-8")
     result = run("rules", "validate", str(bad))
-    assert result.code == 3 and "emergency_number" in result.err
+    assert result.code == 3
+    assert "emergency_number" in result.err
     missing = run("rules", "validate", str(tmp_path / "none.yaml"))
-    assert missing.code == 3 and "does not exist" in missing.err
+    assert missing.code == 3
+    assert "does not exist" in missing.err
 
 
 def test_rules_show_prints_the_file_in_use(run: Run) -> None:

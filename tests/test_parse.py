@@ -27,7 +27,16 @@ def test_dates_people_type(text: str, expected: date) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["03/04/2025", "March 1", "2025-02-30", "2025-3-1", "20250301", "2025-03-01T10:00", "", "tomorrow"],
+    [
+        "03/04/2025",
+        "March 1",
+        "2025-02-30",
+        "2025-3-1",
+        "20250301",
+        "2025-03-01T10:00",
+        "",
+        "tomorrow",
+    ],
 )
 def test_dates_that_would_need_a_guess_are_refused(text: str) -> None:
     """Any form but YYYY-MM-DD or 'today' is refused with the form to write."""

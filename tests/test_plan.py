@@ -37,33 +37,37 @@ def test_lifting_limits_step_up(plan: Plan) -> None:
     assert plan.verdict(lifting, 10, parse_weight("10 lb")).allowed  # "nothing over 10 lb"
     assert not plan.verdict(lifting, 10, parse_weight("4.54 kg")).allowed
     no_weight = plan.verdict(lifting, 50)
-    assert not no_weight.allowed and no_weight.allowed_from_day == 92
+    assert not no_weight.allowed
+    assert no_weight.allowed_from_day == 92
 
 
 def test_an_allowed_answer_says_since_when(plan: Plan) -> None:
     """Lifting 15 lb on day 50 is allowed, and has been since day 42."""
     answer = plan.verdict(plan.protocol.activity("lifting"), 50, parse_weight("15 lb"))
-    assert answer.allowed and answer.allowed_from_day == 42
+    assert answer.allowed
+    assert answer.allowed_from_day == 42
 
 
 def test_until_cleared_never_becomes_allowed_by_date(plan: Plan) -> None:
     """A pool is never allowed by the calendar alone: only the care team clears it."""
     pool = plan.protocol.activity("Hot-Tub")
     answer = plan.verdict(pool, 365)
-    assert not answer.allowed and answer.allowed_from_day is None
+    assert not answer.allowed
+    assert answer.allowed_from_day is None
 
 
 def test_walking_has_no_limit(plan: Plan) -> None:
     """Walking is allowed from day 0."""
     answer = plan.verdict(plan.protocol.activity("walk"), 0)
-    assert answer.allowed and answer.allowed_from_day == 0
+    assert answer.allowed
+    assert answer.allowed_from_day == 0
 
 
 def test_milestones_name_the_changes(plan: Plan) -> None:
     """Day 42 says the lifting limit rises to 20 lb; day 7 says the follow-up is due."""
     day42 = [milestone_text(plan, m) for m in plan.day(42).milestones]
     assert "Lifting: limit changes to 20 lb (9 kg)" in day42
-    assert "Bending and twisting: allowed again" in day42
+    assert "Bending and twisting: allowed again." in day42
     day7 = [milestone_text(plan, m) for m in plan.day(7).milestones]
     assert any("follow-up visit" in text and "Sat, Mar 15, 2025" in text for text in day7)
     kinds = {m.kind for m in plan.day(92).milestones}
@@ -82,3 +86,5 @@ def test_day_plan_lists_what_to_do_and_avoid(plan: Plan) -> None:
     assert any("Rest" in c.item.label.get() for c in day0.care)
     assert any(w.activity.key == "driving" for w in day0.avoid)
     assert not any(w.activity.key == "driving" for w in plan.day(2).avoid)
+    day2 = [milestone_text(plan, m) for m in plan.day(2).milestones]
+    assert any(t.startswith("Driving: allowed again.") and "opioid" in t for t in day2)

@@ -13,13 +13,19 @@ from vplan.units import Weight
 dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31))
 weights = st.one_of(
     st.none(),
-    st.builds(Weight, st.decimals(min_value=Decimal("0.5"), max_value=Decimal(60), places=1), st.sampled_from(["lb", "kg"])),
+    st.builds(
+        Weight,
+        st.decimals(min_value=Decimal("0.5"), max_value=Decimal(60), places=1),
+        st.sampled_from(["lb", "kg"]),
+    ),
 )
 
 
 @settings(max_examples=60, deadline=None)
 @given(start=dates, amount=weights)
-def test_check_agrees_with_the_schedule_every_day(protocol: Protocol, start: date, amount: Weight | None) -> None:
+def test_check_agrees_with_the_schedule_every_day(
+    protocol: Protocol, start: date, amount: Weight | None
+) -> None:
     """For any procedure date, every day 0-365 and any weight, check and schedule agree."""
     plan = build_plan(protocol, start)
     for activity in protocol.activities:
@@ -33,8 +39,12 @@ def test_check_agrees_with_the_schedule_every_day(protocol: Protocol, start: dat
             if not answer.allowed and free is not None:
                 # the schedule shows it forbidden until the day before, and not on that day
                 assert free > day
-                assert any(w.blocks(weight) for w in plan.day(free - 1).avoid if w.activity is activity)
-                assert not any(w.blocks(weight) for w in plan.day(free).avoid if w.activity is activity)
+                assert any(
+                    w.blocks(weight) for w in plan.day(free - 1).avoid if w.activity is activity
+                )
+                assert not any(
+                    w.blocks(weight) for w in plan.day(free).avoid if w.activity is activity
+                )
             if not answer.allowed and free is None:
                 assert any(w.end_day is None for w in shown)
 

@@ -29,7 +29,8 @@ def test_default_rules_cite_a_known_source_for_every_rule(protocol: object) -> N
     cited += [s for c in protocol.care for s in c.sources]
     cited += [s for m in protocol.milestones for s in m.sources]
     cited += [s for w in protocol.warning_signs for s in w.sources]
-    assert cited and set(cited) <= set(protocol.sources)
+    assert cited
+    assert set(cited) <= set(protocol.sources)
     assert "review" in protocol.info.review_note.lower()
 
 
@@ -37,7 +38,9 @@ def test_unknown_key_points_at_the_key_and_suggests_the_right_one(rules_file: Wr
     """A typo such as max_lbs is refused at its line and column, with 'did you mean'."""
     text = edited("        max: 10 lb", "        max_lbs: 10 lb")
     [line] = problems(rules_file(text))
-    assert line.startswith(f"{rules_file(text)}:{line_of(text, 'max_lbs')}:9: unknown key 'max_lbs'")
+    assert line.startswith(
+        f"{rules_file(text)}:{line_of(text, 'max_lbs')}:9: unknown key 'max_lbs'"
+    )
     assert "did you mean 'max'?" in line
 
 
@@ -70,7 +73,8 @@ def test_a_rule_without_a_source_is_refused(rules_file: WriteRules) -> None:
     """Every rule needs a source; the message says what to add."""
     text = edited("        source: [seed-004, seed-002, drugs-com]\n", "")
     [line] = problems(rules_file(text))
-    assert "'source' is missing" in line and "add 'source:'" in line
+    assert "'source' is missing" in line
+    assert "add 'source:'" in line
 
 
 def test_an_unknown_source_key_is_refused(rules_file: WriteRules) -> None:
@@ -84,9 +88,13 @@ def test_an_unknown_source_key_is_refused(rules_file: WriteRules) -> None:
 
 def test_overlapping_limits_are_refused(rules_file: WriteRules) -> None:
     """A limit that starts before the previous one ends is a contradiction."""
-    text = edited("      - from: 6 weeks\n        until: 3 months", "      - from: 5 weeks\n        until: 3 months")
+    text = edited(
+        "      - from: 6 weeks\n        until: 3 months",
+        "      - from: 5 weeks\n        until: 3 months",
+    )
     [line] = problems(rules_file(text))
-    assert "overlaps limit 1" in line and "start it at '6 weeks' or later" in line
+    assert "overlaps limit 1" in line
+    assert "start it at '6 weeks' or later" in line
     assert f":{line_of(text, 'from: 5 weeks')}:" in line
 
 
@@ -94,19 +102,25 @@ def test_overlap_that_depends_on_the_calendar_is_refused(rules_file: WriteRules)
     """'until 1 month' then 'from 30 days' overlap for some procedure dates."""
     text = edited(
         "      - until: 6 weeks\n        max: 10 lb", "      - until: 1 month\n        max: 10 lb"
-    ).replace("      - from: 6 weeks\n        until: 3 months", "      - from: 30 days\n        until: 3 months")
+    ).replace(
+        "      - from: 6 weeks\n        until: 3 months",
+        "      - from: 30 days\n        until: 3 months",
+    )
     [line] = problems(rules_file(text))
     assert "for some procedure dates" in line
 
 
 def test_a_weight_on_an_activity_that_is_not_measured_is_refused(rules_file: WriteRules) -> None:
     """'max' on bending contradicts the activity having no measure."""
-    text = edited("          en: Do not bend at the waist", "          en: Do not bend at the waist", 1).replace(
+    text = edited(
+        "          en: Do not bend at the waist", "          en: Do not bend at the waist", 1
+    ).replace(
         "      - until: 6 weeks\n        text:\n          en: Do not bend",
         "      - until: 6 weeks\n        max: 5 lb\n        text:\n          en: Do not bend",
     )
     [line] = problems(rules_file(text))
-    assert "is not measured" in line and "add 'measure: weight'" in line
+    assert "is not measured" in line
+    assert "add 'measure: weight'" in line
 
 
 def test_a_name_used_by_two_activities_is_refused(rules_file: WriteRules) -> None:
@@ -119,11 +133,12 @@ def test_a_name_used_by_two_activities_is_refused(rules_file: WriteRules) -> Non
 def test_every_problem_is_listed_at_once(rules_file: WriteRules) -> None:
     """Two mistakes in different places give two lines, in file order."""
     text = edited("        max: 10 lb", "        max_lbs: 10 lb").replace(
-        "  emergency_number: \"911\"", "  emergency_number: 911"
+        '  emergency_number: "911"', "  emergency_number: 911"
     )
     found = problems(rules_file(text))
     assert len(found) == 2
-    assert "emergency_number" in found[0] and "max_lbs" in found[1]
+    assert "emergency_number" in found[0]
+    assert "max_lbs" in found[1]
 
 
 @pytest.mark.parametrize(
@@ -150,7 +165,9 @@ def test_files_over_one_mebibyte_are_refused(rules_file: WriteRules) -> None:
     assert "larger than 1 MiB" in line
 
 
-def test_cache_is_used_and_a_changed_file_is_validated_again(rules_file: WriteRules, tmp_path: Path) -> None:
+def test_cache_is_used_and_a_changed_file_is_validated_again(
+    rules_file: WriteRules, tmp_path: Path
+) -> None:
     """A validated file is cached by content; a change to the file is seen at once."""
     env = {"VPLAN_CACHE_DIR": str(tmp_path / "cache")}
     path = rules_file(DEFAULT_RULES)

@@ -10,7 +10,7 @@ import json
 import os
 import sys
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -34,7 +34,7 @@ EXIT_CODES_HELP = (
 MAX_DAYS = 730
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Output formats of ``schedule``."""
 
     TEXT = "text"
@@ -42,7 +42,7 @@ class Format(str, Enum):
     MARKDOWN = "markdown"
 
 
-class AnswerFormat(str, Enum):
+class AnswerFormat(StrEnum):
     """Output formats of the commands that answer a question."""
 
     TEXT = "text"
@@ -84,7 +84,9 @@ app.add_typer(rules_app, name="rules")
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Recovery planner for patients after vertebroplasty."""
@@ -121,9 +123,13 @@ def schedule(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TEXT,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write to this file (atomically) instead of the screen."),
+        typer.Option(
+            "--output", "-o", help="Write to this file (atomically) instead of the screen."
+        ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing output file.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing output file.")
+    ] = False,
     rules: RulesOption = None,
 ) -> None:
     """The day-by-day recovery calendar, the restrictions and the warning signs."""
@@ -166,9 +172,13 @@ def check(
     ] = None,
     day: Annotated[
         int | None,
-        typer.Option("--day", min=0, help="The day to check, as a post-operative day (0 = procedure day)."),
+        typer.Option(
+            "--day", min=0, help="The day to check, as a post-operative day (0 = procedure day)."
+        ),
     ] = None,
-    fmt: Annotated[AnswerFormat, typer.Option("--format", "-f", help="Output format.")] = AnswerFormat.TEXT,
+    fmt: Annotated[
+        AnswerFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = AnswerFormat.TEXT,
     rules: RulesOption = None,
 ) -> int:
     """May the patient do this activity on this day? Exits 0 when allowed, 1 when not."""
@@ -222,7 +232,9 @@ def _split_activity(words: list[str]) -> tuple[list[str], list[str]]:
     for index, word in enumerate(words):
         if word[:1].isdigit() or word[:1] in "-.,":
             if index == 0:
-                raise InputError(f"'{word}' is not an activity; write the activity first, then the weight")
+                raise InputError(
+                    f"'{word}' is not an activity; write the activity first, then the weight"
+                )
             return words[:index], words[index:]
     return words, []
 
@@ -241,7 +253,9 @@ def _show_rule(protocol: Any, activity: Any, fmt: AnswerFormat) -> int:
 
 @app.command("red-flags")
 def red_flags(
-    fmt: Annotated[AnswerFormat, typer.Option("--format", "-f", help="Output format.")] = AnswerFormat.TEXT,
+    fmt: Annotated[
+        AnswerFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = AnswerFormat.TEXT,
     rules: RulesOption = None,
 ) -> None:
     """The warning signs by tier: call the emergency number, call the care team, expected."""
@@ -258,7 +272,9 @@ def red_flags(
 
 @app.command()
 def activities(
-    fmt: Annotated[AnswerFormat, typer.Option("--format", "-f", help="Output format.")] = AnswerFormat.TEXT,
+    fmt: Annotated[
+        AnswerFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = AnswerFormat.TEXT,
     rules: RulesOption = None,
 ) -> None:
     """What the rules know: each activity with its aliases and limits."""
@@ -267,7 +283,12 @@ def activities(
         from vplan.render import structured
 
         data = [
-            {"activity": a.key, "name": a.name.get(), "aliases": list(a.aliases), "measured": a.measured}
+            {
+                "activity": a.key,
+                "name": a.name.get(),
+                "aliases": list(a.aliases),
+                "measured": a.measured,
+            }
             | structured.rule(protocol, a)
             for a in protocol.activities
         ]
@@ -282,7 +303,9 @@ def activities(
 def rules_validate(
     file: Annotated[
         Path | None,
-        typer.Argument(help="Rules file. Default: $VPLAN_RULES, else the bundled protocol.", dir_okay=False),
+        typer.Argument(
+            help="Rules file. Default: $VPLAN_RULES, else the bundled protocol.", dir_okay=False
+        ),
     ] = None,
 ) -> None:
     """Check a rules file and list every problem as file:line:column. Exits 3 if any."""
@@ -342,7 +365,10 @@ def main(argv: list[str] | None = None) -> NoReturn:
         result = app(args=argv, prog_name="vplan", standalone_mode=False)
     except RulesError as exc:
         sys.stderr.write("".join(line + "\n" for line in exc.lines()))
-        _fail(f"{exc}; nothing was used. Fix the lines above and run 'vplan rules validate'", exc.exit_code)
+        _fail(
+            f"{exc}; nothing was used. Fix the lines above and run 'vplan rules validate'",
+            exc.exit_code,
+        )
     except VplanError as exc:
         _fail(str(exc), exc.exit_code)
     except typer.Exit as exc:
@@ -350,7 +376,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except typer.Abort:
         _fail("stopped", 130)
     except typer.TyperException as exc:
-        message = getattr(exc, "format_message", lambda: str(exc))()
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
         ctx = getattr(exc, "ctx", None)
         where = ctx.command_path if ctx is not None else "vplan"
         _fail(f"{message} (see '{where} --help')", getattr(exc, "exit_code", EXIT_BAD_INPUT))

@@ -19,22 +19,28 @@ def write_file(path: Path, data: bytes, *, force: bool) -> None:
     """
     folder = path.parent
     if not folder.is_dir():
-        raise OutputError(f"cannot write {path}: the folder {folder} does not exist; create it first")
+        raise OutputError(
+            f"cannot write {path}: the folder {folder} does not exist; create it first"
+        )
     if path.is_dir():
         raise OutputError(f"cannot write {path}: it is a folder; give a file name")
     if path.exists() and not force:
-        raise OutputError(f"{path} already exists; choose another name or add --force to replace it")
+        raise OutputError(
+            f"{path} already exists; choose another name or add --force to replace it"
+        )
     try:
         fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise OutputError(f"cannot write in {folder} ({exc.strerror}); choose another folder") from None
+        raise OutputError(
+            f"cannot write in {folder} ({exc.strerror}); choose another folder"
+        ) from None
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
+        tmp.chmod(0o644)
         if force:
             tmp.replace(path)
         else:

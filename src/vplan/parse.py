@@ -15,7 +15,9 @@ from vplan.units import KG_PER_LB, CalendarUnit, Duration, MassUnit, Weight
 
 DATE_FORM = "write the date as YYYY-MM-DD (for example 2025-03-01) or 'today'"
 AMOUNT_FORM = "write a weight such as 15lb, 15 lb, 7kg or 7.5 kg"
-DURATION_FORM = "write a whole number and a unit, such as '24 hours', '2 days', '6 weeks' or '3 months'"
+DURATION_FORM = (
+    "write a whole number and a unit, such as '24 hours', '2 days', '6 weeks' or '3 months'"
+)
 MAX_POUNDS = Decimal(1000)
 
 

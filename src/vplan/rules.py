@@ -66,12 +66,18 @@ def read_bytes(source: RulesSource) -> bytes:
     except FileNotFoundError:
         raise _whole_file(source, "the rules file does not exist", "check the path") from None
     except IsADirectoryError:
-        raise _whole_file(source, "this is a folder, not a rules file", "name a .yaml file") from None
+        raise _whole_file(
+            source, "this is a folder, not a rules file", "name a .yaml file"
+        ) from None
     except OSError as exc:
-        raise _whole_file(source, f"cannot read the file ({exc.strerror})", "check its permissions") from None
+        raise _whole_file(
+            source, f"cannot read the file ({exc.strerror})", "check its permissions"
+        ) from None
     if len(data) > MAX_BYTES:
         raise _whole_file(
-            source, "the file is larger than 1 MiB", "a rules file is a few kilobytes; check the path"
+            source,
+            "the file is larger than 1 MiB",
+            "a rules file is a few kilobytes; check the path",
         )
     return data
 
@@ -136,4 +142,3 @@ def _store(cache: Path, validated: object) -> None:
 def load_from(option: Path | None, env: Mapping[str, str]) -> Protocol:
     """Resolve the rules file for a command and load it."""
     return load(resolve(option, env), env)
-

@@ -33,7 +33,7 @@ _MISSING_HINTS = {
     "name": "add 'name:' with a line 'en: <the name patients read>'",
 }
 _TYPE_WORDS = {
-    "string_type": ("text", "put the value in quotes, for example \"2026.11\""),
+    "string_type": ("text", 'put the value in quotes, for example "2026.11"'),
     "int_type": ("a whole number", "write a whole number such as 1"),
     "date_type": ("a date", "write the date as YYYY-MM-DD, without quotes"),
     "list_type": ("a list", "write each item on its own line starting with '- '"),
@@ -48,7 +48,11 @@ def validate(data: bytes, label: str) -> dict[str, Any]:
     tree = _parse_yaml(_decode(data, label), label)
     if not isinstance(tree, CommentedMap):
         raise RulesError(
-            [Problem(label, 1, 1, "the file is not a set of 'key: value' lines", _START_FROM_DEFAULT)]
+            [
+                Problem(
+                    label, 1, 1, "the file is not a set of 'key: value' lines", _START_FROM_DEFAULT
+                )
+            ]
         )
     try:
         model = RulesModel.model_validate(tree)
@@ -303,8 +307,7 @@ def _limit_checks(key: str, act: ActivityModel) -> Iterator[Finding]:
                 yield (
                     (*base, i, "from"),
                     f"limit {i + 1} (from {lim.start}) overlaps limit {previous_index + 1} "
-                    f"(until {previous_end})"
-                    + ("" if same_unit else " for some procedure dates"),
+                    f"(until {previous_end})" + ("" if same_unit else " for some procedure dates"),
                     f"start it at '{previous_end}' or later"
                     + ("" if same_unit else ", in the same unit"),
                 )

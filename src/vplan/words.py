@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 
 from vplan.model import Activity, Limit, Protocol, Tier
-from vplan.units import Duration
 from vplan.plan import Milestone, MilestoneKind, Plan, Verdict, Window
+from vplan.units import Duration
 
 TIER_HEADINGS = {
     Tier.EMERGENCY: "Call {number} now if you have:",
@@ -46,7 +46,10 @@ def limit_span(plan: Plan, window: Window) -> str:
     """``Day 0 to 41 (Sat, Mar 1, 2025 to Fri, Apr 11, 2025)``, or open-ended."""
     start = window.start_day
     if window.end_day is None:
-        return f"From day {start} ({long_date(plan.date_of(start))}) until your care team says it is OK"
+        return (
+            f"From day {start} ({long_date(plan.date_of(start))}) "
+            "until your care team says it is OK"
+        )
     last = window.end_day - 1
     return (
         f"Day {start} to {last} ({long_date(plan.date_of(start))} "
@@ -64,7 +67,8 @@ def milestone_text(plan: Plan, milestone: Milestone) -> str:
     assert milestone.activity is not None
     name = milestone.activity.name.get()
     if milestone.kind is MilestoneKind.ALLOWED_AGAIN:
-        return f"{name}: allowed again" + _caution_suffix(milestone)
+        cautions = [c.text.get() for c in milestone.activity.cautions]
+        return " ".join([f"{name}: allowed again.", *cautions])
     assert milestone.window is not None
     limit = milestone.window.limit.max
     if limit is None:
@@ -72,12 +76,6 @@ def milestone_text(plan: Plan, milestone: Milestone) -> str:
     if milestone.kind is MilestoneKind.LIMIT_STARTS:
         return f"{name}: a limit of {limit.describe(limit=True)} starts"
     return f"{name}: limit changes to {limit.describe(limit=True)}"
-
-
-def _caution_suffix(milestone: Milestone) -> str:
-    if milestone.activity is None or not milestone.activity.cautions:
-        return ""
-    return " (see the caution below)"
 
 
 def verdict_reason(plan: Plan, verdict: Verdict) -> str:
@@ -99,7 +97,9 @@ def verdict_reason(plan: Plan, verdict: Verdict) -> str:
             f"{window.limit.max.describe(limit=True)} that applies on this day."
         )
     if verdict.allowed_from_day:
-        return f"The limit on {name.lower()} ended on {day_and_date(plan, verdict.allowed_from_day)}."
+        return (
+            f"The limit on {name.lower()} ended on {day_and_date(plan, verdict.allowed_from_day)}."
+        )
     return f"{name} has no limit in this plan."
 
 

@@ -91,7 +91,11 @@ def schedule(plan: Plan, days: int) -> dict[str, Any]:
                 "milestones": [milestone_text(plan, m) for m in day.milestones],
                 "do": [c.item.label.get() for c in day.care],
                 "avoid": [
-                    {"activity": w.activity.key, "text": avoid_label(w), "max": weight(w.limit.max, limit=True)}
+                    {
+                        "activity": w.activity.key,
+                        "text": avoid_label(w),
+                        "max": weight(w.limit.max, limit=True),
+                    }
                     for w in day.avoid
                 ],
             }

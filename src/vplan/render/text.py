@@ -88,11 +88,17 @@ def restrictions(plan: Plan) -> list[Line]:
             continue
         lines.append(Line(act.name.get(), Style.TITLE))
         for window in windows:
-            lines += wrap(f"{limit_span(plan, window)}: {window.limit.text.get()}", indent="  ", hang="    ")
+            lines += wrap(
+                f"{limit_span(plan, window)}: {window.limit.text.get()}", indent="  ", hang="    "
+            )
         verdict = plan.verdict(act, windows[0].start_day)
-        lines += wrap(f"Allowed from: {allowed_from_text(plan, verdict)}.", indent="  ", style=Style.GOOD)
+        lines += wrap(
+            f"Allowed from: {allowed_from_text(plan, verdict)}.", indent="  ", style=Style.GOOD
+        )
         for caution in act.cautions:
-            lines += wrap(f"Caution: {caution.text.get()}", indent="  ", hang="    ", style=Style.ALERT)
+            lines += wrap(
+                f"Caution: {caution.text.get()}", indent="  ", hang="    ", style=Style.ALERT
+            )
     return lines
 
 
@@ -137,27 +143,45 @@ def verdict(plan: Plan, answer: Verdict) -> list[Line]:
         *wrap(f"Why: {verdict_reason(plan, answer)}"),
         *wrap(f"Allowed from: {allowed_from_text(plan, answer)}"),
     ]
-    lines += [line for c in answer.cautions for line in wrap(f"Caution: {c.text.get()}", style=Style.ALERT)]
+    lines += [
+        line
+        for c in answer.cautions
+        for line in wrap(f"Caution: {c.text.get()}", style=Style.ALERT)
+    ]
     if answer.activity.advice is not None:
         lines += wrap(f"Tip: {answer.activity.advice.get()}")
-    lines += [line for s in cite(plan.protocol, answer.sources) for line in wrap(f"Source: {s}", style=Style.MUTED)]
+    lines += [
+        line
+        for s in cite(plan.protocol, answer.sources)
+        for line in wrap(f"Source: {s}", style=Style.MUTED)
+    ]
     return lines
 
 
 def rule(protocol: Protocol, activity: Activity) -> list[Line]:
     """An activity's rule in post-operative days (no procedure date was given)."""
     lines = [
-        Line(f"{activity.name.get()}: the rule, counted from the procedure day (day 0)", Style.TITLE)
+        Line(
+            f"{activity.name.get()}: the rule, counted from the procedure day (day 0)", Style.TITLE
+        )
     ]
     for lim in activity.limits:
         lines += wrap(f"{rule_span(lim)}: {lim.text.get()}", indent="  ", hang="    ")
     lines += wrap(rule_summary(activity), style=Style.GOOD)
-    lines += [line for c in activity.cautions for line in wrap(f"Caution: {c.text.get()}", style=Style.ALERT)]
+    lines += [
+        line
+        for c in activity.cautions
+        for line in wrap(f"Caution: {c.text.get()}", style=Style.ALERT)
+    ]
     if activity.advice is not None:
         lines += wrap(f"Tip: {activity.advice.get()}")
-    lines += wrap("Give the procedure date (-p YYYY-MM-DD) for an answer on a given day.", style=Style.MUTED)
+    lines += wrap(
+        "Give the procedure date (-p YYYY-MM-DD) for an answer on a given day.", style=Style.MUTED
+    )
     sources = activity.limits[0].sources if activity.limits else activity.sources
-    lines += [line for s in cite(protocol, sources) for line in wrap(f"Source: {s}", style=Style.MUTED)]
+    lines += [
+        line for s in cite(protocol, sources) for line in wrap(f"Source: {s}", style=Style.MUTED)
+    ]
     return lines
 
 
