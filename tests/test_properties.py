@@ -2,51 +2,77 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vplan.model import Protocol
 from vplan.plan import build_plan
+from vplan.render import structured
 from vplan.units import Weight
 
 dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31))
+boundaries = [
+    Weight(Decimal(v), u)
+    for v, u in [
+        ("10", "lb"),
+        ("20", "lb"),
+        ("4.53", "kg"),
+        ("4.54", "kg"),
+        ("9.07", "kg"),
+        ("9.08", "kg"),
+    ]
+]
 weights = st.one_of(
     st.none(),
+    st.sampled_from(boundaries),
     st.builds(
         Weight,
-        st.decimals(min_value=Decimal("0.5"), max_value=Decimal(60), places=1),
+        st.decimals(min_value=Decimal("0.5"), max_value=Decimal(60), places=2),
         st.sampled_from(["lb", "kg"]),
     ),
 )
+HORIZON = 366
 
 
-@settings(max_examples=60, deadline=None)
+def forbidden_by_row(row: dict[str, Any], activity: str, amount: Weight | None) -> bool:
+    """Whether a schedule row, as printed, forbids the activity with this weight."""
+    for avoid in row["avoid"]:
+        if avoid["activity"] != activity:
+            continue
+        limit = avoid["max"]
+        if limit is None or amount is None:
+            return True
+        if amount.kg > Weight(Decimal(str(limit["value"])), limit["unit"]).kg:
+            return True
+    return False
+
+
+@settings(max_examples=40, deadline=None)
 @given(start=dates, amount=weights)
 def test_check_agrees_with_the_schedule_every_day(
     protocol: Protocol, start: date, amount: Weight | None
 ) -> None:
-    """For any procedure date, every day 0-365 and any weight, check and schedule agree."""
+    """For any procedure date, days 0-365, every activity and any weight, check and schedule agree."""
     plan = build_plan(protocol, start)
+    rows = structured.schedule(plan, HORIZON)["days"]
     for activity in protocol.activities:
         weight = amount if activity.measured else None
-        for day in range(366):
-            answer = plan.verdict(activity, day, weight)
-            shown = [w for w in plan.day(day).avoid if w.activity is activity]
-            forbidden_by_schedule = any(w.blocks(weight) for w in shown)
-            assert answer.allowed is not forbidden_by_schedule
-            free = answer.allowed_from_day
-            if not answer.allowed and free is not None:
-                # the schedule shows it forbidden until the day before, and not on that day
-                assert free > day
-                assert any(
-                    w.blocks(weight) for w in plan.day(free - 1).avoid if w.activity is activity
-                )
-                assert not any(
-                    w.blocks(weight) for w in plan.day(free).avoid if w.activity is activity
-                )
-            if not answer.allowed and free is None:
-                assert any(w.end_day is None for w in shown)
+        blocked = [forbidden_by_row(row, activity.key, weight) for row in rows]
+        for day in range(HORIZON):
+            answer = structured.verdict(plan, plan.verdict(activity, day, weight))
+            assert answer["day"] == day
+            assert answer["date"] == rows[day]["date"]
+            assert answer["allowed"] is not blocked[day]
+            if answer["allowed"]:
+                continue
+            free = next((d for d in range(day, HORIZON) if not blocked[d]), None)
+            if free is None:
+                # never free within the calendar: only the care team can clear it
+                assert answer["allowed_from"] is None
+            else:
+                assert answer["allowed_from"] == rows[free]["date"]
 
 
 @settings(max_examples=200, deadline=None)
