@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -56,6 +57,11 @@ RulesOption = Annotated[
         help="Rules file to use. Default: $VPLAN_RULES, else the protocol bundled with vplan.",
         dir_okay=False,
     ),
+]
+
+
+AnswerFormatOption = Annotated[
+    AnswerFormat, typer.Option("--format", "-f", help="Output format: text or json.")
 ]
 
 
@@ -176,9 +182,7 @@ def check(
             "--day", min=0, help="The day to check, as a post-operative day (0 = procedure day)."
         ),
     ] = None,
-    fmt: Annotated[
-        AnswerFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = AnswerFormat.TEXT,
+    fmt: AnswerFormatOption = AnswerFormat.TEXT,
     rules: RulesOption = None,
 ) -> int:
     """May the patient do this activity on this day? Exits 0 when allowed, 1 when not."""
@@ -216,14 +220,9 @@ def check(
                 f"{start.isoformat()}; check a day on or after the procedure"
             )
     answer = plan.verdict(activity, day, amount)
-    if fmt is AnswerFormat.JSON:
-        from vplan.render import structured
+    from vplan.render import structured, text
 
-        sys.stdout.write(_dump(structured.verdict(plan, answer)))
-    else:
-        from vplan.render import text
-
-        _emit_lines(text.verdict(plan, answer), None, False)
+    _answer(fmt, lambda: structured.verdict(plan, answer), lambda: text.verdict(plan, answer))
     return EXIT_OK if answer.allowed else EXIT_NOT_ALLOWED
 
 
@@ -240,63 +239,34 @@ def _split_activity(words: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _show_rule(protocol: Any, activity: Any, fmt: AnswerFormat) -> int:
-    if fmt is AnswerFormat.JSON:
-        from vplan.render import structured
+    from vplan.render import structured, text
 
-        sys.stdout.write(_dump(structured.rule(protocol, activity)))
-    else:
-        from vplan.render import text
-
-        _emit_lines(text.rule(protocol, activity), None, False)
+    _answer(fmt, lambda: structured.rule(protocol, activity), lambda: text.rule(protocol, activity))
     return EXIT_OK
 
 
 @app.command("red-flags")
 def red_flags(
-    fmt: Annotated[
-        AnswerFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = AnswerFormat.TEXT,
+    fmt: AnswerFormatOption = AnswerFormat.TEXT,
     rules: RulesOption = None,
 ) -> None:
     """The warning signs by tier: call the emergency number, call the care team, expected."""
     protocol = _load(rules)
-    if fmt is AnswerFormat.JSON:
-        from vplan.render import structured
+    from vplan.render import structured, text
 
-        sys.stdout.write(_dump(structured.warning_signs(protocol)))
-    else:
-        from vplan.render import text
-
-        _emit_lines(text.warning_signs(protocol), None, False)
+    _answer(fmt, lambda: structured.warning_signs(protocol), lambda: text.warning_signs(protocol))
 
 
 @app.command()
 def activities(
-    fmt: Annotated[
-        AnswerFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = AnswerFormat.TEXT,
+    fmt: AnswerFormatOption = AnswerFormat.TEXT,
     rules: RulesOption = None,
 ) -> None:
     """What the rules know: each activity with its aliases and limits."""
     protocol = _load(rules)
-    if fmt is AnswerFormat.JSON:
-        from vplan.render import structured
+    from vplan.render import structured, text
 
-        data = [
-            {
-                "activity": a.key,
-                "name": a.name.get(),
-                "aliases": list(a.aliases),
-                "measured": a.measured,
-            }
-            | structured.rule(protocol, a)
-            for a in protocol.activities
-        ]
-        sys.stdout.write(_dump(data))
-    else:
-        from vplan.render import text
-
-        _emit_lines(text.activities(protocol), None, False)
+    _answer(fmt, lambda: structured.activities(protocol), lambda: text.activities(protocol))
 
 
 @rules_app.command("validate")
@@ -335,6 +305,14 @@ def rules_show(rules: RulesOption = None) -> None:
         f"last reviewed {info.last_reviewed.isoformat()}\n"
     )
     sys.stdout.write(read_bytes(source).decode("utf-8-sig"))
+
+
+def _answer(fmt: AnswerFormat, data: Callable[[], object], lines: Callable[[], list[Any]]) -> None:
+    """Print an answer as JSON data or as text lines."""
+    if fmt is AnswerFormat.JSON:
+        sys.stdout.write(_dump(data()))
+    else:
+        _emit_lines(lines(), None, False)
 
 
 def _emit(text: str, output: Path | None, force: bool) -> None:

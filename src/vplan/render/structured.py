@@ -160,3 +160,12 @@ def rule(protocol: Protocol, activity: Activity) -> dict[str, Any]:
         "source": cite(protocol, activity.sources),
         "protocol": protocol_info(protocol),
     }
+
+
+def activities(protocol: Protocol) -> list[dict[str, Any]]:
+    """Every activity the rules know, with its aliases and its rule."""
+    return [
+        {"name": a.name.get(), "aliases": list(a.aliases), "measured": a.measured}
+        | rule(protocol, a)
+        for a in protocol.activities
+    ]
