@@ -94,7 +94,7 @@ def test_overlapping_limits_are_refused(rules_file: WriteRules) -> None:
     )
     [line] = problems(rules_file(text))
     assert "overlaps limit 1" in line
-    assert "start it at '6 weeks' or later" in line
+    assert "start it at '6 weeks', where limit 1 ends" in line
     assert f":{line_of(text, 'from: 5 weeks')}:" in line
 
 

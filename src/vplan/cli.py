@@ -22,10 +22,12 @@ from vplan.errors import (
     EXIT_BAD_INPUT,
     EXIT_NOT_ALLOWED,
     EXIT_OK,
+    EXIT_OUTPUT,
     InputError,
     RulesError,
     VplanError,
 )
+from vplan.parse import MAX_SPAN_DAYS
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success (for check: allowed); 1 check: not allowed; "
@@ -55,7 +57,6 @@ RulesOption = Annotated[
     typer.Option(
         "--rules",
         help="Rules file to use. Default: $VPLAN_RULES, else the protocol bundled with vplan.",
-        dir_okay=False,
     ),
 ]
 
@@ -179,7 +180,10 @@ def check(
     day: Annotated[
         int | None,
         typer.Option(
-            "--day", min=0, help="The day to check, as a post-operative day (0 = procedure day)."
+            "--day",
+            min=0,
+            max=MAX_SPAN_DAYS,
+            help="The day to check, as a post-operative day (0 = procedure day).",
         ),
     ] = None,
     fmt: AnswerFormatOption = AnswerFormat.TEXT,
@@ -273,9 +277,7 @@ def activities(
 def rules_validate(
     file: Annotated[
         Path | None,
-        typer.Argument(
-            help="Rules file. Default: $VPLAN_RULES, else the bundled protocol.", dir_okay=False
-        ),
+        typer.Argument(help="Rules file. Default: $VPLAN_RULES, else the bundled protocol."),
     ] = None,
 ) -> None:
     """Check a rules file and list every problem as file:line:column. Exits 3 if any."""
@@ -355,9 +357,23 @@ def main(argv: list[str] | None = None) -> NoReturn:
         _fail("stopped", 130)
     except typer.TyperException as exc:
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        if not message:  # no command given: the help was printed
+            raise SystemExit(getattr(exc, "exit_code", EXIT_BAD_INPUT)) from None
         ctx = getattr(exc, "ctx", None)
         where = ctx.command_path if ctx is not None else "vplan"
         _fail(f"{message} (see '{where} --help')", getattr(exc, "exit_code", EXIT_BAD_INPUT))
     except KeyboardInterrupt:
         _fail("stopped", 130)
+    except BrokenPipeError:
+        # The reader went away (for example 'vplan schedule ... | head'): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(EXIT_OK) from None
+    except OSError as exc:
+        _fail(f"cannot write the output ({exc.strerror}); check the disk and the file", EXIT_OUTPUT)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as exc:
+        _fail(f"cannot write the output ({exc.strerror}); check the disk and the file", EXIT_OUTPUT)
     raise SystemExit(result if isinstance(result, int) else EXIT_OK)

@@ -19,6 +19,9 @@ DURATION_FORM = (
     "write a whole number and a unit, such as '24 hours', '2 days', '6 weeks' or '3 months'"
 )
 MAX_POUNDS = Decimal(1000)
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2199, 12, 31)
+MAX_SPAN_DAYS = 3660  # no rule or question reaches beyond ten years
 
 
 class ParseError(InputError):
@@ -30,7 +33,7 @@ class ParseError(InputError):
         super().__init__(f"{what}; {fix}")
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def parse_date(text: str, *, today: date, name: str = "date") -> date:
@@ -41,18 +44,24 @@ def parse_date(text: str, *, today: date, name: str = "date") -> date:
     if not _ISO_DATE.fullmatch(cleaned):
         raise ParseError(f"'{text}' is not a {name} vplan can read", DATE_FORM)
     try:
-        return date.fromisoformat(cleaned)
+        value = date.fromisoformat(cleaned)
     except ValueError:
         raise ParseError(
             f"'{text}' is not a real calendar date", "check the month and day, " + DATE_FORM
         ) from None
+    if not EARLIEST <= value <= LATEST:
+        raise ParseError(
+            f"'{text}' is outside the years vplan plans for",
+            f"give a date from {EARLIEST.year} to {LATEST.year}",
+        )
+    return value
 
 
 _MASS_UNITS: dict[str, MassUnit] = {
     "lb": "lb", "lbs": "lb", "pound": "lb", "pounds": "lb",
     "kg": "kg", "kgs": "kg", "kilo": "kg", "kilos": "kg", "kilogram": "kg", "kilograms": "kg",
 }  # fmt: skip
-_AMOUNT = re.compile(r"(?P<number>\d+(?:[.,]\d+)?)\s*(?P<unit>[a-z]+)\.?", re.IGNORECASE)
+_AMOUNT = re.compile(r"(?P<number>\d+(?:[.,]\d+)?)\s*(?P<unit>[a-z]+)\.?", re.IGNORECASE | re.ASCII)
 
 
 def parse_weight(text: str) -> Weight:
@@ -60,7 +69,7 @@ def parse_weight(text: str) -> Weight:
     cleaned = text.strip()
     match = _AMOUNT.fullmatch(cleaned)
     if match is None:
-        if re.fullmatch(r"\d+(?:[.,]\d+)?", cleaned):
+        if re.fullmatch(r"\d+(?:[.,]\d+)?", cleaned, re.ASCII):
             raise ParseError(f"'{text}' has no unit", "add lb or kg, for example 15lb or 7kg")
         if cleaned.startswith("-"):
             raise ParseError(f"'{text}' is a negative weight", AMOUNT_FORM)
@@ -88,7 +97,9 @@ _DURATION_UNITS: dict[str, tuple[CalendarUnit, int]] = {
     "hour": ("days", 24), "hours": ("days", 24), "day": ("days", 1), "days": ("days", 1),
     "week": ("weeks", 1), "weeks": ("weeks", 1), "month": ("months", 1), "months": ("months", 1),
 }  # fmt: skip
-_DURATION = re.compile(r"(?P<sign>-?)(?P<number>\d+(?:[.,]\d+)?)\s+(?P<unit>[a-z]+)", re.IGNORECASE)
+_DURATION = re.compile(
+    r"(?P<sign>-?)(?P<number>\d+(?:[.,]\d+)?)\s+(?P<unit>[a-z]+)", re.IGNORECASE | re.ASCII
+)
 
 
 def parse_duration(text: str) -> Duration:
@@ -117,4 +128,7 @@ def parse_duration(text: str) -> Duration:
             f"'{text}' is not a whole number of days",
             "vplan plans in whole days: write a multiple of 24 hours, such as '24 hours'",
         )
-    return Duration(amount // per, unit, cleaned)
+    duration = Duration(amount // per, unit, cleaned)
+    if duration.day_bounds()[1] > MAX_SPAN_DAYS:
+        raise ParseError(f"'{text}' is longer than 10 years", "check the number and its unit")
+    return duration

@@ -53,7 +53,6 @@ class MilestoneKind(Enum):
 
     EVENT = "event"  # written in the rules, such as the follow-up visit
     LIMIT_CHANGES = "limit_changes"  # a new limit follows the old one
-    LIMIT_STARTS = "limit_starts"  # a limit starts after a time without one
     ALLOWED_AGAIN = "allowed_again"  # the last limit ends
 
 
@@ -212,11 +211,6 @@ def _limit_milestones(activity: Activity, windows: tuple[Window, ...]) -> list[M
     own = [w for w in windows if w.activity is activity]
     found = []
     for window in own:
-        if window.start_day > 0 and not any(w.end_day == window.start_day for w in own):
-            found.append(
-                Milestone(window.start_day, MilestoneKind.LIMIT_STARTS, window.limit.sources,
-                          window=window, activity=activity)
-            )  # fmt: skip
         if window.end_day is None:
             continue
         following = next((w for w in own if w.start_day == window.end_day), None)

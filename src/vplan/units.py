@@ -36,6 +36,8 @@ class Duration:
         if self.unit != "months":
             days = self.amount * (7 if self.unit == "weeks" else 1)
             return days, days
+        if self.amount > 1200:  # beyond any plan; keeps the date arithmetic in range
+            return self.amount * 28, self.amount * 31
         return _month_bounds(self.amount)
 
     def __str__(self) -> str:

@@ -16,7 +16,8 @@ from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.events import AliasEvent, NodeEvent
+from ruamel.yaml.events import AliasEvent, NodeEvent, ScalarEvent
+from ruamel.yaml.reader import ReaderError
 
 from vplan.errors import Problem, RulesError
 from vplan.model import CLEARED, Tier, normalize_name
@@ -89,8 +90,11 @@ def _parse_yaml(text: str, label: str) -> Any:
     problems = []
     try:
         for event in yaml.parse(text):
-            if isinstance(event, AliasEvent) or (
-                isinstance(event, NodeEvent) and event.anchor is not None
+            merge_key = isinstance(event, ScalarEvent) and event.value == "<<" and not event.style
+            if (
+                merge_key
+                or isinstance(event, AliasEvent)
+                or (isinstance(event, NodeEvent) and event.anchor is not None)
             ):
                 mark = event.start_mark
                 problems.append(
@@ -105,6 +109,20 @@ def _parse_yaml(text: str, label: str) -> Any:
         if problems:
             raise RulesError(problems)
         return yaml.load(text)
+    except ReaderError as exc:
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        raise RulesError(
+            [
+                Problem(
+                    label,
+                    line,
+                    column,
+                    f"the file holds a character YAML does not allow ({exc.character!r})",
+                    "remove it; a rules file is plain text",
+                )
+            ]
+        ) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -268,6 +286,12 @@ def _name_checks(model: RulesModel) -> Iterator[Finding]:
             folded = normalize_name(name)
             if not folded:
                 yield loc, "an empty name", "write a word patients would type"
+            elif folded[0].isdigit():
+                yield (
+                    loc,
+                    f"'{name}' starts with a digit, so 'vplan check' would read it as a weight",
+                    "start the name with a letter",
+                )
             elif owner.setdefault(folded, key) != key:
                 yield (
                     loc,
@@ -295,23 +319,39 @@ def _limit_checks(key: str, act: ActivityModel) -> Iterator[Finding]:
                 f"the limit ends ({lim.until}) before or when it starts ({lim.start})",
                 "make 'until' later than 'from'",
             )
-        if previous_index >= 0:
-            if previous_end is None:
-                yield (
-                    (*base, i, "from"),
-                    f"limit {i + 1} comes after a limit that lasts until the care team clears it",
-                    "put the 'until: cleared' limit last, or give the earlier limit an end",
-                )
-            elif previous_end.day_bounds()[1] > start.day_bounds()[0]:
-                same_unit = previous_end.unit == start.unit
-                yield (
-                    (*base, i, "from"),
-                    f"limit {i + 1} (from {lim.start}) overlaps limit {previous_index + 1} "
-                    f"(until {previous_end})" + ("" if same_unit else " for some procedure dates"),
-                    f"start it at '{previous_end}' or later"
-                    + ("" if same_unit else ", in the same unit"),
-                )
+        if previous_index < 0 and start.amount != 0:
+            yield (
+                (*base, i, "from"),
+                f"the first limit starts at {lim.start}, so '{key}' would be allowed, then limited",
+                "start the first limit at '0 days' (leave out 'from')",
+            )
+        if previous_index >= 0 and previous_end is None:
+            yield (
+                (*base, i, "from"),
+                f"limit {i + 1} comes after a limit that lasts until the care team clears it",
+                "put the 'until: cleared' limit last, or give the earlier limit an end",
+            )
+        elif previous_end is not None and not _same_time(previous_end, start):
+            earlier = f"limit {previous_index + 1} (until {previous_end})"
+            if previous_end.day_bounds()[1] <= start.day_bounds()[0]:
+                what = f"limit {i + 1} (from {lim.start}) starts after {earlier} ends"
+                what += f", so '{key}' would be allowed, then limited again"
+            else:
+                what = f"limit {i + 1} (from {lim.start}) overlaps {earlier}"
+                what += "" if previous_end.unit == start.unit else " for some procedure dates"
+            yield (
+                (*base, i, "from"),
+                what,
+                f"start it at '{previous_end}', where limit {previous_index + 1} ends",
+            )
         previous_end, previous_index = end, i
+
+
+def _same_time(a: Duration, b: Duration) -> bool:
+    """Whether two durations end on the same day for every procedure date."""
+    if (a.unit == "months") != (b.unit == "months"):
+        return False
+    return a.day_bounds() == b.day_bounds()
 
 
 def _window_checks(model: RulesModel) -> Iterator[Finding]:

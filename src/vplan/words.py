@@ -73,8 +73,6 @@ def milestone_text(plan: Plan, milestone: Milestone) -> str:
     limit = milestone.window.limit.max
     if limit is None:
         return f"{name}: not allowed from today"
-    if milestone.kind is MilestoneKind.LIMIT_STARTS:
-        return f"{name}: a limit of {limit.describe(limit=True)} starts"
     return f"{name}: limit changes to {limit.describe(limit=True)}"
 
 
