@@ -24,6 +24,10 @@ def write_file(path: Path, data: bytes, *, force: bool) -> None:
         )
     if path.is_dir():
         raise OutputError(f"cannot write {path}: it is a folder; give a file name")
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise OutputError(
+            f"{path} is not an ordinary file (a link or a device); give another file name"
+        )
     if path.exists() and not force:
         raise OutputError(
             f"{path} already exists; choose another name or add --force to replace it"

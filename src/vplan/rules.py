@@ -92,11 +92,9 @@ def load(source: RulesSource, env: Mapping[str, str], *, use_cache: bool = True)
     cache = _cache_file(data, env) if use_cache else None
     if cache is not None:
         try:
-            cached = json.loads(cache.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            pass
-        else:
-            return protocol_from_data(cached, source.label)
+            return protocol_from_data(json.loads(cache.read_text(encoding="utf-8")), source.label)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass  # no entry, or a damaged one: validate again and rewrite it
     from vplan.validate import validate
 
     validated = validate(data, source.label)

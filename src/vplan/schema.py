@@ -54,6 +54,18 @@ def _check_weight(value: str) -> str:
     return value
 
 
+def _check_nonblank(value: str) -> str:
+    if not value.strip():
+        raise _custom("the value is empty", "write the text, or remove the line")
+    return value
+
+
+def _check_format(value: int) -> int:
+    if value != 1:
+        raise _custom(f"format {value} is not one vplan reads", "write 'format: 1'")
+    return value
+
+
 def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
@@ -62,6 +74,9 @@ def _check_sources(value: list[str]) -> list[str]:
     if not value:
         raise _custom("no source is named", "name at least one key of 'sources:'")
     return value
+
+
+Nonblank = Annotated[str, AfterValidator(_check_nonblank)]
 
 
 LocalText = Annotated[dict[str, str], AfterValidator(_check_text)]
@@ -145,19 +160,19 @@ class ProtocolModel(Strict):
 
     name: LocalText
     procedure: LocalText
-    version: str
+    version: Nonblank
     last_reviewed: date
-    emergency_number: str
+    emergency_number: Nonblank
     notice: LocalText
-    review_note: str
+    review_note: Nonblank
 
 
 class RulesModel(Strict):
     """A whole rules file."""
 
-    format: Literal[1]
+    format: Annotated[int, AfterValidator(_check_format)]
     protocol: ProtocolModel
-    sources: dict[str, str]
+    sources: dict[str, Nonblank]
     activities: dict[str, ActivityModel]
     care: list[CareModel]
     milestones: list[MilestoneModel]

@@ -60,6 +60,11 @@ def _round(value: Decimal, places: str, rounding: str) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _exact(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 @dataclass(frozen=True)
 class Weight:
     """A weight as written, in pounds or kilograms; compared exactly."""
@@ -79,7 +84,7 @@ class Weight:
         keeps the patient under the limit.
         """
         rounding = ROUND_FLOOR if limit else ROUND_HALF_UP
-        written = _round(self.value, "0.01", ROUND_HALF_UP)
+        written = _exact(self.value)
         if self.unit == "lb":
             return f"{written} lb ({_round(self.kg, '0.1', rounding)} kg)"
         return f"{written} kg ({_round(self.value / KG_PER_LB, '0.1', rounding)} lb)"
