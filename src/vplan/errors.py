@@ -23,6 +23,12 @@ class InputError(VplanError):
     exit_code = EXIT_BAD_INPUT
 
 
+class UnprintableError(VplanError):
+    """A text of the rules file has a character the handout's font cannot print."""
+
+    exit_code = EXIT_BAD_RULES
+
+
 class OutputError(VplanError):
     """The output file cannot be written, or exists and ``--force`` was not given."""
 

@@ -134,3 +134,104 @@ def rule_summary(activity: Activity) -> str:
     if last is None:
         return f"{name} is allowed only when your care team says it is OK."
     return f"{name} is allowed from {point_in_time(last)}."
+
+
+# The handout: headings and phrases around the protocol's texts.
+HANDOUT_TITLE = "Your recovery after {procedure}"
+HANDOUT_FIELDS = {
+    "patient": "Patient",
+    "procedure": "Procedure",
+    "date": "Procedure date",
+    "clinic": "Clinic",
+    "doctor": "Doctor",
+    "phone": "Phone",
+}
+HANDOUT_HEADINGS = {
+    "signs": "Warning signs",
+    "key_dates": "Key dates",
+    "first_days": "The first two weeks, day by day",
+    "months": "Your recovery calendar",
+    "instead": "What you can do",
+}
+CALL_US_AT = "Call us at {phone} today if you have:"
+MARKS_NOTE = "Each letter on the calendar is a key date above. Day 0 is the procedure day."
+EVERY_DAY = "Every day of these two weeks, do not do these: {labels}."
+NOT_YET = "Not yet: {labels}."
+DO_TODAY = "Do: {labels}."
+UNTIL_CLEARED = "{name}: only when your care team says it is OK."
+PAGE_OF = "Page {page} of {pages}"
+ALLOWED_AGAIN_LIST = "Allowed again from today: {names}."
+
+
+def short_date(when: date) -> str:
+    """``Sat, Mar 1``: for rows and cells where the year is shown above."""
+    return f"{when:%a}, {when:%b} {when.day}"
+
+
+def month_title(year: int, month: int) -> str:
+    """``March 2025``."""
+    return f"{date(year, month, 1):%B} {year}"
+
+
+def weekday_initials() -> tuple[str, ...]:
+    """Column heads of a month grid, Sunday first."""
+    return ("Su", "Mo", "Tu", "We", "Th", "Fr", "Sa")
+
+
+def handout_tier_heading(protocol: Protocol, tier: Tier, phone: str | None) -> str:
+    """A tier heading on the handout: with the clinic's phone number when there is one."""
+    if tier is Tier.CALL_TODAY and phone:
+        return CALL_US_AT.format(phone=phone)
+    return tier_heading(protocol, tier)
+
+
+def key_date_text(plan: Plan, milestone: Milestone) -> str:
+    """What changes on a key date; a new limit is said with the date it lasts until."""
+    if milestone.kind is not MilestoneKind.LIMIT_CHANGES:
+        return milestone_text(plan, milestone)
+    assert milestone.activity is not None and milestone.window is not None
+    name = milestone.activity.name.get()
+    following = milestone.window
+    if following.limit.max is None:
+        return f"{name}: not allowed from today. {following.limit.text.get()}"
+    until = (
+        "until your care team says it is OK"
+        if following.end_day is None
+        else f"until {short_date(plan.date_of(following.end_day - 1))}"
+    )
+    return f"{name}: up to {following.limit.max.describe(limit=True)} from today {until}."
+
+
+def footer_text(protocol: Protocol) -> str:
+    """The protocol's name, version and review date, and that it does not replace advice."""
+    info = protocol.info
+    return (
+        f"{info.name.get()}, version {info.version}, last reviewed "
+        f"{long_date(info.last_reviewed)}. {info.notice.get()}"
+    )
+
+
+def day_event_text(plan: Plan, milestone: Milestone) -> str:
+    """A milestone in a few words, for a row of the day-by-day table."""
+    if milestone.kind is MilestoneKind.EVENT and milestone.text is not None:
+        first = milestone.text.get().split(". ")[0].rstrip(".")
+        return f"{first}."
+    assert milestone.activity is not None
+    name = milestone.activity.name.get()
+    if milestone.kind is MilestoneKind.ALLOWED_AGAIN:
+        return f"{name}: allowed again."
+    assert milestone.window is not None
+    limit = milestone.window.limit.max
+    if limit is None:
+        return f"{name}: not allowed from today."
+    return f"{name}: up to {limit.describe(limit=True)} from today."
+
+
+def day_span(first: int, last: int) -> str:
+    """``Day 3``, or ``Days 3 to 6``."""
+    return f"Day {first}" if first == last else f"Days {first} to {last}"
+
+
+def date_span(first: date, last: date) -> str:
+    """``Tue, Mar 4`` to ``Fri, Mar 7``, each with its weekday."""
+    return f"{short_date(first)} to {short_date(last)}"

@@ -1,0 +1,359 @@
+"""What a printed handout says, built from one plan: the PDF and HTML renderers lay it out.
+
+``build_handout`` is pure: it reads the plan and the patient's details and returns
+frozen objects holding every string the handout prints, so both renderers print the
+same words, and the font check can see all of them before anything is drawn.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+from itertools import groupby
+
+from vplan import words
+from vplan.errors import InputError
+from vplan.model import Tier
+from vplan.plan import Milestone, MilestoneKind, Plan
+
+FIRST_DAYS = 14
+MAX_FIELD_LENGTH = 80
+
+
+class Paper(StrEnum):
+    """Paper sizes a clinic prints on."""
+
+    LETTER = "letter"
+    A4 = "a4"
+
+
+@dataclass(frozen=True)
+class Patient:
+    """Who the handout is for, and whom to call: as the nurse typed them."""
+
+    name: str
+    clinic: str | None = None
+    phone: str | None = None
+    doctor: str | None = None
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the handout is printed."""
+
+    paper: Paper = Paper.LETTER
+    large_print: bool = False
+
+
+@dataclass(frozen=True)
+class Field:
+    """A labelled value, such as ``Patient: Ann Lee``."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class SignBox:
+    """One boxed tier of warning signs."""
+
+    tier: Tier
+    heading: str
+    signs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KeyDate:
+    """A day on which something changes, with the letter that marks it on the calendar."""
+
+    mark: str
+    day: int
+    date: date
+    when: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DayRow:
+    """One of the first days (or a run of days alike): what happens, what to do, what not yet."""
+
+    day: int
+    last_day: int
+    days: str
+    when: str
+    mark: str
+    events: tuple[str, ...]
+    todo: str
+    not_yet: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A day in a month grid."""
+
+    day_of_month: int
+    mark: str
+    in_recovery: bool
+
+
+@dataclass(frozen=True)
+class MonthGrid:
+    """One calendar month, Sunday first; ``None`` pads the weeks."""
+
+    title: str
+    weekdays: tuple[str, ...]
+    weeks: tuple[tuple[Cell | None, ...], ...]
+
+
+@dataclass(frozen=True)
+class Handout:
+    """Every word of one patient's handout, in reading order."""
+
+    title: str
+    fields: tuple[Field, ...]
+    signs_heading: str
+    signs: tuple[SignBox, ...]
+    key_dates_heading: str
+    key_dates: tuple[KeyDate, ...]
+    until_cleared: tuple[str, ...]
+    first_days_heading: str
+    every_day: str
+    first_days: tuple[DayRow, ...]
+    months_heading: str
+    marks_note: str
+    months: tuple[MonthGrid, ...]
+    instead_heading: str
+    instead: tuple[Field, ...]
+    footer: str
+    running_head: str
+    layout: Layout
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        """Every string the handout prints, each with the part it belongs to."""
+        yield "title", self.title
+        for field in self.fields:
+            yield field.label, field.label
+            yield field.label, field.value
+        yield "heading", self.signs_heading
+        for box in self.signs:
+            yield "warning signs", box.heading
+            for sign in box.signs:
+                yield "warning signs", sign
+        yield "heading", self.key_dates_heading
+        for key in self.key_dates:
+            yield "key dates", key.mark
+            yield "key dates", key.when
+            for item in key.items:
+                yield "key dates", item
+        for text in self.until_cleared:
+            yield "key dates", text
+        yield "heading", self.first_days_heading
+        yield "first days", self.every_day
+        for row in self.first_days:
+            for text in (row.days, row.when, row.mark, *row.events, row.todo, row.not_yet):
+                yield "first days", text
+        yield "heading", self.months_heading
+        yield "calendar", self.marks_note
+        for month in self.months:
+            yield "calendar", month.title
+            for name in month.weekdays:
+                yield "calendar", name
+            for week in month.weeks:
+                for cell in week:
+                    if cell is not None:
+                        yield "calendar", f"{cell.day_of_month} {cell.mark}"
+        yield "heading", self.instead_heading
+        for item in self.instead:
+            yield "what you can do", item.label
+            yield "what you can do", item.value
+        yield "footer", self.footer
+        yield "footer", self.running_head
+
+
+def check_field(name: str, value: str | None, *, required: bool = False) -> str | None:
+    """A patient detail as typed, refused if empty (when required), too long or unprintable."""
+    if value is None or not value.strip():
+        if required:
+            raise InputError(f"the {name} is empty; give it, for example --patient \"Ann Lee\"")
+        return None
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise InputError(f"the {name} has a control character (such as a tab); type it on one line")
+    if len(value) > MAX_FIELD_LENGTH:
+        raise InputError(
+            f"the {name} is {len(value)} characters long; shorten it to {MAX_FIELD_LENGTH} or fewer"
+        )
+    return value.strip()
+
+
+def build_handout(plan: Plan, patient: Patient, layout: Layout = Layout()) -> Handout:
+    """The handout of one patient: every text placed in its section."""
+    protocol = plan.protocol
+    info = protocol.info
+    procedure = info.procedure.get()
+    fields = [
+        Field(words.HANDOUT_FIELDS["patient"], patient.name),
+        Field(words.HANDOUT_FIELDS["procedure"], procedure),
+        Field(words.HANDOUT_FIELDS["date"], words.long_date(plan.procedure_date)),
+    ]
+    for key, value in (
+        ("clinic", patient.clinic),
+        ("doctor", patient.doctor),
+        ("phone", patient.phone),
+    ):
+        if value:
+            fields.append(Field(words.HANDOUT_FIELDS[key], value))
+    key_dates = _key_dates(plan)
+    marks = {key.day: key.mark for key in key_dates}
+    return Handout(
+        title=words.HANDOUT_TITLE.format(procedure=procedure),
+        fields=tuple(fields),
+        signs_heading=words.HANDOUT_HEADINGS["signs"],
+        signs=tuple(
+            SignBox(
+                tier,
+                words.handout_tier_heading(protocol, tier, patient.phone),
+                tuple(s.text.get() for s in protocol.warning_signs if s.tier is tier),
+            )
+            for tier in Tier
+            if any(s.tier is tier for s in protocol.warning_signs)
+        ),
+        key_dates_heading=words.HANDOUT_HEADINGS["key_dates"],
+        key_dates=key_dates,
+        until_cleared=tuple(
+            words.UNTIL_CLEARED.format(name=w.activity.name.get())
+            for w in plan.windows
+            if w.end_day is None
+        ),
+        first_days_heading=words.HANDOUT_HEADINGS["first_days"],
+        every_day=_every_day(plan),
+        first_days=_first_days(plan, marks),
+        months_heading=words.HANDOUT_HEADINGS["months"],
+        marks_note=words.MARKS_NOTE,
+        months=_months(plan, marks),
+        instead_heading=words.HANDOUT_HEADINGS["instead"],
+        instead=tuple(
+            Field(act.name.get(), act.advice.get())
+            for act in protocol.activities
+            if act.advice is not None
+        ),
+        footer=words.footer_text(protocol),
+        running_head=f"{patient.name}: {words.HANDOUT_TITLE.format(procedure=procedure)}",
+        layout=layout,
+    )
+
+
+def _mark(index: int) -> str:
+    """A, B, ... Z, then AA, AB, ..."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _key_dates(plan: Plan) -> tuple[KeyDate, ...]:
+    by_day = groupby(plan.milestones, key=lambda m: m.day)
+    return tuple(
+        KeyDate(
+            mark=_mark(index),
+            day=day,
+            date=plan.date_of(day),
+            when=words.long_date(plan.date_of(day)),
+            items=_key_date_items(plan, list(milestones)),
+        )
+        for index, (day, milestones) in enumerate(by_day)
+    )
+
+
+def _key_date_items(plan: Plan, milestones: list[Milestone]) -> tuple[str, ...]:
+    """The day's changes; activities simply allowed again share one line."""
+    plain = [
+        m.activity.name.get()
+        for m in milestones
+        if m.kind is MilestoneKind.ALLOWED_AGAIN and m.activity and not m.activity.cautions
+    ]
+    items = [
+        words.key_date_text(plan, m)
+        for m in milestones
+        if len(plain) < 2 or not (m.kind is MilestoneKind.ALLOWED_AGAIN and m.activity
+                                  and not m.activity.cautions)
+    ]  # fmt: skip
+    if len(plain) >= 2:
+        items.append(words.ALLOWED_AGAIN_LIST.format(names="; ".join(plain)))
+    return tuple(items)
+
+
+def _every_day(plan: Plan) -> str:
+    """The limits in force on each of the first days, said once above the rows."""
+    common = [w for w in plan.windows if all(w.covers(n) for n in range(FIRST_DAYS))]
+    if not common:
+        return ""
+    labels = ", ".join(words.avoid_label(w).lower() for w in common)
+    return words.EVERY_DAY.format(labels=labels)
+
+
+def _first_days(plan: Plan, marks: dict[int, str]) -> tuple[DayRow, ...]:
+    """A row for each of the first days; days in a row with nothing new share one row."""
+    rows: list[DayRow] = []
+    for n in range(FIRST_DAYS):
+        today = plan.day(n)
+        changing = [w for w in today.avoid if not all(w.covers(d) for d in range(FIRST_DAYS))]
+        events = tuple(words.day_event_text(plan, m) for m in today.milestones)
+        todo = "; ".join(c.item.label.get() for c in today.care)
+        not_yet = "; ".join(words.avoid_label(w) for w in changing)
+        row = DayRow(
+            day=n,
+            last_day=n,
+            days=words.day_span(n, n),
+            when=words.short_date(today.date),
+            mark=marks.get(n, ""),
+            events=events,
+            todo=words.DO_TODAY.format(labels=todo) if todo else "",
+            not_yet=words.NOT_YET.format(labels=not_yet) if not_yet else "",
+        )
+        last = rows[-1] if rows else None
+        if (
+            last is not None
+            and not last.events
+            and not row.events
+            and (last.todo, last.not_yet) == (row.todo, row.not_yet)
+        ):
+            row = replace(
+                last,
+                last_day=n,
+                days=words.day_span(last.day, n),
+                when=words.date_span(plan.date_of(last.day), today.date),
+            )
+            rows[-1] = row
+        else:
+            rows.append(row)
+    return tuple(rows)
+
+
+def _months(plan: Plan, marks: dict[int, str]) -> tuple[MonthGrid, ...]:
+    """Every month from the procedure to the last change, in Sunday-first weeks that touch it."""
+    last = max(plan.last_change_day, FIRST_DAYS - 1)
+    first_date, last_date = plan.procedure_date, plan.date_of(last)
+    grids = []
+    year, month = first_date.year, first_date.month
+    weeks_of = calendar.Calendar(firstweekday=calendar.SUNDAY)
+    while (year, month) <= (last_date.year, last_date.month):
+        weeks = []
+        for week in weeks_of.monthdatescalendar(year, month):
+            if not any(0 <= plan.day_of(when) <= last for when in week):
+                continue  # a week wholly before the procedure or after the last change
+            row: list[Cell | None] = []
+            for when in week:
+                if when.month != month:
+                    row.append(None)
+                    continue
+                day = plan.day_of(when)
+                row.append(Cell(when.day, marks.get(day, ""), 0 <= day <= last))
+            weeks.append(tuple(row))
+        grids.append(MonthGrid(words.month_title(year, month), words.weekday_initials(), tuple(weeks)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return tuple(grids)

@@ -1,0 +1,397 @@
+"""The handout as a PDF, laid out with reportlab in an embedded font (Bitstream Vera).
+
+Every text is drawn exactly as typed: it is escaped before reportlab reads its
+paragraph markup, and a character the font lacks is refused before anything is drawn.
+Meaning never rests on grey alone: boxes, bold type and letters carry it.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import reportlab
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from vplan import words
+from vplan.errors import InputError, UnprintableError
+from vplan.handout import DayRow, Handout, MonthGrid, Paper
+from vplan.model import Tier
+
+FONT_DIR = Path(reportlab.__file__).parent / "fonts"
+REGULAR, BOLD = "VplanVera", "VplanVera-Bold"
+PAGE_SIZES = {Paper.LETTER: LETTER, Paper.A4: A4}
+TYPED_PARTS = frozenset(words.HANDOUT_FIELDS[k] for k in ("patient", "clinic", "doctor", "phone"))
+BORDER = {Tier.EMERGENCY: 2.5, Tier.CALL_TODAY: 1.5, Tier.EXPECTED: 0.75}
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Type sizes and spacing of one print size, in points."""
+
+    body: float
+    leading: float
+    heading: float
+    title: float
+    footer: float
+    margin: float
+    gap: float
+
+
+NORMAL = Sizes(body=12, leading=13.8, heading=15, title=20, footer=10, margin=0.4 * inch, gap=7)
+LARGE = Sizes(body=18, leading=24.5, heading=22, title=26, footer=13, margin=0.75 * inch, gap=10)
+
+
+@functools.cache
+def font_characters() -> frozenset[str]:
+    """Register the embedded fonts once; the characters both of them can draw."""
+    regular = TTFont(REGULAR, str(FONT_DIR / "Vera.ttf"))
+    bold = TTFont(BOLD, str(FONT_DIR / "VeraBd.ttf"))
+    pdfmetrics.registerFont(regular)
+    pdfmetrics.registerFont(bold)
+    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR,
+                                  boldItalic=BOLD)  # fmt: skip
+    have = set(regular.face.charToGlyph) & set(bold.face.charToGlyph)
+    return frozenset(chr(code) for code in have if code >= 32)
+
+
+def check_printable(handout: Handout) -> None:
+    """Refuse a handout with a character the font lacks, naming where it is."""
+    printable = font_characters()
+    for part, text in handout.texts():
+        missing = sorted({ch for ch in text if ch not in printable and ch != "\n"})
+        if not missing:
+            continue
+        shown = " ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing)
+        if part in TYPED_PARTS:
+            raise InputError(
+                f"the {part.lower()} has characters the handout's font cannot print: {shown}; "
+                "write them with letters of the Latin alphabet"
+            )
+        raise UnprintableError(
+            f"the rules text {text[:40]!r} ({part}) has characters the handout's font cannot "
+            f"print: {shown}; change them in the rules file"
+        )
+
+
+def document(handout: Handout) -> bytes:
+    """The handout as PDF bytes, on the paper and in the print size it asks for."""
+    check_printable(handout)
+    size = LARGE if handout.layout.large_print else NORMAL
+    styles = _styles(size)
+    buffer = io.BytesIO()
+    page = PAGE_SIZES[handout.layout.paper]
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=page,
+        leftMargin=size.margin,
+        rightMargin=size.margin,
+        topMargin=size.margin,
+        bottomMargin=size.margin + size.footer * 1.8,
+        title=handout.title,
+        subject=handout.title,
+        creator=f"vplan {_version()}",
+        invariant=True,
+    )
+    story = _story(handout, styles, size, doc.width)
+    doc.build(story, canvasmaker=_numbered_canvas(handout.running_head, size))
+    return buffer.getvalue()
+
+
+def _version() -> str:
+    from vplan import __version__
+
+    return __version__
+
+
+def _styles(size: Sizes) -> dict[str, ParagraphStyle]:
+    body = ParagraphStyle("body", fontName=REGULAR, fontSize=size.body, leading=size.leading)
+    return {
+        "body": body,
+        "bold": ParagraphStyle("bold", parent=body, fontName=BOLD),
+        "title": ParagraphStyle(
+            "title", parent=body, fontName=BOLD, fontSize=size.title, leading=size.title * 1.25
+        ),
+        "heading": ParagraphStyle(
+            "heading",
+            parent=body,
+            fontName=BOLD,
+            fontSize=size.heading,
+            leading=size.heading * 1.3,
+            spaceBefore=size.gap,
+            spaceAfter=size.gap / 2,
+            keepWithNext=True,
+        ),
+        "bullet": ParagraphStyle(
+            "bullet", parent=body, leftIndent=size.body * 1.2, bulletIndent=size.body * 0.2
+        ),
+        "cell": ParagraphStyle("cell", parent=body, alignment=1, leading=size.body * 1.1),
+    }
+
+
+def _p(text: str, style: ParagraphStyle, *, bold: bool = False) -> Paragraph:
+    """A paragraph of text shown exactly as typed (reportlab's markup escaped)."""
+    safe = escape(text)
+    return Paragraph(f"<b>{safe}</b>" if bold else safe, style)
+
+
+def _story(handout: Handout, st: dict[str, ParagraphStyle], size: Sizes, width: float) -> list[Any]:
+    story: list[Any] = [_p(handout.title, st["title"]), Spacer(1, size.gap / 2)]
+    story.append(_fields(handout, st, width))
+    story.append(_p(handout.signs_heading, st["heading"]))
+    for index, box in enumerate(handout.signs):
+        if index:
+            story.append(Spacer(1, size.gap * 0.75))
+        story.append(_sign_box(box.tier, box.heading, box.signs, st, size, width))
+    story.append(_p(handout.key_dates_heading, st["heading"]))
+    mark_w = size.body * 2.2
+    date_w = size.body * 11
+    stacked = handout.layout.large_print  # one column: wide type needs the whole line
+    rows = []
+    for k in handout.key_dates:
+        items = [_p(i, st["body"]) for i in k.items]
+        if stacked:
+            rows.append([[_p(f"{k.mark}   {k.when}", st["bold"]), *items]])
+        else:
+            rows.append([_p(k.mark, st["bold"]), _p(k.when, st["bold"]), items])
+    widths = [width] if stacked else [mark_w, date_w, width - mark_w - date_w]
+    story += _rows(rows, widths, lines=True)
+    for text in handout.until_cleared:
+        story.append(_p(text, st["bold"]))
+    story.append(_p(handout.instead_heading, st["heading"]))
+    items = [
+        Paragraph(f"<b>{escape(i.label)}:</b> {escape(i.value)}", st["bullet"], bulletText="\u2022")
+        for i in handout.instead
+    ]
+    story += _columns(items, 1 if handout.layout.large_print else 2, width, size)
+
+    story += [CondPageBreak(size.leading * 8), _p(handout.first_days_heading, st["heading"])]
+    if handout.every_day:
+        story += [_p(handout.every_day, st["body"]), Spacer(1, size.gap / 2)]
+    rows = []
+    for row in handout.first_days:
+        what: list[Flowable] = [_p(e, st["bold"]) for e in row.events]
+        if row.todo or row.not_yet:
+            what.append(_p(" ".join(t for t in (row.todo, row.not_yet) if t), st["body"]))
+        label = _row_label(row, st["bold"] if stacked else st["body"])
+        rows.append([[label, *what]] if stacked else [label, what])
+    when_w = size.body * 11.5
+    story += _rows(rows, [width] if stacked else [when_w, width - when_w], lines=True)
+    months = _months(handout, st, size, width)
+    story.append(KeepTogether([_p(handout.months_heading, st["heading"]),
+                               *(months if isinstance(months, list) else [months])]))  # fmt: skip
+    story += [Spacer(1, size.gap / 2), _p(handout.footer, st["body"])]
+    return story
+
+
+def _row_label(row: DayRow, style: ParagraphStyle) -> Paragraph:
+    """``Sat, Mar 1 (day 0, A)`` for one day; the first and last dates for a run of days."""
+    if row.day != row.last_day:
+        first, last = row.when.split(" to ")
+        return Paragraph(f"{escape(first)} to<br/>{escape(last)}", style)
+    inside = f"{row.days.lower()}, {row.mark}" if row.mark else row.days.lower()
+    return _p(f"{row.when} ({inside})", style)
+
+
+def _fields(handout: Handout, st: dict[str, ParagraphStyle], width: float) -> Table:
+    """The patient's details in two columns: who and when on the left, whom to call right."""
+    cells = [[_p(f.label + ":", st["bold"]), _p(f.value, st["body"])] for f in handout.fields]
+    left, right = cells[:3], cells[3:]
+    right += [["", ""]] * (len(left) - len(right))
+    rows = [a + b for a, b in zip(left, right, strict=True)]
+    if not handout.layout.large_print:
+        return _grid(rows, [width * 0.23, width * 0.32, width * 0.12, width * 0.33])
+    return _grid([row for pair in rows for row in (pair[:2], pair[2:]) if row[0]],
+                 [width * 0.35, width * 0.65])  # fmt: skip
+
+
+def _columns(items: list[Flowable], across: int, width: float, size: Sizes) -> list[Table]:
+    """Flowables in ``across`` columns, read down each column; a page may break between rows."""
+    per = -(-len(items) // across)
+    columns = [items[i * per : (i + 1) * per] for i in range(across)]
+    rows = [[col[r] if r < len(col) else "" for col in columns] for r in range(per)]
+    return [_columns_row(row, across, width, size) for row in rows]
+
+
+def _columns_row(row: list[Any], across: int, width: float, size: Sizes) -> Table:
+    table = Table([row], colWidths=[width / across] * across, hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), size.gap),
+                               ("TOPPADDING", (0, 0), (-1, -1), 0),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))  # fmt: skip
+    return table
+
+
+def _rows(rows: list[list[Any]], widths: list[float], *, lines: bool = False) -> list[Table]:
+    """A table as one table a row, so that a heading kept with the next flowable keeps one row."""
+    return [_grid([row], widths, lines=lines) for row in rows]
+
+
+def _grid(rows: list[list[Any]], widths: list[float], *, lines: bool = False) -> Table:
+    table = Table(rows, colWidths=widths, hAlign="LEFT")
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 0.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ]
+    if lines:
+        style.append(("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.black))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _sign_box(tier: Tier, heading: str, signs: tuple[str, ...], st: dict[str, ParagraphStyle],
+              size: Sizes, width: float) -> Table:  # fmt: skip
+    bullets = [Paragraph(escape(s), st["bullet"], bulletText="\u2022") for s in signs]
+    inner = width - 2 * size.gap
+    across = 2 if size is NORMAL and (len(signs) > 4 or tier is Tier.EXPECTED) else 1
+    content: list[Flowable] = [_p(heading, st["bold"]), *_columns(bullets, across, inner, size)]
+    table = Table([[content]], colWidths=[width], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), BORDER[tier], colors.black),
+                ("LEFTPADDING", (0, 0), (-1, -1), size.gap),
+                ("RIGHTPADDING", (0, 0), (-1, -1), size.gap),
+                ("TOPPADDING", (0, 0), (-1, -1), size.gap / 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), size.gap),
+            ]
+        )
+    )
+    return table
+
+
+def _months(handout: Handout, st: dict[str, ParagraphStyle], size: Sizes, width: float) -> Any:
+    """The month grids side by side, with the note on letters beside the last one if it fits."""
+    across = 2 if handout.layout.large_print else 3
+    gutter = size.gap * 2
+    grid_w = (width - gutter * (across - 1)) / across
+    grids: list[Any] = [_month(m, st, size, grid_w) for m in handout.months]
+    note = _p(handout.marks_note, st["body"])
+    room = len(grids) % across != 0
+    if room:
+        grids.append(note)
+    cells = [grids[i : i + across] for i in range(0, len(grids), across)]
+    spans = []
+    if room:
+        last = len(cells) - 1
+        spans.append(("SPAN", (2 * (len(cells[-1]) - 1), last), (-1, last)))
+    cells[-1] += [""] * (across - len(cells[-1]))
+    rows = [[cell for g in row for cell in (g, "")][:-1] for row in cells]
+    widths = [w for _ in range(across) for w in (grid_w, gutter)][:-1]
+    table = Table(rows, colWidths=widths, hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), size.gap),
+                               *spans]))  # fmt: skip
+    return table if room else [note, Spacer(1, size.gap / 2), table]
+
+
+def _month(month: MonthGrid, st: dict[str, ParagraphStyle], size: Sizes, width: float) -> Table:
+    cell_w = width / 7
+    rows: list[list[Any]] = [[_p(month.title, st["bold"])] + [""] * 6, list(month.weekdays)]
+    marked: list[tuple[int, int]] = []
+    faded: list[tuple[int, int]] = []
+    for r, week in enumerate(month.weeks, start=2):
+        row: list[Any] = []
+        for c, cell in enumerate(week):
+            if cell is None:
+                row.append("")
+                continue
+            if cell.mark:
+                marked.append((c, r))
+                row.append(_p_mark(cell.day_of_month, cell.mark, st["cell"], size))
+            else:
+                row.append(str(cell.day_of_month))
+            if not cell.in_recovery:
+                faded.append((c, r))
+        rows.append(row)
+    style: list[tuple[Any, ...]] = [
+        ("SPAN", (0, 0), (-1, 0)),
+        ("FONT", (0, 1), (-1, -1), REGULAR, size.body),
+        ("FONT", (0, 1), (-1, 1), BOLD, size.body * 0.8),
+        ("ALIGN", (0, 1), (-1, -1), "CENTER"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ("LINEBELOW", (0, 1), (-1, 1), 0.5, colors.black),
+    ]
+    for c, r in marked:
+        style += [("BOX", (c, r), (c, r), 1.5, colors.black), ("FONT", (c, r), (c, r), BOLD)]
+    for c, r in faded:
+        style.append(("TEXTCOLOR", (c, r), (c, r), colors.HexColor("#777777")))
+    table = Table(rows, colWidths=[cell_w] * 7, hAlign="LEFT")
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _p_mark(day: int, mark: str, style: ParagraphStyle, size: Sizes) -> Paragraph:
+    """A marked day: its number and, smaller, the letter of its key date."""
+    return Paragraph(
+        f'<b>{day}<font size="{size.body * 0.7:.1f}">{escape(mark)}</font></b>', style
+    )
+
+
+def _numbered_canvas(running_head: str, size: Sizes) -> type[Canvas]:
+    """A canvas that writes ``name: title ... Page n of N`` at the foot of every page."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._saved: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - reportlab's name
+            self._saved.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._saved)
+            for number, state in enumerate(self._saved, start=1):
+                self.__dict__.update(state)
+                self._foot(number, total)
+                super().showPage()
+            super().save()
+
+        def _foot(self, number: int, total: int) -> None:
+            width, _ = self._pagesize
+            y = size.margin * 0.8
+            page = words.PAGE_OF.format(page=number, pages=total)
+            room = width - 2 * size.margin - size.footer * 2
+            font_size = size.footer
+            while font_size > 6 and pdfmetrics.stringWidth(
+                f"{running_head}{page}", REGULAR, font_size
+            ) > room:
+                font_size -= 0.5
+            self.setFont(REGULAR, font_size)
+            self.setLineWidth(0.5)
+            self.line(size.margin, y + size.footer * 1.3, width - size.margin, y + size.footer * 1.3)
+            self.drawString(size.margin, y, running_head)
+            self.drawRightString(width - size.margin, y, page)
+
+    return NumberedCanvas

@@ -1,0 +1,112 @@
+"""The handout as one self-contained HTML file: Jinja2 with autoescaping, print CSS, fonts inside.
+
+The page embeds the same Bitstream Vera fonts as the PDF, so it prints the same
+characters on any machine, and it loads nothing from outside the file.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from vplan import words
+from vplan.handout import DayRow, Handout, Paper
+from vplan.render.pdf import FONT_DIR, check_printable
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+PAGE_SIZES = {Paper.LETTER: "letter", Paper.A4: "A4"}
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A row of the first days with its label and text joined, ready to print."""
+
+    row: DayRow
+    label: tuple[str, ...]  # lines of the label
+    text: str
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+    )
+    env.filters["css_string"] = css_string
+    return env
+
+
+@functools.cache
+def _fonts_css() -> str:
+    faces = []
+    for weight, name in (("normal", "Vera.ttf"), ("bold", "VeraBd.ttf")):
+        data = base64.b64encode((FONT_DIR / name).read_bytes()).decode("ascii")
+        faces.append(
+            '@font-face { font-family: "Vplan Vera"; font-weight: %s; '
+            'src: url(data:font/ttf;base64,%s) format("truetype"); }' % (weight, data)
+        )
+    return "\n".join(faces)
+
+
+def css_string(text: str) -> Markup:
+    """``text`` as a quoted CSS string that cannot end the string or the style element.
+
+    Inside ``<style>`` HTML entities mean nothing, so the string is escaped for CSS
+    (every quote, backslash, angle bracket and ampersand as a hex escape) and not for HTML.
+    """
+    escaped = re.sub(r'[\\"<>&\x00-\x1f\x7f]', lambda m: f"\\{ord(m.group()):X} ", text)
+    return Markup(f'"{escaped}"')
+
+
+def _page_of() -> Markup:
+    """``Page n of N`` as a CSS content value built from the words of the interface."""
+    parts = re.split(r"(\{page\}|\{pages\})", words.PAGE_OF)
+    values = {"{page}": "counter(page)", "{pages}": "counter(pages)"}
+    return Markup(" ".join(values.get(part) or css_string(part) for part in parts if part))
+
+
+def _row(row: DayRow) -> _Row:
+    if row.day != row.last_day:
+        first, last = row.when.split(" to ")
+        label: tuple[str, ...] = (f"{first} to", last)
+    else:
+        inside = f"{row.days.lower()}, {row.mark}" if row.mark else row.days.lower()
+        label = (f"{row.when} ({inside})",)
+    return _Row(row, label, " ".join(t for t in (row.todo, row.not_yet) if t))
+
+
+def document(handout: Handout, lang: str = "en") -> bytes:
+    """The handout as UTF-8 HTML bytes, printable on the paper and in the size it asks for."""
+    check_printable(handout)
+    large = handout.layout.large_print
+    template = _environment().get_template("handout.html.j2")
+    text = template.render(
+        h=handout,
+        lang=lang,
+        fonts=_fonts_css(),
+        page_size=PAGE_SIZES[handout.layout.paper],
+        margin="0.75in" if large else "0.4in",
+        bottom="1.05in" if large else "0.65in",
+        footer_size="13pt" if large else "10pt",
+        body_size="18pt" if large else "12pt",
+        line_height="1.36" if large else "1.15",
+        title_size="26pt" if large else "20pt",
+        heading_size="22pt" if large else "15pt",
+        fields_columns="auto 1fr" if large else "auto 1fr auto 1fr",
+        sign_columns=1 if large else 2,
+        instead_columns=1 if large else 2,
+        months_across=2 if large else 3,
+        stacked=large,
+        first_days=[_row(r) for r in handout.first_days],
+        running_head=handout.running_head,
+        page_of=_page_of(),
+    )
+    return text.encode("utf-8")
