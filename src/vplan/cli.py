@@ -23,6 +23,7 @@ from vplan.errors import (
     EXIT_NOT_ALLOWED,
     EXIT_OK,
     EXIT_OUTPUT,
+    EXIT_SOME_REFUSED,
     InputError,
     RulesError,
     VplanError,
@@ -32,7 +33,7 @@ from vplan.parse import MAX_SPAN_DAYS
 EXIT_CODES_HELP = (
     "Exit codes: 0 success (for check: allowed); 1 check: not allowed; "
     "2 bad input (usage, date, amount, unknown activity); 3 a bad rules file; "
-    "4 the output file cannot be written."
+    "4 the output file cannot be written; 5 handout --batch: some rows were refused."
 )
 MAX_DAYS = 730
 
@@ -157,6 +158,213 @@ def schedule(
         from vplan.render import text
 
         _emit_lines(text.schedule(plan, shown), output, force)
+
+
+class HandoutFormat(StrEnum):
+    """Formats of the handout file."""
+
+    PDF = "pdf"
+    HTML = "html"
+
+
+class PaperOption(StrEnum):
+    """Paper sizes."""
+
+    LETTER = "letter"
+    A4 = "a4"
+
+
+@app.command(help="The printed handout for one patient, or one per row of a CSV list. "
+             + EXIT_CODES_HELP)  # fmt: skip
+def handout(
+    procedure_date: Annotated[
+        str | None,
+        typer.Argument(help="Procedure date: YYYY-MM-DD or 'today'. Not used with --batch."),
+    ] = None,
+    patient: Annotated[
+        str | None, typer.Option("--patient", help="The patient's name, as it should print.")
+    ] = None,
+    clinic: Annotated[str | None, typer.Option("--clinic", help="The clinic's name.")] = None,
+    phone: Annotated[
+        str | None, typer.Option("--phone", help="The phone number the patient should call.")
+    ] = None,
+    doctor: Annotated[str | None, typer.Option("--doctor", help="The doctor's name.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="The file to write: NAME.pdf or NAME.html."),
+    ] = None,
+    fmt: Annotated[
+        HandoutFormat | None,
+        typer.Option("--format", "-f", help="pdf or html. Default: from the file name's ending."),
+    ] = None,
+    paper: Annotated[
+        PaperOption, typer.Option("--paper", help="Paper size: letter or a4.")
+    ] = PaperOption.LETTER,
+    large_print: Annotated[
+        bool,
+        typer.Option("--large-print", help="18 pt type and wider line spacing, for older readers."),
+    ] = False,
+    batch: Annotated[
+        Path | None,
+        typer.Option(
+            "--batch",
+            help="A CSV list with the columns name, procedure_date and optionally phone, clinic, "
+            "doctor, paper, large_print, output: one handout per row.",
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out-dir", help="The folder for --batch handouts (made if it is new)."),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            max=64,
+            help="Handouts written at once. Default: the number of processor cores.",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace files that already exist.")
+    ] = False,
+    rules: RulesOption = None,
+) -> int:
+    """The printed handout for one patient, or one per row of a CSV list."""
+    from vplan.documents import DocumentFormat
+    from vplan.handout import Layout, Paper
+
+    layout = Layout(Paper(paper.value), large_print)
+    asked = DocumentFormat(fmt.value) if fmt is not None else None
+    if batch is not None:
+        if procedure_date is not None or patient is not None or output is not None:
+            raise InputError(
+                "with --batch, the dates, names and file names come from the CSV; "
+                "leave out DATE, --patient and --output"
+            )
+        if out_dir is None:
+            raise InputError("--batch needs --out-dir DIR, the folder for the handouts")
+        return _batch(batch, out_dir, layout, asked, force=force, jobs=jobs, rules=rules)
+    if procedure_date is None:
+        raise InputError("give the procedure date, or --batch FILE.csv for a list")
+    if out_dir is not None:
+        raise InputError("--out-dir goes with --batch; for one handout use --output FILE")
+    if output is None:
+        raise InputError("give --output FILE.pdf or FILE.html: the handout is a file to print")
+    return _one_handout(
+        procedure_date, output, asked, layout, force=force, rules=rules,
+        details=(patient, clinic, phone, doctor),
+    )  # fmt: skip
+
+
+def _one_handout(
+    procedure_date: str,
+    output: Path,
+    asked: Any,
+    layout: Any,
+    *,
+    force: bool,
+    rules: Path | None,
+    details: tuple[str | None, str | None, str | None, str | None],
+) -> int:
+    from datetime import UTC, datetime
+
+    from vplan.documents import format_for, render
+    from vplan.handout import Patient, check_field
+    from vplan.output import write_file
+    from vplan.plan import build_plan
+
+    name, clinic, phone, doctor = details
+    if name is None:
+        raise InputError('give --patient "NAME": the handout is printed for one patient')
+    patient = Patient(
+        name=check_field("patient's name", name, required=True) or "",
+        clinic=check_field("clinic", clinic),
+        phone=check_field("phone", phone),
+        doctor=check_field("doctor", doctor),
+    )
+    fmt = format_for(output, asked)
+    plan = build_plan(_load(rules), _procedure_date(procedure_date))
+    write_file(output, render(fmt, plan, patient, layout, stamp=datetime.now(UTC)), force=force)
+    sys.stdout.write(f"Wrote {output} ({fmt.value.upper()}, {layout.paper.value}"
+                     f"{', large print' if layout.large_print else ''}).\n")  # fmt: skip
+    return EXIT_OK
+
+
+def _batch(
+    csv_path: Path,
+    out_dir: Path,
+    layout: Any,
+    asked: Any,
+    *,
+    force: bool,
+    jobs: int | None,
+    rules: Path | None,
+) -> int:
+    from datetime import UTC, datetime
+
+    from vplan import batch
+
+    if not csv_path.is_file():
+        raise InputError(f"cannot read {csv_path}: no such file; give the CSV list's path")
+    protocol = _load(rules)
+    batch.check_out_dir(out_dir)
+    total = batch.count_rows(csv_path)
+    items = batch.read_jobs(csv_path, out_dir, layout=layout, fmt=asked, today=date.today())
+    workers = min(jobs or batch.workers(), max(1, total))
+    _warm_renderers()
+    with _progress(total) as step:
+        summary = batch.run(
+            items, protocol, force=force, stamp=datetime.now(UTC), jobs=workers, progress=step
+        )
+    for outcome in summary.refused:
+        sys.stderr.write(f"vplan: {csv_path}:{outcome.line}: refused: {outcome.problem}\n")
+    refused = len(summary.refused)
+    sys.stdout.write(
+        f"Wrote {summary.written} handout{'s' if summary.written != 1 else ''} in {out_dir}; "
+        f"refused {refused} row{'s' if refused != 1 else ''}"
+        + (f" (lines {', '.join(str(o.line) for o in summary.refused)})" if refused else "")
+        + ".\n"
+    )
+    return EXIT_SOME_REFUSED if refused else EXIT_OK
+
+
+def _warm_renderers() -> None:
+    """Load the fonts and templates once, before the worker processes are forked."""
+    from vplan.render import pdf, webpage
+
+    pdf.font_characters()
+    webpage.warm()
+
+
+class _progress:  # lower case: it reads as a function in a with statement
+    """A progress bar on a terminal; nothing when stderr is a file or a pipe."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.bar: Any = None
+
+    def __enter__(self) -> Callable[[Any], None]:
+        if not sys.stderr.isatty():
+            return lambda outcome: None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.bar = Progress(
+            TextColumn("Writing handouts"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.bar.start()
+        task = self.bar.add_task("handouts", total=self.total)
+        return lambda outcome: self.bar.advance(task)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 @app.command(help="May the patient do this? " + EXIT_CODES_HELP)

@@ -9,6 +9,7 @@ EXIT_NOT_ALLOWED = 1
 EXIT_BAD_INPUT = 2
 EXIT_BAD_RULES = 3
 EXIT_OUTPUT = 4
+EXIT_SOME_REFUSED = 5  # handout --batch: some rows were refused, the others written
 
 
 class VplanError(Exception):

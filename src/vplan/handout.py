@@ -166,9 +166,9 @@ class Handout:
                     if cell is not None:
                         yield "calendar", f"{cell.day_of_month} {cell.mark}"
         yield "heading", self.instead_heading
-        for item in self.instead:
-            yield "what you can do", item.label
-            yield "what you can do", item.value
+        for advice in self.instead:
+            yield "what you can do", advice.label
+            yield "what you can do", advice.value
         yield "footer", self.footer
         yield "footer", self.running_head
 
@@ -177,7 +177,7 @@ def check_field(name: str, value: str | None, *, required: bool = False) -> str 
     """A patient detail as typed, refused if empty (when required), too long or unprintable."""
     if value is None or not value.strip():
         if required:
-            raise InputError(f"the {name} is empty; give it, for example --patient \"Ann Lee\"")
+            raise InputError(f"the {name} is empty; write the {name}")
         return None
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         raise InputError(f"the {name} has a control character (such as a tab); type it on one line")
@@ -354,6 +354,8 @@ def _months(plan: Plan, marks: dict[int, str]) -> tuple[MonthGrid, ...]:
                 day = plan.day_of(when)
                 row.append(Cell(when.day, marks.get(day, ""), 0 <= day <= last))
             weeks.append(tuple(row))
-        grids.append(MonthGrid(words.month_title(year, month), words.weekday_initials(), tuple(weeks)))
+        grids.append(
+            MonthGrid(words.month_title(year, month), words.weekday_initials(), tuple(weeks))
+        )
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return tuple(grids)

@@ -189,7 +189,8 @@ def key_date_text(plan: Plan, milestone: Milestone) -> str:
     """What changes on a key date; a new limit is said with the date it lasts until."""
     if milestone.kind is not MilestoneKind.LIMIT_CHANGES:
         return milestone_text(plan, milestone)
-    assert milestone.activity is not None and milestone.window is not None
+    assert milestone.activity is not None
+    assert milestone.window is not None
     name = milestone.activity.name.get()
     following = milestone.window
     if following.limit.max is None:

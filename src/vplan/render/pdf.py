@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,12 @@ from vplan.model import Tier
 FONT_DIR = Path(reportlab.__file__).parent / "fonts"
 REGULAR, BOLD = "VplanVera", "VplanVera-Bold"
 PAGE_SIZES = {Paper.LETTER: LETTER, Paper.A4: A4}
-TYPED_PARTS = frozenset(words.HANDOUT_FIELDS[k] for k in ("patient", "clinic", "doctor", "phone"))
+TYPED_PARTS = {
+    words.HANDOUT_FIELDS["patient"]: "the patient's name",
+    words.HANDOUT_FIELDS["clinic"]: "the clinic's name",
+    words.HANDOUT_FIELDS["doctor"]: "the doctor's name",
+    words.HANDOUT_FIELDS["phone"]: "the phone number",
+}
 BORDER = {Tier.EMERGENCY: 2.5, Tier.CALL_TODAY: 1.5, Tier.EXPECTED: 0.75}
 
 
@@ -85,7 +91,7 @@ def check_printable(handout: Handout) -> None:
         shown = " ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing)
         if part in TYPED_PARTS:
             raise InputError(
-                f"the {part.lower()} has characters the handout's font cannot print: {shown}; "
+                f"{TYPED_PARTS[part]} has characters the handout's font cannot print: {shown}; "
                 "write them with letters of the Latin alphabet"
             )
         raise UnprintableError(
@@ -155,19 +161,38 @@ def _p(text: str, style: ParagraphStyle, *, bold: bool = False) -> Paragraph:
     return Paragraph(f"<b>{safe}</b>" if bold else safe, style)
 
 
-def _story(handout: Handout, st: dict[str, ParagraphStyle], size: Sizes, width: float) -> list[Any]:
-    story: list[Any] = [_p(handout.title, st["title"]), Spacer(1, size.gap / 2)]
-    story.append(_fields(handout, st, width))
-    story.append(_p(handout.signs_heading, st["heading"]))
+Styles = dict[str, ParagraphStyle]
+
+
+def _story(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Any]:
+    """The handout's flowables in reading order."""
+    return [
+        _p(handout.title, st["title"]),
+        Spacer(1, size.gap / 2),
+        _fields(handout, st, width),
+        *_signs(handout, st, size, width),
+        *_key_dates(handout, st, size, width),
+        *_instead(handout, st, size, width),
+        *_first_days(handout, st, size, width),
+        _calendar(handout, st, size, width),
+        Spacer(1, size.gap / 2),
+        _p(handout.footer, st["body"]),
+    ]
+
+
+def _signs(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Any]:
+    story: list[Any] = [_p(handout.signs_heading, st["heading"])]
     for index, box in enumerate(handout.signs):
         if index:
             story.append(Spacer(1, size.gap * 0.75))
         story.append(_sign_box(box.tier, box.heading, box.signs, st, size, width))
-    story.append(_p(handout.key_dates_heading, st["heading"]))
-    mark_w = size.body * 2.2
-    date_w = size.body * 11
-    stacked = handout.layout.large_print  # one column: wide type needs the whole line
-    rows = []
+    return story
+
+
+def _key_dates(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Any]:
+    stacked = handout.layout.large_print  # one column: large type needs the whole line
+    mark_w, date_w = size.body * 2.2, size.body * 11
+    rows: list[list[Any]] = []
     for k in handout.key_dates:
         items = [_p(i, st["body"]) for i in k.items]
         if stacked:
@@ -175,20 +200,31 @@ def _story(handout: Handout, st: dict[str, ParagraphStyle], size: Sizes, width: 
         else:
             rows.append([_p(k.mark, st["bold"]), _p(k.when, st["bold"]), items])
     widths = [width] if stacked else [mark_w, date_w, width - mark_w - date_w]
-    story += _rows(rows, widths, lines=True)
-    for text in handout.until_cleared:
-        story.append(_p(text, st["bold"]))
-    story.append(_p(handout.instead_heading, st["heading"]))
+    return [
+        _p(handout.key_dates_heading, st["heading"]),
+        *_rows(rows, widths, lines=True),
+        *(_p(text, st["bold"]) for text in handout.until_cleared),
+    ]
+
+
+def _instead(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Any]:
     items = [
         Paragraph(f"<b>{escape(i.label)}:</b> {escape(i.value)}", st["bullet"], bulletText="\u2022")
         for i in handout.instead
     ]
-    story += _columns(items, 1 if handout.layout.large_print else 2, width, size)
+    across = 1 if handout.layout.large_print else 2
+    return [_p(handout.instead_heading, st["heading"]), *_columns(items, across, width, size)]
 
-    story += [CondPageBreak(size.leading * 8), _p(handout.first_days_heading, st["heading"])]
+
+def _first_days(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Any]:
+    stacked = handout.layout.large_print
+    story: list[Any] = [
+        CondPageBreak(size.leading * 8),
+        _p(handout.first_days_heading, st["heading"]),
+    ]
     if handout.every_day:
         story += [_p(handout.every_day, st["body"]), Spacer(1, size.gap / 2)]
-    rows = []
+    rows: list[list[Any]] = []
     for row in handout.first_days:
         what: list[Flowable] = [_p(e, st["bold"]) for e in row.events]
         if row.todo or row.not_yet:
@@ -196,12 +232,13 @@ def _story(handout: Handout, st: dict[str, ParagraphStyle], size: Sizes, width: 
         label = _row_label(row, st["bold"] if stacked else st["body"])
         rows.append([[label, *what]] if stacked else [label, what])
     when_w = size.body * 11.5
-    story += _rows(rows, [width] if stacked else [when_w, width - when_w], lines=True)
+    return story + _rows(rows, [width] if stacked else [when_w, width - when_w], lines=True)
+
+
+def _calendar(handout: Handout, st: Styles, size: Sizes, width: float) -> KeepTogether:
     months = _months(handout, st, size, width)
-    story.append(KeepTogether([_p(handout.months_heading, st["heading"]),
-                               *(months if isinstance(months, list) else [months])]))  # fmt: skip
-    story += [Spacer(1, size.gap / 2), _p(handout.footer, st["body"])]
-    return story
+    parts = months if isinstance(months, list) else [months]
+    return KeepTogether([_p(handout.months_heading, st["heading"]), *parts])
 
 
 def _row_label(row: DayRow, style: ParagraphStyle) -> Paragraph:
@@ -215,7 +252,9 @@ def _row_label(row: DayRow, style: ParagraphStyle) -> Paragraph:
 
 def _fields(handout: Handout, st: dict[str, ParagraphStyle], width: float) -> Table:
     """The patient's details in two columns: who and when on the left, whom to call right."""
-    cells = [[_p(f.label + ":", st["bold"]), _p(f.value, st["body"])] for f in handout.fields]
+    cells: list[list[Any]] = [
+        [_p(f.label + ":", st["bold"]), _p(f.value, st["body"])] for f in handout.fields
+    ]
     left, right = cells[:3], cells[3:]
     right += [["", ""]] * (len(left) - len(right))
     rows = [a + b for a, b in zip(left, right, strict=True)]
@@ -225,7 +264,7 @@ def _fields(handout: Handout, st: dict[str, ParagraphStyle], width: float) -> Ta
                  [width * 0.35, width * 0.65])  # fmt: skip
 
 
-def _columns(items: list[Flowable], across: int, width: float, size: Sizes) -> list[Table]:
+def _columns(items: Sequence[Flowable], across: int, width: float, size: Sizes) -> list[Table]:
     """Flowables in ``across`` columns, read down each column; a page may break between rows."""
     per = -(-len(items) // across)
     columns = [items[i * per : (i + 1) * per] for i in range(across)]
@@ -250,7 +289,7 @@ def _rows(rows: list[list[Any]], widths: list[float], *, lines: bool = False) ->
 
 def _grid(rows: list[list[Any]], widths: list[float], *, lines: bool = False) -> Table:
     table = Table(rows, colWidths=widths, hAlign="LEFT")
-    style = [
+    style: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
@@ -353,9 +392,7 @@ def _month(month: MonthGrid, st: dict[str, ParagraphStyle], size: Sizes, width: 
 
 def _p_mark(day: int, mark: str, style: ParagraphStyle, size: Sizes) -> Paragraph:
     """A marked day: its number and, smaller, the letter of its key date."""
-    return Paragraph(
-        f'<b>{day}<font size="{size.body * 0.7:.1f}">{escape(mark)}</font></b>', style
-    )
+    return Paragraph(f'<b>{day}<font size="{size.body * 0.7:.1f}">{escape(mark)}</font></b>', style)
 
 
 def _numbered_canvas(running_head: str, size: Sizes) -> type[Canvas]:
@@ -366,9 +403,9 @@ def _numbered_canvas(running_head: str, size: Sizes) -> type[Canvas]:
             super().__init__(*args, **kwargs)
             self._saved: list[dict[str, Any]] = []
 
-        def showPage(self) -> None:  # noqa: N802 - reportlab's name
+        def showPage(self) -> None:  # reportlab's name
             self._saved.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]
 
         def save(self) -> None:
             total = len(self._saved)
@@ -379,18 +416,21 @@ def _numbered_canvas(running_head: str, size: Sizes) -> type[Canvas]:
             super().save()
 
         def _foot(self, number: int, total: int) -> None:
-            width, _ = self._pagesize
+            width, _ = self._pagesize  # type: ignore[attr-defined]
             y = size.margin * 0.8
             page = words.PAGE_OF.format(page=number, pages=total)
             room = width - 2 * size.margin - size.footer * 2
             font_size = size.footer
-            while font_size > 6 and pdfmetrics.stringWidth(
-                f"{running_head}{page}", REGULAR, font_size
-            ) > room:
+            while (
+                font_size > 6
+                and pdfmetrics.stringWidth(f"{running_head}{page}", REGULAR, font_size) > room
+            ):
                 font_size -= 0.5
             self.setFont(REGULAR, font_size)
             self.setLineWidth(0.5)
-            self.line(size.margin, y + size.footer * 1.3, width - size.margin, y + size.footer * 1.3)
+            self.line(
+                size.margin, y + size.footer * 1.3, width - size.margin, y + size.footer * 1.3
+            )
             self.drawString(size.margin, y, running_head)
             self.drawRightString(width - size.margin, y, page)
 

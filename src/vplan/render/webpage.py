@@ -50,10 +50,16 @@ def _fonts_css() -> str:
     for weight, name in (("normal", "Vera.ttf"), ("bold", "VeraBd.ttf")):
         data = base64.b64encode((FONT_DIR / name).read_bytes()).decode("ascii")
         faces.append(
-            '@font-face { font-family: "Vplan Vera"; font-weight: %s; '
-            'src: url(data:font/ttf;base64,%s) format("truetype"); }' % (weight, data)
+            f'@font-face {{ font-family: "Vplan Vera"; font-weight: {weight}; '
+            f'src: url(data:font/ttf;base64,{data}) format("truetype"); }}'
         )
     return "\n".join(faces)
+
+
+def warm() -> None:
+    """Load the template and the fonts now (before worker processes are forked)."""
+    _environment().get_template("handout.html.j2")
+    _fonts_css()
 
 
 def css_string(text: str) -> Markup:

@@ -1,0 +1,306 @@
+"""A whole day's list: one handout per row of a CSV file, written in parallel.
+
+Rows are read and checked one at a time (a bad row is refused with its line number,
+the others go on), and only a few rows are in flight at once, so memory does not
+grow with the length of the list.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from vplan.documents import SUFFIXES, DocumentFormat, render
+from vplan.errors import InputError, OutputError, VplanError
+from vplan.handout import Layout, Paper, Patient, check_field
+from vplan.model import Protocol
+from vplan.parse import ParseError, parse_date
+from vplan.plan import build_plan
+
+REQUIRED = ("name", "procedure_date")
+OPTIONAL = ("phone", "clinic", "doctor", "paper", "large_print", "output")
+YES = frozenset({"yes", "y", "true", "1", "x"})
+NO = frozenset({"no", "n", "false", "0", ""})
+MAX_NAME = 100
+IN_FLIGHT_PER_WORKER = 4
+
+
+@dataclass(frozen=True)
+class Job:
+    """One row to write: whose handout, in which format, to which file."""
+
+    line: int
+    patient: Patient
+    procedure_date: date
+    layout: Layout
+    fmt: DocumentFormat
+    path: Path
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one row: the file written, or why the row was refused."""
+
+    line: int
+    written: Path | None = None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """How the batch went."""
+
+    written: int
+    refused: tuple[Outcome, ...]
+
+
+def safe_stem(text: str) -> str:
+    """A file-name stem from ``text``: ASCII letters, digits, '-' and '_' only, never a path."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    stem = re.sub(r"[^A-Za-z0-9_]+", "-", ascii_text).strip("-_").lower()
+    return stem[:MAX_NAME].rstrip("-_")
+
+
+def count_rows(path: Path) -> int:
+    """How many records the CSV file holds, not counting the header."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return max(0, sum(1 for _ in csv.reader(handle)) - 1)
+
+
+def read_jobs(
+    path: Path, out_dir: Path, *, layout: Layout, fmt: DocumentFormat | None, today: date
+) -> Iterator[Job | Outcome]:
+    """Each row of the CSV as a job to write, or as a refused outcome saying why."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        _check_header(path, reader.fieldnames)
+        taken: dict[str, int] = {}
+        for row in reader:
+            line = reader.line_num
+            try:
+                job = _job(row, line, out_dir, layout=layout, fmt=fmt, today=today)
+            except (InputError, ParseError) as exc:
+                yield Outcome(line, problem=_reason(exc))
+                continue
+            key = job.path.name.lower()
+            if key in taken:
+                yield Outcome(
+                    line,
+                    problem=f"the file name {job.path.name} is already used by line {taken[key]}; "
+                    "give this row its own name in the 'output' column",
+                )
+                continue
+            taken[key] = line
+            yield job
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ParseError):
+        return f"{exc.what}; {exc.fix}"
+    return str(exc)
+
+
+def _check_header(path: Path, names: Sequence[str] | None) -> None:
+    if not names:
+        raise InputError(f"{path} is empty; the first line must name the columns, such as "
+                         "name,procedure_date")  # fmt: skip
+    given = [n.strip().lower() for n in names]
+    unknown = [n for n in given if n not in REQUIRED + OPTIONAL]
+    if unknown:
+        raise InputError(
+            f"{path} has unknown columns: {', '.join(unknown)}; "
+            f"the columns are {', '.join(REQUIRED + OPTIONAL)}"
+        )
+    missing = [n for n in REQUIRED if n not in given]
+    if missing:
+        raise InputError(f"{path} has no column {' or '.join(missing)}; add it to the first line")
+
+
+def _job(
+    raw: dict[str | None, str | list[str] | None],
+    line: int,
+    out_dir: Path,
+    *,
+    layout: Layout,
+    fmt: DocumentFormat | None,
+    today: date,
+) -> Job:
+    if None in raw:
+        raise InputError("the row has more values than the header has columns; check its commas")
+    row = {str(k).strip().lower(): (v or "").strip() for k, v in raw.items() if isinstance(v, str)}
+    if len(row) < len(raw):
+        raise InputError("the row has fewer values than the header has columns; check its commas")
+    name = check_field("patient's name", row.get("name"), required=True)
+    assert name is not None
+    when = parse_date(row["procedure_date"], today=today, name="procedure date")
+    patient = Patient(
+        name=name,
+        clinic=check_field("clinic", row.get("clinic")),
+        phone=check_field("phone", row.get("phone")),
+        doctor=check_field("doctor", row.get("doctor")),
+    )
+    row_layout = Layout(
+        paper=_paper(row.get("paper", ""), layout.paper),
+        large_print=_yes_no(row.get("large_print", ""), layout.large_print),
+    )
+    row_fmt, file_name = _file_name(row.get("output", ""), name, when, fmt)
+    return Job(line, patient, when, row_layout, row_fmt, out_dir / file_name)
+
+
+def _paper(text: str, default: Paper) -> Paper:
+    if not text:
+        return default
+    try:
+        return Paper(text.lower())
+    except ValueError:
+        raise InputError(
+            f"unknown paper '{text}'; write {' or '.join(p.value for p in Paper)}"
+        ) from None
+
+
+def _yes_no(text: str, default: bool) -> bool:
+    if not text:
+        return default
+    if text.lower() in YES:
+        return True
+    if text.lower() in NO:
+        return False
+    raise InputError(f"large_print is '{text}'; write yes or no")
+
+
+def _file_name(
+    output: str, name: str, when: date, fmt: DocumentFormat | None
+) -> tuple[DocumentFormat, str]:
+    """The row's format and a safe file name inside the folder, never a path out of it."""
+    suffix = ""
+    stem_text = output
+    if output:
+        suffix = Path(output).suffix.lower()
+        if suffix and suffix in SUFFIXES:
+            stem_text = output[: -len(suffix)]
+        elif suffix and not re.fullmatch(r"\.[0-9]+", suffix):
+            raise InputError(
+                f"the output name '{output}' ends in {suffix}; end it in .pdf or .html"
+            )
+        else:
+            suffix = ""
+    row_fmt = SUFFIXES[suffix] if suffix else (fmt or DocumentFormat.PDF)
+    if fmt is not None and row_fmt is not fmt:
+        raise InputError(f"the output name '{output}' is not a {fmt.value} file; end it in .{fmt}")
+    stem = safe_stem(stem_text) if output else ""
+    if output and not stem:
+        raise InputError(f"the output name '{output}' has no letters or digits to name a file")
+    if not stem:
+        stem = f"{safe_stem(name) or 'patient'}_{when.isoformat()}"
+    return row_fmt, f"{stem}.{row_fmt.value}"
+
+
+# Each worker process keeps the protocol it was given at start.
+_PROTOCOL: Protocol | None = None
+
+
+def _start_worker(protocol: Protocol) -> None:
+    global _PROTOCOL  # one protocol per worker process, set once
+    _PROTOCOL = protocol
+
+
+def write_one(job: Job, *, force: bool, stamp: datetime) -> Outcome:
+    """Build, render and write one row's handout; a failure is the row's outcome, not a crash."""
+    from vplan.output import write_file
+
+    assert _PROTOCOL is not None
+    try:
+        plan = build_plan(_PROTOCOL, job.procedure_date)
+        data = render(job.fmt, plan, job.patient, job.layout, stamp=stamp)
+        write_file(job.path, data, force=force)
+    except VplanError as exc:
+        return Outcome(job.line, problem=str(exc))
+    return Outcome(job.line, written=job.path)
+
+
+def workers() -> int:
+    """The processor cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run(
+    items: Iterator[Job | Outcome],
+    protocol: Protocol,
+    *,
+    force: bool,
+    stamp: datetime,
+    jobs: int,
+    progress: Callable[[Outcome], None] = lambda outcome: None,
+) -> Summary:
+    """Write every job, ``jobs`` at a time, reporting each outcome as it is known."""
+    written = 0
+    refused: list[Outcome] = []
+
+    def record(outcome: Outcome) -> None:
+        nonlocal written
+        if outcome.written is not None:
+            written += 1
+        else:
+            refused.append(outcome)
+        progress(outcome)
+
+    if jobs <= 1:
+        _start_worker(protocol)
+        for item in items:
+            record(item if isinstance(item, Outcome) else write_one(item, force=force, stamp=stamp))
+    else:
+        with _pool(jobs, protocol) as pool:
+            pending: set[Future[Outcome]] = set()
+            for item in items:
+                if isinstance(item, Outcome):
+                    record(item)
+                    continue
+                pending.add(pool.submit(write_one, item, force=force, stamp=stamp))
+                if len(pending) >= jobs * IN_FLIGHT_PER_WORKER:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        record(future.result())
+            for future in wait(pending).done:
+                record(future.result())
+    return Summary(written, tuple(sorted(refused, key=lambda o: o.line)))
+
+
+def _pool(jobs: int, protocol: Protocol) -> Executor:
+    import multiprocessing
+
+    # Forked workers start with the fonts and libraries the parent already loaded.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(protocol,)
+    )
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """Make the output folder if it is new; refuse one that cannot be written."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir} is a file, not a folder; give a folder for --out-dir")
+    if not out_dir.exists():
+        if not out_dir.parent.is_dir():
+            raise OutputError(
+                f"cannot make {out_dir}: the folder {out_dir.parent} does not exist; "
+                "create it first"
+            )
+        try:
+            out_dir.mkdir()
+        except OSError as exc:
+            raise OutputError(
+                f"cannot make {out_dir} ({exc.strerror}); choose another folder"
+            ) from None
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write in {out_dir} (permission denied); choose another folder")

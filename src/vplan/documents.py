@@ -1,0 +1,53 @@
+"""The files vplan writes for one patient: which format a file name asks for, and its bytes.
+
+Each format is a pure function of the plan; this module only picks one, importing its
+library when it is used, so that commands that print to the terminal never load them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+from vplan.errors import InputError
+from vplan.handout import Layout, Patient, build_handout
+from vplan.plan import Plan
+
+
+class DocumentFormat(StrEnum):
+    """Formats of a patient's handout file."""
+
+    PDF = "pdf"
+    HTML = "html"
+
+
+SUFFIXES = {".pdf": DocumentFormat.PDF, ".html": DocumentFormat.HTML, ".htm": DocumentFormat.HTML}
+
+
+def format_for(path: Path, asked: DocumentFormat | None) -> DocumentFormat:
+    """The format asked for, else the one the file name ends in."""
+    if asked is not None:
+        return asked
+    found = SUFFIXES.get(path.suffix.lower())
+    if found is None:
+        raise InputError(
+            f"cannot tell the format of '{path.name}'; end the file name in "
+            f"{' or '.join(sorted(set(SUFFIXES) - {'.htm'}))}, or give --format"
+        )
+    return found
+
+
+def render(
+    fmt: DocumentFormat, plan: Plan, patient: Patient, layout: Layout, *, stamp: datetime
+) -> bytes:
+    """The bytes of one patient's file in ``fmt``."""
+    del stamp  # for formats that record when they were made
+    handout = build_handout(plan, patient, layout)
+    if fmt is DocumentFormat.PDF:
+        from vplan.render import pdf
+
+        return pdf.document(handout)
+    from vplan.render import webpage
+
+    return webpage.document(handout)
