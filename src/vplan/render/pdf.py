@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -62,10 +62,19 @@ class Sizes:
     footer: float
     margin: float
     gap: float
+    months_across: int
 
 
-NORMAL = Sizes(body=12, leading=13.8, heading=15, title=20, footer=10, margin=0.4 * inch, gap=7)
-LARGE = Sizes(body=18, leading=24.5, heading=22, title=26, footer=13, margin=0.75 * inch, gap=10)
+NORMAL = Sizes(body=12, leading=13.6, heading=15, title=18, footer=10, margin=0.4 * inch, gap=7,
+                months_across=3)  # fmt: skip
+LARGE = Sizes(body=18, leading=24.5, heading=22, title=26, footer=13, margin=0.75 * inch, gap=10,
+               months_across=2)  # fmt: skip
+
+
+# Normal print must fit on two pages: when the three-across calendar would spill onto a
+# third page, the months go four across.
+COMPACT = replace(NORMAL, months_across=4)
+NORMAL_PAGES = 2
 
 
 @functools.cache
@@ -103,13 +112,20 @@ def check_printable(handout: Handout) -> None:
 def document(handout: Handout) -> bytes:
     """The handout as PDF bytes, on the paper and in the print size it asks for."""
     check_printable(handout)
-    size = LARGE if handout.layout.large_print else NORMAL
-    styles = _styles(size)
+    if handout.layout.large_print:
+        return _build(handout, LARGE)[0]
+    data, pages = _build(handout, NORMAL)
+    if pages > NORMAL_PAGES:
+        data, pages = _build(handout, COMPACT)
+    return data
+
+
+def _build(handout: Handout, size: Sizes) -> tuple[bytes, int]:
+    """The PDF in one set of sizes, and its number of pages."""
     buffer = io.BytesIO()
-    page = PAGE_SIZES[handout.layout.paper]
     doc = SimpleDocTemplate(
         buffer,
-        pagesize=page,
+        pagesize=PAGE_SIZES[handout.layout.paper],
         leftMargin=size.margin,
         rightMargin=size.margin,
         topMargin=size.margin,
@@ -119,9 +135,10 @@ def document(handout: Handout) -> bytes:
         creator=f"vplan {_version()}",
         invariant=True,
     )
-    story = _story(handout, styles, size, doc.width)
-    doc.build(story, canvasmaker=_numbered_canvas(handout.running_head, size))
-    return buffer.getvalue()
+    pages: list[int] = []
+    story = _story(handout, _styles(size), size, doc.width)
+    doc.build(story, canvasmaker=_numbered_canvas(handout.running_head, size, pages))
+    return buffer.getvalue(), pages[0]
 
 
 def _version() -> str:
@@ -144,14 +161,14 @@ def _styles(size: Sizes) -> dict[str, ParagraphStyle]:
             fontName=BOLD,
             fontSize=size.heading,
             leading=size.heading * 1.3,
-            spaceBefore=size.gap,
+            spaceBefore=size.gap * 0.8,
             spaceAfter=size.gap / 2,
             keepWithNext=True,
         ),
         "bullet": ParagraphStyle(
             "bullet", parent=body, leftIndent=size.body * 1.2, bulletIndent=size.body * 0.2
         ),
-        "cell": ParagraphStyle("cell", parent=body, alignment=1, leading=size.body * 1.1),
+        "cell": ParagraphStyle("cell", parent=body, alignment=1, leading=size.body * 0.95),
     }
 
 
@@ -168,7 +185,6 @@ def _story(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Any]
     """The handout's flowables in reading order."""
     return [
         _p(handout.title, st["title"]),
-        Spacer(1, size.gap / 2),
         _fields(handout, st, width),
         *_signs(handout, st, size, width),
         *_key_dates(handout, st, size, width),
@@ -184,7 +200,7 @@ def _signs(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Any]
     story: list[Any] = [_p(handout.signs_heading, st["heading"])]
     for index, box in enumerate(handout.signs):
         if index:
-            story.append(Spacer(1, size.gap * 0.75))
+            story.append(Spacer(1, size.gap * 0.6))
         story.append(_sign_box(box.tier, box.heading, box.signs, st, size, width))
     return story
 
@@ -315,8 +331,8 @@ def _sign_box(tier: Tier, heading: str, signs: tuple[str, ...], st: dict[str, Pa
                 ("BOX", (0, 0), (-1, -1), BORDER[tier], colors.black),
                 ("LEFTPADDING", (0, 0), (-1, -1), size.gap),
                 ("RIGHTPADDING", (0, 0), (-1, -1), size.gap),
-                ("TOPPADDING", (0, 0), (-1, -1), size.gap / 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), size.gap),
+                ("TOPPADDING", (0, 0), (-1, -1), size.gap / 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), size.gap * 0.6),
             ]
         )
     )
@@ -325,8 +341,8 @@ def _sign_box(tier: Tier, heading: str, signs: tuple[str, ...], st: dict[str, Pa
 
 def _months(handout: Handout, st: dict[str, ParagraphStyle], size: Sizes, width: float) -> Any:
     """The month grids side by side, with the note on letters beside the last one if it fits."""
-    across = 2 if handout.layout.large_print else 3
-    gutter = size.gap * 2
+    across = size.months_across
+    gutter = size.gap * (1.5 if across > 3 else 2)
     grid_w = (width - gutter * (across - 1)) / across
     grids: list[Any] = [_month(m, st, size, grid_w) for m in handout.months]
     note = _p(handout.marks_note, st["body"])
@@ -392,10 +408,12 @@ def _month(month: MonthGrid, st: dict[str, ParagraphStyle], size: Sizes, width: 
 
 def _p_mark(day: int, mark: str, style: ParagraphStyle, size: Sizes) -> Paragraph:
     """A marked day: its number and, smaller, the letter of its key date."""
-    return Paragraph(f'<b>{day}<font size="{size.body * 0.7:.1f}">{escape(mark)}</font></b>', style)
+    small = f'<font size="{size.body * 0.7:.1f}">{escape(mark)}</font>'
+    between = "<br/>" if size.months_across > 3 else ""  # narrow cells: the letter goes below
+    return Paragraph(f"<b>{day}{between}{small}</b>", style)
 
 
-def _numbered_canvas(running_head: str, size: Sizes) -> type[Canvas]:
+def _numbered_canvas(running_head: str, size: Sizes, pages: list[int]) -> type[Canvas]:
     """A canvas that writes ``name: title ... Page n of N`` at the foot of every page."""
 
     class NumberedCanvas(Canvas):
@@ -409,6 +427,7 @@ def _numbered_canvas(running_head: str, size: Sizes) -> type[Canvas]:
 
         def save(self) -> None:
             total = len(self._saved)
+            pages.append(total)
             for number, state in enumerate(self._saved, start=1):
                 self.__dict__.update(state)
                 self._foot(number, total)
