@@ -133,6 +133,36 @@ def test_schedule_markdown(run: Run) -> None:
     assert out.startswith("# Recovery plan after vertebroplasty")
 
 
+def test_patient_name_goes_under_the_title_only_when_given(run: Run) -> None:
+    """--patient adds a 'Patient:' line to text and Markdown and a 'patient' key to JSON."""
+    text = run("schedule", "2025-03-01", "--days", "1", "--patient", " Jane  Doe ").out
+    assert text.splitlines()[:2] == ["Recovery plan after vertebroplasty", "Patient: Jane Doe"]
+    markdown = run("schedule", "2025-03-01", "-f", "markdown", "--patient", "Jane_Doe").out
+    assert markdown.splitlines()[2] == "- Patient: Jane\\_Doe"
+    data = json.loads(run("schedule", "2025-03-01", "-f", "json", "--patient", "Jane Doe").out)
+    assert data["patient"] == "Jane Doe"
+    assert json.loads(run("schedule", "2025-03-01", "-f", "json").out)["patient"] is None
+    for fmt in ("text", "markdown"):
+        assert "Patient" not in run("schedule", "2025-03-01", "-f", fmt).out
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "the patient name is empty"),
+        ("   ", "the patient name is empty"),
+        ("Jane\x1b[31mDoe", "control characters"),
+        ("J" * 101, "longer than 100 characters"),
+    ],
+)
+def test_patient_names_that_cannot_be_shown_are_refused(run: Run, name: str, message: str) -> None:
+    """An empty name, control characters or a very long name is refused with exit 2."""
+    result = run("schedule", "2025-03-01", "--patient", name)
+    assert result.code == 2
+    assert message in result.err
+    assert result.out == ""
+
+
 def test_output_file_is_written_and_never_overwritten_without_force(
     run: Run, tmp_path: Path
 ) -> None:

@@ -137,26 +137,36 @@ def schedule(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing output file.")
     ] = False,
+    patient: Annotated[
+        str | None,
+        typer.Option(
+            "--patient",
+            metavar="NAME",
+            help="The patient's name, shown in the header. Without it, no name is written.",
+        ),
+    ] = None,
     rules: RulesOption = None,
 ) -> None:
     """The day-by-day recovery calendar, the restrictions and the warning signs."""
+    from vplan.parse import parse_name
     from vplan.plan import build_plan
 
     start = _procedure_date(procedure_date)
+    name = None if patient is None else parse_name(patient)
     plan = build_plan(_load(rules), start)
     shown = days if days is not None else max(90, plan.last_change_day + 1)
     if fmt is Format.JSON:
         from vplan.render import structured
 
-        _emit(_dump(structured.schedule(plan, shown)), output, force)
+        _emit(_dump(structured.schedule(plan, shown, name)), output, force)
     elif fmt is Format.MARKDOWN:
         from vplan.render import markdown
 
-        _emit(markdown.schedule(plan, shown), output, force)
+        _emit(markdown.schedule(plan, shown, name), output, force)
     else:
         from vplan.render import text
 
-        _emit_lines(text.schedule(plan, shown), output, force)
+        _emit_lines(text.schedule(plan, shown, name), output, force)
 
 
 @app.command(help="May the patient do this? " + EXIT_CODES_HELP)

@@ -12,6 +12,8 @@ from vplan.model import Activity, Limit, Protocol, Tier
 from vplan.plan import Milestone, MilestoneKind, Plan, Verdict, Window
 from vplan.units import Duration
 
+UNTIL_CLEARED = "until your care team says it is OK"
+
 TIER_HEADINGS = {
     Tier.EMERGENCY: "Call {number} now if you have:",
     Tier.CALL_TODAY: "Call your care team today if you have:",
@@ -27,6 +29,11 @@ def long_date(when: date) -> str:
 def day_and_date(plan: Plan, day: int) -> str:
     """``Sat, Apr 12, 2025 (day 42)``."""
     return f"{long_date(plan.date_of(day))} (day {day})"
+
+
+def patient_line(name: str) -> str:
+    """``Patient: Jane Doe``, shown under the title only when a name was given."""
+    return f"Patient: {name}"
 
 
 def tier_heading(protocol: Protocol, tier: Tier) -> str:
@@ -46,10 +53,7 @@ def limit_span(plan: Plan, window: Window) -> str:
     """``Day 0 to 41 (Sat, Mar 1, 2025 to Fri, Apr 11, 2025)``, or open-ended."""
     start = window.start_day
     if window.end_day is None:
-        return (
-            f"From day {start} ({long_date(plan.date_of(start))}) "
-            "until your care team says it is OK"
-        )
+        return f"From day {start} ({long_date(plan.date_of(start))}) {UNTIL_CLEARED}"
     last = window.end_day - 1
     return (
         f"Day {start} to {last} ({long_date(plan.date_of(start))} "
@@ -121,7 +125,7 @@ def rule_span(limit: Limit) -> str:
     """When a limit applies, in post-operative days."""
     start = "the procedure day (day 0)" if limit.start.amount == 0 else point_in_time(limit.start)
     if limit.end is None:
-        return f"From {start} until your care team says it is OK"
+        return f"From {start} {UNTIL_CLEARED}"
     return f"From {start}, until {point_in_time(limit.end)}"
 
 

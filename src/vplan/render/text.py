@@ -13,6 +13,7 @@ from vplan.words import (
     limit_span,
     long_date,
     milestone_text,
+    patient_line,
     rule_span,
     rule_summary,
     tier_heading,
@@ -24,11 +25,12 @@ DETAIL_INDENT = " " * (DATE_WIDTH + 2 + 3 + 2)
 CELL_WIDTH = WIDTH - len(DETAIL_INDENT)
 
 
-def header(plan: Plan) -> list[Line]:
-    """The title block: procedure, date, protocol and its review."""
+def header(plan: Plan, patient: str | None = None) -> list[Line]:
+    """The title block: the patient when named, procedure, date, protocol and its review."""
     info = plan.protocol.info
     return [
         Line(f"Recovery plan after {info.procedure.get()}", Style.TITLE),
+        *([] if patient is None else wrap(patient_line(patient))),
         Line(f"Procedure date: {day_and_date(plan, 0)}"),
         *wrap(
             f"Protocol: {info.name.get()}, version {info.version}, "
@@ -39,10 +41,10 @@ def header(plan: Plan) -> list[Line]:
     ]
 
 
-def schedule(plan: Plan, days: int) -> list[Line]:
+def schedule(plan: Plan, days: int, patient: str | None = None) -> list[Line]:
     """The whole schedule: calendar, restrictions, what to do, warning signs."""
     return [
-        *header(plan),
+        *header(plan, patient),
         *calendar(plan, days),
         Line(""),
         *restrictions(plan),
