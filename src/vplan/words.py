@@ -36,6 +36,21 @@ def patient_line(name: str) -> str:
     return f"Patient: {name}"
 
 
+def protocol_line(protocol: Protocol) -> str:
+    """``Protocol: NAME, version V, last reviewed DATE``."""
+    info = protocol.info
+    return (
+        f"Protocol: {info.name.get()}, version {info.version}, "
+        f"last reviewed {long_date(info.last_reviewed)}"
+    )
+
+
+def calendar_name(protocol: Protocol, patient: str | None = None) -> str:
+    """``Recovery after vertebroplasty``, then the patient's name when one was given."""
+    name = f"Recovery after {protocol.info.procedure.get()}"
+    return name if patient is None else f"{name}: {patient}"
+
+
 def tier_heading(protocol: Protocol, tier: Tier) -> str:
     """The heading of a tier of warning signs."""
     return TIER_HEADINGS[tier].format(number=protocol.info.emergency_number)
@@ -49,16 +64,41 @@ def avoid_label(window: Window) -> str:
     return f"{name} over {window.limit.max.describe(limit=True)}"
 
 
+def restriction_title(window: Window) -> str:
+    """``No lifting over 10 lb (4.5 kg)``; a limit with no end date says until when."""
+    label = avoid_label(window)
+    title = f"No {label[:1].lower()}{label[1:]}"
+    return title if window.end_day is not None else f"{title} {UNTIL_CLEARED}"
+
+
+def days_span(plan: Plan, first: int, last: int) -> str:
+    """``Day 0 to 41 (Sat, Mar 1, 2025 to Fri, Apr 11, 2025)``: both days included."""
+    return (
+        f"Day {first} to {last} ({long_date(plan.date_of(first))} "
+        f"to {long_date(plan.date_of(last))})"
+    )
+
+
 def limit_span(plan: Plan, window: Window) -> str:
     """``Day 0 to 41 (Sat, Mar 1, 2025 to Fri, Apr 11, 2025)``, or open-ended."""
     start = window.start_day
     if window.end_day is None:
         return f"From day {start} ({long_date(plan.date_of(start))}) {UNTIL_CLEARED}"
-    last = window.end_day - 1
-    return (
-        f"Day {start} to {last} ({long_date(plan.date_of(start))} "
-        f"to {long_date(plan.date_of(last))})"
-    )
+    return days_span(plan, start, window.end_day - 1)
+
+
+def allowed_again(activity: Activity) -> str:
+    """``Driving: allowed again``."""
+    return f"{activity.name.get()}: allowed again"
+
+
+def milestone_title(plan: Plan, milestone: Milestone) -> str:
+    """A milestone in a few words, for a calendar entry: the event without its dates."""
+    if milestone.kind is MilestoneKind.EVENT and milestone.text is not None:
+        return milestone.text.get()
+    if milestone.kind is MilestoneKind.ALLOWED_AGAIN and milestone.activity is not None:
+        return allowed_again(milestone.activity)
+    return milestone_text(plan, milestone)
 
 
 def milestone_text(plan: Plan, milestone: Milestone) -> str:
@@ -72,7 +112,7 @@ def milestone_text(plan: Plan, milestone: Milestone) -> str:
     name = milestone.activity.name.get()
     if milestone.kind is MilestoneKind.ALLOWED_AGAIN:
         cautions = [c.text.get() for c in milestone.activity.cautions]
-        return " ".join([f"{name}: allowed again.", *cautions])
+        return " ".join([f"{allowed_again(milestone.activity)}.", *cautions])
     assert milestone.window is not None
     limit = milestone.window.limit.max
     if limit is None:

@@ -12,6 +12,7 @@ from vplan.words import (
     long_date,
     milestone_text,
     patient_line,
+    protocol_line,
     tier_heading,
 )
 
@@ -36,8 +37,7 @@ def schedule(plan: Plan, days: int, patient: str | None = None) -> str:
         "",
         *([] if patient is None else [f"- {_escape(patient_line(patient))}"]),
         f"- Procedure date: {day_and_date(plan, 0)}",
-        f"- Protocol: {info.name.get()}, version {info.version}, "
-        f"last reviewed {long_date(info.last_reviewed)}",
+        f"- {protocol_line(plan.protocol)}",
         "",
         f"> {info.notice.get()}",
         "",

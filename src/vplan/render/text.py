@@ -14,6 +14,7 @@ from vplan.words import (
     long_date,
     milestone_text,
     patient_line,
+    protocol_line,
     rule_span,
     rule_summary,
     tier_heading,
@@ -32,10 +33,7 @@ def header(plan: Plan, patient: str | None = None) -> list[Line]:
         Line(f"Recovery plan after {info.procedure.get()}", Style.TITLE),
         *([] if patient is None else wrap(patient_line(patient))),
         Line(f"Procedure date: {day_and_date(plan, 0)}"),
-        *wrap(
-            f"Protocol: {info.name.get()}, version {info.version}, "
-            f"last reviewed {long_date(info.last_reviewed)}"
-        ),
+        *wrap(protocol_line(plan.protocol)),
         *wrap(info.notice.get(), style=Style.MUTED),
         Line(""),
     ]
