@@ -10,7 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -43,6 +43,7 @@ class Format(StrEnum):
     TEXT = "text"
     JSON = "json"
     MARKDOWN = "markdown"
+    ICS = "ics"
 
 
 class AnswerFormat(StrEnum):
@@ -124,10 +125,16 @@ def schedule(
             "--days",
             min=1,
             max=MAX_DAYS,
-            help="Days to show. Default: 90, or more to reach the day the last dated limit ends.",
+            help="Days to show. Default: 90, or more to reach the day the last dated limit ends. "
+            "The ics calendar always covers the whole plan.",
         ),
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TEXT,
+    fmt: Annotated[
+        Format,
+        typer.Option(
+            "--format", "-f", help="Output format; ics is a calendar file for the patient's phone."
+        ),
+    ] = Format.TEXT,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -142,7 +149,8 @@ def schedule(
         typer.Option(
             "--patient",
             metavar="NAME",
-            help="The patient's name, shown in the header. Without it, no name is written.",
+            help="The patient's name, shown in the header (ics: in the calendar's name). "
+            "Without it, no name is written.",
         ),
     ] = None,
     rules: RulesOption = None,
@@ -163,6 +171,11 @@ def schedule(
         from vplan.render import markdown
 
         _emit(markdown.schedule(plan, shown, name), output, force)
+    elif fmt is Format.ICS:
+        from vplan.render import ics
+
+        stamp = datetime.now(UTC).replace(microsecond=0)
+        _emit(ics.calendar(plan, name, stamp=stamp), output, force)
     else:
         from vplan.render import text
 
@@ -327,7 +340,7 @@ def _answer(fmt: AnswerFormat, data: Callable[[], object], lines: Callable[[], l
         _emit_lines(lines(), None, False)
 
 
-def _emit(text: str, output: Path | None, force: bool) -> None:
+def _emit(text: str | bytes, output: Path | None, force: bool) -> None:
     from vplan.output import emit
 
     emit(text, output, force=force)
