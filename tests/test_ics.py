@@ -149,6 +149,12 @@ def test_patient_name_is_written_only_when_asked(run: Run, tmp_path: Path) -> No
     assert all("jane" not in uid.lower() for uid in uids(data))
 
 
+def test_patient_name_is_escaped_as_text(plan: Plan) -> None:
+    """Commas, semicolons and backslashes in a name are escaped, as RFC 5545 TEXT wants."""
+    data = calendar(plan, "Doe, Jane; Jr. \\ x", stamp=STAMP)
+    assert b"X-WR-CALNAME:Recovery after vertebroplasty: Doe\\, Jane\\; Jr. \\\\ x\r\n" in data
+
+
 def test_descriptions_carry_the_whole_reminder(plan: Plan) -> None:
     """Each description has the limit or milestone text, the dates, cautions and sources."""
     found = events(calendar(plan, stamp=STAMP))

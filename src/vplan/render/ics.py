@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, vText
 
 from vplan import __version__
 from vplan.model import Activity
@@ -64,8 +64,9 @@ def calendar(plan: Plan, patient: str | None = None, *, stamp: datetime) -> byte
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", calendar_name(plan.protocol, patient))
-    cal.add("x-wr-caldesc", f"{info.notice.get()} {protocol_line(plan.protocol)}")
+    # X- properties are TEXT (RFC 5545, 3.8.8.2): escaped like SUMMARY, so "Doe, Jane" stays whole.
+    cal.add("x-wr-calname", vText(calendar_name(plan.protocol, patient)))
+    cal.add("x-wr-caldesc", vText(f"{info.notice.get()}\n{protocol_line(plan.protocol)}"))
     for entry in sorted(_entries(plan), key=lambda e: e.first_day):
         cal.add_component(_event(plan, entry, _uid(plan, entry.key, patient), stamp))
     data: bytes = cal.to_ical()
