@@ -133,6 +133,36 @@ def test_schedule_markdown(run: Run) -> None:
     assert out.startswith("# Recovery plan after vertebroplasty")
 
 
+def test_patient_name_goes_under_the_title_only_when_given(run: Run) -> None:
+    """--patient adds a 'Patient:' line to text and Markdown and a 'patient' key to JSON."""
+    text = run("schedule", "2025-03-01", "--days", "1", "--patient", " Jane  Doe ").out
+    assert text.splitlines()[:2] == ["Recovery plan after vertebroplasty", "Patient: Jane Doe"]
+    markdown = run("schedule", "2025-03-01", "-f", "markdown", "--patient", "Jane_Doe").out
+    assert markdown.splitlines()[2] == "- Patient: Jane\\_Doe"
+    data = json.loads(run("schedule", "2025-03-01", "-f", "json", "--patient", "Jane Doe").out)
+    assert data["patient"] == "Jane Doe"
+    assert json.loads(run("schedule", "2025-03-01", "-f", "json").out)["patient"] is None
+    for fmt in ("text", "markdown"):
+        assert "Patient" not in run("schedule", "2025-03-01", "-f", fmt).out
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "the patient name is empty"),
+        ("   ", "the patient name is empty"),
+        ("Jane\x1b[31mDoe", "control characters"),
+        ("J" * 101, "longer than 100 characters"),
+    ],
+)
+def test_patient_names_that_cannot_be_shown_are_refused(run: Run, name: str, message: str) -> None:
+    """An empty name, control characters or a very long name is refused with exit 2."""
+    result = run("schedule", "2025-03-01", "--patient", name)
+    assert result.code == 2
+    assert message in result.err
+    assert result.out == ""
+
+
 def test_output_file_is_written_and_never_overwritten_without_force(
     run: Run, tmp_path: Path
 ) -> None:
@@ -245,27 +275,46 @@ def test_python_m_vplan_runs(tmp_path: Path) -> None:
     assert "Walking" in done.stdout
 
 
-def test_check_and_schedule_import_no_validation_or_document_libraries(tmp_path: Path) -> None:
-    """With the rules cached, check and schedule never load pydantic, ruamel, PDF or calendar code."""
+def _heavy_modules(tmp_path: Path, *runs: tuple[str, ...]) -> list[str]:
+    """The heavy modules loaded by these runs of vplan in one process, the rules cached."""
     probe = (
-        "import sys\n"
+        "import json, sys\n"
         "from vplan.cli import main\n"
-        "for args in (sys.argv[1:3], sys.argv[3:]):\n"
+        "for args in json.loads(sys.argv[1]):\n"
         "    try:\n"
         "        main(args)\n"
         "    except SystemExit:\n"
         "        pass\n"
         "heavy = ('pydantic.main', 'ruamel.yaml', 'reportlab', 'icalendar', 'jinja2', 'rich.table')\n"
-        "print(sorted(m for m in sys.modules if m.startswith(heavy)), file=sys.stderr)\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(heavy))), file=sys.stderr)\n"
     )
     env = dict(os.environ, VPLAN_CACHE_DIR=str(tmp_path / "cache"))
     warm = [sys.executable, "-m", "vplan", "schedule", "2025-03-01"]
     subprocess.run(warm, env=env, capture_output=True, check=True)
     done = subprocess.run(
-        [sys.executable, "-c", probe, "schedule", "2025-03-01", *CHECK],
+        [sys.executable, "-c", probe, json.dumps(runs)],
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
-    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+    loaded: list[str] = json.loads(done.stderr.strip().splitlines()[-1])
+    return loaded
+
+
+def test_check_and_schedule_import_no_validation_or_document_libraries(tmp_path: Path) -> None:
+    """With the rules cached, check and schedule never load pydantic, ruamel, PDF or calendar code."""
+    runs = [
+        ("schedule", "2025-03-01"),
+        ("schedule", "2025-03-01", "--format", "text", "--patient", "Jane Doe"),
+        ("schedule", "2025-03-01", "--format", "json"),
+        ("schedule", "2025-03-01", "--format", "markdown"),
+        CHECK,
+    ]
+    assert _heavy_modules(tmp_path, *runs) == []
+
+
+def test_only_the_calendar_format_imports_icalendar(tmp_path: Path) -> None:
+    """'schedule --format ics' loads icalendar, so the probe above would see it."""
+    loaded = _heavy_modules(tmp_path, ("schedule", "2025-03-01", "--format", "ics"))
+    assert "icalendar" in loaded

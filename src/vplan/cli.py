@@ -10,7 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -44,6 +44,7 @@ class Format(StrEnum):
     TEXT = "text"
     JSON = "json"
     MARKDOWN = "markdown"
+    ICS = "ics"
 
 
 class AnswerFormat(StrEnum):
@@ -125,10 +126,16 @@ def schedule(
             "--days",
             min=1,
             max=MAX_DAYS,
-            help="Days to show. Default: 90, or more to reach the day the last dated limit ends.",
+            help="Days to show. Default: 90, or more to reach the day the last dated limit ends. "
+            "The ics calendar always covers the whole plan.",
         ),
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TEXT,
+    fmt: Annotated[
+        Format,
+        typer.Option(
+            "--format", "-f", help="Output format; ics is a calendar file for the patient's phone."
+        ),
+    ] = Format.TEXT,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -138,26 +145,42 @@ def schedule(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing output file.")
     ] = False,
+    patient: Annotated[
+        str | None,
+        typer.Option(
+            "--patient",
+            metavar="NAME",
+            help="The patient's name, shown in the header (ics: in the calendar's name). "
+            "Without it, no name is written.",
+        ),
+    ] = None,
     rules: RulesOption = None,
 ) -> None:
     """The day-by-day recovery calendar, the restrictions and the warning signs."""
+    from vplan.parse import parse_name
     from vplan.plan import build_plan
 
     start = _procedure_date(procedure_date)
+    name = None if patient is None else parse_name(patient)
     plan = build_plan(_load(rules), start)
     shown = days if days is not None else max(90, plan.last_change_day + 1)
     if fmt is Format.JSON:
         from vplan.render import structured
 
-        _emit(_dump(structured.schedule(plan, shown)), output, force)
+        _emit(_dump(structured.schedule(plan, shown, name)), output, force)
     elif fmt is Format.MARKDOWN:
         from vplan.render import markdown
 
-        _emit(markdown.schedule(plan, shown), output, force)
+        _emit(markdown.schedule(plan, shown, name), output, force)
+    elif fmt is Format.ICS:
+        from vplan.render import ics
+
+        stamp = datetime.now(UTC).replace(microsecond=0)
+        _emit(ics.calendar(plan, name, stamp=stamp), output, force)
     else:
         from vplan.render import text
 
-        _emit_lines(text.schedule(plan, shown), output, force)
+        _emit_lines(text.schedule(plan, shown, name), output, force)
 
 
 class HandoutFormat(StrEnum):
@@ -525,7 +548,7 @@ def _answer(fmt: AnswerFormat, data: Callable[[], object], lines: Callable[[], l
         _emit_lines(lines(), None, False)
 
 
-def _emit(text: str, output: Path | None, force: bool) -> None:
+def _emit(text: str | bytes, output: Path | None, force: bool) -> None:
     from vplan.output import emit
 
     emit(text, output, force=force)

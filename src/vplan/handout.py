@@ -223,7 +223,7 @@ def build_handout(plan: Plan, patient: Patient, layout: Layout = Layout()) -> Ha
         key_dates_heading=words.HANDOUT_HEADINGS["key_dates"],
         key_dates=key_dates,
         until_cleared=tuple(
-            words.UNTIL_CLEARED.format(name=w.activity.name.get())
+            words.CLEARED_ONLY.format(name=w.activity.name.get())
             for w in plan.windows
             if w.end_day is None
         ),

@@ -80,9 +80,13 @@ def show(lines: list[Line]) -> None:
         sys.stdout.write(plain(lines))
 
 
-def emit(text: str, output: Path | None, *, force: bool) -> None:
-    """Print ``text``, or write it to ``output``."""
-    if output is None:
+def emit(text: str | bytes, output: Path | None, *, force: bool) -> None:
+    """Print ``text`` (bytes are written as they are), or write it to ``output``."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if output is not None:
+        write_file(output, data, force=force)
+    elif isinstance(text, str):
         sys.stdout.write(text)
     else:
-        write_file(output, text.encode("utf-8"), force=force)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)

@@ -7,6 +7,7 @@ to write instead.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal
 
@@ -22,6 +23,8 @@ MAX_POUNDS = Decimal(1000)
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2199, 12, 31)
 MAX_SPAN_DAYS = 3660  # no rule or question reaches beyond ten years
+MAX_NAME_LENGTH = 100
+NAME_FORM = 'write the name in quotes, such as --patient "Jane Doe"'
 
 
 class ParseError(InputError):
@@ -132,3 +135,17 @@ def parse_duration(text: str) -> Duration:
     if duration.day_bounds()[1] > MAX_SPAN_DAYS:
         raise ParseError(f"'{text}' is longer than 10 years", "check the number and its unit")
     return duration
+
+
+def parse_name(text: str) -> str:
+    """A patient's name as it goes into the output: spaces tidied, never empty or hidden."""
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        raise ParseError("the patient name is empty", NAME_FORM)
+    if any(unicodedata.category(c) == "Cc" for c in cleaned):
+        raise ParseError("the patient name has control characters", NAME_FORM)
+    if len(cleaned) > MAX_NAME_LENGTH:
+        raise ParseError(
+            f"the patient name is longer than {MAX_NAME_LENGTH} characters", "shorten it"
+        )
+    return cleaned

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
-from vplan.model import Activity, CareItem, Caution, Limit, Protocol, Text
+from vplan.model import Activity, CareItem, Caution, Limit, MilestoneRule, Protocol, Text
 from vplan.units import Duration, Weight
 
 
@@ -67,6 +67,7 @@ class Milestone:
     by_day: int | None = None  # for events due within a span
     window: Window | None = None  # the limit that starts, for limit changes
     activity: Activity | None = None  # for limit changes
+    rule: MilestoneRule | None = None  # the rule an event comes from
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,7 @@ def build_plan(protocol: Protocol, procedure_date: date) -> Plan:
             sources=rule.sources,
             text=rule.text,
             by_day=None if rule.by is None else _day(rule.by, procedure_date),
+            rule=rule,
         )
         for rule in protocol.milestones
     ]

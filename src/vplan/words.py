@@ -12,6 +12,8 @@ from vplan.model import Activity, Limit, Protocol, Tier
 from vplan.plan import Milestone, MilestoneKind, Plan, Verdict, Window
 from vplan.units import Duration
 
+UNTIL_CLEARED = "until your care team says it is OK"
+
 TIER_HEADINGS = {
     Tier.EMERGENCY: "Call {number} now if you have:",
     Tier.CALL_TODAY: "Call your care team today if you have:",
@@ -29,6 +31,26 @@ def day_and_date(plan: Plan, day: int) -> str:
     return f"{long_date(plan.date_of(day))} (day {day})"
 
 
+def patient_line(name: str) -> str:
+    """``Patient: Jane Doe``, shown under the title only when a name was given."""
+    return f"Patient: {name}"
+
+
+def protocol_line(protocol: Protocol) -> str:
+    """``Protocol: NAME, version V, last reviewed DATE``."""
+    info = protocol.info
+    return (
+        f"Protocol: {info.name.get()}, version {info.version}, "
+        f"last reviewed {long_date(info.last_reviewed)}"
+    )
+
+
+def calendar_name(protocol: Protocol, patient: str | None = None) -> str:
+    """``Recovery after vertebroplasty``, then the patient's name when one was given."""
+    name = f"Recovery after {protocol.info.procedure.get()}"
+    return name if patient is None else f"{name}: {patient}"
+
+
 def tier_heading(protocol: Protocol, tier: Tier) -> str:
     """The heading of a tier of warning signs."""
     return TIER_HEADINGS[tier].format(number=protocol.info.emergency_number)
@@ -42,19 +64,41 @@ def avoid_label(window: Window) -> str:
     return f"{name} over {window.limit.max.describe(limit=True)}"
 
 
+def restriction_title(window: Window) -> str:
+    """``No lifting over 10 lb (4.5 kg)``; a limit with no end date says until when."""
+    label = avoid_label(window)
+    title = f"No {label[:1].lower()}{label[1:]}"
+    return title if window.end_day is not None else f"{title} {UNTIL_CLEARED}"
+
+
+def days_span(plan: Plan, first: int, last: int) -> str:
+    """``Day 0 to 41 (Sat, Mar 1, 2025 to Fri, Apr 11, 2025)``: both days included."""
+    return (
+        f"Day {first} to {last} ({long_date(plan.date_of(first))} "
+        f"to {long_date(plan.date_of(last))})"
+    )
+
+
 def limit_span(plan: Plan, window: Window) -> str:
     """``Day 0 to 41 (Sat, Mar 1, 2025 to Fri, Apr 11, 2025)``, or open-ended."""
     start = window.start_day
     if window.end_day is None:
-        return (
-            f"From day {start} ({long_date(plan.date_of(start))}) "
-            "until your care team says it is OK"
-        )
-    last = window.end_day - 1
-    return (
-        f"Day {start} to {last} ({long_date(plan.date_of(start))} "
-        f"to {long_date(plan.date_of(last))})"
-    )
+        return f"From day {start} ({long_date(plan.date_of(start))}) {UNTIL_CLEARED}"
+    return days_span(plan, start, window.end_day - 1)
+
+
+def allowed_again(activity: Activity) -> str:
+    """``Driving: allowed again``."""
+    return f"{activity.name.get()}: allowed again"
+
+
+def milestone_title(plan: Plan, milestone: Milestone) -> str:
+    """A milestone in a few words, for a calendar entry: the event without its dates."""
+    if milestone.kind is MilestoneKind.EVENT and milestone.text is not None:
+        return milestone.text.get()
+    if milestone.kind is MilestoneKind.ALLOWED_AGAIN and milestone.activity is not None:
+        return allowed_again(milestone.activity)
+    return milestone_text(plan, milestone)
 
 
 def milestone_text(plan: Plan, milestone: Milestone) -> str:
@@ -68,7 +112,7 @@ def milestone_text(plan: Plan, milestone: Milestone) -> str:
     name = milestone.activity.name.get()
     if milestone.kind is MilestoneKind.ALLOWED_AGAIN:
         cautions = [c.text.get() for c in milestone.activity.cautions]
-        return " ".join([f"{name}: allowed again.", *cautions])
+        return " ".join([f"{allowed_again(milestone.activity)}.", *cautions])
     assert milestone.window is not None
     limit = milestone.window.limit.max
     if limit is None:
@@ -121,7 +165,7 @@ def rule_span(limit: Limit) -> str:
     """When a limit applies, in post-operative days."""
     start = "the procedure day (day 0)" if limit.start.amount == 0 else point_in_time(limit.start)
     if limit.end is None:
-        return f"From {start} until your care team says it is OK"
+        return f"From {start} {UNTIL_CLEARED}"
     return f"From {start}, until {point_in_time(limit.end)}"
 
 
@@ -158,7 +202,7 @@ MARKS_NOTE = "Each letter on the calendar is a key date above. Day 0 is the proc
 EVERY_DAY = "Every day of these two weeks, do not do these: {labels}."
 NOT_YET = "Not yet: {labels}."
 DO_TODAY = "Do: {labels}."
-UNTIL_CLEARED = "{name}: only when your care team says it is OK."
+CLEARED_ONLY = "{name}: only when your care team says it is OK."
 PAGE_OF = "Page {page} of {pages}"
 ALLOWED_AGAIN_LIST = "Allowed again from today: {names}."
 

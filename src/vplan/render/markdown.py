@@ -11,23 +11,33 @@ from vplan.words import (
     limit_span,
     long_date,
     milestone_text,
+    patient_line,
+    protocol_line,
     tier_heading,
 )
+
+# The characters that start inline Markdown (emphasis, code, links, HTML, entities).
+MARKDOWN_INLINE = frozenset("\\`*_[]<>~&|")
 
 
 def _cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def schedule(plan: Plan, days: int) -> str:
+def _escape(text: str) -> str:
+    """Text typed on the command line, shown as itself rather than as Markdown."""
+    return "".join("\\" + c if c in MARKDOWN_INLINE else c for c in text)
+
+
+def schedule(plan: Plan, days: int, patient: str | None = None) -> str:
     """The whole plan as a Markdown document."""
     info = plan.protocol.info
     out = [
         f"# Recovery plan after {info.procedure.get()}",
         "",
+        *([] if patient is None else [f"- {_escape(patient_line(patient))}"]),
         f"- Procedure date: {day_and_date(plan, 0)}",
-        f"- Protocol: {info.name.get()}, version {info.version}, "
-        f"last reviewed {long_date(info.last_reviewed)}",
+        f"- {protocol_line(plan.protocol)}",
         "",
         f"> {info.notice.get()}",
         "",

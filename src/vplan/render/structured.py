@@ -78,8 +78,8 @@ def warning_signs(protocol: Protocol) -> dict[str, Any]:
     } | {"emergency_number": protocol.info.emergency_number}
 
 
-def schedule(plan: Plan, days: int) -> dict[str, Any]:
-    """The whole plan for ``days`` days."""
+def schedule(plan: Plan, days: int, patient: str | None = None) -> dict[str, Any]:
+    """The whole plan for ``days`` days; ``patient`` is null unless a name was given."""
     rows = []
     for n in range(days):
         day = plan.day(n)
@@ -101,6 +101,7 @@ def schedule(plan: Plan, days: int) -> dict[str, Any]:
             }
         )
     return {
+        "patient": patient,
         "procedure_date": plan.procedure_date.isoformat(),
         "protocol": protocol_info(plan.protocol),
         "days": rows,

@@ -13,6 +13,8 @@ from vplan.words import (
     limit_span,
     long_date,
     milestone_text,
+    patient_line,
+    protocol_line,
     rule_span,
     rule_summary,
     tier_heading,
@@ -24,25 +26,23 @@ DETAIL_INDENT = " " * (DATE_WIDTH + 2 + 3 + 2)
 CELL_WIDTH = WIDTH - len(DETAIL_INDENT)
 
 
-def header(plan: Plan) -> list[Line]:
-    """The title block: procedure, date, protocol and its review."""
+def header(plan: Plan, patient: str | None = None) -> list[Line]:
+    """The title block: the patient when named, procedure, date, protocol and its review."""
     info = plan.protocol.info
     return [
         Line(f"Recovery plan after {info.procedure.get()}", Style.TITLE),
+        *([] if patient is None else wrap(patient_line(patient))),
         Line(f"Procedure date: {day_and_date(plan, 0)}"),
-        *wrap(
-            f"Protocol: {info.name.get()}, version {info.version}, "
-            f"last reviewed {long_date(info.last_reviewed)}"
-        ),
+        *wrap(protocol_line(plan.protocol)),
         *wrap(info.notice.get(), style=Style.MUTED),
         Line(""),
     ]
 
 
-def schedule(plan: Plan, days: int) -> list[Line]:
+def schedule(plan: Plan, days: int, patient: str | None = None) -> list[Line]:
     """The whole schedule: calendar, restrictions, what to do, warning signs."""
     return [
-        *header(plan),
+        *header(plan, patient),
         *calendar(plan, days),
         Line(""),
         *restrictions(plan),

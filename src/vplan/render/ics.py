@@ -1,0 +1,201 @@
+"""The plan as an iCalendar file (RFC 5545), for the patient's phone calendar.
+
+Every event lasts whole days: ``DTSTART;VALUE=DATE`` and an exclusive
+``DTEND;VALUE=DATE`` (a one-day event on Mar 3 ends on Mar 4). Each event's
+description carries the whole reminder, because phone calendars often drop alarms
+on import. UIDs depend only on the procedure date, the event's place in the rules and
+the patient's name (when given), so importing the file again updates the events
+instead of adding them twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from icalendar import Alarm, Calendar, Event, vText
+
+from vplan import __version__
+from vplan.model import Activity
+from vplan.plan import Milestone, MilestoneKind, Plan, Window
+from vplan.render.sources import cite
+from vplan.words import (
+    allowed_from_text,
+    calendar_name,
+    day_and_date,
+    days_span,
+    limit_span,
+    milestone_text,
+    milestone_title,
+    protocol_line,
+    restriction_title,
+)
+
+UID_DOMAIN = "vplan"
+UID_LENGTH = 32  # hex digits of the SHA-256 kept: 128 bits
+ALARM_AT = timedelta(hours=9)  # from the start of the day: 9:00 on the event's first day
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One all-day event: its identity in the plan, its days and its words."""
+
+    key: str  # stable identity, such as ``limit:lifting:0``; never shown
+    first_day: int
+    end_day: int  # exclusive: the day after the last one
+    summary: str
+    details: tuple[str, ...]
+    alarm: bool
+
+
+def calendar(plan: Plan, patient: str | None = None, *, stamp: datetime) -> bytes:
+    """The plan as an iCalendar file: one all-day event per limit and per milestone.
+
+    ``patient`` names the calendar and keeps its UIDs apart from another patient's;
+    without it no name is written. ``stamp`` (with a time zone) is every event's
+    DTSTAMP.
+    """
+    if stamp.tzinfo is None:
+        raise ValueError("the stamp needs a time zone, such as datetime.now(UTC)")
+    info = plan.protocol.info
+    cal = Calendar()
+    cal.add("prodid", f"-//vplan//vplan {__version__}//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    # X- properties are TEXT (RFC 5545, 3.8.8.2): escaped like SUMMARY, so "Doe, Jane" stays whole.
+    cal.add("x-wr-calname", vText(calendar_name(plan.protocol, patient)))
+    cal.add("x-wr-caldesc", vText(f"{info.notice.get()}\n{protocol_line(plan.protocol)}"))
+    for entry in sorted(_entries(plan), key=lambda e: e.first_day):
+        cal.add_component(_event(plan, entry, _uid(plan, entry.key, patient), stamp))
+    data: bytes = cal.to_ical()
+    return data
+
+
+def _entries(plan: Plan) -> list[Entry]:
+    """Every event of the calendar: the milestones, then each limit of each activity."""
+    found = [_milestone(plan, m) for m in plan.milestones]
+    for activity in plan.protocol.activities:
+        for index, window in enumerate(plan.windows_of(activity)):
+            found.append(_limit(plan, activity, index, window))
+    return found
+
+
+def _uid(plan: Plan, key: str, patient: str | None) -> str:
+    """The same procedure date, event and patient always give the same UID; no name in clear."""
+    parts = [plan.procedure_date.isoformat(), key]
+    if patient is not None:
+        parts.append(patient)
+    digest = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+    return f"{digest[:UID_LENGTH]}@{UID_DOMAIN}"
+
+
+def _event(plan: Plan, entry: Entry, uid: str, stamp: datetime) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", plan.date_of(entry.first_day))
+    event.add("dtend", plan.date_of(entry.end_day))
+    event.add("summary", entry.summary)
+    event.add("description", "\n".join([*entry.details, "", plan.protocol.info.notice.get()]))
+    event.add("transp", "TRANSPARENT")  # a reminder, not a busy day
+    if entry.alarm:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", entry.summary)
+        alarm.add("trigger", ALARM_AT)
+        event.add_component(alarm)
+    return event
+
+
+def _sources(plan: Plan, keys: tuple[str, ...]) -> list[str]:
+    return [f"Source: {s}" for s in cite(plan.protocol, keys)]
+
+
+def _ending(plan: Plan, milestone: Milestone) -> int:
+    """The place, among its activity's limits, of the limit that ends at this milestone."""
+    assert milestone.activity is not None
+    windows = plan.windows_of(milestone.activity)
+    return next(i for i, w in enumerate(windows) if w.end_day == milestone.day)
+
+
+def _milestone(plan: Plan, milestone: Milestone) -> Entry:
+    """A milestone on its day; an event due within a span covers the span."""
+    when = f"When: {day_and_date(plan, milestone.day)}"
+    activity = milestone.activity
+    if milestone.kind is MilestoneKind.EVENT:
+        assert milestone.rule is not None
+        key = f"milestone:{_rule_index(plan, milestone)}"
+        last = milestone.day if milestone.by_day is None else milestone.by_day
+        if milestone.by_day is not None:
+            when = f"When: {days_span(plan, milestone.day, last)}"
+        details = [milestone_text(plan, milestone), when]
+    elif milestone.kind is MilestoneKind.LIMIT_CHANGES:
+        assert activity is not None
+        assert milestone.window is not None
+        key = f"change:{activity.key}:{_ending(plan, milestone)}"
+        last = milestone.day
+        details = [
+            f"{milestone_text(plan, milestone)}.",
+            milestone.window.limit.text.get(),
+            when,
+            *_allowed_and_cautions(plan, activity, milestone.day),
+        ]
+    else:
+        assert activity is not None
+        key = f"change:{activity.key}:{_ending(plan, milestone)}"
+        last = milestone.day
+        advice = [] if activity.advice is None else [f"Tip: {activity.advice.get()}"]
+        details = [milestone_text(plan, milestone), when, *advice]
+    return Entry(
+        key=key,
+        first_day=milestone.day,
+        end_day=last + 1,
+        summary=milestone_title(plan, milestone),
+        details=(*details, *_sources(plan, milestone.sources)),
+        alarm=milestone.day > 0,  # on the procedure day itself, a reminder comes too late
+    )
+
+
+def _rule_index(plan: Plan, milestone: Milestone) -> int:
+    """The place of the event's rule in the rules file, which does not move with the date."""
+    return next(i for i, r in enumerate(plan.protocol.milestones) if r is milestone.rule)
+
+
+def _allowed_and_cautions(plan: Plan, activity: Activity, day: int) -> list[str]:
+    verdict = plan.verdict(activity, day)
+    lines = [f"Allowed from: {allowed_from_text(plan, verdict)}"]
+    lines += [f"Caution: {c.text.get()}" for c in activity.cautions]
+    if activity.advice is not None:
+        lines.append(f"Tip: {activity.advice.get()}")
+    return lines
+
+
+def _limit(plan: Plan, activity: Activity, index: int, window: Window) -> Entry:
+    """A limit over the days it is in force; one with no end date, on its first day.
+
+    No alarm: the day a limit changes or ends has its own event, with an alarm.
+    """
+    details = [window.limit.text.get(), f"When: {limit_span(plan, window)}"]
+    change = next(
+        (
+            m
+            for m in plan.milestones
+            if m.kind is MilestoneKind.LIMIT_CHANGES
+            and m.activity is activity
+            and m.day == window.end_day
+        ),
+        None,
+    )
+    if change is not None and change.window is not None:
+        details.append(f"From {day_and_date(plan, change.day)}: {change.window.limit.text.get()}")
+    details += _allowed_and_cautions(plan, activity, window.start_day)
+    return Entry(
+        key=f"limit:{activity.key}:{index}",
+        first_day=window.start_day,
+        end_day=window.start_day + 1 if window.end_day is None else window.end_day,
+        summary=restriction_title(window),
+        details=(*details, *_sources(plan, window.limit.sources)),
+        alarm=False,
+    )
