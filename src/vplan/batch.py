@@ -187,7 +187,7 @@ def _file_name(
             stem_text = output[: -len(suffix)]
         elif suffix and not re.fullmatch(r"\.[0-9]+", suffix):
             raise InputError(
-                f"the output name '{output}' ends in {suffix}; end it in .pdf or .html"
+                f"the output name '{output}' ends in {suffix}; end it in .pdf, .html or .ics"
             )
         else:
             suffix = ""

@@ -188,6 +188,7 @@ class HandoutFormat(StrEnum):
 
     PDF = "pdf"
     HTML = "html"
+    ICS = "ics"
 
 
 class PaperOption(StrEnum):
@@ -214,11 +215,15 @@ def handout(
     doctor: Annotated[str | None, typer.Option("--doctor", help="The doctor's name.")] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="The file to write: NAME.pdf or NAME.html."),
+        typer.Option("--output", "-o", help="The file to write: NAME.pdf, NAME.html or NAME.ics."),
     ] = None,
     fmt: Annotated[
         HandoutFormat | None,
-        typer.Option("--format", "-f", help="pdf or html. Default: from the file name's ending."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="pdf, html or ics (the phone calendar). Default: from the file name's ending.",
+        ),
     ] = None,
     paper: Annotated[
         PaperOption, typer.Option("--paper", help="Paper size: letter or a4.")
@@ -274,7 +279,7 @@ def handout(
     if out_dir is not None:
         raise InputError("--out-dir goes with --batch; for one handout use --output FILE")
     if output is None:
-        raise InputError("give --output FILE.pdf or FILE.html: the handout is a file to print")
+        raise InputError("give --output FILE.pdf, FILE.html or FILE.ics: the handout is a file")
     return _one_handout(
         procedure_date, output, asked, layout, force=force, rules=rules,
         details=(patient, clinic, phone, doctor),
@@ -310,9 +315,17 @@ def _one_handout(
     fmt = format_for(output, asked)
     plan = build_plan(_load(rules), _procedure_date(procedure_date))
     write_file(output, render(fmt, plan, patient, layout, stamp=datetime.now(UTC)), force=force)
-    sys.stdout.write(f"Wrote {output} ({fmt.value.upper()}, {layout.paper.value}"
-                     f"{', large print' if layout.large_print else ''}).\n")  # fmt: skip
+    sys.stdout.write(f"Wrote {output} ({_describe(fmt, layout)}).\n")
     return EXIT_OK
+
+
+def _describe(fmt: Any, layout: Any) -> str:
+    """``PDF, letter, large print``: what was written."""
+    if fmt.value == "ics":
+        return "phone calendar"
+    return f"{fmt.value.upper()}, {layout.paper.value}" + (
+        ", large print" if layout.large_print else ""
+    )
 
 
 def _batch(

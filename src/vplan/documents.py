@@ -20,9 +20,15 @@ class DocumentFormat(StrEnum):
 
     PDF = "pdf"
     HTML = "html"
+    ICS = "ics"
 
 
-SUFFIXES = {".pdf": DocumentFormat.PDF, ".html": DocumentFormat.HTML, ".htm": DocumentFormat.HTML}
+SUFFIXES = {
+    ".pdf": DocumentFormat.PDF,
+    ".html": DocumentFormat.HTML,
+    ".htm": DocumentFormat.HTML,
+    ".ics": DocumentFormat.ICS,
+}
 
 
 def format_for(path: Path, asked: DocumentFormat | None) -> DocumentFormat:
@@ -41,8 +47,11 @@ def format_for(path: Path, asked: DocumentFormat | None) -> DocumentFormat:
 def render(
     fmt: DocumentFormat, plan: Plan, patient: Patient, layout: Layout, *, stamp: datetime
 ) -> bytes:
-    """The bytes of one patient's file in ``fmt``."""
-    del stamp  # for formats that record when they were made
+    """The bytes of one patient's file in ``fmt``; ``stamp`` dates a calendar file."""
+    if fmt is DocumentFormat.ICS:
+        from vplan.render import ics
+
+        return ics.calendar(plan, patient.name, stamp=stamp)
     handout = build_handout(plan, patient, layout)
     if fmt is DocumentFormat.PDF:
         from vplan.render import pdf
