@@ -134,6 +134,8 @@ def _build(handout: Handout, size: Sizes) -> tuple[bytes, int]:
         subject=handout.title,
         creator=f"vplan {_version()}",
         invariant=True,
+        initialFontName=REGULAR,  # no unused, unembedded Helvetica in the page resources
+        initialFontSize=size.body,
     )
     pages: list[int] = []
     story = _story(handout, _styles(size), size, doc.width)
@@ -166,7 +168,12 @@ def _styles(size: Sizes) -> dict[str, ParagraphStyle]:
             keepWithNext=True,
         ),
         "bullet": ParagraphStyle(
-            "bullet", parent=body, leftIndent=size.body * 1.2, bulletIndent=size.body * 0.2
+            "bullet",
+            parent=body,
+            leftIndent=size.body * 1.2,
+            bulletIndent=size.body * 0.2,
+            bulletFontName=REGULAR,
+            bulletFontSize=size.body,
         ),
         "cell": ParagraphStyle("cell", parent=body, alignment=1, leading=size.body * 0.95),
     }
@@ -280,6 +287,13 @@ def _fields(handout: Handout, st: dict[str, ParagraphStyle], width: float) -> Ta
                  [width * 0.35, width * 0.65])  # fmt: skip
 
 
+def _table(rows: list[list[Any]], widths: list[float]) -> Table:
+    """A left-aligned table whose own font is the embedded one (never an unembedded default)."""
+    table = Table(rows, colWidths=widths, hAlign="LEFT")
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, NORMAL.body)]))
+    return table
+
+
 def _columns(items: Sequence[Flowable], across: int, width: float, size: Sizes) -> list[Table]:
     """Flowables in ``across`` columns, read down each column; a page may break between rows."""
     per = -(-len(items) // across)
@@ -289,7 +303,7 @@ def _columns(items: Sequence[Flowable], across: int, width: float, size: Sizes) 
 
 
 def _columns_row(row: list[Any], across: int, width: float, size: Sizes) -> Table:
-    table = Table([row], colWidths=[width / across] * across, hAlign="LEFT")
+    table = _table([row], [width / across] * across)
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), size.gap),
@@ -304,7 +318,7 @@ def _rows(rows: list[list[Any]], widths: list[float], *, lines: bool = False) ->
 
 
 def _grid(rows: list[list[Any]], widths: list[float], *, lines: bool = False) -> Table:
-    table = Table(rows, colWidths=widths, hAlign="LEFT")
+    table = _table(rows, widths)
     style: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
@@ -324,7 +338,7 @@ def _sign_box(tier: Tier, heading: str, signs: tuple[str, ...], st: dict[str, Pa
     inner = width - 2 * size.gap
     across = 2 if size is NORMAL and (len(signs) > 4 or tier is Tier.EXPECTED) else 1
     content: list[Flowable] = [_p(heading, st["bold"]), *_columns(bullets, across, inner, size)]
-    table = Table([[content]], colWidths=[width], hAlign="LEFT")
+    table = _table([[content]], [width])
     table.setStyle(
         TableStyle(
             [
@@ -357,7 +371,7 @@ def _months(handout: Handout, st: dict[str, ParagraphStyle], size: Sizes, width:
     cells[-1] += [""] * (across - len(cells[-1]))
     rows = [[cell for g in row for cell in (g, "")][:-1] for row in cells]
     widths = [w for _ in range(across) for w in (grid_w, gutter)][:-1]
-    table = Table(rows, colWidths=widths, hAlign="LEFT")
+    table = _table(rows, widths)
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -401,14 +415,14 @@ def _month(month: MonthGrid, st: dict[str, ParagraphStyle], size: Sizes, width: 
         style += [("BOX", (c, r), (c, r), 1.5, colors.black), ("FONT", (c, r), (c, r), BOLD)]
     for c, r in faded:
         style.append(("TEXTCOLOR", (c, r), (c, r), colors.HexColor("#777777")))
-    table = Table(rows, colWidths=[cell_w] * 7, hAlign="LEFT")
+    table = _table(rows, [cell_w] * 7)
     table.setStyle(TableStyle(style))
     return table
 
 
 def _p_mark(day: int, mark: str, style: ParagraphStyle, size: Sizes) -> Paragraph:
     """A marked day: its number and, smaller, the letter of its key date."""
-    small = f'<font size="{size.body * 0.7:.1f}">{escape(mark)}</font>'
+    small = f'<font size="{size.body * 0.8:.1f}">{escape(mark)}</font>'
     between = "<br/>" if size.months_across > 3 else ""  # narrow cells: the letter goes below
     return Paragraph(f"<b>{day}{between}{small}</b>", style)
 

@@ -1,0 +1,452 @@
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pypdf
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import Run, edited
+from vplan.handout import Layout, Paper, Patient, build_handout
+from vplan.model import Protocol, Tier
+from vplan.plan import Plan, build_plan
+from vplan.render import pdf, webpage
+
+ANN = Patient("Ann Lee", "Spine Clinic", "555-0100", "Dr. Rivera")
+HOSTILE = "<b>Ann</b> & Co"
+LONG = Patient(
+    "Maria Guadalupe Hernandez-Rodriguez",
+    "St. Mary's Spine and Pain Center",
+    "(555) 010-0199",
+    "Dr. Jonathan Whitfield",
+)
+
+
+def pdf_reader(data: bytes) -> pypdf.PdfReader:
+    """The PDF, parsed."""
+    return pypdf.PdfReader(io.BytesIO(data))
+
+
+def pdf_text(data: bytes) -> str:
+    """All the text of a PDF, with runs of white space made single spaces."""
+    text = " ".join(page.extract_text() for page in pdf_reader(data).pages)
+    return re.sub(r"\s+", " ", text)
+
+
+LETTER = Layout()
+
+
+def handout_pdf(plan: Plan, patient: Patient = ANN, layout: Layout = LETTER) -> bytes:
+    """The PDF handout of this plan."""
+    return pdf.document(build_handout(plan, patient, layout))
+
+
+def test_page_one_has_the_patient_the_procedure_the_clinic_and_whom_to_call(plan: Plan) -> None:
+    """Page 1 starts with the name, the procedure and its date with weekday, clinic, doctor, phone."""
+    first = re.sub(r"\s+", " ", pdf_reader(handout_pdf(plan)).pages[0].extract_text())
+    for text in (
+        "Ann Lee",
+        "vertebroplasty",
+        "Sat, Mar 1, 2025",
+        "Spine Clinic",
+        "Dr. Rivera",
+        "555-0100",
+    ):
+        assert text in first, text
+    assert first.index("Ann Lee") < first.index("Warning signs")
+
+
+def test_the_warning_signs_are_on_page_one_in_their_three_tiers(plan: Plan) -> None:
+    """The tiers read 'Call 911 now', 'Call us at PHONE today' and 'Normal', each with its signs."""
+    first = re.sub(r"\s+", " ", pdf_reader(handout_pdf(plan)).pages[0].extract_text())
+    headings = [
+        "Call 911 now if you have:",
+        "Call us at 555-0100 today if you have:",
+        "Normal, no need to call:",
+    ]
+    positions = [first.index(h) for h in headings]
+    assert positions == sorted(positions)
+    for sign in plan.protocol.warning_signs:
+        assert sign.text.get() in first
+
+
+def test_without_a_phone_the_handout_says_call_your_care_team(plan: Plan) -> None:
+    """No phone number given: the middle tier asks the patient to call the care team."""
+    text = pdf_text(handout_pdf(plan, Patient("Ann Lee")))
+    assert "Call your care team today if you have:" in text
+    assert "Call us at" not in text
+
+
+def test_key_dates_give_the_day_each_restriction_ends_with_its_weekday(plan: Plan) -> None:
+    """Follow-up, driving, bending, the 10 lb and 20 lb lifting limits and strengthening have dates."""
+    handout = build_handout(plan, ANN)
+    by_date = {k.when: " ".join(k.items) for k in handout.key_dates}
+    assert "Driving: allowed again" in by_date["Mon, Mar 3, 2025"]
+    assert "follow-up visit" in by_date["Sat, Mar 8, 2025"]
+    assert "(by Sat, Mar 15, 2025)" in by_date["Sat, Mar 8, 2025"]
+    assert (
+        "Lifting: up to 20 lb (9 kg) from today until Sat, May 31" in by_date["Sat, Apr 12, 2025"]
+    )
+    assert "Bending and twisting" in by_date["Sat, Apr 12, 2025"]
+    assert "Strengthening exercises" in by_date["Sat, Apr 12, 2025"]
+    assert "Lifting: allowed again" in by_date["Sun, Jun 1, 2025"]
+    assert handout.until_cleared == ("Pool and hot tub: only when your care team says it is OK.",)
+    text = pdf_text(handout_pdf(plan))
+    for when in by_date:
+        assert when in text
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)))
+def test_every_limit_end_is_a_key_date_and_is_marked_on_the_calendar(
+    protocol: Protocol, when: date
+) -> None:
+    """For any procedure date, each dated limit's end is a key date with its letter in the grid."""
+    plan = build_plan(protocol, when)
+    handout = build_handout(plan, ANN)
+    keys = {k.day: k for k in handout.key_dates}
+    marked = {
+        (month.title, cell.day_of_month): cell.mark
+        for month in handout.months
+        for week in month.weeks
+        for cell in week
+        if cell is not None and cell.mark
+    }
+    for window in plan.windows:
+        if window.end_day is None:
+            continue
+        key = keys[window.end_day]
+        assert key.date == plan.date_of(window.end_day)
+        assert key.when.startswith(f"{key.date:%a}, ")
+        assert marked[(f"{key.date:%B} {key.date.year}", key.date.day)] == key.mark
+    assert [k.mark for k in handout.key_dates] == [chr(ord("A") + i) for i in range(len(keys))]
+    covered = {
+        (month.title, cell.day_of_month)
+        for month in handout.months
+        for week in month.weeks
+        for cell in week
+        if cell is not None and cell.in_recovery
+    }
+    last = plan.last_change_day
+    for day in (0, last // 2, last):
+        shown = plan.date_of(day)
+        assert (f"{shown:%B} {shown.year}", shown.day) in covered
+
+
+def test_the_first_two_weeks_cover_each_day_once(plan: Plan) -> None:
+    """Rows cover days 0 to 13 without gaps; only days with nothing new share a row."""
+    rows = build_handout(plan, ANN).first_days
+    days = [d for row in rows for d in range(row.day, row.last_day + 1)]
+    assert days == list(range(14))
+    for row in rows:
+        if row.day != row.last_day:
+            assert not row.events
+            assert (
+                row.when
+                == f"{plan.date_of(row.day):%a, %b} {plan.date_of(row.day).day} to {plan.date_of(row.last_day):%a, %b} {plan.date_of(row.last_day).day}"
+            )
+    assert rows[0].events[0] == "Procedure day."
+    assert "Driving" in rows[0].not_yet
+
+
+@pytest.mark.parametrize(
+    ("paper", "size"), [(Paper.LETTER, (612, 792)), (Paper.A4, (595.28, 841.89))]
+)
+def test_normal_print_fits_two_pages_of_the_paper_asked_for(
+    plan: Plan, paper: Paper, size: tuple[float, float]
+) -> None:
+    """Letter and A4: every page has the paper's size, and normal print takes two pages."""
+    reader = pdf_reader(handout_pdf(plan, LONG, Layout(paper)))
+    assert len(reader.pages) == 2
+    for page in reader.pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(
+            size, abs=0.5
+        )
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 12, 31)), st.sampled_from(list(Paper))
+)
+def test_normal_print_fits_two_pages_whatever_the_date(
+    protocol: Protocol, when: date, paper: Paper
+) -> None:
+    """Months of five or six weeks, any weekday: a handout with long names still takes two pages."""
+    data = handout_pdf(build_plan(protocol, when), LONG, Layout(paper))
+    assert len(pdf_reader(data).pages) == 2
+
+
+def test_large_print_is_18_point_with_wider_spacing_on_more_pages(plan: Plan) -> None:
+    """Large print sets body text in 18 pt; it takes more pages than normal print, at most six."""
+    normal = pdf_reader(handout_pdf(plan))
+    large = pdf_reader(handout_pdf(plan, layout=Layout(large_print=True)))
+    assert len(normal.pages) < len(large.pages) <= 6
+    sizes: list[float] = []
+    large.pages[0].extract_text(
+        visitor_text=lambda text, cm, tm, font, size: (
+            sizes.append(size * tm[0] * cm[0]) if text.strip() else None
+        )
+    )
+    assert min(sizes) >= 13  # the page footer
+    assert max(set(sizes), key=sizes.count) == pytest.approx(18)
+    assert pdf.LARGE.leading / pdf.LARGE.body > pdf.NORMAL.leading / pdf.NORMAL.body
+
+
+def test_body_text_is_12_point_in_normal_print(plan: Plan) -> None:
+    """Body text is 12 pt; only the page footer and the calendar's weekday heads and letters are smaller."""
+    sizes: list[tuple[float, str]] = []
+    for page in pdf_reader(handout_pdf(plan)).pages:
+        page.extract_text(
+            visitor_text=lambda text, cm, tm, font, size: (
+                sizes.append((round(size * tm[0] * cm[0], 1), text.strip()))
+                if text.strip()
+                else None
+            )
+        )
+    counts = [s for s, _ in sizes]
+    assert max(set(counts), key=counts.count) == 12
+    small = {text for s, text in sizes if s < 12}
+    footers = {t for t in small if t.startswith(("Ann Lee: Your recovery", "Page "))}
+    weekdays = {"Su", "Mo", "Tu", "We", "Th", "Fr", "Sa"}
+    letters = {"A", "B", "C", "D", "E", "F"}
+    assert small - footers <= weekdays | letters, small - footers
+
+
+def test_the_fonts_are_embedded(plan: Plan) -> None:
+    """Every font the PDF uses is a TrueType font carried in the file (Bitstream Vera)."""
+    reader = pdf_reader(handout_pdf(plan))
+    seen = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor, font["/BaseFont"]
+            seen.add(str(font["/BaseFont"]).split("+")[-1])
+    assert seen == {"BitstreamVeraSans-Roman", "BitstreamVeraSans-Bold"}
+
+
+def test_text_prints_exactly_as_typed_in_pdf_and_html(plan: Plan) -> None:
+    """A name with markup and an ampersand prints as those characters, not as markup."""
+    patient = Patient(HOSTILE, clinic="A & B <Spine>")
+    text = pdf_text(pdf.document(build_handout(plan, patient)))
+    assert HOSTILE in text
+    assert "A & B <Spine>" in text
+    page = webpage.document(build_handout(plan, patient)).decode("utf-8")
+    assert "&lt;b&gt;Ann&lt;/b&gt; &amp; Co" in page
+    assert "<b>Ann</b>" not in page
+    assert _visible_text(page).count(HOSTILE) >= 1
+
+
+def test_a_name_the_font_cannot_print_is_refused(run: Run, tmp_path: Path) -> None:
+    """Characters outside the embedded font are refused with exit 2, and no file is written."""
+    out = tmp_path / "li.pdf"
+    result = run("handout", "2025-03-01", "--patient", "李雷", "-o", str(out))
+    assert result.code == 2
+    assert (
+        "the patient's name has characters the handout's font cannot print: '李' (U+674E)"
+        in result.err
+    )
+    assert not out.exists()
+
+
+def test_every_character_of_the_default_handout_is_in_the_font(plan: Plan) -> None:
+    """The font check passes for the default protocol, and its font has the accents Spanish needs."""
+    pdf.check_printable(build_handout(plan, ANN))
+    assert set("áéíóúñüÁÉÍÓÚÑ¿¡°") <= pdf.font_characters()
+
+
+def test_a_rules_text_the_font_cannot_print_is_a_rules_error(
+    run: Run, rules_file: object, tmp_path: Path
+) -> None:
+    """A rules text with a character outside the font stops the handout with exit 3."""
+    path = rules_file(
+        ""
+        + edited("en: Chest pain or trouble breathing.", "en: Chest pain ☎ or trouble breathing.")
+    )  # type: ignore[operator]
+    result = run(
+        "handout",
+        "2025-03-01",
+        "--patient",
+        "Ann",
+        "-o",
+        str(tmp_path / "a.pdf"),
+        "--rules",
+        str(path),
+    )
+    assert result.code == 3
+    assert "'☎' (U+260E)" in result.err
+
+
+class _Page(HTMLParser):
+    """What a browser would load and show from a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.links: list[str] = []
+        self.text: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.links += [v or "" for k, v in attrs if k in ("src", "href")]
+        if tag in ("style", "script"):
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "script"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.text.append(data)
+
+
+def _visible_text(page: str) -> str:
+    parser = _Page()
+    parser.feed(page)
+    return re.sub(r"\s+", " ", " ".join(parser.text))
+
+
+def test_html_is_one_self_contained_page_with_print_css(plan: Plan) -> None:
+    """No scripts, no links to anything outside; the fonts are inside and @page sets the paper."""
+    page = webpage.document(build_handout(plan, ANN, Layout(Paper.A4))).decode("utf-8")
+    parser = _Page()
+    parser.feed(page)
+    assert "script" not in parser.tags
+    assert parser.links == []
+    assert "url(http" not in page
+    assert "@import" not in page
+    assert re.search(r"@page\s*\{\s*size: A4;", page)
+    assert page.count("src: url(data:font/ttf;base64,") == 2
+    text = _visible_text(page)
+    for needle in (
+        "Ann Lee",
+        "Sat, Mar 1, 2025",
+        "Call 911 now if you have:",
+        "Call us at 555-0100 today if you have:",
+        "Normal, no need to call:",
+        "Sun, Jun 1, 2025",
+        "version 2026.11-1",
+    ):
+        assert needle in text, needle
+
+
+def test_the_running_head_cannot_break_out_of_the_style_element(plan: Plan) -> None:
+    """A name that tries to close the style element stays a CSS string."""
+    patient = Patient('</style><script>alert("x")</script>')
+    page = webpage.document(build_handout(plan, patient)).decode("utf-8")
+    style = page[page.index("<style>") : page.index("</style>") + 8]
+    assert "<script>" not in page
+    assert style.count("</style>") == 1
+    assert "\\3C /style\\3E \\3C script\\3E alert(\\22 x\\22 )" in style
+
+
+def test_handout_writes_the_format_its_name_ends_in(run: Run, tmp_path: Path) -> None:
+    """ann.pdf is a PDF, ann.html a web page, ann.ics a calendar; anything else asks for --format."""
+    for name, start in (
+        ("ann.pdf", b"%PDF-"),
+        ("ann.html", b"<!DOCTYPE html>"),
+        ("ann.ics", b"BEGIN:VCALENDAR"),
+    ):
+        result = run("handout", "2025-03-01", "--patient", "Ann Lee", "-o", str(tmp_path / name))
+        assert result.code == 0, result.err
+        assert (tmp_path / name).read_bytes().startswith(start)
+    result = run("handout", "2025-03-01", "--patient", "Ann Lee", "-o", str(tmp_path / "ann.txt"))
+    assert result.code == 2
+    assert "end the file name in .html or .ics or .pdf, or give --format" in result.err
+    result = run(
+        "handout",
+        "2025-03-01",
+        "--patient",
+        "Ann Lee",
+        "-o",
+        str(tmp_path / "ann.txt"),
+        "--format",
+        "html",
+    )
+    assert result.code == 0
+    assert (tmp_path / "ann.txt").read_bytes().startswith(b"<!DOCTYPE html>")
+
+
+def test_handout_never_replaces_a_file_without_force(run: Run, tmp_path: Path) -> None:
+    """An existing file is kept (exit 4) unless --force is given."""
+    out = tmp_path / "ann.pdf"
+    out.write_bytes(b"keep me")
+    result = run("handout", "2025-03-01", "--patient", "Ann Lee", "-o", str(out))
+    assert result.code == 4
+    assert out.read_bytes() == b"keep me"
+    assert run("handout", "2025-03-01", "--patient", "Ann Lee", "-o", str(out), "--force").code == 0
+    assert out.read_bytes().startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["2025-03-01", "-o", "a.pdf"], 'give --patient "NAME"'),
+        (["2025-03-01", "--patient", "Ann"], "give --output FILE.pdf, FILE.html or FILE.ics"),
+        (["--patient", "Ann", "-o", "a.pdf"], "give the procedure date, or --batch FILE.csv"),
+        (["2025-03-01", "--patient", "  ", "-o", "a.pdf"], "the patient's name is empty"),
+        (["2025-03-01", "--patient", "Ann\tLee", "-o", "a.pdf"], "control character"),
+        (["2025-03-01", "--patient", "A" * 81, "-o", "a.pdf"], "shorten it to 80"),
+        (["2025-02-30", "--patient", "Ann", "-o", "a.pdf"], "not a real calendar date"),
+        (
+            ["2025-03-01", "--patient", "Ann", "-o", "a.pdf", "--paper", "legal"],
+            "Invalid value for '--paper'",
+        ),
+        (["--batch", "x.csv"], "--batch needs --out-dir DIR"),
+        (
+            ["2025-03-01", "--batch", "x.csv", "--out-dir", "d"],
+            "leave out DATE, --patient and --output",
+        ),
+    ],
+)
+def test_bad_handout_requests_are_one_line_with_exit_2(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    """Each mistake is named on one line, with what to write instead, and nothing is written."""
+    monkeypatch.chdir(tmp_path)
+    result = run("handout", *args)
+    assert result.code == 2
+    assert message in result.err
+    assert result.err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_key_date_letters_on_the_calendar_survive_black_and_white(plan: Plan) -> None:
+    """Each key date's letter is printed in its calendar cell: the meaning is not in colour."""
+    handout = build_handout(plan, ANN)
+    text = pdf_text(handout_pdf(plan))
+    for key in handout.key_dates:
+        assert (
+            f"{key.date.day}{key.mark}" in text.replace(" ", "")
+            or f"{key.date.day} {key.mark}" in text
+        )
+    tiers = [box.tier for box in handout.signs]
+    assert tiers == [Tier.EMERGENCY, Tier.CALL_TODAY, Tier.EXPECTED]
+
+
+def test_the_footer_names_the_protocol_and_says_it_does_not_replace_advice(plan: Plan) -> None:
+    """Version, review date and the notice close the handout; every page is numbered."""
+    reader = pdf_reader(handout_pdf(plan))
+    text = pdf_text(handout_pdf(plan))
+    assert "version 2026.11-1, last reviewed Sat, Nov 21, 2026." in text
+    assert "It does not replace the advice of your care team." in text
+    for number, page in enumerate(reader.pages, start=1):
+        assert f"Page {number} of {len(reader.pages)}" in page.extract_text()
+
+
+def test_the_same_request_gives_the_same_pdf(plan: Plan) -> None:
+    """No clock and no random ID in the PDF: printing again gives the same bytes."""
+    assert handout_pdf(plan) == handout_pdf(build_plan(plan.protocol, plan.procedure_date))
+    later = build_plan(plan.protocol, plan.procedure_date + timedelta(days=1))
+    assert handout_pdf(later) != handout_pdf(plan)
