@@ -8,17 +8,19 @@ same words, and the font check can see all of them before anything is drawn.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from itertools import groupby
+from typing import TypeVar
 
 from vplan import words
 from vplan.errors import InputError
 from vplan.model import Tier
 from vplan.plan import Milestone, MilestoneKind, Plan
 
+T = TypeVar("T")
 FIRST_DAYS = 14
 MAX_FIELD_LENGTH = 80
 
@@ -171,6 +173,13 @@ class Handout:
             yield "what you can do", advice.value
         yield "footer", self.footer
         yield "footer", self.running_head
+
+
+def in_columns(items: Sequence[T], across: int) -> list[list[T | None]]:
+    """``items`` as rows of ``across`` columns, read down each column; ``None`` fills the end."""
+    per = -(-len(items) // across)
+    columns = [list(items[i * per : (i + 1) * per]) for i in range(across)]
+    return [[col[r] if r < len(col) else None for col in columns] for r in range(per)]
 
 
 def check_field(name: str, value: str | None, *, required: bool = False) -> str | None:

@@ -36,7 +36,7 @@ from reportlab.platypus import (
 
 from vplan import words
 from vplan.errors import InputError, UnprintableError
-from vplan.handout import DayRow, Handout, MonthGrid, Paper
+from vplan.handout import DayRow, Handout, MonthGrid, Paper, in_columns
 from vplan.model import Tier
 
 FONT_DIR = Path(reportlab.__file__).parent / "fonts"
@@ -296,10 +296,8 @@ def _table(rows: list[list[Any]], widths: list[float]) -> Table:
 
 def _columns(items: Sequence[Flowable], across: int, width: float, size: Sizes) -> list[Table]:
     """Flowables in ``across`` columns, read down each column; a page may break between rows."""
-    per = -(-len(items) // across)
-    columns = [items[i * per : (i + 1) * per] for i in range(across)]
-    rows = [[col[r] if r < len(col) else "" for col in columns] for r in range(per)]
-    return [_columns_row(row, across, width, size) for row in rows]
+    rows = in_columns(items, across)
+    return [_columns_row([c or "" for c in row], across, width, size) for row in rows]
 
 
 def _columns_row(row: list[Any], across: int, width: float, size: Sizes) -> Table:

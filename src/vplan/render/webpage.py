@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from vplan import words
-from vplan.handout import DayRow, Handout, Paper
+from vplan.handout import DayRow, Handout, Paper, in_columns
 from vplan.render.pdf import FONT_DIR, check_printable
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -93,6 +93,7 @@ def document(handout: Handout, lang: str = "en") -> bytes:
     """The handout as UTF-8 HTML bytes, printable on the paper and in the size it asks for."""
     check_printable(handout)
     large = handout.layout.large_print
+    months_across = 2 if large else 3
     template = _environment().get_template("handout.html.j2")
     text = template.render(
         h=handout,
@@ -108,8 +109,9 @@ def document(handout: Handout, lang: str = "en") -> bytes:
         heading_size="22pt" if large else "15pt",
         fields_columns="auto 1fr" if large else "auto 1fr auto 1fr",
         sign_columns=1 if large else 2,
-        instead_columns=1 if large else 2,
-        months_across=2 if large else 3,
+        instead_rows=in_columns(handout.instead, 1 if large else 2),
+        months_across=months_across,
+        note_beside=len(handout.months) % months_across != 0,
         stacked=large,
         first_days=[_row(r) for r in handout.first_days],
         running_head=handout.running_head,

@@ -1,0 +1,101 @@
+"""The HTML handout printed by a real browser: Chromium in headless mode, as a nurse's would."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from vplan.handout import Layout, Paper, Patient, build_handout
+from vplan.plan import Plan
+from vplan.render import webpage
+
+CHROMIUM = next(
+    (found for name in ("chromium", "chromium-browser") if (found := shutil.which(name))), None
+)
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="chromium is not installed (Debian: apt-get install chromium); "
+    ".ci/run installs it, so CI runs this test",
+)
+PATIENT = Patient(
+    "Maria Guadalupe Hernandez-Rodriguez", "St. Mary's Spine and Pain Center", "(555) 010-0199",
+    "Dr. Jonathan Whitfield",
+)  # fmt: skip
+
+
+def print_to_pdf(html: bytes, folder: Path) -> pypdf.PdfReader:
+    """Print the page to PDF with headless Chromium, as File > Print would."""
+    page = folder / "handout.html"
+    page.write_bytes(html)
+    out = folder / "printed.pdf"
+    assert CHROMIUM is not None
+    subprocess.run(
+        [
+            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", f"--user-data-dir={folder / 'profile'}", "--no-pdf-header-footer",
+            f"--print-to-pdf={out}", page.as_uri(),
+        ],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    return pypdf.PdfReader(io.BytesIO(out.read_bytes()))
+
+
+def placed_text(reader: pypdf.PdfReader) -> list[tuple[int, str, float, float]]:
+    """Each piece of text with its page and where it starts on the page."""
+    found: list[tuple[int, str, float, float]] = []
+    for number, page in enumerate(reader.pages):
+
+        def visit(text: str, cm: list[float], tm: list[float], *_: object, n: int = number) -> None:
+            if text.strip():
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                found.append((n, text.strip(), x, y))
+
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("paper", "size"), [(Paper.LETTER, (612, 792)), (Paper.A4, (595.92, 842.88))]
+)
+def test_the_browser_prints_the_handout_on_two_pages_with_nothing_cut_off(
+    plan: Plan, tmp_path: Path, paper: Paper, size: tuple[float, float]
+) -> None:
+    """Printed from the browser: the paper asked for, two pages, every text whole and on the page."""
+    handout = build_handout(plan, PATIENT, Layout(paper))
+    reader = print_to_pdf(webpage.document(handout), tmp_path)
+    assert len(reader.pages) == 2
+    for page in reader.pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(
+            size, abs=1
+        )
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
+    expected = [
+        PATIENT.name, "Sat, Mar 1, 2025", handout.signs[0].heading, handout.signs[1].heading,
+        handout.signs[2].heading, *[s for box in handout.signs for s in box.signs],
+        *[k.when for k in handout.key_dates], handout.footer, "Page 1 of 2", "Page 2 of 2",
+    ]  # fmt: skip
+    for needle in expected:
+        assert needle in text, needle
+    width, height = size
+    for page, piece, x, y in placed_text(reader):
+        assert 0 <= x < width - 10, (page, piece, x)
+        assert 0 <= y <= height, (page, piece, y)
+
+
+def test_large_print_from_the_browser_keeps_every_text(plan: Plan, tmp_path: Path) -> None:
+    """Large print in the browser: more pages than normal, none cut off."""
+    handout = build_handout(plan, PATIENT, Layout(large_print=True))
+    reader = print_to_pdf(webpage.document(handout), tmp_path)
+    assert 2 < len(reader.pages) <= 7
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
+    assert handout.footer in text
+    for page, piece, x, _ in placed_text(reader):
+        assert 0 <= x < 612 - 10, (page, piece, x)
