@@ -7,6 +7,11 @@ printed. Peak memory (max RSS) is read from the same runs.
     python scripts/bench.py            # warm: the validated rules are cached
     python scripts/bench.py --cold     # every run validates the rules again
     python scripts/bench.py --rounds 40
+    python scripts/bench.py --no-handouts   # start-up only
+
+Handouts: one PDF handout against the floor plus reportlab (target 1.2); a batch of
+500 handouts against separate runs, per handout (target: at least 10 times faster);
+and the peak memory of batches of 50 and 500 rows (it must not grow with the rows).
 """
 
 from __future__ import annotations
@@ -25,6 +30,16 @@ from pathlib import Path
 
 FLOOR = [sys.executable, "-c", "import typer, rich, pydantic, ruamel.yaml, dateutil.relativedelta"]
 TARGET = 1.15
+HANDOUT_FLOOR = [*FLOOR[:2], FLOOR[2] + ", reportlab.platypus, reportlab.pdfbase.ttfonts"]
+HANDOUT_TARGET = 1.2
+BATCH_SPEEDUP_TARGET = 10.0
+MEMORY_GROWTH_LIMIT = 1.10  # 500 rows may use at most 10 % more memory than 50 rows
+PEAK_OF = (
+    "import resource, subprocess, sys; "
+    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if done.returncode == 0 "
+    "else -1)"
+)
 
 
 def vplan_command() -> list[str]:
@@ -56,6 +71,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=25)
     parser.add_argument("--cold", action="store_true", help="validate the rules on every run")
+    parser.add_argument("--no-handouts", action="store_true", help="time start-up only")
+    parser.add_argument(
+        "--separate-runs",
+        type=int,
+        default=0,
+        help="time this many separate handout runs for the batch comparison "
+        "(default: the median of the --rounds single-handout runs, times 500)",
+    )
     args = parser.parse_args()
     cache = tempfile.mkdtemp(prefix="vplan-bench-")
     env = dict(os.environ, VPLAN_CACHE_DIR=cache)
@@ -89,8 +112,70 @@ def main() -> None:
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         print(f"  peak memory of any run: {peak / 1024:.1f} MiB")
         print(f"  worst ratio {worst:.2f}: {'within' if worst <= TARGET else 'OVER'} the target")
+        if not args.no_handouts:
+            bench_handouts(base, env, args.rounds, args.separate_runs)
     finally:
         shutil.rmtree(cache, ignore_errors=True)
+
+
+def bench_handouts(base: list[str], env: dict[str, str], rounds: int, separate: int) -> None:
+    """One handout against the floor plus reportlab; a batch against separate runs; memory."""
+    work = Path(tempfile.mkdtemp(prefix="vplan-bench-handouts-"))
+    try:
+        single = [*base, "handout", "2025-03-01", "--patient", "Ann Lee", "--phone", "555-0100"]
+        run_once([*single, "-o", str(work / "warm.pdf")], env)
+        floor_times, handout_times = [], []
+        for n in range(rounds):
+            floor_times.append(run_once(HANDOUT_FLOOR, env)[0])
+            handout_times.append(run_once([*single, "-o", str(work / f"one-{n}.pdf")], env)[0])
+        floor = statistics.median(floor_times)
+        one = statistics.median(handout_times)
+        print(f"handout, median of {rounds} runs each")
+        print(f"  floor   {floor * 1000:7.1f} ms  {HANDOUT_FLOOR[2][:60]}...")
+        print(f"  handout {one * 1000:7.1f} ms  ratio {one / floor:.2f}  (target {HANDOUT_TARGET})")
+        if separate:
+            start = time.perf_counter()
+            for n in range(separate):
+                run_once([*single, "-o", str(work / f"sep-{n}.pdf")], env)
+            per_separate = (time.perf_counter() - start) / separate
+            how = f"{separate} separate runs"
+        else:
+            per_separate = one
+            how = f"median of the {rounds} runs above"
+        batch_of = {}
+        peaks = {}
+        for rows in (50, 500):
+            csv_path = work / f"list-{rows}.csv"
+            csv_path.write_text(
+                "name,procedure_date,phone\n"
+                + "".join(f"Patient {i},2025-03-01,555-0100\n" for i in range(rows)),
+                encoding="utf-8",
+            )
+            argv = [*base, "handout", "--batch", str(csv_path), "--out-dir", str(work / f"b{rows}")]
+            start = time.perf_counter()
+            peak = int(subprocess.run(
+                [sys.executable, "-c", PEAK_OF, *argv], env=env, capture_output=True,
+                text=True, check=True,
+            ).stdout)  # fmt: skip
+            batch_of[rows] = time.perf_counter() - start
+            if peak < 0:
+                sys.exit(f"{' '.join(argv)} failed")
+            peaks[rows] = peak
+        per_batch = batch_of[500] / 500
+        speedup = per_separate / per_batch
+        print(f"batch of 500 handouts: {batch_of[500]:.1f} s, {per_batch * 1000:.1f} ms a handout")
+        print(f"  separate runs: {per_separate * 1000:.1f} ms a handout ({how})")
+        print(
+            f"  {speedup:.1f} times faster a handout (target: at least {BATCH_SPEEDUP_TARGET:.0f})"
+        )
+        growth = peaks[500] / peaks[50]
+        print(
+            f"  peak memory of one process: {peaks[50] / 1024:.1f} MiB for 50 rows, "
+            f"{peaks[500] / 1024:.1f} MiB for 500 rows (x{growth:.2f}; "
+            f"{'flat' if growth <= MEMORY_GROWTH_LIMIT else 'GROWS'})"
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

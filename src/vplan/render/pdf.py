@@ -11,9 +11,9 @@ import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from html import escape as _html_escape
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import reportlab
 from reportlab.lib import colors
@@ -38,6 +38,12 @@ from vplan import words
 from vplan.errors import InputError, UnprintableError
 from vplan.handout import DayRow, Handout, MonthGrid, Paper, in_columns
 from vplan.model import Tier
+
+
+def escape(text: str) -> str:
+    """``text`` safe inside reportlab's paragraph markup: &, < and > as entities."""
+    return _html_escape(text, quote=False)
+
 
 FONT_DIR = Path(reportlab.__file__).parent / "fonts"
 REGULAR, BOLD = "VplanVera", "VplanVera-Bold"
