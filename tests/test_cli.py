@@ -269,3 +269,18 @@ def test_check_and_schedule_import_no_validation_or_document_libraries(tmp_path:
         check=False,
     )
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_a_rule_without_a_source_is_answered_without_one(run: Run, tmp_path: Path) -> None:
+    """A draft limit that cites nothing is still applied; text and JSON show no source for it."""
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(
+        edited("        source: [seed-004, seed-002, drugs-com]\n", ""), encoding="utf-8"
+    )
+    text = run(*CHECK, "--rules", str(draft))
+    assert text.code == 1, text.err
+    assert "Source:" not in text.out
+    data = json.loads(run(*CHECK, "--rules", str(draft), "-f", "json").out)
+    assert data["source"] == []
+    plan = json.loads(run("schedule", "2025-03-01", "-f", "json", "--rules", str(draft)).out)
+    assert plan["restrictions"][0]["limits"][0]["sources"] == []

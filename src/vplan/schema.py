@@ -99,14 +99,14 @@ class LimitModel(Strict):
     until: UntilText
     max: WeightText | None = None
     text: LocalText
-    source: SourceRefs
+    source: SourceRefs | None = None
 
 
 class CautionModel(Strict):
     """A condition that always applies to an activity."""
 
     text: LocalText
-    source: SourceRefs
+    source: SourceRefs | None = None
 
 
 class ActivityModel(Strict):
@@ -128,7 +128,7 @@ class CareModel(Strict):
     until: DurationText | None = None
     label: LocalText
     text: LocalText
-    source: SourceRefs
+    source: SourceRefs | None = None
 
 
 class MilestoneModel(Strict):
@@ -137,14 +137,14 @@ class MilestoneModel(Strict):
     at: DurationText
     by: DurationText | None = None
     text: LocalText
-    source: SourceRefs
+    source: SourceRefs | None = None
 
 
 class SignModel(Strict):
     """A warning sign."""
 
     text: LocalText
-    source: SourceRefs
+    source: SourceRefs | None = None
 
 
 class WarningSignsModel(Strict):

@@ -247,7 +247,7 @@ def _cross_checks(model: RulesModel) -> list[Finding]:
     ]
 
 
-def _rule_sources(model: RulesModel) -> Iterator[tuple[Loc, list[str]]]:
+def _rule_sources(model: RulesModel) -> Iterator[tuple[Loc, list[str] | None]]:
     for key, act in model.activities.items():
         yield ("activities", key, "source"), act.source
         for i, lim in enumerate(act.limits):
@@ -265,7 +265,8 @@ def _rule_sources(model: RulesModel) -> Iterator[tuple[Loc, list[str]]]:
 
 def _source_checks(model: RulesModel) -> Iterator[Finding]:
     known = sorted(model.sources)
-    for loc, refs in _rule_sources(model):
+    for loc, cited in _rule_sources(model):
+        refs = cited or []  # a rule without a source is allowed; 'vplan rules lint' warns
         for i, ref in enumerate(refs):
             if ref not in model.sources:
                 close = difflib.get_close_matches(ref, known, n=1)
