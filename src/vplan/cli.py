@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -61,6 +62,7 @@ RulesOption = Annotated[
 ]
 
 
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
 AnswerFormatOption = Annotated[
     AnswerFormat, typer.Option("--format", "-f", help="Output format: text or json.")
 ]
@@ -134,9 +136,7 @@ def schedule(
             "--output", "-o", help="Write to this file (atomically) instead of the screen."
         ),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing output file.")
-    ] = False,
+    force: ForceOption = False,
     rules: RulesOption = None,
 ) -> None:
     """The day-by-day recovery calendar, the restrictions and the warning signs."""
@@ -292,6 +292,20 @@ def rules_validate(
         f"{info.last_reviewed.isoformat()}; {len(protocol.activities)} activities, "
         f"{signs} warning signs.\n"
     )
+
+
+@rules_app.command("init")
+def rules_init(
+    file: Annotated[Path, typer.Argument(help="The new rules file to write, such as clinic.yaml.")],
+    force: ForceOption = False,
+) -> None:
+    """Start a protocol of your own: write a copy of the bundled default rules to FILE."""
+    from vplan.output import write_file
+    from vplan.rules import default_rules_path
+
+    write_file(file, default_rules_path().read_bytes(), force=force)
+    lint = f"vplan rules lint {shlex.quote(str(file))}"
+    sys.stdout.write(f"Wrote the default protocol to {file}. Next: edit it, then run: {lint}\n")
 
 
 @rules_app.command("show")
