@@ -246,7 +246,7 @@ def test_python_m_vplan_runs(tmp_path: Path) -> None:
 
 
 def test_check_and_schedule_import_no_validation_or_document_libraries(tmp_path: Path) -> None:
-    """With the rules cached, check and schedule never load pydantic, ruamel, PDF or calendar code."""
+    """With the rules cached, check and schedule load no validation, authoring, PDF or calendar code."""
     probe = (
         "import sys\n"
         "from vplan.cli import main\n"
@@ -255,7 +255,8 @@ def test_check_and_schedule_import_no_validation_or_document_libraries(tmp_path:
         "        main(args)\n"
         "    except SystemExit:\n"
         "        pass\n"
-        "heavy = ('pydantic.main', 'ruamel.yaml', 'reportlab', 'icalendar', 'jinja2', 'rich.table')\n"
+        "heavy = ('pydantic.main', 'ruamel.yaml', 'reportlab', 'icalendar', 'jinja2', 'rich.table',\n"
+        "         'textstat', 'jsonschema', 'vplan.authoring')\n"
         "print(sorted(m for m in sys.modules if m.startswith(heavy)), file=sys.stderr)\n"
     )
     env = dict(os.environ, VPLAN_CACHE_DIR=str(tmp_path / "cache"))

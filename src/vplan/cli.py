@@ -24,6 +24,7 @@ from vplan.errors import (
     EXIT_NOT_ALLOWED,
     EXIT_OK,
     EXIT_OUTPUT,
+    EXIT_WARNINGS,
     InputError,
     RulesError,
     VplanError,
@@ -31,7 +32,7 @@ from vplan.errors import (
 from vplan.parse import MAX_SPAN_DAYS
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 success (for check: allowed); 1 check: not allowed; "
+    "Exit codes: 0 success (for check: allowed); 1 check: not allowed, rules lint: warnings; "
     "2 bad input (usage, date, amount, unknown activity); 3 a bad rules file; "
     "4 the output file cannot be written."
 )
@@ -62,6 +63,10 @@ RulesOption = Annotated[
 ]
 
 
+RulesFileArgument = Annotated[
+    Path | None,
+    typer.Argument(help="Rules file. Default: $VPLAN_RULES, else the bundled protocol."),
+]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
 AnswerFormatOption = Annotated[
     AnswerFormat, typer.Option("--format", "-f", help="Output format: text or json.")
@@ -274,12 +279,7 @@ def activities(
 
 
 @rules_app.command("validate")
-def rules_validate(
-    file: Annotated[
-        Path | None,
-        typer.Argument(help="Rules file. Default: $VPLAN_RULES, else the bundled protocol."),
-    ] = None,
-) -> None:
+def rules_validate(file: RulesFileArgument = None) -> None:
     """Check a rules file and list every problem as file:line:column. Exits 3 if any."""
     from vplan.rules import load, resolve
 
@@ -306,6 +306,29 @@ def rules_init(
     write_file(file, default_rules_path().read_bytes(), force=force)
     lint = f"vplan rules lint {shlex.quote(str(file))}"
     sys.stdout.write(f"Wrote the default protocol to {file}. Next: edit it, then run: {lint}\n")
+
+
+@rules_app.command(
+    "lint", help="Warnings a reviewer wants on a valid rules file. " + EXIT_CODES_HELP
+)
+def rules_lint(file: RulesFileArgument = None) -> int:
+    """Validate a rules file, then warn about what a reviewer should look at. Exits 1 if any."""
+    from vplan.authoring.lint import lint
+    from vplan.rules import read_bytes, resolve
+
+    source = resolve(file, os.environ)
+    warnings = lint(read_bytes(source), source.label, today=date.today())
+    for warning in warnings:
+        sys.stdout.write(f"{warning}\n")
+    if not warnings:
+        sys.stdout.write(f"{source.label}: valid, no warnings.\n")
+        return EXIT_OK
+    n = len(warnings)
+    sys.stdout.write(
+        f"{source.label}: valid, with {n} warning{'s' if n != 1 else ''}. Look at each line above "
+        "before the protocol is given to patients.\n"
+    )
+    return EXIT_WARNINGS
 
 
 @rules_app.command("show")
