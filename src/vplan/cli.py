@@ -67,6 +67,10 @@ RulesFileArgument = Annotated[
     Path | None,
     typer.Argument(help="Rules file. Default: $VPLAN_RULES, else the bundled protocol."),
 ]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file (atomically) instead of the screen."),
+]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
 AnswerFormatOption = Annotated[
     AnswerFormat, typer.Option("--format", "-f", help="Output format: text or json.")
@@ -135,12 +139,7 @@ def schedule(
         ),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TEXT,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Write to this file (atomically) instead of the screen."
-        ),
-    ] = None,
+    output: OutputOption = None,
     force: ForceOption = False,
     rules: RulesOption = None,
 ) -> None:
@@ -329,6 +328,14 @@ def rules_lint(file: RulesFileArgument = None) -> int:
         "before the protocol is given to patients.\n"
     )
     return EXIT_WARNINGS
+
+
+@rules_app.command("schema")
+def rules_schema(output: OutputOption = None, force: ForceOption = False) -> None:
+    """Print the JSON Schema of the rules format, for editors that check YAML as you type."""
+    from vplan.authoring.json_schema import rules_json_schema
+
+    _emit(_dump(rules_json_schema()), output, force)
 
 
 @rules_app.command("show")
