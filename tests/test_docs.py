@@ -62,8 +62,12 @@ def test_exit_codes_are_documented_in_readme_and_help(run: Run) -> None:
     """The exit codes appear in the README table and in --help."""
     for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 4 |"):
         assert code in README
-    for command in (("check",), ("rules", "lint")):
+    for command in (("check",), ("rules", "lint"), ("rules", "diff")):
         help_text = " ".join(run(*command, "--help").out.split())
         assert "3 a bad rules file" in help_text, command
-        assert "1 check: not allowed, rules lint: warnings" in help_text, command
+        assert (
+            "1 check: not allowed, rules lint: warnings, rules diff: the protocols differ"
+            in help_text
+        ), command
     assert "`rules lint`: the file is valid but has warnings" in README
+    assert "`rules diff`: the two protocols differ for patients" in README

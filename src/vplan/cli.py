@@ -21,6 +21,7 @@ import typer
 from vplan import __version__
 from vplan.errors import (
     EXIT_BAD_INPUT,
+    EXIT_CHANGED,
     EXIT_NOT_ALLOWED,
     EXIT_OK,
     EXIT_OUTPUT,
@@ -32,9 +33,9 @@ from vplan.errors import (
 from vplan.parse import MAX_SPAN_DAYS
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 success (for check: allowed); 1 check: not allowed, rules lint: warnings; "
-    "2 bad input (usage, date, amount, unknown activity); 3 a bad rules file; "
-    "4 the output file cannot be written."
+    "Exit codes: 0 success (for check: allowed); 1 check: not allowed, rules lint: warnings, "
+    "rules diff: the protocols differ; 2 bad input (usage, date, amount, unknown activity); "
+    "3 a bad rules file; 4 the output file cannot be written."
 )
 MAX_DAYS = 730
 
@@ -336,6 +337,24 @@ def rules_schema(output: OutputOption = None, force: ForceOption = False) -> Non
     from vplan.authoring.json_schema import rules_json_schema
 
     _emit(_dump(rules_json_schema()), output, force)
+
+
+@rules_app.command(
+    "diff", help="What changes for patients between two rules files. " + EXIT_CODES_HELP
+)
+def rules_diff(
+    old: Annotated[Path, typer.Argument(help="The rules file in use now.")],
+    new: Annotated[Path, typer.Argument(help="The new version of the rules file.")],
+) -> int:
+    """What changes for patients from OLD to NEW. Exits 1 if anything does, else 0."""
+    from vplan.authoring.diff import compare, report
+    from vplan.rules import RulesSource, load
+
+    before = load(RulesSource(old, str(old)), os.environ)
+    after = load(RulesSource(new, str(new)), os.environ)
+    comparison = compare(before, after)
+    _emit_lines(report(comparison, str(old), str(new)), None, False)
+    return EXIT_CHANGED if comparison.changes else EXIT_OK
 
 
 @rules_app.command("show")
