@@ -285,3 +285,9 @@ def test_a_rule_without_a_source_is_answered_without_one(run: Run, tmp_path: Pat
     assert data["source"] == []
     plan = json.loads(run("schedule", "2025-03-01", "-f", "json", "--rules", str(draft)).out)
     assert plan["restrictions"][0]["limits"][0]["sources"] == []
+    rule = run("check", "lifting", "--rules", str(draft))
+    assert rule.code == 0, rule.err
+    assert "Source:" not in rule.out
+    listed = json.loads(run("activities", "-f", "json", "--rules", str(draft)).out)
+    assert listed[0]["rule"][0]["sources"] == []
+    assert run("schedule", "2025-03-01", "-f", "markdown", "--rules", str(draft)).code == 0

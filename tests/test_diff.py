@@ -82,6 +82,10 @@ def changes_between(old: str, new: str) -> list[tuple[str, str]]:
          'when you must, with someone to help you."'),
         (REST, NAP + REST, "What to do",
          "added: 'Take a nap', until 1 week (days 0 to 6): Take a nap after lunch."),
+        (REST + "    text:\n      en: Rest in bed or on a couch. Get up only when you need to, with someone to help you.\n    source: seed-004\n",
+         "", "What to do", "removed: 'Rest in bed or on a couch', until 24 hours (day 0)"),
+        ("milestones:\n", "milestones:\n  - at: 3 months\n    text:\n      en: Ask about a bone test.\n    source: seed-001\n",
+         "Milestones", 'added: "Ask about a bone test.", at 3 months (day 89-92)'),
         (VISIT, "  - at: 10 days\n    by: 2 weeks\n", "Milestones",
          'changed: "Your follow-up visit is due. If you do not have a date yet, call to make one.": '
          "at 1 week, by 2 weeks (day 7 to 14) -> at 10 days, by 2 weeks (day 10 to 14)"),

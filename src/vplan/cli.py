@@ -93,7 +93,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 rules_app = typer.Typer(
-    help="Check and show the rules file (the clinic's protocol). " + EXIT_CODES_HELP,
+    help="Start, check, lint, compare and show the rules file (the clinic's protocol). "
+    + EXIT_CODES_HELP,
     no_args_is_help=True,
 )
 app.add_typer(rules_app, name="rules")
