@@ -285,7 +285,8 @@ def _heavy_modules(tmp_path: Path, *runs: tuple[str, ...]) -> list[str]:
         "        main(args)\n"
         "    except SystemExit:\n"
         "        pass\n"
-        "heavy = ('pydantic.main', 'ruamel.yaml', 'reportlab', 'icalendar', 'jinja2', 'rich.table')\n"
+        "heavy = ('pydantic.main', 'ruamel.yaml', 'reportlab', 'icalendar', 'jinja2', 'rich.table',\n"
+        "         'textstat', 'jsonschema', 'vplan.authoring')\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith(heavy))), file=sys.stderr)\n"
     )
     env = dict(os.environ, VPLAN_CACHE_DIR=str(tmp_path / "cache"))
@@ -318,3 +319,24 @@ def test_only_the_calendar_format_imports_icalendar(tmp_path: Path) -> None:
     """'schedule --format ics' loads icalendar, so the probe above would see it."""
     loaded = _heavy_modules(tmp_path, ("schedule", "2025-03-01", "--format", "ics"))
     assert "icalendar" in loaded
+
+
+def test_a_rule_without_a_source_is_answered_without_one(run: Run, tmp_path: Path) -> None:
+    """A draft limit that cites nothing is still applied; text and JSON show no source for it."""
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(
+        edited("        source: [seed-004, seed-002, drugs-com]\n", ""), encoding="utf-8"
+    )
+    text = run(*CHECK, "--rules", str(draft))
+    assert text.code == 1, text.err
+    assert "Source:" not in text.out
+    data = json.loads(run(*CHECK, "--rules", str(draft), "-f", "json").out)
+    assert data["source"] == []
+    plan = json.loads(run("schedule", "2025-03-01", "-f", "json", "--rules", str(draft)).out)
+    assert plan["restrictions"][0]["limits"][0]["sources"] == []
+    rule = run("check", "lifting", "--rules", str(draft))
+    assert rule.code == 0, rule.err
+    assert "Source:" not in rule.out
+    listed = json.loads(run("activities", "-f", "json", "--rules", str(draft)).out)
+    assert listed[0]["rule"][0]["sources"] == []
+    assert run("schedule", "2025-03-01", "-f", "markdown", "--rules", str(draft)).code == 0

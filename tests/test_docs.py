@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import re
 import subprocess
+from datetime import date
 from pathlib import Path
 
+import pytest
 import typer
 
-from conftest import Run
+from conftest import Run, edited
 from vplan.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,5 +64,63 @@ def test_exit_codes_are_documented_in_readme_and_help(run: Run) -> None:
     """The exit codes appear in the README table and in --help."""
     for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 4 |"):
         assert code in README
-    help_text = " ".join(run("check", "--help").out.split())
-    assert "3 a bad rules file" in help_text
+    for command in (("check",), ("rules", "lint"), ("rules", "diff")):
+        help_text = " ".join(run(*command, "--help").out.split())
+        assert "3 a bad rules file" in help_text, command
+        assert (
+            "1 check: not allowed, rules lint: warnings, rules diff: the protocols differ"
+            in help_text
+        ), command
+    assert "`rules lint`: the file is valid but has warnings" in README
+    assert "`rules diff`: the two protocols differ for patients" in README
+
+
+def _readme_block(command: str) -> str:
+    block = re.search(rf"\$ {re.escape(command)}\n(.*?)```", README, re.S)
+    assert block is not None, command
+    return block.group(1)
+
+
+def test_readme_init_and_diff_examples_are_what_vplan_prints(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 'rules init' and 'rules diff' examples in the README are real output."""
+    monkeypatch.chdir(tmp_path)
+    init = run("rules", "init", "clinic.yaml")
+    assert init.out == _readme_block("vplan rules init clinic.yaml")
+    sign = "    - text:\n        en: New back pain.\n      source: [seed-004, discharge-sheets]\n"
+    new = (
+        edited('version: "2026.11-1"', 'version: "2027.01-1"')
+        .replace("last_reviewed: 2026-11-21", "last_reviewed: 2027-01-15")
+        .replace("      - until: 2 days\n        text:\n          en: Do not drive.",
+                 "      - until: 2 weeks\n        text:\n          en: Do not drive.")
+        .replace("max: 20 lb\n        text:\n          en: Do not lift anything heavier than 20 lb (9 kg).",
+                 "max: 15 lb\n        text:\n          en: Do not lift anything heavier than 15 lb (6.8 kg).")
+        .replace(sign, "")
+        .replace("  emergency:\n", "  emergency:\n" + sign, 1)
+    )  # fmt: skip
+    (tmp_path / "clinic-2027.yaml").write_text(new, encoding="utf-8")
+    diff = run("rules", "diff", "clinic.yaml", "clinic-2027.yaml")
+    assert diff.code == 1
+    assert diff.out == _readme_block("vplan rules diff clinic.yaml clinic-2027.yaml")
+
+
+def test_readme_lint_example_is_what_vplan_prints(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 'rules lint' example in the README is real output, line numbers included."""
+    monkeypatch.chdir(tmp_path)
+    lift_2 = (
+        "max: 20 lb\n        text:\n          en: Do not lift anything heavier than 20 lb (9 kg).\n"
+    )
+    text = (
+        edited(lift_2 + "        source: [seed-004, drugs-com]\n",
+               "max: 5 lb\n        text:\n          en: Do not lift anything heavier than 5 lb (2.2 kg).\n")
+        .replace("en: Do not bend at the waist or twist your back.",
+                 "en: Refrain from flexion or rotation of the lumbar spine.")
+        .replace("last_reviewed: 2026-11-21", f"last_reviewed: {date.today().isoformat()}")
+    )  # fmt: skip
+    (tmp_path / "clinic.yaml").write_text(text, encoding="utf-8")
+    lint = run("rules", "lint", "clinic.yaml")
+    assert lint.code == 1
+    assert lint.out == _readme_block("vplan rules lint clinic.yaml")

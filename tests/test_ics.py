@@ -169,9 +169,9 @@ def test_descriptions_carry_the_whole_reminder(plan: Plan) -> None:
     driving = str(by_summary(found, "No driving")["DESCRIPTION"])
     assert "Do not drive." in driving
     assert "Allowed from: Mon, Mar 3, 2025 (day 2)" in driving
-    assert "Caution: Never drive while you take opioid pain medicine" in driving
+    assert "Caution: Never drive while you take an opioid for pain" in driving
     again = str(by_summary(found, "Driving: allowed again")["DESCRIPTION"])
-    assert again.startswith("Driving: allowed again. Never drive while you take opioid")
+    assert again.startswith("Driving: allowed again. Never drive while you take an opioid")
     assert "When: Mon, Mar 3, 2025 (day 2)" in again
     for event in found:
         description = str(event["DESCRIPTION"])

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conftest import DEFAULT_RULES, edited, line_of
 from vplan.errors import RulesError
+from vplan.model import Protocol
 from vplan.rules import MAX_BYTES, RulesSource, load
 
 WriteRules = Callable[[str], Path]
@@ -69,12 +71,41 @@ def test_wrong_values_are_refused_at_their_line(
     assert "; " in found[0].split(": ", 1)[1]  # what is wrong; what to write instead
 
 
-def test_a_rule_without_a_source_is_refused(rules_file: WriteRules) -> None:
-    """Every rule needs a source; the message says what to add."""
-    text = edited("        source: [seed-004, seed-002, drugs-com]\n", "")
+def test_an_activity_without_a_source_is_refused(rules_file: WriteRules) -> None:
+    """An activity needs a source (its rules fall back on it); the message says what to add."""
+    text = edited(
+        "    source: seed-004\n    advice:\n      en: To pick", "    advice:\n      en: To pick"
+    )
     [line] = problems(rules_file(text))
-    assert "'source' is missing" in line
+    assert f":{line_of(text, '  bending:')}:3: 'source' is missing" in line
     assert "add 'source:'" in line
+
+
+@pytest.mark.parametrize(
+    ("old", "where"),
+    [
+        ("        source: [seed-004, seed-002, drugs-com]\n", lambda p: p.activities[0].limits[0]),
+        ("        source: krames\n", lambda p: p.activities[6].cautions[0]),
+        ("    source: [seed-002, seed-004, discharge-sheets]\n", lambda p: p.care[2]),
+        ("    source: [discharge-sheets, seed-001]\n", lambda p: p.milestones[1]),
+        ("      source: [discharge-sheets, seed-002]\n", lambda p: p.warning_signs[1]),
+    ],
+)
+def test_a_draft_rule_may_leave_out_its_source(
+    rules_file: WriteRules, old: str, where: Callable[[Protocol], Any]
+) -> None:
+    """Limits, cautions, care items, milestones and warning signs load without a source."""
+    path = rules_file(edited(old, ""))
+    loaded = load(RulesSource(path, str(path)), {}, use_cache=False)
+    assert where(loaded).sources == ()
+
+
+def test_an_empty_source_list_is_refused(rules_file: WriteRules) -> None:
+    """'source: []' names nothing; leave the key out instead, or name a source."""
+    text = edited("        source: [seed-004, seed-002, drugs-com]", "        source: []")
+    [line] = problems(rules_file(text))
+    assert f":{line_of(text, 'source: []')}:" in line
+    assert "no source is named" in line
 
 
 def test_an_unknown_source_key_is_refused(rules_file: WriteRules) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -20,10 +21,12 @@ import typer
 from vplan import __version__
 from vplan.errors import (
     EXIT_BAD_INPUT,
+    EXIT_CHANGED,
     EXIT_NOT_ALLOWED,
     EXIT_OK,
     EXIT_OUTPUT,
     EXIT_SOME_REFUSED,
+    EXIT_WARNINGS,
     InputError,
     RulesError,
     VplanError,
@@ -31,9 +34,10 @@ from vplan.errors import (
 from vplan.parse import MAX_SPAN_DAYS
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 success (for check: allowed); 1 check: not allowed; "
-    "2 bad input (usage, date, amount, unknown activity); 3 a bad rules file; "
-    "4 the output file cannot be written; 5 handout --batch: some rows were refused."
+    "Exit codes: 0 success (for check: allowed); 1 check: not allowed, rules lint: warnings, "
+    "rules diff: the protocols differ; 2 bad input (usage, date, amount, unknown activity); "
+    "3 a bad rules file; 4 the output file cannot be written; "
+    "5 handout --batch: some rows were refused."
 )
 MAX_DAYS = 730
 
@@ -63,6 +67,15 @@ RulesOption = Annotated[
 ]
 
 
+RulesFileArgument = Annotated[
+    Path | None,
+    typer.Argument(help="Rules file. Default: $VPLAN_RULES, else the bundled protocol."),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file (atomically) instead of the screen."),
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
 AnswerFormatOption = Annotated[
     AnswerFormat, typer.Option("--format", "-f", help="Output format: text or json.")
 ]
@@ -83,7 +96,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 rules_app = typer.Typer(
-    help="Check and show the rules file (the clinic's protocol). " + EXIT_CODES_HELP,
+    help="Start, check, lint, compare and show the rules file (the clinic's protocol). "
+    + EXIT_CODES_HELP,
     no_args_is_help=True,
 )
 app.add_typer(rules_app, name="rules")
@@ -136,15 +150,8 @@ def schedule(
             "--format", "-f", help="Output format; ics is a calendar file for the patient's phone."
         ),
     ] = Format.TEXT,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Write to this file (atomically) instead of the screen."
-        ),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing output file.")
-    ] = False,
+    output: OutputOption = None,
+    force: ForceOption = False,
     patient: Annotated[
         str | None,
         typer.Option(
@@ -518,12 +525,7 @@ def activities(
 
 
 @rules_app.command("validate")
-def rules_validate(
-    file: Annotated[
-        Path | None,
-        typer.Argument(help="Rules file. Default: $VPLAN_RULES, else the bundled protocol."),
-    ] = None,
-) -> None:
+def rules_validate(file: RulesFileArgument = None) -> None:
     """Check a rules file and list every problem as file:line:column. Exits 3 if any."""
     from vplan.rules import load, resolve
 
@@ -536,6 +538,69 @@ def rules_validate(
         f"{info.last_reviewed.isoformat()}; {len(protocol.activities)} activities, "
         f"{signs} warning signs.\n"
     )
+
+
+@rules_app.command("init")
+def rules_init(
+    file: Annotated[Path, typer.Argument(help="The new rules file to write, such as clinic.yaml.")],
+    force: ForceOption = False,
+) -> None:
+    """Start a protocol of your own: write a copy of the bundled default rules to FILE."""
+    from vplan.output import write_file
+    from vplan.rules import default_rules_path
+
+    write_file(file, default_rules_path().read_bytes(), force=force)
+    lint = f"vplan rules lint {shlex.quote(str(file))}"
+    sys.stdout.write(f"Wrote the default protocol to {file}. Next: edit it, then run: {lint}\n")
+
+
+@rules_app.command(
+    "lint", help="Warnings a reviewer wants on a valid rules file. " + EXIT_CODES_HELP
+)
+def rules_lint(file: RulesFileArgument = None) -> int:
+    """Validate a rules file, then warn about what a reviewer should look at. Exits 1 if any."""
+    from vplan.authoring.lint import lint
+    from vplan.rules import read_bytes, resolve
+
+    source = resolve(file, os.environ)
+    warnings = lint(read_bytes(source), source.label, today=date.today())
+    for warning in warnings:
+        sys.stdout.write(f"{warning}\n")
+    if not warnings:
+        sys.stdout.write(f"{source.label}: valid, no warnings.\n")
+        return EXIT_OK
+    n = len(warnings)
+    sys.stdout.write(
+        f"{source.label}: valid, with {n} warning{'s' if n != 1 else ''}. Look at each line above "
+        "before the protocol is given to patients.\n"
+    )
+    return EXIT_WARNINGS
+
+
+@rules_app.command("schema")
+def rules_schema(output: OutputOption = None, force: ForceOption = False) -> None:
+    """Print the JSON Schema of the rules format, for editors that check YAML as you type."""
+    from vplan.authoring.json_schema import rules_json_schema
+
+    _emit(_dump(rules_json_schema()), output, force)
+
+
+@rules_app.command(
+    "diff", help="What changes for patients between two rules files. " + EXIT_CODES_HELP
+)
+def rules_diff(
+    old: Annotated[Path, typer.Argument(help="The rules file in use now.")],
+    new: Annotated[Path, typer.Argument(help="The new version of the rules file.")],
+) -> int:
+    """What changes for patients from OLD to NEW. Exits 1 if anything does, else 0."""
+    from vplan.authoring.diff import compare, report
+    from vplan.rules import RulesSource, load
+
+    before = load(RulesSource(old, str(old)), os.environ)
+    after = load(RulesSource(new, str(new)), os.environ)
+    comparison = compare(before, after)
+    _emit_lines(report(comparison, str(old), str(new)), None, False)
+    return EXIT_CHANGED if comparison.changes else EXIT_OK
 
 
 @rules_app.command("show")

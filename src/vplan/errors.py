@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 EXIT_OK = 0
-EXIT_NOT_ALLOWED = 1
+EXIT_NOT_ALLOWED = 1  # check: not allowed on that day
+EXIT_WARNINGS = 1  # rules lint: the file is valid, with warnings
+EXIT_CHANGED = 1  # rules diff: the protocols differ for patients
 EXIT_BAD_INPUT = 2
 EXIT_BAD_RULES = 3
 EXIT_OUTPUT = 4

@@ -165,7 +165,10 @@ def _text(data: Mapping[str, str]) -> Text:
     return Text(dict(data))
 
 
-def _sources(value: str | list[str]) -> tuple[str, ...]:
+def _sources(value: str | list[str] | None) -> tuple[str, ...]:
+    """The source keys of a rule; none for a draft rule that cites nothing yet."""
+    if value is None:
+        return ()
     return (value,) if isinstance(value, str) else tuple(value)
 
 

@@ -10,7 +10,14 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 from vplan.model import CLEARED
@@ -76,14 +83,91 @@ def _check_sources(value: list[str]) -> list[str]:
     return value
 
 
-Nonblank = Annotated[str, AfterValidator(_check_nonblank)]
+# --- how each type reads in the JSON Schema ('vplan rules schema'), for editors -------------
+# The patterns accept what vplan reads (units in any case, as parse.py does). A few limits
+# cannot be written as a pattern (24 hours must be whole days, nothing over 10 years or
+# 1000 lb); 'vplan rules validate' checks those.
 
 
-LocalText = Annotated[dict[str, str], AfterValidator(_check_text)]
-DurationText = Annotated[str, AfterValidator(_check_duration)]
-UntilText = Annotated[str, AfterValidator(_check_until)]
-WeightText = Annotated[str, AfterValidator(_check_weight)]
-SourceRefs = Annotated[list[str], BeforeValidator(_one_or_many), AfterValidator(_check_sources)]
+def _any_case(word: str) -> str:
+    return "".join(f"[{c.lower()}{c.upper()}]" for c in word)
+
+
+_NOT_BLANK = r"\S"
+_DURATION = (
+    r"\s*[0-9]+\s+(?:"
+    + "|".join(_any_case(unit) + "[sS]?" for unit in ("hour", "day", "week", "month"))
+    + r")\s*"
+)
+DURATION_PATTERN = f"^{_DURATION}$"
+UNTIL_PATTERN = f"^(?:{CLEARED}|{_DURATION})$"
+_WEIGHT_UNITS = ("lb", "pound", "kg", "kilo", "kilogram")
+WEIGHT_PATTERN = (
+    r"^\s*[0-9]+(?:[.,][0-9]+)?\s*(?:"
+    + "|".join(_any_case(unit) + "[sS]?" for unit in _WEIGHT_UNITS)
+    + r")\.?\s*$"
+)
+_TEXT_SCHEMA = {
+    "type": "object",
+    "description": "A text patients read, keyed by language code: 'en' is required, "
+    "translations sit beside it (es, fr, pt-BR).",
+    "required": ["en"],
+    "propertyNames": {"pattern": LANGUAGE_CODE.pattern.join("^$")},
+    "additionalProperties": {"type": "string", "pattern": _NOT_BLANK},
+}
+_DURATION_SCHEMA = {
+    "type": "string",
+    "pattern": DURATION_PATTERN,
+    "description": "A time after the procedure: a whole number and hours (a multiple of 24), "
+    "days, weeks or months, such as '2 days', '6 weeks' or '3 months'.",
+}
+_UNTIL_SCHEMA = {
+    "type": "string",
+    "pattern": UNTIL_PATTERN,
+    "description": "When the limit ends: a duration such as '6 weeks' or '3 months', or "
+    "'cleared' (not until the care team says so).",
+}
+_WEIGHT_SCHEMA = {
+    "type": "string",
+    "pattern": WEIGHT_PATTERN,
+    "description": "The most the patient may lift: a number and lb or kg, such as '10 lb' or "
+    "'4.5 kg'.",
+}
+_SOURCES_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "pattern": _NOT_BLANK},
+        {"type": "array", "items": {"type": "string", "pattern": _NOT_BLANK}, "minItems": 1},
+    ],
+    "description": "Where the rule comes from: a key of 'sources:', or a list of keys such as "
+    "[seed-004, drugs-com].",
+}
+_DATE_SCHEMA = {
+    "type": "string",
+    "format": "date",
+    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    "description": "The date of the clinic's last review, YYYY-MM-DD, without quotes "
+    "(a quoted date is text, which vplan refuses).",
+}
+
+Nonblank = Annotated[
+    str, AfterValidator(_check_nonblank), WithJsonSchema({"type": "string", "pattern": _NOT_BLANK})
+]
+LocalText = Annotated[dict[str, str], AfterValidator(_check_text), WithJsonSchema(_TEXT_SCHEMA)]
+DurationText = Annotated[str, AfterValidator(_check_duration), WithJsonSchema(_DURATION_SCHEMA)]
+UntilText = Annotated[str, AfterValidator(_check_until), WithJsonSchema(_UNTIL_SCHEMA)]
+WeightText = Annotated[str, AfterValidator(_check_weight), WithJsonSchema(_WEIGHT_SCHEMA)]
+SourceRefs = Annotated[
+    list[str],
+    BeforeValidator(_one_or_many),
+    AfterValidator(_check_sources),
+    WithJsonSchema(_SOURCES_SCHEMA),
+]
+ReviewDate = Annotated[date, WithJsonSchema(_DATE_SCHEMA)]
+FormatNumber = Annotated[
+    int,
+    AfterValidator(_check_format),
+    WithJsonSchema({"type": "integer", "const": 1, "description": "The rules format: 1."}),
+]
 
 
 class Strict(BaseModel):
@@ -92,88 +176,128 @@ class Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
+def _text(what: str) -> str:
+    return f"{what} Keyed by language code: 'en' is required; translations sit beside it."
+
+
+_FROM = "When it starts, counted from the procedure day; '0 days' when left out."
+_SOURCE = (
+    "Where the rule comes from: a key of 'sources:', or a list of keys. A draft may leave it "
+    "out; 'vplan rules lint' warns."
+)
+
+
 class LimitModel(Strict):
     """One window of an activity's restriction."""
 
-    start: DurationText = Field("0 days", alias="from")
-    until: UntilText
-    max: WeightText | None = None
-    text: LocalText
-    source: SourceRefs
+    start: DurationText = Field("0 days", alias="from", description=_FROM)
+    until: UntilText = Field(
+        description="When the limit ends, such as '6 weeks' (allowed again from day 42), or "
+        "'cleared': not until the care team says so."
+    )
+    max: WeightText | None = Field(
+        None,
+        description="For an activity with 'measure: weight': the most allowed, such as '10 lb'. "
+        "Left out: not at all.",
+    )
+    text: LocalText = Field(description=_text("What the patient reads about this limit."))
+    source: SourceRefs | None = Field(None, description=_SOURCE)
 
 
 class CautionModel(Strict):
     """A condition that always applies to an activity."""
 
-    text: LocalText
-    source: SourceRefs
+    text: LocalText = Field(description=_text("The caution, as the patient reads it."))
+    source: SourceRefs | None = Field(None, description=_SOURCE)
 
 
 class ActivityModel(Strict):
     """An activity the patient may ask about."""
 
-    name: LocalText
-    aliases: list[str] = []
-    measure: Literal["weight"] | None = None
-    advice: LocalText | None = None
-    limits: list[LimitModel] = []
-    cautions: list[CautionModel] = []
-    source: SourceRefs
+    name: LocalText = Field(description=_text("The name patients read, such as 'Lifting'."))
+    aliases: list[str] = Field(
+        [], description="Other words for it that 'vplan check' understands, such as 'lift'."
+    )
+    measure: Literal["weight"] | None = Field(
+        None, description="'weight' when the activity takes an amount; its limits may have 'max'."
+    )
+    advice: LocalText | None = Field(
+        None,
+        description="What to do instead, or how to do it safely. The handout shows an activity "
+        "only if it has limits or advice.",
+    )
+    limits: list[LimitModel] = Field(
+        [],
+        description="The limits in time order, back to back: each starts where the one before "
+        "it ends.",
+    )
+    cautions: list[CautionModel] = Field([], description="Conditions that apply whatever the day.")
+    source: SourceRefs = Field(
+        description="Where the activity's rules come from: a key of 'sources:', or a list of keys."
+    )
 
 
 class CareModel(Strict):
     """What to do during a window of recovery."""
 
-    start: DurationText = Field("0 days", alias="from")
-    until: DurationText | None = None
-    label: LocalText
-    text: LocalText
-    source: SourceRefs
+    start: DurationText = Field("0 days", alias="from", description=_FROM)
+    until: DurationText | None = Field(
+        None, description="When it ends, such as '2 days'. Left out: no end."
+    )
+    label: LocalText = Field(
+        description=_text("A few words for the calendar, such as 'Ice the site'.")
+    )
+    text: LocalText = Field(description=_text("The full instruction, as the patient reads it."))
+    source: SourceRefs | None = Field(None, description=_SOURCE)
 
 
 class MilestoneModel(Strict):
     """An event due at a time after the procedure."""
 
-    at: DurationText
-    by: DurationText | None = None
-    text: LocalText
-    source: SourceRefs
+    at: DurationText = Field(description="When it is due, such as '1 week'.")
+    by: DurationText | None = Field(None, description="The latest it may happen, if it may vary.")
+    text: LocalText = Field(description=_text("What happens, as the patient reads it."))
+    source: SourceRefs | None = Field(None, description=_SOURCE)
 
 
 class SignModel(Strict):
     """A warning sign."""
 
-    text: LocalText
-    source: SourceRefs
+    text: LocalText = Field(description=_text("The sign, as the patient reads it."))
+    source: SourceRefs | None = Field(None, description=_SOURCE)
 
 
 class WarningSignsModel(Strict):
     """The warning signs in three tiers."""
 
-    emergency: list[SignModel]
-    call_today: list[SignModel]
-    expected: list[SignModel]
+    emergency: list[SignModel] = Field(description="Call the emergency number now.")
+    call_today: list[SignModel] = Field(description="Call the care team today.")
+    expected: list[SignModel] = Field(description="Normal after the procedure; no need to call.")
 
 
 class ProtocolModel(Strict):
     """Name, version and review of the protocol."""
 
-    name: LocalText
-    procedure: LocalText
-    version: Nonblank
-    last_reviewed: date
-    emergency_number: Nonblank
-    notice: LocalText
-    review_note: Nonblank
+    name: LocalText = Field(description=_text("The protocol's name, shown on every plan."))
+    procedure: LocalText = Field(description=_text("The procedure, such as 'vertebroplasty'."))
+    version: Nonblank = Field(description='The version, in quotes, such as "2026.11-1".')
+    last_reviewed: ReviewDate
+    emergency_number: Nonblank = Field(description='The number to call, in quotes: "911".')
+    notice: LocalText = Field(description=_text("Shown to patients at the top of every plan."))
+    review_note: Nonblank = Field(description="For the clinic: who reviewed it and how.")
 
 
 class RulesModel(Strict):
     """A whole rules file."""
 
-    format: Annotated[int, AfterValidator(_check_format)]
+    format: FormatNumber
     protocol: ProtocolModel
-    sources: dict[str, Nonblank]
-    activities: dict[str, ActivityModel]
-    care: list[CareModel]
-    milestones: list[MilestoneModel]
+    sources: dict[str, Nonblank] = Field(
+        description="Every source a rule may cite: a short key, then the full citation."
+    )
+    activities: dict[str, ActivityModel] = Field(
+        description="The activities patients ask about, by key (the key is also a name)."
+    )
+    care: list[CareModel] = Field(description="What to do, and when.")
+    milestones: list[MilestoneModel] = Field(description="Events due after the procedure.")
     warning_signs: WarningSignsModel

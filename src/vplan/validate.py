@@ -46,6 +46,14 @@ _TYPE_WORDS = {
 
 def validate(data: bytes, label: str) -> dict[str, Any]:
     """Return the validated rules as plain data, or raise ``RulesError`` listing every problem."""
+    return validated_tree(data, label)[1].model_dump(mode="json", by_alias=True)
+
+
+def validated_tree(data: bytes, label: str) -> tuple[CommentedMap, RulesModel]:
+    """The YAML tree (with the position of every node) and the model of a valid rules file.
+
+    Raises ``RulesError`` listing every problem, as ``validate`` does.
+    """
     tree = _parse_yaml(_decode(data, label), label)
     if not isinstance(tree, CommentedMap):
         raise RulesError(
@@ -60,12 +68,12 @@ def validate(data: bytes, label: str) -> dict[str, Any]:
     except ValidationError as exc:
         raise RulesError([_schema_problem(err, tree, label) for err in exc.errors()]) from None
     problems = [
-        Problem(label, *_position(tree, loc, value=True), what, fix)
+        Problem(label, *position(tree, loc, value=True), what, fix)
         for loc, what, fix in _cross_checks(model)
     ]
     if problems:
         raise RulesError(problems)
-    return model.model_dump(mode="json", by_alias=True)
+    return tree, model
 
 
 _START_FROM_DEFAULT = "start from a copy of vplan's default rules.yaml"
@@ -145,7 +153,7 @@ def _parse_yaml(text: str, label: str) -> Any:
         ) from None
 
 
-def _position(tree: Any, loc: Loc, *, value: bool) -> tuple[int, int]:
+def position(tree: Any, loc: Loc, *, value: bool) -> tuple[int, int]:
     """The 1-based line and column of ``loc`` in the YAML tree, or of its nearest parent."""
     node, line, column = tree, 0, 0
     for index, step in enumerate(loc):
@@ -176,7 +184,7 @@ def _schema_problem(err: ErrorDetails, tree: Any, label: str) -> Problem:
     elif kind == "missing":
         what = f"'{field}' is missing"
         fix = _MISSING_HINTS.get(field, f"add '{field}:'")
-        return Problem(label, *_position(tree, loc[:-1], value=False), what, fix)
+        return Problem(label, *position(tree, loc[:-1], value=False), what, fix)
     elif kind in _TYPE_WORDS:
         expected, fix = _TYPE_WORDS[kind]
         what = f"'{field}' should be {expected}, not {_describe(err['input'])}"
@@ -186,7 +194,7 @@ def _schema_problem(err: ErrorDetails, tree: Any, label: str) -> Problem:
     else:
         what = f"'{field}': {err['msg']}"
         fix = "see 'The rules file' in the README"
-    return Problem(label, *_position(tree, loc, value=kind != "extra_forbidden"), what, fix)
+    return Problem(label, *position(tree, loc, value=kind != "extra_forbidden"), what, fix)
 
 
 def _describe(value: object) -> str:
@@ -247,7 +255,7 @@ def _cross_checks(model: RulesModel) -> list[Finding]:
     ]
 
 
-def _rule_sources(model: RulesModel) -> Iterator[tuple[Loc, list[str]]]:
+def _rule_sources(model: RulesModel) -> Iterator[tuple[Loc, list[str] | None]]:
     for key, act in model.activities.items():
         yield ("activities", key, "source"), act.source
         for i, lim in enumerate(act.limits):
@@ -265,7 +273,8 @@ def _rule_sources(model: RulesModel) -> Iterator[tuple[Loc, list[str]]]:
 
 def _source_checks(model: RulesModel) -> Iterator[Finding]:
     known = sorted(model.sources)
-    for loc, refs in _rule_sources(model):
+    for loc, cited in _rule_sources(model):
+        refs = cited or []  # a rule without a source is allowed; 'vplan rules lint' warns
         for i, ref in enumerate(refs):
             if ref not in model.sources:
                 close = difflib.get_close_matches(ref, known, n=1)

@@ -1,0 +1,235 @@
+"""Warnings a reviewer wants on a valid rules file, each at its line and column.
+
+A rules file that validates may still need work before patients get it: a sentence too
+hard to read, a rule that cites no source, a review more than a year old, a limit that
+takes back what the one before it allowed, an activity the handout never mentions.
+``lint`` is pure: the file's bytes and today's date come in, the warnings go out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+from vplan.model import Limit, Protocol, Text, Tier, WarningSign, protocol_from_data
+from vplan.validate import Loc, position, validated_tree
+
+READING_GRADE = 6.0
+# Flesch-Kincaid weighs words per sentence against syllables per word; on fewer words
+# than this it measures only word length ("Walking" alone scores grade 8.4), so names,
+# labels and very short sentences are not scored.
+MIN_WORDS = 4
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# Parentheses hold what a patient may skip but a text must keep exact: the name of a
+# medicine, the figure in the other unit ("Tylenol (acetaminophen)", "10 lb (4.5 kg)").
+# No sentence that names "acetaminophen" can score grade 6 or below, so they are not scored.
+_PARENTHESES = re.compile(r"\s*\([^()]*\)")
+_QUOTE_LENGTH = 60
+
+
+class Kind(Enum):
+    """What a warning is about."""
+
+    READING = "hard sentence"
+    SOURCE = "rule without a source"
+    REVIEW = "old review date"
+    TIGHTENS = "limit that tightens again"
+    UNSEEN = "activity the handout never shows"
+
+
+@dataclass(frozen=True)
+class LintWarning:
+    """One thing to look at in a valid rules file, with where it is and what to do."""
+
+    path: str
+    line: int
+    column: int
+    kind: Kind
+    what: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: warning: {self.what}; {self.fix}"
+
+
+@dataclass(frozen=True)
+class _Finding:
+    loc: Loc
+    kind: Kind
+    what: str
+    fix: str
+    at_key: bool = False  # point at the key rather than at its value
+
+
+def lint(data: bytes, label: str, *, today: date) -> list[LintWarning]:
+    """Validate the file (``RulesError`` if it is not valid), then list its warnings in order."""
+    tree, model = validated_tree(data, label)
+    protocol = protocol_from_data(model.model_dump(mode="json", by_alias=True), label)
+    findings = [
+        *_hard_sentences(protocol),
+        *_missing_sources(protocol),
+        *_old_review(protocol, today),
+        *_tightening_limits(protocol),
+        *_unseen_activities(protocol),
+    ]
+    warnings = [
+        LintWarning(label, *position(tree, f.loc, value=not f.at_key), f.kind, f.what, f.fix)
+        for f in findings
+    ]
+    return sorted(warnings, key=lambda w: (w.line, w.column))
+
+
+# --- sentences above the reading grade -----------------------------------------------
+
+
+def patient_texts(protocol: Protocol) -> Iterator[tuple[Loc, Text]]:
+    """Every text patients read, with where it is in the file."""
+    yield ("protocol", "notice"), protocol.info.notice
+    for act in protocol.activities:
+        base: Loc = ("activities", act.key)
+        yield (*base, "name"), act.name
+        if act.advice is not None:
+            yield (*base, "advice"), act.advice
+        for i, lim in enumerate(act.limits):
+            yield (*base, "limits", i, "text"), lim.text
+        for i, caution in enumerate(act.cautions):
+            yield (*base, "cautions", i, "text"), caution.text
+    for i, item in enumerate(protocol.care):
+        yield ("care", i, "label"), item.label
+        yield ("care", i, "text"), item.text
+    for i, milestone in enumerate(protocol.milestones):
+        yield ("milestones", i, "text"), milestone.text
+    for loc, sign in _signs(protocol):
+        yield (*loc, "text"), sign.text
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a text: split after '.', '!' or '?' and a space."""
+    return [part for part in _SENTENCE_END.split(text.strip()) if part]
+
+
+def _hard_sentences(protocol: Protocol) -> Iterator[_Finding]:
+    import textstat
+
+    for loc, text in patient_texts(protocol):
+        for sentence in sentences(text.get()):
+            scored = _PARENTHESES.sub("", sentence)
+            if int(textstat.lexicon_count(scored)) < MIN_WORDS:
+                continue
+            grade = round(float(textstat.flesch_kincaid_grade(scored)), 1)
+            if grade > READING_GRADE:
+                yield _Finding(
+                    (*loc, "en"),
+                    Kind.READING,
+                    f"'{_quote(sentence)}' reads at grade {grade:.1f} (Flesch-Kincaid), "
+                    f"above grade {READING_GRADE:g}",
+                    "use shorter, everyday words, or split it into shorter sentences",
+                )
+
+
+def _quote(sentence: str) -> str:
+    if len(sentence) <= _QUOTE_LENGTH:
+        return sentence
+    return sentence[:_QUOTE_LENGTH].rsplit(" ", 1)[0] + "..."
+
+
+# --- rules that cite nothing -------------------------------------------------------------
+
+
+def _missing_sources(protocol: Protocol) -> Iterator[_Finding]:
+    fix = "add 'source:' with the key of an entry in 'sources:' that this rule comes from"
+    for act in protocol.activities:
+        for i, lim in enumerate(act.limits):
+            if not lim.sources:
+                what = f"limit {i + 1} of '{act.key}' names no source"
+                yield _Finding(("activities", act.key, "limits", i), Kind.SOURCE, what, fix)
+        for i, caution in enumerate(act.cautions):
+            if not caution.sources:
+                what = f"caution {i + 1} of '{act.key}' names no source"
+                yield _Finding(("activities", act.key, "cautions", i), Kind.SOURCE, what, fix)
+    for i, item in enumerate(protocol.care):
+        if not item.sources:
+            what = f"the care item '{item.label.get()}' names no source"
+            yield _Finding(("care", i), Kind.SOURCE, what, fix)
+    for i, milestone in enumerate(protocol.milestones):
+        if not milestone.sources:
+            what = f"milestone {i + 1} ('{_quote(milestone.text.get())}') names no source"
+            yield _Finding(("milestones", i), Kind.SOURCE, what, fix)
+    for loc, sign in _signs(protocol):
+        if not sign.sources:
+            what = f"the warning sign '{_quote(sign.text.get())}' names no source"
+            yield _Finding(loc, Kind.SOURCE, what, fix)
+
+
+def _signs(protocol: Protocol) -> Iterator[tuple[Loc, WarningSign]]:
+    """Each warning sign with its place in the file: its tier, then its index there."""
+    for tier in Tier:
+        tiered = [sign for sign in protocol.warning_signs if sign.tier is tier]
+        for i, sign in enumerate(tiered):
+            yield ("warning_signs", tier.value, i), sign
+
+
+# --- the review date ------------------------------------------------------------------------
+
+
+def _old_review(protocol: Protocol, today: date) -> Iterator[_Finding]:
+    from dateutil.relativedelta import relativedelta
+
+    reviewed = protocol.info.last_reviewed
+    if reviewed < today - relativedelta(years=1):
+        yield _Finding(
+            ("protocol", "last_reviewed"),
+            Kind.REVIEW,
+            f"the protocol was last reviewed on {reviewed.isoformat()}, more than a year "
+            f"before today ({today.isoformat()})",
+            "review it with your clinic, then set 'last_reviewed' to the date of that review",
+        )
+
+
+# --- limits that take back what was allowed -------------------------------------------------
+
+
+def _tightening_limits(protocol: Protocol) -> Iterator[_Finding]:
+    for act in protocol.activities:
+        for i in range(1, len(act.limits)):
+            before, limit = act.limits[i - 1], act.limits[i]
+            if _stricter(limit, before):
+                yield _Finding(
+                    ("activities", act.key, "limits", i, "max"),
+                    Kind.TIGHTENS,
+                    f"limit {i + 1} of '{act.key}' (from {limit.start}: {_allowance(limit)}) "
+                    f"is stricter than limit {i} before it ({_allowance(before)}), so patients "
+                    "would be allowed more, then less again",
+                    "check the order of the limits and their 'max': limits should only loosen "
+                    "as recovery goes on",
+                )
+
+
+def _stricter(limit: Limit, than: Limit) -> bool:
+    """Whether ``limit`` allows less than ``than``: "not at all" is the strictest."""
+    if limit.max is None:
+        return than.max is not None
+    return than.max is not None and limit.max.kg < than.max.kg
+
+
+def _allowance(limit: Limit) -> str:
+    return "not at all" if limit.max is None else f"up to {limit.max.describe(limit=True)}"
+
+
+# --- activities no section of the handout shows ----------------------------------------------
+
+
+def _unseen_activities(protocol: Protocol) -> Iterator[_Finding]:
+    for act in protocol.activities:
+        if not act.limits and act.advice is None:
+            yield _Finding(
+                ("activities", act.key),
+                Kind.UNSEEN,
+                f"'{act.key}' has no limits and no 'advice', so the patient handout never "
+                "mentions it",
+                "add its 'limits:', or 'advice:' for the handout's 'what to do' section",
+                at_key=True,
+            )
