@@ -4,13 +4,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vplan.model import Protocol
 from vplan.plan import build_plan
 from vplan.render import structured
-from vplan.units import Weight
+from vplan.units import Weight, add_months
 
 dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31))
 boundaries = [
@@ -87,3 +88,9 @@ def test_limits_end_on_the_dates_the_conventions_give(protocol: Protocol, start:
     assert first.end_day == 42
     assert second.end_day is not None
     assert plan.date_of(second.end_day) == start + relativedelta(months=3)
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2189, 12, 31)), st.integers(0, 120))
+def test_whole_months_are_added_as_dateutil_adds_them(start: date, months: int) -> None:
+    """The fast month arithmetic of the span bounds agrees with dateutil's relativedelta."""
+    assert add_months(start, months) == start + relativedelta(months=months)

@@ -171,7 +171,6 @@ def _styles(size: Sizes) -> dict[str, ParagraphStyle]:
             leading=size.heading * 1.3,
             spaceBefore=size.gap * 0.8,
             spaceAfter=size.gap / 2,
-            keepWithNext=True,
         ),
         "bullet": ParagraphStyle(
             "bullet",
@@ -185,13 +184,18 @@ def _styles(size: Sizes) -> dict[str, ParagraphStyle]:
     }
 
 
+Styles = dict[str, ParagraphStyle]
+
+
+def _heading(text: str, st: Styles, size: Sizes) -> list[Any]:
+    """A section heading that never ends a page: it moves on when its first lines would not fit."""
+    return [CondPageBreak(size.leading * 5), _p(text, st["heading"])]
+
+
 def _p(text: str, style: ParagraphStyle, *, bold: bool = False) -> Paragraph:
     """A paragraph of text shown exactly as typed (reportlab's markup escaped)."""
     safe = escape(text)
     return Paragraph(f"<b>{safe}</b>" if bold else safe, style)
-
-
-Styles = dict[str, ParagraphStyle]
 
 
 def _story(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Any]:
@@ -210,7 +214,7 @@ def _story(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Any]
 
 
 def _signs(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Any]:
-    story: list[Any] = [_p(handout.signs_heading, st["heading"])]
+    story: list[Any] = _heading(handout.signs_heading, st, size)
     for index, box in enumerate(handout.signs):
         if index:
             story.append(Spacer(1, size.gap * 0.6))
@@ -230,7 +234,7 @@ def _key_dates(handout: Handout, st: Styles, size: Sizes, width: float) -> list[
             rows.append([_p(k.mark, st["bold"]), _p(k.when, st["bold"]), items])
     widths = [width] if stacked else [mark_w, date_w, width - mark_w - date_w]
     return [
-        _p(handout.key_dates_heading, st["heading"]),
+        *_heading(handout.key_dates_heading, st, size),
         *_rows(rows, widths, lines=True),
         *(_p(text, st["bold"]) for text in handout.until_cleared),
     ]
@@ -242,14 +246,13 @@ def _instead(handout: Handout, st: Styles, size: Sizes, width: float) -> list[An
         for i in handout.instead
     ]
     across = 1 if handout.layout.large_print else 2
-    return [_p(handout.instead_heading, st["heading"]), *_columns(items, across, width, size)]
+    return [*_heading(handout.instead_heading, st, size), *_columns(items, across, width, size)]
 
 
 def _first_days(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Any]:
     stacked = handout.layout.large_print
     story: list[Any] = [
-        CondPageBreak(size.leading * 8),
-        _p(handout.first_days_heading, st["heading"]),
+        *_heading(handout.first_days_heading, st, size),
     ]
     if handout.every_day:
         story += [_p(handout.every_day, st["body"]), Spacer(1, size.gap / 2)]
@@ -302,12 +305,12 @@ def _table(rows: list[list[Any]], widths: list[float]) -> Table:
 
 def _columns(items: Sequence[Flowable], across: int, width: float, size: Sizes) -> list[Table]:
     """Flowables in ``across`` columns, read down each column; a page may break between rows."""
-    rows = in_columns(items, across)
-    return [_columns_row([c or "" for c in row], across, width, size) for row in rows]
+    rows = [[c or "" for c in row] for row in in_columns(items, across)]
+    return [_columns_row(rows, across, width, size)]
 
 
-def _columns_row(row: list[Any], across: int, width: float, size: Sizes) -> Table:
-    table = _table([row], [width / across] * across)
+def _columns_row(rows: list[list[Any]], across: int, width: float, size: Sizes) -> Table:
+    table = _table(rows, [width / across] * across)
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), size.gap),
@@ -317,8 +320,8 @@ def _columns_row(row: list[Any], across: int, width: float, size: Sizes) -> Tabl
 
 
 def _rows(rows: list[list[Any]], widths: list[float], *, lines: bool = False) -> list[Table]:
-    """A table as one table a row, so that a heading kept with the next flowable keeps one row."""
-    return [_grid([row], widths, lines=lines) for row in rows]
+    """A table that a page may break between its rows."""
+    return [_grid(rows, widths, lines=lines)]
 
 
 def _grid(rows: list[list[Any]], widths: list[float], *, lines: bool = False) -> Table:
