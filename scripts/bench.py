@@ -72,6 +72,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=25)
     parser.add_argument("--cold", action="store_true", help="validate the rules on every run")
     parser.add_argument("--no-handouts", action="store_true", help="time start-up only")
+    parser.add_argument("--handouts-only", action="store_true", help="time handouts only")
     parser.add_argument(
         "--separate-runs",
         type=int,
@@ -91,6 +92,9 @@ def main() -> None:
 
     compileall.compile_dir(Path(vplan.__file__).parent, quiet=1)
     try:
+        if args.handouts_only:
+            bench_handouts(base, env, args.rounds, args.separate_runs)
+            return
         for argv in COMMANDS.values():  # warm the file cache and the rules cache
             run_once(base + argv, env)
         floor_times: list[float] = []
