@@ -11,21 +11,22 @@ import csv
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from vplan.documents import SUFFIXES, DocumentFormat, render
 from vplan.errors import InputError, OutputError, VplanError
 from vplan.handout import Layout, Paper, Patient, check_field
-from vplan.model import Protocol
+from vplan.model import Protocol, normalize_name, procedure_names
 from vplan.parse import ParseError, parse_date
 from vplan.plan import build_plan
 
 REQUIRED = ("name", "procedure_date")
-OPTIONAL = ("phone", "clinic", "doctor", "paper", "large_print", "output")
+OPTIONAL = ("phone", "clinic", "doctor", "paper", "large_print", "output", "procedure")
 YES = frozenset({"yes", "y", "true", "1", "x"})
 NO = frozenset({"no", "n", "false", "0", ""})
 MAX_NAME = 100
@@ -42,6 +43,31 @@ class Job:
     layout: Layout
     fmt: DocumentFormat
     path: Path
+    procedure: str  # the key of the procedure's protocol
+
+
+@dataclass(frozen=True)
+class ProcedureChoice:
+    """The command's procedure, and every name the rules give a procedure."""
+
+    default: str
+    data: Mapping[str, Any]
+
+    def key(self, name: str) -> str:
+        """The procedure a row names (empty: the command's); an unknown name is refused."""
+        if not name:
+            return self.default
+        folded = normalize_name(name)
+        names = procedure_names(self.data)
+        if folded not in names:
+            known = ", ".join(sorted({k or self.main for k in names.values()}))
+            raise InputError(f"unknown procedure '{name}'; write one of: {known}")
+        return names[folded] or self.main
+
+    @property
+    def main(self) -> str:
+        """The key of the main procedure."""
+        return normalize_name(self.data["protocol"]["procedure"]["en"])
 
 
 @dataclass(frozen=True)
@@ -75,7 +101,13 @@ def count_rows(path: Path) -> int:
 
 
 def read_jobs(
-    path: Path, out_dir: Path, *, layout: Layout, fmt: DocumentFormat | None, today: date
+    path: Path,
+    out_dir: Path,
+    *,
+    layout: Layout,
+    fmt: DocumentFormat | None,
+    today: date,
+    procedure: ProcedureChoice,
 ) -> Iterator[Job | Outcome]:
     """Each row of the CSV as a job to write, or as a refused outcome saying why."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -86,6 +118,7 @@ def read_jobs(
             line = reader.line_num
             try:
                 job = _job(row, line, out_dir, layout=layout, fmt=fmt, today=today)
+                job = replace(job, procedure=procedure.key(_cell(row, "procedure")))
             except (InputError, ParseError) as exc:
                 yield Outcome(line, problem=_reason(exc))
                 continue
@@ -99,6 +132,14 @@ def read_jobs(
                 continue
             taken[key] = line
             yield job
+
+
+def _cell(raw: dict[str | None, str | list[str] | None], column: str) -> str:
+    """A row's value in ``column``, stripped; empty when the column is not there."""
+    for key, value in raw.items():
+        if key is not None and key.strip().lower() == column and isinstance(value, str):
+            return value.strip()
+    return ""
 
 
 def _reason(exc: Exception) -> str:
@@ -151,7 +192,7 @@ def _job(
         large_print=_yes_no(row.get("large_print", ""), layout.large_print),
     )
     row_fmt, file_name = _file_name(row.get("output", ""), name, when, fmt)
-    return Job(line, patient, when, row_layout, row_fmt, out_dir / file_name)
+    return Job(line, patient, when, row_layout, row_fmt, out_dir / file_name, procedure="")
 
 
 def _paper(text: str, default: Paper) -> Paper:
@@ -202,22 +243,21 @@ def _file_name(
     return row_fmt, f"{stem}.{row_fmt.value}"
 
 
-# Each worker process keeps the protocol it was given at start.
-_PROTOCOL: Protocol | None = None
+# Each worker process keeps the protocols (one per procedure) it was given at start.
+_PROTOCOLS: Mapping[str, Protocol] = {}
 
 
-def _start_worker(protocol: Protocol) -> None:
-    global _PROTOCOL  # one protocol per worker process, set once
-    _PROTOCOL = protocol
+def _start_worker(protocols: Mapping[str, Protocol]) -> None:
+    global _PROTOCOLS  # set once per worker process
+    _PROTOCOLS = protocols
 
 
 def write_one(job: Job, *, force: bool, stamp: datetime) -> Outcome:
     """Build, render and write one row's handout; a failure is the row's outcome, not a crash."""
     from vplan.output import write_file
 
-    assert _PROTOCOL is not None
     try:
-        plan = build_plan(_PROTOCOL, job.procedure_date)
+        plan = build_plan(_PROTOCOLS[job.procedure], job.procedure_date)
         data = render(job.fmt, plan, job.patient, job.layout, stamp=stamp)
         write_file(job.path, data, force=force)
     except VplanError as exc:
@@ -235,7 +275,7 @@ def workers() -> int:
 
 def run(
     items: Iterator[Job | Outcome],
-    protocol: Protocol,
+    protocols: Mapping[str, Protocol],
     *,
     force: bool,
     stamp: datetime,
@@ -255,11 +295,11 @@ def run(
         progress(outcome)
 
     if jobs <= 1:
-        _start_worker(protocol)
+        _start_worker(protocols)
         for item in items:
             record(item if isinstance(item, Outcome) else write_one(item, force=force, stamp=stamp))
     else:
-        with _pool(jobs, protocol) as pool:
+        with _pool(jobs, protocols) as pool:
             pending: set[Future[Outcome]] = set()
             for item in items:
                 if isinstance(item, Outcome):
@@ -275,14 +315,14 @@ def run(
     return Summary(written, tuple(sorted(refused, key=lambda o: o.line)))
 
 
-def _pool(jobs: int, protocol: Protocol) -> Executor:
+def _pool(jobs: int, protocols: Mapping[str, Protocol]) -> Executor:
     import multiprocessing
 
     # Forked workers start with the fonts and libraries the parent already loaded.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(protocol,)
+        max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(protocols,)
     )
 
 

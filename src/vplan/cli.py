@@ -76,6 +76,17 @@ OutputOption = Annotated[
     typer.Option("--output", "-o", help="Write to this file (atomically) instead of the screen."),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
+ProcedureOption = Annotated[
+    str | None,
+    typer.Option(
+        "--procedure",
+        metavar="NAME",
+        help="The procedure, as the rules name it (such as kyphoplasty). "
+        "Default: the rules' main procedure (vertebroplasty).",
+    ),
+]
+
+
 AnswerFormatOption = Annotated[
     AnswerFormat, typer.Option("--format", "-f", help="Output format: text or json.")
 ]
@@ -115,10 +126,10 @@ def _root(
     """Recovery planner for patients after vertebroplasty."""
 
 
-def _load(rules: Path | None) -> Any:
+def _load(rules: Path | None, procedure: str | None = None) -> Any:
     from vplan.rules import load_from
 
-    return load_from(rules, os.environ)
+    return load_from(rules, os.environ, procedure)
 
 
 def _procedure_date(text: str) -> date:
@@ -162,6 +173,7 @@ def schedule(
         ),
     ] = None,
     rules: RulesOption = None,
+    procedure: ProcedureOption = None,
 ) -> None:
     """The day-by-day recovery calendar, the restrictions and the warning signs."""
     from vplan.parse import parse_name
@@ -169,7 +181,7 @@ def schedule(
 
     start = _procedure_date(procedure_date)
     name = None if patient is None else parse_name(patient)
-    plan = build_plan(_load(rules), start)
+    plan = build_plan(_load(rules, procedure), start)
     shown = days if days is not None else max(90, plan.last_change_day + 1)
     if fmt is Format.JSON:
         from vplan.render import structured
@@ -265,6 +277,7 @@ def handout(
         bool, typer.Option("--force", help="Replace files that already exist.")
     ] = False,
     rules: RulesOption = None,
+    procedure: ProcedureOption = None,
 ) -> int:
     """The printed handout for one patient, or one per row of a CSV list."""
     from vplan.documents import DocumentFormat
@@ -280,7 +293,9 @@ def handout(
             )
         if out_dir is None:
             raise InputError("--batch needs --out-dir DIR, the folder for the handouts")
-        return _batch(batch, out_dir, layout, asked, force=force, jobs=jobs, rules=rules)
+        return _batch(
+            batch, out_dir, layout, asked, force=force, jobs=jobs, rules=rules, procedure=procedure
+        )
     if procedure_date is None:
         raise InputError("give the procedure date, or --batch FILE.csv for a list")
     if out_dir is not None:
@@ -288,7 +303,7 @@ def handout(
     if output is None:
         raise InputError("give --output FILE.pdf, FILE.html or FILE.ics: the handout is a file")
     return _one_handout(
-        procedure_date, output, asked, layout, force=force, rules=rules,
+        procedure_date, output, asked, layout, force=force, rules=rules, procedure=procedure,
         details=(patient, clinic, phone, doctor),
     )  # fmt: skip
 
@@ -301,6 +316,7 @@ def _one_handout(
     *,
     force: bool,
     rules: Path | None,
+    procedure: str | None,
     details: tuple[str | None, str | None, str | None, str | None],
 ) -> int:
     from datetime import UTC, datetime
@@ -320,7 +336,7 @@ def _one_handout(
         doctor=check_field("doctor", doctor),
     )
     fmt = format_for(output, asked)
-    plan = build_plan(_load(rules), _procedure_date(procedure_date))
+    plan = build_plan(_load(rules, procedure), _procedure_date(procedure_date))
     write_file(output, render(fmt, plan, patient, layout, stamp=datetime.now(UTC)), force=force)
     sys.stdout.write(f"Wrote {output} ({_describe(fmt, layout)}).\n")
     return EXIT_OK
@@ -344,30 +360,42 @@ def _batch(
     force: bool,
     jobs: int | None,
     rules: Path | None,
+    procedure: str | None,
 ) -> int:
     from datetime import UTC, datetime
 
     from vplan import batch
+    from vplan.model import protocol_from_data
+    from vplan.rules import load_data, resolve
 
     if not csv_path.is_file():
         raise InputError(f"cannot read {csv_path}: no such file; give the CSV list's path")
-    protocol = _load(rules)
+    source = resolve(rules, os.environ)
+    data = load_data(source, os.environ)
+    default = protocol_from_data(data, source.label, procedure).info.procedure_key
+    protocols = {
+        key: protocol_from_data(data, source.label, key) for key in (default, *data["procedures"])
+    }
     batch.check_out_dir(out_dir)
     total = batch.count_rows(csv_path)
-    items = batch.read_jobs(csv_path, out_dir, layout=layout, fmt=asked, today=date.today())
+    items = batch.read_jobs(
+        csv_path, out_dir, layout=layout, fmt=asked, today=date.today(),
+        procedure=batch.ProcedureChoice(default, data),
+    )  # fmt: skip
     workers = min(jobs or batch.workers(), max(1, total))
     _warm_renderers()
     with _progress(total) as step:
         summary = batch.run(
-            items, protocol, force=force, stamp=datetime.now(UTC), jobs=workers, progress=step
+            items, protocols, force=force, stamp=datetime.now(UTC), jobs=workers, progress=step
         )
     for outcome in summary.refused:
         sys.stderr.write(f"vplan: {csv_path}:{outcome.line}: refused: {outcome.problem}\n")
     refused = len(summary.refused)
+    lines = ", ".join(str(o.line) for o in summary.refused)
     sys.stdout.write(
         f"Wrote {summary.written} handout{'s' if summary.written != 1 else ''} in {out_dir}; "
         f"refused {refused} row{'s' if refused != 1 else ''}"
-        + (f" (lines {', '.join(str(o.line) for o in summary.refused)})" if refused else "")
+        + (f" (line{'s' if refused != 1 else ''} {lines})" if refused else "")
         + ".\n"
     )
     return EXIT_SOME_REFUSED if refused else EXIT_OK
@@ -439,12 +467,13 @@ def check(
     ] = None,
     fmt: AnswerFormatOption = AnswerFormat.TEXT,
     rules: RulesOption = None,
+    procedure: ProcedureOption = None,
 ) -> int:
     """May the patient do this activity on this day? Exits 0 when allowed, 1 when not."""
     from vplan.parse import parse_date, parse_weight
 
     activity_words, amount_words = _split_activity(words)
-    protocol = _load(rules)
+    protocol = _load(rules, procedure)
     activity = protocol.activity(" ".join(activity_words))
     amount = parse_weight(" ".join(amount_words)) if amount_words else None
     if amount is not None and not activity.measured:
@@ -504,9 +533,10 @@ def _show_rule(protocol: Any, activity: Any, fmt: AnswerFormat) -> int:
 def red_flags(
     fmt: AnswerFormatOption = AnswerFormat.TEXT,
     rules: RulesOption = None,
+    procedure: ProcedureOption = None,
 ) -> None:
     """The warning signs by tier: call the emergency number, call the care team, expected."""
-    protocol = _load(rules)
+    protocol = _load(rules, procedure)
     from vplan.render import structured, text
 
     _answer(fmt, lambda: structured.warning_signs(protocol), lambda: text.warning_signs(protocol))
@@ -516,9 +546,10 @@ def red_flags(
 def activities(
     fmt: AnswerFormatOption = AnswerFormat.TEXT,
     rules: RulesOption = None,
+    procedure: ProcedureOption = None,
 ) -> None:
     """What the rules know: each activity with its aliases and limits."""
-    protocol = _load(rules)
+    protocol = _load(rules, procedure)
     from vplan.render import structured, text
 
     _answer(fmt, lambda: structured.activities(protocol), lambda: text.activities(protocol))
@@ -593,12 +624,12 @@ def rules_diff(
     new: Annotated[Path, typer.Argument(help="The new version of the rules file.")],
 ) -> int:
     """What changes for patients from OLD to NEW. Exits 1 if anything does, else 0."""
-    from vplan.authoring.diff import compare, report
-    from vplan.rules import RulesSource, load
+    from vplan.authoring.diff import compare_files, report
+    from vplan.rules import RulesSource, load_data
 
-    before = load(RulesSource(old, str(old)), os.environ)
-    after = load(RulesSource(new, str(new)), os.environ)
-    comparison = compare(before, after)
+    before = load_data(RulesSource(old, str(old)), os.environ)
+    after = load_data(RulesSource(new, str(new)), os.environ)
+    comparison = compare_files(before, after, str(old), str(new))
     _emit_lines(report(comparison, str(old), str(new)), None, False)
     return EXIT_CHANGED if comparison.changes else EXIT_OK
 

@@ -112,6 +112,7 @@ class ProtocolInfo:
 
     name: Text
     procedure: Text
+    procedure_key: str  # the procedure's name as '--procedure' takes it, such as 'kyphoplasty'
     version: str
     last_reviewed: date
     emergency_number: str
@@ -176,12 +177,53 @@ def _until(value: str | None) -> Duration | None:
     return None if value is None or value == CLEARED else parse_duration(value)
 
 
-def protocol_from_data(data: Mapping[str, Any], path: str) -> Protocol:
-    """Build the protocol from rules data that has passed validation."""
+def procedure_names(data: Mapping[str, Any]) -> dict[str, str | None]:
+    """Every name a procedure answers to, folded: ``None`` for the main procedure, else its key."""
+    found: dict[str, str | None] = {normalize_name(data["protocol"]["procedure"]["en"]): None}
+    for key, proc in data.get("procedures", {}).items():
+        for name in (key, proc["name"]["en"], *proc["aliases"]):
+            found.setdefault(normalize_name(name), key)
+    return found
+
+
+def _procedure(data: Mapping[str, Any], name: str | None) -> tuple[Mapping[str, Any] | None, str]:
+    """The procedure called ``name`` (None: the main one) and its key; unknown is an error."""
+    main = data["protocol"]["procedure"]["en"]
+    if name is None:
+        return None, normalize_name(main)
+    names = procedure_names(data)
+    folded = normalize_name(name)
+    if folded not in names:
+        known = [main, *data.get("procedures", {})]
+        raise InputError(
+            f"'{name}' is not a procedure in the rules; the procedures are: {', '.join(known)}"
+        )
+    key = names[folded]
+    return (None, normalize_name(main)) if key is None else (data["procedures"][key], key)
+
+
+def protocol_from_data(
+    data: Mapping[str, Any], path: str, procedure: str | None = None
+) -> Protocol:
+    """Build the protocol of one procedure (the main one by default) from validated rules data.
+
+    Another procedure is the main protocol with its own activities, care and milestones
+    put in place of the main ones; the sources and warning signs are shared.
+    """
     meta = data["protocol"]
+    changes, key = _procedure(data, procedure)
+    activities_data = dict(data["activities"])
+    care_data, milestones_data = data["care"], data["milestones"]
+    if changes is not None:
+        activities_data |= changes["activities"]
+        care_data = changes["care"] if changes["care"] is not None else care_data
+        milestones_data = (
+            changes["milestones"] if changes["milestones"] is not None else (milestones_data)
+        )
     info = ProtocolInfo(
         name=_text(meta["name"]),
-        procedure=_text(meta["procedure"]),
+        procedure=_text(meta["procedure"] if changes is None else changes["name"]),
+        procedure_key=key,
         version=meta["version"],
         last_reviewed=date.fromisoformat(meta["last_reviewed"]),
         emergency_number=meta["emergency_number"],
@@ -210,7 +252,7 @@ def protocol_from_data(data: Mapping[str, Any], path: str) -> Protocol:
             advice=None if act["advice"] is None else _text(act["advice"]),
             sources=_sources(act["source"]),
         )
-        for key, act in data["activities"].items()
+        for key, act in activities_data.items()
     )
     care = tuple(
         CareItem(
@@ -220,7 +262,7 @@ def protocol_from_data(data: Mapping[str, Any], path: str) -> Protocol:
             text=_text(item["text"]),
             sources=_sources(item["source"]),
         )
-        for item in data["care"]
+        for item in care_data
     )
     milestones = tuple(
         MilestoneRule(
@@ -229,7 +271,7 @@ def protocol_from_data(data: Mapping[str, Any], path: str) -> Protocol:
             text=_text(m["text"]),
             sources=_sources(m["source"]),
         )
-        for m in data["milestones"]
+        for m in milestones_data
     )
     signs = tuple(
         WarningSign(tier, _text(sign["text"]), _sources(sign["source"]))

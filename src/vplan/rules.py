@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from vplan import __version__
 from vplan.errors import Problem, RulesError
@@ -86,13 +87,23 @@ def _whole_file(source: RulesSource, what: str, fix: str) -> RulesError:
     return RulesError([Problem(source.label, 1, 1, what, fix)])
 
 
-def load(source: RulesSource, env: Mapping[str, str], *, use_cache: bool = True) -> Protocol:
-    """Read, validate and build the protocol; a file with any mistake is refused whole."""
+def load(
+    source: RulesSource,
+    env: Mapping[str, str],
+    *,
+    use_cache: bool = True,
+    procedure: str | None = None,
+) -> Protocol:
+    """Read, validate and build the protocol of one procedure (by default the main one).
+
+    A file with any mistake is refused whole, whichever procedure is asked for.
+    """
     data = read_bytes(source)
     cache = _cache_file(data, env) if use_cache else None
     if cache is not None:
         try:
-            return protocol_from_data(json.loads(cache.read_text(encoding="utf-8")), source.label)
+            cached = json.loads(cache.read_text(encoding="utf-8"))
+            return protocol_from_data(cached, source.label, procedure)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass  # no entry, or a damaged one: validate again and rewrite it
     from vplan.validate import validate
@@ -100,7 +111,26 @@ def load(source: RulesSource, env: Mapping[str, str], *, use_cache: bool = True)
     validated = validate(data, source.label)
     if cache is not None:
         _store(cache, validated)
-    return protocol_from_data(validated, source.label)
+    return protocol_from_data(validated, source.label, procedure)
+
+
+def load_data(source: RulesSource, env: Mapping[str, str]) -> dict[str, Any]:
+    """The validated rules as plain data (every procedure), from the cache when it is there."""
+    data = read_bytes(source)
+    cache = _cache_file(data, env)
+    if cache is not None:
+        try:
+            cached: dict[str, Any] = json.loads(cache.read_text(encoding="utf-8"))
+            protocol_from_data(cached, source.label)  # a damaged entry fails here
+            return cached
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
+    from vplan.validate import validate
+
+    validated = validate(data, source.label)
+    if cache is not None:
+        _store(cache, validated)
+    return validated
 
 
 def _cache_file(data: bytes, env: Mapping[str, str]) -> Path | None:
@@ -137,6 +167,8 @@ def _store(cache: Path, validated: object) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
-def load_from(option: Path | None, env: Mapping[str, str]) -> Protocol:
-    """Resolve the rules file for a command and load it."""
-    return load(resolve(option, env), env)
+def load_from(
+    option: Path | None, env: Mapping[str, str], procedure: str | None = None
+) -> Protocol:
+    """Resolve the rules file for a command and load the protocol of the procedure."""
+    return load(resolve(option, env), env, procedure=procedure)

@@ -287,6 +287,31 @@ class ProtocolModel(Strict):
     review_note: Nonblank = Field(description="For the clinic: who reviewed it and how.")
 
 
+class ProcedureModel(Strict):
+    """Another procedure: the main protocol, with the changes written here."""
+
+    name: LocalText = Field(
+        description=_text("The procedure's name, shown on plans, such as 'balloon kyphoplasty'.")
+    )
+    aliases: list[str] = Field(
+        [], description="Other names '--procedure' understands, such as 'kyphoplasty'."
+    )
+    source: SourceRefs = Field(
+        description="Where the differences come from: a key of 'sources:', or a list of keys."
+    )
+    activities: dict[str, ActivityModel] = Field(
+        {},
+        description="Activities whose rules differ, written in full: each replaces the main "
+        "protocol's activity of the same key (or adds one). The others are shared.",
+    )
+    care: list[CareModel] | None = Field(
+        None, description="What to do, when it differs: replaces the whole 'care' list."
+    )
+    milestones: list[MilestoneModel] | None = Field(
+        None, description="Events, when they differ: replaces the whole 'milestones' list."
+    )
+
+
 class RulesModel(Strict):
     """A whole rules file."""
 
@@ -301,3 +326,8 @@ class RulesModel(Strict):
     care: list[CareModel] = Field(description="What to do, and when.")
     milestones: list[MilestoneModel] = Field(description="Events due after the procedure.")
     warning_signs: WarningSignsModel
+    procedures: dict[str, ProcedureModel] = Field(
+        {},
+        description="Other procedures this file also covers, by key (the key is also a name). "
+        "Each shares the protocol, sources and warning signs, and changes only what it lists.",
+    )

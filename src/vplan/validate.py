@@ -22,7 +22,7 @@ from ruamel.yaml.reader import ReaderError
 from vplan.errors import Problem, RulesError
 from vplan.model import CLEARED, Tier, normalize_name
 from vplan.parse import parse_duration
-from vplan.schema import ActivityModel, RulesModel
+from vplan.schema import ActivityModel, CareModel, MilestoneModel, RulesModel
 from vplan.units import Duration
 
 Loc = tuple[str | int, ...]
@@ -246,22 +246,56 @@ Finding = tuple[Loc, str, str]
 
 
 def _cross_checks(model: RulesModel) -> list[Finding]:
+    main: list[tuple[Loc, str, ActivityModel]] = [
+        (("activities", key), key, act) for key, act in model.activities.items()
+    ]
     return [
         *_source_checks(model),
-        *_name_checks(model),
-        *(f for key, act in model.activities.items() for f in _limit_checks(key, act)),
-        *_window_checks(model),
+        *_name_checks(main),
+        *(f for loc, key, act in main for f in _limit_checks(loc, key, act)),
+        *_window_checks(model.care, ("care",), model.milestones, ("milestones",)),
         *_sign_checks(model),
+        *_procedure_checks(model),
     ]
+
+
+def _procedure_checks(model: RulesModel) -> Iterator[Finding]:
+    """Each other procedure, as the main protocol with its changes, follows the same rules."""
+    main: list[tuple[Loc, str, ActivityModel]] = [
+        (("activities", key), key, act) for key, act in model.activities.items()
+    ]
+    owner: dict[str, str] = {normalize_name(model.protocol.procedure["en"]): ""}
+    for key, proc in model.procedures.items():
+        here: Loc = ("procedures", key)
+        names = [((*here,), key), ((*here, "name", "en"), proc.name["en"])]
+        names += [((*here, "aliases", i), alias) for i, alias in enumerate(proc.aliases)]
+        for loc, name in names:
+            folded = normalize_name(name)
+            first = owner.setdefault(folded, key)
+            if first != key:
+                what = f"'{first}'" if first else "the main procedure"
+                yield loc, f"'{name}' already names {what}", "give each procedure its own names"
+        # The shared activities first, so that a clash is reported where the procedure wrote it.
+        merged: list[tuple[Loc, str, ActivityModel]] = [
+            (("activities", k), k, a)
+            for k, a in model.activities.items()
+            if k not in proc.activities
+        ]
+        merged += [((*here, "activities", k), k, a) for k, a in proc.activities.items()]
+        known = frozenset(_clashes(main))  # a clash in the main protocol is reported there
+        for finding in _name_checks(merged, known):
+            if finding[0][:2] == here:  # the main protocol's own names are checked once
+                yield finding
+        for k, act in proc.activities.items():
+            yield from _limit_checks((*here, "activities", k), k, act)
+        yield from _window_checks(
+            proc.care or [], (*here, "care"), proc.milestones or [], (*here, "milestones")
+        )
 
 
 def _rule_sources(model: RulesModel) -> Iterator[tuple[Loc, list[str] | None]]:
     for key, act in model.activities.items():
-        yield ("activities", key, "source"), act.source
-        for i, lim in enumerate(act.limits):
-            yield ("activities", key, "limits", i, "source"), lim.source
-        for i, caution in enumerate(act.cautions):
-            yield ("activities", key, "cautions", i, "source"), caution.source
+        yield from _activity_sources(("activities", key), act)
     for i, care in enumerate(model.care):
         yield ("care", i, "source"), care.source
     for i, milestone in enumerate(model.milestones):
@@ -269,6 +303,23 @@ def _rule_sources(model: RulesModel) -> Iterator[tuple[Loc, list[str] | None]]:
     for tier in Tier:
         for i, sign in enumerate(getattr(model.warning_signs, tier.value)):
             yield ("warning_signs", tier.value, i, "source"), sign.source
+    for pkey, proc in model.procedures.items():
+        here: Loc = ("procedures", pkey)
+        yield (*here, "source"), proc.source
+        for key, act in proc.activities.items():
+            yield from _activity_sources((*here, "activities", key), act)
+        for i, care in enumerate(proc.care or []):
+            yield (*here, "care", i, "source"), care.source
+        for i, milestone in enumerate(proc.milestones or []):
+            yield (*here, "milestones", i, "source"), milestone.source
+
+
+def _activity_sources(loc: Loc, act: ActivityModel) -> Iterator[tuple[Loc, list[str] | None]]:
+    yield (*loc, "source"), act.source
+    for i, lim in enumerate(act.limits):
+        yield (*loc, "limits", i, "source"), lim.source
+    for i, caution in enumerate(act.cautions):
+        yield (*loc, "cautions", i, "source"), caution.source
 
 
 def _source_checks(model: RulesModel) -> Iterator[Finding]:
@@ -283,16 +334,33 @@ def _source_checks(model: RulesModel) -> Iterator[Finding]:
                 yield (*loc, *step), f"source '{ref}' is not listed under 'sources:'", hint
 
 
-def _name_checks(model: RulesModel) -> Iterator[Finding]:
+def _names(at: Loc, key: str, act: ActivityModel) -> list[tuple[Loc, str]]:
+    return [
+        (at, key),
+        ((*at, "name", "en"), act.name["en"]),
+        *(((*at, "aliases", i), alias) for i, alias in enumerate(act.aliases)),
+    ]
+
+
+def _clashes(activities: Sequence[tuple[Loc, str, ActivityModel]]) -> set[str]:
+    """The folded names that more than one activity uses."""
+    owners: dict[str, set[str]] = {}
+    for at, key, act in activities:
+        for _, name in _names(at, key, act):
+            owners.setdefault(normalize_name(name), set()).add(key)
+    return {name for name, keys in owners.items() if len(keys) > 1}
+
+
+def _name_checks(
+    activities: Sequence[tuple[Loc, str, ActivityModel]], known: frozenset[str] = frozenset()
+) -> Iterator[Finding]:
+    """Names that are empty, start with a digit or name two activities (except ``known`` ones)."""
     owner: dict[str, str] = {}
-    for key, act in model.activities.items():
-        names: list[tuple[Loc, str]] = [
-            (("activities", key), key),
-            (("activities", key, "name", "en"), act.name["en"]),
-            *((("activities", key, "aliases", i), alias) for i, alias in enumerate(act.aliases)),
-        ]
-        for loc, name in names:
+    for at, key, act in activities:
+        for loc, name in _names(at, key, act):
             folded = normalize_name(name)
+            if folded in known:
+                continue
             if not folded:
                 yield loc, "an empty name", "write a word patients would type"
             elif folded[0].isdigit():
@@ -309,8 +377,8 @@ def _name_checks(model: RulesModel) -> Iterator[Finding]:
                 )
 
 
-def _limit_checks(key: str, act: ActivityModel) -> Iterator[Finding]:
-    base: Loc = ("activities", key, "limits")
+def _limit_checks(at: Loc, key: str, act: ActivityModel) -> Iterator[Finding]:
+    base: Loc = (*at, "limits")
     previous_end: Duration | None = None
     previous_index = -1
     for i, lim in enumerate(act.limits):
@@ -363,11 +431,13 @@ def _same_time(a: Duration, b: Duration) -> bool:
     return a.day_bounds() == b.day_bounds()
 
 
-def _window_checks(model: RulesModel) -> Iterator[Finding]:
+def _window_checks(
+    care: Sequence[CareModel], care_at: Loc, milestones: Sequence[MilestoneModel], events_at: Loc
+) -> Iterator[Finding]:
     spans: list[tuple[Loc, str, str | None, str]] = [
-        (("care", i, "until"), c.start, c.until, "from") for i, c in enumerate(model.care)
+        ((*care_at, i, "until"), c.start, c.until, "from") for i, c in enumerate(care)
     ]
-    spans += [(("milestones", i, "by"), m.at, m.by, "at") for i, m in enumerate(model.milestones)]
+    spans += [((*events_at, i, "by"), m.at, m.by, "at") for i, m in enumerate(milestones)]
     for loc, start_text, end_text, start_key in spans:
         if end_text is None:
             continue

@@ -12,12 +12,22 @@ span and its weight, a care item by its label, a milestone by its text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from enum import Enum
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from vplan.model import Activity, CareItem, Limit, MilestoneRule, Protocol, ProtocolInfo, Text, Tier
+from vplan.model import (
+    Activity,
+    CareItem,
+    Limit,
+    MilestoneRule,
+    Protocol,
+    ProtocolInfo,
+    Text,
+    Tier,
+    protocol_from_data,
+)
 from vplan.render.lines import Line, Style, wrap
 from vplan.units import Duration
 
@@ -74,6 +84,34 @@ def compare(old: Protocol, new: Protocol) -> Comparison:
         *_sign_changes(old, new),
     ]
     return Comparison(old.info, new.info, tuple(changes))
+
+
+def compare_files(
+    old: Mapping[str, Any], new: Mapping[str, Any], old_label: str, new_label: str
+) -> Comparison:
+    """Every change for patients between two rules files, for each procedure they hold.
+
+    The main procedure's changes come first; another procedure's changes are headed by its
+    name, and only what differs from its own main protocol's changes is listed again.
+    """
+    main = compare(protocol_from_data(old, old_label), protocol_from_data(new, new_label))
+    changes = list(main.changes)
+    seen = set(main.changes)
+    old_keys, new_keys = list(old["procedures"]), list(new["procedures"])
+    for key in old_keys:
+        if key not in new_keys:
+            changes.append(Change("Procedures", ChangeKind.REMOVED, f"the procedure '{key}'"))
+    for key in new_keys:
+        if key not in old_keys:
+            changes.append(Change("Procedures", ChangeKind.ADDED, f"the procedure '{key}'"))
+            continue
+        theirs = compare(
+            protocol_from_data(old, old_label, key), protocol_from_data(new, new_label, key)
+        )
+        for change in theirs.changes:
+            if change not in seen:  # the same change as the main procedure's is said once
+                changes.append(replace(change, section=f"{key}: {change.section}"))
+    return Comparison(main.old, main.new, tuple(changes))
 
 
 # --- matching ------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
 
@@ -67,19 +67,36 @@ class _Finding:
 def lint(data: bytes, label: str, *, today: date) -> list[LintWarning]:
     """Validate the file (``RulesError`` if it is not valid), then list its warnings in order."""
     tree, model = validated_tree(data, label)
-    protocol = protocol_from_data(model.model_dump(mode="json", by_alias=True), label)
-    findings = [
-        *_hard_sentences(protocol),
-        *_missing_sources(protocol),
-        *_old_review(protocol, today),
-        *_tightening_limits(protocol),
-        *_unseen_activities(protocol),
-    ]
+    plain = model.model_dump(mode="json", by_alias=True)
+    protocol = protocol_from_data(plain, label)
+    findings = [*_findings(protocol), *_old_review(protocol, today)]
+    for key, proc in model.procedures.items():
+        # Another procedure: only what it writes itself is checked again, where it is written.
+        own: dict[Loc, Loc] = {
+            ("activities", name): ("procedures", key, "activities", name)
+            for name in proc.activities
+        }
+        if proc.care is not None:
+            own[("care",)] = ("procedures", key, "care")
+        if proc.milestones is not None:
+            own[("milestones",)] = ("procedures", key, "milestones")
+        for finding in _findings(protocol_from_data(plain, label, key)):
+            for prefix, moved in own.items():
+                if finding.loc[: len(prefix)] == prefix:
+                    findings.append(replace(finding, loc=moved + finding.loc[len(prefix) :]))
     warnings = [
         LintWarning(label, *position(tree, f.loc, value=not f.at_key), f.kind, f.what, f.fix)
         for f in findings
     ]
     return sorted(warnings, key=lambda w: (w.line, w.column))
+
+
+def _findings(protocol: Protocol) -> Iterator[_Finding]:
+    """The warnings about one procedure's rules (the review date is the file's, not theirs)."""
+    yield from _hard_sentences(protocol)
+    yield from _missing_sources(protocol)
+    yield from _tightening_limits(protocol)
+    yield from _unseen_activities(protocol)
 
 
 # --- sentences above the reading grade -----------------------------------------------
