@@ -558,16 +558,20 @@ def activities(
 @rules_app.command("validate")
 def rules_validate(file: RulesFileArgument = None) -> None:
     """Check a rules file and list every problem as file:line:column. Exits 3 if any."""
-    from vplan.rules import load, resolve
+    from vplan.model import protocol_from_data
+    from vplan.rules import read_bytes, resolve
+    from vplan.validate import validate
 
     source = resolve(file, os.environ)
-    protocol = load(source, os.environ, use_cache=False)
+    data = validate(read_bytes(source), source.label)
+    protocol = protocol_from_data(data, source.label)
     info = protocol.info
     signs = len(protocol.warning_signs)
+    others = "".join(f", {key}" for key in data["procedures"])
     sys.stdout.write(
         f"{source.label}: valid. {info.name.get()}, version {info.version}, last reviewed "
         f"{info.last_reviewed.isoformat()}; {len(protocol.activities)} activities, "
-        f"{signs} warning signs.\n"
+        f"{signs} warning signs; procedures: {info.procedure_key} (main){others}.\n"
     )
 
 
