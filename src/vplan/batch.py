@@ -11,7 +11,7 @@ import csv
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,12 +20,13 @@ from pathlib import Path
 from vplan.documents import SUFFIXES, DocumentFormat, render
 from vplan.errors import InputError, OutputError, VplanError
 from vplan.handout import Layout, Paper, Patient, check_field
+from vplan.i18n import ENGLISH, LANGUAGES, Loc, language_name, place
 from vplan.model import Protocol
 from vplan.parse import ParseError, parse_date
 from vplan.plan import build_plan
 
 REQUIRED = ("name", "procedure_date")
-OPTIONAL = ("phone", "clinic", "doctor", "paper", "large_print", "output")
+OPTIONAL = ("phone", "clinic", "doctor", "paper", "large_print", "output", "lang")
 YES = frozenset({"yes", "y", "true", "1", "x"})
 NO = frozenset({"no", "n", "false", "0", ""})
 MAX_NAME = 100
@@ -42,6 +43,7 @@ class Job:
     layout: Layout
     fmt: DocumentFormat
     path: Path
+    lang: str = ENGLISH
 
 
 @dataclass(frozen=True)
@@ -75,9 +77,21 @@ def count_rows(path: Path) -> int:
 
 
 def read_jobs(
-    path: Path, out_dir: Path, *, layout: Layout, fmt: DocumentFormat | None, today: date
+    path: Path,
+    out_dir: Path,
+    *,
+    layout: Layout,
+    fmt: DocumentFormat | None,
+    today: date,
+    lang: str = ENGLISH,
+    untranslated: Mapping[str, Sequence[Loc]] | None = None,
 ) -> Iterator[Job | Outcome]:
-    """Each row of the CSV as a job to write, or as a refused outcome saying why."""
+    """Each row of the CSV as a job to write, or as a refused outcome saying why.
+
+    ``lang`` is the language of a row with an empty ``lang`` cell; ``untranslated`` names,
+    for each language the rules are not wholly written in, the texts without it: a row in
+    such a language is refused.
+    """
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         _check_header(path, reader.fieldnames)
@@ -85,7 +99,8 @@ def read_jobs(
         for row in reader:
             line = reader.line_num
             try:
-                job = _job(row, line, out_dir, layout=layout, fmt=fmt, today=today)
+                job = _job(row, line, out_dir, layout=layout, fmt=fmt, today=today, lang=lang)
+                _check_translated(job.lang, (untranslated or {}).get(job.lang, ()))
             except (InputError, ParseError) as exc:
                 yield Outcome(line, problem=_reason(exc))
                 continue
@@ -99,6 +114,16 @@ def read_jobs(
                 continue
             taken[key] = line
             yield job
+
+
+def _check_translated(lang: str, missing: Sequence[Loc]) -> None:
+    if missing:
+        more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+        raise InputError(
+            f"the rules have no {language_name(lang)} text for {place(missing[0])}{more}; "
+            "add the translations to the rules (see 'vplan rules lint'), or write another "
+            "language in the 'lang' column"
+        )
 
 
 def _reason(exc: Exception) -> str:
@@ -131,6 +156,7 @@ def _job(
     layout: Layout,
     fmt: DocumentFormat | None,
     today: date,
+    lang: str,
 ) -> Job:
     if None in raw:
         raise InputError("the row has more values than the header has columns; check its commas")
@@ -151,7 +177,16 @@ def _job(
         large_print=_yes_no(row.get("large_print", ""), layout.large_print),
     )
     row_fmt, file_name = _file_name(row.get("output", ""), name, when, fmt)
-    return Job(line, patient, when, row_layout, row_fmt, out_dir / file_name)
+    row_lang = _language(row.get("lang", ""), lang)
+    return Job(line, patient, when, row_layout, row_fmt, out_dir / file_name, row_lang)
+
+
+def _language(text: str, default: str) -> str:
+    if not text:
+        return default
+    if text.lower() not in LANGUAGES:
+        raise InputError(f"unknown language '{text}'; write {' or '.join(LANGUAGES)}")
+    return text.lower()
 
 
 def _paper(text: str, default: Paper) -> Paper:
@@ -218,7 +253,7 @@ def write_one(job: Job, *, force: bool, stamp: datetime) -> Outcome:
     assert _PROTOCOL is not None
     try:
         plan = build_plan(_PROTOCOL, job.procedure_date)
-        data = render(job.fmt, plan, job.patient, job.layout, stamp=stamp)
+        data = render(job.fmt, plan, job.patient, job.layout, stamp=stamp, lang=job.lang)
         write_file(job.path, data, force=force)
     except VplanError as exc:
         return Outcome(job.line, problem=str(exc))
