@@ -88,7 +88,10 @@ def test_readme_init_and_diff_examples_are_what_vplan_prints(
     monkeypatch.chdir(tmp_path)
     init = run("rules", "init", "clinic.yaml")
     assert init.out == _readme_block("vplan rules init clinic.yaml")
-    sign = "    - text:\n        en: New back pain.\n      source: [seed-004, discharge-sheets]\n"
+    sign = (
+        "    - text:\n        en: New back pain.\n        es: Dolor de espalda nuevo.\n"
+        "      source: [seed-004, discharge-sheets]\n"
+    )
     new = (
         edited('version: "2026.11-1"', 'version: "2027.01-1"')
         .replace("last_reviewed: 2026-11-21", "last_reviewed: 2027-01-15")
@@ -112,6 +115,7 @@ def test_readme_lint_example_is_what_vplan_prints(
     monkeypatch.chdir(tmp_path)
     lift_2 = (
         "max: 20 lb\n        text:\n          en: Do not lift anything heavier than 20 lb (9 kg).\n"
+        "          es: No levante nada que pese más de 20 lb (9 kg).\n"
     )
     text = (
         edited(lift_2 + "        source: [seed-004, drugs-com]\n",
