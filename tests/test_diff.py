@@ -163,6 +163,23 @@ def test_a_new_translation_is_a_changed_text() -> None:
     ]
 
 
+def test_the_translation_note_is_a_change_for_patients() -> None:
+    """Removing the note (the Spanish was reviewed) changes what Spanish readers see."""
+    note = DEFAULT_RULES[
+        DEFAULT_RULES.index("  translation_note:\n") : DEFAULT_RULES.index("\nsources:") + 1
+    ]
+    without = edited(note, "\n")
+    [(section, line)] = changes_between(DEFAULT_RULES, without)
+    assert section == "Protocol"
+    assert line.startswith('removed: translation note: "The Spanish (es) texts of this protocol')
+    [(_, added)] = changes_between(without, DEFAULT_RULES)
+    assert added.startswith("added: translation note: ")
+    reworded = edited("todavía no ha sido revisada", "aún no ha sido revisada")
+    assert changes_between(DEFAULT_RULES, reworded) == [
+        ("Protocol", "changed: translation note: translations changed (es)")
+    ]
+
+
 def test_a_changed_translation_is_a_changed_text() -> None:
     """A reworded Spanish text, the English unchanged, is a change for Spanish readers."""
     text = edited("      es: Bañarse en tina\n", "      es: Baño en tina\n")

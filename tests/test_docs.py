@@ -128,3 +128,18 @@ def test_readme_lint_example_is_what_vplan_prints(
     lint = run("rules", "lint", "clinic.yaml")
     assert lint.code == 1
     assert lint.out == _readme_block("vplan rules lint clinic.yaml")
+
+
+def test_readme_spanish_examples_are_what_vplan_prints(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Spanish check and the refusal of a rules file missing a Spanish text are real output."""
+    command = "vplan check lifting 15lb -p 2025-03-01 --on 2025-03-11 --lang es"
+    assert run(*command.split()[1:]).out == _readme_block(command)
+    monkeypatch.chdir(tmp_path)
+    pain = "        en: Pain that is not getting better, or is getting worse.\n"
+    spanish = "        es: Dolor que no mejora o que empeora.\n"
+    (tmp_path / "clinic.yaml").write_text(edited(pain + spanish, pain), encoding="utf-8")
+    refused = run("red-flags", "--lang", "es", "--rules", "clinic.yaml")
+    assert refused.code == 3
+    assert refused.err == _readme_block("vplan red-flags --lang es --rules clinic.yaml")
