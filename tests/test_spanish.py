@@ -14,10 +14,12 @@ import pytest
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from conftest import DEFAULT_RULES, Run, edited, line_of
-from vplan import i18n, words
+from vplan import cli, i18n, words
 from vplan.authoring.lint import Kind, lint
 from vplan.errors import UntranslatedError
 from vplan.handout import Layout, Paper, Patient, build_handout
@@ -585,3 +587,24 @@ def test_only_a_language_other_than_english_loads_babel(tmp_path: Path) -> None:
 
     loaded = _heavy_modules(tmp_path, ("check", "walking", "--lang", "es"))
     assert "babel" in loaded
+
+
+@settings(max_examples=25, deadline=None)
+@given(start=st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)))
+def test_the_spanish_calendar_keeps_its_columns_for_any_date(
+    protocol: Protocol, start: date
+) -> None:
+    """Any procedure date: each day starts a row with its date and number, within 80 columns."""
+    lines = plain(text.calendar(build_plan(protocol, start), 100, "es")).splitlines()[3:]
+    width = words.table_date_width("es")
+    starts = [line for line in lines if not line.startswith(" ")]
+    assert len(starts) == 100
+    for number, line in enumerate(starts):
+        assert line[width : width + 7] == f"  {number:>3}  ", line
+    assert all(len(line) <= 80 for line in lines)
+
+
+def test_the_command_line_offers_every_language_with_a_catalog() -> None:
+    """--lang's choices are the languages vplan has phrases for: English and each catalog."""
+    with_catalog = {path.parts[-3] for path in i18n.LOCALE_DIR.glob("*/LC_MESSAGES/vplan.po")}
+    assert {lang.value for lang in cli.Language} == set(i18n.LANGUAGES) == {"en", *with_catalog}
