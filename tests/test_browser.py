@@ -99,3 +99,23 @@ def test_large_print_from_the_browser_keeps_every_text(plan: Plan, tmp_path: Pat
     assert handout.footer in text
     for page, piece, x, _ in placed_text(reader):
         assert 0 <= x < 612 - 10, (page, piece, x)
+
+
+def test_the_browser_prints_the_spanish_handout_with_its_accents(
+    plan: Plan, tmp_path: Path
+) -> None:
+    """The Spanish page prints with its accents, its dates and 'Página n de N', nothing cut off."""
+    handout = build_handout(plan, PATIENT, Layout(), "es")
+    reader = print_to_pdf(webpage.document(handout), tmp_path)
+    pages = len(reader.pages)
+    assert 2 <= pages <= 3
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
+    expected = [
+        "sábado, 1 de marzo de 2025", "Llame al 911 ahora mismo si tiene:",
+        *[s for box in handout.signs for s in box.signs], *[k.when for k in handout.key_dates],
+        handout.footer, f"Página 1 de {pages}", f"Página {pages} de {pages}",
+    ]  # fmt: skip
+    for needle in expected:
+        assert needle in text, needle
+    for page, piece, x, _ in placed_text(reader):
+        assert 0 <= x < 612 - 10, (page, piece, x)

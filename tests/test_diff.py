@@ -23,6 +23,16 @@ SLEEPING = """  sleeping:
 
 """
 REST = "  - until: 24 hours\n    label:\n      en: Rest in bed or on a couch\n"
+_REST = DEFAULT_RULES.index(REST)
+REST_ITEM = DEFAULT_RULES[_REST : DEFAULT_RULES.index("\n  - until: 2 days\n", _REST) + 1]
+BACK_PAIN = DEFAULT_RULES[
+    DEFAULT_RULES.index("    - text:\n        en: New back pain.") : DEFAULT_RULES.index(
+        "    - text:\n        en: New numbness"
+    )
+]
+MOST_PEOPLE = DEFAULT_RULES[
+    DEFAULT_RULES.index("  - at: 4 weeks\n") : DEFAULT_RULES.index("\nwarning_signs:")
+]
 NAP = "  - until: 1 week\n    label:\n      en: Take a nap\n    text:\n      en: Take a nap after lunch.\n    source: seed-004\n"
 VISIT = "  - at: 1 week\n    by: 2 weeks\n"
 _DRIVING = DEFAULT_RULES.index("  driving:")
@@ -61,7 +71,8 @@ def changes_between(old: str, new: str) -> list[tuple[str, str]]:
         (DRIVING_LIMITS, "", "Driving", "removed: limit not at all, until 2 days (days 0 to 1)"),
         ("        source: krames\n", "        source: krames\n      - text:\n          en: Not after a sleeping pill.\n",
          "Driving", 'added: caution "Not after a sleeping pill."'),
-        ("    cautions:\n      - text:\n          en: Never drive while you take an opioid for pain, such as oxycodone or hydrocodone.\n        source: krames\n",
+        ("    cautions:\n      - text:\n          en: Never drive while you take an opioid for pain, such as oxycodone or hydrocodone.\n"
+         "          es: Nunca maneje mientras tome un opioide para el dolor, como oxicodona o hidrocodona.\n        source: krames\n",
          "", "Driving", 'removed: caution "Never drive while you take an opioid for pain, such as '
          'oxycodone or hydrocodone."'),
         ("en: When you shower, pat the needle site dry.", "en: Then pat the needle site dry.", "Showering",
@@ -82,8 +93,7 @@ def changes_between(old: str, new: str) -> list[tuple[str, str]]:
          'when you must, with someone to help you."'),
         (REST, NAP + REST, "What to do",
          "added: 'Take a nap', until 1 week (days 0 to 6): Take a nap after lunch."),
-        (REST + "    text:\n      en: Rest in bed or on a couch. Get up only when you need to, with someone to help you.\n    source: seed-004\n",
-         "", "What to do", "removed: 'Rest in bed or on a couch', until 24 hours (day 0)"),
+        (REST_ITEM, "", "What to do", "removed: 'Rest in bed or on a couch', until 24 hours (day 0)"),
         ("milestones:\n", "milestones:\n  - at: 3 months\n    text:\n      en: Ask about a bone test.\n    source: seed-001\n",
          "Milestones", 'added: "Ask about a bone test.", at 3 months (day 89-92)'),
         (VISIT, "  - at: 10 days\n    by: 2 weeks\n", "Milestones",
@@ -93,14 +103,12 @@ def changes_between(old: str, new: str) -> list[tuple[str, str]]:
          'changed: text at 1 week, by 2 weeks (day 7 to 14): "Your follow-up visit is due. If you '
          'do not have a date yet, call to make one." -> "Your check-up is due. If you do not have '
          'a date yet, call to make one."'),
-        ("  - at: 4 weeks\n    by: 6 weeks\n    text:\n      en: Most people are back to what they normally do between 4 and 6 weeks.\n    source: [seed-003, seed-004]\n",
-         "", "Milestones", 'removed: "Most people are back to what they normally do between 4 and '
+        (MOST_PEOPLE, "", "Milestones", 'removed: "Most people are back to what they normally do between 4 and '
          '6 weeks.", at 4 weeks, by 6 weeks (day 28 to 42)'),
         ("        en: New back pain.", "        en: New back pain or leg pain.", "Warning signs",
          ["added: \"New back pain or leg pain.\" under 'call the care team today'",
           "removed: \"New back pain.\" (was under 'call the care team today')"]),
-        ("    - text:\n        en: New back pain.\n      source: [seed-004, discharge-sheets]\n", "",
-         "Warning signs", "removed: \"New back pain.\" (was under 'call the care team today')"),
+        (BACK_PAIN, "", "Warning signs", "removed: \"New back pain.\" (was under 'call the care team today')"),
         ("en: This plan is a general guide.", "en: This plan is a guide.", "Protocol",
          'changed: notice: "This plan is a general guide. It does not replace the advice of your '
          'care team." -> "This plan is a guide. It does not replace the advice of your care team."'),
@@ -118,8 +126,7 @@ def test_each_change_for_patients_is_named(
 
 def test_a_sign_moved_between_tiers_is_one_change() -> None:
     """A warning sign matched by its English text, under another tier, is 'moved'."""
-    sign = "    - text:\n        en: New back pain.\n      source: [seed-004, discharge-sheets]\n"
-    text = edited(sign, "").replace("  emergency:\n", "  emergency:\n" + sign, 1)
+    text = edited(BACK_PAIN, "").replace("  emergency:\n", "  emergency:\n" + BACK_PAIN, 1)
     assert changes_between(DEFAULT_RULES, text) == [
         (
             "Warning signs",
@@ -150,7 +157,32 @@ def test_what_patients_do_not_read_is_no_change(old: str, new: str) -> None:
 
 def test_a_new_translation_is_a_changed_text() -> None:
     """A Spanish text added beside the English one is a change for Spanish readers."""
-    text = edited("      en: Tub bath\n", "      en: Tub bath\n      es: Baño de tina\n")
+    before = edited("      en: Tub bath\n      es: Bañarse en tina\n", "      en: Tub bath\n")
+    assert changes_between(before, DEFAULT_RULES) == [
+        ("Tub bath", "changed: name: translations changed (es)")
+    ]
+
+
+def test_the_translation_note_is_a_change_for_patients() -> None:
+    """Removing the note (the Spanish was reviewed) changes what Spanish readers see."""
+    note = DEFAULT_RULES[
+        DEFAULT_RULES.index("  translation_note:\n") : DEFAULT_RULES.index("\nsources:") + 1
+    ]
+    without = edited(note, "\n")
+    [(section, line)] = changes_between(DEFAULT_RULES, without)
+    assert section == "Protocol"
+    assert line.startswith('removed: translation note: "The Spanish (es) texts of this protocol')
+    [(_, added)] = changes_between(without, DEFAULT_RULES)
+    assert added.startswith("added: translation note: ")
+    reworded = edited("todavía no ha sido revisada", "aún no ha sido revisada")
+    assert changes_between(DEFAULT_RULES, reworded) == [
+        ("Protocol", "changed: translation note: translations changed (es)")
+    ]
+
+
+def test_a_changed_translation_is_a_changed_text() -> None:
+    """A reworded Spanish text, the English unchanged, is a change for Spanish readers."""
+    text = edited("      es: Bañarse en tina\n", "      es: Baño en tina\n")
     assert changes_between(DEFAULT_RULES, text) == [
         ("Tub bath", "changed: name: translations changed (es)")
     ]

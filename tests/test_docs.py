@@ -88,7 +88,10 @@ def test_readme_init_and_diff_examples_are_what_vplan_prints(
     monkeypatch.chdir(tmp_path)
     init = run("rules", "init", "clinic.yaml")
     assert init.out == _readme_block("vplan rules init clinic.yaml")
-    sign = "    - text:\n        en: New back pain.\n      source: [seed-004, discharge-sheets]\n"
+    sign = (
+        "    - text:\n        en: New back pain.\n        es: Dolor de espalda nuevo.\n"
+        "      source: [seed-004, discharge-sheets]\n"
+    )
     new = (
         edited('version: "2026.11-1"', 'version: "2027.01-1"')
         .replace("last_reviewed: 2026-11-21", "last_reviewed: 2027-01-15")
@@ -112,6 +115,7 @@ def test_readme_lint_example_is_what_vplan_prints(
     monkeypatch.chdir(tmp_path)
     lift_2 = (
         "max: 20 lb\n        text:\n          en: Do not lift anything heavier than 20 lb (9 kg).\n"
+        "          es: No levante nada que pese más de 20 lb (9 kg).\n"
     )
     text = (
         edited(lift_2 + "        source: [seed-004, drugs-com]\n",
@@ -124,3 +128,18 @@ def test_readme_lint_example_is_what_vplan_prints(
     lint = run("rules", "lint", "clinic.yaml")
     assert lint.code == 1
     assert lint.out == _readme_block("vplan rules lint clinic.yaml")
+
+
+def test_readme_spanish_examples_are_what_vplan_prints(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Spanish check and the refusal of a rules file missing a Spanish text are real output."""
+    command = "vplan check lifting 15lb -p 2025-03-01 --on 2025-03-11 --lang es"
+    assert run(*command.split()[1:]).out == _readme_block(command)
+    monkeypatch.chdir(tmp_path)
+    pain = "        en: Pain that is not getting better, or is getting worse.\n"
+    spanish = "        es: Dolor que no mejora o que empeora.\n"
+    (tmp_path / "clinic.yaml").write_text(edited(pain + spanish, pain), encoding="utf-8")
+    refused = run("red-flags", "--lang", "es", "--rules", "clinic.yaml")
+    assert refused.code == 3
+    assert refused.err == _readme_block("vplan red-flags --lang es --rules clinic.yaml")

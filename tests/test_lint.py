@@ -15,6 +15,11 @@ HARD = "Refrain from flexion or rotation of the lumbar spine whatsoever."
 LIFT_2 = "      - from: 6 weeks\n        until: 3 months\n        max: 20 lb"
 WALK_ADVICE = (
     "    advice:\n      en: Short, gentle walks are good for you. Walk a little more each day.\n"
+    "      es: Las caminatas cortas y suaves le hacen bien. Camine un poco más cada día.\n"
+)
+LIFT_2_TEXT = (
+    "\n        text:\n          en: Do not lift anything heavier than 20 lb (9 kg)."
+    "\n          es: No levante nada que pese más de 20 lb (9 kg).\n        source: [seed-004, drugs-com]"
 )
 
 
@@ -59,9 +64,9 @@ def test_the_default_protocol_lints_clean() -> None:
          "before it (up to 10 lb (4.5 kg))"),
         (LIFT_2, LIFT_2.replace("        max: 20 lb", ""), "from: 6 weeks", Kind.TIGHTENS,
          "(from 6 weeks: not at all) is stricter"),
-        (LIFT_2 + "\n        text:\n          en: Do not lift anything heavier than 20 lb (9 kg).\n        source: [seed-004, drugs-com]",
-         LIFT_2 + "\n        text:\n          en: Do not lift anything heavier than 20 lb (9 kg).\n        source: [seed-004, drugs-com]"
-         "\n      - from: 3 months\n        until: 4 months\n        max: 15 lb\n        text:\n          en: Do not lift more than 15 lb.\n        source: seed-004",
+        (LIFT_2 + LIFT_2_TEXT,
+         LIFT_2 + LIFT_2_TEXT + "\n      - from: 3 months\n        until: 4 months\n        max: 15 lb\n        text:\n"
+         "          en: Do not lift more than 15 lb.\n          es: No levante más de 15 lb.\n        source: seed-004",
          "15 lb\n", Kind.TIGHTENS, "limit 3 of 'lifting' (from 3 months: up to 15 lb (6.8 kg)) is stricter than limit 2"),
         (WALK_ADVICE, "", "walking:", Kind.UNSEEN,
          "'walking' has no limits and no 'advice', so the patient handout never mentions it"),

@@ -21,12 +21,13 @@ from typing import Any
 from vplan.documents import SUFFIXES, DocumentFormat, render
 from vplan.errors import InputError, OutputError, VplanError
 from vplan.handout import Layout, Paper, Patient, check_field
+from vplan.i18n import ENGLISH, LANGUAGES, Loc, language_name, place
 from vplan.model import Protocol, normalize_name, procedure_names
 from vplan.parse import ParseError, parse_date
 from vplan.plan import build_plan
 
 REQUIRED = ("name", "procedure_date")
-OPTIONAL = ("phone", "clinic", "doctor", "paper", "large_print", "output", "procedure")
+OPTIONAL = ("phone", "clinic", "doctor", "paper", "large_print", "output", "procedure", "lang")
 YES = frozenset({"yes", "y", "true", "1", "x"})
 NO = frozenset({"no", "n", "false", "0", ""})
 MAX_NAME = 100
@@ -44,6 +45,7 @@ class Job:
     fmt: DocumentFormat
     path: Path
     procedure: str  # the key of the procedure's protocol
+    lang: str = ENGLISH
 
 
 @dataclass(frozen=True)
@@ -108,8 +110,15 @@ def read_jobs(
     fmt: DocumentFormat | None,
     today: date,
     procedure: ProcedureChoice,
+    lang: str = ENGLISH,
+    untranslated: Mapping[tuple[str, str], Sequence[Loc]] | None = None,
 ) -> Iterator[Job | Outcome]:
-    """Each row of the CSV as a job to write, or as a refused outcome saying why."""
+    """Each row of the CSV as a job to write, or as a refused outcome saying why.
+
+    ``lang`` is the language of a row with an empty ``lang`` cell; ``untranslated`` names,
+    for each language the rules are not wholly written in, the texts without it: a row in
+    such a language is refused.
+    """
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         _check_header(path, reader.fieldnames)
@@ -117,8 +126,10 @@ def read_jobs(
         for row in reader:
             line = reader.line_num
             try:
-                job = _job(row, line, out_dir, layout=layout, fmt=fmt, today=today)
+                job = _job(row, line, out_dir, layout=layout, fmt=fmt, today=today, lang=lang)
                 job = replace(job, procedure=procedure.key(_cell(row, "procedure")))
+                missing = (untranslated or {}).get((job.procedure, job.lang), ())
+                _check_translated(job.lang, missing)
             except (InputError, ParseError) as exc:
                 yield Outcome(line, problem=_reason(exc))
                 continue
@@ -140,6 +151,16 @@ def _cell(raw: dict[str | None, str | list[str] | None], column: str) -> str:
         if key is not None and key.strip().lower() == column and isinstance(value, str):
             return value.strip()
     return ""
+
+
+def _check_translated(lang: str, missing: Sequence[Loc]) -> None:
+    if missing:
+        more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+        raise InputError(
+            f"the rules have no {language_name(lang)} text for {place(missing[0])}{more}; "
+            "add the translations to the rules (see 'vplan rules lint'), or write another "
+            "language in the 'lang' column"
+        )
 
 
 def _reason(exc: Exception) -> str:
@@ -172,6 +193,7 @@ def _job(
     layout: Layout,
     fmt: DocumentFormat | None,
     today: date,
+    lang: str,
 ) -> Job:
     if None in raw:
         raise InputError("the row has more values than the header has columns; check its commas")
@@ -192,7 +214,18 @@ def _job(
         large_print=_yes_no(row.get("large_print", ""), layout.large_print),
     )
     row_fmt, file_name = _file_name(row.get("output", ""), name, when, fmt)
-    return Job(line, patient, when, row_layout, row_fmt, out_dir / file_name, procedure="")
+    row_lang = _language(row.get("lang", ""), lang)
+    return Job(
+        line, patient, when, row_layout, row_fmt, out_dir / file_name, procedure="", lang=row_lang
+    )
+
+
+def _language(text: str, default: str) -> str:
+    if not text:
+        return default
+    if text.lower() not in LANGUAGES:
+        raise InputError(f"unknown language '{text}'; write {' or '.join(LANGUAGES)}")
+    return text.lower()
 
 
 def _paper(text: str, default: Paper) -> Paper:
@@ -258,7 +291,7 @@ def write_one(job: Job, *, force: bool, stamp: datetime) -> Outcome:
 
     try:
         plan = build_plan(_PROTOCOLS[job.procedure], job.procedure_date)
-        data = render(job.fmt, plan, job.patient, job.layout, stamp=stamp)
+        data = render(job.fmt, plan, job.patient, job.layout, stamp=stamp, lang=job.lang)
         write_file(job.path, data, force=force)
     except VplanError as exc:
         return Outcome(job.line, problem=str(exc))

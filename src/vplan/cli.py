@@ -58,6 +58,21 @@ class AnswerFormat(StrEnum):
     JSON = "json"
 
 
+class Language(StrEnum):
+    """Languages of the texts patients read."""
+
+    EN = "en"
+    ES = "es"
+
+
+LangOption = Annotated[
+    Language,
+    typer.Option(
+        "--lang",
+        help="Language of the patient texts: en (English) or es (Spanish). Every text of the "
+        "rules must have it; none is shown in English instead.",
+    ),
+]
 RulesOption = Annotated[
     Path | None,
     typer.Option(
@@ -126,10 +141,16 @@ def _root(
     """Recovery planner for patients after vertebroplasty."""
 
 
-def _load(rules: Path | None, procedure: str | None = None) -> Any:
+def _load(rules: Path | None, procedure: str | None = None, lang: Any = None) -> Any:
+    """The protocol of the procedure; in a language other than English, only if all of it is."""
     from vplan.rules import load_from
 
-    return load_from(rules, os.environ, procedure)
+    protocol = load_from(rules, os.environ, procedure)
+    if lang is not None and lang is not Language.EN:
+        from vplan.i18n import require
+
+        require(protocol, lang.value)
+    return protocol
 
 
 def _procedure_date(text: str) -> date:
@@ -172,6 +193,7 @@ def schedule(
             "Without it, no name is written.",
         ),
     ] = None,
+    lang: LangOption = Language.EN,
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
 ) -> None:
@@ -181,25 +203,26 @@ def schedule(
 
     start = _procedure_date(procedure_date)
     name = None if patient is None else parse_name(patient)
-    plan = build_plan(_load(rules, procedure), start)
+    plan = build_plan(_load(rules, procedure, lang), start)
     shown = days if days is not None else max(90, plan.last_change_day + 1)
+    code = lang.value
     if fmt is Format.JSON:
         from vplan.render import structured
 
-        _emit(_dump(structured.schedule(plan, shown, name)), output, force)
+        _emit(_dump(structured.schedule(plan, shown, name, code)), output, force)
     elif fmt is Format.MARKDOWN:
         from vplan.render import markdown
 
-        _emit(markdown.schedule(plan, shown, name), output, force)
+        _emit(markdown.schedule(plan, shown, name, code), output, force)
     elif fmt is Format.ICS:
         from vplan.render import ics
 
         stamp = datetime.now(UTC).replace(microsecond=0)
-        _emit(ics.calendar(plan, name, stamp=stamp), output, force)
+        _emit(ics.calendar(plan, name, stamp=stamp, lang=code), output, force)
     else:
         from vplan.render import text
 
-        _emit_lines(text.schedule(plan, shown, name), output, force)
+        _emit_lines(text.schedule(plan, shown, name, code), output, force)
 
 
 class HandoutFormat(StrEnum):
@@ -256,7 +279,7 @@ def handout(
         typer.Option(
             "--batch",
             help="A CSV list with the columns name, procedure_date and optionally phone, clinic, "
-            "doctor, paper, large_print, output: one handout per row.",
+            "doctor, paper, large_print, output, lang: one handout per row.",
         ),
     ] = None,
     out_dir: Annotated[
@@ -276,6 +299,7 @@ def handout(
     force: Annotated[
         bool, typer.Option("--force", help="Replace files that already exist.")
     ] = False,
+    lang: LangOption = Language.EN,
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
 ) -> int:
@@ -294,8 +318,9 @@ def handout(
         if out_dir is None:
             raise InputError("--batch needs --out-dir DIR, the folder for the handouts")
         return _batch(
-            batch, out_dir, layout, asked, force=force, jobs=jobs, rules=rules, procedure=procedure
-        )
+            batch, out_dir, layout, asked, force=force, jobs=jobs, rules=rules,
+            procedure=procedure, lang=lang,
+        )  # fmt: skip
     if procedure_date is None:
         raise InputError("give the procedure date, or --batch FILE.csv for a list")
     if out_dir is not None:
@@ -304,7 +329,7 @@ def handout(
         raise InputError("give --output FILE.pdf, FILE.html or FILE.ics: the handout is a file")
     return _one_handout(
         procedure_date, output, asked, layout, force=force, rules=rules, procedure=procedure,
-        details=(patient, clinic, phone, doctor),
+        details=(patient, clinic, phone, doctor), lang=lang,
     )  # fmt: skip
 
 
@@ -318,6 +343,7 @@ def _one_handout(
     rules: Path | None,
     procedure: str | None,
     details: tuple[str | None, str | None, str | None, str | None],
+    lang: Language,
 ) -> int:
     from datetime import UTC, datetime
 
@@ -336,8 +362,9 @@ def _one_handout(
         doctor=check_field("doctor", doctor),
     )
     fmt = format_for(output, asked)
-    plan = build_plan(_load(rules, procedure), _procedure_date(procedure_date))
-    write_file(output, render(fmt, plan, patient, layout, stamp=datetime.now(UTC)), force=force)
+    plan = build_plan(_load(rules, procedure, lang), _procedure_date(procedure_date))
+    data = render(fmt, plan, patient, layout, stamp=datetime.now(UTC), lang=lang.value)
+    write_file(output, data, force=force)
     sys.stdout.write(f"Wrote {output} ({_describe(fmt, layout)}).\n")
     return EXIT_OK
 
@@ -361,10 +388,12 @@ def _batch(
     jobs: int | None,
     rules: Path | None,
     procedure: str | None,
+    lang: Language,
 ) -> int:
     from datetime import UTC, datetime
 
     from vplan import batch
+    from vplan.i18n import LANGUAGES, missing_texts, require
     from vplan.model import protocol_from_data
     from vplan.rules import load_data, resolve
 
@@ -376,11 +405,18 @@ def _batch(
     protocols = {
         key: protocol_from_data(data, source.label, key) for key in (default, *data["procedures"])
     }
+    if lang is not Language.EN:
+        require(protocols[default], lang.value)
     batch.check_out_dir(out_dir)
     total = batch.count_rows(csv_path)
+    untranslated = {
+        (key, code): missing_texts(protocol, code)
+        for key, protocol in protocols.items()
+        for code in LANGUAGES
+    }
     items = batch.read_jobs(
-        csv_path, out_dir, layout=layout, fmt=asked, today=date.today(),
-        procedure=batch.ProcedureChoice(default, data),
+        csv_path, out_dir, layout=layout, fmt=asked, today=date.today(), lang=lang.value,
+        procedure=batch.ProcedureChoice(default, data), untranslated=untranslated,
     )  # fmt: skip
     workers = min(jobs or batch.workers(), max(1, total))
     _warm_renderers()
@@ -466,6 +502,7 @@ def check(
         ),
     ] = None,
     fmt: AnswerFormatOption = AnswerFormat.TEXT,
+    lang: LangOption = Language.EN,
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
 ) -> int:
@@ -473,7 +510,7 @@ def check(
     from vplan.parse import parse_date, parse_weight
 
     activity_words, amount_words = _split_activity(words)
-    protocol = _load(rules, procedure)
+    protocol = _load(rules, procedure, lang)
     activity = protocol.activity(" ".join(activity_words))
     amount = parse_weight(" ".join(amount_words)) if amount_words else None
     if amount is not None and not activity.measured:
@@ -489,7 +526,7 @@ def check(
                 "--on and --day count from the procedure date; add -p YYYY-MM-DD, "
                 "or leave them out to see the rule in post-operative days"
             )
-        return _show_rule(protocol, activity, fmt)
+        return _show_rule(protocol, activity, fmt, lang.value)
     from vplan.plan import build_plan
 
     today = date.today()
@@ -506,7 +543,12 @@ def check(
     answer = plan.verdict(activity, day, amount)
     from vplan.render import structured, text
 
-    _answer(fmt, lambda: structured.verdict(plan, answer), lambda: text.verdict(plan, answer))
+    code = lang.value
+    _answer(
+        fmt,
+        lambda: structured.verdict(plan, answer, code),
+        lambda: text.verdict(plan, answer, code),
+    )
     return EXIT_OK if answer.allowed else EXIT_NOT_ALLOWED
 
 
@@ -522,37 +564,53 @@ def _split_activity(words: list[str]) -> tuple[list[str], list[str]]:
     return words, []
 
 
-def _show_rule(protocol: Any, activity: Any, fmt: AnswerFormat) -> int:
+def _show_rule(protocol: Any, activity: Any, fmt: AnswerFormat, lang: str) -> int:
     from vplan.render import structured, text
 
-    _answer(fmt, lambda: structured.rule(protocol, activity), lambda: text.rule(protocol, activity))
+    _answer(
+        fmt,
+        lambda: structured.rule(protocol, activity, lang),
+        lambda: text.rule(protocol, activity, lang),
+    )
     return EXIT_OK
 
 
 @app.command("red-flags")
 def red_flags(
     fmt: AnswerFormatOption = AnswerFormat.TEXT,
+    lang: LangOption = Language.EN,
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
 ) -> None:
     """The warning signs by tier: call the emergency number, call the care team, expected."""
-    protocol = _load(rules, procedure)
+    protocol = _load(rules, procedure, lang)
     from vplan.render import structured, text
 
-    _answer(fmt, lambda: structured.warning_signs(protocol), lambda: text.warning_signs(protocol))
+    code = lang.value
+    _answer(
+        fmt,
+        lambda: structured.warning_signs(protocol, code),
+        lambda: text.warning_signs(protocol, code),
+    )
 
 
 @app.command()
 def activities(
     fmt: AnswerFormatOption = AnswerFormat.TEXT,
+    lang: LangOption = Language.EN,
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
 ) -> None:
     """What the rules know: each activity with its aliases and limits."""
-    protocol = _load(rules, procedure)
+    protocol = _load(rules, procedure, lang)
     from vplan.render import structured, text
 
-    _answer(fmt, lambda: structured.activities(protocol), lambda: text.activities(protocol))
+    code = lang.value
+    _answer(
+        fmt,
+        lambda: structured.activities(protocol, code),
+        lambda: text.activities(protocol, code),
+    )
 
 
 @rules_app.command("validate")
@@ -573,6 +631,9 @@ def rules_validate(file: RulesFileArgument = None) -> None:
         f"{info.last_reviewed.isoformat()}; {len(protocol.activities)} activities, "
         f"{signs} warning signs; procedures: {info.procedure_key} (main){others}.\n"
     )
+    from vplan.i18n import languages_report
+
+    sys.stdout.write(languages_report(protocol))
 
 
 @rules_app.command("init")
@@ -650,6 +711,8 @@ def rules_show(rules: RulesOption = None) -> None:
         f"# {source.label}\n# {info.name.get()}, version {info.version}, "
         f"last reviewed {info.last_reviewed.isoformat()}\n"
     )
+    if info.translation_note is not None:
+        sys.stdout.write(f"# Translation note: {' '.join(info.translation_note.get().split())}\n")
     sys.stdout.write(read_bytes(source).decode("utf-8-sig"))
 
 
@@ -689,10 +752,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         result = app(args=argv, prog_name="vplan", standalone_mode=False)
     except RulesError as exc:
         sys.stderr.write("".join(line + "\n" for line in exc.lines()))
-        _fail(
-            f"{exc}; nothing was used. Fix the lines above and run 'vplan rules validate'",
-            exc.exit_code,
-        )
+        _fail(exc.summary(), exc.exit_code)
     except VplanError as exc:
         _fail(str(exc), exc.exit_code)
     except typer.Exit as exc:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from vplan.errors import InputError
 from vplan.handout import Layout, Patient, build_handout
+from vplan.i18n import ENGLISH
 from vplan.plan import Plan
 
 
@@ -45,14 +46,20 @@ def format_for(path: Path, asked: DocumentFormat | None) -> DocumentFormat:
 
 
 def render(
-    fmt: DocumentFormat, plan: Plan, patient: Patient, layout: Layout, *, stamp: datetime
+    fmt: DocumentFormat,
+    plan: Plan,
+    patient: Patient,
+    layout: Layout,
+    *,
+    stamp: datetime,
+    lang: str = ENGLISH,
 ) -> bytes:
-    """The bytes of one patient's file in ``fmt``; ``stamp`` dates a calendar file."""
+    """The bytes of one patient's file in ``fmt`` and ``lang``; ``stamp`` dates a calendar file."""
     if fmt is DocumentFormat.ICS:
         from vplan.render import ics
 
-        return ics.calendar(plan, patient.name, stamp=stamp)
-    handout = build_handout(plan, patient, layout)
+        return ics.calendar(plan, patient.name, stamp=stamp, lang=lang)
+    handout = build_handout(plan, patient, layout, lang)
     if fmt is DocumentFormat.PDF:
         from vplan.render import pdf
 

@@ -26,6 +26,12 @@ class InputError(VplanError):
     exit_code = EXIT_BAD_INPUT
 
 
+class UntranslatedError(VplanError):
+    """A text is asked for in a language it has no version in; vplan never falls back."""
+
+    exit_code = EXIT_BAD_RULES
+
+
 class UnprintableError(VplanError):
     """A text of the rules file has a character the handout's font cannot print."""
 
@@ -65,3 +71,26 @@ class RulesError(VplanError):
     def lines(self) -> list[str]:
         """Each problem as ``file:line:column: what; fix``."""
         return [str(p) for p in self.problems]
+
+    def summary(self) -> str:
+        """The last line: how many problems, and what to do next."""
+        return f"{self}; nothing was used. Fix the lines above and run 'vplan rules validate'"
+
+
+class MissingTranslationsError(RulesError):
+    """Texts of a valid rules file have no version in the language asked for; each is listed."""
+
+    def __init__(self, problems: list[Problem], language: str) -> None:
+        super().__init__(problems)
+        n = len(self.problems)
+        self.args = (
+            f"{n} text{'s' if n != 1 else ''} of the rules {'have' if n != 1 else 'has'} "
+            f"no {language} version",
+        )
+
+    def summary(self) -> str:
+        """The last line: nothing was written, and how to go on."""
+        return (
+            f"{self}; nothing was written. Add the missing texts (check with "
+            "'vplan rules lint'), or use --lang en"
+        )

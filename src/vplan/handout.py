@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from vplan import words
 from vplan.errors import InputError
+from vplan.i18n import ENGLISH, capitalized
 from vplan.model import Tier
 from vplan.plan import Milestone, MilestoneKind, Plan
 
@@ -52,10 +53,11 @@ class Layout:
 
 @dataclass(frozen=True)
 class Field:
-    """A labelled value, such as ``Patient: Ann Lee``."""
+    """A labelled value, such as ``Patient: Ann Lee``; ``key`` names a detail of the patient."""
 
     label: str
     value: str
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class DayRow:
     events: tuple[str, ...]
     todo: str
     not_yet: str
+    label: tuple[str, ...] = ()  # the row's label, line by line: its date(s) and day
 
 
 @dataclass(frozen=True)
@@ -132,13 +135,15 @@ class Handout:
     footer: str
     running_head: str
     layout: Layout
+    lang: str = ENGLISH
+    page_of: str = words.PAGE_OF  # with {page} and {pages} in it
 
     def texts(self) -> Iterator[tuple[str, str]]:
         """Every string the handout prints, each with the part it belongs to."""
         yield "title", self.title
         for field in self.fields:
-            yield field.label, field.label
-            yield field.label, field.value
+            yield field.key or field.label, field.label
+            yield field.key or field.label, field.value
         yield "heading", self.signs_heading
         for box in self.signs:
             yield "warning signs", box.heading
@@ -157,6 +162,8 @@ class Handout:
         for row in self.first_days:
             for text in (row.days, row.when, row.mark, *row.events, row.todo, row.not_yet):
                 yield "first days", text
+            for text in row.label:
+                yield "first days", text
         yield "heading", self.months_heading
         yield "calendar", self.marks_note
         for month in self.months:
@@ -173,6 +180,7 @@ class Handout:
             yield "what you can do", advice.value
         yield "footer", self.footer
         yield "footer", self.running_head
+        yield "footer", self.page_of
 
 
 def in_columns(items: Sequence[T], across: int) -> list[list[T | None]]:
@@ -197,15 +205,20 @@ def check_field(name: str, value: str | None, *, required: bool = False) -> str 
     return value.strip()
 
 
-def build_handout(plan: Plan, patient: Patient, layout: Layout = Layout()) -> Handout:
-    """The handout of one patient: every text placed in its section."""
+def build_handout(
+    plan: Plan, patient: Patient, layout: Layout = Layout(), lang: str = ENGLISH
+) -> Handout:
+    """The handout of one patient in ``lang``: every text placed in its section."""
     protocol = plan.protocol
     info = protocol.info
-    procedure = info.procedure.get()
+
+    def label(key: str) -> str:
+        return words.tr(words.HANDOUT_FIELDS[key], lang)
+
     fields = [
-        Field(words.HANDOUT_FIELDS["patient"], patient.name),
-        Field(words.HANDOUT_FIELDS["procedure"], procedure),
-        Field(words.HANDOUT_FIELDS["date"], words.long_date(plan.procedure_date)),
+        Field(label("patient"), patient.name, "patient"),
+        Field(label("procedure"), info.procedure.get(lang), "procedure"),
+        Field(label("date"), words.long_date(plan.procedure_date, lang), "date"),
     ]
     for key, value in (
         ("clinic", patient.clinic),
@@ -213,44 +226,47 @@ def build_handout(plan: Plan, patient: Patient, layout: Layout = Layout()) -> Ha
         ("phone", patient.phone),
     ):
         if value:
-            fields.append(Field(words.HANDOUT_FIELDS[key], value))
-    key_dates = _key_dates(plan)
+            fields.append(Field(label(key), value, key))
+    key_dates = _key_dates(plan, lang)
     marks = {key.day: key.mark for key in key_dates}
+    title = words.handout_title(protocol, lang)
     return Handout(
-        title=words.HANDOUT_TITLE.format(procedure=procedure),
+        title=title,
         fields=tuple(fields),
-        signs_heading=words.HANDOUT_HEADINGS["signs"],
+        signs_heading=words.tr(words.HANDOUT_HEADINGS["signs"], lang),
         signs=tuple(
             SignBox(
                 tier,
-                words.handout_tier_heading(protocol, tier, patient.phone),
-                tuple(s.text.get() for s in protocol.warning_signs if s.tier is tier),
+                words.handout_tier_heading(protocol, tier, patient.phone, lang),
+                tuple(s.text.get(lang) for s in protocol.warning_signs if s.tier is tier),
             )
             for tier in Tier
             if any(s.tier is tier for s in protocol.warning_signs)
         ),
-        key_dates_heading=words.HANDOUT_HEADINGS["key_dates"],
+        key_dates_heading=words.tr(words.HANDOUT_HEADINGS["key_dates"], lang),
         key_dates=key_dates,
         until_cleared=tuple(
-            words.CLEARED_ONLY.format(name=w.activity.name.get())
+            words.tr(words.CLEARED_ONLY, lang).format(name=w.activity.name.get(lang))
             for w in plan.windows
             if w.end_day is None
         ),
-        first_days_heading=words.HANDOUT_HEADINGS["first_days"],
-        every_day=_every_day(plan),
-        first_days=_first_days(plan, marks),
-        months_heading=words.HANDOUT_HEADINGS["months"],
-        marks_note=words.MARKS_NOTE,
-        months=_months(plan, marks),
-        instead_heading=words.HANDOUT_HEADINGS["instead"],
+        first_days_heading=words.tr(words.HANDOUT_HEADINGS["first_days"], lang),
+        every_day=_every_day(plan, lang),
+        first_days=_first_days(plan, marks, lang),
+        months_heading=words.tr(words.HANDOUT_HEADINGS["months"], lang),
+        marks_note=words.tr(words.MARKS_NOTE, lang),
+        months=_months(plan, marks, lang),
+        instead_heading=words.tr(words.HANDOUT_HEADINGS["instead"], lang),
         instead=tuple(
-            Field(act.name.get(), act.advice.get())
+            Field(act.name.get(lang), act.advice.get(lang))
             for act in protocol.activities
             if act.advice is not None
         ),
-        footer=words.footer_text(protocol),
-        running_head=f"{patient.name}: {words.HANDOUT_TITLE.format(procedure=procedure)}",
+        footer=words.footer_text(protocol, lang),
+        running_head=f"{patient.name}: {title}",
         layout=layout,
+        lang=lang,
+        page_of=words.tr(words.PAGE_OF, lang),
     )
 
 
@@ -264,65 +280,68 @@ def _mark(index: int) -> str:
     return letters
 
 
-def _key_dates(plan: Plan) -> tuple[KeyDate, ...]:
+def _key_dates(plan: Plan, lang: str) -> tuple[KeyDate, ...]:
     by_day = groupby(plan.milestones, key=lambda m: m.day)
     return tuple(
         KeyDate(
             mark=_mark(index),
             day=day,
             date=plan.date_of(day),
-            when=words.long_date(plan.date_of(day)),
-            items=_key_date_items(plan, list(milestones)),
+            when=capitalized(words.long_date(plan.date_of(day), lang)),
+            items=_key_date_items(plan, list(milestones), lang),
         )
         for index, (day, milestones) in enumerate(by_day)
     )
 
 
-def _key_date_items(plan: Plan, milestones: list[Milestone]) -> tuple[str, ...]:
+def _key_date_items(plan: Plan, milestones: list[Milestone], lang: str) -> tuple[str, ...]:
     """The day's changes; activities simply allowed again share one line."""
     plain = [
-        m.activity.name.get()
+        m.activity.name.get(lang)
         for m in milestones
         if m.kind is MilestoneKind.ALLOWED_AGAIN and m.activity and not m.activity.cautions
     ]
     items = [
-        words.key_date_text(plan, m)
+        words.key_date_text(plan, m, lang)
         for m in milestones
         if len(plain) < 2 or not (m.kind is MilestoneKind.ALLOWED_AGAIN and m.activity
                                   and not m.activity.cautions)
     ]  # fmt: skip
     if len(plain) >= 2:
-        items.append(words.ALLOWED_AGAIN_LIST.format(names="; ".join(plain)))
+        items.append(words.tr(words.ALLOWED_AGAIN_LIST, lang).format(names="; ".join(plain)))
     return tuple(items)
 
 
-def _every_day(plan: Plan) -> str:
+def _every_day(plan: Plan, lang: str) -> str:
     """The limits in force on each of the first days, said once above the rows."""
     common = [w for w in plan.windows if all(w.covers(n) for n in range(FIRST_DAYS))]
     if not common:
         return ""
-    labels = ", ".join(words.avoid_label(w).lower() for w in common)
-    return words.EVERY_DAY.format(labels=labels)
+    return words.every_day_text([words.avoid_label(w, lang).lower() for w in common], lang)
 
 
-def _first_days(plan: Plan, marks: dict[int, str]) -> tuple[DayRow, ...]:
+def _first_days(plan: Plan, marks: dict[int, str], lang: str) -> tuple[DayRow, ...]:
     """A row for each of the first days; days in a row with nothing new share one row."""
     rows: list[DayRow] = []
     for n in range(FIRST_DAYS):
         today = plan.day(n)
         changing = [w for w in today.avoid if not all(w.covers(d) for d in range(FIRST_DAYS))]
-        events = tuple(words.day_event_text(plan, m) for m in today.milestones)
-        todo = "; ".join(c.item.label.get() for c in today.care)
-        not_yet = "; ".join(words.avoid_label(w) for w in changing)
+        events = tuple(words.day_event_text(plan, m, lang) for m in today.milestones)
+        todo = "; ".join(c.item.label.get(lang) for c in today.care)
+        not_yet = "; ".join(words.avoid_label(w, lang) for w in changing)
+        days = words.day_span(n, n, lang)
+        when = capitalized(words.short_date(today.date, lang))
+        mark = marks.get(n, "")
         row = DayRow(
             day=n,
             last_day=n,
-            days=words.day_span(n, n),
-            when=words.short_date(today.date),
-            mark=marks.get(n, ""),
+            days=days,
+            when=when,
+            mark=mark,
             events=events,
-            todo=words.DO_TODAY.format(labels=todo) if todo else "",
-            not_yet=words.NOT_YET.format(labels=not_yet) if not_yet else "",
+            todo=words.tr(words.DO_TODAY, lang).format(labels=todo) if todo else "",
+            not_yet=words.tr(words.NOT_YET, lang).format(labels=not_yet) if not_yet else "",
+            label=(words.row_label(when, days, mark),),
         )
         last = rows[-1] if rows else None
         if (
@@ -331,11 +350,13 @@ def _first_days(plan: Plan, marks: dict[int, str]) -> tuple[DayRow, ...]:
             and not row.events
             and (last.todo, last.not_yet) == (row.todo, row.not_yet)
         ):
+            first_date = plan.date_of(last.day)
             row = replace(
                 last,
                 last_day=n,
-                days=words.day_span(last.day, n),
-                when=words.date_span(plan.date_of(last.day), today.date),
+                days=words.day_span(last.day, n, lang),
+                when=words.date_span(first_date, today.date, lang),
+                label=words.date_span_lines(first_date, today.date, lang),
             )
             rows[-1] = row
         else:
@@ -343,7 +364,7 @@ def _first_days(plan: Plan, marks: dict[int, str]) -> tuple[DayRow, ...]:
     return tuple(rows)
 
 
-def _months(plan: Plan, marks: dict[int, str]) -> tuple[MonthGrid, ...]:
+def _months(plan: Plan, marks: dict[int, str], lang: str) -> tuple[MonthGrid, ...]:
     """Every month from the procedure to the last change, in Sunday-first weeks that touch it."""
     last = max(plan.last_change_day, FIRST_DAYS - 1)
     first_date, last_date = plan.procedure_date, plan.date_of(last)
@@ -364,7 +385,9 @@ def _months(plan: Plan, marks: dict[int, str]) -> tuple[MonthGrid, ...]:
                 row.append(Cell(when.day, marks.get(day, ""), 0 <= day <= last))
             weeks.append(tuple(row))
         grids.append(
-            MonthGrid(words.month_title(year, month), words.weekday_initials(), tuple(weeks))
+            MonthGrid(
+                words.month_title(year, month, lang), words.weekday_initials(lang), tuple(weeks)
+            )
         )
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return tuple(grids)

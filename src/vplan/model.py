@@ -13,7 +13,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from vplan.errors import InputError
+from vplan.errors import InputError, UntranslatedError
 from vplan.parse import parse_duration, parse_weight
 from vplan.units import Duration, Weight
 
@@ -28,8 +28,15 @@ class Text:
     translations: Mapping[str, str]
 
     def get(self, lang: str = DEFAULT_LANG) -> str:
-        """The text in ``lang``; English when no language is asked for."""
-        return self.translations[lang]
+        """The text in ``lang``; English when no language is asked for. Never another language."""
+        try:
+            return self.translations[lang]
+        except KeyError:
+            english = " ".join(self.translations[DEFAULT_LANG].split())
+            raise UntranslatedError(
+                f"the rules text {english[:50]!r} has no '{lang}' version; "
+                f"add '{lang}: ...' under its '{DEFAULT_LANG}:' line"
+            ) from None
 
     def __str__(self) -> str:
         return self.get()
@@ -118,6 +125,7 @@ class ProtocolInfo:
     emergency_number: str
     notice: Text
     review_note: str
+    translation_note: Text | None = None  # shown with the texts in a language not yet reviewed
 
 
 @dataclass(frozen=True)
@@ -133,10 +141,17 @@ class Protocol:
     warning_signs: tuple[WarningSign, ...]
 
     def names(self) -> dict[str, Activity]:
-        """Every name an activity answers to (key, name, aliases), folded."""
+        """Every name an activity answers to (key, name, aliases), folded.
+
+        The name in another language counts too, unless it is already another activity's
+        English name or alias.
+        """
         found: dict[str, Activity] = {}
         for act in self.activities:
             for name in (act.key, act.name.get(), *act.aliases):
+                found.setdefault(normalize_name(name), act)
+        for act in self.activities:
+            for name in act.name.translations.values():
                 found.setdefault(normalize_name(name), act)
         return found
 
@@ -164,6 +179,10 @@ def normalize_name(name: str) -> str:
 
 def _text(data: Mapping[str, str]) -> Text:
     return Text(dict(data))
+
+
+def _optional_text(data: Mapping[str, str] | None) -> Text | None:
+    return None if data is None else Text(dict(data))
 
 
 def _sources(value: str | list[str] | None) -> tuple[str, ...]:
@@ -229,6 +248,7 @@ def protocol_from_data(
         emergency_number=meta["emergency_number"],
         notice=_text(meta["notice"]),
         review_note=meta["review_note"],
+        translation_note=_optional_text(meta.get("translation_note")),
     )
     activities = tuple(
         Activity(

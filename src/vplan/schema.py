@@ -285,6 +285,15 @@ class ProtocolModel(Strict):
     emergency_number: Nonblank = Field(description='The number to call, in quotes: "911".')
     notice: LocalText = Field(description=_text("Shown to patients at the top of every plan."))
     review_note: Nonblank = Field(description="For the clinic: who reviewed it and how.")
+    translation_note: LocalText | None = Field(
+        None,
+        description=_text(
+            "While the translations are drafts: says they must be reviewed by a qualified "
+            "medical translator. Shown by 'vplan rules validate' and 'rules show', and with "
+            "the plan in any language other than English (on the handout, in its footer). "
+            "Remove it once the review is done."
+        ),
+    )
 
 
 class ProcedureModel(Strict):

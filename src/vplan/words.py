@@ -1,282 +1,531 @@
 """The words vplan puts around the protocol's texts: dates, headings, verdicts.
 
 Patient texts come from the rules file; the phrases here are the interface. They live
-in one place so that other languages can be added beside English.
+in this one place, written in English, the source language: each is a message of the
+catalog (``_("...")`` where it is used, ``N_("...")`` where a table names it), and
+``locale/<code>/LC_MESSAGES/vplan.po`` holds its translation. Every function takes the
+language to write in.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from vplan.i18n import ENGLISH, N_, capitalized, dates, translator
 from vplan.model import Activity, Limit, Protocol, Tier
 from vplan.plan import Milestone, MilestoneKind, Plan, Verdict, Window
 from vplan.units import Duration
 
-UNTIL_CLEARED = "until your care team says it is OK"
+UNTIL_CLEARED = N_("until your care team says it is OK")
 
 TIER_HEADINGS = {
-    Tier.EMERGENCY: "Call {number} now if you have:",
-    Tier.CALL_TODAY: "Call your care team today if you have:",
-    Tier.EXPECTED: "Normal, no need to call:",
+    Tier.EMERGENCY: N_("Call {number} now if you have:"),
+    Tier.CALL_TODAY: N_("Call your care team today if you have:"),
+    Tier.EXPECTED: N_("Normal, no need to call:"),
+}
+
+# Labels that start a line: "Why: Do not lift anything heavier than 10 lb (4.5 kg)."
+LABELS = {
+    "today": N_("Today:"),
+    "do": N_("Do:"),
+    "avoid": N_("Avoid:"),
+    "allowed_from": N_("Allowed from:"),
+    "caution": N_("Caution:"),
+    "why": N_("Why:"),
+    "tip": N_("Tip:"),
+    "source": N_("Source:"),
+    "when": N_("When:"),
+    "also": N_("Also:"),
+}
+
+# Headings of the schedule (the terminal shows them in capitals) and of its table.
+HEADINGS = {
+    "restrictions": N_("Activities to avoid, and when they are allowed again"),
+    "care": N_("What to do"),
+    "signs": N_("Warning signs"),
+    "activities": N_("Activities in the rules"),
+}
+COLUMNS = {
+    "date": N_("Date"),
+    "day": N_("Day"),
+    "what": N_("What happens, what to do, what to avoid"),
+    "happens": N_("What happens"),
+    "do": N_("Do"),
+    "avoid": N_("Avoid"),
 }
 
 
-def long_date(when: date) -> str:
+def tr(message: str, lang: str = ENGLISH) -> str:
+    """A phrase of the catalog (marked with ``N_`` where it is written) in ``lang``."""
+    return translator(lang).gettext(message)
+
+
+def label(key: str, text: str, lang: str = ENGLISH) -> str:
+    """``Why: TEXT``: a label of ``LABELS`` and what follows it."""
+    return f"{tr(LABELS[key], lang)} {text}"
+
+
+def long_date(when: date, lang: str = ENGLISH) -> str:
     """``Sat, Mar 1, 2025``: the weekday is always shown."""
-    return f"{when:%a}, {when:%b} {when.day}, {when.year}"
+    return dates(lang).long(when)
 
 
-def day_and_date(plan: Plan, day: int) -> str:
+def table_date(when: date, lang: str = ENGLISH) -> str:
+    """A date that starts a row of a table: ``Sat, Mar 1, 2025``."""
+    return capitalized(dates(lang).table(when))
+
+
+def table_date_width(lang: str = ENGLISH) -> int:
+    """The widest ``table_date`` of ``lang``."""
+    return dates(lang).table_width()
+
+
+def weekday(when: date, lang: str = ENGLISH) -> str:
+    """``Saturday``."""
+    return dates(lang).weekday(when)
+
+
+def day_and_date(plan: Plan, day: int, lang: str = ENGLISH) -> str:
     """``Sat, Apr 12, 2025 (day 42)``."""
-    return f"{long_date(plan.date_of(day))} (day {day})"
+    _ = translator(lang).gettext
+    return _("{date} (day {day})").format(date=long_date(plan.date_of(day), lang), day=day)
 
 
-def patient_line(name: str) -> str:
+def schedule_title(protocol: Protocol, lang: str = ENGLISH) -> str:
+    """``Recovery plan after vertebroplasty``."""
+    _ = translator(lang).gettext
+    return _("Recovery plan after {procedure}").format(procedure=protocol.info.procedure.get(lang))
+
+
+def procedure_date_line(plan: Plan, lang: str = ENGLISH) -> str:
+    """``Procedure date: Sat, Mar 1, 2025 (day 0)``."""
+    _ = translator(lang).gettext
+    return _("Procedure date: {date}").format(date=day_and_date(plan, 0, lang))
+
+
+def patient_line(name: str, lang: str = ENGLISH) -> str:
     """``Patient: Jane Doe``, shown under the title only when a name was given."""
-    return f"Patient: {name}"
+    _ = translator(lang).gettext
+    return _("Patient: {name}").format(name=name)
 
 
-def protocol_line(protocol: Protocol) -> str:
+def protocol_line(protocol: Protocol, lang: str = ENGLISH) -> str:
     """``Protocol: NAME, version V, last reviewed DATE``."""
     info = protocol.info
-    return (
-        f"Protocol: {info.name.get()}, version {info.version}, "
-        f"last reviewed {long_date(info.last_reviewed)}"
+    _ = translator(lang).gettext
+    return _("Protocol: {name}, version {version}, last reviewed {date}").format(
+        name=info.name.get(lang), version=info.version, date=long_date(info.last_reviewed, lang)
     )
 
 
-def calendar_name(protocol: Protocol, patient: str | None = None) -> str:
+def notices(protocol: Protocol, lang: str = ENGLISH) -> list[str]:
+    """The notice that the plan does not replace advice, then the translation note.
+
+    The protocol's note that its translation must still be reviewed is shown in a
+    language other than English only.
+    """
+    info = protocol.info
+    found = [info.notice.get(lang)]
+    if lang != ENGLISH and info.translation_note is not None:
+        found.append(info.translation_note.get(lang))
+    return found
+
+
+def calendar_name(protocol: Protocol, patient: str | None, lang: str = ENGLISH) -> str:
     """``Recovery after vertebroplasty``, then the patient's name when one was given."""
-    name = f"Recovery after {protocol.info.procedure.get()}"
+    _ = translator(lang).gettext
+    name = _("Recovery after {procedure}").format(procedure=protocol.info.procedure.get(lang))
     return name if patient is None else f"{name}: {patient}"
 
 
-def tier_heading(protocol: Protocol, tier: Tier) -> str:
+def tier_heading(protocol: Protocol, tier: Tier, lang: str = ENGLISH) -> str:
     """The heading of a tier of warning signs."""
-    return TIER_HEADINGS[tier].format(number=protocol.info.emergency_number)
+    return tr(TIER_HEADINGS[tier], lang).format(number=protocol.info.emergency_number)
 
 
-def avoid_label(window: Window) -> str:
+def avoid_label(window: Window, lang: str = ENGLISH) -> str:
     """``Lifting over 10 lb (4.5 kg)``, or the activity's name when it is not allowed at all."""
-    name = window.activity.name.get()
+    name = window.activity.name.get(lang)
     if window.limit.max is None:
         return name
-    return f"{name} over {window.limit.max.describe(limit=True)}"
+    _ = translator(lang).gettext
+    return _("{name} over {limit}").format(name=name, limit=window.limit.max.describe(limit=True))
 
 
-def restriction_title(window: Window) -> str:
+def restriction_title(window: Window, lang: str = ENGLISH) -> str:
     """``No lifting over 10 lb (4.5 kg)``; a limit with no end date says until when."""
-    label = avoid_label(window)
-    title = f"No {label[:1].lower()}{label[1:]}"
-    return title if window.end_day is not None else f"{title} {UNTIL_CLEARED}"
+    text = avoid_label(window, lang)
+    _ = translator(lang).gettext
+    # TRANSLATORS: {label} is an activity's name from the rules (first letter in lower case),
+    # with its limit: "No lifting over 10 lb (4.5 kg)". A calendar event's title.
+    title = _("No {label}").format(label=f"{text[:1].lower()}{text[1:]}")
+    return title if window.end_day is not None else f"{title} {tr(UNTIL_CLEARED, lang)}"
 
 
-def days_span(plan: Plan, first: int, last: int) -> str:
+def days_span(plan: Plan, first: int, last: int, lang: str = ENGLISH) -> str:
     """``Day 0 to 41 (Sat, Mar 1, 2025 to Fri, Apr 11, 2025)``: both days included."""
-    return (
-        f"Day {first} to {last} ({long_date(plan.date_of(first))} "
-        f"to {long_date(plan.date_of(last))})"
+    _ = translator(lang).gettext
+    return _("Day {first} to {last} ({first_date} to {last_date})").format(
+        first=first,
+        last=last,
+        first_date=long_date(plan.date_of(first), lang),
+        last_date=long_date(plan.date_of(last), lang),
     )
 
 
-def limit_span(plan: Plan, window: Window) -> str:
+def limit_span(plan: Plan, window: Window, lang: str = ENGLISH) -> str:
     """``Day 0 to 41 (Sat, Mar 1, 2025 to Fri, Apr 11, 2025)``, or open-ended."""
     start = window.start_day
     if window.end_day is None:
-        return f"From day {start} ({long_date(plan.date_of(start))}) {UNTIL_CLEARED}"
-    return days_span(plan, start, window.end_day - 1)
+        _ = translator(lang).gettext
+        return _("From day {day} ({date}) {until}").format(
+            day=start, date=long_date(plan.date_of(start), lang), until=tr(UNTIL_CLEARED, lang)
+        )
+    return days_span(plan, start, window.end_day - 1, lang)
 
 
-def allowed_again(activity: Activity) -> str:
+def care_span(plan: Plan, start: int, end: int | None, lang: str = ENGLISH) -> str:
+    """When a care item applies: ``Day 0 to 1``, ``Day 0 (Sat, Mar 1, 2025)``, ``From day 6``."""
+    _ = translator(lang).gettext
+    if end is None:
+        return _("From day {day}").format(day=start)
+    if end - start == 1:
+        return _("Day {day} ({date})").format(day=start, date=long_date(plan.date_of(start), lang))
+    return _("Day {first} to {last}").format(first=start, last=end - 1)
+
+
+def day_range(start: int, end: int | None, lang: str = ENGLISH) -> str:
+    """``Day 0 to 1`` (the last day included), or ``Day 6`` for an item with no end."""
+    _ = translator(lang).gettext
+    if end is None:
+        return _("Day {day}").format(day=start)
+    return _("Day {first} to {last}").format(first=start, last=end - 1)
+
+
+def changes_on(plan: Plan, day: int, text: str, lang: str = ENGLISH) -> str:
+    """``From Sat, Apr 12, 2025 (day 42): TEXT``: what the next limit says, from its day."""
+    _ = translator(lang).gettext
+    return _("From {date}: {text}").format(date=day_and_date(plan, day, lang), text=text)
+
+
+def allowed_again(activity: Activity, lang: str = ENGLISH) -> str:
     """``Driving: allowed again``."""
-    return f"{activity.name.get()}: allowed again"
+    _ = translator(lang).gettext
+    return _("{name}: allowed again").format(name=activity.name.get(lang))
 
 
-def milestone_title(plan: Plan, milestone: Milestone) -> str:
+def milestone_title(plan: Plan, milestone: Milestone, lang: str = ENGLISH) -> str:
     """A milestone in a few words, for a calendar entry: the event without its dates."""
     if milestone.kind is MilestoneKind.EVENT and milestone.text is not None:
-        return milestone.text.get()
+        return milestone.text.get(lang)
     if milestone.kind is MilestoneKind.ALLOWED_AGAIN and milestone.activity is not None:
-        return allowed_again(milestone.activity)
-    return milestone_text(plan, milestone)
+        return allowed_again(milestone.activity, lang)
+    return milestone_text(plan, milestone, lang)
 
 
-def milestone_text(plan: Plan, milestone: Milestone) -> str:
+def milestone_text(plan: Plan, milestone: Milestone, lang: str = ENGLISH) -> str:
     """What happens at a milestone, in a short sentence."""
+    _ = translator(lang).gettext
     if milestone.kind is MilestoneKind.EVENT and milestone.text is not None:
-        text = milestone.text.get()
+        text = milestone.text.get(lang)
         if milestone.by_day is not None:
-            text += f" (by {long_date(plan.date_of(milestone.by_day))})"
+            by = _("(by {date})").format(date=long_date(plan.date_of(milestone.by_day), lang))
+            text += f" {by}"
         return text
     assert milestone.activity is not None
-    name = milestone.activity.name.get()
+    name = milestone.activity.name.get(lang)
     if milestone.kind is MilestoneKind.ALLOWED_AGAIN:
-        cautions = [c.text.get() for c in milestone.activity.cautions]
-        return " ".join([f"{allowed_again(milestone.activity)}.", *cautions])
+        cautions = [c.text.get(lang) for c in milestone.activity.cautions]
+        return " ".join([f"{allowed_again(milestone.activity, lang)}.", *cautions])
     assert milestone.window is not None
     limit = milestone.window.limit.max
     if limit is None:
-        return f"{name}: not allowed from today"
-    return f"{name}: limit changes to {limit.describe(limit=True)}"
+        return _("{name}: not allowed from today").format(name=name)
+    return _("{name}: limit changes to {limit}").format(name=name, limit=limit.describe(limit=True))
 
 
-def verdict_reason(plan: Plan, verdict: Verdict) -> str:
+def verdict_title(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> str:
+    """``Lifting 15 lb (6.8 kg) on Tue, Mar 11, 2025 (day 10): NOT ALLOWED``."""
+    _ = translator(lang).gettext
+    what = verdict.activity.name.get(lang)
+    if verdict.amount is not None:
+        # TRANSLATORS: an activity and the weight asked about: "Lifting 15 lb (6.8 kg)".
+        what = _("{name} {amount}").format(name=what, amount=verdict.amount.describe())
+    status = _("ALLOWED") if verdict.allowed else _("NOT ALLOWED")
+    return _("{what} on {when}: {status}").format(
+        what=what, when=day_and_date(plan, verdict.day, lang), status=status
+    )
+
+
+def verdict_reason(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> str:
     """Why the activity is or is not allowed on the day, in plain words."""
-    name = verdict.activity.name.get()
+    _ = translator(lang).gettext
+    name = verdict.activity.name.get(lang)
     window = verdict.window
     if not verdict.allowed:
         assert window is not None
         if window.limit.max is not None and verdict.amount is None:
-            return (
-                f"{name} is limited to {window.limit.max.describe(limit=True)} on this day. "
-                "Give a weight to check, for example: "
-                f"vplan check {verdict.activity.key.replace('_', ' ')} 5lb"
+            return _(
+                "{name} is limited to {limit} on this day. Give a weight to check, "
+                "for example: vplan check {activity} 5lb"
+            ).format(
+                name=name,
+                limit=window.limit.max.describe(limit=True),
+                activity=verdict.activity.key.replace("_", " "),
             )
-        return window.limit.text.get()
+        return window.limit.text.get(lang)
     if window is not None and window.limit.max is not None and verdict.amount is not None:
-        return (
-            f"{verdict.amount.describe()} is within the limit of "
-            f"{window.limit.max.describe(limit=True)} that applies on this day."
+        return _("{amount} is within the limit of {limit} that applies on this day.").format(
+            amount=verdict.amount.describe(), limit=window.limit.max.describe(limit=True)
         )
     if verdict.allowed_from_day:
-        return (
-            f"The limit on {name.lower()} ended on {day_and_date(plan, verdict.allowed_from_day)}."
+        return _("The limit on {name} ended on {date}.").format(
+            name=name.lower(), date=day_and_date(plan, verdict.allowed_from_day, lang)
         )
-    return f"{name} has no limit in this plan."
+    return _("{name} has no limit in this plan.").format(name=name)
 
 
-def allowed_from_text(plan: Plan, verdict: Verdict) -> str:
+def allowed_from_text(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> str:
     """When the activity is allowed: a date with its weekday and day number."""
     if verdict.allowed_from_day is None:
-        return "Only when your care team says it is OK"
-    return day_and_date(plan, verdict.allowed_from_day)
+        _ = translator(lang).gettext
+        return _("Only when your care team says it is OK")
+    return day_and_date(plan, verdict.allowed_from_day, lang)
 
 
-def point_in_time(duration: Duration) -> str:
+def duration_text(duration: Duration, lang: str = ENGLISH) -> str:
+    """A duration of the rules, such as ``6 weeks``: in English as the rules write it."""
+    if lang == ENGLISH:
+        return str(duration)  # as the rules write it
+    ngettext = translator(lang).ngettext
+    amount, unit = duration.written.split()
+    n = int(amount)
+    if unit.lower().startswith("hour"):
+        return ngettext("{n} hour", "{n} hours", n).format(n=n)
+    if duration.unit == "days":
+        return ngettext("{n} day", "{n} days", n).format(n=n)
+    if duration.unit == "weeks":
+        return ngettext("{n} week", "{n} weeks", n).format(n=n)
+    return ngettext("{n} month", "{n} months", n).format(n=n)
+
+
+def point_in_time(duration: Duration, lang: str = ENGLISH) -> str:
     """``day 42 (6 weeks)``, or ``3 months after the procedure`` for calendar months."""
+    _ = translator(lang).gettext
+    written = duration_text(duration, lang)
     if duration.unit == "months":
         low, high = duration.day_bounds()
-        return f"{duration} after the procedure (day {low} to {high}, by the calendar)"
+        return _("{duration} after the procedure (day {low} to {high}, by the calendar)").format(
+            duration=written, low=low, high=high
+        )
     day = duration.day_bounds()[0]
-    return f"day {day}" if duration.unit == "days" else f"day {day} ({duration})"
+    if duration.unit == "days":
+        # TRANSLATORS: a time after the procedure, written after "From" and "until"
+        # ("From day 42, until ..."): add the article your language needs there.
+        return _("day {day}").format(day=day)
+    # TRANSLATORS: as "day {day}", with the span the rules give: "day 42 (6 weeks)".
+    return _("day {day} ({duration})").format(day=day, duration=written)
 
 
-def rule_span(limit: Limit) -> str:
+def rule_span(limit: Limit, lang: str = ENGLISH) -> str:
     """When a limit applies, in post-operative days."""
-    start = "the procedure day (day 0)" if limit.start.amount == 0 else point_in_time(limit.start)
+    _ = translator(lang).gettext
+    start = (
+        _("the procedure day (day 0)")
+        if limit.start.amount == 0
+        else point_in_time(limit.start, lang)
+    )
     if limit.end is None:
-        return f"From {start} {UNTIL_CLEARED}"
-    return f"From {start}, until {point_in_time(limit.end)}"
+        return _("From {start} {until}").format(start=start, until=tr(UNTIL_CLEARED, lang))
+    return _("From {start}, until {end}").format(start=start, end=point_in_time(limit.end, lang))
 
 
-def rule_summary(activity: Activity) -> str:
+def rule_summary(activity: Activity, lang: str = ENGLISH) -> str:
     """When the activity is allowed, without a procedure date."""
-    name = activity.name.get()
+    _ = translator(lang).gettext
+    name = activity.name.get(lang)
     if not activity.limits:
-        return f"{name} has no limit in this plan."
+        return _("{name} has no limit in this plan.").format(name=name)
     last = activity.limits[-1].end
     if last is None:
-        return f"{name} is allowed only when your care team says it is OK."
-    return f"{name} is allowed from {point_in_time(last)}."
+        return _("{name} is allowed only when your care team says it is OK.").format(name=name)
+    return _("{name} is allowed from {time}.").format(name=name, time=point_in_time(last, lang))
+
+
+def rule_title(activity: Activity, lang: str = ENGLISH) -> str:
+    """``Lifting: the rule, counted from the procedure day (day 0)``."""
+    _ = translator(lang).gettext
+    return _("{name}: the rule, counted from the procedure day (day 0)").format(
+        name=activity.name.get(lang)
+    )
+
+
+def give_a_date(lang: str = ENGLISH) -> str:
+    """The hint under a rule stated without a procedure date."""
+    _ = translator(lang).gettext
+    return _("Give the procedure date (-p YYYY-MM-DD) for an answer on a given day.")
+
+
+def no_limits_today(lang: str = ENGLISH) -> str:
+    """A day of the calendar with nothing to do or avoid."""
+    _ = translator(lang).gettext
+    return _("No limits from this plan today.")
+
+
+def days_heading(days: int, *, capitals: bool, lang: str = ENGLISH) -> str:
+    """``Day by day (day 0 to 92)``; ``DAY BY DAY (day 0 to 92)`` on the terminal."""
+    _ = translator(lang).gettext
+    if capitals:
+        return _("DAY BY DAY (day 0 to {last})").format(last=days - 1)
+    return _("Day by day (day 0 to {last})").format(last=days - 1)
 
 
 # The handout: headings and phrases around the protocol's texts.
-HANDOUT_TITLE = "Your recovery after {procedure}"
+HANDOUT_TITLE = N_("Your recovery after {procedure}")
 HANDOUT_FIELDS = {
-    "patient": "Patient",
-    "procedure": "Procedure",
-    "date": "Procedure date",
-    "clinic": "Clinic",
-    "doctor": "Doctor",
-    "phone": "Phone",
+    "patient": N_("Patient"),
+    "procedure": N_("Procedure"),
+    "date": N_("Procedure date"),
+    "clinic": N_("Clinic"),
+    "doctor": N_("Doctor"),
+    "phone": N_("Phone"),
 }
 HANDOUT_HEADINGS = {
-    "signs": "Warning signs",
-    "key_dates": "Key dates",
-    "first_days": "The first two weeks, day by day",
-    "months": "Your recovery calendar",
-    "instead": "What you can do",
+    "signs": N_("Warning signs"),
+    "key_dates": N_("Key dates"),
+    "first_days": N_("The first two weeks, day by day"),
+    "months": N_("Your recovery calendar"),
+    "instead": N_("What you can do"),
 }
-CALL_US_AT = "Call us at {phone} today if you have:"
-MARKS_NOTE = "Each letter on the calendar is a key date above. Day 0 is the procedure day."
-EVERY_DAY = "Every day of these two weeks, do not do these: {labels}."
-NOT_YET = "Not yet: {labels}."
-DO_TODAY = "Do: {labels}."
-CLEARED_ONLY = "{name}: only when your care team says it is OK."
-PAGE_OF = "Page {page} of {pages}"
-ALLOWED_AGAIN_LIST = "Allowed again from today: {names}."
+CALL_US_AT = N_("Call us at {phone} today if you have:")
+MARKS_NOTE = N_("Each letter on the calendar is a key date above. Day 0 is the procedure day.")
+EVERY_DAY = N_("Every day of these two weeks, do not do these: {labels}.")
+NOT_YET = N_("Not yet: {labels}.")
+DO_TODAY = N_("Do: {labels}.")
+CLEARED_ONLY = N_("{name}: only when your care team says it is OK.")
+PAGE_OF = N_("Page {page} of {pages}")
+ALLOWED_AGAIN_LIST = N_("Allowed again from today: {names}.")
 
 
-def short_date(when: date) -> str:
+def short_date(when: date, lang: str = ENGLISH) -> str:
     """``Sat, Mar 1``: for rows and cells where the year is shown above."""
-    return f"{when:%a}, {when:%b} {when.day}"
+    return dates(lang).short(when)
 
 
-def month_title(year: int, month: int) -> str:
+def month_title(year: int, month: int, lang: str = ENGLISH) -> str:
     """``March 2025``."""
-    return f"{date(year, month, 1):%B} {year}"
+    return dates(lang).month(year, month)
 
 
-def weekday_initials() -> tuple[str, ...]:
+def weekday_initials(lang: str = ENGLISH) -> tuple[str, ...]:
     """Column heads of a month grid, Sunday first."""
-    return ("Su", "Mo", "Tu", "We", "Th", "Fr", "Sa")
+    return dates(lang).weekday_heads()
 
 
-def handout_tier_heading(protocol: Protocol, tier: Tier, phone: str | None) -> str:
+def handout_title(protocol: Protocol, lang: str = ENGLISH) -> str:
+    """``Your recovery after vertebroplasty``."""
+    return tr(HANDOUT_TITLE, lang).format(procedure=protocol.info.procedure.get(lang))
+
+
+def handout_tier_heading(
+    protocol: Protocol, tier: Tier, phone: str | None, lang: str = ENGLISH
+) -> str:
     """A tier heading on the handout: with the clinic's phone number when there is one."""
     if tier is Tier.CALL_TODAY and phone:
-        return CALL_US_AT.format(phone=phone)
-    return tier_heading(protocol, tier)
+        return tr(CALL_US_AT, lang).format(phone=phone)
+    return tier_heading(protocol, tier, lang)
 
 
-def key_date_text(plan: Plan, milestone: Milestone) -> str:
+def key_date_text(plan: Plan, milestone: Milestone, lang: str = ENGLISH) -> str:
     """What changes on a key date; a new limit is said with the date it lasts until."""
     if milestone.kind is not MilestoneKind.LIMIT_CHANGES:
-        return milestone_text(plan, milestone)
+        return milestone_text(plan, milestone, lang)
     assert milestone.activity is not None
     assert milestone.window is not None
-    name = milestone.activity.name.get()
+    _ = translator(lang).gettext
+    name = milestone.activity.name.get(lang)
     following = milestone.window
     if following.limit.max is None:
-        return f"{name}: not allowed from today. {following.limit.text.get()}"
+        return _("{name}: not allowed from today. {text}").format(
+            name=name, text=following.limit.text.get(lang)
+        )
     until = (
-        "until your care team says it is OK"
+        tr(UNTIL_CLEARED, lang)
         if following.end_day is None
-        else f"until {short_date(plan.date_of(following.end_day - 1))}"
+        else _("until {date}").format(date=short_date(plan.date_of(following.end_day - 1), lang))
     )
-    return f"{name}: up to {following.limit.max.describe(limit=True)} from today {until}."
+    return _("{name}: up to {limit} from today {until}.").format(
+        name=name, limit=following.limit.max.describe(limit=True), until=until
+    )
 
 
-def footer_text(protocol: Protocol) -> str:
+def footer_text(protocol: Protocol, lang: str = ENGLISH) -> str:
     """The protocol's name, version and review date, and that it does not replace advice."""
     info = protocol.info
-    return (
-        f"{info.name.get()}, version {info.version}, last reviewed "
-        f"{long_date(info.last_reviewed)}. {info.notice.get()}"
+    _ = translator(lang).gettext
+    about = _("{name}, version {version}, last reviewed {date}.").format(
+        name=info.name.get(lang), version=info.version, date=long_date(info.last_reviewed, lang)
     )
+    return " ".join([about, *notices(protocol, lang)])
 
 
-def day_event_text(plan: Plan, milestone: Milestone) -> str:
+def day_event_text(plan: Plan, milestone: Milestone, lang: str = ENGLISH) -> str:
     """A milestone in a few words, for a row of the day-by-day table."""
     if milestone.kind is MilestoneKind.EVENT and milestone.text is not None:
-        first = milestone.text.get().split(". ")[0].rstrip(".")
+        first = milestone.text.get(lang).split(". ")[0].rstrip(".")
         return f"{first}."
     assert milestone.activity is not None
-    name = milestone.activity.name.get()
+    _ = translator(lang).gettext
+    name = milestone.activity.name.get(lang)
     if milestone.kind is MilestoneKind.ALLOWED_AGAIN:
-        return f"{name}: allowed again."
+        return _("{name}: allowed again.").format(name=name)
     assert milestone.window is not None
     limit = milestone.window.limit.max
     if limit is None:
-        return f"{name}: not allowed from today."
-    return f"{name}: up to {limit.describe(limit=True)} from today."
+        return _("{name}: not allowed from today.").format(name=name)
+    return _("{name}: up to {limit} from today.").format(
+        name=name, limit=limit.describe(limit=True)
+    )
 
 
-def day_span(first: int, last: int) -> str:
+def day_span(first: int, last: int, lang: str = ENGLISH) -> str:
     """``Day 3``, or ``Days 3 to 6``."""
-    return f"Day {first}" if first == last else f"Days {first} to {last}"
+    _ = translator(lang).gettext
+    if first == last:
+        return _("Day {day}").format(day=first)
+    return _("Days {first} to {last}").format(first=first, last=last)
 
 
-def date_span(first: date, last: date) -> str:
-    """``Tue, Mar 4`` to ``Fri, Mar 7``, each with its weekday."""
-    return f"{short_date(first)} to {short_date(last)}"
+def date_span(first: date, last: date, lang: str = ENGLISH) -> str:
+    """``Tue, Mar 4 to Fri, Mar 7``, each with its weekday."""
+    return " ".join(date_span_lines(first, last, lang))
+
+
+def date_span_lines(first: date, last: date, lang: str = ENGLISH) -> tuple[str, str]:
+    """``date_span`` on two lines: ``Tue, Mar 4 to`` and ``Fri, Mar 7``."""
+    _ = translator(lang).gettext
+    # TRANSLATORS: two dates without the year, both days included: "Tue, Mar 4 to Fri, Mar 7".
+    # Printed on two lines: where the translation has a line break ("\n"), else before {last}.
+    # The first letter is made a capital.
+    template = _("{first} to {last}")
+    head, tail = template.split("\n", 1) if "\n" in template else _before_last(template)
+    return (
+        capitalized(head.format(first=short_date(first, lang)).rstrip()),
+        tail.format(last=short_date(last, lang)).lstrip(),
+    )
+
+
+def _before_last(template: str) -> tuple[str, str]:
+    head, _, tail = template.partition("{last}")
+    return head, "{last}" + tail
+
+
+def row_label(when: str, days: str, mark: str) -> str:
+    """``Sat, Mar 1 (day 0, A)``: the label of one day's row on the handout."""
+    inside = f"{days.lower()}, {mark}" if mark else days.lower()
+    return f"{when} ({inside})"
+
+
+def every_day_text(labels: list[str], lang: str = ENGLISH) -> str:
+    """The limits in force on each of the first days, said once."""
+    return tr(EVERY_DAY, lang).format(labels=", ".join(labels))

@@ -223,6 +223,19 @@ def _protocol_changes(old: ProtocolInfo, new: ProtocolInfo) -> Iterator[Change]:
             ChangeKind.CHANGED,
             f"emergency number: {old.emergency_number} -> {new.emergency_number}",
         )
+    yield from _note_changes(old.translation_note, new.translation_note)
+
+
+def _note_changes(old: Text | None, new: Text | None) -> Iterator[Change]:
+    """The note that the translations await review: read by patients in those languages."""
+    if old is None and new is not None:
+        yield Change(PROTOCOL, ChangeKind.ADDED, f'translation note: "{_words(new)}"')
+    elif old is not None and new is None:
+        yield Change(PROTOCOL, ChangeKind.REMOVED, f'translation note: "{_words(old)}"')
+    elif old is not None and new is not None:
+        change = _text_change(old, new)
+        if change is not None:
+            yield Change(PROTOCOL, ChangeKind.CHANGED, f"translation note: {change}")
 
 
 # --- activities ----------------------------------------------------------------------------

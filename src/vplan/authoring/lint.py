@@ -2,7 +2,8 @@
 
 A rules file that validates may still need work before patients get it: a sentence too
 hard to read, a rule that cites no source, a review more than a year old, a limit that
-takes back what the one before it allowed, an activity the handout never mentions.
+takes back what the one before it allowed, an activity the handout never mentions, a
+text missing in a language the other texts are written in.
 ``lint`` is pure: the file's bytes and today's date come in, the warnings go out.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
 
+from vplan.i18n import ENGLISH, LANGUAGES, languages_in_use, patient_texts, place
 from vplan.model import Limit, Protocol, Text, Tier, WarningSign, protocol_from_data
 from vplan.validate import Loc, position, validated_tree
 
@@ -38,6 +40,7 @@ class Kind(Enum):
     REVIEW = "old review date"
     TIGHTENS = "limit that tightens again"
     UNSEEN = "activity the handout never shows"
+    TRANSLATION = "text without a translation"
 
 
 @dataclass(frozen=True)
@@ -97,30 +100,22 @@ def _findings(protocol: Protocol) -> Iterator[_Finding]:
     yield from _missing_sources(protocol)
     yield from _tightening_limits(protocol)
     yield from _unseen_activities(protocol)
+    yield from _missing_translations(protocol)
 
 
 # --- sentences above the reading grade -----------------------------------------------
 
 
-def patient_texts(protocol: Protocol) -> Iterator[tuple[Loc, Text]]:
-    """Every text patients read, with where it is in the file."""
-    yield ("protocol", "notice"), protocol.info.notice
-    for act in protocol.activities:
-        base: Loc = ("activities", act.key)
-        yield (*base, "name"), act.name
-        if act.advice is not None:
-            yield (*base, "advice"), act.advice
-        for i, lim in enumerate(act.limits):
-            yield (*base, "limits", i, "text"), lim.text
-        for i, caution in enumerate(act.cautions):
-            yield (*base, "cautions", i, "text"), caution.text
-    for i, item in enumerate(protocol.care):
-        yield ("care", i, "label"), item.label
-        yield ("care", i, "text"), item.text
-    for i, milestone in enumerate(protocol.milestones):
-        yield ("milestones", i, "text"), milestone.text
-    for loc, sign in _signs(protocol):
-        yield (*loc, "text"), sign.text
+# Names are too short to score; the translation note is read by patients only in the
+# languages it is about, never in English.
+_NOT_SCORED: frozenset[Loc] = frozenset(
+    {("protocol", "name"), ("protocol", "procedure"), ("protocol", "translation_note")}
+)
+
+
+def scored_texts(protocol: Protocol) -> Iterator[tuple[Loc, Text]]:
+    """Every text patients read in English, with where it is in the file."""
+    return ((loc, text) for loc, text in patient_texts(protocol) if loc not in _NOT_SCORED)
 
 
 def sentences(text: str) -> list[str]:
@@ -131,7 +126,7 @@ def sentences(text: str) -> list[str]:
 def _hard_sentences(protocol: Protocol) -> Iterator[_Finding]:
     import textstat
 
-    for loc, text in patient_texts(protocol):
+    for loc, text in scored_texts(protocol):
         for sentence in sentences(text.get()):
             scored = _PARENTHESES.sub("", sentence)
             if int(textstat.lexicon_count(scored)) < MIN_WORDS:
@@ -250,3 +245,34 @@ def _unseen_activities(protocol: Protocol) -> Iterator[_Finding]:
                 "add its 'limits:', or 'advice:' for the handout's 'what to do' section",
                 at_key=True,
             )
+
+
+# --- texts missing in a language the file is written in ---------------------------------
+
+
+def _missing_translations(protocol: Protocol) -> Iterator[_Finding]:
+    """A language is in use when any text has it; every text must then have it."""
+    in_use = languages_in_use(protocol)
+    seen: set[str] = set()
+    for loc, text in patient_texts(protocol):
+        for lang in in_use:
+            if lang not in text.translations:
+                yield _Finding(
+                    (*loc, ENGLISH),
+                    Kind.TRANSLATION,
+                    f"{place(loc)} has no '{lang}' text, though other texts of the file have one",
+                    f"add '{lang}: ...' under its '{ENGLISH}:' line; until then "
+                    f"'--lang {lang}' refuses the file",
+                    at_key=True,
+                )
+        for lang in text.translations:
+            if lang not in LANGUAGES and lang not in seen:
+                seen.add(lang)
+                yield _Finding(
+                    (*loc, lang),
+                    Kind.TRANSLATION,
+                    f"vplan has no '{lang}' phrases (headings, dates, labels), so the '{lang}' "
+                    "texts cannot be shown",
+                    f"see 'Adding a language' in the README, or remove the '{lang}:' lines",
+                    at_key=True,
+                )

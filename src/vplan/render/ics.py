@@ -17,17 +17,21 @@ from datetime import datetime, timedelta
 from icalendar import Alarm, Calendar, Event, vText
 
 from vplan import __version__
+from vplan.i18n import ENGLISH
 from vplan.model import Activity
 from vplan.plan import Milestone, MilestoneKind, Plan, Window
 from vplan.render.sources import cite
 from vplan.words import (
     allowed_from_text,
     calendar_name,
+    changes_on,
     day_and_date,
     days_span,
+    label,
     limit_span,
     milestone_text,
     milestone_title,
+    notices,
     protocol_line,
     restriction_title,
 )
@@ -49,36 +53,39 @@ class Entry:
     alarm: bool
 
 
-def calendar(plan: Plan, patient: str | None = None, *, stamp: datetime) -> bytes:
+def calendar(
+    plan: Plan, patient: str | None = None, *, stamp: datetime, lang: str = ENGLISH
+) -> bytes:
     """The plan as an iCalendar file: one all-day event per limit and per milestone.
 
     ``patient`` names the calendar and keeps its UIDs apart from another patient's;
     without it no name is written. ``stamp`` (with a time zone) is every event's
-    DTSTAMP.
+    DTSTAMP. The UIDs do not depend on ``lang``: a calendar in another language
+    updates the same events.
     """
     if stamp.tzinfo is None:
         raise ValueError("the stamp needs a time zone, such as datetime.now(UTC)")
-    info = plan.protocol.info
+    notice = "\n".join(notices(plan.protocol, lang))
     cal = Calendar()
     cal.add("prodid", f"-//vplan//vplan {__version__}//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     # X- properties are TEXT (RFC 5545, 3.8.8.2): escaped like SUMMARY, so "Doe, Jane" stays whole.
-    cal.add("x-wr-calname", vText(calendar_name(plan.protocol, patient)))
-    cal.add("x-wr-caldesc", vText(f"{info.notice.get()}\n{protocol_line(plan.protocol)}"))
-    for entry in sorted(_entries(plan), key=lambda e: e.first_day):
-        cal.add_component(_event(plan, entry, _uid(plan, entry.key, patient), stamp))
+    cal.add("x-wr-calname", vText(calendar_name(plan.protocol, patient, lang)))
+    cal.add("x-wr-caldesc", vText(f"{notice}\n{protocol_line(plan.protocol, lang)}"))
+    for entry in sorted(_entries(plan, lang), key=lambda e: e.first_day):
+        cal.add_component(_event(plan, entry, _uid(plan, entry.key, patient), stamp, notice))
     data: bytes = cal.to_ical()
     return data
 
 
-def _entries(plan: Plan) -> list[Entry]:
+def _entries(plan: Plan, lang: str) -> list[Entry]:
     """Every event of the calendar: the milestones, then each limit of each activity."""
-    found = [_milestone(plan, m) for m in plan.milestones]
+    found = [_milestone(plan, m, lang) for m in plan.milestones]
     for activity in plan.protocol.activities:
         for index, window in enumerate(plan.windows_of(activity)):
-            found.append(_limit(plan, activity, index, window))
+            found.append(_limit(plan, activity, index, window, lang))
     return found
 
 
@@ -91,14 +98,14 @@ def _uid(plan: Plan, key: str, patient: str | None) -> str:
     return f"{digest[:UID_LENGTH]}@{UID_DOMAIN}"
 
 
-def _event(plan: Plan, entry: Entry, uid: str, stamp: datetime) -> Event:
+def _event(plan: Plan, entry: Entry, uid: str, stamp: datetime, notice: str) -> Event:
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
     event.add("dtstart", plan.date_of(entry.first_day))
     event.add("dtend", plan.date_of(entry.end_day))
     event.add("summary", entry.summary)
-    event.add("description", "\n".join([*entry.details, "", plan.protocol.info.notice.get()]))
+    event.add("description", "\n".join([*entry.details, "", notice]))
     event.add("transp", "TRANSPARENT")  # a reminder, not a busy day
     if entry.alarm:
         alarm = Alarm()
@@ -109,8 +116,8 @@ def _event(plan: Plan, entry: Entry, uid: str, stamp: datetime) -> Event:
     return event
 
 
-def _sources(plan: Plan, keys: tuple[str, ...]) -> list[str]:
-    return [f"Source: {s}" for s in cite(plan.protocol, keys)]
+def _sources(plan: Plan, keys: tuple[str, ...], lang: str) -> list[str]:
+    return [label("source", s, lang) for s in cite(plan.protocol, keys)]
 
 
 def _ending(plan: Plan, milestone: Milestone) -> int:
@@ -120,40 +127,40 @@ def _ending(plan: Plan, milestone: Milestone) -> int:
     return next(i for i, w in enumerate(windows) if w.end_day == milestone.day)
 
 
-def _milestone(plan: Plan, milestone: Milestone) -> Entry:
+def _milestone(plan: Plan, milestone: Milestone, lang: str) -> Entry:
     """A milestone on its day; an event due within a span covers the span."""
-    when = f"When: {day_and_date(plan, milestone.day)}"
+    when = label("when", day_and_date(plan, milestone.day, lang), lang)
     activity = milestone.activity
     if milestone.kind is MilestoneKind.EVENT:
         assert milestone.rule is not None
         key = f"milestone:{_rule_index(plan, milestone)}"
         last = milestone.day if milestone.by_day is None else milestone.by_day
         if milestone.by_day is not None:
-            when = f"When: {days_span(plan, milestone.day, last)}"
-        details = [milestone_text(plan, milestone), when]
+            when = label("when", days_span(plan, milestone.day, last, lang), lang)
+        details = [milestone_text(plan, milestone, lang), when]
     elif milestone.kind is MilestoneKind.LIMIT_CHANGES:
         assert activity is not None
         assert milestone.window is not None
         key = f"change:{activity.key}:{_ending(plan, milestone)}"
         last = milestone.day
         details = [
-            f"{milestone_text(plan, milestone)}.",
-            milestone.window.limit.text.get(),
+            f"{milestone_text(plan, milestone, lang)}.",
+            milestone.window.limit.text.get(lang),
             when,
-            *_allowed_and_cautions(plan, activity, milestone.day),
+            *_allowed_and_cautions(plan, activity, milestone.day, lang),
         ]
     else:
         assert activity is not None
         key = f"change:{activity.key}:{_ending(plan, milestone)}"
         last = milestone.day
-        advice = [] if activity.advice is None else [f"Tip: {activity.advice.get()}"]
-        details = [milestone_text(plan, milestone), when, *advice]
+        advice = [] if activity.advice is None else [label("tip", activity.advice.get(lang), lang)]
+        details = [milestone_text(plan, milestone, lang), when, *advice]
     return Entry(
         key=key,
         first_day=milestone.day,
         end_day=last + 1,
-        summary=milestone_title(plan, milestone),
-        details=(*details, *_sources(plan, milestone.sources)),
+        summary=milestone_title(plan, milestone, lang),
+        details=(*details, *_sources(plan, milestone.sources, lang)),
         alarm=milestone.day > 0,  # on the procedure day itself, a reminder comes too late
     )
 
@@ -163,21 +170,21 @@ def _rule_index(plan: Plan, milestone: Milestone) -> int:
     return next(i for i, r in enumerate(plan.protocol.milestones) if r is milestone.rule)
 
 
-def _allowed_and_cautions(plan: Plan, activity: Activity, day: int) -> list[str]:
+def _allowed_and_cautions(plan: Plan, activity: Activity, day: int, lang: str) -> list[str]:
     verdict = plan.verdict(activity, day)
-    lines = [f"Allowed from: {allowed_from_text(plan, verdict)}"]
-    lines += [f"Caution: {c.text.get()}" for c in activity.cautions]
+    lines = [label("allowed_from", allowed_from_text(plan, verdict, lang), lang)]
+    lines += [label("caution", c.text.get(lang), lang) for c in activity.cautions]
     if activity.advice is not None:
-        lines.append(f"Tip: {activity.advice.get()}")
+        lines.append(label("tip", activity.advice.get(lang), lang))
     return lines
 
 
-def _limit(plan: Plan, activity: Activity, index: int, window: Window) -> Entry:
+def _limit(plan: Plan, activity: Activity, index: int, window: Window, lang: str) -> Entry:
     """A limit over the days it is in force; one with no end date, on its first day.
 
     No alarm: the day a limit changes or ends has its own event, with an alarm.
     """
-    details = [window.limit.text.get(), f"When: {limit_span(plan, window)}"]
+    details = [window.limit.text.get(lang), label("when", limit_span(plan, window, lang), lang)]
     change = next(
         (
             m
@@ -189,13 +196,13 @@ def _limit(plan: Plan, activity: Activity, index: int, window: Window) -> Entry:
         None,
     )
     if change is not None and change.window is not None:
-        details.append(f"From {day_and_date(plan, change.day)}: {change.window.limit.text.get()}")
-    details += _allowed_and_cautions(plan, activity, window.start_day)
+        details.append(changes_on(plan, change.day, change.window.limit.text.get(lang), lang))
+    details += _allowed_and_cautions(plan, activity, window.start_day, lang)
     return Entry(
         key=f"limit:{activity.key}:{index}",
         first_day=window.start_day,
         end_day=window.start_day + 1 if window.end_day is None else window.end_day,
-        summary=restriction_title(window),
-        details=(*details, *_sources(plan, window.limit.sources)),
+        summary=restriction_title(window, lang),
+        details=(*details, *_sources(plan, window.limit.sources, lang)),
         alarm=False,
     )

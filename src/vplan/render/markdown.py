@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from vplan.i18n import ENGLISH
 from vplan.model import Tier
 from vplan.plan import Plan
 from vplan.words import (
+    COLUMNS,
+    HEADINGS,
+    LABELS,
     allowed_from_text,
     avoid_label,
-    day_and_date,
+    day_range,
+    days_heading,
     limit_span,
-    long_date,
     milestone_text,
+    notices,
     patient_line,
+    procedure_date_line,
     protocol_line,
+    schedule_title,
+    table_date,
     tier_heading,
+    tr,
 )
 
 # The characters that start inline Markdown (emphasis, code, links, HTML, entities).
@@ -29,53 +38,54 @@ def _escape(text: str) -> str:
     return "".join("\\" + c if c in MARKDOWN_INLINE else c for c in text)
 
 
-def schedule(plan: Plan, days: int, patient: str | None = None) -> str:
+def schedule(plan: Plan, days: int, patient: str | None = None, lang: str = ENGLISH) -> str:
     """The whole plan as a Markdown document."""
-    info = plan.protocol.info
+    columns = [tr(COLUMNS[key], lang) for key in ("date", "day", "happens", "do", "avoid")]
     out = [
-        f"# Recovery plan after {info.procedure.get()}",
+        f"# {schedule_title(plan.protocol, lang)}",
         "",
-        *([] if patient is None else [f"- {_escape(patient_line(patient))}"]),
-        f"- Procedure date: {day_and_date(plan, 0)}",
-        f"- {protocol_line(plan.protocol)}",
+        *([] if patient is None else [f"- {_escape(patient_line(patient, lang))}"]),
+        f"- {procedure_date_line(plan, lang)}",
+        f"- {protocol_line(plan.protocol, lang)}",
         "",
-        f"> {info.notice.get()}",
+        *(f"> {text}" for text in notices(plan.protocol, lang)),
         "",
-        f"## Day by day (day 0 to {days - 1})",
+        f"## {days_heading(days, capitals=False, lang=lang)}",
         "",
-        "| Date | Day | What happens | Do | Avoid |",
+        "| " + " | ".join(columns) + " |",
         "| --- | ---: | --- | --- | --- |",
     ]
     for n in range(days):
         day = plan.day(n)
         cells = [
-            long_date(day.date),
+            table_date(day.date, lang),
             str(n),
-            "; ".join(milestone_text(plan, m) for m in day.milestones),
-            "; ".join(c.item.label.get() for c in day.care),
-            "; ".join(avoid_label(w) for w in day.avoid),
+            "; ".join(milestone_text(plan, m, lang) for m in day.milestones),
+            "; ".join(c.item.label.get(lang) for c in day.care),
+            "; ".join(avoid_label(w, lang) for w in day.avoid),
         ]
         out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-    out += ["", "## Activities to avoid, and when they are allowed again", ""]
+    out += ["", f"## {tr(HEADINGS['restrictions'], lang)}", ""]
     for act in plan.protocol.activities:
         windows = plan.windows_of(act)
         if not windows:
             continue
-        out.append(f"### {_cell(act.name.get())}")
+        out.append(f"### {_cell(act.name.get(lang))}")
         out.append("")
-        out += [f"- {limit_span(plan, w)}: {w.limit.text.get()}" for w in windows]
+        out += [f"- {limit_span(plan, w, lang)}: {w.limit.text.get(lang)}" for w in windows]
         verdict = plan.verdict(act, windows[0].start_day)
-        out.append(f"- **Allowed from:** {allowed_from_text(plan, verdict)}")
-        out += [f"- **Caution:** {c.text.get()}" for c in act.cautions]
+        allowed = allowed_from_text(plan, verdict, lang)
+        out.append(f"- **{tr(LABELS['allowed_from'], lang)}** {allowed}")
+        out += [f"- **{tr(LABELS['caution'], lang)}** {c.text.get(lang)}" for c in act.cautions]
         out.append("")
-    out += ["## What to do", ""]
+    out += [f"## {tr(HEADINGS['care'], lang)}", ""]
     for item in plan.care:
-        end = "" if item.end_day is None else f" to {item.end_day - 1}"
-        out.append(f"- Day {item.start_day}{end}: {item.item.text.get()}")
-    out += ["", "## Warning signs", ""]
+        span = day_range(item.start_day, item.end_day, lang)
+        out.append(f"- {span}: {item.item.text.get(lang)}")
+    out += ["", f"## {tr(HEADINGS['signs'], lang)}", ""]
     for tier in Tier:
-        out.append(f"**{tier_heading(plan.protocol, tier)}**")
+        out.append(f"**{tier_heading(plan.protocol, tier, lang)}**")
         out.append("")
-        out += [f"- {s.text.get()}" for s in plan.protocol.warning_signs if s.tier is tier]
+        out += [f"- {s.text.get(lang)}" for s in plan.protocol.warning_signs if s.tier is tier]
         out.append("")
     return "\n".join(out)

@@ -34,9 +34,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from vplan import words
 from vplan.errors import InputError, UnprintableError
 from vplan.handout import DayRow, Handout, MonthGrid, Paper, in_columns
+from vplan.i18n import ENGLISH
 from vplan.model import Tier
 
 
@@ -48,13 +48,14 @@ def escape(text: str) -> str:
 FONT_DIR = Path(reportlab.__file__).parent / "fonts"
 REGULAR, BOLD = "VplanVera", "VplanVera-Bold"
 PAGE_SIZES = {Paper.LETTER: LETTER, Paper.A4: A4}
-TYPED_PARTS = {
-    words.HANDOUT_FIELDS["patient"]: "the patient's name",
-    words.HANDOUT_FIELDS["clinic"]: "the clinic's name",
-    words.HANDOUT_FIELDS["doctor"]: "the doctor's name",
-    words.HANDOUT_FIELDS["phone"]: "the phone number",
+TYPED_PARTS = {  # the handout's parts that the nurse types (keys of its fields)
+    "patient": "the patient's name",
+    "clinic": "the clinic's name",
+    "doctor": "the doctor's name",
+    "phone": "the phone number",
 }
 BORDER = {Tier.EMERGENCY: 2.5, Tier.CALL_TODAY: 1.5, Tier.EXPECTED: 0.75}
+CELL_PADDING = 3  # points left and right of the text in a table's cell
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,9 @@ def document(handout: Handout) -> bytes:
         return _build(handout, LARGE)[0]
     data, pages = _build(handout, NORMAL)
     if pages > NORMAL_PAGES:
-        data, pages = _build(handout, COMPACT)
+        compact, compact_pages = _build(handout, COMPACT)
+        if compact_pages < pages:  # else the roomier layout, on as many pages
+            data = compact
     return data
 
 
@@ -142,10 +145,13 @@ def _build(handout: Handout, size: Sizes) -> tuple[bytes, int]:
         invariant=True,
         initialFontName=REGULAR,  # no unused, unembedded Helvetica in the page resources
         initialFontSize=size.body,
+        # The document's language (/Lang) for screen readers; English files stay as they were.
+        lang=None if handout.lang == ENGLISH else handout.lang,
     )
     pages: list[int] = []
     story = _story(handout, _styles(size), size, doc.width)
-    doc.build(story, canvasmaker=_numbered_canvas(handout.running_head, size, pages))
+    canvas = _numbered_canvas(handout.running_head, handout.page_of, size, pages)
+    doc.build(story, canvasmaker=canvas)
     return buffer.getvalue(), pages[0]
 
 
@@ -275,11 +281,7 @@ def _calendar(handout: Handout, st: Styles, size: Sizes, width: float) -> KeepTo
 
 def _row_label(row: DayRow, style: ParagraphStyle) -> Paragraph:
     """``Sat, Mar 1 (day 0, A)`` for one day; the first and last dates for a run of days."""
-    if row.day != row.last_day:
-        first, last = row.when.split(" to ")
-        return Paragraph(f"{escape(first)} to<br/>{escape(last)}", style)
-    inside = f"{row.days.lower()}, {row.mark}" if row.mark else row.days.lower()
-    return _p(f"{row.when} ({inside})", style)
+    return Paragraph("<br/>".join(escape(line) for line in row.label), style)
 
 
 def _fields(handout: Handout, st: dict[str, ParagraphStyle], width: float) -> Table:
@@ -291,9 +293,19 @@ def _fields(handout: Handout, st: dict[str, ParagraphStyle], width: float) -> Ta
     right += [["", ""]] * (len(left) - len(right))
     rows = [a + b for a, b in zip(left, right, strict=True)]
     if not handout.layout.large_print:
-        return _grid(rows, [width * 0.23, width * 0.32, width * 0.12, width * 0.33])
+        # A label may wrap between its words, never inside one ("Teléfono:").
+        labels = [f.label + ":" for f in handout.fields[3:]]
+        right_label = max(width * 0.12, _widest_word(labels, st["bold"]) + 2 * CELL_PADDING)
+        return _grid(rows, [width * 0.23, width * 0.32, right_label, width * 0.45 - right_label])
     return _grid([row for pair in rows for row in (pair[:2], pair[2:]) if row[0]],
                  [width * 0.35, width * 0.65])  # fmt: skip
+
+
+def _widest_word(texts: list[str], style: ParagraphStyle) -> float:
+    """The width of the widest word of ``texts`` in ``style``."""
+    words = [word for text in texts for word in text.split()]
+    widths = (pdfmetrics.stringWidth(word, style.fontName, style.fontSize) for word in words)
+    return max(widths, default=0)
 
 
 def _table(rows: list[list[Any]], widths: list[float]) -> Table:
@@ -328,8 +340,8 @@ def _grid(rows: list[list[Any]], widths: list[float], *, lines: bool = False) ->
     table = _table(rows, widths)
     style: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 0.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
     ]
@@ -434,7 +446,9 @@ def _p_mark(day: int, mark: str, style: ParagraphStyle, size: Sizes) -> Paragrap
     return Paragraph(f"<b>{day}{between}{small}</b>", style)
 
 
-def _numbered_canvas(running_head: str, size: Sizes, pages: list[int]) -> type[Canvas]:
+def _numbered_canvas(
+    running_head: str, page_of: str, size: Sizes, pages: list[int]
+) -> type[Canvas]:
     """A canvas that writes ``name: title ... Page n of N`` at the foot of every page."""
 
     class NumberedCanvas(Canvas):
@@ -458,7 +472,7 @@ def _numbered_canvas(running_head: str, size: Sizes, pages: list[int]) -> type[C
         def _foot(self, number: int, total: int) -> None:
             width, _ = self._pagesize  # type: ignore[attr-defined]
             y = size.margin * 0.8
-            page = words.PAGE_OF.format(page=number, pages=total)
+            page = page_of.format(page=number, pages=total)
             room = width - 2 * size.margin - size.footer * 2
             font_size = size.footer
             while (

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from vplan.i18n import ENGLISH
 from vplan.model import Activity, Protocol, Tier
 from vplan.plan import Plan, Verdict, Window
 from vplan.render.sources import cite
 from vplan.units import KG_PER_LB, Weight
-from vplan.words import avoid_label, milestone_text, rule_summary, verdict_reason
+from vplan.words import avoid_label, milestone_text, rule_summary, verdict_reason, weekday
 
 
 def weight(value: Weight | None, *, limit: bool = False) -> dict[str, Any] | None:
@@ -24,20 +25,28 @@ def weight(value: Weight | None, *, limit: bool = False) -> dict[str, Any] | Non
     }
 
 
-def protocol_info(protocol: Protocol) -> dict[str, Any]:
-    """Name, version and review date of the protocol."""
+def protocol_info(protocol: Protocol, lang: str = ENGLISH) -> dict[str, Any]:
+    """Name, version and review date of the protocol, and its translation note.
+
+    The note (null when the rules have none) says the translation must still be reviewed;
+    it is there in a language other than English only.
+    """
     info = protocol.info
-    return {
-        "name": info.name.get(),
-        "procedure": info.procedure.get(),
+    found: dict[str, Any] = {
+        "name": info.name.get(lang),
+        "procedure": info.procedure.get(lang),
         "version": info.version,
         "last_reviewed": info.last_reviewed.isoformat(),
-        "notice": info.notice.get(),
+        "notice": info.notice.get(lang),
         "path": protocol.path,
     }
+    if lang != ENGLISH:
+        note = info.translation_note
+        found["translation_note"] = None if note is None else note.get(lang)
+    return found
 
 
-def _window(plan: Plan, window: Window) -> dict[str, Any]:
+def _window(plan: Plan, window: Window, lang: str) -> dict[str, Any]:
     end = window.end_day
     return {
         "from_day": window.start_day,
@@ -46,31 +55,31 @@ def _window(plan: Plan, window: Window) -> dict[str, Any]:
         "until": None if end is None else plan.date_of(end - 1).isoformat(),
         "until_cleared": end is None,
         "max": weight(window.limit.max, limit=True),
-        "text": window.limit.text.get(),
+        "text": window.limit.text.get(lang),
         "sources": cite(plan.protocol, window.limit.sources),
     }
 
 
-def restriction(plan: Plan, activity: Activity) -> dict[str, Any]:
+def restriction(plan: Plan, activity: Activity, lang: str = ENGLISH) -> dict[str, Any]:
     """An activity's limits and when it is allowed again."""
     windows = plan.windows_of(activity)
     free = plan.verdict(activity, windows[0].start_day).allowed_from_day if windows else 0
     return {
         "activity": activity.key,
-        "name": activity.name.get(),
-        "limits": [_window(plan, w) for w in windows],
+        "name": activity.name.get(lang),
+        "limits": [_window(plan, w, lang) for w in windows],
         "allowed_from_day": free,
         "allowed_from": None if free is None else plan.date_of(free).isoformat(),
-        "cautions": [c.text.get() for c in activity.cautions],
-        "advice": None if activity.advice is None else activity.advice.get(),
+        "cautions": [c.text.get(lang) for c in activity.cautions],
+        "advice": None if activity.advice is None else activity.advice.get(lang),
     }
 
 
-def warning_signs(protocol: Protocol) -> dict[str, Any]:
+def warning_signs(protocol: Protocol, lang: str = ENGLISH) -> dict[str, Any]:
     """The warning signs by tier."""
     return {
         tier.value: [
-            {"text": s.text.get(), "sources": cite(protocol, s.sources)}
+            {"text": s.text.get(lang), "sources": cite(protocol, s.sources)}
             for s in protocol.warning_signs
             if s.tier is tier
         ]
@@ -78,7 +87,9 @@ def warning_signs(protocol: Protocol) -> dict[str, Any]:
     } | {"emergency_number": protocol.info.emergency_number}
 
 
-def schedule(plan: Plan, days: int, patient: str | None = None) -> dict[str, Any]:
+def schedule(
+    plan: Plan, days: int, patient: str | None = None, lang: str = ENGLISH
+) -> dict[str, Any]:
     """The whole plan for ``days`` days; ``patient`` is null unless a name was given."""
     rows = []
     for n in range(days):
@@ -87,13 +98,13 @@ def schedule(plan: Plan, days: int, patient: str | None = None) -> dict[str, Any
             {
                 "day": n,
                 "date": day.date.isoformat(),
-                "weekday": f"{day.date:%A}",
-                "milestones": [milestone_text(plan, m) for m in day.milestones],
-                "do": [c.item.label.get() for c in day.care],
+                "weekday": weekday(day.date, lang),
+                "milestones": [milestone_text(plan, m, lang) for m in day.milestones],
+                "do": [c.item.label.get(lang) for c in day.care],
                 "avoid": [
                     {
                         "activity": w.activity.key,
-                        "text": avoid_label(w),
+                        "text": avoid_label(w, lang),
                         "max": weight(w.limit.max, limit=True),
                     }
                     for w in day.avoid
@@ -103,23 +114,23 @@ def schedule(plan: Plan, days: int, patient: str | None = None) -> dict[str, Any
     return {
         "patient": patient,
         "procedure_date": plan.procedure_date.isoformat(),
-        "protocol": protocol_info(plan.protocol),
+        "protocol": protocol_info(plan.protocol, lang),
         "days": rows,
-        "restrictions": [restriction(plan, a) for a in plan.protocol.activities if a.limits],
+        "restrictions": [restriction(plan, a, lang) for a in plan.protocol.activities if a.limits],
         "care": [
             {
                 "from_day": c.start_day,
                 "until_day": None if c.end_day is None else c.end_day - 1,
-                "text": c.item.text.get(),
+                "text": c.item.text.get(lang),
                 "sources": cite(plan.protocol, c.item.sources),
             }
             for c in plan.care
         ],
-        "warning_signs": warning_signs(plan.protocol),
+        "warning_signs": warning_signs(plan.protocol, lang),
     }
 
 
-def verdict(plan: Plan, answer: Verdict) -> dict[str, Any]:
+def verdict(plan: Plan, answer: Verdict, lang: str = ENGLISH) -> dict[str, Any]:
     """The answer to ``check``."""
     free = answer.allowed_from_day
     return {
@@ -131,14 +142,14 @@ def verdict(plan: Plan, answer: Verdict) -> dict[str, Any]:
         "allowed": answer.allowed,
         "allowed_from": None if free is None else plan.date_of(free).isoformat(),
         "allowed_from_day": free,
-        "reason": verdict_reason(plan, answer),
-        "cautions": [c.text.get() for c in answer.cautions],
+        "reason": verdict_reason(plan, answer, lang),
+        "cautions": [c.text.get(lang) for c in answer.cautions],
         "source": cite(plan.protocol, answer.sources),
-        "protocol": protocol_info(plan.protocol),
+        "protocol": protocol_info(plan.protocol, lang),
     }
 
 
-def rule(protocol: Protocol, activity: Activity) -> dict[str, Any]:
+def rule(protocol: Protocol, activity: Activity, lang: str = ENGLISH) -> dict[str, Any]:
     """The activity's rule in post-operative days, for a check without a procedure date."""
     return {
         "activity": activity.key,
@@ -146,27 +157,27 @@ def rule(protocol: Protocol, activity: Activity) -> dict[str, Any]:
         "day": None,
         "allowed_from": None,
         "allowed_from_day": None,
-        "reason": rule_summary(activity),
+        "reason": rule_summary(activity, lang),
         "rule": [
             {
                 "from": str(lim.start),
                 "until": "cleared" if lim.end is None else str(lim.end),
                 "max": weight(lim.max, limit=True),
-                "text": lim.text.get(),
+                "text": lim.text.get(lang),
                 "sources": cite(protocol, lim.sources),
             }
             for lim in activity.limits
         ],
-        "cautions": [c.text.get() for c in activity.cautions],
+        "cautions": [c.text.get(lang) for c in activity.cautions],
         "source": cite(protocol, activity.sources),
-        "protocol": protocol_info(protocol),
+        "protocol": protocol_info(protocol, lang),
     }
 
 
-def activities(protocol: Protocol) -> list[dict[str, Any]]:
+def activities(protocol: Protocol, lang: str = ENGLISH) -> list[dict[str, Any]]:
     """Every activity the rules know, with its aliases and its rule."""
     return [
-        {"name": a.name.get(), "aliases": list(a.aliases), "measured": a.measured}
-        | rule(protocol, a)
+        {"name": a.name.get(lang), "aliases": list(a.aliases), "measured": a.measured}
+        | rule(protocol, a, lang)
         for a in protocol.activities
     ]

@@ -2,197 +2,206 @@
 
 from __future__ import annotations
 
+from vplan.i18n import ENGLISH
 from vplan.model import Activity, Protocol, Tier
 from vplan.plan import Plan, Verdict
 from vplan.render.lines import WIDTH, Line, Style, wrap
 from vplan.render.sources import cite
 from vplan.words import (
+    COLUMNS,
+    HEADINGS,
     allowed_from_text,
     avoid_label,
-    day_and_date,
+    care_span,
+    days_heading,
+    give_a_date,
+    label,
     limit_span,
-    long_date,
     milestone_text,
+    no_limits_today,
+    notices,
     patient_line,
+    procedure_date_line,
     protocol_line,
     rule_span,
     rule_summary,
+    rule_title,
+    schedule_title,
+    table_date,
+    table_date_width,
     tier_heading,
+    tr,
     verdict_reason,
+    verdict_title,
 )
 
-DATE_WIDTH = 17  # "Wed, Sep 10, 2025"
-DETAIL_INDENT = " " * (DATE_WIDTH + 2 + 3 + 2)
-CELL_WIDTH = WIDTH - len(DETAIL_INDENT)
 
-
-def header(plan: Plan, patient: str | None = None) -> list[Line]:
+def header(plan: Plan, patient: str | None = None, lang: str = ENGLISH) -> list[Line]:
     """The title block: the patient when named, procedure, date, protocol and its review."""
-    info = plan.protocol.info
     return [
-        Line(f"Recovery plan after {info.procedure.get()}", Style.TITLE),
-        *([] if patient is None else wrap(patient_line(patient))),
-        Line(f"Procedure date: {day_and_date(plan, 0)}"),
-        *wrap(protocol_line(plan.protocol)),
-        *wrap(info.notice.get(), style=Style.MUTED),
+        Line(schedule_title(plan.protocol, lang), Style.TITLE),
+        *([] if patient is None else wrap(patient_line(patient, lang))),
+        Line(procedure_date_line(plan, lang)),
+        *wrap(protocol_line(plan.protocol, lang)),
+        *(line for text in notices(plan.protocol, lang) for line in wrap(text, style=Style.MUTED)),
         Line(""),
     ]
 
 
-def schedule(plan: Plan, days: int, patient: str | None = None) -> list[Line]:
+def schedule(plan: Plan, days: int, patient: str | None = None, lang: str = ENGLISH) -> list[Line]:
     """The whole schedule: calendar, restrictions, what to do, warning signs."""
     return [
-        *header(plan, patient),
-        *calendar(plan, days),
+        *header(plan, patient, lang),
+        *calendar(plan, days, lang),
         Line(""),
-        *restrictions(plan),
+        *restrictions(plan, lang),
         Line(""),
-        *care(plan),
+        *care(plan, lang),
         Line(""),
-        *warning_signs(plan.protocol),
+        *warning_signs(plan.protocol, lang),
     ]
 
 
-def calendar(plan: Plan, days: int) -> list[Line]:
+def calendar(plan: Plan, days: int, lang: str = ENGLISH) -> list[Line]:
     """One row per day: date with weekday, day number, milestones, what to do and avoid."""
-    rule = "-" * DATE_WIDTH + "  ---  " + "-" * CELL_WIDTH
+    date_width = table_date_width(lang)
+    indent = " " * (date_width + 2 + 3 + 2)
+    cell_width = WIDTH - len(indent)
+    rule = "-" * date_width + "  ---  " + "-" * cell_width
+    head = f"{tr(COLUMNS['date'], lang):<{date_width}}  {tr(COLUMNS['day'], lang):<3}  "
     lines = [
-        Line(f"DAY BY DAY (day 0 to {days - 1})", Style.HEADING),
-        Line(f"{'Date':<{DATE_WIDTH}}  Day  What happens, what to do, what to avoid"),
+        Line(days_heading(days, capitals=True, lang=lang), Style.HEADING),
+        Line(head + tr(COLUMNS["what"], lang)),
         Line(rule),
     ]
     for n in range(days):
         day = plan.day(n)
         details: list[tuple[str, Style]] = [
-            (f"Today: {milestone_text(plan, m)}", Style.TITLE) for m in day.milestones
+            (label("today", milestone_text(plan, m, lang), lang), Style.TITLE)
+            for m in day.milestones
         ]
         if day.care:
-            details.append(("Do: " + "; ".join(c.item.label.get() for c in day.care), Style.PLAIN))
+            todo = "; ".join(c.item.label.get(lang) for c in day.care)
+            details.append((label("do", todo, lang), Style.PLAIN))
         if day.avoid:
-            details.append(("Avoid: " + "; ".join(avoid_label(w) for w in day.avoid), Style.PLAIN))
+            avoid = "; ".join(avoid_label(w, lang) for w in day.avoid)
+            details.append((label("avoid", avoid, lang), Style.PLAIN))
         if not details:
-            details.append(("No limits from this plan today.", Style.PLAIN))
-        rows = [row for text, style in details for row in wrap(text, width=CELL_WIDTH, style=style)]
+            details.append((no_limits_today(lang), Style.PLAIN))
+        rows = [row for text, style in details for row in wrap(text, width=cell_width, style=style)]
         for i, row in enumerate(rows):
-            left = f"{long_date(day.date):<{DATE_WIDTH}}  {n:>3}  " if i == 0 else DETAIL_INDENT
+            left = f"{table_date(day.date, lang):<{date_width}}  {n:>3}  " if i == 0 else indent
             lines.append(Line(left + row.text, row.style))
     return lines
 
 
-def restrictions(plan: Plan) -> list[Line]:
+def restrictions(plan: Plan, lang: str = ENGLISH) -> list[Line]:
     """Each restricted activity, its limits and the date it is allowed again."""
-    lines = [Line("ACTIVITIES TO AVOID, AND WHEN THEY ARE ALLOWED AGAIN", Style.HEADING)]
+    lines = [Line(tr(HEADINGS["restrictions"], lang).upper(), Style.HEADING)]
     for act in plan.protocol.activities:
         windows = plan.windows_of(act)
         if not windows:
             continue
-        lines.append(Line(act.name.get(), Style.TITLE))
+        lines.append(Line(act.name.get(lang), Style.TITLE))
         for window in windows:
             lines += wrap(
-                f"{limit_span(plan, window)}: {window.limit.text.get()}", indent="  ", hang="    "
+                f"{limit_span(plan, window, lang)}: {window.limit.text.get(lang)}",
+                indent="  ",
+                hang="    ",
             )
         verdict = plan.verdict(act, windows[0].start_day)
         lines += wrap(
-            f"Allowed from: {allowed_from_text(plan, verdict)}.", indent="  ", style=Style.GOOD
+            label("allowed_from", f"{allowed_from_text(plan, verdict, lang)}.", lang),
+            indent="  ",
+            style=Style.GOOD,
         )
         for caution in act.cautions:
             lines += wrap(
-                f"Caution: {caution.text.get()}", indent="  ", hang="    ", style=Style.ALERT
+                label("caution", caution.text.get(lang), lang),
+                indent="  ",
+                hang="    ",
+                style=Style.ALERT,
             )
     return lines
 
 
-def care(plan: Plan) -> list[Line]:
+def care(plan: Plan, lang: str = ENGLISH) -> list[Line]:
     """What to do, day by day, and the activities that are good for the patient."""
-    lines = [Line("WHAT TO DO", Style.HEADING)]
+    lines = [Line(tr(HEADINGS["care"], lang).upper(), Style.HEADING)]
     for item in plan.care:
-        if item.end_day is None:
-            span = f"From day {item.start_day}"
-        elif item.end_day - item.start_day == 1:
-            span = f"Day {item.start_day} ({long_date(plan.date_of(item.start_day))})"
-        else:
-            span = f"Day {item.start_day} to {item.end_day - 1}"
-        lines += wrap(f"{span}: {item.item.text.get()}", indent="  ", hang="    ")
+        span = care_span(plan, item.start_day, item.end_day, lang)
+        lines += wrap(f"{span}: {item.item.text.get(lang)}", indent="  ", hang="    ")
     for act in plan.protocol.activities:
         if act.advice is not None and not act.limits:
-            lines += wrap(f"{act.name.get()}: {act.advice.get()}", indent="  ", hang="    ")
+            lines += wrap(f"{act.name.get(lang)}: {act.advice.get(lang)}", indent="  ", hang="    ")
     return lines
 
 
-def warning_signs(protocol: Protocol) -> list[Line]:
+def warning_signs(protocol: Protocol, lang: str = ENGLISH) -> list[Line]:
     """The warning signs, by tier, the most urgent first."""
-    lines = [Line("WARNING SIGNS", Style.HEADING)]
+    lines = [Line(tr(HEADINGS["signs"], lang).upper(), Style.HEADING)]
     for tier in Tier:
         style = Style.ALERT if tier is Tier.EMERGENCY else Style.TITLE
-        lines.append(Line(tier_heading(protocol, tier), style))
+        lines.append(Line(tier_heading(protocol, tier, lang), style))
         for sign in protocol.warning_signs:
             if sign.tier is tier:
-                lines += wrap(f"- {sign.text.get()}", indent="  ", hang="  ")
+                lines += wrap(f"- {sign.text.get(lang)}", indent="  ", hang="  ")
     return lines
 
 
-def verdict(plan: Plan, answer: Verdict) -> list[Line]:
+def verdict(plan: Plan, answer: Verdict, lang: str = ENGLISH) -> list[Line]:
     """The answer to ``check``: allowed or not, why, from when, and the source."""
-    what = answer.activity.name.get()
-    if answer.amount is not None:
-        what += f" {answer.amount.describe()}"
-    when = day_and_date(plan, answer.day)
-    status = "ALLOWED" if answer.allowed else "NOT ALLOWED"
     lines = [
-        Line(f"{what} on {when}: {status}", Style.GOOD if answer.allowed else Style.ALERT),
-        *wrap(f"Why: {verdict_reason(plan, answer)}"),
-        *wrap(f"Allowed from: {allowed_from_text(plan, answer)}"),
+        Line(verdict_title(plan, answer, lang), Style.GOOD if answer.allowed else Style.ALERT),
+        *wrap(label("why", verdict_reason(plan, answer, lang), lang)),
+        *wrap(label("allowed_from", allowed_from_text(plan, answer, lang), lang)),
     ]
     lines += [
         line
         for c in answer.cautions
-        for line in wrap(f"Caution: {c.text.get()}", style=Style.ALERT)
+        for line in wrap(label("caution", c.text.get(lang), lang), style=Style.ALERT)
     ]
     if answer.activity.advice is not None:
-        lines += wrap(f"Tip: {answer.activity.advice.get()}")
+        lines += wrap(label("tip", answer.activity.advice.get(lang), lang))
     lines += [
         line
         for s in cite(plan.protocol, answer.sources)
-        for line in wrap(f"Source: {s}", style=Style.MUTED)
+        for line in wrap(label("source", s, lang), style=Style.MUTED)
     ]
     return lines
 
 
-def rule(protocol: Protocol, activity: Activity) -> list[Line]:
+def rule(protocol: Protocol, activity: Activity, lang: str = ENGLISH) -> list[Line]:
     """An activity's rule in post-operative days (no procedure date was given)."""
-    lines = [
-        Line(
-            f"{activity.name.get()}: the rule, counted from the procedure day (day 0)", Style.TITLE
-        )
-    ]
+    lines = [Line(rule_title(activity, lang), Style.TITLE)]
     for lim in activity.limits:
-        lines += wrap(f"{rule_span(lim)}: {lim.text.get()}", indent="  ", hang="    ")
-    lines += wrap(rule_summary(activity), style=Style.GOOD)
+        lines += wrap(f"{rule_span(lim, lang)}: {lim.text.get(lang)}", indent="  ", hang="    ")
+    lines += wrap(rule_summary(activity, lang), style=Style.GOOD)
     lines += [
         line
         for c in activity.cautions
-        for line in wrap(f"Caution: {c.text.get()}", style=Style.ALERT)
+        for line in wrap(label("caution", c.text.get(lang), lang), style=Style.ALERT)
     ]
     if activity.advice is not None:
-        lines += wrap(f"Tip: {activity.advice.get()}")
-    lines += wrap(
-        "Give the procedure date (-p YYYY-MM-DD) for an answer on a given day.", style=Style.MUTED
-    )
+        lines += wrap(label("tip", activity.advice.get(lang), lang))
+    lines += wrap(give_a_date(lang), style=Style.MUTED)
     sources = activity.limits[0].sources if activity.limits else activity.sources
     lines += [
-        line for s in cite(protocol, sources) for line in wrap(f"Source: {s}", style=Style.MUTED)
+        line
+        for s in cite(protocol, sources)
+        for line in wrap(label("source", s, lang), style=Style.MUTED)
     ]
     return lines
 
 
-def activities(protocol: Protocol) -> list[Line]:
+def activities(protocol: Protocol, lang: str = ENGLISH) -> list[Line]:
     """What the rules know: each activity, its aliases and its limits."""
-    lines = [Line("ACTIVITIES IN THE RULES", Style.HEADING)]
+    lines = [Line(tr(HEADINGS["activities"], lang).upper(), Style.HEADING)]
     for act in protocol.activities:
-        lines.append(Line(f"{act.key.replace('_', ' ')}: {act.name.get()}", Style.TITLE))
+        lines.append(Line(f"{act.key.replace('_', ' ')}: {act.name.get(lang)}", Style.TITLE))
         if act.aliases:
-            lines += wrap("Also: " + ", ".join(act.aliases), indent="  ", hang="    ")
+            lines += wrap(label("also", ", ".join(act.aliases), lang), indent="  ", hang="    ")
         for lim in act.limits:
-            lines += wrap(f"{rule_span(lim)}: {lim.text.get()}", indent="  ", hang="    ")
-        lines += wrap(rule_summary(act), indent="  ", hang="    ")
+            lines += wrap(f"{rule_span(lim, lang)}: {lim.text.get(lang)}", indent="  ", hang="    ")
+        lines += wrap(rule_summary(act, lang), indent="  ", hang="    ")
     return lines

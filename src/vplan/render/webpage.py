@@ -15,7 +15,6 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from vplan import words
 from vplan.handout import DayRow, Handout, Paper, in_columns
 from vplan.render.pdf import FONT_DIR, check_printable
 
@@ -72,24 +71,18 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-def _page_of() -> Markup:
+def _page_of(template: str) -> Markup:
     """``Page n of N`` as a CSS content value built from the words of the interface."""
-    parts = re.split(r"(\{page\}|\{pages\})", words.PAGE_OF)
+    parts = re.split(r"(\{page\}|\{pages\})", template)
     values = {"{page}": "counter(page)", "{pages}": "counter(pages)"}
     return Markup(" ".join(values.get(part) or css_string(part) for part in parts if part))
 
 
 def _row(row: DayRow) -> _Row:
-    if row.day != row.last_day:
-        first, last = row.when.split(" to ")
-        label: tuple[str, ...] = (f"{first} to", last)
-    else:
-        inside = f"{row.days.lower()}, {row.mark}" if row.mark else row.days.lower()
-        label = (f"{row.when} ({inside})",)
-    return _Row(row, label, " ".join(t for t in (row.todo, row.not_yet) if t))
+    return _Row(row, row.label, " ".join(t for t in (row.todo, row.not_yet) if t))
 
 
-def document(handout: Handout, lang: str = "en") -> bytes:
+def document(handout: Handout) -> bytes:
     """The handout as UTF-8 HTML bytes, printable on the paper and in the size it asks for."""
     check_printable(handout)
     large = handout.layout.large_print
@@ -97,7 +90,7 @@ def document(handout: Handout, lang: str = "en") -> bytes:
     template = _environment().get_template("handout.html.j2")
     text = template.render(
         h=handout,
-        lang=lang,
+        lang=handout.lang,
         fonts=_fonts_css(),
         page_size=PAGE_SIZES[handout.layout.paper],
         margin="0.75in" if large else "0.4in",
@@ -115,6 +108,6 @@ def document(handout: Handout, lang: str = "en") -> bytes:
         stacked=large,
         first_days=[_row(r) for r in handout.first_days],
         running_head=handout.running_head,
-        page_of=_page_of(),
+        page_of=_page_of(handout.page_of),
     )
     return text.encode("utf-8")

@@ -1,0 +1,610 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pypdf
+import pytest
+from babel.messages.extract import extract_from_file
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from icalendar import Calendar
+
+from conftest import DEFAULT_RULES, Run, edited, line_of
+from vplan import cli, i18n, words
+from vplan.authoring.lint import Kind, lint
+from vplan.errors import UntranslatedError
+from vplan.handout import Layout, Paper, Patient, build_handout
+from vplan.model import Protocol, Text
+from vplan.parse import parse_duration, parse_weight
+from vplan.plan import Plan, build_plan
+from vplan.render import ics, markdown, pdf, structured, text, webpage
+from vplan.render.lines import plain
+
+ROOT = Path(__file__).resolve().parents[1]
+WORDS = ROOT / "src" / "vplan" / "words.py"
+ANA = Patient("Ana López", "Clínica de la Columna", "555-0100", "Dra. Rivera")
+STAMP = datetime(2025, 1, 1, tzinfo=UTC)
+CHECK = ("check", "lifting", "15lb", "-p", "2025-03-01", "--on", "2025-03-11")
+# warning_signs.call_today[2] of the default rules, and its Spanish line
+PAIN = "        en: Pain that is not getting better, or is getting worse.\n"
+PAIN_ES = "        es: Dolor que no mejora o que empeora.\n"
+
+
+def pdf_text(data: bytes) -> str:
+    """All the text of a PDF, with runs of white space made single spaces."""
+    pages = pypdf.PdfReader(io.BytesIO(data)).pages
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pages))
+
+
+def spanish_pdf(plan: Plan, layout: Layout | None = None) -> bytes:
+    """The Spanish PDF handout of this plan, for Ana."""
+    return pdf.document(build_handout(plan, ANA, layout or Layout(), "es"))
+
+
+# --- the commands ------------------------------------------------------------------------
+
+
+def test_spanish_schedule_opens_with_the_plan_in_spanish(run: Run) -> None:
+    """Title, dates with their weekday, the protocol, its notices and the table, all in Spanish."""
+    result = run("schedule", "2025-03-01", "--lang", "es", "--patient", "Ana López")
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[:16] == [
+        "Plan de recuperación después de vertebroplastia",
+        "Paciente: Ana López",
+        "Fecha del procedimiento: sábado, 1 de marzo de 2025 (día 0)",
+        "Protocolo: Protocolo básico de recuperación después de la vertebroplastia y la",
+        "  cifoplastia, versión 2026.11-1, revisado por última vez el sábado, 21 de",
+        "  noviembre de 2026",
+        "Este plan es una guía general. No reemplaza los consejos de su equipo médico.",
+        "La traducción al español de este plan todavía no ha sido revisada por un",
+        "  traductor médico calificado. Si tiene dudas, pregunte a su equipo médico.",
+        "",
+        "DÍA POR DÍA (del día 0 al 92)",
+        "Fecha                    Día  Qué pasa, qué hacer, qué evitar",
+        "-----------------------  ---  --------------------------------------------------",
+        "Sáb, 1 de mar de 2025      0  Hoy: Día del procedimiento. Usted se va a casa el",
+        "                                mismo día. Otra persona debe llevarle en carro a",
+        "                                su casa.",
+    ]
+    for heading in (
+        "ACTIVIDADES QUE DEBE EVITAR, Y CUÁNDO PUEDE VOLVER A HACERLAS",
+        "QUÉ HACER",
+        "SEÑALES DE ALARMA",
+        "  Permitido desde: domingo, 1 de junio de 2025 (día 92).",
+    ):
+        assert f"\n{heading}\n" in result.out, heading
+
+
+def test_spanish_check_answers_in_spanish_with_both_units(run: Run) -> None:
+    """'check --lang es' gives the verdict, why, from when, and the sources; exit 1 as in English."""
+    result = run(*CHECK, "--lang", "es")
+    assert result.code == 1, result.err
+    assert result.out.splitlines()[:5] == [
+        "Levantar objetos de 15 lb (6.8 kg) el martes, 11 de marzo de 2025 (día 10): NO PERMITIDO",
+        "Por qué: No levante nada que pese más de 10 lb (4.5 kg). Un galón de leche pesa",
+        "  unas 8 lb.",
+        "Permitido desde: sábado, 12 de abril de 2025 (día 42)",
+        "Consejo: Use la fuerza de las piernas, no de la espalda. Mantenga la carga cerca",
+    ]
+    assert "Fuente: Drugs.com care guide" in result.out
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("manejar", "-p", "2025-03-01", "--day", "1"), "Manejar el domingo, 2 de marzo de 2025 (día 1): NO PERMITIDO"),
+        (("Bañarse en tina", "-p", "2025-03-01", "--day", "5"), "Bañarse en tina el jueves, 6 de marzo de 2025 (día 5): PERMITIDO"),
+        (("lifting", "7,5 kg", "-p", "2025-03-01", "--day", "50"), "Levantar objetos de 7.5 kg (16.5 lb) el domingo, 20 de abril de 2025 (día 50): PERMITIDO"),
+        (("driving",), "Manejar: la regla, contando desde el día del procedimiento (día 0)"),
+    ],
+)  # fmt: skip
+def test_check_knows_the_spanish_names_and_keeps_the_decimal_point(
+    run: Run, args: tuple[str, ...], expected: str
+) -> None:
+    """Spanish names are understood; weights keep the point, as es_US writes decimals."""
+    result = run("check", *args, "--lang", "es")
+    assert result.out.splitlines()[0] == expected, result.err
+
+
+def test_the_decimal_point_is_the_one_the_spanish_locale_writes(protocol: Protocol) -> None:
+    """'4.5 kg' in Spanish output is how Babel's es_US writes the number, not a leftover."""
+    assert i18n.LANGUAGES["es"] == "es_US"
+    assert format_decimal(4.5, locale=i18n.LANGUAGES["es"]) == "4.5"
+    spanish = " ".join(t.get("es") for _, t in i18n.patient_texts(protocol))
+    assert "10 lb (4.5 kg)" in spanish
+    assert "100.4 °F (38 °C)" in spanish
+
+
+def test_spanish_red_flags_in_their_tiers(run: Run) -> None:
+    """The tiers read 'Llame al 911', 'Llame hoy a su equipo médico' and 'Es normal'."""
+    out = run("red-flags", "--lang", "es").out
+    headings = [
+        "Llame al 911 ahora mismo si tiene:",
+        "Llame hoy a su equipo médico si tiene:",
+        "Es normal, no necesita llamar:",
+    ]
+    positions = [out.index(h) for h in headings]
+    assert positions == sorted(positions)
+    assert "  - Fiebre de 100.4 °F (38 °C) o más, o escalofríos.\n" in out
+
+
+def keys_of(data: object, path: str = "") -> Iterator[str]:
+    """Every key of a JSON document, with where it is (list items share one place)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield f"{path}.{key}"
+            yield from keys_of(value, f"{path}.{key}")
+    elif isinstance(data, list):
+        for item in data:
+            yield from keys_of(item, f"{path}[]")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("schedule", "2025-03-01", "-f", "json"),
+        ("check", "lifting", "5lb", "-p", "2025-03-01", "--day", "3", "-f", "json"),
+        ("check", "pool", "-f", "json"),
+        ("red-flags", "-f", "json"),
+        ("activities", "-f", "json"),
+    ],
+)
+def test_json_keeps_its_english_keys_with_texts_in_spanish(run: Run, args: tuple[str, ...]) -> None:
+    """The same keys as in English (the translation note besides); the texts in Spanish."""
+    english = json.loads(run(*args).out)
+    spanish = json.loads(run(*args, "--lang", "es").out)
+    extra = {k for k in keys_of(spanish) if k.endswith(".translation_note")}
+    assert set(keys_of(spanish)) - extra == set(keys_of(english))
+    assert spanish != english
+
+
+def test_spanish_json_schedule_has_spanish_weekdays_and_the_translation_note(run: Run) -> None:
+    """'weekday' is the Spanish name; the protocol carries the note that the Spanish is a draft."""
+    data = json.loads(run("schedule", "2025-03-01", "-f", "json", "--lang", "es").out)
+    assert data["days"][0]["weekday"] == "sábado"
+    assert data["days"][0]["avoid"][0]["text"] == "Levantar objetos de más de 10 lb (4.5 kg)"
+    assert "traductor médico calificado" in data["protocol"]["translation_note"]
+
+
+def test_lang_en_is_the_same_as_no_lang(run: Run) -> None:
+    """English is the default: '--lang en' changes nothing."""
+    for args in (("schedule", "2025-03-01"), CHECK, ("red-flags",), ("activities", "-f", "json")):
+        assert run(*args, "--lang", "en").out == run(*args).out
+
+
+def test_an_unknown_language_is_a_usage_error(run: Run) -> None:
+    """Only en and es are offered: anything else exits 2 with one line."""
+    result = run("red-flags", "--lang", "fr")
+    assert result.code == 2
+    assert result.err.startswith("vplan: error: ")
+    assert len(result.err.splitlines()) == 1
+
+
+# --- nothing in English slips into Spanish output -------------------------------------------
+
+# JSON values that are data, not words for the patient: keys of the rules, dates, units,
+# spans as the rules write them, citations and the aliases people type.
+DATA_KEYS = frozenset({"activity", "path", "source", "sources", "aliases", "from", "until", "unit"})
+
+
+def json_words(data: object, key: str = "") -> Iterator[str]:
+    """The strings of a JSON document that patients read."""
+    if isinstance(data, dict):
+        for k, value in data.items():
+            if k not in DATA_KEYS:
+                yield from json_words(value, k)
+    elif isinstance(data, list):
+        for item in data:
+            yield from json_words(item, key)
+    elif isinstance(data, str):
+        yield data
+
+
+def english_phrases() -> list[str]:
+    """The pieces of every English phrase of the catalog, between its placeholders."""
+    pieces = set()
+    for message in read_po((ROOT / "src/vplan/locale/vplan.pot").open("rb")):
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        for msgid in ids:
+            for piece in re.split(r"\{\w+\}", msgid):
+                piece = piece.strip(" .,:()")
+                if re.search(r"[A-Za-z]{3,}", piece):
+                    pieces.add(piece)
+    return sorted(pieces)
+
+
+def assert_all_spanish(output: str, protocol: Protocol) -> None:
+    """No English text of the rules and no English phrase of vplan is in ``output``."""
+    for loc, text_ in i18n.patient_texts(protocol):
+        if text_.get("en") != text_.get("es"):
+            assert text_.get("en") not in output, i18n.place(loc)
+    for piece in english_phrases():
+        assert not re.search(rf"\b{re.escape(piece)}\b", output), piece
+
+
+def test_every_view_in_spanish_is_all_spanish(protocol: Protocol) -> None:
+    """Text, Markdown, JSON, calendar and handout in Spanish hold no English word of vplan's."""
+    quiet = replace(
+        protocol,
+        sources=dict.fromkeys(protocol.sources, "REF"),  # citations keep their own language
+        activities=tuple(replace(a, aliases=()) for a in protocol.activities),
+    )
+    plan = build_plan(quiet, date(2025, 3, 1))
+    verdicts = [
+        plan.verdict(act, day, amount)
+        for act in quiet.activities
+        for day in (0, 10, 50, 100)
+        for amount in (None, *([parse_weight("15 lb")] if act.measured else []))
+    ]
+    outputs = [
+        plain(text.schedule(plan, 100, "Ana", "es")),
+        plain(text.activities(quiet, "es")),
+        markdown.schedule(plan, 100, "Ana", "es"),
+        *(plain(text.verdict(plan, v, "es")) for v in verdicts),
+        *(plain(text.rule(quiet, a, "es")) for a in quiet.activities),
+        " | ".join(json_words(structured.schedule(plan, 100, "Ana", "es"))),
+        " | ".join(json_words(structured.activities(quiet, "es"))),
+        *(" | ".join(json_words(structured.verdict(plan, v, "es"))) for v in verdicts),
+        " | ".join(t for _, t in build_handout(plan, ANA, Layout(), "es").texts()),
+    ]
+    cal = Calendar.from_ical(ics.calendar(plan, "Ana", stamp=STAMP, lang="es"))
+    outputs += [str(e.get(name)) for e in cal.walk("VEVENT") for name in ("SUMMARY", "DESCRIPTION")]
+    outputs += [str(cal.get("X-WR-CALNAME")), str(cal.get("X-WR-CALDESC"))]
+    for output in outputs:
+        assert_all_spanish(output, quiet)
+
+
+# --- the handout -------------------------------------------------------------------------
+
+
+def test_spanish_pdf_keeps_its_accents(plan: Plan) -> None:
+    """Text extracted from the Spanish PDF has its accents: dates, headings, page numbers."""
+    data = spanish_pdf(plan)
+    found = pdf_text(data)
+    for phrase in (
+        "Su recuperación después de vertebroplastia",
+        "Fecha del procedimiento: sábado, 1 de marzo de 2025",
+        "Teléfono: 555-0100",
+        "Señales de alarma",
+        "Llame al 911 ahora mismo si tiene:",
+        "Llámenos hoy al 555-0100 si tiene:",
+        "Es normal, no necesita llamar:",
+        "Fechas importantes",
+        "Levantar objetos: máximo 20 lb (9 kg) desde hoy hasta el sáb, 31 de mayo.",
+        "Marzo de 2025",
+        "Página 1 de 3",
+        "Ana López: Su recuperación después de vertebroplastia",
+        "todavía no ha sido revisada por un traductor médico calificado",
+    ):
+        assert phrase in found, phrase
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert reader.trailer["/Root"]["/Lang"] == "es"
+
+
+def test_every_character_of_the_spanish_handout_is_in_the_font(plan: Plan) -> None:
+    """á é í ó ú ñ ü ¿ ¡ and every other character of the Spanish handout print in Vera."""
+    printable = pdf.font_characters()
+    assert set("áéíóúñüÁÉÍÓÚÑÜ¿¡°") <= printable
+    handout = build_handout(plan, ANA, Layout(), "es")
+    for part, text_ in handout.texts():
+        assert set(text_) - {"\n"} <= printable, (part, text_)
+
+
+@pytest.mark.parametrize("paper", list(Paper))
+@pytest.mark.parametrize("start", [date(2025, 3, 1), date(2024, 12, 30), date(2025, 1, 31)])
+def test_spanish_normal_print_fits_three_pages(
+    protocol: Protocol, paper: Paper, start: date
+) -> None:
+    """Spanish runs longer than English: normal print takes three pages, within 1 to 3."""
+    data = spanish_pdf(build_plan(protocol, start), Layout(paper))
+    assert len(pypdf.PdfReader(io.BytesIO(data)).pages) == 3
+
+
+def test_spanish_html_says_it_is_spanish(plan: Plan) -> None:
+    """<html lang="es">, the Spanish headings, months and weekdays, and the page numbers."""
+    page = webpage.document(build_handout(plan, ANA, Layout(), "es")).decode("utf-8")
+    assert '<html lang="es">' in page
+    assert "<title>Su recuperación después de vertebroplastia</title>" in page
+    assert "<caption>Marzo de 2025</caption>" in page
+    assert "<th>DO</th><th>LU</th><th>MA</th><th>MI</th><th>JU</th><th>VI</th><th>SA</th>" in page
+    assert 'content: "Página " counter(page) " de " counter(pages);' in page
+    assert "Del mar, 4 de marzo al<br>" not in page
+    assert "Del mar, 4 de marzo<br>al vie, 7 de marzo" in page
+
+
+def test_handout_command_writes_spanish(run: Run, tmp_path: Path) -> None:
+    """'handout --lang es' writes the PDF, HTML or calendar in Spanish."""
+    base = ("handout", "2025-03-01", "--patient", "Ana López", "--phone", "555-0100")
+    for name in ("ana.pdf", "ana.html", "ana.ics"):
+        result = run(*base, "-o", str(tmp_path / name), "--lang", "es")
+        assert result.code == 0, result.err
+    assert "Llame al 911 ahora mismo si tiene:" in pdf_text((tmp_path / "ana.pdf").read_bytes())
+    assert '<html lang="es">' in (tmp_path / "ana.html").read_text(encoding="utf-8")
+    cal = Calendar.from_ical((tmp_path / "ana.ics").read_bytes())
+    assert str(cal.get("X-WR-CALNAME")) == "Recuperación después de vertebroplastia: Ana López"
+
+
+# --- the phone calendar --------------------------------------------------------------------
+
+
+def test_spanish_calendar_updates_the_same_events(plan: Plan) -> None:
+    """Spanish summaries and reminders; the UIDs are those of the English calendar."""
+    spanish = Calendar.from_ical(ics.calendar(plan, "Ana López", stamp=STAMP, lang="es"))
+    english = Calendar.from_ical(ics.calendar(plan, "Ana López", stamp=STAMP))
+    uids = [str(e.get("UID")) for e in spanish.walk("VEVENT")]
+    assert uids == [str(e.get("UID")) for e in english.walk("VEVENT")]
+    summaries = {str(e.get("SUMMARY")): e for e in spanish.walk("VEVENT")}
+    assert "No levantar objetos de más de 10 lb (4.5 kg)" in summaries
+    assert "Manejar: se permite de nuevo" in summaries
+    assert (
+        "No entrar a la piscina o al jacuzzi hasta que su equipo médico le diga que puede hacerlo"
+        in summaries
+    )
+    lifting = str(summaries["No levantar objetos de más de 10 lb (4.5 kg)"].get("DESCRIPTION"))
+    assert (
+        "Cuándo: Del día 0 al 41 (del sábado, 1 de marzo de 2025 al viernes, 11 de abril de 2025)"
+        in lifting
+    )
+    assert "Permitido desde: domingo, 1 de junio de 2025 (día 92)" in lifting
+
+
+def test_schedule_writes_a_spanish_calendar(run: Run) -> None:
+    """'schedule --format ics --lang es' prints the calendar in Spanish."""
+    result = run("schedule", "2025-03-01", "-f", "ics", "--lang", "es")
+    assert result.code == 0, result.err
+    cal = Calendar.from_ical(result.out.encode("utf-8"))
+    assert str(cal.get("X-WR-CALNAME")) == "Recuperación después de vertebroplastia"
+
+
+# --- the batch -------------------------------------------------------------------------------
+
+
+def write_list(path: Path, rows: list[list[str]]) -> Path:
+    """A CSV list with the header and these rows."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["name", "procedure_date", "lang", "output"], *rows])
+    return path
+
+
+def test_batch_takes_each_rows_language_and_refuses_an_unknown_one(
+    run: Run, tmp_path: Path
+) -> None:
+    """'lang' per row (empty: the command's --lang); an unknown language is refused by line."""
+    listing = write_list(
+        tmp_path / "list.csv",
+        [
+            ["Ana López", "2025-03-01", "es", "ana.html"],
+            ["Ann Lee", "2025-03-01", "EN", "ann.html"],
+            ["Bea Ruiz", "2025-03-01", "", "bea.html"],
+            ["Carl Vogt", "2025-03-01", "de", "carl.html"],
+        ],
+    )
+    out = tmp_path / "out"
+    result = run(
+        "handout", "--batch", str(listing), "--out-dir", str(out), "--lang", "es", "-j", "1"
+    )
+    assert result.code == 5, result.err
+    assert result.err == (f"vplan: {listing}:5: refused: unknown language 'de'; write en or es\n")
+    assert sorted(p.name for p in out.iterdir()) == ["ana.html", "ann.html", "bea.html"]
+    for name, lang in (("ana.html", "es"), ("ann.html", "en"), ("bea.html", "es")):
+        assert f'<html lang="{lang}">' in (out / name).read_text(encoding="utf-8"), name
+
+
+def test_batch_refuses_spanish_rows_when_the_rules_lack_spanish(run: Run, tmp_path: Path) -> None:
+    """A row in a language the rules are not wholly written in is refused; English rows go on."""
+    rules = tmp_path / "clinic.yaml"
+    rules.write_text(edited(PAIN + PAIN_ES, PAIN), encoding="utf-8")
+    listing = write_list(
+        tmp_path / "list.csv",
+        [["Ana López", "2025-03-01", "es", "ana.ics"], ["Ann Lee", "2025-03-01", "", "ann.ics"]],
+    )
+    out = tmp_path / "out"
+    result = run("handout", "--batch", str(listing), "--out-dir", str(out), "--rules", str(rules))
+    assert result.code == 5
+    assert result.err == (
+        f"vplan: {listing}:2: refused: the rules have no Spanish ('es') text for "
+        "warning_signs.call_today[2].text; add the translations to the rules (see 'vplan rules "
+        "lint'), or write another language in the 'lang' column\n"
+    )
+    assert [p.name for p in out.iterdir()] == ["ann.ics"]
+
+
+# --- a rules file with a text missing in Spanish ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("red-flags",),
+        ("schedule", "2025-03-01"),
+        ("schedule", "2025-03-01", "-f", "ics"),
+        ("check", "walking"),
+        ("activities", "-f", "json"),
+        ("handout", "2025-03-01", "--patient", "Ana", "-o", "ana.pdf"),
+    ],
+)
+def test_a_missing_spanish_text_is_named_with_its_line_and_nothing_is_shown(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    """--lang es with one text not in Spanish exits 3, naming the text and its line; no English."""
+    monkeypatch.chdir(tmp_path)
+    text_ = edited(PAIN + PAIN_ES, PAIN)
+    rules = tmp_path / "clinic.yaml"
+    rules.write_text(text_, encoding="utf-8")
+    result = run(*args, "--rules", str(rules), "--lang", "es")
+    assert result.code == 3
+    assert result.out == ""
+    where = f"{rules}:{line_of(text_, PAIN)}:9"
+    assert result.err.splitlines() == [
+        f"{where}: warning_signs.call_today[2].text has no 'es' text; add 'es: ...' under its "
+        "'en:' line",
+        "vplan: error: 1 text of the rules has no Spanish ('es') version; nothing was written. "
+        "Add the missing texts (check with 'vplan rules lint'), or use --lang en",
+    ]
+    assert not (tmp_path / "ana.pdf").exists()
+    assert run(*args, "--rules", str(rules)).code == 0  # English still works
+
+
+def test_lint_warns_about_the_text_missing_in_spanish(run: Run, tmp_path: Path) -> None:
+    """'rules lint' names the text without 'es' at its 'en:' line and column, and exits 1."""
+    text_ = edited(PAIN + PAIN_ES, PAIN).replace(
+        "last_reviewed: 2026-11-21", f"last_reviewed: {date.today().isoformat()}"
+    )
+    rules = tmp_path / "clinic.yaml"
+    rules.write_text(text_, encoding="utf-8")
+    result = run("rules", "lint", str(rules))
+    assert result.code == 1
+    assert result.out.splitlines()[0] == (
+        f"{rules}:{line_of(text_, PAIN)}:9: warning: warning_signs.call_today[2].text has no "
+        "'es' text, though other texts of the file have one; add 'es: ...' under its 'en:' "
+        "line; until then '--lang es' refuses the file"
+    )
+    [warning] = lint(text_.encode("utf-8"), "clinic.yaml", today=date.today())
+    assert warning.kind is Kind.TRANSLATION
+
+
+def test_a_file_in_english_only_needs_no_translation() -> None:
+    """No text in Spanish: no language but English is in use, so lint asks for none."""
+    english_only = "\n".join(
+        line for line in DEFAULT_RULES.split("\n") if not line.lstrip().startswith("es: ")
+    )
+    english_only = re.sub(r"  translation_note:\n    en: >-\n(      .*\n)+", "", english_only)
+    warnings = lint(english_only.encode("utf-8"), "clinic.yaml", today=date(2026, 11, 21))
+    assert warnings == []
+
+
+def test_lint_warns_about_a_language_vplan_cannot_write() -> None:
+    """A 'fr:' text is of no use until vplan has French phrases: one warning, at its key."""
+    text_ = edited("      en: Tub bath\n", "      en: Tub bath\n      fr: Bain\n")
+    warnings = lint(text_.encode("utf-8"), "clinic.yaml", today=date(2026, 11, 21))
+    french = [w for w in warnings if "vplan has no 'fr' phrases" in w.what]
+    assert len(french) == 1
+    assert french[0].line == line_of(text_, "      fr: Bain")
+    assert all(w.kind is Kind.TRANSLATION for w in warnings)
+
+
+def test_a_text_asked_for_in_a_language_it_lacks_is_an_error_never_english() -> None:
+    """Text.get never falls back to English: a missing language is a rules error (exit 3)."""
+    with pytest.raises(UntranslatedError, match="has no 'es' version") as caught:
+        Text({"en": "New back pain."}).get("es")
+    assert caught.value.exit_code == 3
+
+
+def test_rules_validate_and_show_name_the_languages_and_the_translation_note(run: Run) -> None:
+    """The clinic sees which languages the texts are in and that the Spanish awaits review."""
+    validated = run("rules", "validate").out.splitlines()
+    assert validated[1] == "Languages: en, es."
+    assert validated[2].startswith("Translation note: The Spanish (es) texts of this protocol")
+    shown = run("rules", "show").out.splitlines()
+    assert shown[2].startswith("# Translation note: The Spanish (es) texts")
+    assert '# THE SPANISH TEXTS ("es:") ARE A DRAFT TRANSLATION.' in DEFAULT_RULES
+
+
+def test_rules_validate_counts_the_texts_missing_in_a_language(run: Run, tmp_path: Path) -> None:
+    """A file with some Spanish says how many texts lack it."""
+    rules = tmp_path / "clinic.yaml"
+    rules.write_text(edited(PAIN + PAIN_ES, PAIN), encoding="utf-8")
+    out = run("rules", "validate", str(rules)).out.splitlines()
+    assert out[1] == "Languages: en, es (1 text without it; 'vplan rules lint' lists them)."
+
+
+# --- the catalog and the dates --------------------------------------------------------------
+
+
+def catalog_ids() -> set[str | tuple[str, str]]:
+    """The message ids written in words.py."""
+    found: set[str | tuple[str, str]] = set()
+    for _, message, _, _ in extract_from_file("python", str(WORDS)):
+        found.add(message if isinstance(message, str) else (message[0], message[1]))
+    return found
+
+
+def test_every_phrase_of_words_py_has_a_spanish_translation() -> None:
+    """Each message of words.py is translated in es/vplan.po, not fuzzy, placeholders kept."""
+    catalog = read_po(i18n.catalog_path("es").open("rb"))
+    translated = {m.id: m for m in catalog if m.id}
+    assert set(translated) == catalog_ids()
+    for msgid, message in translated.items():
+        assert not message.fuzzy, msgid
+        ids = msgid if isinstance(msgid, tuple) else (msgid,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings), msgid
+        wanted = set(re.findall(r"\{\w+\}", ids[-1]))
+        assert all(set(re.findall(r"\{\w+\}", s)) == wanted for s in strings), msgid
+
+
+def test_the_template_lists_every_phrase_of_words_py() -> None:
+    """locale/vplan.pot, from which a new language starts, is up to date with words.py."""
+    template = read_po((ROOT / "src/vplan/locale/vplan.pot").open("rb"))
+    assert {m.id for m in template if m.id} == catalog_ids()
+
+
+def test_a_phrase_missing_from_a_catalog_is_an_error_never_english() -> None:
+    """A catalog that lacks a phrase raises; it never prints the English instead."""
+    with pytest.raises(UntranslatedError, match="catalog has no translation"):
+        i18n.translator("es").gettext("A phrase no catalog has")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (words.long_date(date(2025, 3, 1), "es"), "sábado, 1 de marzo de 2025"),
+        (words.long_date(date(2025, 9, 10), "es"), "miércoles, 10 de septiembre de 2025"),
+        (words.table_date(date(2025, 3, 4), "es"), "Mar, 4 de mar de 2025"),
+        (words.short_date(date(2025, 3, 1), "es"), "sáb, 1 de marzo"),
+        (words.weekday(date(2025, 3, 1), "es"), "sábado"),
+        (words.month_title(2025, 3, "es"), "Marzo de 2025"),
+        (words.month_title(2025, 3), "March 2025"),
+        (words.weekday_initials("es"), ("DO", "LU", "MA", "MI", "JU", "VI", "SA")),
+        (words.date_span(date(2025, 3, 4), date(2025, 3, 7), "es"), "Del mar, 4 de marzo al vie, 7 de marzo"),
+        (words.date_span(date(2025, 3, 4), date(2025, 3, 7)), "Tue, Mar 4 to Fri, Mar 7"),
+        (words.date_span_lines(date(2025, 3, 4), date(2025, 3, 7)), ("Tue, Mar 4 to", "Fri, Mar 7")),
+        (words.duration_text(parse_duration("6 weeks"), "es"), "6 semanas"),
+        (words.duration_text(parse_duration("1 week"), "es"), "1 semana"),
+        (words.duration_text(parse_duration("24 hours"), "es"), "24 horas"),
+        (words.duration_text(parse_duration("3 months"), "es"), "3 meses"),
+        (words.duration_text(parse_duration("3 months")), "3 months"),
+        (words.table_date_width("es"), len("Mié, 10 de sept de 2025")),
+    ],
+)  # fmt: skip
+def test_spanish_dates_and_spans(value: object, expected: object) -> None:
+    """Dates, months, weekdays and durations in Spanish come from Babel and the catalog."""
+    assert value == expected
+
+
+def test_only_a_language_other_than_english_loads_babel(tmp_path: Path) -> None:
+    """'--lang es' loads Babel (so the probe of English runs would see it if they did)."""
+    from test_cli import _heavy_modules
+
+    loaded = _heavy_modules(tmp_path, ("check", "walking", "--lang", "es"))
+    assert "babel" in loaded
+
+
+@settings(max_examples=25, deadline=None)
+@given(start=st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)))
+def test_the_spanish_calendar_keeps_its_columns_for_any_date(
+    protocol: Protocol, start: date
+) -> None:
+    """Any procedure date: each day starts a row with its date and number, within 80 columns."""
+    lines = plain(text.calendar(build_plan(protocol, start), 100, "es")).splitlines()[3:]
+    width = words.table_date_width("es")
+    starts = [line for line in lines if not line.startswith(" ")]
+    assert len(starts) == 100
+    for number, line in enumerate(starts):
+        assert line[width : width + 7] == f"  {number:>3}  ", line
+    assert all(len(line) <= 80 for line in lines)
+
+
+def test_the_command_line_offers_every_language_with_a_catalog() -> None:
+    """--lang's choices are the languages vplan has phrases for: English and each catalog."""
+    with_catalog = {path.parts[-3] for path in i18n.LOCALE_DIR.glob("*/LC_MESSAGES/vplan.po")}
+    assert {lang.value for lang in cli.Language} == set(i18n.LANGUAGES) == {"en", *with_catalog}
