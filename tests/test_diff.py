@@ -104,7 +104,7 @@ def changes_between(old: str, new: str) -> list[tuple[str, str]]:
          'do not have a date yet, call to make one." -> "Your check-up is due. If you do not have '
          'a date yet, call to make one."'),
         (MOST_PEOPLE, "", "Milestones", 'removed: "Most people are back to what they normally do between 4 and '
-         '6 weeks.", at 4 weeks, by 6 weeks (day 28 to 42)'),
+         '6 weeks. Keep to your lifting limit until it ends.", at 4 weeks, by 6 weeks (day 28 to 42)'),
         ("        en: New back pain.", "        en: New back pain or leg pain.", "Warning signs",
          ["added: \"New back pain or leg pain.\" under 'call the care team today'",
           "removed: \"New back pain.\" (was under 'call the care team today')"]),

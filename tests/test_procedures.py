@@ -51,13 +51,15 @@ def test_kyphoplasty_shares_what_it_does_not_change(
 def test_kyphoplasty_takes_the_cautious_lifting_and_driving_figures(
     protocol: Protocol, kyphoplasty: Protocol
 ) -> None:
-    """10 lb for 3 months and no driving for 2 weeks, where vertebroplasty has 20 lb and 2 days."""
+    """5 lb for 3 months and no driving for 2 weeks, where vertebroplasty has 10/20 lb and 2 days."""
     start = date(2025, 3, 1)
     vp, kp = build_plan(protocol, start), build_plan(kyphoplasty, start)
     lifting_vp, lifting_kp = protocol.activity("lifting"), kyphoplasty.activity("lifting")
     from vplan.parse import parse_weight
 
-    fifteen = parse_weight("15lb")
+    fifteen, eight = parse_weight("15lb"), parse_weight("8 lb")
+    assert vp.verdict(lifting_vp, 10, eight).allowed
+    assert not kp.verdict(lifting_kp, 10, eight).allowed
     assert vp.verdict(lifting_vp, 50, fifteen).allowed
     assert not kp.verdict(lifting_kp, 50, fifteen).allowed
     assert kp.verdict(lifting_kp, 50, fifteen).allowed_from_day == 92

@@ -304,9 +304,9 @@ def test_every_character_of_the_spanish_handout_is_in_the_font(plan: Plan) -> No
 def test_spanish_normal_print_fits_three_pages(
     protocol: Protocol, paper: Paper, start: date
 ) -> None:
-    """Spanish runs longer than English: normal print takes three pages, within 1 to 3."""
+    """Spanish runs longer than English: normal print takes two or three pages, within 1 to 3."""
     data = spanish_pdf(build_plan(protocol, start), Layout(paper))
-    assert len(pypdf.PdfReader(io.BytesIO(data)).pages) == 3
+    assert 2 <= len(pypdf.PdfReader(io.BytesIO(data)).pages) <= 3
 
 
 def test_spanish_html_says_it_is_spanish(plan: Plan) -> None:

@@ -97,9 +97,24 @@ def safe_stem(text: str) -> str:
 
 
 def count_rows(path: Path) -> int:
-    """How many records the CSV file holds, not counting the header."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return max(0, sum(1 for _ in csv.reader(handle)) - 1)
+    """How many records the CSV file holds, not counting the header; its header checked.
+
+    The whole file is read once here, so a file that is not UTF-8 text or has a wrong
+    header is refused before any folder is made or any handout written.
+    """
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            _check_header(path, header)
+            return sum(1 for _ in reader)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path} is not UTF-8 text (byte {exc.start + 1}); save it as 'CSV UTF-8' "
+            "(in Excel: Save As, CSV UTF-8)"
+        ) from None
+    except csv.Error as exc:
+        raise InputError(f"{path} cannot be read as CSV ({exc}); check its quotes") from None
 
 
 def read_jobs(
@@ -112,6 +127,7 @@ def read_jobs(
     procedure: ProcedureChoice,
     lang: str = ENGLISH,
     untranslated: Mapping[tuple[str, str], Sequence[Loc]] | None = None,
+    defaults: Patient | None = None,
 ) -> Iterator[Job | Outcome]:
     """Each row of the CSV as a job to write, or as a refused outcome saying why.
 
@@ -123,15 +139,20 @@ def read_jobs(
         reader = csv.DictReader(handle)
         _check_header(path, reader.fieldnames)
         taken: dict[str, int] = {}
+        line = reader.line_num + 1  # where the next record starts
         for row in reader:
-            line = reader.line_num
+            after = reader.line_num + 1
             try:
-                job = _job(row, line, out_dir, layout=layout, fmt=fmt, today=today, lang=lang)
+                job = _job(
+                    row, line, out_dir, layout=layout, fmt=fmt, today=today, lang=lang,
+                    defaults=defaults,
+                )  # fmt: skip
                 job = replace(job, procedure=procedure.key(_cell(row, "procedure")))
                 missing = (untranslated or {}).get((job.procedure, job.lang), ())
                 _check_translated(job.lang, missing)
             except (InputError, ParseError) as exc:
                 yield Outcome(line, problem=_reason(exc))
+                line = after
                 continue
             key = job.path.name.lower()
             if key in taken:
@@ -140,9 +161,11 @@ def read_jobs(
                     problem=f"the file name {job.path.name} is already used by line {taken[key]}; "
                     "give this row its own name in the 'output' column",
                 )
+                line = after
                 continue
             taken[key] = line
             yield job
+            line = after
 
 
 def _cell(raw: dict[str | None, str | list[str] | None], column: str) -> str:
@@ -194,6 +217,7 @@ def _job(
     fmt: DocumentFormat | None,
     today: date,
     lang: str,
+    defaults: Patient | None = None,
 ) -> Job:
     if None in raw:
         raise InputError("the row has more values than the header has columns; check its commas")
@@ -203,11 +227,12 @@ def _job(
     name = check_field("patient's name", row.get("name"), required=True)
     assert name is not None
     when = parse_date(row["procedure_date"], today=today, name="procedure date")
+    given = defaults or Patient("")
     patient = Patient(
         name=name,
-        clinic=check_field("clinic", row.get("clinic")),
-        phone=check_field("phone", row.get("phone")),
-        doctor=check_field("doctor", row.get("doctor")),
+        clinic=check_field("clinic", row.get("clinic")) or given.clinic,
+        phone=check_field("phone", row.get("phone")) or given.phone,
+        doctor=check_field("doctor", row.get("doctor")) or given.doctor,
     )
     row_layout = Layout(
         paper=_paper(row.get("paper", ""), layout.paper),
@@ -295,6 +320,8 @@ def write_one(job: Job, *, force: bool, stamp: datetime) -> Outcome:
         write_file(job.path, data, force=force)
     except VplanError as exc:
         return Outcome(job.line, problem=str(exc))
+    except Exception as exc:  # one row's failure must not stop the others
+        return Outcome(job.line, problem=f"the handout could not be made ({type(exc).__name__})")
     return Outcome(job.line, written=job.path)
 
 

@@ -319,7 +319,7 @@ def handout(
             raise InputError("--batch needs --out-dir DIR, the folder for the handouts")
         return _batch(
             batch, out_dir, layout, asked, force=force, jobs=jobs, rules=rules,
-            procedure=procedure, lang=lang,
+            procedure=procedure, lang=lang, details=(clinic, phone, doctor),
         )  # fmt: skip
     if procedure_date is None:
         raise InputError("give the procedure date, or --batch FILE.csv for a list")
@@ -389,10 +389,12 @@ def _batch(
     rules: Path | None,
     procedure: str | None,
     lang: Language,
+    details: tuple[str | None, str | None, str | None],
 ) -> int:
     from datetime import UTC, datetime
 
     from vplan import batch
+    from vplan.handout import Patient, check_field
     from vplan.i18n import LANGUAGES, missing_texts, require
     from vplan.model import protocol_from_data
     from vplan.rules import load_data, resolve
@@ -402,13 +404,20 @@ def _batch(
     source = resolve(rules, os.environ)
     data = load_data(source, os.environ)
     default = protocol_from_data(data, source.label, procedure).info.procedure_key
-    protocols = {
-        key: protocol_from_data(data, source.label, key) for key in (default, *data["procedures"])
-    }
+    main = protocol_from_data(data, source.label)
+    protocols = {main.info.procedure_key: main}
+    protocols |= {key: protocol_from_data(data, source.label, key) for key in data["procedures"]}
     if lang is not Language.EN:
         require(protocols[default], lang.value)
+    clinic, phone, doctor = details
+    defaults = Patient(
+        "",
+        clinic=check_field("clinic", clinic),
+        phone=check_field("phone", phone),
+        doctor=check_field("doctor", doctor),
+    )
+    total = batch.count_rows(csv_path)  # the CSV is checked before the folder is made
     batch.check_out_dir(out_dir)
-    total = batch.count_rows(csv_path)
     untranslated = {
         (key, code): missing_texts(protocol, code)
         for key, protocol in protocols.items()
@@ -417,6 +426,7 @@ def _batch(
     items = batch.read_jobs(
         csv_path, out_dir, layout=layout, fmt=asked, today=date.today(), lang=lang.value,
         procedure=batch.ProcedureChoice(default, data), untranslated=untranslated,
+        defaults=defaults,
     )  # fmt: skip
     workers = min(jobs or batch.workers(), max(1, total))
     _warm_renderers()

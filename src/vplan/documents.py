@@ -34,9 +34,14 @@ SUFFIXES = {
 
 def format_for(path: Path, asked: DocumentFormat | None) -> DocumentFormat:
     """The format asked for, else the one the file name ends in."""
-    if asked is not None:
-        return asked
     found = SUFFIXES.get(path.suffix.lower())
+    if asked is not None:
+        if found is not None and found is not asked:
+            raise InputError(
+                f"'{path.name}' ends in {path.suffix} but --format is {asked.value}; "
+                f"name the file .{asked.value}, or leave out --format"
+            )
+        return asked
     if found is None:
         raise InputError(
             f"cannot tell the format of '{path.name}'; end the file name in "

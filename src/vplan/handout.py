@@ -8,6 +8,7 @@ same words, and the font check can see all of them before anything is drawn.
 from __future__ import annotations
 
 import calendar
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -196,6 +197,7 @@ def check_field(name: str, value: str | None, *, required: bool = False) -> str 
         if required:
             raise InputError(f"the {name} is empty; write the {name}")
         return None
+    value = unicodedata.normalize("NFC", value)  # an accent typed apart joins its letter
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         raise InputError(f"the {name} has a control character (such as a tab); type it on one line")
     if len(value) > MAX_FIELD_LENGTH:

@@ -271,6 +271,9 @@ def _procedure_checks(model: RulesModel) -> Iterator[Finding]:
         names += [((*here, "aliases", i), alias) for i, alias in enumerate(proc.aliases)]
         for loc, name in names:
             folded = normalize_name(name)
+            if not folded:
+                yield loc, "an empty name", "write a name the nurse would type after --procedure"
+                continue
             first = owner.setdefault(folded, key)
             if first != key:
                 what = f"'{first}'" if first else "the main procedure"

@@ -80,7 +80,7 @@ LARGE = Sizes(body=18, leading=24.5, heading=22, title=26, footer=13, margin=0.7
 
 # Normal print must fit on two pages: when the three-across calendar would spill onto a
 # third page, the months go four across.
-COMPACT = replace(NORMAL, months_across=4)
+COMPACT = replace(NORMAL, months_across=4, leading=13.2, gap=5)
 NORMAL_PAGES = 2
 
 
@@ -355,7 +355,7 @@ def _sign_box(tier: Tier, heading: str, signs: tuple[str, ...], st: dict[str, Pa
               size: Sizes, width: float) -> Table:  # fmt: skip
     bullets = [Paragraph(escape(s), st["bullet"], bulletText="\u2022") for s in signs]
     inner = width - 2 * size.gap
-    across = 2 if size is NORMAL and (len(signs) > 4 or tier is Tier.EXPECTED) else 1
+    across = 2 if size.months_across > 2 and (len(signs) > 4 or tier is Tier.EXPECTED) else 1
     content: list[Flowable] = [_p(heading, st["bold"]), *_columns(bullets, across, inner, size)]
     table = _table([[content]], [width])
     table.setStyle(
@@ -480,12 +480,15 @@ def _numbered_canvas(
                 and pdfmetrics.stringWidth(f"{running_head}{page}", REGULAR, font_size) > room
             ):
                 font_size -= 0.5
+            head = running_head
+            while head and pdfmetrics.stringWidth(f"{head}{page}", REGULAR, font_size) > room:
+                head = head[:-2] + "\u2026"  # still too wide at 6 pt: cut, and say so
             self.setFont(REGULAR, font_size)
             self.setLineWidth(0.5)
             self.line(
                 size.margin, y + size.footer * 1.3, width - size.margin, y + size.footer * 1.3
             )
-            self.drawString(size.margin, y, running_head)
+            self.drawString(size.margin, y, head)
             self.drawRightString(width - size.margin, y, page)
 
     return NumberedCanvas
