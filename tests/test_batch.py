@@ -312,9 +312,75 @@ def test_a_stopped_batch_leaves_no_half_written_handout(tmp_path: Path) -> None:
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGINT)
     process.wait(timeout=60)
-    assert process.returncode != 0
+    assert process.returncode == 130
+    assert process.stderr is not None
+    assert b"vplan: error: stopped" in process.stderr.read()
     written = list(out.glob("*.pdf"))
     assert 5 <= len(written) < 300
     for path in written:
         assert is_whole_pdf(path), path.name
     assert list(out.glob(".*.tmp")) == []  # the stopped writes cleaned up after themselves
+
+
+def test_rows_may_name_any_procedure_whatever_the_commands(run: Run, tmp_path: Path) -> None:
+    """With --procedure kyphoplasty, a row naming vertebroplasty still gets its own handout."""
+    rows = "name,procedure_date,procedure\nAnn,2025-03-01,vertebroplasty\nBo,2025-03-01,\n"
+    csv_path = write_csv(tmp_path, rows, header="")
+    result = run(
+        "handout", "--batch", str(csv_path), "--out-dir", str(tmp_path / "o"), "--procedure", "kp"
+    )
+    assert result.code == 0, result.err
+
+    def title(name: str) -> str:
+        return (
+            pypdf.PdfReader(io.BytesIO((tmp_path / "o" / name).read_bytes()))
+            .pages[0]
+            .extract_text()
+            .splitlines()[0]
+        )
+
+    assert title("ann_2025-03-01.pdf") == "Your recovery after vertebroplasty"
+    assert title("bo_2025-03-01.pdf") == "Your recovery after balloon kyphoplasty"
+
+
+def test_the_commands_phone_clinic_and_doctor_fill_empty_cells(run: Run, tmp_path: Path) -> None:
+    """--phone, --clinic and --doctor print on every handout whose cell is empty; a cell wins."""
+    rows = "Ann,2025-03-01,,,,,,\nBo,2025-03-01,555-0199,,,,,\n"
+    csv_path = write_csv(tmp_path, rows)
+    result = run("handout", "--batch", str(csv_path), "--out-dir", str(tmp_path / "o"),
+                 "--phone", "555-0100", "--clinic", "Spine Clinic", "--doctor", "Dr. Rivera")  # fmt: skip
+    assert result.code == 0, result.err
+
+    def first_page(name: str) -> str:
+        return (
+            pypdf.PdfReader(io.BytesIO((tmp_path / "o" / name).read_bytes()))
+            .pages[0]
+            .extract_text()
+        )
+
+    ann, bo = first_page("ann_2025-03-01.pdf"), first_page("bo_2025-03-01.pdf")
+    assert "Call us at 555-0100 today" in ann
+    assert "Spine Clinic" in ann
+    assert "Dr. Rivera" in ann
+    assert "Call us at 555-0199 today" in bo
+
+
+def test_a_list_that_is_not_utf8_is_refused_before_the_folder_is_made(
+    run: Run, tmp_path: Path
+) -> None:
+    """A CSV saved in another encoding (Excel's cp1252) is one line, exit 2, nothing made."""
+    (tmp_path / "list.csv").write_bytes("name,procedure_date\nJosé,2025-03-01\n".encode("cp1252"))
+    result = run("handout", "--batch", str(tmp_path / "list.csv"), "--out-dir", str(tmp_path / "o"))
+    assert result.code == 2
+    assert "is not UTF-8 text" in result.err
+    assert "save it as 'CSV UTF-8'" in result.err
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_refused_row_is_named_by_the_line_it_starts_on(run: Run, tmp_path: Path) -> None:
+    """A name written over three lines (in quotes) is reported at its first line."""
+    rows = '"Multi\nline\nname",2025-13-01\nOk,2025-01-01\n'
+    csv_path = write_csv(tmp_path, rows, header="name,procedure_date\n")
+    result = run("handout", "--batch", str(csv_path), "--out-dir", str(tmp_path / "o"))
+    assert result.code == 5
+    assert "list.csv:2: refused:" in result.err

@@ -450,3 +450,13 @@ def test_the_same_request_gives_the_same_pdf(plan: Plan) -> None:
     assert handout_pdf(plan) == handout_pdf(build_plan(plan.protocol, plan.procedure_date))
     later = build_plan(plan.protocol, plan.procedure_date + timedelta(days=1))
     assert handout_pdf(later) != handout_pdf(plan)
+
+
+def test_an_accent_typed_apart_joins_its_letter(run: Run, tmp_path: Path) -> None:
+    """'José' typed as 'e' and a combining accent prints as 'José' (as pasted from a Mac)."""
+    out = tmp_path / "jose.pdf"
+    assert (
+        run("handout", "2025-03-01", "--patient", "Jose\u0301 Nun\u0303ez", "-o", str(out)).code
+        == 0
+    )
+    assert "José Nuñez" in pdf_text(out.read_bytes())

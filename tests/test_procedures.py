@@ -194,6 +194,12 @@ PROCEDURE_DRIVING = "          - until: 2 weeks\n"
             "'bath' already names the activity 'bath'",
         ),
         (
+            "    aliases: [balloon kyphoplasty, kp]\n",
+            '    aliases: [balloon kyphoplasty, kp, ""]\n',
+            '    aliases: [balloon kyphoplasty, kp, ""]',
+            "an empty name",
+        ),
+        (
             "    source: [seed-002, seed-004]\n    activities:",
             "    source: [seed-002, seed-004]\n    activity:",
             "    activity:",
@@ -252,3 +258,15 @@ def test_diff_names_the_procedure_a_change_belongs_to(run: Run, tmp_path: Path) 
     (tmp_path / "none.yaml").write_text(without, encoding="utf-8")
     result = run("rules", "diff", str(tmp_path / "old.yaml"), str(tmp_path / "none.yaml"))
     assert "removed: the procedure 'kyphoplasty'" in result.out
+
+
+def test_lint_finds_a_character_the_handout_cannot_print(run: Run, rules_file: object) -> None:
+    """A character outside the embedded font is a lint warning at its text, before any handout."""
+    text = edited(
+        "en: Chest pain or trouble breathing.", "en: Chest pain \u2192 or trouble breathing."
+    )
+    path = rules_file(text)  # type: ignore[operator]
+    result = run("rules", "lint", str(path))
+    assert result.code == 1
+    assert f"{path}:{line_of(text, 'Chest pain')}:" in result.out
+    assert "cannot print: '\u2192' (U+2192)" in result.out

@@ -784,6 +784,8 @@ def main(argv: list[str] | None = None) -> NoReturn:
         raise SystemExit(EXIT_OK) from None
     except OSError as exc:
         _fail(f"cannot write the output ({exc.strerror}); check the disk and the file", EXIT_OUTPUT)
+    if result == 130:  # Ctrl-C while typer ran the command
+        _fail("stopped", 130)
     try:
         sys.stdout.flush()
     except BrokenPipeError:

@@ -452,11 +452,21 @@ def key_date_text(plan: Plan, milestone: Milestone, lang: str = ENGLISH) -> str:
     until = (
         tr(UNTIL_CLEARED, lang)
         if following.end_day is None
-        else _("until {date}").format(date=short_date(plan.date_of(following.end_day - 1), lang))
+        else _("until {date}").format(
+            date=_date_near(plan, following.end_day - 1, milestone.day, lang)
+        )
     )
     return _("{name}: up to {limit} from today {until}.").format(
         name=name, limit=following.limit.max.describe(limit=True), until=until
     )
+
+
+def _date_near(plan: Plan, day: int, near: int, lang: str) -> str:
+    """A date without its year when it falls in the same year as day ``near``, else with it."""
+    when = plan.date_of(day)
+    if when.year == plan.date_of(near).year:
+        return short_date(when, lang)
+    return long_date(when, lang)
 
 
 def footer_text(protocol: Protocol, lang: str = ENGLISH) -> str:

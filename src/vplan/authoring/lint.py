@@ -41,6 +41,7 @@ class Kind(Enum):
     TIGHTENS = "limit that tightens again"
     UNSEEN = "activity the handout never shows"
     TRANSLATION = "text without a translation"
+    UNPRINTABLE = "character the handout cannot print"
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ def _findings(protocol: Protocol) -> Iterator[_Finding]:
     yield from _tightening_limits(protocol)
     yield from _unseen_activities(protocol)
     yield from _missing_translations(protocol)
+    yield from _unprintable(protocol)
 
 
 # --- sentences above the reading grade -----------------------------------------------
@@ -275,4 +277,26 @@ def _missing_translations(protocol: Protocol) -> Iterator[_Finding]:
                     "texts cannot be shown",
                     f"see 'Adding a language' in the README, or remove the '{lang}:' lines",
                     at_key=True,
+                )
+
+
+# --- characters the handout's font lacks -----------------------------------------------------
+
+
+def _unprintable(protocol: Protocol) -> Iterator[_Finding]:
+    """A character the embedded font lacks would stop every handout: say so at the text."""
+    from vplan.render.pdf import font_characters
+
+    printable = font_characters()
+    for loc, text in patient_texts(protocol):
+        for lang, words in text.translations.items():
+            missing = sorted({ch for ch in words if ch not in printable and ch != "\n"})
+            if missing:
+                shown = " ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing)
+                yield _Finding(
+                    (*loc, lang),
+                    Kind.UNPRINTABLE,
+                    f"{place(loc)} has characters the handout's font cannot print: {shown}",
+                    "write them in words or with other characters; until then every handout "
+                    "stops with exit code 3",
                 )
