@@ -455,7 +455,7 @@ def test_a_missing_spanish_text_is_named_with_its_line_and_nothing_is_shown(
 
 
 def test_lint_warns_about_the_text_missing_in_spanish(run: Run, tmp_path: Path) -> None:
-    """'rules lint' names the text without 'es' at its 'en:' line and column, and exits 1."""
+    """'rules lint' names the text without 'es' as an error at its 'en:' line, and exits 1."""
     text_ = edited(PAIN + PAIN_ES, PAIN).replace(
         "last_reviewed: 2026-11-21", f"last_reviewed: {date.today().isoformat()}"
     )
@@ -464,12 +464,14 @@ def test_lint_warns_about_the_text_missing_in_spanish(run: Run, tmp_path: Path) 
     result = run("rules", "lint", str(rules))
     assert result.code == 1
     assert result.out.splitlines()[0] == (
-        f"{rules}:{line_of(text_, PAIN)}:9: warning: warning_signs.call_today[2].text has no "
+        f"{rules}:{line_of(text_, PAIN)}:9: error: warning_signs.call_today[2].text has no "
         "'es' text, though other texts of the file have one; add 'es: ...' under its 'en:' "
         "line; until then '--lang es' refuses the file"
     )
+    assert result.out.splitlines()[-1].startswith(f"{rules}: valid, with 1 error.")
     [warning] = lint(text_.encode("utf-8"), "clinic.yaml", today=date.today())
     assert warning.kind is Kind.TRANSLATION
+    assert warning.is_error
 
 
 def test_a_file_in_english_only_needs_no_translation() -> None:

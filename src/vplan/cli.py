@@ -675,9 +675,14 @@ def rules_lint(file: RulesFileArgument = None) -> int:
     if not warnings:
         sys.stdout.write(f"{source.label}: valid, no warnings.\n")
         return EXIT_OK
-    n = len(warnings)
+    errors = sum(w.is_error for w in warnings)
+    n = len(warnings) - errors
+    found = [
+        *([f"{errors} error{'s' if errors != 1 else ''}"] if errors else []),
+        *([f"{n} warning{'s' if n != 1 else ''}"] if n else []),
+    ]
     sys.stdout.write(
-        f"{source.label}: valid, with {n} warning{'s' if n != 1 else ''}. Look at each line above "
+        f"{source.label}: valid, with {' and '.join(found)}. Look at each line above "
         "before the protocol is given to patients.\n"
     )
     return EXIT_WARNINGS

@@ -44,6 +44,10 @@ class Kind(Enum):
     UNPRINTABLE = "character the handout cannot print"
 
 
+# A text no plan in some language can show: every such plan would be refused.
+ERRORS = frozenset({Kind.TRANSLATION, Kind.UNPRINTABLE})
+
+
 @dataclass(frozen=True)
 class LintWarning:
     """One thing to look at in a valid rules file, with where it is and what to do."""
@@ -55,8 +59,14 @@ class LintWarning:
     what: str
     fix: str
 
+    @property
+    def is_error(self) -> bool:
+        """A text some plans cannot show (no translation, a character the font lacks)."""
+        return self.kind in ERRORS
+
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: warning: {self.what}; {self.fix}"
+        level = "error" if self.is_error else "warning"
+        return f"{self.path}:{self.line}:{self.column}: {level}: {self.what}; {self.fix}"
 
 
 @dataclass(frozen=True)
