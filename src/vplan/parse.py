@@ -132,7 +132,8 @@ def parse_duration(text: str) -> Duration:
             "vplan plans in whole days: write a multiple of 24 hours, such as '24 hours'",
         )
     duration = Duration(amount // per, unit, cleaned)
-    if duration.day_bounds()[1] > MAX_SPAN_DAYS:
+    # Up to 118 months cannot pass the limit (118 * 31 < 3660 days): no need to count them.
+    if duration.amount * 31 > MAX_SPAN_DAYS and duration.day_bounds()[1] > MAX_SPAN_DAYS:
         raise ParseError(f"'{text}' is longer than 10 years", "check the number and its unit")
     return duration
 
