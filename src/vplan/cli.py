@@ -279,7 +279,7 @@ def handout(
         typer.Option(
             "--batch",
             help="A CSV list with the columns name, procedure_date and optionally phone, clinic, "
-            "doctor, paper, large_print, output, lang: one handout per row.",
+            "doctor, paper, large_print, output, procedure, lang: one handout per row.",
         ),
     ] = None,
     out_dir: Annotated[
