@@ -270,3 +270,43 @@ def test_lint_finds_a_character_the_handout_cannot_print(run: Run, rules_file: o
     assert result.code == 1
     assert f"{path}:{line_of(text, 'Chest pain')}:" in result.out
     assert "cannot print: '\u2192' (U+2192)" in result.out
+
+
+def _without_kyphoplasty_spanish(*lines: str) -> str:
+    """The default rules with these Spanish lines of the kyphoplasty section taken out."""
+    head, sep, tail = DEFAULT_RULES.partition("\nprocedures:\n")
+    for line in lines:
+        assert line in tail, line
+        tail = tail.replace(line, "", 1)
+    return head + sep + tail
+
+
+KP_NAME_ES = "      es: cifoplastia con balón\n"
+KP_LIFT_ES = "              es: No levante nada que pese más de 5 lb (2.2 kg). Un galón de leche pesa demasiado.\n"
+
+
+def test_a_missing_spanish_text_of_a_procedure_is_named_where_it_is_written(
+    run: Run, rules_file: object
+) -> None:
+    """--lang es with --procedure refuses the file at the procedure's own lines; lint agrees."""
+    text = _without_kyphoplasty_spanish(KP_NAME_ES, KP_LIFT_ES)
+    path = rules_file(text)  # type: ignore[operator]
+    name_line = line_of(text, "      en: balloon kyphoplasty")
+    lift_line = text.count("\n", 0, text.index("en: Do not lift anything heavier than 5 lb")) + 1
+    result = run("check", "lifting", "--lang", "es", "--procedure", "kp", "--rules", str(path))
+    assert result.code == 3
+    assert f"{path}:{name_line}:7: procedures.kyphoplasty.name has no 'es' text" in result.err
+    assert (
+        f"{path}:{lift_line}:15: procedures.kyphoplasty.activities.lifting.limits[0].text has no 'es' text"
+        in result.err
+    )
+    assert (
+        run("check", "lifting", "--lang", "es", "--rules", str(path)).code == 0
+    )  # vertebroplasty is whole
+    lint = run("rules", "lint", str(path))
+    assert lint.code == 1
+    assert f"{path}:{name_line}:7: error: procedures.kyphoplasty.name has no 'es' text" in lint.out
+    assert (
+        f"{path}:{lift_line}:15: error: procedures.kyphoplasty.activities.lifting.limits[0].text"
+        in lint.out
+    )

@@ -208,3 +208,13 @@ def test_cache_is_used_and_a_changed_file_is_validated_again(
     path.write_text(edited("max: 10 lb", "max_lbs: 10 lb"), encoding="utf-8")
     with pytest.raises(RulesError):
         load(RulesSource(path, str(path)), env)
+
+
+def test_a_date_that_does_not_exist_is_a_rules_problem_not_a_crash(rules_file: WriteRules) -> None:
+    """last_reviewed: 2026-02-30 is refused at its line, like every other mistake."""
+    text = edited("last_reviewed: 2026-11-21", "last_reviewed: 2026-02-30")
+    [line] = problems(rules_file(text))
+    assert (
+        f":{line_of(text, 'last_reviewed: 2026-02-30')}:18: '2026-02-30' is not a real calendar date"
+        in line
+    )

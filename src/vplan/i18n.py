@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from vplan.errors import MissingTranslationsError, Problem, UntranslatedError, VplanError
-from vplan.model import DEFAULT_LANG, Protocol, Text, Tier
+from vplan.model import DEFAULT_LANG, Protocol, Text, Tier, written_at
 
 ENGLISH = DEFAULT_LANG
 # Each language vplan writes, with the Babel locale its dates follow. Spanish follows
@@ -250,6 +250,7 @@ def require(protocol: Protocol, lang: str) -> None:
     missing = missing_texts(protocol, lang)
     if not missing:
         return
+    missing = [written_at(protocol, loc) for loc in missing]
     positions = _positions(protocol.path, missing)
     problems = [
         Problem(protocol.path, line, column, f"{place(loc)} has no '{lang}' text",

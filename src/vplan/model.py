@@ -8,7 +8,7 @@ same objects.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from typing import Any
@@ -18,6 +18,7 @@ from vplan.parse import parse_duration, parse_weight
 from vplan.units import Duration, Weight
 
 DEFAULT_LANG = "en"
+Where = tuple[str | int, ...]  # a place in the rules file, such as ("activities", "lifting")
 CLEARED = "cleared"  # an ``until`` that ends only when the care team says so
 
 
@@ -139,6 +140,8 @@ class Protocol:
     care: tuple[CareItem, ...]
     milestones: tuple[MilestoneRule, ...]
     warning_signs: tuple[WarningSign, ...]
+    # For another procedure: where its own rules are written in the file (see written_at).
+    origin: Mapping[Where, Where] = field(default_factory=dict)
 
     def names(self) -> dict[str, Activity]:
         """Every name an activity answers to (key, name, aliases), folded.
@@ -298,6 +301,14 @@ def protocol_from_data(
         for tier in Tier
         for sign in data["warning_signs"][tier.value]
     )
+    origin: dict[Where, Where] = {}
+    if changes is not None:
+        here: Where = ("procedures", key)
+        origin[("protocol", "procedure")] = (*here, "name")
+        origin |= {("activities", k): (*here, "activities", k) for k in changes["activities"]}
+        for part in ("care", "milestones"):
+            if changes[part] is not None:
+                origin[(part,)] = (*here, part)
     return Protocol(
         path=path,
         info=info,
@@ -306,4 +317,13 @@ def protocol_from_data(
         care=care,
         milestones=milestones,
         warning_signs=signs,
+        origin=origin,
     )
+
+
+def written_at(protocol: Protocol, where: Where) -> Where:
+    """Where in the file a rule of this procedure is written: its own section, or the shared one."""
+    for prefix, moved in protocol.origin.items():
+        if where[: len(prefix)] == prefix:
+            return moved + where[len(prefix) :]
+    return where

@@ -8,7 +8,9 @@ sources, names used twice) need a file whose structure is right, so they run aft
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator, Sequence
+from datetime import date
 from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -116,7 +118,10 @@ def _parse_yaml(text: str, label: str) -> Any:
                 )
         if problems:
             raise RulesError(problems)
-        return yaml.load(text)
+        try:
+            return yaml.load(text)
+        except (ValueError, OverflowError):  # a value YAML reads as a date that does not exist
+            raise RulesError([_impossible_date(text, label)]) from None
     except ReaderError as exc:
         before = text[: exc.position]
         line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
@@ -151,6 +156,24 @@ def _parse_yaml(text: str, label: str) -> Any:
                 )
             ]
         ) from None
+
+
+def _impossible_date(text: str, label: str) -> Problem:
+    """Where the first written date that is not a real calendar date is, such as 2026-02-30."""
+    for match in re.finditer(r"(?<![\w.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w.:-])", text):
+        try:
+            date(*(int(part) for part in match.groups()))
+        except ValueError:
+            before = text[: match.start()]
+            line, column = before.count("\n") + 1, match.start() - (before.rfind("\n") + 1) + 1
+            return Problem(
+                label, line, column, f"'{match.group()}' is not a real calendar date",
+                "check the month and day, and write the date as YYYY-MM-DD",
+            )  # fmt: skip
+    return Problem(
+        label, 1, 1, "a value could not be read as a date or a number",
+        "check the dates (YYYY-MM-DD) and numbers in the file",
+    )  # fmt: skip
 
 
 def position(tree: Any, loc: Loc, *, value: bool) -> tuple[int, int]:

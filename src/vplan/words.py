@@ -279,7 +279,7 @@ def verdict_reason(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> str:
             amount=verdict.amount.describe(), limit=window.limit.max.describe(limit=True)
         )
     if verdict.allowed_from_day:
-        return _("The limit on {name} ended on {date}.").format(
+        return _("The limit on {name} is over: it is allowed again from {date}.").format(
             name=name.lower(), date=day_and_date(plan, verdict.allowed_from_day, lang)
         )
     return _("{name} has no limit in this plan.").format(name=name)

@@ -16,7 +16,7 @@ from datetime import date
 from enum import Enum
 
 from vplan.i18n import ENGLISH, LANGUAGES, languages_in_use, patient_texts, place
-from vplan.model import Limit, Protocol, Text, Tier, WarningSign, protocol_from_data
+from vplan.model import Limit, Protocol, Text, Tier, WarningSign, protocol_from_data, written_at
 from vplan.validate import Loc, position, validated_tree
 
 READING_GRADE = 6.0
@@ -84,20 +84,19 @@ def lint(data: bytes, label: str, *, today: date) -> list[LintWarning]:
     plain = model.model_dump(mode="json", by_alias=True)
     protocol = protocol_from_data(plain, label)
     findings = [*_findings(protocol), *_old_review(protocol, today)]
-    for key, proc in model.procedures.items():
+    for key in model.procedures:
         # Another procedure: only what it writes itself is checked again, where it is written.
-        own: dict[Loc, Loc] = {
-            ("activities", name): ("procedures", key, "activities", name)
-            for name in proc.activities
-        }
-        if proc.care is not None:
-            own[("care",)] = ("procedures", key, "care")
-        if proc.milestones is not None:
-            own[("milestones",)] = ("procedures", key, "milestones")
-        for finding in _findings(protocol_from_data(plain, label, key)):
-            for prefix, moved in own.items():
-                if finding.loc[: len(prefix)] == prefix:
-                    findings.append(replace(finding, loc=moved + finding.loc[len(prefix) :]))
+        theirs = protocol_from_data(plain, label, key)
+        for finding in _findings(theirs):
+            moved = written_at(theirs, finding.loc)
+            if moved != finding.loc:
+                what = finding.what
+                for cut in (0, 1):  # a place named in the message moves with it
+                    before, after = finding.loc[: len(finding.loc) - cut], moved[: len(moved) - cut]
+                    what = what.replace(place(before), place(after))
+                if what == finding.what:
+                    what = f"{key}: {what}"
+                findings.append(replace(finding, loc=moved, what=what))
     warnings = [
         LintWarning(label, *position(tree, f.loc, value=not f.at_key), f.kind, f.what, f.fix)
         for f in findings
