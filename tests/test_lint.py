@@ -92,11 +92,11 @@ def test_each_kind_of_warning_points_at_its_line_and_column(
         (date(2027, 11, 21), False),  # a year to the day: not yet more than a year
         (date(2027, 11, 22), True),
         (date(2031, 1, 1), True),
-        (date(2020, 1, 1), False),  # reviewed "in the future": not this warning's business
+        (date(2026, 11, 20), True),  # reviewed "tomorrow": a wrong date, warned too
     ],
 )
 def test_a_review_more_than_a_year_before_today_is_warned(today: date, warned: bool) -> None:
-    """last_reviewed is compared with the day passed in, never with the clock."""
+    """last_reviewed is compared with the day passed in, never with the clock; a future one is wrong."""
     found = warnings_of(DEFAULT_RULES, today=today)
     assert [w.kind for w in found] == ([Kind.REVIEW] if warned else [])
     if warned:
@@ -106,7 +106,8 @@ def test_a_review_more_than_a_year_before_today_is_warned(today: date, warned: b
             line_of(DEFAULT_RULES, needle),
             column_of(DEFAULT_RULES, needle),
         )
-        assert f"before today ({today.isoformat()})" in warning.what
+        expected = "after today" if today < REVIEWED else "before today"
+        assert f"{expected} ({today.isoformat()})" in warning.what
 
 
 def test_limits_that_only_loosen_give_no_warning() -> None:

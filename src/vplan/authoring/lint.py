@@ -210,6 +210,14 @@ def _old_review(protocol: Protocol, today: date) -> Iterator[_Finding]:
             f"before today ({today.isoformat()})",
             "review it with your clinic, then set 'last_reviewed' to the date of that review",
         )
+    elif reviewed > today:
+        yield _Finding(
+            ("protocol", "last_reviewed"),
+            Kind.REVIEW,
+            f"the protocol's review date {reviewed.isoformat()} is after today "
+            f"({today.isoformat()})",
+            "set 'last_reviewed' to the date the clinic reviewed it",
+        )
 
 
 # --- limits that take back what was allowed -------------------------------------------------

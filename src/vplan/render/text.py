@@ -199,7 +199,7 @@ def activities(protocol: Protocol, lang: str = ENGLISH) -> list[Line]:
     lines = [Line(tr(HEADINGS["activities"], lang).upper(), Style.HEADING)]
     for act in protocol.activities:
         lines.append(Line(f"{act.key.replace('_', ' ')}: {act.name.get(lang)}", Style.TITLE))
-        if act.aliases:
+        if act.aliases and lang == ENGLISH:  # the aliases are English words for 'check'
             lines += wrap(label("also", ", ".join(act.aliases), lang), indent="  ", hang="    ")
         for lim in act.limits:
             lines += wrap(f"{rule_span(lim, lang)}: {lim.text.get(lang)}", indent="  ", hang="    ")
