@@ -5,7 +5,6 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -233,10 +232,9 @@ def assert_all_spanish(output: str, protocol: Protocol) -> None:
 
 def test_every_view_in_spanish_is_all_spanish(protocol: Protocol) -> None:
     """Text, Markdown, JSON, calendar and handout in Spanish hold no English word of vplan's."""
-    quiet = replace(
-        protocol,
+    quiet = protocol._replace(
         sources=dict.fromkeys(protocol.sources, "REF"),  # citations keep their own language
-        activities=tuple(replace(a, aliases=()) for a in protocol.activities),
+        activities=tuple(a._replace(aliases=()) for a in protocol.activities),
     )
     plan = build_plan(quiet, date(2025, 3, 1))
     verdicts = [

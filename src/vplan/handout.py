@@ -10,11 +10,10 @@ from __future__ import annotations
 import calendar
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from itertools import groupby
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from vplan import words
 from vplan.errors import InputError
@@ -34,8 +33,7 @@ class Paper(StrEnum):
     A4 = "a4"
 
 
-@dataclass(frozen=True)
-class Patient:
+class Patient(NamedTuple):
     """Who the handout is for, and whom to call: as the nurse typed them."""
 
     name: str
@@ -44,16 +42,17 @@ class Patient:
     doctor: str | None = None
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     """How the handout is printed."""
 
     paper: Paper = Paper.LETTER
     large_print: bool = False
 
 
-@dataclass(frozen=True)
-class Field:
+LETTER = Layout()  # normal print on US Letter: the default
+
+
+class Field(NamedTuple):
     """A labelled value, such as ``Patient: Ann Lee``; ``key`` names a detail of the patient."""
 
     label: str
@@ -61,8 +60,7 @@ class Field:
     key: str = ""
 
 
-@dataclass(frozen=True)
-class SignBox:
+class SignBox(NamedTuple):
     """One boxed tier of warning signs."""
 
     tier: Tier
@@ -70,8 +68,7 @@ class SignBox:
     signs: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class KeyDate:
+class KeyDate(NamedTuple):
     """A day on which something changes, with the letter that marks it on the calendar."""
 
     mark: str
@@ -81,8 +78,7 @@ class KeyDate:
     items: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class DayRow:
+class DayRow(NamedTuple):
     """One of the first days (or a run of days alike): what happens, what to do, what not yet."""
 
     day: int
@@ -96,8 +92,7 @@ class DayRow:
     label: tuple[str, ...] = ()  # the row's label, line by line: its date(s) and day
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     """A day in a month grid."""
 
     day_of_month: int
@@ -105,8 +100,7 @@ class Cell:
     in_recovery: bool
 
 
-@dataclass(frozen=True)
-class MonthGrid:
+class MonthGrid(NamedTuple):
     """One calendar month, Sunday first; ``None`` pads the weeks."""
 
     title: str
@@ -114,8 +108,7 @@ class MonthGrid:
     weeks: tuple[tuple[Cell | None, ...], ...]
 
 
-@dataclass(frozen=True)
-class Handout:
+class Handout(NamedTuple):
     """Every word of one patient's handout, in reading order."""
 
     title: str
@@ -208,7 +201,7 @@ def check_field(name: str, value: str | None, *, required: bool = False) -> str 
 
 
 def build_handout(
-    plan: Plan, patient: Patient, layout: Layout = Layout(), lang: str = ENGLISH
+    plan: Plan, patient: Patient, layout: Layout = LETTER, lang: str = ENGLISH
 ) -> Handout:
     """The handout of one patient in ``lang``: every text placed in its section."""
     protocol = plan.protocol
@@ -353,8 +346,7 @@ def _first_days(plan: Plan, marks: dict[int, str], lang: str) -> tuple[DayRow, .
             and (last.todo, last.not_yet) == (row.todo, row.not_yet)
         ):
             first_date = plan.date_of(last.day)
-            row = replace(
-                last,
+            row = last._replace(
                 last_day=n,
                 days=words.day_span(last.day, n, lang),
                 when=words.date_span(first_date, today.date, lang),

@@ -8,10 +8,10 @@ same objects.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from vplan.errors import InputError, UntranslatedError
 from vplan.parse import parse_duration, parse_weight
@@ -22,8 +22,7 @@ Where = tuple[str | int, ...]  # a place in the rules file, such as ("activities
 CLEARED = "cleared"  # an ``until`` that ends only when the care team says so
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
     """A patient-facing text with its translations, keyed by language code."""
 
     translations: Mapping[str, str]
@@ -51,8 +50,7 @@ class Tier(Enum):
     EXPECTED = "expected"
 
 
-@dataclass(frozen=True)
-class Limit:
+class Limit(NamedTuple):
     """One window of an activity's restriction, counted from the procedure date."""
 
     start: Duration
@@ -62,16 +60,14 @@ class Limit:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Caution:
+class Caution(NamedTuple):
     """A condition that always applies to an activity (for example, not on opioids)."""
 
     text: Text
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Activity:
+class Activity(NamedTuple):
     """Something a patient may ask about, with the limits the protocol puts on it."""
 
     key: str
@@ -84,8 +80,7 @@ class Activity:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class CareItem:
+class CareItem(NamedTuple):
     """What to do during a window of recovery."""
 
     start: Duration
@@ -95,8 +90,7 @@ class CareItem:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class MilestoneRule:
+class MilestoneRule(NamedTuple):
     """An event of recovery due at a time, such as the follow-up visit."""
 
     at: Duration
@@ -105,8 +99,7 @@ class MilestoneRule:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class WarningSign:
+class WarningSign(NamedTuple):
     """A sign the patient must act on (or, for the expected tier, need not)."""
 
     tier: Tier
@@ -114,8 +107,7 @@ class WarningSign:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class ProtocolInfo:
+class ProtocolInfo(NamedTuple):
     """Who wrote the protocol, which version it is, and when it was last reviewed."""
 
     name: Text
@@ -129,8 +121,7 @@ class ProtocolInfo:
     translation_note: Text | None = None  # shown with the texts in a language not yet reviewed
 
 
-@dataclass(frozen=True)
-class Protocol:
+class Protocol(NamedTuple):
     """A whole, validated rules file."""
 
     path: str
@@ -141,7 +132,7 @@ class Protocol:
     milestones: tuple[MilestoneRule, ...]
     warning_signs: tuple[WarningSign, ...]
     # For another procedure: where its own rules are written in the file (see written_at).
-    origin: Mapping[Where, Where] = field(default_factory=dict)
+    origin: Mapping[Where, Where] = MappingProxyType({})
 
     def names(self) -> dict[str, Activity]:
         """Every name an activity answers to (key, name, aliases), folded.

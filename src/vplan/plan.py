@@ -7,16 +7,15 @@ no printing, no files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
+from typing import NamedTuple
 
 from vplan.model import Activity, CareItem, Caution, Limit, MilestoneRule, Protocol, Text
 from vplan.units import Duration, Weight
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(NamedTuple):
     """An activity's limit placed on the calendar: days ``start_day`` to ``end_day - 1``."""
 
     activity: Activity
@@ -35,8 +34,7 @@ class Window:
         return amount.kg > self.limit.max.kg
 
 
-@dataclass(frozen=True)
-class CareWindow:
+class CareWindow(NamedTuple):
     """A care instruction placed on the calendar."""
 
     item: CareItem
@@ -56,8 +54,7 @@ class MilestoneKind(Enum):
     ALLOWED_AGAIN = "allowed_again"  # the last limit ends
 
 
-@dataclass(frozen=True)
-class Milestone:
+class Milestone(NamedTuple):
     """Something that happens on a day of recovery."""
 
     day: int
@@ -70,8 +67,7 @@ class Milestone:
     rule: MilestoneRule | None = None  # the rule an event comes from
 
 
-@dataclass(frozen=True)
-class DayPlan:
+class DayPlan(NamedTuple):
     """One day of the calendar."""
 
     day: int
@@ -81,8 +77,7 @@ class DayPlan:
     milestones: tuple[Milestone, ...]
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """Whether the patient may do an activity on a day, and from when."""
 
     activity: Activity
@@ -103,8 +98,7 @@ class Verdict:
         return self.window.limit.sources if self.window else self.activity.sources
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """The whole recovery plan of one patient."""
 
     protocol: Protocol

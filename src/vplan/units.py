@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 KG_PER_LB = Decimal("0.45359237")  # exact, by definition of the pound
 
@@ -15,8 +14,7 @@ CalendarUnit = Literal["days", "weeks", "months"]
 MassUnit = Literal["lb", "kg"]
 
 
-@dataclass(frozen=True)
-class Duration:
+class Duration(NamedTuple):
     """A whole number of days, weeks or calendar months, counted from the procedure date."""
 
     amount: int
@@ -77,8 +75,7 @@ def _exact(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-@dataclass(frozen=True)
-class Weight:
+class Weight(NamedTuple):
     """A weight as written, in pounds or kilograms; compared exactly."""
 
     value: Decimal
