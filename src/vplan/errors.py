@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 EXIT_OK = 0
 EXIT_NOT_ALLOWED = 1  # check: not allowed on that day
@@ -44,8 +44,7 @@ class OutputError(VplanError):
     exit_code = EXIT_OUTPUT
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One mistake in a rules file, with where it is and what to write instead."""
 
     path: str

@@ -13,10 +13,9 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from vplan import __version__
 from vplan.errors import Problem, RulesError
@@ -32,8 +31,7 @@ _CACHE_FORMAT = b"vplan-rules-cache-1"
 _VALIDATING_MODULES = ("schema.py", "validate.py", "model.py", "parse.py", "units.py")
 
 
-@dataclass(frozen=True)
-class RulesSource:
+class RulesSource(NamedTuple):
     """Where the rules come from, and how to name that place in messages."""
 
     path: Path

@@ -6,8 +6,8 @@ Meaning is always in the words; a style only adds emphasis on a colour terminal.
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 WIDTH = 80
 
@@ -23,8 +23,7 @@ class Style(Enum):
     MUTED = "dim"
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One line of output and its emphasis."""
 
     text: str

@@ -10,10 +10,9 @@ from __future__ import annotations
 import functools
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from html import escape as _html_escape
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import reportlab
 from reportlab.lib import colors
@@ -58,8 +57,7 @@ BORDER = {Tier.EMERGENCY: 2.5, Tier.CALL_TODAY: 1.5, Tier.EXPECTED: 0.75}
 CELL_PADDING = 3  # points left and right of the text in a table's cell
 
 
-@dataclass(frozen=True)
-class Sizes:
+class Sizes(NamedTuple):
     """Type sizes and spacing of one print size, in points."""
 
     body: float
@@ -80,7 +78,7 @@ LARGE = Sizes(body=18, leading=24.5, heading=22, title=26, footer=13, margin=0.7
 
 # Normal print must fit on two pages: when the three-across calendar would spill onto a
 # third page, the months go four across.
-COMPACT = replace(NORMAL, months_across=4, leading=13.2, gap=5)
+COMPACT = NORMAL._replace(months_across=4, leading=13.2, gap=5)
 NORMAL_PAGES = 2
 
 
