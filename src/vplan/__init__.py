@@ -1,3 +1,3 @@
 """vplan: a recovery planner for patients after vertebroplasty."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
