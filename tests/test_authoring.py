@@ -171,3 +171,13 @@ def test_schema_is_written_to_a_file_never_over_one(run: Run, tmp_path: Path) ->
     assert target.read_text(encoding="utf-8") == "{}"
     assert run("rules", "schema", "-o", str(target), "--force").code == 0
     assert json.loads(target.read_text(encoding="utf-8")) == rules_json_schema()
+
+
+def test_a_file_without_an_emergency_sign_breaks_the_schema() -> None:
+    """'emergency: []' is refused by the schema as vplan refuses it: at least one sign."""
+    start = DEFAULT_RULES.index("  emergency:\n")
+    end = DEFAULT_RULES.index("  call_today:\n")
+    text = DEFAULT_RULES[:start] + "  emergency: []\n" + DEFAULT_RULES[end:]
+    [error] = schema_errors(text)
+    assert error.startswith("warning_signs/emergency: "), error
+    assert "should be non-empty" in error or "is too short" in error, error

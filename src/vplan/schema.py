@@ -270,7 +270,10 @@ class SignModel(Strict):
 class WarningSignsModel(Strict):
     """The warning signs in three tiers."""
 
-    emergency: list[SignModel] = Field(description="Call the emergency number now.")
+    emergency: list[SignModel] = Field(
+        description="Call the emergency number now. At least one.",
+        json_schema_extra={"minItems": 1},
+    )
     call_today: list[SignModel] = Field(description="Call the care team today.")
     expected: list[SignModel] = Field(description="Normal after the procedure; no need to call.")
 
