@@ -91,6 +91,11 @@ class DayRow(NamedTuple):
     not_yet: str
     label: tuple[str, ...] = ()  # the row's label, line by line: its date(s) and day
 
+    @property
+    def details(self) -> str:
+        """What to do and what not yet, as one text (empty when there is neither)."""
+        return " ".join(text for text in (self.todo, self.not_yet) if text)
+
 
 class Cell(NamedTuple):
     """A day in a month grid."""

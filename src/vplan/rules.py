@@ -12,14 +12,16 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from vplan import __version__
 from vplan.errors import Problem, RulesError
 from vplan.model import Protocol, protocol_from_data
+
+T = TypeVar("T")
 
 MAX_BYTES = 1024 * 1024
 RULES_ENV = "VPLAN_RULES"
@@ -96,39 +98,44 @@ def load(
 
     A file with any mistake is refused whole, whichever procedure is asked for.
     """
+    return _validated(
+        source, env, lambda data: protocol_from_data(data, source.label, procedure), use_cache
+    )
+
+
+def load_data(source: RulesSource, env: Mapping[str, str]) -> dict[str, Any]:
+    """The validated rules as plain data (every procedure), from the cache when it is there."""
+
+    def checked(data: dict[str, Any]) -> dict[str, Any]:
+        protocol_from_data(data, source.label)  # a damaged cache entry fails here
+        return data
+
+    return _validated(source, env, checked, use_cache=True)
+
+
+_DAMAGED = (OSError, ValueError, KeyError, TypeError, AttributeError)
+
+
+def _validated(
+    source: RulesSource,
+    env: Mapping[str, str],
+    build: Callable[[dict[str, Any]], T],
+    use_cache: bool,
+) -> T:
+    """``build`` applied to the validated rules: from the cache when the file was seen."""
     data = read_bytes(source)
     cache = _cache_file(data, env) if use_cache else None
     if cache is not None:
         try:
-            cached = json.loads(cache.read_text(encoding="utf-8"))
-            return protocol_from_data(cached, source.label, procedure)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return build(json.loads(cache.read_text(encoding="utf-8")))
+        except _DAMAGED:
             pass  # no entry, or a damaged one: validate again and rewrite it
     from vplan.validate import validate
 
     validated = validate(data, source.label)
     if cache is not None:
         _store(cache, validated)
-    return protocol_from_data(validated, source.label, procedure)
-
-
-def load_data(source: RulesSource, env: Mapping[str, str]) -> dict[str, Any]:
-    """The validated rules as plain data (every procedure), from the cache when it is there."""
-    data = read_bytes(source)
-    cache = _cache_file(data, env)
-    if cache is not None:
-        try:
-            cached: dict[str, Any] = json.loads(cache.read_text(encoding="utf-8"))
-            protocol_from_data(cached, source.label)  # a damaged entry fails here
-            return cached
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            pass
-    from vplan.validate import validate
-
-    validated = validate(data, source.label)
-    if cache is not None:
-        _store(cache, validated)
-    return validated
+    return build(validated)
 
 
 def _cache_file(data: bytes, env: Mapping[str, str]) -> Path | None:

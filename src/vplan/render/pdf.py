@@ -263,8 +263,8 @@ def _first_days(handout: Handout, st: Styles, size: Sizes, width: float) -> list
     rows: list[list[Any]] = []
     for row in handout.first_days:
         what: list[Flowable] = [_p(e, st["bold"]) for e in row.events]
-        if row.todo or row.not_yet:
-            what.append(_p(" ".join(t for t in (row.todo, row.not_yet) if t), st["body"]))
+        if row.details:
+            what.append(_p(row.details, st["body"]))
         label = _row_label(row, st["bold"] if stacked else st["body"])
         rows.append([[label, *what]] if stacked else [label, what])
     when_w = size.body * 11.5

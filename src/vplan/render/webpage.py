@@ -79,7 +79,7 @@ def _page_of(template: str) -> Markup:
 
 
 def _row(row: DayRow) -> _Row:
-    return _Row(row, row.label, " ".join(t for t in (row.todo, row.not_yet) if t))
+    return _Row(row, row.label, row.details)
 
 
 def document(handout: Handout) -> bytes:
