@@ -102,6 +102,30 @@ ProcedureOption = Annotated[
 ]
 
 
+OrdersOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--orders",
+        metavar="FILE",
+        help="The care team's orders for this patient (YAML): limits that replace the "
+        "protocol's, dated items and notes. Checked like the rules; exit 3 if wrong.",
+    ),
+]
+FollowUpOption = Annotated[
+    str | None,
+    typer.Option(
+        "--follow-up",
+        metavar="DATETIME",
+        help="The booked follow-up visit: '2025-03-10 14:30', 2025-03-10T14:30 or a date alone. "
+        "Replaces the protocol's 'follow-up due'.",
+    ),
+]
+FollowUpPlaceOption = Annotated[
+    str | None,
+    typer.Option("--follow-up-place", metavar="TEXT", help="Where the follow-up visit is."),
+]
+
+
 AnswerFormatOption = Annotated[
     AnswerFormat, typer.Option("--format", "-f", help="Output format: text or json.")
 ]
@@ -193,17 +217,23 @@ def schedule(
             "Without it, no name is written.",
         ),
     ] = None,
+    follow_up: FollowUpOption = None,
+    follow_up_place: FollowUpPlaceOption = None,
+    orders: OrdersOption = None,
     lang: LangOption = Language.EN,
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
 ) -> None:
     """The day-by-day recovery calendar, the restrictions and the warning signs."""
     from vplan.parse import parse_name
-    from vplan.plan import build_plan
+    from vplan.patient import follow_up_visit, patient_plan
 
     start = _procedure_date(procedure_date)
     name = None if patient is None else parse_name(patient)
-    plan = build_plan(_load(rules, procedure, lang), start)
+    visit = follow_up_visit(follow_up, follow_up_place)
+    plan = patient_plan(
+        _load(rules, procedure, lang), start, orders=orders, follow_up=visit, lang=lang.value
+    )
     shown = days if days is not None else max(90, plan.last_change_day + 1)
     code = lang.value
     if fmt is Format.JSON:
@@ -255,6 +285,16 @@ def handout(
         str | None, typer.Option("--phone", help="The phone number the patient should call.")
     ] = None,
     doctor: Annotated[str | None, typer.Option("--doctor", help="The doctor's name.")] = None,
+    levels: Annotated[
+        str | None,
+        typer.Option(
+            "--levels",
+            help='The treated vertebral levels, such as "T12, L1", shown under the procedure.',
+        ),
+    ] = None,
+    follow_up: FollowUpOption = None,
+    follow_up_place: FollowUpPlaceOption = None,
+    orders: OrdersOption = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="The file to write: NAME.pdf, NAME.html or NAME.ics."),
@@ -279,7 +319,8 @@ def handout(
         typer.Option(
             "--batch",
             help="A CSV list with the columns name, procedure_date and optionally phone, clinic, "
-            "doctor, paper, large_print, output, procedure, lang: one handout per row.",
+            "doctor, paper, large_print, output, procedure, lang, levels, follow_up, "
+            "follow_up_place, orders: one handout per row.",
         ),
     ] = None,
     out_dir: Annotated[
@@ -310,10 +351,12 @@ def handout(
     layout = Layout(Paper(paper.value), large_print)
     asked = DocumentFormat(fmt.value) if fmt is not None else None
     if batch is not None:
-        if procedure_date is not None or patient is not None or output is not None:
+        per_patient = (patient, output, levels, follow_up, follow_up_place, orders)
+        if procedure_date is not None or any(v is not None for v in per_patient):
             raise InputError(
-                "with --batch, the dates, names and file names come from the CSV; "
-                "leave out DATE, --patient and --output"
+                "with --batch, the dates, names, file names, levels, visits and orders come "
+                "from the CSV; leave out DATE, --patient, --output, --levels, --follow-up, "
+                "--follow-up-place and --orders"
             )
         if out_dir is None:
             raise InputError("--batch needs --out-dir DIR, the folder for the handouts")
@@ -329,7 +372,8 @@ def handout(
         raise InputError("give --output FILE.pdf, FILE.html or FILE.ics: the handout is a file")
     return _one_handout(
         procedure_date, output, asked, layout, force=force, rules=rules, procedure=procedure,
-        details=(patient, clinic, phone, doctor), lang=lang,
+        details=(patient, clinic, phone, doctor), lang=lang, levels=levels,
+        visit=(follow_up, follow_up_place), orders=orders,
     )  # fmt: skip
 
 
@@ -344,13 +388,17 @@ def _one_handout(
     procedure: str | None,
     details: tuple[str | None, str | None, str | None, str | None],
     lang: Language,
+    levels: str | None = None,
+    visit: tuple[str | None, str | None] = (None, None),
+    orders: Path | None = None,
 ) -> int:
     from datetime import UTC, datetime
 
     from vplan.documents import format_for, render
     from vplan.handout import Patient, check_field
     from vplan.output import write_file
-    from vplan.plan import build_plan
+    from vplan.parse import parse_levels
+    from vplan.patient import follow_up_visit, patient_plan
 
     name, clinic, phone, doctor = details
     if name is None:
@@ -360,9 +408,14 @@ def _one_handout(
         clinic=check_field("clinic", clinic),
         phone=check_field("phone", phone),
         doctor=check_field("doctor", doctor),
+        levels=None if levels is None else parse_levels(levels),
     )
     fmt = format_for(output, asked)
-    plan = build_plan(_load(rules, procedure, lang), _procedure_date(procedure_date))
+    booked = follow_up_visit(*visit)
+    plan = patient_plan(
+        _load(rules, procedure, lang), _procedure_date(procedure_date), orders=orders,
+        follow_up=booked, lang=lang.value,
+    )  # fmt: skip
     data = render(fmt, plan, patient, layout, stamp=datetime.now(UTC), lang=lang.value)
     write_file(output, data, force=force)
     sys.stdout.write(f"Wrote {output} ({_describe(fmt, layout)}).\n")
@@ -511,6 +564,7 @@ def check(
             help="The day to check, as a post-operative day (0 = procedure day).",
         ),
     ] = None,
+    orders: OrdersOption = None,
     fmt: AnswerFormatOption = AnswerFormat.TEXT,
     lang: LangOption = Language.EN,
     rules: RulesOption = None,
@@ -521,6 +575,18 @@ def check(
 
     activity_words, amount_words = _split_activity(words)
     protocol = _load(rules, procedure, lang)
+    today = date.today()
+    start = (
+        None
+        if procedure_date is None
+        else parse_date(procedure_date, today=today, name="procedure date")
+    )
+    if orders is not None:
+        from vplan.orders import load_orders
+
+        protocol = load_orders(orders, protocol, procedure_date=start, lang=lang.value).apply(
+            protocol
+        )
     activity = protocol.activity(" ".join(activity_words))
     amount = parse_weight(" ".join(amount_words)) if amount_words else None
     if amount is not None and not activity.measured:
@@ -530,7 +596,7 @@ def check(
         )
     if on is not None and day is not None:
         raise InputError("give either --on DATE or --day N, not both")
-    if procedure_date is None:
+    if start is None:
         if on is not None or day is not None:
             raise InputError(
                 "--on and --day count from the procedure date; add -p YYYY-MM-DD, "
@@ -539,8 +605,6 @@ def check(
         return _show_rule(protocol, activity, fmt, lang.value)
     from vplan.plan import build_plan
 
-    today = date.today()
-    start = parse_date(procedure_date, today=today, name="procedure date")
     plan = build_plan(protocol, start)
     if day is None:
         when = parse_date(on or "today", today=today, name="check date")

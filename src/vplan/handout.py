@@ -40,6 +40,7 @@ class Patient(NamedTuple):
     clinic: str | None = None
     phone: str | None = None
     doctor: str | None = None
+    levels: str | None = None  # the treated vertebral levels, such as "T12, L1"
 
 
 class Layout(NamedTuple):
@@ -113,11 +114,34 @@ class MonthGrid(NamedTuple):
     weeks: tuple[tuple[Cell | None, ...], ...]
 
 
+class NowBox(NamedTuple):
+    """Page 1's box: the limits in force on the discharge day, the visit, whom to call, orders."""
+
+    heading: str
+    limits: tuple[str, ...]
+    visit: str
+    phone: tuple[str, ...]
+    orders_heading: str
+    orders: tuple[str, ...]
+
+    def texts(self) -> Iterator[str]:
+        """Every string of the box, in reading order."""
+        yield self.heading
+        yield from self.limits
+        if self.visit:
+            yield self.visit
+        yield from self.phone
+        if self.orders:
+            yield self.orders_heading
+            yield from self.orders
+
+
 class Handout(NamedTuple):
     """Every word of one patient's handout, in reading order."""
 
     title: str
     fields: tuple[Field, ...]
+    now: NowBox
     signs_heading: str
     signs: tuple[SignBox, ...]
     key_dates_heading: str
@@ -143,6 +167,8 @@ class Handout(NamedTuple):
         for field in self.fields:
             yield field.key or field.label, field.label
             yield field.key or field.label, field.value
+        for text in self.now.texts():
+            yield "limits now", text
         yield "heading", self.signs_heading
         for box in self.signs:
             yield "warning signs", box.heading
@@ -215,15 +241,25 @@ def build_handout(
     def label(key: str) -> str:
         return words.tr(words.HANDOUT_FIELDS[key], lang)
 
+    phone = patient.phone or info.phone
+    if not phone:
+        raise InputError(
+            "the handout has no phone number for the patient to call; give --phone NUMBER "
+            "(in a batch, a 'phone' column), or the clinic's number in the rules "
+            "(protocol.contact.phone)"
+        )
+    after_hours = None if patient.phone else info.after_hours_phone
     fields = [
         Field(label("patient"), patient.name, "patient"),
         Field(label("procedure"), info.procedure.get(lang), "procedure"),
-        Field(label("date"), words.long_date(plan.procedure_date, lang), "date"),
     ]
+    if patient.levels:
+        fields.append(Field(label("levels"), patient.levels, "levels"))
+    fields.append(Field(label("date"), words.long_date(plan.procedure_date, lang), "date"))
     for key, value in (
         ("clinic", patient.clinic),
         ("doctor", patient.doctor),
-        ("phone", patient.phone),
+        ("phone", phone),
     ):
         if value:
             fields.append(Field(label(key), value, key))
@@ -233,11 +269,19 @@ def build_handout(
     return Handout(
         title=title,
         fields=tuple(fields),
+        now=NowBox(
+            heading=words.tr(words.LIMITS_BOX, lang),
+            limits=tuple(words.limit_now_text(plan, w, lang) for w in plan.in_force(0)),
+            visit=words.visit_text(plan, lang),
+            phone=words.phone_lines(phone, after_hours, lang),
+            orders_heading=words.tr(words.ORDERS_HEADING, lang),
+            orders=words.order_texts(plan, lang),
+        ),
         signs_heading=words.tr(words.HANDOUT_HEADINGS["signs"], lang),
         signs=tuple(
             SignBox(
                 tier,
-                words.handout_tier_heading(protocol, tier, patient.phone, lang),
+                words.handout_tier_heading(protocol, tier, phone, lang),
                 tuple(s.text.get(lang) for s in protocol.warning_signs if s.tier is tier),
             )
             for tier in Tier

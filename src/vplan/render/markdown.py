@@ -9,6 +9,7 @@ from vplan.words import (
     COLUMNS,
     HEADINGS,
     LABELS,
+    ORDERS_HEADING,
     allowed_from_text,
     avoid_label,
     day_range,
@@ -16,6 +17,7 @@ from vplan.words import (
     limit_span,
     milestone_text,
     notices,
+    order_texts,
     patient_line,
     procedure_date_line,
     protocol_line,
@@ -23,6 +25,7 @@ from vplan.words import (
     table_date,
     tier_heading,
     tr,
+    visit_text,
 )
 
 # The characters that start inline Markdown (emphasis, code, links, HTML, entities).
@@ -46,6 +49,7 @@ def schedule(plan: Plan, days: int, patient: str | None = None, lang: str = ENGL
         "",
         *([] if patient is None else [f"- {_escape(patient_line(patient, lang))}"]),
         f"- {procedure_date_line(plan, lang)}",
+        *([] if plan.follow_up is None else [f"- **{_escape(visit_text(plan, lang))}**"]),
         f"- {protocol_line(plan.protocol, lang)}",
         "",
         *(f"> {text}" for text in notices(plan.protocol, lang)),
@@ -65,6 +69,10 @@ def schedule(plan: Plan, days: int, patient: str | None = None, lang: str = ENGL
             "; ".join(avoid_label(w, lang) for w in day.avoid),
         ]
         out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    ordered = order_texts(plan, lang)
+    if ordered:
+        out += ["", f"## {tr(ORDERS_HEADING, lang)}", ""]
+        out += [f"- {_escape(t)}" for t in ordered]
     out += ["", f"## {tr(HEADINGS['restrictions'], lang)}", ""]
     for act in plan.protocol.activities:
         windows = plan.windows_of(act)

@@ -52,7 +52,9 @@ TYPED_PARTS = {  # the handout's parts that the nurse types (keys of its fields)
     "clinic": "the clinic's name",
     "doctor": "the doctor's name",
     "phone": "the phone number",
+    "levels": "the treated levels",
 }
+LEFT_FIELDS = frozenset({"patient", "procedure", "levels", "date"})  # who and when
 BORDER = {Tier.EMERGENCY: 2.5, Tier.CALL_TODAY: 1.5, Tier.EXPECTED: 0.75}
 CELL_PADDING = 3  # points left and right of the text in a table's cell
 
@@ -207,6 +209,8 @@ def _story(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Any]
     return [
         _p(handout.title, st["title"]),
         _fields(handout, st, width),
+        Spacer(1, size.gap / 2),
+        _now_box(handout, st, size, width),
         *_signs(handout, st, size, width),
         *_key_dates(handout, st, size, width),
         *_instead(handout, st, size, width),
@@ -284,15 +288,18 @@ def _row_label(row: DayRow, style: ParagraphStyle) -> Paragraph:
 
 def _fields(handout: Handout, st: dict[str, ParagraphStyle], width: float) -> Table:
     """The patient's details in two columns: who and when on the left, whom to call right."""
-    cells: list[list[Any]] = [
-        [_p(f.label + ":", st["bold"]), _p(f.value, st["body"])] for f in handout.fields
-    ]
-    left, right = cells[:3], cells[3:]
+
+    def cell(f: Any) -> list[Any]:
+        return [_p(f.label + ":", st["bold"]), _p(f.value, st["body"])]
+
+    left = [cell(f) for f in handout.fields if f.key in LEFT_FIELDS]
+    right = [cell(f) for f in handout.fields if f.key not in LEFT_FIELDS]
     right += [["", ""]] * (len(left) - len(right))
+    left += [["", ""]] * (len(right) - len(left))
     rows = [a + b for a, b in zip(left, right, strict=True)]
     if not handout.layout.large_print:
         # A label may wrap between its words, never inside one ("Teléfono:").
-        labels = [f.label + ":" for f in handout.fields[3:]]
+        labels = [f.label + ":" for f in handout.fields if f.key not in LEFT_FIELDS]
         right_label = max(width * 0.12, _widest_word(labels, st["bold"]) + 2 * CELL_PADDING)
         return _grid(rows, [width * 0.23, width * 0.32, right_label, width * 0.45 - right_label])
     return _grid([row for pair in rows for row in (pair[:2], pair[2:]) if row[0]],
@@ -346,6 +353,30 @@ def _grid(rows: list[list[Any]], widths: list[float], *, lines: bool = False) ->
     if lines:
         style.append(("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.black))
     table.setStyle(TableStyle(style))
+    return table
+
+
+def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Table:
+    """Page 1's box: what not to do yet and from when, the visit, the phone, the orders."""
+    box = handout.now
+    content: list[Flowable] = [_p(box.heading, st["bold"])]
+    content += [Paragraph(escape(t), st["bullet"], bulletText="\u2022") for t in box.limits]
+    content += [_p(t, st["bold"]) for t in (box.visit, *box.phone) if t]
+    if box.orders:
+        content.append(_p(box.orders_heading + ":", st["bold"]))
+        content += [Paragraph(escape(t), st["bullet"], bulletText="\u2022") for t in box.orders]
+    table = _table([[content]], [width])
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 2.5, colors.black),
+                ("LEFTPADDING", (0, 0), (-1, -1), size.gap),
+                ("RIGHTPADDING", (0, 0), (-1, -1), size.gap),
+                ("TOPPADDING", (0, 0), (-1, -1), size.gap / 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), size.gap * 0.6),
+            ]
+        )
+    )
     return table
 
 

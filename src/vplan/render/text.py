@@ -10,6 +10,7 @@ from vplan.render.sources import cite
 from vplan.words import (
     COLUMNS,
     HEADINGS,
+    ORDERS_HEADING,
     allowed_from_text,
     avoid_label,
     care_span,
@@ -20,6 +21,7 @@ from vplan.words import (
     milestone_text,
     no_limits_today,
     notices,
+    order_texts,
     patient_line,
     procedure_date_line,
     protocol_line,
@@ -33,6 +35,7 @@ from vplan.words import (
     tr,
     verdict_reason,
     verdict_title,
+    visit_text,
 )
 
 
@@ -42,6 +45,7 @@ def header(plan: Plan, patient: str | None = None, lang: str = ENGLISH) -> list[
         Line(schedule_title(plan.protocol, lang), Style.TITLE),
         *([] if patient is None else wrap(patient_line(patient, lang))),
         Line(procedure_date_line(plan, lang)),
+        *([] if plan.follow_up is None else wrap(visit_text(plan, lang), style=Style.TITLE)),
         *wrap(protocol_line(plan.protocol, lang)),
         *(line for text in notices(plan.protocol, lang) for line in wrap(text, style=Style.MUTED)),
         Line(""),
@@ -54,6 +58,7 @@ def schedule(plan: Plan, days: int, patient: str | None = None, lang: str = ENGL
         *header(plan, patient, lang),
         *calendar(plan, days, lang),
         Line(""),
+        *orders(plan, lang),
         *restrictions(plan, lang),
         Line(""),
         *care(plan, lang),
@@ -93,6 +98,16 @@ def calendar(plan: Plan, days: int, lang: str = ENGLISH) -> list[Line]:
             left = f"{table_date(day.date, lang):<{date_width}}  {n:>3}  " if i == 0 else indent
             lines.append(Line(left + row.text, row.style))
     return lines
+
+
+def orders(plan: Plan, lang: str = ENGLISH) -> list[Line]:
+    """The care team's instructions for this patient, when there are any."""
+    texts = order_texts(plan, lang)
+    if not texts:
+        return []
+    lines = [Line(tr(ORDERS_HEADING, lang).upper(), Style.HEADING)]
+    lines += [line for t in texts for line in wrap(f"- {t}", indent="  ", hang="    ")]
+    return [*lines, Line("")]
 
 
 def restrictions(plan: Plan, lang: str = ENGLISH) -> list[Line]:
