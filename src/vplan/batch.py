@@ -19,15 +19,20 @@ from pathlib import Path
 from typing import Any
 
 from vplan.documents import SUFFIXES, DocumentFormat, render
-from vplan.errors import InputError, OutputError, VplanError
+from vplan.errors import InputError, OrdersError, OutputError, VplanError
 from vplan.handout import Layout, Paper, Patient, check_field
 from vplan.i18n import ENGLISH, LANGUAGES, Loc, language_name, place
 from vplan.model import Protocol, normalize_name, procedure_names
-from vplan.parse import ParseError, parse_date
-from vplan.plan import build_plan
+from vplan.orders import Orders
+from vplan.parse import ParseError, parse_date, parse_levels
+from vplan.patient import follow_up_visit
+from vplan.plan import FollowUp, build_plan
 
 REQUIRED = ("name", "procedure_date")
-OPTIONAL = ("phone", "clinic", "doctor", "paper", "large_print", "output", "procedure", "lang")
+OPTIONAL = (
+    "phone", "clinic", "doctor", "paper", "large_print", "output", "procedure", "lang",
+    "levels", "follow_up", "follow_up_place", "orders",
+)  # fmt: skip
 YES = frozenset({"yes", "y", "true", "1", "x"})
 NO = frozenset({"no", "n", "false", "0", ""})
 MAX_NAME = 100
@@ -46,6 +51,9 @@ class Job:
     path: Path
     procedure: str  # the key of the procedure's protocol
     lang: str = ENGLISH
+    follow_up: FollowUp | None = None
+    orders_file: Path | None = None  # as the 'orders' column names it, from the CSV's folder
+    orders: Orders | None = None  # read and checked against the row's protocol
 
 
 @dataclass(frozen=True)
@@ -128,6 +136,7 @@ def read_jobs(
     lang: str = ENGLISH,
     untranslated: Mapping[tuple[str, str], Sequence[Loc]] | None = None,
     defaults: Patient | None = None,
+    protocols: Mapping[str, Protocol] | None = None,
 ) -> Iterator[Job | Outcome]:
     """Each row of the CSV as a job to write, or as a refused outcome saying why.
 
@@ -150,6 +159,13 @@ def read_jobs(
                 job = replace(job, procedure=procedure.key(_cell(row, "procedure")))
                 missing = (untranslated or {}).get((job.procedure, job.lang), ())
                 _check_translated(job.lang, missing)
+                job = _with_orders(job, path.parent, protocols)
+            except OrdersError as exc:
+                first = exc.problems[0]
+                more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
+                yield Outcome(line, problem=f"{exc}: {first}{more}")
+                line = after
+                continue
             except (InputError, ParseError) as exc:
                 yield Outcome(line, problem=_reason(exc))
                 line = after
@@ -233,6 +249,7 @@ def _job(
         clinic=check_field("clinic", row.get("clinic")) or given.clinic,
         phone=check_field("phone", row.get("phone")) or given.phone,
         doctor=check_field("doctor", row.get("doctor")) or given.doctor,
+        levels=parse_levels(row["levels"]) if row.get("levels") else None,
     )
     row_layout = Layout(
         paper=_paper(row.get("paper", ""), layout.paper),
@@ -240,9 +257,31 @@ def _job(
     )
     row_fmt, file_name = _file_name(row.get("output", ""), name, when, fmt)
     row_lang = _language(row.get("lang", ""), lang)
+    visit = follow_up_visit(row.get("follow_up") or None, row.get("follow_up_place") or None)
+    orders = Path(row["orders"]) if row.get("orders") else None
     return Job(
-        line, patient, when, row_layout, row_fmt, out_dir / file_name, procedure="", lang=row_lang
-    )
+        line, patient, when, row_layout, row_fmt, out_dir / file_name, procedure="",
+        lang=row_lang, follow_up=visit, orders_file=orders,
+    )  # fmt: skip
+
+
+def _with_orders(job: Job, folder: Path, protocols: Mapping[str, Protocol] | None) -> Job:
+    """The row's orders file read and checked against its protocol; a visit checked too."""
+    if job.follow_up is not None and job.follow_up.date < job.procedure_date:
+        raise InputError(
+            f"the follow-up visit {job.follow_up.date.isoformat()} is before the procedure "
+            f"date {job.procedure_date.isoformat()}; check the date of the visit"
+        )
+    if job.orders_file is None or protocols is None:
+        return job
+    from vplan.orders import load_orders
+
+    path = job.orders_file if job.orders_file.is_absolute() else folder / job.orders_file
+    orders = load_orders(
+        path, protocols[job.procedure], procedure_date=job.procedure_date, lang=job.lang,
+        label=str(job.orders_file),
+    )  # fmt: skip
+    return replace(job, orders=orders)
 
 
 def _language(text: str, default: str) -> str:
@@ -315,7 +354,10 @@ def write_one(job: Job, *, force: bool, stamp: datetime) -> Outcome:
     from vplan.output import write_file
 
     try:
-        plan = build_plan(_PROTOCOLS[job.procedure], job.procedure_date)
+        plan = build_plan(
+            _PROTOCOLS[job.procedure], job.procedure_date, orders=job.orders,
+            follow_up=job.follow_up,
+        )  # fmt: skip
         data = render(job.fmt, plan, job.patient, job.layout, stamp=stamp, lang=job.lang)
         write_file(job.path, data, force=force)
     except VplanError as exc:

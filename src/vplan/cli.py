@@ -479,7 +479,7 @@ def _batch(
     items = batch.read_jobs(
         csv_path, out_dir, layout=layout, fmt=asked, today=date.today(), lang=lang.value,
         procedure=batch.ProcedureChoice(default, data), untranslated=untranslated,
-        defaults=defaults,
+        defaults=defaults, protocols=protocols,
     )  # fmt: skip
     workers = min(jobs or batch.workers(), max(1, total))
     _warm_renderers()

@@ -271,7 +271,7 @@ def build_handout(
         fields=tuple(fields),
         now=NowBox(
             heading=words.tr(words.LIMITS_BOX, lang),
-            limits=tuple(words.limit_now_text(plan, w, lang) for w in plan.in_force(0)),
+            limits=words.limits_now(plan, lang),
             visit=words.visit_text(plan, lang),
             phone=words.phone_lines(phone, after_hours, lang),
             orders_heading=words.tr(words.ORDERS_HEADING, lang),
@@ -292,7 +292,7 @@ def build_handout(
         until_cleared=tuple(
             words.tr(words.CLEARED_ONLY, lang).format(name=w.activity.name.get(lang))
             for w in plan.windows
-            if w.end_day is None
+            if w.end_day is None and not w.covers(0)  # those in force now are in the box
         ),
         first_days_heading=words.tr(words.HANDOUT_HEADINGS["first_days"], lang),
         every_day=_every_day(plan, lang),
@@ -338,21 +338,26 @@ def _key_dates(plan: Plan, lang: str) -> tuple[KeyDate, ...]:
     )
 
 
-def _key_date_items(plan: Plan, milestones: list[Milestone], lang: str) -> tuple[str, ...]:
-    """The day's changes; activities simply allowed again share one line."""
-    plain = [
-        m.activity.name.get(lang)
-        for m in milestones
-        if m.kind is MilestoneKind.ALLOWED_AGAIN and m.activity and not m.activity.cautions
-    ]
+def _key_date_items(
+    plan: Plan, milestones: Sequence[Milestone], lang: str, *, row: bool = False
+) -> tuple[str, ...]:
+    """The day's changes in a few words (page 1's box says each limit's figures and dates).
+
+    Activities allowed again the same day share one line. In a row of the first days
+    (``row``), an event of the rules is said by its first sentence.
+    """
+    again = [m for m in milestones if m.kind is MilestoneKind.ALLOWED_AGAIN and m.activity]
+    full = (MilestoneKind.FOLLOW_UP,) if row else (MilestoneKind.EVENT, MilestoneKind.FOLLOW_UP)
     items = [
         words.key_date_text(plan, m, lang)
+        if m.kind in full
+        else words.day_event_text(plan, m, lang)
         for m in milestones
-        if len(plain) < 2 or not (m.kind is MilestoneKind.ALLOWED_AGAIN and m.activity
-                                  and not m.activity.cautions)
-    ]  # fmt: skip
-    if len(plain) >= 2:
-        items.append(words.tr(words.ALLOWED_AGAIN_LIST, lang).format(names="; ".join(plain)))
+        if len(again) < 2 or m not in again
+    ]
+    if len(again) >= 2:
+        names = "; ".join(m.activity.name.get(lang) for m in again if m.activity)
+        items.append(words.tr(words.ALLOWED_AGAIN_LIST, lang).format(names=names))
     return tuple(items)
 
 
@@ -361,7 +366,7 @@ def _every_day(plan: Plan, lang: str) -> str:
     common = [w for w in plan.windows if all(w.covers(n) for n in range(FIRST_DAYS))]
     if not common:
         return ""
-    return words.every_day_text([words.avoid_label(w, lang).lower() for w in common], lang)
+    return words.every_day_text(lang)
 
 
 def _first_days(plan: Plan, marks: dict[int, str], lang: str) -> tuple[DayRow, ...]:
@@ -370,7 +375,7 @@ def _first_days(plan: Plan, marks: dict[int, str], lang: str) -> tuple[DayRow, .
     for n in range(FIRST_DAYS):
         today = plan.day(n)
         changing = [w for w in today.avoid if not all(w.covers(d) for d in range(FIRST_DAYS))]
-        events = tuple(words.day_event_text(plan, m, lang) for m in today.milestones)
+        events = _key_date_items(plan, today.milestones, lang, row=True)
         todo = "; ".join(c.item.label.get(lang) for c in today.care)
         not_yet = "; ".join(words.avoid_label(w, lang) for w in changing)
         days = words.day_span(n, n, lang)

@@ -17,6 +17,9 @@ from vplan.plan import Milestone, MilestoneKind, Plan, Verdict, Window
 from vplan.units import Duration
 
 UNTIL_CLEARED = N_("until your care team says it is OK")
+# TRANSLATORS: {label} is an activity's name from the rules (first letter in lower case),
+# with its limit: "No lifting over 10 lb (4.5 kg)". A calendar event's title.
+RESTRICTION_NO = N_("No {label}")
 
 TIER_HEADINGS = {
     Tier.EMERGENCY: N_("Call {number} now if you have:"),
@@ -155,10 +158,7 @@ def avoid_label(window: Window, lang: str = ENGLISH) -> str:
 def restriction_title(window: Window, lang: str = ENGLISH) -> str:
     """``No lifting over 10 lb (4.5 kg)``; a limit with no end date says until when."""
     text = avoid_label(window, lang)
-    _ = translator(lang).gettext
-    # TRANSLATORS: {label} is an activity's name from the rules (first letter in lower case),
-    # with its limit: "No lifting over 10 lb (4.5 kg)". A calendar event's title.
-    title = _("No {label}").format(label=f"{text[:1].lower()}{text[1:]}")
+    title = tr(RESTRICTION_NO, lang).format(label=f"{text[:1].lower()}{text[1:]}")
     return title if window.end_day is not None else f"{title} {tr(UNTIL_CLEARED, lang)}"
 
 
@@ -404,7 +404,7 @@ HANDOUT_HEADINGS = {
 }
 CALL_US_AT = N_("Call us at {phone} today if you have:")
 MARKS_NOTE = N_("Each letter on the calendar is a key date above. Day 0 is the procedure day.")
-EVERY_DAY = N_("Every day of these two weeks, do not do these: {labels}.")
+EVERY_DAY = N_("Every day of these two weeks, keep to the limits in the box on page 1.")
 NOT_YET = N_("Not yet: {labels}.")
 DO_TODAY = N_("Do: {labels}.")
 CLEARED_ONLY = N_("{name}: only when your care team says it is OK.")
@@ -545,9 +545,9 @@ def row_label(when: str, days: str, mark: str) -> str:
     return f"{when} ({inside})"
 
 
-def every_day_text(labels: list[str], lang: str = ENGLISH) -> str:
-    """The limits in force on each of the first days, said once."""
-    return tr(EVERY_DAY, lang).format(labels=", ".join(labels))
+def every_day_text(lang: str = ENGLISH) -> str:
+    """The limits in force on each of the first days: page 1's box says them, with their dates."""
+    return tr(EVERY_DAY, lang)
 
 
 # The handout's first box: the limits in force on the discharge day, the visit, whom to call.
@@ -634,7 +634,16 @@ def limit_now_text(plan: Plan, window: Window, lang: str = ENGLISH) -> str:
         if following is not None and following.end_day is None:
             parts.append(tr(ONLY_WHEN_CLEARED, lang))
         current = following
+    parts += [c.text.get(lang) for c in window.activity.cautions]
     return " ".join(parts)
+
+
+def _chained(plan: Plan, window: Window) -> bool:
+    """Whether an earlier limit of the same activity, in force on day 0, leads to this one."""
+    return any(
+        w.covers(0) and w.end_day is not None and w.end_day <= window.start_day
+        for w in plan.windows_of(window.activity)
+    )
 
 
 def phone_lines(phone: str, after_hours: str | None, lang: str = ENGLISH) -> tuple[str, ...]:
@@ -646,8 +655,16 @@ def phone_lines(phone: str, after_hours: str | None, lang: str = ENGLISH) -> tup
 
 
 def order_texts(plan: Plan, lang: str = ENGLISH) -> tuple[str, ...]:
-    """What the care team ordered for this patient: changed limits, dated items, then notes."""
-    found = [w.limit.text.get(lang) for w in plan.windows if w.limit.ordered]
+    """What the care team ordered for this patient: changed limits, dated items, then notes.
+
+    A changed limit in force on the discharge day is said with its figure and the dates it
+    changes, as page 1's box says the protocol's; one that starts later, by its own text.
+    """
+    found = [
+        limit_now_text(plan, w, lang) if w.covers(0) else w.limit.text.get(lang)
+        for w in plan.windows
+        if w.limit.ordered and (w.covers(0) or (w.start_day > 0 and not _chained(plan, w)))
+    ]
     found += [
         tr(ORDER_DATED, lang).format(
             date=capitalized(_date_near(plan, m.day, 0, lang)), text=milestone_text(plan, m, lang)
@@ -656,4 +673,48 @@ def order_texts(plan: Plan, lang: str = ENGLISH) -> tuple[str, ...]:
         if m.rule is not None and m.rule.ordered
     ]
     found += [note.get(lang) for note in plan.notes]
+    return tuple(found)
+
+
+NAMES_OR = N_("{names} or {last}")
+
+
+def limits_now(plan: Plan, lang: str = ENGLISH) -> tuple[str, ...]:
+    """Each limit in force on the discharge day, with its figure and the dates it changes.
+
+    Activities not allowed at all that are allowed again on the same day share one line:
+    ``No driving, showering or tub bath. Allowed again from Mon, Mar 3.``
+    """
+    groups: dict[int, list[Window]] = {}
+    lines: list[Window | int] = []
+    for window in plan.in_force(0):
+        if window.limit.ordered:
+            continue  # said under the care team's instructions (order_texts)
+        end = window.end_day
+        simple = window.limit.max is None and end is not None and plan.following(window) is None
+        if not simple or end is None:
+            lines.append(window)
+            continue
+        if end not in groups:
+            groups[end] = []
+            lines.append(end)
+        groups[end].append(window)
+    found = []
+    for line in lines:
+        if isinstance(line, Window):
+            found.append(limit_now_text(plan, line, lang))
+            continue
+        windows = groups[line]
+        if len(windows) == 1:
+            found.append(limit_now_text(plan, windows[0], lang))
+            continue
+        names = [w.activity.name.get(lang) for w in windows]
+        names = [f"{n[:1].lower()}{n[1:]}" for n in names]
+        joined = tr(NAMES_OR, lang).format(names=", ".join(names[:-1]), last=names[-1])
+        parts = [
+            tr(RESTRICTION_NO, lang).format(label=joined) + ".",
+            tr(ALLOWED_AGAIN_FROM, lang).format(date=_date_near(plan, line, 0, lang)),
+            *(c.text.get(lang) for w in windows for c in w.activity.cautions),
+        ]
+        found.append(" ".join(parts))
     return tuple(found)

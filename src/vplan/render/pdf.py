@@ -80,7 +80,7 @@ LARGE = Sizes(body=18, leading=24.5, heading=22, title=26, footer=13, margin=0.7
 
 # Normal print must fit on two pages: when the three-across calendar would spill onto a
 # third page, the months go four across.
-COMPACT = NORMAL._replace(months_across=4, leading=13.2, gap=5)
+COMPACT = NORMAL._replace(months_across=4, leading=13.0, gap=4)
 NORMAL_PAGES = 2
 
 
@@ -359,9 +359,11 @@ def _grid(rows: list[list[Any]], widths: list[float], *, lines: bool = False) ->
 def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Table:
     """Page 1's box: what not to do yet and from when, the visit, the phone, the orders."""
     box = handout.now
-    content: list[Flowable] = [_p(box.heading, st["bold"])]
-    content += [Paragraph(escape(t), st["bullet"], bulletText="\u2022") for t in box.limits]
-    content += [_p(t, st["bold"]) for t in (box.visit, *box.phone) if t]
+    inner = width - 2 * size.gap
+    limits = [Paragraph(escape(t), st["bullet"], bulletText="\u2022") for t in box.limits]
+    # One column: each limit is a short line, where two columns would wrap most of them.
+    content: list[Flowable] = [_p(box.heading, st["bold"]), *_columns(limits, 1, inner, size)]
+    content.append(_p(" ".join((box.visit, *box.phone)).strip(), st["bold"]))
     if box.orders:
         content.append(_p(box.orders_heading + ":", st["bold"]))
         content += [Paragraph(escape(t), st["bullet"], bulletText="\u2022") for t in box.orders]
