@@ -173,7 +173,9 @@ class BabelDates(Dates):
         """The locale's short time of day."""
         from babel.dates import format_time
 
-        return str(format_time(when, "short", locale=self.locale))
+        # CLDR puts narrow no-break spaces in "2:30 p. m."; the handout's font has no glyph.
+        text = str(format_time(when, "short", locale=self.locale))
+        return text.replace("\u202f", " ").replace("\u00a0", " ")
 
     def weekday_heads(self) -> tuple[str, ...]:
         """``DO``, ``LU``, ...: the locale's short weekday names, Sunday first."""
