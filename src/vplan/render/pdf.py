@@ -357,25 +357,32 @@ def _grid(rows: list[list[Any]], widths: list[float], *, lines: bool = False) ->
 
 
 def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Table:
-    """Page 1's box: what not to do yet and from when, the visit, the phone, the orders."""
+    """Page 1's box: what not to do yet and from when, the visit, the phone, the orders.
+
+    One row per item, so that in large print the box can go on over the page.
+    """
     box = handout.now
-    inner = width - 2 * size.gap
-    limits = [Paragraph(escape(t), st["bullet"], bulletText="\u2022") for t in box.limits]
-    # One column: each limit is a short line, where two columns would wrap most of them.
-    content: list[Flowable] = [_p(box.heading, st["bold"]), *_columns(limits, 1, inner, size)]
-    content.append(_p(" ".join((box.visit, *box.phone)).strip(), st["bold"]))
+
+    def bullet(text: str) -> Paragraph:
+        return Paragraph(escape(text), st["bullet"], bulletText="\u2022")
+
+    rows: list[list[Any]] = [[_p(box.heading, st["bold"])]]
+    rows += [[bullet(t)] for t in box.limits]
+    rows.append([_p(" ".join((box.visit, *box.phone)).strip(), st["bold"])])
     if box.orders:
-        content.append(_p(box.orders_heading + ":", st["bold"]))
-        content += [Paragraph(escape(t), st["bullet"], bulletText="\u2022") for t in box.orders]
-    table = _table([[content]], [width])
+        rows.append([_p(box.orders_heading + ":", st["bold"])])
+        rows += [[bullet(t)] for t in box.orders]
+    table = _table(rows, [width])
     table.setStyle(
         TableStyle(
             [
                 ("BOX", (0, 0), (-1, -1), 2.5, colors.black),
                 ("LEFTPADDING", (0, 0), (-1, -1), size.gap),
                 ("RIGHTPADDING", (0, 0), (-1, -1), size.gap),
-                ("TOPPADDING", (0, 0), (-1, -1), size.gap / 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), size.gap * 0.6),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, 0), size.gap / 3),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), size.gap * 0.6),
             ]
         )
     )
