@@ -447,7 +447,7 @@ def test_handout_never_replaces_a_file_without_force(run: Run, tmp_path: Path) -
         (["--batch", "x.csv"], "--batch needs --out-dir DIR"),
         (
             ["2025-03-01", "--batch", "x.csv", "--out-dir", "d"],
-            "leave out DATE, --patient and --output",
+            "leave out DATE, --patient, --output",
         ),
     ],
 )

@@ -36,7 +36,7 @@ from vplan.parse import MAX_SPAN_DAYS
 EXIT_CODES_HELP = (
     "Exit codes: 0 success (for check: allowed); 1 check: not allowed, rules lint: warnings, "
     "rules diff: the protocols differ; 2 bad input (usage, date, amount, unknown activity); "
-    "3 a bad rules or orders file; 4 the output file cannot be written; "
+    "3 a bad rules file or orders file; 4 the output file cannot be written; "
     "5 handout --batch: some rows were refused."
 )
 MAX_DAYS = 730

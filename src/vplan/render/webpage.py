@@ -86,7 +86,9 @@ def document(handout: Handout) -> bytes:
     """The handout as UTF-8 HTML bytes, printable on the paper and in the size it asks for."""
     check_printable(handout)
     large = handout.layout.large_print
-    months_across = 2 if large else 3
+    # Four months across in normal print, as the PDF's compact layout: with page 1's box of
+    # limits, three across would push the calendar onto a third page.
+    months_across = 2 if large else 4
     template = _environment().get_template("handout.html.j2")
     text = template.render(
         h=handout,
