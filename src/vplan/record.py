@@ -128,4 +128,5 @@ def _when(moment: datetime | date) -> str:
     if not isinstance(moment, datetime):
         return long_date(moment)
     hour = moment.hour % 12 or 12
-    return f"{long_date(moment.date())} {hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+    noon = "AM" if moment.hour < 12 else "PM"
+    return f"{long_date(moment.date())} {hour}:{moment.minute:02d} {noon}"
