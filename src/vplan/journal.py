@@ -31,7 +31,7 @@ def line_digest(line: bytes) -> str:
 
 
 def read_key(env: Mapping[str, str]) -> bytes:
-    """The clinic's secret: ``$VPLAN_RECORD_KEY``, else the owner-only ``$VPLAN_RECORD_KEY_FILE``."""
+    """The secret key: ``$VPLAN_RECORD_KEY``, else the owner-only ``$VPLAN_RECORD_KEY_FILE``."""
     if env.get(KEY_ENV):
         key = env[KEY_ENV].encode("utf-8")
         where = KEY_ENV

@@ -49,7 +49,7 @@ def key_id(key: bytes) -> str:
 
 
 def entry(
-    plan: Plan,
+    procedure_date: date,
     stamp: Stamp,
     written: Written,
     *,
@@ -74,7 +74,7 @@ def entry(
         "rules_sha256": stamp.rules_sha256,
         "orders_sha256": stamp.orders_sha256,
         "procedure": stamp.procedure,
-        "procedure_date": plan.procedure_date.isoformat(),
+        "procedure_date": procedure_date.isoformat(),
         "follow_up": None if follow_up is None else follow_up.isoformat(),
         "lang": stamp.lang,
         "made_on": stamp.made_on.isoformat(),
