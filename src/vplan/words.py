@@ -546,12 +546,10 @@ def every_day_text(labels: list[str], lang: str = ENGLISH) -> str:
 
 
 LANGUAGE_NAMES = {"en": N_("English"), "es": N_("Spanish")}
-STAMP = N_(
-    "Made on {date} by vplan {vplan}: protocol {protocol} {version} (rules {rules}), {language}."
-)
+STAMP = N_("Made on {date} by vplan {vplan} from {protocol} {version} (rules {rules}), {language}.")
 STAMP_WITH_ORDERS = N_(
-    "Made on {date} by vplan {vplan}: protocol {protocol} {version} (rules {rules}, orders "
-    "{orders}), {language}."
+    "Made on {date} by vplan {vplan} from {protocol} {version} (rules {rules}, orders {orders}), "
+    "{language}."
 )
 
 
