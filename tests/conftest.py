@@ -41,6 +41,7 @@ class Result:
 
 
 Run = Callable[..., Result]
+RulesFile = Callable[[str], Path]
 
 
 @pytest.fixture
@@ -71,7 +72,7 @@ def plan(protocol: Protocol) -> Plan:
 
 
 @pytest.fixture
-def rules_file(tmp_path: Path) -> Callable[[str], Path]:
+def rules_file(tmp_path: Path) -> RulesFile:
     """Write a rules file with this text in ``tmp_path`` and return its path."""
 
     def write(text: str) -> Path:
