@@ -2,13 +2,12 @@ from __future__ import annotations
 
 import re
 import subprocess
-from datetime import date
 from pathlib import Path
 
 import pytest
 import typer
 
-from conftest import Run, edited
+from conftest import TODAY, Run, edited
 from vplan.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,7 +121,7 @@ def test_readme_lint_example_is_what_vplan_prints(
                "max: 5 lb\n        text:\n          en: Do not lift anything heavier than 5 lb (2.2 kg).\n")
         .replace("en: Do not bend at the waist or twist your back.",
                  "en: Refrain from flexion or rotation of the lumbar spine.")
-        .replace("last_reviewed: 2026-11-21", f"last_reviewed: {date.today().isoformat()}")
+        .replace("last_reviewed: 2026-11-21", f"last_reviewed: {TODAY.isoformat()}")
     )  # fmt: skip
     (tmp_path / "clinic.yaml").write_text(text, encoding="utf-8")
     lint = run("rules", "lint", "clinic.yaml")
