@@ -7,6 +7,7 @@ import io
 import json
 import multiprocessing
 import stat
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from conftest import Run
 from vplan import __version__
 from vplan.journal import append, entries
+from vplan.plan import Plan
 from vplan.record import patient_id
 from vplan.rules import default_rules_path
 
@@ -167,16 +169,12 @@ def test_another_time_the_same_day_changes_nothing(
 
 
 @pytest.mark.parametrize("large_print", [False, True])
-def test_without_an_epoch_the_pdf_depends_only_on_the_stamp(
-    plan: object, large_print: bool
-) -> None:
+def test_without_an_epoch_the_pdf_depends_only_on_the_stamp(plan: Plan, large_print: bool) -> None:
     """Without SOURCE_DATE_EPOCH, two PDFs with the same stamp are the same bytes."""
     from vplan.documents import DocumentFormat, render_paged
     from vplan.handout import Layout, Patient
-    from vplan.plan import Plan
     from vplan.stamp import make_stamp
 
-    assert isinstance(plan, Plan)
     made = make_stamp(plan.protocol, "en", date(2025, 3, 1))
     layout = Layout(large_print=large_print)
     one, two = (
@@ -247,13 +245,11 @@ def test_the_chart_note_of_a_spanish_calendar(run: Run, tmp_path: Path) -> None:
     assert note.endswith("Spanish.")
 
 
-def test_the_chart_note_ends_with_the_follow_up_when_there_is_one(plan: object) -> None:
+def test_the_chart_note_ends_with_the_follow_up_when_there_is_one(plan: Plan) -> None:
     """A follow-up visit (from an orders file) ends the note with its date and time."""
-    from vplan.plan import Plan
     from vplan.record import Written, chart_note
     from vplan.stamp import make_stamp
 
-    assert isinstance(plan, Plan)
     made = make_stamp(plan.protocol, "en", date(2025, 3, 1), orders_sha256="ab" * 32)
     note = chart_note(plan, made, Written("html", "0" * 64), datetime(2025, 3, 10, 14, 30))
     assert "(rules " in note
@@ -360,13 +356,13 @@ def _three_entries(tmp_path: Path) -> Path:
     ids=["edited", "deleted", "first deleted", "cut short"],
 )
 def test_check_names_the_first_broken_line(
-    run: Run, tmp_path: Path, damage: object, line: int
+    run: Run, tmp_path: Path, damage: Callable[[list[str]], list[str]], line: int
 ) -> None:
     """An edited, deleted or cut line breaks the chain; check names where, exit 7."""
     journal = _three_entries(tmp_path)
     assert run("record", "check", "--record", str(journal)).code == 0
     lines = journal.read_bytes().decode().splitlines()
-    damaged = damage(lines)  # type: ignore[operator]
+    damaged = damage(lines)
     cut = line == 3 and len(damaged[2]) < len(lines[2])
     journal.write_text("\n".join(damaged) + ("" if cut else "\n"), encoding="utf-8")
     result = run("record", "check", "--record", str(journal))
