@@ -361,3 +361,33 @@ def test_a_rule_without_a_source_is_answered_without_one(run: Run, tmp_path: Pat
     listed = json.loads(run("activities", "-f", "json", "--rules", str(draft)).out)
     assert listed[0]["rule"][0]["sources"] == []
     assert run("schedule", "2025-03-01", "-f", "markdown", "--rules", str(draft)).code == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [
+        ("plan.ics", "BEGIN:VCALENDAR"),
+        ("plan.json", "{"),
+        ("plan.md", "# "),
+        ("plan.txt", "Recovery plan"),
+    ],
+)
+def test_schedule_writes_the_format_its_file_name_ends_in_and_says_so(
+    run: Run, tmp_path: Path, name: str, start: str
+) -> None:
+    """'schedule -o plan.ics' writes a calendar (not text) and says what it wrote, as handout does."""
+    target = tmp_path / name
+    result = run("schedule", "2025-03-01", "-o", str(target))
+    assert result.code == 0, result.err
+    assert target.read_text(encoding="utf-8").startswith(start)
+    assert result.out.startswith(f"Wrote {target} (")
+
+
+def test_schedule_refuses_a_format_its_file_name_contradicts(run: Run, tmp_path: Path) -> None:
+    """'-f json -o plan.ics' is a mistake: exit 2, one line, and no file."""
+    target = tmp_path / "plan.ics"
+    result = run("schedule", "2025-03-01", "-f", "json", "-o", str(target))
+    assert result.code == 2
+    assert len(result.err.splitlines()) == 1
+    assert "--format is json" in result.err
+    assert not target.exists()

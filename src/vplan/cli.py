@@ -245,12 +245,15 @@ def schedule(
             "The ics calendar always covers the whole plan.",
         ),
     ] = None,
-    fmt: Annotated[
-        Format,
+    asked: Annotated[
+        Format | None,
         typer.Option(
-            "--format", "-f", help="Output format; ics is a calendar file for the patient's phone."
+            "--format",
+            "-f",
+            help="Output format; ics is a calendar file for the patient's phone. Default: text, "
+            "or what the --output file's name ends in (.txt, .md, .json, .ics).",
         ),
-    ] = Format.TEXT,
+    ] = None,
     output: OutputOption = None,
     force: ForceOption = False,
     patient: Annotated[
@@ -272,6 +275,7 @@ def schedule(
     from vplan.plan import build_plan
     from vplan.stamp import make_stamp
 
+    fmt = _schedule_format(asked, output)
     start = _procedure_date(procedure_date)
     name = None if patient is None else parse_name(patient)
     journal = _journal(record) if output is not None else None
@@ -306,11 +310,42 @@ def schedule(
 
         data = plain(lines)
     _emit(data, output, force)
+    if output is not None:
+        what = {Format.JSON: "JSON", Format.MARKDOWN: "Markdown", Format.TEXT: "text"}
+        span = "phone calendar" if fmt is Format.ICS else f"{what[fmt]}, days 0 to {shown - 1}"
+        sys.stdout.write(f"Wrote {output} ({span}).\n")
     if journal is not None:
         from vplan.record import Written, file_digest
 
         raw = data.encode("utf-8") if isinstance(data, str) else data
         journal.add(start, made, Written(fmt.value, file_digest(raw)), name)
+
+
+SCHEDULE_SUFFIXES = {
+    ".txt": Format.TEXT,
+    ".text": Format.TEXT,
+    ".md": Format.MARKDOWN,
+    ".markdown": Format.MARKDOWN,
+    ".json": Format.JSON,
+    ".ics": Format.ICS,
+}
+
+
+def _schedule_format(asked: Format | None, output: Path | None) -> Format:
+    """The format ``--format`` names, else the one the output file's name ends in, else text."""
+    if output is None:
+        return asked or Format.TEXT
+    found = SCHEDULE_SUFFIXES.get(output.suffix.lower())
+    if asked is not None and found is not None and found is not asked:
+        raise InputError(
+            f"{output.name!r} ends in {output.suffix} but --format is {asked.value}; "
+            f"name the file {_suffix_of(asked)}, or leave out --format"
+        )
+    return asked or found or Format.TEXT
+
+
+def _suffix_of(fmt: Format) -> str:
+    return next(suffix for suffix, known in SCHEDULE_SUFFIXES.items() if known is fmt)
 
 
 class HandoutFormat(StrEnum):
