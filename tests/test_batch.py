@@ -372,7 +372,9 @@ def test_a_list_in_no_known_encoding_is_refused_before_the_folder_is_made(
     run: Run, tmp_path: Path
 ) -> None:
     """Bytes that are neither UTF-8 nor Windows-1252 stop the list by line: exit 2, nothing made."""
-    (tmp_path / "list.csv").write_bytes(b"name,procedure_date\nAnn,2025-03-01\nJos\x81,2025-03-01\n")
+    (tmp_path / "list.csv").write_bytes(
+        b"name,procedure_date\nAnn,2025-03-01\nJos\x81,2025-03-01\n"
+    )
     result = run("handout", "--batch", str(tmp_path / "list.csv"), "--out-dir", str(tmp_path / "o"))
     assert result.code == 2
     assert "list.csv line 3 is neither UTF-8 nor Windows-1252 text" in result.err
