@@ -9,6 +9,7 @@ numbers, so memory does not grow with the length of the list.
 from __future__ import annotations
 
 import io
+from array import array
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
@@ -56,9 +57,9 @@ class _Book:
 
     def __init__(self, handle: BinaryIO) -> None:
         self.handle = handle
-        self.offsets: dict[int, int] = {}
-        self.next_number = PAGES + 1
-        self.kids: list[int] = []
+        # Plain arrays of machine integers: a few bytes an object, for lists of any length.
+        self.offsets = array("q", [0] * (PAGES + 1))  # by object number; 0 is unused
+        self.kids = array("q")
         self.handouts = 0
         self.written = 0
         self._write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
@@ -121,19 +122,18 @@ class _Book:
         info = self._number()
         self._raw(info, b"<< /Producer (vplan) /Title (Handouts) >>")
         start = self.written
-        size = self.next_number
-        table = [f"xref\n0 {size}\n", "0000000000 65535 f \n"]
-        table += [f"{self.offsets[n]:010d} 00000 n \n" for n in range(1, size)]
-        table.append(
+        size = len(self.offsets)
+        self._write(f"xref\n0 {size}\n0000000000 65535 f \n".encode("ascii"))
+        for number in range(1, size):  # one line at a time: the table is as long as the file
+            self._write(b"%010d 00000 n \n" % self.offsets[number])
+        self._write(
             f"trailer\n<< /Size {size} /Root {CATALOG} 0 R /Info {info} 0 R >>\n"
-            f"startxref\n{start}\n%%EOF\n"
+            f"startxref\n{start}\n%%EOF\n".encode("ascii")
         )
-        self._write("".join(table).encode("ascii"))
 
     def _number(self) -> int:
-        number = self.next_number
-        self.next_number += 1
-        return number
+        self.offsets.append(0)
+        return len(self.offsets) - 1
 
     def _object(self, number: int, obj: PdfObject) -> None:
         body = io.BytesIO()
