@@ -154,10 +154,31 @@ def _load(rules: Path | None, procedure: str | None = None, lang: Any = None) ->
     return protocol
 
 
+def _today() -> date:
+    """The date 'today' means: ``VPLAN_TODAY`` when set (YYYY-MM-DD), else the system date."""
+    fixed = os.environ.get("VPLAN_TODAY", "").strip()
+    if not fixed:
+        return date.today()
+    try:
+        if not (
+            len(fixed) == 10
+            and fixed[4] == fixed[7] == "-"
+            and fixed.replace("-", "").isdecimal()
+            and fixed.isascii()
+        ):
+            raise ValueError(fixed)
+        return date.fromisoformat(fixed)
+    except ValueError:
+        raise InputError(
+            f"VPLAN_TODAY={fixed!r} is not a real date; set it to YYYY-MM-DD "
+            "(for example 2025-03-01), or unset it to use the system date"
+        ) from None
+
+
 def _procedure_date(text: str) -> date:
     from vplan.parse import parse_date
 
-    return parse_date(text, today=date.today(), name="procedure date")
+    return parse_date(text, today=_today(), name="procedure date")
 
 
 def _dump(data: object) -> str:
@@ -468,7 +489,7 @@ def _batch(
         for code in LANGUAGES
     }
     items = batch.read_jobs(
-        day, out_dir, layout=layout, fmt=asked, today=date.today(), lang=lang.value,
+        day, out_dir, layout=layout, fmt=asked, today=_today(), lang=lang.value,
         procedure=batch.ProcedureChoice(default, data), untranslated=untranslated,
         defaults=defaults, date_order=cast(DateOrder, date_order),
     )  # fmt: skip
@@ -620,7 +641,7 @@ def check(
         return _show_rule(protocol, activity, fmt, lang.value)
     from vplan.plan import build_plan
 
-    today = date.today()
+    today = _today()
     start = parse_date(procedure_date, today=today, name="procedure date")
     plan = build_plan(protocol, start)
     if day is None:
@@ -750,7 +771,7 @@ def rules_lint(file: RulesFileArgument = None) -> int:
     from vplan.rules import read_bytes, resolve
 
     source = resolve(file, os.environ)
-    warnings = lint(read_bytes(source), source.label, today=date.today())
+    warnings = lint(read_bytes(source), source.label, today=_today())
     for warning in warnings:
         sys.stdout.write(f"{warning}\n")
     if not warnings:
