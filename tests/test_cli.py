@@ -307,7 +307,7 @@ def _heavy_modules(tmp_path: Path, *runs: tuple[str, ...]) -> list[str]:
         "    except SystemExit:\n"
         "        pass\n"
         "heavy = ('pydantic.main', 'ruamel.yaml', 'reportlab', 'icalendar', 'jinja2', 'rich.table',\n"
-        "         'textstat', 'jsonschema', 'vplan.authoring', 'babel')\n"
+        "         'textstat', 'jsonschema', 'vplan.authoring', 'babel', 'openpyxl', 'pypdf')\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith(heavy))), file=sys.stderr)\n"
     )
     env = dict(os.environ, VPLAN_CACHE_DIR=str(tmp_path / "cache"))

@@ -14,11 +14,12 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, cast
 
 import typer
 
 from vplan import __version__
+from vplan.daylist import COLUMNS
 from vplan.errors import (
     EXIT_BAD_INPUT,
     EXIT_CHANGED,
@@ -32,7 +33,7 @@ from vplan.errors import (
     RulesError,
     VplanError,
 )
-from vplan.parse import MAX_SPAN_DAYS
+from vplan.parse import MAX_SPAN_DAYS, DateOrder
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success (for check: allowed); 1 check: not allowed, rules lint: warnings, "
@@ -356,6 +357,14 @@ class HandoutFormat(StrEnum):
     ICS = "ics"
 
 
+class DateFormatOption(StrEnum):
+    """How a day's list writes its dates."""
+
+    ISO = "iso"
+    MDY = "mdy"
+    DMY = "dmy"
+
+
 class PaperOption(StrEnum):
     """Paper sizes."""
 
@@ -401,8 +410,31 @@ def handout(
         Path | None,
         typer.Option(
             "--batch",
-            help="A CSV list with the columns name, procedure_date and optionally phone, clinic, "
-            "doctor, paper, large_print, output, procedure, lang: one handout per row.",
+            help="A day's list, CSV or Excel workbook (.xlsx), with the columns "
+            + ", ".join(c.name for c in COLUMNS if c.required)
+            + " and optionally "
+            + ", ".join(c.name for c in COLUMNS if not c.required)
+            + ": one handout per row. Other columns are ignored.",
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help="The workbook's sheet to read. Default: the first."),
+    ] = None,
+    date_format: Annotated[
+        DateFormatOption,
+        typer.Option(
+            "--date-format",
+            help="How the list writes dates such as 03/01/2025: mdy (month first) or dmy "
+            "(day first). Default: iso, YYYY-MM-DD only.",
+        ),
+    ] = DateFormatOption.ISO,
+    combined: Annotated[
+        Path | None,
+        typer.Option(
+            "--combined",
+            help="Also write every PDF handout of the batch into this one PDF, in the list's "
+            "order, each starting on a new sheet, for one print run.",
         ),
     ] = None,
     out_dir: Annotated[
@@ -444,7 +476,13 @@ def handout(
         return _batch(
             batch, out_dir, layout, asked, force=force, jobs=jobs, rules=rules,
             procedure=procedure, lang=lang, details=(clinic, phone, doctor), record=record,
+            reading=(sheet, date_format.value), combined=combined,
         )  # fmt: skip
+    for given, name in ((sheet, "--sheet"), (combined, "--combined")):
+        if given is not None:
+            raise InputError(f"{name} goes with --batch LIST; for one handout leave it out")
+    if date_format is not DateFormatOption.ISO:
+        raise InputError("--date-format goes with --batch LIST; write DATE as YYYY-MM-DD")
     if procedure_date is None:
         raise InputError("give the procedure date, or --batch FILE.csv for a list")
     if out_dir is not None:
@@ -529,16 +567,21 @@ def _batch(
     lang: Language,
     details: tuple[str | None, str | None, str | None],
     record: Path | None,
+    reading: tuple[str | None, str],
+    combined: Path | None,
 ) -> int:
-    from vplan import batch
+    from vplan import batch, daylist
     from vplan.handout import Patient, check_field
     from vplan.i18n import LANGUAGES, missing_texts, require
     from vplan.model import protocol_from_data
     from vplan.rules import load_data_and_digest, resolve
 
     if not csv_path.is_file():
-        raise InputError(f"cannot read {csv_path}: no such file; give the CSV list's path")
+        raise InputError(f"cannot read {csv_path}: no such file; give the list's path")
     journal = _journal(record)
+    sheet, date_order = reading
+    if combined is not None:
+        _check_combined(combined, asked, force=force)
     source = resolve(rules, os.environ)
     data, digest = load_data_and_digest(source, os.environ)
     default = protocol_from_data(data, source.label, procedure).info.procedure_key
@@ -557,7 +600,8 @@ def _batch(
         phone=check_field("phone", phone),
         doctor=check_field("doctor", doctor),
     )
-    total = batch.count_rows(csv_path)  # the CSV is checked before the folder is made
+    day = daylist.open_list(csv_path, sheet=sheet)  # checked before the folder is made
+    total = day.rows
     batch.check_out_dir(out_dir)
     untranslated = {
         (key, code): missing_texts(protocol, code)
@@ -565,11 +609,12 @@ def _batch(
         for code in LANGUAGES
     }
     items = batch.read_jobs(
-        csv_path, out_dir, layout=layout, fmt=asked, today=_today(), lang=lang.value,
+        day, out_dir, layout=layout, fmt=asked, today=_today(), lang=lang.value,
         procedure=batch.ProcedureChoice(default, data), untranslated=untranslated,
-        defaults=defaults,
+        defaults=defaults, date_order=cast(DateOrder, date_order),
     )  # fmt: skip
     workers = min(jobs or batch.workers(), max(1, total))
+    sys.stdout.write(f"Read {csv_path}: {day.describe()}.\n")
     _warm_renderers()
     moment = _now()
     on_written = None
@@ -583,9 +628,17 @@ def _batch(
             made = batch.job_stamp(job, protocols, moment.date())
             journal.add(job.procedure_date, made, written, job.patient.name)
 
+    printed: list[tuple[int, Path]] = []  # the PDFs written, for --combined
+
     with _progress(total) as step:
+
+        def progress(outcome: batch.Outcome) -> None:
+            if outcome.written is not None and outcome.written.suffix == ".pdf":
+                printed.append((outcome.line, outcome.written))
+            step(outcome)
+
         summary = batch.run(
-            items, protocols, force=force, stamp=moment, jobs=workers, progress=step,
+            items, protocols, force=force, stamp=moment, jobs=workers, progress=progress,
             on_written=on_written,
         )  # fmt: skip
     for outcome in summary.refused:
@@ -598,7 +651,34 @@ def _batch(
         + (f" (line{'s' if refused != 1 else ''} {lines})" if refused else "")
         + ".\n"
     )
+    if combined is not None:
+        _write_combined(combined, [path for _, path in sorted(printed)], force=force)
     return EXIT_SOME_REFUSED if refused else EXIT_OK
+
+
+def _check_combined(combined: Path, asked: Any, *, force: bool) -> None:
+    """Refuse --combined before any handout is written, if its file cannot be written."""
+    from vplan.documents import DocumentFormat
+    from vplan.output import check_writable
+
+    if asked is not None and asked is not DocumentFormat.PDF:
+        raise InputError(f"--combined makes one PDF; leave out --format {asked.value}")
+    if combined.suffix.lower() != ".pdf":
+        raise InputError(f"--combined writes a PDF; name it {combined.stem}.pdf")
+    check_writable(combined, force=force)
+
+
+def _write_combined(combined: Path, handouts: list[Path], *, force: bool) -> None:
+    from vplan.combined import write_combined
+
+    if not handouts:
+        sys.stdout.write(f"No PDF handout was written, so {combined} was not made.\n")
+        return
+    done = write_combined(combined, handouts, force=force)
+    sys.stdout.write(
+        f"Wrote {combined}: {done.handouts} handout{'s' if done.handouts != 1 else ''}, "
+        f"{done.pages} pages, each handout starting on a new sheet.\n"
+    )
 
 
 def _warm_renderers() -> None:
