@@ -58,7 +58,7 @@ activities:
 
 
 @pytest.fixture
-def orders_file(tmp_path: Path) -> Callable[[str], Path]:
+def orders_file(tmp_path: Path) -> Callable[..., Path]:
     """Write an orders file with this text and return its path."""
 
     def write(text: str, name: str = "orders.yaml") -> Path:
@@ -69,9 +69,7 @@ def orders_file(tmp_path: Path) -> Callable[[str], Path]:
     return write
 
 
-def test_a_stricter_order_is_what_check_answers(
-    run: Run, orders_file: Callable[[str], Path]
-) -> None:
+def test_a_stricter_order_is_what_check_answers(run: Run, orders_file: Callable[..., Path]) -> None:
     """With a 5 lb order, 6 lb on day 50 is not allowed until the order ends, from the orders."""
     orders = str(orders_file(STRICTER))
     result = run("check", "lifting", "6lb", "-p", "2025-03-01", "--day", "50", "--orders", orders)
@@ -83,7 +81,7 @@ def test_a_stricter_order_is_what_check_answers(
     assert plain.code == 0
 
 
-def test_every_schedule_view_shows_the_orders(run: Run, orders_file: Callable[[str], Path]) -> None:
+def test_every_schedule_view_shows_the_orders(run: Run, orders_file: Callable[..., Path]) -> None:
     """Text, Markdown and JSON carry the ordered limit, the dated item and the note."""
     orders = str(orders_file(STRICTER))
     args = ("schedule", "2025-03-01", "--orders", orders)
@@ -104,7 +102,7 @@ def test_every_schedule_view_shows_the_orders(run: Run, orders_file: Callable[[s
 
 
 def test_a_looser_order_is_refused_at_its_line(
-    run: Run, orders_file: Callable[[str], Path], tmp_path: Path
+    run: Run, orders_file: Callable[..., Path], tmp_path: Path
 ) -> None:
     """50 lb for a 10 lb limit: exit 3, file:line:column at the max, nothing written."""
     orders = orders_file(LOOSER)
@@ -116,7 +114,7 @@ def test_a_looser_order_is_refused_at_its_line(
     assert not out.exists()
 
 
-def test_a_confirmed_looser_order_is_used(run: Run, orders_file: Callable[[str], Path]) -> None:
+def test_a_confirmed_looser_order_is_used(run: Run, orders_file: Callable[..., Path]) -> None:
     """'loosen: confirmed' at the activity lets the care team allow more than the protocol."""
     confirmed = LOOSER.replace("  lifting:\n", "  lifting:\n    loosen: confirmed\n")
     orders = str(orders_file(confirmed))
@@ -291,7 +289,7 @@ def test_the_normal_handout_with_a_visit_and_levels_is_two_pages(protocol: Proto
 
 
 def test_the_clinics_phone_in_the_rules_prints_when_none_is_given(
-    run: Run, rules_file: Callable[[str], Path], tmp_path: Path
+    run: Run, rules_file: Callable[..., Path], tmp_path: Path
 ) -> None:
     """protocol.contact gives the phone and the after-hours number; --phone overrides both."""
     rules = rules_file(
@@ -323,7 +321,7 @@ def test_bad_levels_are_exit_2(run: Run, tmp_path: Path, levels: str) -> None:
 
 
 def test_batch_rows_take_the_visit_the_levels_and_orders(
-    run: Run, tmp_path: Path, orders_file: Callable[[str], Path]
+    run: Run, tmp_path: Path, orders_file: Callable[..., Path]
 ) -> None:
     """Batch columns follow_up, follow_up_place, levels and orders; a bad orders file refuses its row."""
     orders_file(STRICTER, "ann.yaml")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from vplan.errors import OutputError
 from vplan.render.lines import Line, plain
@@ -17,6 +19,11 @@ def write_file(path: Path, data: bytes, *, force: bool) -> None:
     Without ``force`` an existing file is refused, and the check and the write are one
     step (a hard link fails if the name exists), so nothing is overwritten by a race.
     """
+    write_stream(path, lambda handle: handle.write(data), force=force)
+
+
+def check_writable(path: Path, *, force: bool) -> None:
+    """Refuse, before any work, a file that cannot be written or exists without ``force``."""
     folder = path.parent
     if not folder.is_dir():
         raise OutputError(
@@ -32,6 +39,12 @@ def write_file(path: Path, data: bytes, *, force: bool) -> None:
         raise OutputError(
             f"{path} already exists; choose another name or add --force to replace it"
         )
+
+
+def write_stream(path: Path, fill: Callable[[BinaryIO], object], *, force: bool) -> None:
+    """Write to ``path`` what ``fill`` writes to a handle, in one step, as ``write_file``."""
+    check_writable(path, force=force)
+    folder = path.parent
     try:
         fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
@@ -41,7 +54,7 @@ def write_file(path: Path, data: bytes, *, force: bool) -> None:
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            fill(handle)
             handle.flush()
             os.fsync(handle.fileno())
         tmp.chmod(0o644)
