@@ -277,12 +277,14 @@ def test_page_one_box_is_on_page_one_in_every_print(
     assert words in first
 
 
-def test_the_normal_handout_with_a_visit_and_levels_is_two_pages(protocol: Protocol) -> None:
-    """A handout with clinic, doctor, levels and a booked visit still prints on two pages."""
-    visit = FollowUp(date(2025, 3, 10), time(14, 30), "Spine Clinic, room 4")
+def test_the_normal_handout_with_levels_is_two_pages(protocol: Protocol) -> None:
+    """A stamped handout with clinic, doctor and levels still prints on two pages."""
+    from vplan.stamp import make_stamp
+
+    plan = build_plan(protocol, START)
     patient = Patient("Ann Lee", "Spine Clinic", "555-0100", "Dr. Rivera", "T12, L1")
-    handout = build_handout(build_plan(protocol, START, follow_up=visit), patient)
-    reader = pdf_reader(pdf.document(handout))
+    made = make_stamp(protocol, "en", START)
+    reader = pdf_reader(pdf.document(build_handout(plan, patient, made=made)))
     assert len(reader.pages) == 2
     first = " ".join(reader.pages[0].extract_text().split())
     assert "Levels treated: T12, L1" in first
