@@ -354,3 +354,293 @@ def test_a_closed_pipe_is_a_quiet_exit_0(tmp_path: Path, args: list[str]) -> Non
     finally:
         os.close(write_end)
     assert (done.returncode, done.stderr) == (0, "")
+
+
+# --- 8: the rules cache -------------------------------------------------------------------
+
+_ASK = ("check", "lifting", "50lb", "-p", "2025-03-01", "--on", "2025-03-04")
+
+
+def _entry(cache: Path) -> Path:
+    [entry] = cache.glob("rules-*.json")
+    return entry
+
+
+def _forged(entry: Path) -> bytes:
+    """A well-formed entry that says lifting 100 lb is fine and lists no emergency signs."""
+    import json
+
+    from vplan.rules import _entry_head
+
+    data = json.loads(entry.read_bytes().partition(b"\n")[2])
+    for limit in data["activities"]["lifting"]["limits"]:
+        limit["max"] = "100 lb"
+    data["warning_signs"]["emergency"] = []
+    payload = json.dumps(data).encode()
+    return _entry_head(payload) + b"\n" + payload
+
+
+def _damage(how: str, entry: Path) -> None:
+    good = entry.read_bytes()
+    head, _, payload = good.partition(b"\n")
+    entry.unlink()
+    if how == "garbage":
+        entry.write_bytes(b"\x00\xff not json")
+    elif how == "truncated":
+        entry.write_bytes(good[: len(good) // 2])
+    elif how == "empty object":
+        entry.write_bytes(b"{}")
+    elif how == "limit text without en":
+        entry.write_bytes(head + b"\n" + payload.replace(b'"en":', b'"xx":', 5))
+    elif how == "deep JSON, right checksum":
+        from vplan.rules import _entry_head
+
+        deep = b"[" * 100_000 + b"]" * 100_000
+        entry.write_bytes(_entry_head(deep) + b"\n" + deep)
+    elif how == "unknown unit, right checksum":
+        from vplan.rules import _entry_head
+
+        odd = payload.replace(b'"10 lb"', b'"10 stone"')
+        entry.write_bytes(_entry_head(odd) + b"\n" + odd)
+    elif how == "fifo":
+        os.mkfifo(entry)
+    elif how == "link to /dev/zero":
+        entry.symlink_to("/dev/zero")
+    elif how == "link to a good copy":
+        (entry.parent / "copy").write_bytes(good)
+        entry.symlink_to(entry.parent / "copy")
+    elif how == "huge":
+        with entry.open("wb") as handle:
+            handle.truncate(1 << 30)
+    elif how == "folder":
+        entry.mkdir()
+    entry.parent.chmod(0o700)
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "garbage", "truncated", "empty object", "limit text without en",
+        "deep JSON, right checksum", "unknown unit, right checksum", "fifo",
+        "link to /dev/zero", "link to a good copy", "huge", "folder",
+    ],
+)  # fmt: skip
+def test_a_damaged_cache_entry_gives_the_answer_without_the_cache(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """Any entry that fails to load is discarded: the answer is the one without any cache."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("VPLAN_CACHE_DIR", str(cache))
+    fresh = run(*_ASK)
+    assert fresh.code == 1, fresh.err
+    _damage(how, _entry(cache))
+    again = run(*_ASK)
+    assert (again.code, again.out, again.err) == (fresh.code, fresh.out, "")
+    monkeypatch.setenv("VPLAN_NO_CACHE", "1")
+    assert run(*_ASK).out == fresh.out
+
+
+@pytest.mark.parametrize(
+    ("entry_mode", "folder_mode", "note"),
+    [
+        (0o664, 0o700, "entry"),
+        (0o606, 0o700, "entry"),
+        (0o600, 0o770, "folder"),
+        (0o600, 0o707, "folder"),
+        (0o600, 0o1777, "folder"),
+    ],
+)
+def test_a_cache_others_may_write_is_not_used_and_says_so_once(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, entry_mode: int,
+    folder_mode: int, note: str,
+) -> None:  # fmt: skip
+    """A well-formed entry others could have written never changes an answer; stderr says so."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("VPLAN_CACHE_DIR", str(cache))
+    fresh = run(*_ASK)
+    entry = _entry(cache)
+    entry.write_bytes(_forged(entry))
+    entry.chmod(entry_mode)
+    cache.chmod(folder_mode)
+    result = run(*_ASK)
+    assert (result.code, result.out) == (1, fresh.out)
+    [line] = result.err.splitlines()
+    assert line.startswith(f"vplan: note: the rules cache {note} ")
+    assert line.endswith("; the rules were validated without the cache")
+    flags = run("red-flags")
+    assert "911" in flags.out
+    # A folder others may write is never used; an entry others may write is replaced.
+    assert flags.err.count("note:") == (1 if note == "folder" else 0)
+    assert entry.stat().st_mode & 0o022 == (0 if note == "entry" else entry_mode & 0o022)
+
+
+def test_a_cache_folder_of_another_user_is_not_used(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder owned by someone else (as seen by this user) is neither read nor written."""
+    import vplan.files
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("VPLAN_CACHE_DIR", str(cache))
+    fresh = run(*_ASK)
+    entry = _entry(cache)
+    entry.write_bytes(_forged(entry))
+    monkeypatch.setattr(vplan.files.os, "geteuid", lambda: os.getuid() + 1)
+    result = run(*_ASK)
+    assert (result.code, result.out) == (fresh.code, fresh.out)
+    assert "not private" in result.err
+
+
+def test_a_new_cache_folder_is_private(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new cache folder is made readable and writable by the user alone."""
+    cache = tmp_path / "new" / "cache"
+    monkeypatch.setenv("VPLAN_CACHE_DIR", str(cache))
+    old = os.umask(0o002)
+    try:
+        assert run("red-flags").code == 0
+    finally:
+        os.umask(old)
+    assert cache.stat().st_mode & 0o777 == 0o700
+    assert _entry(cache).stat().st_mode & 0o077 == 0
+
+
+# --- 9: batch workers end with their parent -------------------------------------------
+
+
+def _workers_of(out_dir: Path) -> list[int]:
+    """The pids of processes still running a batch into ``out_dir``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            command = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if proc.name.isdigit() and str(out_dir).encode() in command:
+            found.append(int(proc.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc")
+@pytest.mark.parametrize(("signal_name", "code"), [("SIGKILL", -9), ("SIGTERM", 130)])
+def test_the_workers_stop_when_the_batch_parent_goes(
+    tmp_path: Path, signal_name: str, code: int
+) -> None:
+    """Killing or stopping the parent alone stops its workers: no handout is written after it."""
+    import signal
+    import time
+
+    rows = "".join(f"Patient {i},2025-03-01\n" for i in range(400))
+    csv_path = tmp_path / "list.csv"
+    csv_path.write_text("name,procedure_date\n" + rows, encoding="utf-8")
+    out = tmp_path / "out"
+    env = dict(os.environ, VPLAN_CACHE_DIR=str(tmp_path / "cache"))
+    parent = subprocess.Popen(
+        [sys.executable, "-m", "vplan", "handout", "--batch", str(csv_path), "--out-dir", str(out),
+         "-j", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not (out.is_dir() and any(out.glob("*.pdf"))) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert parent.poll() is None, "the batch ended before it could be stopped"
+    parent.send_signal(getattr(signal, signal_name))
+    _, err = parent.communicate(timeout=60)
+    assert parent.returncode == code
+    if code == 130:
+        assert err == "vplan: error: stopped\n"
+    deadline = time.monotonic() + 30
+    while _workers_of(out) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _workers_of(out) == []
+    written = sorted(out.iterdir())
+    assert all(p.name.endswith(".pdf") for p in written)  # no temporary left behind
+    assert all(p.read_bytes().rstrip().endswith(b"%%EOF") for p in written)  # whole files
+    assert len(written) < 400
+
+
+# --- 10: temporary files ------------------------------------------------------------------
+
+
+def test_a_temporary_file_never_carries_the_patients_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file being written is named .vplan-XXXX.tmp, whatever the handout is called."""
+    import tempfile
+
+    from vplan.output import write_file
+
+    made: list[str] = []
+    real = tempfile.mkstemp
+
+    def spy(*args: object, **kwargs: object) -> tuple[int, str]:
+        fd, name = real(*args, **kwargs)  # type: ignore[call-overload]
+        made.append(Path(name).name)
+        return fd, name
+
+    monkeypatch.setattr(tempfile, "mkstemp", spy)
+    write_file(tmp_path / "jane-doe_2025-03-01.pdf", b"%PDF", force=False)
+    [name] = made
+    assert name.startswith(".vplan-")
+    assert name.endswith(".tmp")
+    assert "jane" not in name
+
+
+def _locked(path: Path) -> subprocess.Popen[bytes]:
+    """A process that holds ``path`` locked, as a running vplan holds the file it writes."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, sys; f = open(sys.argv[1], 'rb'); "
+         "fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); sys.stdin.read()", str(path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    )  # fmt: skip
+    assert holder.stdout is not None
+    assert holder.stdout.readline() == b"held\n"
+    return holder
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "removed"),
+    [
+        (".vplan-a1b2c3.tmp", "left by a killed run", True),
+        (".vplan-d4e5f6.tmp", "being written", False),
+        (".jane-doe_2025-03-01.pdf.x1y2.tmp", "not vplan's", False),
+        (".vplan-link.tmp", "link", False),
+        (".vplan-dir.tmp", "folder", False),
+        ("vplan-a1b2c3.tmp", "not hidden", False),
+    ],
+)
+@pytest.mark.parametrize("command", ["schedule", "handout", "batch"])
+def test_stale_temporaries_are_removed_on_the_next_run(
+    run: Run, tmp_path: Path, name: str, kind: str, removed: bool, command: str
+) -> None:
+    """A temporary a killed vplan left is removed by the next write there; nothing else is."""
+    out = tmp_path / "out"
+    out.mkdir()
+    target = tmp_path / "target"
+    target.write_text("keep")
+    stale = out / name
+    holder = None
+    if kind == "link":
+        stale.symlink_to(target)
+    elif kind == "folder":
+        stale.mkdir()
+    else:
+        stale.write_bytes(b"%PDF- a whole handout")
+    if kind == "being written":
+        holder = _locked(stale)
+    try:
+        if command == "schedule":
+            result = run("schedule", "2025-03-01", "-o", str(out / "plan.txt"))
+        elif command == "handout":
+            result = run("handout", "2025-03-01", "--patient", "Ann", "-o", str(out / "a.ics"))
+        else:
+            csv_path = tmp_path / "list.csv"
+            csv_path.write_text("name,procedure_date,output\nAnn,2025-03-01,a.ics\n")
+            result = run("handout", "--batch", str(csv_path), "--out-dir", str(out))
+    finally:
+        if holder is not None:
+            holder.communicate(b"")
+    assert result.code == 0, result.err
+    assert (stale.exists() or stale.is_symlink()) is not removed
+    assert target.read_text() == "keep"

@@ -139,10 +139,8 @@ def _validated(
         if cached is not None:
             try:
                 return build(cached)
-            except VplanError:
-                raise  # such as an unknown --procedure: the answer without the cache too
-            except (RecursionError, LookupError, TypeError, ValueError, AttributeError):
-                pass  # an entry that does not build: validate afresh, and replace it
+            except (VplanError, RecursionError, LookupError, TypeError, ValueError, AttributeError):
+                pass  # an entry that does not build: validate afresh (which says why), replace it
     from vplan.validate import validate
 
     validated = validate(data, source.label)
