@@ -478,14 +478,12 @@ def test_a_cache_folder_of_another_user_is_not_used(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A folder owned by someone else (as seen by this user) is neither read nor written."""
-    import vplan.files
-
     cache = tmp_path / "cache"
     monkeypatch.setenv("VPLAN_CACHE_DIR", str(cache))
     fresh = run(*_ASK)
     entry = _entry(cache)
     entry.write_bytes(_forged(entry))
-    monkeypatch.setattr(vplan.files.os, "geteuid", lambda: os.getuid() + 1)
+    monkeypatch.setattr(os, "geteuid", lambda: os.getuid() + 1)
     result = run(*_ASK)
     assert (result.code, result.out) == (fresh.code, fresh.out)
     assert "not private" in result.err

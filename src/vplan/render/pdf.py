@@ -116,15 +116,20 @@ def check_printable(handout: Handout) -> None:
 
 def document(handout: Handout) -> bytes:
     """The handout as PDF bytes, on the paper and in the print size it asks for."""
+    return document_and_pages(handout)[0]
+
+
+def document_and_pages(handout: Handout) -> tuple[bytes, int]:
+    """The handout as PDF bytes, and its number of pages."""
     check_printable(handout)
     if handout.layout.large_print:
-        return _build(handout, LARGE)[0]
+        return _build(handout, LARGE)
     data, pages = _build(handout, NORMAL)
     if pages > NORMAL_PAGES:
         compact, compact_pages = _build(handout, COMPACT)
         if compact_pages < pages:  # else the roomier layout, on as many pages
-            data = compact
-    return data
+            return compact, compact_pages
+    return data, pages
 
 
 def _build(handout: Handout, size: Sizes) -> tuple[bytes, int]:
@@ -185,6 +190,9 @@ def _styles(size: Sizes) -> dict[str, ParagraphStyle]:
             bulletFontSize=size.body,
         ),
         "cell": ParagraphStyle("cell", parent=body, alignment=1, leading=size.body * 0.95),
+        "stamp": ParagraphStyle(
+            "stamp", parent=body, fontSize=size.footer, leading=size.footer * 1.2, spaceBefore=2
+        ),
     }
 
 
@@ -214,6 +222,7 @@ def _story(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Any]
         _calendar(handout, st, size, width),
         Spacer(1, size.gap / 2),
         _p(handout.footer, st["body"]),
+        *([_p(handout.stamp, st["stamp"])] if handout.stamp else []),
     ]
 
 
