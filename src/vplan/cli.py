@@ -199,24 +199,9 @@ def _load(rules: Path | None, procedure: str | None = None, lang: Any = None) ->
 
 
 def _today() -> date:
-    """The date 'today' means: ``VPLAN_TODAY`` when set (YYYY-MM-DD), else the system date."""
-    fixed = os.environ.get("VPLAN_TODAY", "").strip()
-    if not fixed:
-        return date.today()
-    try:
-        if not (
-            len(fixed) == 10
-            and fixed[4] == fixed[7] == "-"
-            and fixed.replace("-", "").isdecimal()
-            and fixed.isascii()
-        ):
-            raise ValueError(fixed)
-        return date.fromisoformat(fixed)
-    except ValueError:
-        raise InputError(
-            f"VPLAN_TODAY={fixed!r} is not a real date; set it to YYYY-MM-DD "
-            "(for example 2025-03-01), or unset it to use the system date"
-        ) from None
+    from vplan.clock import today
+
+    return today(os.environ)
 
 
 def _procedure_date(text: str) -> date:
