@@ -172,7 +172,7 @@ def test_patient_name_goes_under_the_title_only_when_given(run: Run) -> None:
     [
         ("", "the patient name is empty"),
         ("   ", "the patient name is empty"),
-        ("Jane\x1b[31mDoe", "control characters"),
+        ("Jane\x1b[31mDoe", "a control character (U+001B)"),
         ("J" * 101, "longer than 100 characters"),
     ],
 )

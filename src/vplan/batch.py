@@ -294,9 +294,43 @@ def _file_name(
 _PROTOCOLS: Mapping[str, Protocol] = {}
 
 
-def _start_worker(protocols: Mapping[str, Protocol]) -> None:
+def _start_worker(protocols: Mapping[str, Protocol], watch: int = -1, parent_end: int = -1) -> None:
+    """Set up a worker: its protocols, and a stop when the parent goes.
+
+    ``watch`` is the read end of a pipe whose only write end the parent holds: it reads
+    as ended when the parent exits, is killed or gives up on the run. The worker then
+    removes the file it is writing and stops, so no handout is written after the parent.
+    """
     global _PROTOCOLS  # set once per worker process
     _PROTOCOLS = protocols
+    if watch < 0:
+        return
+    import signal
+    import threading
+
+    os.close(parent_end)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, lambda signum, frame: _stop_worker())
+
+    def watch_parent() -> None:
+        while True:
+            try:
+                if not os.read(watch, 1):
+                    break
+            except InterruptedError:
+                continue
+            except OSError:
+                break
+        _stop_worker()
+
+    threading.Thread(target=watch_parent, name="vplan-watch-parent", daemon=True).start()
+
+
+def _stop_worker() -> None:
+    from vplan.output import discard_temporaries
+
+    discard_temporaries()
+    os._exit(143)
 
 
 def job_stamp(job: Job, protocols: Mapping[str, Protocol], made_on: date) -> Stamp:
@@ -374,7 +408,11 @@ def run(
             else:
                 record(write_one(item, force=force, stamp=stamp), item)
     else:
-        with _pool(jobs, protocols) as pool:
+        # The workers watch the read end; only this process holds the write end. When it
+        # closes (this run stops, or this process dies) the workers stop.
+        watch, parent_end = os.pipe()
+        pool = _pool(jobs, protocols, watch, parent_end)
+        try:
             pending: dict[Future[Outcome], Job] = {}
             for item in items:
                 if isinstance(item, Outcome):
@@ -387,18 +425,30 @@ def run(
                         record(future.result(), pending.pop(future))
             for future in wait(pending).done:
                 record(future.result(), pending[future])
+        except BaseException:  # Ctrl-C, SIGTERM: the workers stop now, between whole files
+            os.close(parent_end)
+            parent_end = -1
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        finally:
+            pool.shutdown(wait=True)
+            for fd in (watch, parent_end):
+                if fd >= 0:
+                    os.close(fd)
     return Summary(written, tuple(sorted(refused, key=lambda o: o.line)))
 
 
-def _pool(jobs: int, protocols: Mapping[str, Protocol]) -> Executor:
+def _pool(jobs: int, protocols: Mapping[str, Protocol], watch: int, parent_end: int) -> Executor:
     import multiprocessing
 
     # Forked workers start with the fonts and libraries the parent already loaded.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(protocols,)
-    )
+    from functools import partial
+
+    forked = context.get_start_method() == "fork"  # a worker started afresh has no pipe
+    start = partial(_start_worker, protocols, *((watch, parent_end) if forked else ()))
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=start)
 
 
 def check_out_dir(out_dir: Path) -> None:

@@ -159,7 +159,23 @@ def _version(value: bool) -> None:
         raise typer.Exit(EXIT_OK)
 
 
+class _PipeClosed(Exception):
+    """The reader of stdout went away, such as ``head`` in ``vplan rules show | head -1``."""
+
+
+class _Group(typer.core.TyperGroup):
+    """The command group, passing a closed pipe to ``main`` instead of to typer (which exits 1)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; a closed stdout pipe becomes ``_PipeClosed``."""
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise _PipeClosed from None
+
+
 app = typer.Typer(
+    cls=_Group,
     name="vplan",
     help="Recovery planner for patients after vertebroplasty. " + EXIT_CODES_HELP,
     no_args_is_help=True,
@@ -631,6 +647,7 @@ def _batch(
     combined: Path | None,
 ) -> int:
     from vplan import batch, daylist
+    from vplan.chars import escaped
     from vplan.handout import Patient, check_field
     from vplan.i18n import LANGUAGES, missing_texts, require
     from vplan.model import protocol_from_data
@@ -702,7 +719,8 @@ def _batch(
             on_written=on_written,
         )  # fmt: skip
     for outcome in summary.refused:
-        sys.stderr.write(f"vplan: {csv_path}:{outcome.line}: refused: {outcome.problem}\n")
+        refusal = f"{csv_path}:{outcome.line}: refused: {outcome.problem}"
+        sys.stderr.write(f"vplan: {escaped(refusal)}\n")
     refused = len(summary.refused)
     lines = ", ".join(str(o.line) for o in summary.refused)
     sys.stdout.write(
@@ -1061,17 +1079,64 @@ def _emit_lines(lines: list[Any], output: Path | None, force: bool) -> None:
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    sys.stdout.flush()
-    sys.stderr.write(f"vplan: error: {message}\n")
+    from vplan.chars import escaped
+
+    try:
+        sys.stdout.flush()
+    except OSError:  # the reader went away: the error still goes to stderr
+        _quiet_stdout()
+    sys.stderr.write(f"vplan: error: {escaped(message)}\n")
     raise SystemExit(code)
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
-    """Run vplan; every error ends here as one line on stderr and its exit code."""
+    """Run vplan; every error ends here as one line on stderr and its exit code.
+
+    A closed pipe is a quiet success; SIGTERM stops a run as Ctrl-C does (exit 130).
+    """
+    import signal
+    import warnings
+
+    from vplan.errors import CacheNotUsed
+
+    said: set[str] = set()
+
+    def note(message: Warning | str, *args: object, **kwargs: object) -> None:
+        from vplan.chars import escaped
+
+        if str(message) not in said:
+            said.add(str(message))
+            sys.stderr.write(f"vplan: note: {escaped(str(message))}\n")
+
+    def terminated(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, terminated)
+    except ValueError:  # not the main thread: leave signals alone
+        previous = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", CacheNotUsed)
+            warnings.showwarning = note
+            _run(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _quiet_stdout() -> None:
+    """Send what is left for stdout nowhere: its reader went away."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _run(argv: list[str] | None) -> NoReturn:
     try:
         result = app(args=argv, prog_name="vplan", standalone_mode=False)
     except RulesError as exc:
-        sys.stderr.write("".join(line + "\n" for line in exc.lines()))
+        from vplan.chars import escaped
+
+        sys.stderr.write("".join(escaped(line) + "\n" for line in exc.lines()))
         _fail(exc.summary(), exc.exit_code)
     except VplanError as exc:
         _fail(str(exc), exc.exit_code)
@@ -1088,9 +1153,9 @@ def main(argv: list[str] | None = None) -> NoReturn:
         _fail(f"{message} (see '{where} --help')", getattr(exc, "exit_code", EXIT_BAD_INPUT))
     except KeyboardInterrupt:
         _fail("stopped", 130)
-    except BrokenPipeError:
+    except (_PipeClosed, BrokenPipeError):
         # The reader went away (for example 'vplan schedule ... | head'): stop quietly.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _quiet_stdout()
         raise SystemExit(EXIT_OK) from None
     except OSError as exc:
         _fail(f"cannot write the output ({exc.strerror}); check the disk and the file", EXIT_OUTPUT)
@@ -1099,7 +1164,8 @@ def main(argv: list[str] | None = None) -> NoReturn:
     try:
         sys.stdout.flush()
     except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _quiet_stdout()
+        raise SystemExit(EXIT_OK) from None
     except OSError as exc:
         _fail(f"cannot write the output ({exc.strerror}); check the disk and the file", EXIT_OUTPUT)
     raise SystemExit(result if isinstance(result, int) else EXIT_OK)

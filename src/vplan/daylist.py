@@ -21,6 +21,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NamedTuple
 
+from vplan.chars import controls_in
+from vplan.chars import shown as char_name
 from vplan.errors import InputError
 
 if TYPE_CHECKING:
@@ -204,6 +206,12 @@ def _columns(path: Path, header: Sequence[str]) -> tuple[tuple[str | None, ...],
     columns: list[str | None] = []
     unknown: list[tuple[int, str]] = []
     for position, written in enumerate(header, 1):
+        bad = controls_in(written)
+        if bad:
+            raise InputError(
+                f"{path}: the column name {shown(written)} holds the control character "
+                f"{char_name(bad[0])}; retype the first line with letters only"
+            )
         name = normalize_header(written)
         if name in KNOWN:
             if name in found:

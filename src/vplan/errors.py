@@ -114,3 +114,7 @@ class OrdersError(RulesError):
     def summary(self) -> str:
         """The last line: nothing was used, nothing written."""
         return f"{self}; nothing was used or written. Fix the lines above and run again"
+
+
+class CacheNotUsed(UserWarning):
+    """The rules cache was not used (its folder or an entry is not private); said once on stderr."""

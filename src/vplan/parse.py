@@ -7,11 +7,11 @@ to write instead.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, time
 from decimal import Decimal
 from typing import Literal
 
+from vplan.chars import controls_in, shown
 from vplan.errors import InputError
 from vplan.units import KG_PER_LB, CalendarUnit, Duration, MassUnit, Weight
 
@@ -184,11 +184,14 @@ def parse_duration(text: str) -> Duration:
 
 def parse_name(text: str) -> str:
     """A patient's name as it goes into the output: spaces tidied, never empty or hidden."""
+    controls = controls_in(text)
+    if controls:
+        raise ParseError(
+            f"the patient name has a control character ({shown(controls[0])})", NAME_FORM
+        )
     cleaned = " ".join(text.split())
     if not cleaned:
         raise ParseError("the patient name is empty", NAME_FORM)
-    if any(unicodedata.category(c) == "Cc" for c in cleaned):
-        raise ParseError("the patient name has control characters", NAME_FORM)
     if len(cleaned) > MAX_NAME_LENGTH:
         raise ParseError(
             f"the patient name is longer than {MAX_NAME_LENGTH} characters", "shorten it"
@@ -242,8 +245,11 @@ def parse_place(text: str) -> str:
     form = 'write the place in quotes, such as --follow-up-place "Spine Clinic, room 4"'
     if not cleaned:
         raise ParseError("the follow-up place is empty", form)
-    if any(unicodedata.category(c) == "Cc" for c in cleaned):
-        raise ParseError("the follow-up place has control characters", form)
+    controls = controls_in(text)
+    if controls:
+        raise ParseError(
+            f"the follow-up place has a control character ({shown(controls[0])})", form
+        )
     if len(cleaned) > 80:
         raise ParseError("the follow-up place is longer than 80 characters", "shorten it")
     return cleaned
