@@ -209,7 +209,10 @@ def test_headers_as_excel_users_write_them_are_read(tmp_path: Path) -> None:
             "Ann Lee,2025-03-01",
             "has no column name or procedure_date; the first line must name the columns",
         ),
-        ("name,procedure_date,procedure_dat\x1be", "'procedure_dat\\x1be' holds the control character U+001B"),
+        (
+            "name,procedure_date,procedure_dat\x1be",
+            "'procedure_dat\\x1be' holds the control character U+001B",
+        ),
     ],
 )
 def test_a_header_that_is_wrong_stops_the_whole_list(
