@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, cast
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 
@@ -34,6 +34,10 @@ from vplan.errors import (
     VplanError,
 )
 from vplan.parse import MAX_SPAN_DAYS, DateOrder
+
+if TYPE_CHECKING:
+    from vplan.record import Written
+    from vplan.stamp import Stamp
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success (for check: allowed); 1 check: not allowed, rules lint: warnings, "
@@ -244,23 +248,37 @@ class _Journal:
     """The journal that files are recorded in, with the clinic's key (read before any write)."""
 
     def __init__(self, path: Path) -> None:
-        from vplan.journal import read_key
+        from vplan.journal import check_last, read_key
         from vplan.record import key_id
 
         self.path = path
         self.key = read_key(os.environ)
         self.key_id = key_id(self.key)
+        check_last(path, self.key)  # a journal that cannot be added to stops us before a write
 
-    def add(self, procedure_date: date, made: Any, written: Any, patient: str | None) -> None:
-        """Append the entry of one written file; ``patient`` is kept only as an HMAC."""
-        from vplan.journal import append
+    def add(
+        self,
+        procedure_date: date,
+        made: Stamp,
+        written: Written,
+        patient: str | None,
+        made_at: datetime,
+    ) -> None:
+        """Append the entry of one written file; the patient and the file only as HMACs.
+
+        ``made_at`` is the time the file was made at (its stamp, its calendar's DTSTAMP).
+        """
+        from vplan.clock import calendar_stamp
+        from vplan.journal import append, file_mac
         from vplan.record import entry, patient_id
 
         fields = entry(
             procedure_date, made, written, when=datetime.now(UTC),
-            patient=None if patient is None else patient_id(self.key, patient), key=self.key_id,
+            made_at=calendar_stamp(made_at),
+            patient=None if patient is None else patient_id(self.key, patient),
+            file_hmac=file_mac(self.key, written.file_sha256), key=self.key_id,
         )  # fmt: skip
-        append(self.path, fields)
+        append(self.path, self.key, fields)
 
 
 def _journal(path: Path | None) -> _Journal | None:
@@ -320,8 +338,15 @@ def schedule(
     fmt = _schedule_format(asked, output)
     start = _procedure_date(procedure_date)
     name = None if patient is None else parse_name(patient)
+    if output is None:
+        if record is not None and os.environ.get("VPLAN_RECORD") != str(record):
+            raise InputError(
+                "--record keeps a record of a file written; add --output FILE, or leave out "
+                "--record (what is shown on the screen is not recorded)"
+            )
+        record = None  # $VPLAN_RECORD names the journal for files; the screen is not one
+    journal = _journal(record)
     visit = follow_up_visit(follow_up, follow_up_place)
-    journal = _journal(record) if output is not None else None
     plan = patient_plan(
         _load(rules, procedure, lang), start, orders=orders, follow_up=visit, lang=lang.value
     )
@@ -362,7 +387,7 @@ def schedule(
         from vplan.record import Written, file_digest
 
         raw = data.encode("utf-8") if isinstance(data, str) else data
-        journal.add(start, made, Written(fmt.value, file_digest(raw)), name)
+        journal.add(start, made, Written(fmt.value, file_digest(raw)), name, moment)
 
 
 SCHEDULE_SUFFIXES = {
@@ -602,7 +627,7 @@ def _one_handout(
     paper = None if fmt is DocumentFormat.ICS else layout
     written = Written(fmt.value, file_digest(out.data), out.pages, paper)
     if journal is not None:
-        journal.add(plan.procedure_date, made, written, patient.name)
+        journal.add(plan.procedure_date, made, written, patient.name, moment)
     sys.stdout.write(f"Wrote {output} ({_describe(fmt, layout)}).\n")
     sys.stdout.write(chart_note(plan, made, written, follow_up=_visit_moment(plan)) + "\n")
     return EXIT_OK
@@ -703,7 +728,7 @@ def _batch(
             paper = None if job.fmt.value == "ics" else job.layout
             written = Written(job.fmt.value, outcome.sha256, outcome.pages, paper)
             made = batch.job_stamp(job, protocols, moment.date())
-            journal.add(job.procedure_date, made, written, job.patient.name)
+            journal.add(job.procedure_date, made, written, job.patient.name, moment)
 
     printed: list[tuple[int, Path]] = []  # the PDFs written, for --combined
 
@@ -1178,21 +1203,24 @@ def record_verify(
     record: JournalOption,
 ) -> int:
     """Exit 0 and the entry when FILE was recorded and is unchanged; 6 when it is not in it."""
-    from vplan.journal import entries
+    from vplan.journal import entries, file_mac, read_key
     from vplan.record import file_digest
 
+    key = read_key(os.environ)
     try:
         digest = file_digest(file.read_bytes())
     except OSError as exc:
         raise InputError(f"cannot read {file} ({exc.strerror}); give the file to verify") from None
+    mac = file_mac(key, digest)
     found = None
-    for entry in entries(record):  # the whole chain is checked, even after a match
-        if found is None and entry.fields.get("file_sha256") == digest:
+    for entry in entries(record, key):  # the whole chain is checked, even after a match
+        if found is None and entry.fields.get("file_hmac") == mac:
             found = entry
     if found is None:
         sys.stdout.write(
-            f"{file}: not in the journal {record}. No entry has this file's SHA-256 ({digest}): "
-            "it was changed after it was written, or vplan did not record it.\n"
+            f"{file}: not in the journal {record}. No entry matches this file (SHA-256 "
+            f"{digest}): it was changed after it was written, vplan did not record it, or it "
+            "was recorded under another key.\n"
         )
         return EXIT_NOT_RECORDED
     sys.stdout.write(f"{file}: in the journal {record}, line {found.line}, unchanged.\n")
@@ -1230,19 +1258,20 @@ def _describe_entry(fields: dict[str, Any]) -> str:
 @record_app.command("check", help="Check the journal's whole chain of digests. " + EXIT_CODES_HELP)
 def record_check(record: JournalOption) -> int:
     """Exit 0 when every line follows the one before; 7 and the first broken line when not."""
-    from vplan.journal import entries
+    from vplan.journal import entries, read_key
 
+    key = read_key(os.environ)
     count = 0
     last = None
-    for entry in entries(record):
+    for entry in entries(record, key):
         count += 1
-        last = entry.digest
+        last = entry.mac
     if last is None:
         sys.stdout.write(f"{record}: the journal is empty.\n")
         return EXIT_OK
     sys.stdout.write(
-        f"{record}: {count} entr{'ies' if count != 1 else 'y'}, the chain is whole. "
-        f"Digest of the last line: {last}\n"
+        f"{record}: {count} entr{'ies' if count != 1 else 'y'}, every line sealed and the chain "
+        f"whole. Seal of the last line: {last}\n"
     )
     return EXIT_OK
 

@@ -7,9 +7,11 @@ Meaning never rests on grey alone: boxes, bold type and letters carry it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
 from html import escape as _html_escape
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -156,8 +158,25 @@ def _build(handout: Handout, size: Sizes) -> tuple[bytes, int]:
     pages: list[int] = []
     story = _story(handout, _styles(size), size, doc.width)
     canvas = _numbered_canvas(handout.running_head, handout.page_of, size, pages)
-    doc.build(story, canvasmaker=canvas)
+    with _fixed_creation_date():
+        doc.build(story, canvasmaker=canvas)
     return buffer.getvalue(), pages[0]
+
+
+@contextlib.contextmanager
+def _fixed_creation_date() -> Iterator[None]:
+    """Keep the PDF's internal creation date at reportlab's fixed one (``invariant``).
+
+    reportlab would write ``$SOURCE_DATE_EPOCH`` instead, so a handout re-made on another
+    day, to be compared with the one given, would differ in that date alone. The date the
+    handout was made is printed in its stamp, which is what a reader sees.
+    """
+    saved = os.environ.pop("SOURCE_DATE_EPOCH", None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
 def _version() -> str:
