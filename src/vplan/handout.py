@@ -245,11 +245,7 @@ def build_handout(
         ),
         key_dates_heading=words.tr(words.HANDOUT_HEADINGS["key_dates"], lang),
         key_dates=key_dates,
-        until_cleared=tuple(
-            words.tr(words.CLEARED_ONLY, lang).format(name=w.activity.name.get(lang))
-            for w in plan.windows
-            if w.end_day is None
-        ),
+        until_cleared=_until_cleared(plan, lang),
         first_days_heading=words.tr(words.HANDOUT_HEADINGS["first_days"], lang),
         every_day=_every_day(plan, lang),
         first_days=_first_days(plan, marks, lang),
@@ -261,13 +257,25 @@ def build_handout(
             Field(act.name.get(lang), act.advice.get(lang))
             for act in protocol.activities
             if act.advice is not None
-        ),
+        )
+        + tuple(Field(g.title.get(lang), g.text.get(lang)) for g in protocol.guidance),
         footer=words.footer_text(protocol, lang),
         running_head=f"{patient.name}: {title}",
         layout=layout,
         lang=lang,
         page_of=words.tr(words.PAGE_OF, lang),
     )
+
+
+def _until_cleared(plan: Plan, lang: str) -> tuple[str, ...]:
+    """The activities allowed only when the care team says so: one line for all of them."""
+    names = [w.activity.name.get(lang) for w in plan.windows if w.end_day is None]
+    if len(names) == 1:
+        return (words.tr(words.CLEARED_ONLY, lang).format(name=names[0]),)
+    if not names:
+        return ()
+    listed = "; ".join(f"{name[:1].lower()}{name[1:]}" for name in names)
+    return (words.tr(words.CLEARED_LIST, lang).format(names=listed),)
 
 
 def _mark(index: int) -> str:
