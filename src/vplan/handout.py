@@ -322,7 +322,12 @@ def _key_date_items(plan: Plan, milestones: list[Milestone], lang: str) -> tuple
 
 def _every_day(plan: Plan, lang: str) -> str:
     """The limits in force on each of the first days, said once above the rows."""
-    common = [w for w in plan.windows if all(w.covers(n) for n in range(FIRST_DAYS))]
+    # A limit until the care team clears it is said once, on page 1, with the key dates.
+    common = [
+        w
+        for w in plan.windows
+        if w.end_day is not None and all(w.covers(n) for n in range(FIRST_DAYS))
+    ]
     if not common:
         return ""
     return words.every_day_text([words.avoid_label(w, lang).lower() for w in common], lang)
