@@ -340,7 +340,7 @@ def test_html_is_one_self_contained_page_with_print_css(plan: Plan) -> None:
         "Call us at 555-0100 today if:",
         "Normal, no need to call:",
         "Sun, Jun 1, 2025",
-        "version 2026.11-1",
+        "version 2026.12-1",
     ):
         assert needle in text, needle
 
