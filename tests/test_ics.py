@@ -64,7 +64,10 @@ def test_events_fall_on_the_days_of_the_plan(plan: Plan) -> None:
         date(2025, 4, 12),
         date(2025, 6, 1),
     )
-    assert span(by_summary(found, "Showering: allowed again")) == (date(2025, 3, 3), date(2025, 3, 4))
+    assert span(by_summary(found, "Showering: allowed again")) == (
+        date(2025, 3, 3),
+        date(2025, 3, 4),
+    )
     assert span(by_summary(found, "No showering")) == (date(2025, 3, 1), date(2025, 3, 3))
     assert span(by_summary(found, "Lifting: limit changes to 20 lb (9 kg)")) == (
         date(2025, 4, 12),

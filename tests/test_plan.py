@@ -91,5 +91,3 @@ def test_day_plan_lists_what_to_do_and_avoid(plan: Plan) -> None:
     assert any(w.activity.key == "driving" for w in plan.day(365).avoid)
     day2 = [milestone_text(plan, m) for m in plan.day(2).milestones]
     assert "Showering: allowed again." in day2
-
-

@@ -462,7 +462,7 @@ def _limit_checks(at: Loc, key: str, act: ActivityModel) -> Iterator[Finding]:
         previous_end, previous_index = end, i
 
 
-def _limited_until(act: ActivityModel) -> Duration | None | bool:
+def _limited_until(act: ActivityModel) -> Duration | bool | None:
     """When the activity's last limit ends: ``None`` for 'cleared', ``False`` with no limit."""
     if not act.limits:
         return False
@@ -470,7 +470,7 @@ def _limited_until(act: ActivityModel) -> Duration | None | bool:
     return None if last == CLEARED else parse_duration(last)
 
 
-def _ends_by(first: Duration | None | bool, second: Duration | None | bool) -> bool:
+def _ends_by(first: Duration | bool | None, second: Duration | bool | None) -> bool:
     """Whether a limit ending at ``first`` lasts at least as long as one ending at ``second``.
 
     Both cover day 0 onwards (limits are back to back from the procedure day), so the
@@ -480,7 +480,8 @@ def _ends_by(first: Duration | None | bool, second: Duration | None | bool) -> b
         return True
     if first is False or second is None:
         return False
-    assert isinstance(first, Duration) and isinstance(second, Duration)
+    assert isinstance(first, Duration)
+    assert isinstance(second, Duration)
     if first.unit == "months" and second.unit == "months":
         return first.amount >= second.amount
     return first.day_bounds()[0] >= second.day_bounds()[1]

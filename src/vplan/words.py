@@ -273,7 +273,8 @@ def verdict_reason(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> str:
                 activity=verdict.activity.key.replace("_", " "),
             )
         own = [] if window is None else [window.limit.text.get(lang)]
-        return " ".join([*own, *(involves_reason(plan, verdict, v, lang) for v in verdict.involved)])
+        because = [involves_reason(plan, verdict, v, lang) for v in verdict.involved]
+        return " ".join([*own, *because])
     if window is not None and window.limit.max is not None and verdict.amount is not None:
         return _("{amount} is within the limit of {limit} that applies on this day.").format(
             amount=verdict.amount.describe(), limit=window.limit.max.describe(limit=True)
@@ -286,7 +287,10 @@ def verdict_reason(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> str:
 
 
 def involves_reason(plan: Plan, verdict: Verdict, other: Verdict, lang: str = ENGLISH) -> str:
-    """``Tub bath involves bending and twisting, allowed again from Sat, Apr 12, 2025 (day 42).``"""
+    """Why an activity waits for another it involves, and until when.
+
+    ``Tub bath involves bending and twisting, allowed again from Sat, Apr 12, 2025 (day 42).``
+    """
     _ = translator(lang).gettext
     name = other.activity.name.get(lang)
     values = {

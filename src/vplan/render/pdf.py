@@ -245,7 +245,7 @@ def _key_dates(handout: Handout, st: Styles, size: Sizes, width: float) -> list[
 
 
 def _instead(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Any]:
-    items = [
+    items: list[Flowable] = [
         Paragraph(f"<b>{escape(i.label)}:</b> {escape(i.value)}", st["bullet"], bulletText="\u2022")
         for i in handout.instead
     ]
