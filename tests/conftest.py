@@ -21,16 +21,21 @@ BUNDLED_RULES = default_rules_path().read_text(encoding="utf-8")
 DEFAULT_RULES = (Path(__file__).parent / "data" / "rules-2026.11-1.yaml").read_text(
     encoding="utf-8"
 )
+# The date every test takes as "today": no test reads the clock.
+TODAY = date(2027, 1, 15)
 
 
 @pytest.fixture(autouse=True)
 def _private_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Keep the validated-rules cache out of the home folder, and colour off."""
+    """Keep the validated-rules cache out of the home folder, fix "today", and colour off."""
     monkeypatch.setenv("VPLAN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("VPLAN_TODAY", TODAY.isoformat())
     monkeypatch.delenv("VPLAN_RULES", raising=False)
     monkeypatch.delenv("VPLAN_NO_CACHE", raising=False)
+    for name in ("VPLAN_RECORD", "VPLAN_RECORD_KEY", "VPLAN_RECORD_KEY_FILE", "SOURCE_DATE_EPOCH"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
 
 
@@ -44,6 +49,7 @@ class Result:
 
 
 Run = Callable[..., Result]
+RulesFile = Callable[[str], Path]
 
 
 @pytest.fixture
@@ -74,7 +80,7 @@ def plan(protocol: Protocol) -> Plan:
 
 
 @pytest.fixture
-def rules_file(tmp_path: Path) -> Callable[[str], Path]:
+def rules_file(tmp_path: Path) -> RulesFile:
     """Write a rules file with this text in ``tmp_path`` and return its path."""
 
     def write(text: str) -> Path:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUNDLED_RULES, DEFAULT_RULES, Run, edited
+from conftest import BUNDLED_RULES, DEFAULT_RULES, TODAY, Run, edited
 
 CHECK = ("check", "lifting", "15lb", "-p", "2025-03-01", "--on", "2025-03-11")
 
@@ -68,6 +68,27 @@ def test_check_on_defaults_to_today(run: Run) -> None:
     data = json.loads(run("check", "driving", "-p", "today", "-f", "json").out)
     assert data["day"] == 0
     assert data["allowed"] is False
+
+
+def test_today_is_the_date_vplan_today_names(run: Run) -> None:
+    """VPLAN_TODAY fixes what 'today' means, so a plan can be made again for a past day."""
+    result = run("schedule", "today", "--days", "1", "-f", "json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["procedure_date"] == TODAY.isoformat()
+
+
+@pytest.mark.parametrize(
+    "value", ["today", "2027-02-30", "15/01/2027", "tomorrow", "2027-W02-5", "2027-1-15 "]
+)
+def test_a_bad_vplan_today_is_one_line_and_exit_2(
+    run: Run, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    """VPLAN_TODAY that is not a real YYYY-MM-DD date is refused, naming the variable."""
+    monkeypatch.setenv("VPLAN_TODAY", value)
+    result = run("check", "driving", "-p", "today")
+    assert result.code == 2
+    assert len(result.err.splitlines()) == 1
+    assert "VPLAN_TODAY" in result.err
 
 
 @pytest.mark.parametrize(
@@ -151,7 +172,7 @@ def test_patient_name_goes_under_the_title_only_when_given(run: Run) -> None:
     [
         ("", "the patient name is empty"),
         ("   ", "the patient name is empty"),
-        ("Jane\x1b[31mDoe", "control characters"),
+        ("Jane\x1b[31mDoe", "a control character (U+001B)"),
         ("J" * 101, "longer than 100 characters"),
     ],
 )
@@ -286,7 +307,7 @@ def _heavy_modules(tmp_path: Path, *runs: tuple[str, ...]) -> list[str]:
         "    except SystemExit:\n"
         "        pass\n"
         "heavy = ('pydantic.main', 'ruamel.yaml', 'reportlab', 'icalendar', 'jinja2', 'rich.table',\n"
-        "         'textstat', 'jsonschema', 'vplan.authoring', 'babel')\n"
+        "         'textstat', 'jsonschema', 'vplan.authoring', 'babel', 'openpyxl', 'pypdf')\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith(heavy))), file=sys.stderr)\n"
     )
     env = dict(os.environ, VPLAN_CACHE_DIR=str(tmp_path / "cache"))
@@ -340,3 +361,33 @@ def test_a_rule_without_a_source_is_answered_without_one(run: Run, tmp_path: Pat
     listed = json.loads(run("activities", "-f", "json", "--rules", str(draft)).out)
     assert listed[0]["rule"][0]["sources"] == []
     assert run("schedule", "2025-03-01", "-f", "markdown", "--rules", str(draft)).code == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [
+        ("plan.ics", "BEGIN:VCALENDAR"),
+        ("plan.json", "{"),
+        ("plan.md", "# "),
+        ("plan.txt", "Recovery plan"),
+    ],
+)
+def test_schedule_writes_the_format_its_file_name_ends_in_and_says_so(
+    run: Run, tmp_path: Path, name: str, start: str
+) -> None:
+    """'schedule -o plan.ics' writes a calendar (not text) and says what it wrote, as handout does."""
+    target = tmp_path / name
+    result = run("schedule", "2025-03-01", "-o", str(target))
+    assert result.code == 0, result.err
+    assert target.read_text(encoding="utf-8").startswith(start)
+    assert result.out.startswith(f"Wrote {target} (")
+
+
+def test_schedule_refuses_a_format_its_file_name_contradicts(run: Run, tmp_path: Path) -> None:
+    """'-f json -o plan.ics' is a mistake: exit 2, one line, and no file."""
+    target = tmp_path / "plan.ics"
+    result = run("schedule", "2025-03-01", "-f", "json", "-o", str(target))
+    assert result.code == 2
+    assert len(result.err.splitlines()) == 1
+    assert "--format is json" in result.err
+    assert not target.exists()

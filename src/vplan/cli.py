@@ -14,15 +14,17 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 
 from vplan import __version__
+from vplan.daylist import COLUMNS
 from vplan.errors import (
     EXIT_BAD_INPUT,
     EXIT_CHANGED,
     EXIT_NOT_ALLOWED,
+    EXIT_NOT_RECORDED,
     EXIT_OK,
     EXIT_OUTPUT,
     EXIT_SOME_REFUSED,
@@ -31,13 +33,18 @@ from vplan.errors import (
     RulesError,
     VplanError,
 )
-from vplan.parse import MAX_SPAN_DAYS
+from vplan.parse import MAX_SPAN_DAYS, DateOrder
+
+if TYPE_CHECKING:
+    from vplan.record import Written
+    from vplan.stamp import Stamp
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success (for check: allowed); 1 check: not allowed, rules lint: warnings, "
     "rules diff: the protocols differ; 2 bad input (usage, date, amount, unknown activity); "
     "3 a bad rules file; 4 the output file cannot be written; "
-    "5 handout --batch: some rows were refused."
+    "5 handout --batch: some rows were refused; 6 record verify: the file is not in the journal; "
+    "7 the journal's chain is broken."
 )
 MAX_DAYS = 730
 
@@ -102,6 +109,27 @@ ProcedureOption = Annotated[
 ]
 
 
+RecordOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--record",
+        envvar="VPLAN_RECORD",
+        metavar="JOURNAL",
+        help="Add a line to this journal for each file written (default: $VPLAN_RECORD). "
+        "Needs the clinic's key: $VPLAN_RECORD_KEY or $VPLAN_RECORD_KEY_FILE.",
+    ),
+]
+JournalOption = Annotated[
+    Path,
+    typer.Option(
+        "--record",
+        envvar="VPLAN_RECORD",
+        metavar="JOURNAL",
+        help="The journal file (default: $VPLAN_RECORD).",
+    ),
+]
+
+
 AnswerFormatOption = Annotated[
     AnswerFormat, typer.Option("--format", "-f", help="Output format: text or json.")
 ]
@@ -113,7 +141,23 @@ def _version(value: bool) -> None:
         raise typer.Exit(EXIT_OK)
 
 
+class _PipeClosed(Exception):
+    """The reader of stdout went away, such as ``head`` in ``vplan rules show | head -1``."""
+
+
+class _Group(typer.core.TyperGroup):
+    """The command group, passing a closed pipe to ``main`` instead of to typer (which exits 1)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; a closed stdout pipe becomes ``_PipeClosed``."""
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise _PipeClosed from None
+
+
 app = typer.Typer(
+    cls=_Group,
     name="vplan",
     help="Recovery planner for patients after vertebroplasty. " + EXIT_CODES_HELP,
     no_args_is_help=True,
@@ -127,6 +171,12 @@ rules_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(rules_app, name="rules")
+record_app = typer.Typer(
+    help="The journal of the files given to patients: verify a file, check the journal, "
+    "make a key. " + EXIT_CODES_HELP,
+    no_args_is_help=True,
+)
+app.add_typer(record_app, name="record")
 
 
 @app.callback()
@@ -153,10 +203,64 @@ def _load(rules: Path | None, procedure: str | None = None, lang: Any = None) ->
     return protocol
 
 
+def _today() -> date:
+    from vplan.clock import today
+
+    return today(os.environ)
+
+
 def _procedure_date(text: str) -> date:
     from vplan.parse import parse_date
 
-    return parse_date(text, today=date.today(), name="procedure date")
+    return parse_date(text, today=_today(), name="procedure date")
+
+
+def _now() -> datetime:
+    """When outputs are made: $SOURCE_DATE_EPOCH, else now."""
+    from vplan.clock import now
+
+    return now(os.environ)
+
+
+class _Journal:
+    """The journal that files are recorded in, with the clinic's key (read before any write)."""
+
+    def __init__(self, path: Path) -> None:
+        from vplan.journal import check_last, read_key
+        from vplan.record import key_id
+
+        self.path = path
+        self.key = read_key(os.environ)
+        self.key_id = key_id(self.key)
+        check_last(path, self.key)  # a journal that cannot be added to stops us before a write
+
+    def add(
+        self,
+        procedure_date: date,
+        made: Stamp,
+        written: Written,
+        patient: str | None,
+        made_at: datetime,
+    ) -> None:
+        """Append the entry of one written file; the patient and the file only as HMACs.
+
+        ``made_at`` is the time the file was made at (its stamp, its calendar's DTSTAMP).
+        """
+        from vplan.clock import calendar_stamp
+        from vplan.journal import append, file_mac
+        from vplan.record import entry, patient_id
+
+        fields = entry(
+            procedure_date, made, written, when=datetime.now(UTC),
+            made_at=calendar_stamp(made_at),
+            patient=None if patient is None else patient_id(self.key, patient),
+            file_hmac=file_mac(self.key, written.file_sha256), key=self.key_id,
+        )  # fmt: skip
+        append(self.path, self.key, fields)
+
+
+def _journal(path: Path | None) -> _Journal | None:
+    return None if path is None else _Journal(path)
 
 
 def _dump(data: object) -> str:
@@ -176,12 +280,15 @@ def schedule(
             "The ics calendar always covers the whole plan.",
         ),
     ] = None,
-    fmt: Annotated[
-        Format,
+    asked: Annotated[
+        Format | None,
         typer.Option(
-            "--format", "-f", help="Output format; ics is a calendar file for the patient's phone."
+            "--format",
+            "-f",
+            help="Output format; ics is a calendar file for the patient's phone. Default: text, "
+            "or what the --output file's name ends in (.txt, .md, .json, .ics).",
         ),
-    ] = Format.TEXT,
+    ] = None,
     output: OutputOption = None,
     force: ForceOption = False,
     patient: Annotated[
@@ -196,33 +303,91 @@ def schedule(
     lang: LangOption = Language.EN,
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
+    record: RecordOption = None,
 ) -> None:
     """The day-by-day recovery calendar, the restrictions and the warning signs."""
     from vplan.parse import parse_name
     from vplan.plan import build_plan
+    from vplan.stamp import make_stamp
 
+    fmt = _schedule_format(asked, output)
     start = _procedure_date(procedure_date)
     name = None if patient is None else parse_name(patient)
+    if output is None:
+        if record is not None and os.environ.get("VPLAN_RECORD") != str(record):
+            raise InputError(
+                "--record keeps a record of a file written; add --output FILE, or leave out "
+                "--record (what is shown on the screen is not recorded)"
+            )
+        record = None  # $VPLAN_RECORD names the journal for files; the screen is not one
+    journal = _journal(record)
     plan = build_plan(_load(rules, procedure, lang), start)
     shown = days if days is not None else max(90, plan.last_change_day + 1)
     code = lang.value
+    moment = _now()
+    # An orders file (when one is given) adds its digest here: make_stamp(..., orders_sha256=...).
+    made = make_stamp(plan.protocol, code, moment.date())
+    data: str | bytes
     if fmt is Format.JSON:
         from vplan.render import structured
 
-        _emit(_dump(structured.schedule(plan, shown, name, code)), output, force)
+        data = _dump(structured.schedule(plan, shown, name, code, made))
     elif fmt is Format.MARKDOWN:
         from vplan.render import markdown
 
-        _emit(markdown.schedule(plan, shown, name, code), output, force)
+        data = markdown.schedule(plan, shown, name, code, made)
     elif fmt is Format.ICS:
+        from vplan.clock import calendar_stamp
         from vplan.render import ics
 
-        stamp = datetime.now(UTC).replace(microsecond=0)
-        _emit(ics.calendar(plan, name, stamp=stamp, lang=code), output, force)
+        data = ics.calendar(plan, name, stamp=calendar_stamp(moment), lang=code, made=made)
     else:
         from vplan.render import text
 
-        _emit_lines(text.schedule(plan, shown, name, code), output, force)
+        lines = text.schedule(plan, shown, name, code, made)
+        if output is None:
+            _emit_lines(lines, None, force)
+            return
+        from vplan.render.lines import plain
+
+        data = plain(lines)
+    _emit(data, output, force)
+    if output is not None:
+        what = {Format.JSON: "JSON", Format.MARKDOWN: "Markdown", Format.TEXT: "text"}
+        span = "phone calendar" if fmt is Format.ICS else f"{what[fmt]}, days 0 to {shown - 1}"
+        sys.stdout.write(f"Wrote {output} ({span}).\n")
+    if journal is not None:
+        from vplan.record import Written, file_digest
+
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        journal.add(start, made, Written(fmt.value, file_digest(raw)), name, moment)
+
+
+SCHEDULE_SUFFIXES = {
+    ".txt": Format.TEXT,
+    ".text": Format.TEXT,
+    ".md": Format.MARKDOWN,
+    ".markdown": Format.MARKDOWN,
+    ".json": Format.JSON,
+    ".ics": Format.ICS,
+}
+
+
+def _schedule_format(asked: Format | None, output: Path | None) -> Format:
+    """The format ``--format`` names, else the one the output file's name ends in, else text."""
+    if output is None:
+        return asked or Format.TEXT
+    found = SCHEDULE_SUFFIXES.get(output.suffix.lower())
+    if asked is not None and found is not None and found is not asked:
+        raise InputError(
+            f"{output.name!r} ends in {output.suffix} but --format is {asked.value}; "
+            f"name the file {_suffix_of(asked)}, or leave out --format"
+        )
+    return asked or found or Format.TEXT
+
+
+def _suffix_of(fmt: Format) -> str:
+    return next(suffix for suffix, known in SCHEDULE_SUFFIXES.items() if known is fmt)
 
 
 class HandoutFormat(StrEnum):
@@ -231,6 +396,14 @@ class HandoutFormat(StrEnum):
     PDF = "pdf"
     HTML = "html"
     ICS = "ics"
+
+
+class DateFormatOption(StrEnum):
+    """How a day's list writes its dates."""
+
+    ISO = "iso"
+    MDY = "mdy"
+    DMY = "dmy"
 
 
 class PaperOption(StrEnum):
@@ -278,8 +451,31 @@ def handout(
         Path | None,
         typer.Option(
             "--batch",
-            help="A CSV list with the columns name, procedure_date and optionally phone, clinic, "
-            "doctor, paper, large_print, output, procedure, lang: one handout per row.",
+            help="A day's list, CSV or Excel workbook (.xlsx), with the columns "
+            + ", ".join(c.name for c in COLUMNS if c.required)
+            + " and optionally "
+            + ", ".join(c.name for c in COLUMNS if not c.required)
+            + ": one handout per row. Other columns are ignored.",
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help="The workbook's sheet to read. Default: the first."),
+    ] = None,
+    date_format: Annotated[
+        DateFormatOption,
+        typer.Option(
+            "--date-format",
+            help="How the list writes dates such as 03/01/2025: mdy (month first) or dmy "
+            "(day first). Default: iso, YYYY-MM-DD only.",
+        ),
+    ] = DateFormatOption.ISO,
+    combined: Annotated[
+        Path | None,
+        typer.Option(
+            "--combined",
+            help="Also write every PDF handout of the batch into this one PDF, in the list's "
+            "order, each starting on a new sheet, for one print run.",
         ),
     ] = None,
     out_dir: Annotated[
@@ -302,6 +498,7 @@ def handout(
     lang: LangOption = Language.EN,
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
+    record: RecordOption = None,
 ) -> int:
     """The printed handout for one patient, or one per row of a CSV list."""
     from vplan.documents import DocumentFormat
@@ -319,8 +516,14 @@ def handout(
             raise InputError("--batch needs --out-dir DIR, the folder for the handouts")
         return _batch(
             batch, out_dir, layout, asked, force=force, jobs=jobs, rules=rules,
-            procedure=procedure, lang=lang, details=(clinic, phone, doctor),
+            procedure=procedure, lang=lang, details=(clinic, phone, doctor), record=record,
+            reading=(sheet, date_format.value), combined=combined,
         )  # fmt: skip
+    for given, name in ((sheet, "--sheet"), (combined, "--combined")):
+        if given is not None:
+            raise InputError(f"{name} goes with --batch LIST; for one handout leave it out")
+    if date_format is not DateFormatOption.ISO:
+        raise InputError("--date-format goes with --batch LIST; write DATE as YYYY-MM-DD")
     if procedure_date is None:
         raise InputError("give the procedure date, or --batch FILE.csv for a list")
     if out_dir is not None:
@@ -329,7 +532,7 @@ def handout(
         raise InputError("give --output FILE.pdf, FILE.html or FILE.ics: the handout is a file")
     return _one_handout(
         procedure_date, output, asked, layout, force=force, rules=rules, procedure=procedure,
-        details=(patient, clinic, phone, doctor), lang=lang,
+        details=(patient, clinic, phone, doctor), lang=lang, record=record,
     )  # fmt: skip
 
 
@@ -344,13 +547,15 @@ def _one_handout(
     procedure: str | None,
     details: tuple[str | None, str | None, str | None, str | None],
     lang: Language,
+    record: Path | None,
 ) -> int:
-    from datetime import UTC, datetime
-
-    from vplan.documents import format_for, render
+    from vplan.clock import calendar_stamp
+    from vplan.documents import DocumentFormat, format_for, render_paged
     from vplan.handout import Patient, check_field
     from vplan.output import write_file
     from vplan.plan import build_plan
+    from vplan.record import Written, chart_note, file_digest
+    from vplan.stamp import make_stamp
 
     name, clinic, phone, doctor = details
     if name is None:
@@ -362,10 +567,22 @@ def _one_handout(
         doctor=check_field("doctor", doctor),
     )
     fmt = format_for(output, asked)
+    journal = _journal(record)
     plan = build_plan(_load(rules, procedure, lang), _procedure_date(procedure_date))
-    data = render(fmt, plan, patient, layout, stamp=datetime.now(UTC), lang=lang.value)
-    write_file(output, data, force=force)
+    moment = _now()
+    # An orders file (when one is given) adds its digest here: make_stamp(..., orders_sha256=...).
+    made = make_stamp(plan.protocol, lang.value, moment.date())
+    out = render_paged(
+        fmt, plan, patient, layout, stamp=calendar_stamp(moment), lang=lang.value, made=made
+    )
+    write_file(output, out.data, force=force)
+    paper = None if fmt is DocumentFormat.ICS else layout
+    written = Written(fmt.value, file_digest(out.data), out.pages, paper)
+    if journal is not None:
+        journal.add(plan.procedure_date, made, written, patient.name, moment)
     sys.stdout.write(f"Wrote {output} ({_describe(fmt, layout)}).\n")
+    # An orders file's follow-up visit goes in here: chart_note(..., follow_up=...).
+    sys.stdout.write(chart_note(plan, made, written) + "\n")
     return EXIT_OK
 
 
@@ -390,23 +607,32 @@ def _batch(
     procedure: str | None,
     lang: Language,
     details: tuple[str | None, str | None, str | None],
+    record: Path | None,
+    reading: tuple[str | None, str],
+    combined: Path | None,
 ) -> int:
-    from datetime import UTC, datetime
-
-    from vplan import batch
+    from vplan import batch, daylist
+    from vplan.chars import escaped
     from vplan.handout import Patient, check_field
     from vplan.i18n import LANGUAGES, missing_texts, require
     from vplan.model import protocol_from_data
-    from vplan.rules import load_data, resolve
+    from vplan.rules import load_data_and_digest, resolve
 
     if not csv_path.is_file():
-        raise InputError(f"cannot read {csv_path}: no such file; give the CSV list's path")
+        raise InputError(f"cannot read {csv_path}: no such file; give the list's path")
+    journal = _journal(record)
+    sheet, date_order = reading
+    if combined is not None:
+        _check_combined(combined, asked, force=force)
     source = resolve(rules, os.environ)
-    data = load_data(source, os.environ)
+    data, digest = load_data_and_digest(source, os.environ)
     default = protocol_from_data(data, source.label, procedure).info.procedure_key
-    main = protocol_from_data(data, source.label)
+    main = protocol_from_data(data, source.label)._replace(digest=digest)
     protocols = {main.info.procedure_key: main}
-    protocols |= {key: protocol_from_data(data, source.label, key) for key in data["procedures"]}
+    protocols |= {
+        key: protocol_from_data(data, source.label, key)._replace(digest=digest)
+        for key in data["procedures"]
+    }
     if lang is not Language.EN:
         require(protocols[default], lang.value)
     clinic, phone, doctor = details
@@ -416,7 +642,8 @@ def _batch(
         phone=check_field("phone", phone),
         doctor=check_field("doctor", doctor),
     )
-    total = batch.count_rows(csv_path)  # the CSV is checked before the folder is made
+    day = daylist.open_list(csv_path, sheet=sheet)  # checked before the folder is made
+    total = day.rows
     batch.check_out_dir(out_dir)
     untranslated = {
         (key, code): missing_texts(protocol, code)
@@ -424,18 +651,41 @@ def _batch(
         for code in LANGUAGES
     }
     items = batch.read_jobs(
-        csv_path, out_dir, layout=layout, fmt=asked, today=date.today(), lang=lang.value,
+        day, out_dir, layout=layout, fmt=asked, today=_today(), lang=lang.value,
         procedure=batch.ProcedureChoice(default, data), untranslated=untranslated,
-        defaults=defaults,
+        defaults=defaults, date_order=cast(DateOrder, date_order),
     )  # fmt: skip
     workers = min(jobs or batch.workers(), max(1, total))
+    sys.stdout.write(f"Read {csv_path}: {day.describe()}.\n")
     _warm_renderers()
+    moment = _now()
+    on_written = None
+    if journal is not None:
+        from vplan.record import Written
+
+        def on_written(job: batch.Job, outcome: batch.Outcome) -> None:
+            assert outcome.sha256 is not None
+            paper = None if job.fmt.value == "ics" else job.layout
+            written = Written(job.fmt.value, outcome.sha256, outcome.pages, paper)
+            made = batch.job_stamp(job, protocols, moment.date())
+            journal.add(job.procedure_date, made, written, job.patient.name, moment)
+
+    printed: list[tuple[int, Path]] = []  # the PDFs written, for --combined
+
     with _progress(total) as step:
+
+        def progress(outcome: batch.Outcome) -> None:
+            if outcome.written is not None and outcome.written.suffix == ".pdf":
+                printed.append((outcome.line, outcome.written))
+            step(outcome)
+
         summary = batch.run(
-            items, protocols, force=force, stamp=datetime.now(UTC), jobs=workers, progress=step
-        )
+            items, protocols, force=force, stamp=moment, jobs=workers, progress=progress,
+            on_written=on_written,
+        )  # fmt: skip
     for outcome in summary.refused:
-        sys.stderr.write(f"vplan: {csv_path}:{outcome.line}: refused: {outcome.problem}\n")
+        refusal = f"{csv_path}:{outcome.line}: refused: {outcome.problem}"
+        sys.stderr.write(f"vplan: {escaped(refusal)}\n")
     refused = len(summary.refused)
     lines = ", ".join(str(o.line) for o in summary.refused)
     sys.stdout.write(
@@ -444,7 +694,34 @@ def _batch(
         + (f" (line{'s' if refused != 1 else ''} {lines})" if refused else "")
         + ".\n"
     )
+    if combined is not None:
+        _write_combined(combined, [path for _, path in sorted(printed)], force=force)
     return EXIT_SOME_REFUSED if refused else EXIT_OK
+
+
+def _check_combined(combined: Path, asked: Any, *, force: bool) -> None:
+    """Refuse --combined before any handout is written, if its file cannot be written."""
+    from vplan.documents import DocumentFormat
+    from vplan.output import check_writable
+
+    if asked is not None and asked is not DocumentFormat.PDF:
+        raise InputError(f"--combined makes one PDF; leave out --format {asked.value}")
+    if combined.suffix.lower() != ".pdf":
+        raise InputError(f"--combined writes a PDF; name it {combined.stem}.pdf")
+    check_writable(combined, force=force)
+
+
+def _write_combined(combined: Path, handouts: list[Path], *, force: bool) -> None:
+    from vplan.combined import write_combined
+
+    if not handouts:
+        sys.stdout.write(f"No PDF handout was written, so {combined} was not made.\n")
+        return
+    done = write_combined(combined, handouts, force=force)
+    sys.stdout.write(
+        f"Wrote {combined}: {done.handouts} handout{'s' if done.handouts != 1 else ''}, "
+        f"{done.pages} pages, each handout starting on a new sheet.\n"
+    )
 
 
 def _warm_renderers() -> None:
@@ -539,7 +816,7 @@ def check(
         return _show_rule(protocol, activity, fmt, lang.value)
     from vplan.plan import build_plan
 
-    today = date.today()
+    today = _today()
     start = parse_date(procedure_date, today=today, name="procedure date")
     plan = build_plan(protocol, start)
     if day is None:
@@ -669,7 +946,7 @@ def rules_lint(file: RulesFileArgument = None) -> int:
     from vplan.rules import read_bytes, resolve
 
     source = resolve(file, os.environ)
-    warnings = lint(read_bytes(source), source.label, today=date.today())
+    warnings = lint(read_bytes(source), source.label, today=_today())
     for warning in warnings:
         sys.stdout.write(f"{warning}\n")
     if not warnings:
@@ -756,17 +1033,64 @@ def _emit_lines(lines: list[Any], output: Path | None, force: bool) -> None:
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    sys.stdout.flush()
-    sys.stderr.write(f"vplan: error: {message}\n")
+    from vplan.chars import escaped
+
+    try:
+        sys.stdout.flush()
+    except OSError:  # the reader went away: the error still goes to stderr
+        _quiet_stdout()
+    sys.stderr.write(f"vplan: error: {escaped(message)}\n")
     raise SystemExit(code)
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
-    """Run vplan; every error ends here as one line on stderr and its exit code."""
+    """Run vplan; every error ends here as one line on stderr and its exit code.
+
+    A closed pipe is a quiet success; SIGTERM stops a run as Ctrl-C does (exit 130).
+    """
+    import signal
+    import warnings
+
+    from vplan.errors import CacheNotUsed
+
+    said: set[str] = set()
+
+    def note(message: Warning | str, *args: object, **kwargs: object) -> None:
+        from vplan.chars import escaped
+
+        if str(message) not in said:
+            said.add(str(message))
+            sys.stderr.write(f"vplan: note: {escaped(str(message))}\n")
+
+    def terminated(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, terminated)
+    except ValueError:  # not the main thread: leave signals alone
+        previous = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", CacheNotUsed)
+            warnings.showwarning = note
+            _run(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _quiet_stdout() -> None:
+    """Send what is left for stdout nowhere: its reader went away."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _run(argv: list[str] | None) -> NoReturn:
     try:
         result = app(args=argv, prog_name="vplan", standalone_mode=False)
     except RulesError as exc:
-        sys.stderr.write("".join(line + "\n" for line in exc.lines()))
+        from vplan.chars import escaped
+
+        sys.stderr.write("".join(escaped(line) + "\n" for line in exc.lines()))
         _fail(exc.summary(), exc.exit_code)
     except VplanError as exc:
         _fail(str(exc), exc.exit_code)
@@ -783,9 +1107,9 @@ def main(argv: list[str] | None = None) -> NoReturn:
         _fail(f"{message} (see '{where} --help')", getattr(exc, "exit_code", EXIT_BAD_INPUT))
     except KeyboardInterrupt:
         _fail("stopped", 130)
-    except BrokenPipeError:
+    except (_PipeClosed, BrokenPipeError):
         # The reader went away (for example 'vplan schedule ... | head'): stop quietly.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _quiet_stdout()
         raise SystemExit(EXIT_OK) from None
     except OSError as exc:
         _fail(f"cannot write the output ({exc.strerror}); check the disk and the file", EXIT_OUTPUT)
@@ -794,7 +1118,104 @@ def main(argv: list[str] | None = None) -> NoReturn:
     try:
         sys.stdout.flush()
     except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _quiet_stdout()
+        raise SystemExit(EXIT_OK) from None
     except OSError as exc:
         _fail(f"cannot write the output ({exc.strerror}); check the disk and the file", EXIT_OUTPUT)
     raise SystemExit(result if isinstance(result, int) else EXIT_OK)
+
+
+@record_app.command("verify", help="Is this file one the journal recorded, unchanged? "
+                    + EXIT_CODES_HELP)  # fmt: skip
+def record_verify(
+    file: Annotated[Path, typer.Argument(help="The handout or calendar file to look up.")],
+    record: JournalOption,
+) -> int:
+    """Exit 0 and the entry when FILE was recorded and is unchanged; 6 when it is not in it."""
+    from vplan.journal import entries, file_mac, read_key
+    from vplan.record import file_digest
+
+    key = read_key(os.environ)
+    try:
+        digest = file_digest(file.read_bytes())
+    except OSError as exc:
+        raise InputError(f"cannot read {file} ({exc.strerror}); give the file to verify") from None
+    mac = file_mac(key, digest)
+    found = None
+    for entry in entries(record, key):  # the whole chain is checked, even after a match
+        if found is None and entry.fields.get("file_hmac") == mac:
+            found = entry
+    if found is None:
+        sys.stdout.write(
+            f"{file}: not in the journal {record}. No entry matches this file (SHA-256 "
+            f"{digest}): it was changed after it was written, vplan did not record it, or it "
+            "was recorded under another key.\n"
+        )
+        return EXIT_NOT_RECORDED
+    sys.stdout.write(f"{file}: in the journal {record}, line {found.line}, unchanged.\n")
+    sys.stdout.write(_describe_entry(found.fields))
+    return EXIT_OK
+
+
+def _describe_entry(fields: dict[str, Any]) -> str:
+    """An entry as the lines a person reads."""
+    from vplan.i18n import NAMES
+
+    def short(key: str) -> str:
+        value = fields.get(key)
+        return str(value)[:8] if value else ""
+
+    orders = f", orders {short('orders_sha256')}" if fields.get("orders_sha256") else ""
+    pages = fields.get("pages")
+    what = str(fields.get("format", "")).upper() + (
+        f", {pages} page{'s' if pages != 1 else ''}" if isinstance(pages, int) else ""
+    )
+    lines = [
+        f"When: {fields.get('when')} (made on {fields.get('made_on')}, "
+        f"vplan {fields.get('vplan')})",
+        f"Protocol: {fields.get('protocol')} {fields.get('protocol_version')} "
+        f"(rules {short('rules_sha256')}{orders})",
+        f"Procedure: {fields.get('procedure')}, on {fields.get('procedure_date')}",
+        f"Language: {NAMES.get(str(fields.get('lang')), fields.get('lang'))}",
+        f"File: {what}",
+    ]
+    if fields.get("follow_up"):
+        lines.append(f"Follow-up: {fields['follow_up']}")
+    return "".join(line + "\n" for line in lines)
+
+
+@record_app.command("check", help="Check the journal's whole chain of digests. " + EXIT_CODES_HELP)
+def record_check(record: JournalOption) -> int:
+    """Exit 0 when every line follows the one before; 7 and the first broken line when not."""
+    from vplan.journal import entries, read_key
+
+    key = read_key(os.environ)
+    count = 0
+    last = None
+    for entry in entries(record, key):
+        count += 1
+        last = entry.mac
+    if last is None:
+        sys.stdout.write(f"{record}: the journal is empty.\n")
+        return EXIT_OK
+    sys.stdout.write(
+        f"{record}: {count} entr{'ies' if count != 1 else 'y'}, every line sealed and the chain "
+        f"whole. Seal of the last line: {last}\n"
+    )
+    return EXIT_OK
+
+
+@record_app.command("key")
+def record_key(
+    file: Annotated[Path, typer.Argument(help="The new key file, such as ~/.vplan-record.key.")],
+) -> None:
+    """Make a new secret key for the journal, in a file only you can read."""
+    import secrets
+
+    from vplan.journal import KEY_FILE_ENV, write_key
+
+    write_key(file, secrets.token_hex(32))
+    sys.stdout.write(
+        f"Wrote a new key to {file} (only you can read it). Set {KEY_FILE_ENV}={file}, and keep a "
+        "copy somewhere safe: without the key, names cannot be matched to the journal's entries.\n"
+    )

@@ -7,9 +7,11 @@ Meaning never rests on grey alone: boxes, bold type and letters carry it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
 from html import escape as _html_escape
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -116,15 +118,20 @@ def check_printable(handout: Handout) -> None:
 
 def document(handout: Handout) -> bytes:
     """The handout as PDF bytes, on the paper and in the print size it asks for."""
+    return document_and_pages(handout)[0]
+
+
+def document_and_pages(handout: Handout) -> tuple[bytes, int]:
+    """The handout as PDF bytes, and its number of pages."""
     check_printable(handout)
     if handout.layout.large_print:
-        return _build(handout, LARGE)[0]
+        return _build(handout, LARGE)
     data, pages = _build(handout, NORMAL)
     if pages > NORMAL_PAGES:
         compact, compact_pages = _build(handout, COMPACT)
         if compact_pages < pages:  # else the roomier layout, on as many pages
-            data = compact
-    return data
+            return compact, compact_pages
+    return data, pages
 
 
 def _build(handout: Handout, size: Sizes) -> tuple[bytes, int]:
@@ -149,8 +156,25 @@ def _build(handout: Handout, size: Sizes) -> tuple[bytes, int]:
     pages: list[int] = []
     story = _story(handout, _styles(size), size, doc.width)
     canvas = _numbered_canvas(handout.running_head, handout.page_of, size, pages)
-    doc.build(story, canvasmaker=canvas)
+    with _fixed_creation_date():
+        doc.build(story, canvasmaker=canvas)
     return buffer.getvalue(), pages[0]
+
+
+@contextlib.contextmanager
+def _fixed_creation_date() -> Iterator[None]:
+    """Keep the PDF's internal creation date at reportlab's fixed one (``invariant``).
+
+    reportlab would write ``$SOURCE_DATE_EPOCH`` instead, so a handout re-made on another
+    day, to be compared with the one given, would differ in that date alone. The date the
+    handout was made is printed in its stamp, which is what a reader sees.
+    """
+    saved = os.environ.pop("SOURCE_DATE_EPOCH", None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
 def _version() -> str:
@@ -185,6 +209,9 @@ def _styles(size: Sizes) -> dict[str, ParagraphStyle]:
             bulletFontSize=size.body,
         ),
         "cell": ParagraphStyle("cell", parent=body, alignment=1, leading=size.body * 0.95),
+        "stamp": ParagraphStyle(
+            "stamp", parent=body, fontSize=size.footer, leading=size.footer * 1.2, spaceBefore=2
+        ),
     }
 
 
@@ -214,6 +241,7 @@ def _story(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Any]
         _calendar(handout, st, size, width),
         Spacer(1, size.gap / 2),
         _p(handout.footer, st["body"]),
+        *([_p(handout.stamp, st["stamp"])] if handout.stamp else []),
     ]
 
 
