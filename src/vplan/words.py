@@ -26,8 +26,8 @@ UNTIL_CLEARED = N_("until your care team says it is OK")
 RESTRICTION_NO = N_("No {label}")
 
 TIER_HEADINGS = {
-    Tier.EMERGENCY: N_("Call {number} now if you have:"),
-    Tier.CALL_TODAY: N_("Call your care team today if you have:"),
+    Tier.EMERGENCY: N_("Call {number} now if:"),
+    Tier.CALL_TODAY: N_("Call your care team today if:"),
     Tier.EXPECTED: N_("Normal, no need to call:"),
 }
 
@@ -271,8 +271,7 @@ def verdict_reason(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> str:
     name = verdict.activity.name.get(lang)
     window = verdict.window
     if not verdict.allowed:
-        assert window is not None
-        if window.limit.max is not None and verdict.amount is None:
+        if window is not None and window.limit.max is not None and verdict.amount is None:
             return _(
                 "{name} is limited to {limit} on this day. Give a weight to check, "
                 "for example: vplan check {activity} 5lb"
@@ -281,16 +280,41 @@ def verdict_reason(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> str:
                 limit=window.limit.max.describe(limit=True),
                 activity=verdict.activity.key.replace("_", " "),
             )
-        return window.limit.text.get(lang)
+        own = [] if window is None else [window.limit.text.get(lang)]
+        because = [involves_reason(plan, verdict, v, lang) for v in verdict.involved]
+        return " ".join([*own, *because])
     if window is not None and window.limit.max is not None and verdict.amount is not None:
         return _("{amount} is within the limit of {limit} that applies on this day.").format(
             amount=verdict.amount.describe(), limit=window.limit.max.describe(limit=True)
         )
     if verdict.allowed_from_day:
-        return _("The limit on {name} is over: it is allowed again from {date}.").format(
+        return _("The limit on {name} is over: allowed again from {date}.").format(
             name=name.lower(), date=day_and_date(plan, verdict.allowed_from_day, lang)
         )
-    return _("{name} has no limit in this plan.").format(name=name)
+    return _("{name}: no limit in this plan.").format(name=name)
+
+
+def involves_reason(plan: Plan, verdict: Verdict, other: Verdict, lang: str = ENGLISH) -> str:
+    """Why an activity waits for another it involves, and until when.
+
+    ``Tub bath involves bending and twisting, allowed again from Sat, Apr 12, 2025 (day 42).``
+    """
+    _ = translator(lang).gettext
+    name = other.activity.name.get(lang)
+    values = {
+        "name": verdict.activity.name.get(lang),
+        "other": f"{name[:1].lower()}{name[1:]}",
+    }
+    if other.allowed_from_day is None:
+        # TRANSLATORS: {name} and {other} are activities' names from the rules, {other} in
+        # lower case: "Tub bath involves bending and twisting, allowed only when ...".
+        return _("{name} involves {other}, allowed only when your care team says it is OK.").format(
+            **values
+        )
+    # TRANSLATORS: "Tub bath involves bending and twisting, allowed again from Sat, Apr 12, ...".
+    return _("{name} involves {other}, allowed again from {date}.").format(
+        date=day_and_date(plan, other.allowed_from_day, lang), **values
+    )
 
 
 def allowed_from_text(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> str:
@@ -353,11 +377,11 @@ def rule_summary(activity: Activity, lang: str = ENGLISH) -> str:
     _ = translator(lang).gettext
     name = activity.name.get(lang)
     if not activity.limits:
-        return _("{name} has no limit in this plan.").format(name=name)
+        return _("{name}: no limit in this plan.").format(name=name)
     last = activity.limits[-1].end
     if last is None:
-        return _("{name} is allowed only when your care team says it is OK.").format(name=name)
-    return _("{name} is allowed from {time}.").format(name=name, time=point_in_time(last, lang))
+        return _("{name}: only when your care team says it is OK.").format(name=name)
+    return _("{name}: allowed from {time}.").format(name=name, time=point_in_time(last, lang))
 
 
 def rule_title(activity: Activity, lang: str = ENGLISH) -> str:
@@ -406,12 +430,13 @@ HANDOUT_HEADINGS = {
     "months": N_("Your recovery calendar"),
     "instead": N_("What you can do"),
 }
-CALL_US_AT = N_("Call us at {phone} today if you have:")
+CALL_US_AT = N_("Call us at {phone} today if:")
 MARKS_NOTE = N_("Each letter on the calendar is a key date above. Day 0 is the procedure day.")
 EVERY_DAY = N_("Every day of these two weeks, keep to the limits in the box on page 1.")
 NOT_YET = N_("Not yet: {labels}.")
 DO_TODAY = N_("Do: {labels}.")
 CLEARED_ONLY = N_("{name}: only when your care team says it is OK.")
+CLEARED_LIST = N_("Only when your care team says it is OK: {names}.")
 PAGE_OF = N_("Page {page} of {pages}")
 ALLOWED_AGAIN_LIST = N_("Allowed again from today: {names}.")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from vplan.handout import DayRow, Handout, Paper, in_columns
+from vplan.handout import DayRow, Handout, Paper
 from vplan.render.pdf import FONT_DIR, check_printable
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -104,7 +104,6 @@ def document(handout: Handout) -> bytes:
         heading_size="22pt" if large else "15pt",
         fields_columns="auto 1fr" if large else "auto 1fr auto 1fr",
         sign_columns=1 if large else 2,
-        instead_rows=in_columns(handout.instead, 1 if large else 2),
         months_across=months_across,
         note_beside=len(handout.months) % months_across != 0,
         stacked=large,
