@@ -714,14 +714,13 @@ def limits_now(plan: Plan, lang: str = ENGLISH) -> tuple[str, ...]:
     Activities not allowed at all that are allowed again on the same day share one line:
     ``No driving, showering or tub bath. Allowed again from Mon, Mar 3.``
     """
-    groups: dict[int, list[Window]] = {}
-    lines: list[Window | int] = []
+    groups: dict[int | None, list[Window]] = {}  # by the day allowed again (None: cleared)
+    lines: list[Window | int | None] = []
     for window in plan.in_force(0):
         if window.limit.ordered:
             continue  # said under the care team's instructions (order_texts)
         end = window.end_day
-        simple = window.limit.max is None and end is not None and plan.following(window) is None
-        if not simple or end is None:
+        if window.limit.max is not None or plan.following(window) is not None:
             lines.append(window)
             continue
         if end not in groups:
@@ -740,11 +739,15 @@ def limits_now(plan: Plan, lang: str = ENGLISH) -> tuple[str, ...]:
         names = [w.activity.name.get(lang) for w in windows]
         names = [f"{n[:1].lower()}{n[1:]}" for n in names]
         joined = tr(NAMES_OR, lang).format(names=", ".join(names[:-1]), last=names[-1])
-        parts = [
-            tr(RESTRICTION_NO, lang).format(label=joined) + ".",
-            tr(ALLOWED_AGAIN_FROM, lang).format(date=_date_near(plan, line, 0, lang)),
-            *(c.text.get(lang) for w in windows for c in w.activity.cautions),
-        ]
+        if line is None:
+            # "No driving, work or travel until your care team says it is OK."
+            parts = [tr(RESTRICTION_NO, lang).format(label=f"{joined} {tr(UNTIL_CLEARED, lang)}.")]
+        else:
+            parts = [
+                tr(RESTRICTION_NO, lang).format(label=joined) + ".",
+                tr(ALLOWED_AGAIN_FROM, lang).format(date=_date_near(plan, line, 0, lang)),
+            ]
+        parts += [c.text.get(lang) for w in windows for c in w.activity.cautions]
         found.append(" ".join(parts))
     return tuple(found)
 
