@@ -22,7 +22,7 @@ def test_check_not_allowed_exits_1_with_reason_date_and_source(run: Run) -> None
     assert "15 lb (6.8 kg)" in result.out
     assert "10 pounds (4.5 kg)" in result.out
     assert "Allowed from: Sat, Apr 12, 2025 (day 42)" in result.out
-    assert "Source: 004_22a78c682a031734.txt" in result.out
+    assert "Source: Liv Hospital: How Painful Is a Vertebroplasty?" in result.out
 
 
 def test_check_allowed_exits_0(run: Run) -> None:

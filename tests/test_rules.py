@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from conftest import DEFAULT_RULES, edited, line_of
+from conftest import BUNDLED_RULES, DEFAULT_RULES, edited, line_of
 from vplan.errors import RulesError
 from vplan.model import Protocol
 from vplan.rules import MAX_BYTES, RulesSource, load
@@ -218,3 +218,43 @@ def test_a_date_that_does_not_exist_is_a_rules_problem_not_a_crash(rules_file: W
         f":{line_of(text, 'last_reviewed: 2026-02-30')}:18: '2026-02-30' is not a real calendar date"
         in line
     )
+
+
+def test_a_source_with_a_misspelled_key_is_refused(rules_file: WriteRules) -> None:
+    """A source written as 'title' and 'file' is strict: an unknown key is named, with the fix."""
+    text = edited(
+        '  seed-004: "004_22a78c682a031734.txt: Liv Hospital, How Painful Is a Vertebroplasty? '
+        'Recovery day by day (2025)"\n',
+        '  seed-004:\n    titel: "Liv Hospital: How Painful Is a Vertebroplasty?"\n'
+        "    file: 004_22a78c682a031734.txt\n",
+    )
+    found = problems(rules_file(text))
+    assert any(
+        f":{line_of(text, 'titel:')}:" in line and "did you mean 'title'?" in line for line in found
+    ), found
+
+
+def test_patients_read_a_sources_title_never_its_file(
+    run: Callable[..., Any], tmp_path: Path
+) -> None:
+    """Every output that cites sources names the publisher and title, never the reviewer's file."""
+    files = [
+        line.split()[-1] for line in BUNDLED_RULES.splitlines() if line.startswith("    file:")
+    ]
+    assert files
+    outputs = [
+        run("check", "lifting", "15lb", "-p", "2025-03-01", "--on", "2025-03-11").out,
+        run("check", "lifting", "-p", "2025-03-01", "--on", "2025-03-11", "-f", "json").out,
+        run("schedule", "2025-03-01").out,
+        run("schedule", "2025-03-01", "-f", "json").out,
+        run("schedule", "2025-03-01", "-f", "markdown").out,
+        run("activities", "-f", "json").out,
+        run("red-flags", "-f", "json").out,
+    ]
+    assert run("schedule", "2025-03-01", "-o", str(tmp_path / "plan.ics")).code == 0
+    outputs.append((tmp_path / "plan.ics").read_text(encoding="utf-8").replace("\r\n ", ""))
+    assert "Liv Hospital: How Painful Is a Vertebroplasty?" in outputs[0]
+    for output in outputs:
+        assert "Liv Hospital" in output or "Source" not in output
+        for name in files:
+            assert name not in output

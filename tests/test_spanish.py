@@ -101,7 +101,7 @@ def test_spanish_check_answers_in_spanish_with_both_units(run: Run) -> None:
         "Permitido desde: sábado, 12 de abril de 2025 (día 42)",
         "Consejo: Doble las rodillas; mantenga la espalda recta y la carga cerca.",
     ]
-    assert "Fuente: 004_22a78c682a031734.txt" in result.out
+    assert "Fuente: Liv Hospital: How Painful Is a Vertebroplasty?" in result.out
 
 
 @pytest.mark.parametrize(

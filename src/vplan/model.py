@@ -205,6 +205,11 @@ def _optional_text(data: Mapping[str, str] | None) -> Text | None:
     return None if data is None else Text(dict(data))
 
 
+def _citation(value: str | dict[str, str]) -> str:
+    """The citation patients read; a source's reviewer's 'file' is never printed."""
+    return value if isinstance(value, str) else value["title"]
+
+
 def _sources(value: str | list[str] | None) -> tuple[str, ...]:
     """The source keys of a rule; none for a draft rule that cites nothing yet."""
     if value is None:
@@ -340,7 +345,7 @@ def protocol_from_data(
     return Protocol(
         path=path,
         info=info,
-        sources=dict(data["sources"]),
+        sources={key: _citation(value) for key, value in data["sources"].items()},
         activities=activities,
         care=care,
         milestones=milestones,

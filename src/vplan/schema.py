@@ -84,6 +84,10 @@ def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+def _title_alone(value: Any) -> Any:
+    return {"title": value} if isinstance(value, str) else value
+
+
 def _check_sources(value: list[str]) -> list[str]:
     if not value:
         raise _custom("no source is named", "name at least one key of 'sources:'")
@@ -368,13 +372,49 @@ class ProcedureModel(Strict):
     )
 
 
+class SourceModel(Strict):
+    """One source rules may cite: the title patients read, and the reviewer's file."""
+
+    title: Nonblank = Field(
+        description="The citation patients read: the publisher, then the title, such as "
+        "'Liv Hospital: How Painful Is a Vertebroplasty?'."
+    )
+    file: Nonblank | None = Field(
+        None,
+        description="For the clinic's reviewer only, never printed: the file or address the "
+        "source was read from.",
+    )
+
+
+_SOURCE_ENTRY_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "pattern": _NOT_BLANK},
+        {
+            "type": "object",
+            "properties": {
+                "title": {"type": "string", "pattern": _NOT_BLANK},
+                "file": {"type": "string", "pattern": _NOT_BLANK},
+            },
+            "required": ["title"],
+            "additionalProperties": False,
+        },
+    ],
+    "description": "The citation patients read (publisher: title), or 'title:' with the "
+    "reviewer's 'file:' beside it.",
+}
+SourceEntry = Annotated[
+    SourceModel, BeforeValidator(_title_alone), WithJsonSchema(_SOURCE_ENTRY_SCHEMA)
+]
+
+
 class RulesModel(Strict):
     """A whole rules file."""
 
     format: FormatNumber
     protocol: ProtocolModel
-    sources: dict[str, Nonblank] = Field(
-        description="Every source a rule may cite: a short key, then the full citation."
+    sources: dict[str, SourceEntry] = Field(
+        description="Every source a rule may cite: a short key, then the citation patients "
+        "read, or its 'title' and the reviewer's 'file'."
     )
     activities: dict[str, ActivityModel] = Field(
         description="The activities patients ask about, by key (the key is also a name)."
