@@ -26,8 +26,8 @@ def test_init_writes_a_copy_of_the_default_rules(run: Run, tmp_path: Path) -> No
     assert result.code == 0, result.err
     assert target.read_bytes() == default_rules_path().read_bytes()
     assert result.out == (
-        f"Wrote the default protocol to {target}. Next: edit it, then run: "
-        f"vplan rules lint {target}\n"
+        f"Wrote {target} (a copy of the default protocol).\n"
+        f"Next: edit it, then run: vplan rules lint {target}\n"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clinic.yaml"]
 
@@ -163,7 +163,11 @@ def test_schema_is_written_to_a_file_never_over_one(run: Run, tmp_path: Path) ->
     """'rules schema -o FILE' writes the schema; an existing file needs --force (else exit 4)."""
     target = tmp_path / "rules.schema.json"
     written = run("rules", "schema", "-o", str(target))
-    assert (written.code, written.out, written.err) == (0, "", "")
+    assert (written.code, written.out, written.err) == (
+        0,
+        f"Wrote {target} (the JSON Schema of the rules format).\n",
+        "",
+    )
     assert json.loads(target.read_text(encoding="utf-8")) == rules_json_schema()
     target.write_text("{}", encoding="utf-8")
     refused = run("rules", "schema", "--output", str(target))

@@ -78,7 +78,7 @@ def test_bad_rows_are_refused_by_line_and_good_rows_are_written(run: Run, tmp_pa
     assert "large_print is 'maybe'; write yes or no" in lines[3]
     assert result.out == (
         f"Read {tmp_path / 'list.csv'}: UTF-8 text, separated by commas.\n"
-        f"Wrote 2 handouts in {out}; refused 4 rows (lines 3, 4, 5, 6).\n"
+        f"Wrote 2 handouts in {out} (refused 4 rows: lines 3, 4, 5, 6).\n"
     )
     assert "Bob" not in result.err  # patient names stay out of the messages
 
@@ -97,7 +97,7 @@ def test_a_clean_list_exits_0(run: Run, tmp_path: Path) -> None:
         str(out),
     )
     assert result.code == 0, result.err
-    assert result.out.splitlines()[-1] == f"Wrote 2 handouts in {out}; refused 0 rows."
+    assert result.out.splitlines()[-1] == f"Wrote 2 handouts in {out} (refused 0 rows)."
     assert result.err == ""
 
 

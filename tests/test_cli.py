@@ -391,3 +391,33 @@ def test_schedule_refuses_a_format_its_file_name_contradicts(run: Run, tmp_path:
     assert len(result.err.splitlines()) == 1
     assert "--format is json" in result.err
     assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "written"),
+    [
+        (("schedule", "2025-03-01", "-o", "plan.ics"), "plan.ics"),
+        (("schedule", "2025-03-01", "-o", "plan.txt", "--record", "journal.jsonl"), "plan.txt"),
+        (("handout", "2025-03-01", "--patient", "Ann Lee", "--phone", "555-0100", "-o", "a.html"),
+         "a.html"),
+        (("handout", "--batch", "list.csv", "--out-dir", "out", "--jobs", "1"), "1 handout in out"),
+        (("rules", "init", "clinic.yaml"), "clinic.yaml"),
+        (("rules", "schema", "-o", "rules.schema.json"), "rules.schema.json"),
+        (("record", "key", "new.key"), "new.key"),
+    ],
+)  # fmt: skip
+def test_every_command_that_writes_a_file_says_what_it_wrote(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], written: str
+) -> None:
+    """Each command that writes says so first, the same way: 'Wrote FILE (what).', and the journal."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "list.csv").write_text(
+        "name,procedure_date,phone\nAnn Lee,2025-03-01,555-0100\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("VPLAN_RECORD_KEY", "k" * 32)
+    result = run(*args)
+    assert result.code == 0, result.err
+    said = [line for line in result.out.splitlines() if line.startswith("Wrote ")]
+    assert said, result.out
+    assert re.fullmatch(rf"Wrote {re.escape(written)} \([^()]+\)(; recorded in \S+)?\.", said[0])
+    assert ("recorded in journal.jsonl" in said[0]) == ("--record" in args)

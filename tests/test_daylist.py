@@ -399,7 +399,7 @@ def test_a_semicolon_list_from_excel_writes_its_handouts(run: Run, tmp_path: Pat
     assert err == ""
     assert out == (
         f"Read {path}: Windows-1252 text, separated by semicolons; ignored the columns 'MRN', 'DOB'.\n"
-        f"Wrote 1 handout in {tmp_path / 'out'}; refused 0 rows.\n"
+        f"Wrote 1 handout in {tmp_path / 'out'} (refused 0 rows).\n"
     )
     handout = tmp_path / "out" / "jose-pena_2025-03-01.pdf"
     assert "José Peña" in pdf_text(handout)
@@ -445,7 +445,7 @@ def test_blank_rows_are_skipped_and_partial_rows_refused(run: Run, tmp_path: Pat
     code, out, err = batch(run, path, tmp_path / "out")
     assert code == 5
     assert err == f"vplan: {path}:5: refused: the patient's name is empty; {err.split('; ', 1)[1]}"
-    assert out.endswith(f"Wrote 1 handout in {tmp_path / 'out'}; refused 1 row (line 5).\n")
+    assert out.endswith(f"Wrote 1 handout in {tmp_path / 'out'} (refused 1 row: line 5).\n")
 
 
 def test_month_first_dates_are_refused_without_date_format_and_read_with_it(
@@ -554,7 +554,7 @@ def test_combined_pdf_holds_every_handout_in_list_order_on_new_sheets(
     assert any(n % 2 for n in counts), counts  # the test needs an odd handout to prove the blanks
     sheets = [n + n % 2 for n in counts]
     assert out.endswith(
-        f"Wrote {day}: 4 handouts, {sum(sheets)} pages, each handout starting on a new sheet.\n"
+        f"Wrote {day} (PDF, 4 handouts, {sum(sheets)} pages, each handout starting on a new sheet).\n"
     )
     reader = pypdf.PdfReader(io.BytesIO(day.read_bytes()))
     assert len(reader.pages) == sum(sheets)

@@ -285,6 +285,12 @@ def _journal(path: Path | None) -> _Journal | None:
     return None if path is None else _Journal(path)
 
 
+def _wrote(target: object, what: str, journal: _Journal | None = None, then: str = "") -> None:
+    """Tell the nurse what was written, as every command does: "Wrote FILE (what)."."""
+    recorded = f"; recorded in {journal.path}" if journal is not None else ""
+    sys.stdout.write(f"Wrote {target} ({what}){recorded}.\n" + (f"Next: {then}\n" if then else ""))
+
+
 def _dump(data: object) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -379,15 +385,15 @@ def schedule(
 
         data = plain(lines)
     _emit(data, output, force)
-    if output is not None:
-        what = {Format.JSON: "JSON", Format.MARKDOWN: "Markdown", Format.TEXT: "text"}
-        span = "phone calendar" if fmt is Format.ICS else f"{what[fmt]}, days 0 to {shown - 1}"
-        sys.stdout.write(f"Wrote {output} ({span}).\n")
     if journal is not None:
         from vplan.record import Written, file_digest
 
         raw = data.encode("utf-8") if isinstance(data, str) else data
         journal.add(start, made, Written(fmt.value, file_digest(raw)), name, moment)
+    if output is not None:
+        what = {Format.JSON: "JSON", Format.MARKDOWN: "Markdown", Format.TEXT: "text"}
+        span = "phone calendar" if fmt is Format.ICS else f"{what[fmt]}, days 0 to {shown - 1}"
+        _wrote(output, span, journal)
 
 
 SCHEDULE_SUFFIXES = {
@@ -628,7 +634,7 @@ def _one_handout(
     written = Written(fmt.value, file_digest(out.data), out.pages, paper)
     if journal is not None:
         journal.add(plan.procedure_date, made, written, patient.name, moment)
-    sys.stdout.write(f"Wrote {output} ({_describe(fmt, layout)}).\n")
+    _wrote(output, _describe(fmt, layout), journal)
     sys.stdout.write(chart_note(plan, made, written, follow_up=_visit_moment(plan)) + "\n")
     return EXIT_OK
 
@@ -748,11 +754,11 @@ def _batch(
         sys.stderr.write(f"vplan: {escaped(refusal)}\n")
     refused = len(summary.refused)
     lines = ", ".join(str(o.line) for o in summary.refused)
-    sys.stdout.write(
-        f"Wrote {summary.written} handout{'s' if summary.written != 1 else ''} in {out_dir}; "
+    _wrote(
+        f"{summary.written} handout{'s' if summary.written != 1 else ''} in {out_dir}",
         f"refused {refused} row{'s' if refused != 1 else ''}"
-        + (f" (line{'s' if refused != 1 else ''} {lines})" if refused else "")
-        + ".\n"
+        + (f": line{'s' if refused != 1 else ''} {lines}" if refused else ""),
+        journal,
     )
     if combined is not None:
         _write_combined(combined, [path for _, path in sorted(printed)], force=force)
@@ -778,9 +784,10 @@ def _write_combined(combined: Path, handouts: list[Path], *, force: bool) -> Non
         sys.stdout.write(f"No PDF handout was written, so {combined} was not made.\n")
         return
     done = write_combined(combined, handouts, force=force)
-    sys.stdout.write(
-        f"Wrote {combined}: {done.handouts} handout{'s' if done.handouts != 1 else ''}, "
-        f"{done.pages} pages, each handout starting on a new sheet.\n"
+    _wrote(
+        combined,
+        f"PDF, {done.handouts} handout{'s' if done.handouts != 1 else ''}, {done.pages} pages, "
+        "each handout starting on a new sheet",
     )
 
 
@@ -1005,7 +1012,7 @@ def rules_init(
 
     write_file(file, default_rules_path().read_bytes(), force=force)
     lint = f"vplan rules lint {shlex.quote(str(file))}"
-    sys.stdout.write(f"Wrote the default protocol to {file}. Next: edit it, then run: {lint}\n")
+    _wrote(file, "a copy of the default protocol", then=f"edit it, then run: {lint}")
 
 
 @rules_app.command(
@@ -1042,6 +1049,8 @@ def rules_schema(output: OutputOption = None, force: ForceOption = False) -> Non
     from vplan.authoring.json_schema import rules_json_schema
 
     _emit(_dump(rules_json_schema()), output, force)
+    if output is not None:
+        _wrote(output, "the JSON Schema of the rules format")
 
 
 @rules_app.command(
@@ -1286,7 +1295,9 @@ def record_key(
     from vplan.journal import KEY_FILE_ENV, write_key
 
     write_key(file, secrets.token_hex(32))
-    sys.stdout.write(
-        f"Wrote a new key to {file} (only you can read it). Set {KEY_FILE_ENV}={file}, and keep a "
-        "copy somewhere safe: without the key, names cannot be matched to the journal's entries.\n"
+    _wrote(
+        file,
+        "a new secret key for the journal; only you can read it",
+        then=f"set {KEY_FILE_ENV}={file}, and keep a copy somewhere safe: without the key, names "
+        "cannot be matched to the journal's entries.",
     )
