@@ -222,7 +222,7 @@ def test_body_text_is_12_point_in_normal_print(plan: Plan) -> None:
 
 
 def test_the_fonts_are_embedded(plan: Plan) -> None:
-    """Every font the PDF uses is a TrueType font carried in the file (Bitstream Vera)."""
+    """Every font the PDF uses is a TrueType font carried in the file (Noto Sans)."""
     reader = pdf_reader(handout_pdf(plan))
     seen = set()
     for page in reader.pages:
@@ -231,7 +231,7 @@ def test_the_fonts_are_embedded(plan: Plan) -> None:
             descriptor = font["/FontDescriptor"].get_object()
             assert "/FontFile2" in descriptor, font["/BaseFont"]
             seen.add(str(font["/BaseFont"]).split("+")[-1])
-    assert seen == {"BitstreamVeraSans-Roman", "BitstreamVeraSans-Bold"}
+    assert seen == {"NotoSans-Regular", "NotoSans-Bold"}
 
 
 def test_text_prints_exactly_as_typed_in_pdf_and_html(plan: Plan) -> None:

@@ -289,7 +289,7 @@ def test_spanish_pdf_keeps_its_accents(plan: Plan) -> None:
 
 
 def test_every_character_of_the_spanish_handout_is_in_the_font(plan: Plan) -> None:
-    """á é í ó ú ñ ü ¿ ¡ and every other character of the Spanish handout print in Vera."""
+    """á é í ó ú ñ ü ¿ ¡ and every other character of the Spanish handout print in the font."""
     printable = pdf.font_characters()
     assert set("áéíóúñüÁÉÍÓÚÑÜ¿¡°") <= printable
     handout = build_handout(plan, ANA, Layout(), "es")

@@ -1,4 +1,4 @@
-"""The handout as a PDF, laid out with reportlab in an embedded font (Bitstream Vera).
+"""The handout as a PDF, laid out with reportlab in an embedded font (Noto Sans).
 
 Every text is drawn exactly as typed: it is escaped before reportlab reads its
 paragraph markup, and a character the font lacks is refused before anything is drawn.
@@ -14,7 +14,6 @@ from html import escape as _html_escape
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import reportlab
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
@@ -44,8 +43,9 @@ def escape(text: str) -> str:
     return _html_escape(text, quote=False)
 
 
-FONT_DIR = Path(reportlab.__file__).parent / "fonts"
-REGULAR, BOLD = "VplanVera", "VplanVera-Bold"
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"  # Noto Sans, with its licence
+FONT_FILES = {"normal": "NotoSans-Regular.ttf", "bold": "NotoSans-Bold.ttf"}
+REGULAR, BOLD = "VplanSans", "VplanSans-Bold"
 PAGE_SIZES = {Paper.LETTER: LETTER, Paper.A4: A4}
 TYPED_PARTS = {  # the handout's parts that the nurse types (keys of its fields)
     "patient": "the patient's name",
@@ -85,8 +85,8 @@ NORMAL_PAGES = 2
 @functools.cache
 def font_characters() -> frozenset[str]:
     """Register the embedded fonts once; the characters both of them can draw."""
-    regular = TTFont(REGULAR, str(FONT_DIR / "Vera.ttf"))
-    bold = TTFont(BOLD, str(FONT_DIR / "VeraBd.ttf"))
+    regular = TTFont(REGULAR, str(FONT_DIR / FONT_FILES["normal"]))
+    bold = TTFont(BOLD, str(FONT_DIR / FONT_FILES["bold"]))
     pdfmetrics.registerFont(regular)
     pdfmetrics.registerFont(bold)
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR,

@@ -1,6 +1,6 @@
 """The handout as one self-contained HTML file: Jinja2 with autoescaping, print CSS, fonts inside.
 
-The page embeds the same Bitstream Vera fonts as the PDF, so it prints the same
+The page embeds the same Noto Sans fonts as the PDF, so it prints the same
 characters on any machine, and it loads nothing from outside the file.
 """
 
@@ -16,10 +16,11 @@ import jinja2
 from markupsafe import Markup
 
 from vplan.handout import DayRow, Handout, Paper, in_columns
-from vplan.render.pdf import FONT_DIR, check_printable
+from vplan.render.pdf import FONT_DIR, FONT_FILES, check_printable
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PAGE_SIZES = {Paper.LETTER: "letter", Paper.A4: "A4"}
+FONT_FAMILY = '"Vplan Sans"'  # the embedded font's name inside the page
 
 
 @dataclass(frozen=True)
@@ -44,15 +45,16 @@ def _environment() -> jinja2.Environment:
 
 
 @functools.cache
-def _fonts_css() -> str:
+def _fonts_css() -> Markup:
+    """The ``@font-face`` rules with the fonts inside; CSS, so never HTML-escaped."""
     faces = []
-    for weight, name in (("normal", "Vera.ttf"), ("bold", "VeraBd.ttf")):
+    for weight, name in FONT_FILES.items():
         data = base64.b64encode((FONT_DIR / name).read_bytes()).decode("ascii")
         faces.append(
-            f'@font-face {{ font-family: "Vplan Vera"; font-weight: {weight}; '
+            f"@font-face {{ font-family: {FONT_FAMILY}; font-weight: {weight}; "
             f'src: url(data:font/ttf;base64,{data}) format("truetype"); }}'
         )
-    return "\n".join(faces)
+    return Markup("\n".join(faces))
 
 
 def warm() -> None:
