@@ -15,14 +15,17 @@ from vplan.plan import Plan, build_plan
 from vplan.rules import default_rules_path, load, resolve
 
 DEFAULT_RULES = default_rules_path().read_text(encoding="utf-8")
+# The date every test takes as "today": no test reads the clock.
+TODAY = date(2027, 1, 15)
 
 
 @pytest.fixture(autouse=True)
 def _private_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Keep the validated-rules cache out of the home folder, and colour off."""
+    """Keep the validated-rules cache out of the home folder, fix "today", and colour off."""
     monkeypatch.setenv("VPLAN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("VPLAN_TODAY", TODAY.isoformat())
     monkeypatch.delenv("VPLAN_RULES", raising=False)
     monkeypatch.delenv("VPLAN_NO_CACHE", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
@@ -38,6 +41,7 @@ class Result:
 
 
 Run = Callable[..., Result]
+RulesFile = Callable[[str], Path]
 
 
 @pytest.fixture
@@ -68,7 +72,7 @@ def plan(protocol: Protocol) -> Plan:
 
 
 @pytest.fixture
-def rules_file(tmp_path: Path) -> Callable[[str], Path]:
+def rules_file(tmp_path: Path) -> RulesFile:
     """Write a rules file with this text in ``tmp_path`` and return its path."""
 
     def write(text: str) -> Path:

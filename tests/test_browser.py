@@ -85,9 +85,9 @@ def test_the_browser_prints_the_handout_on_two_pages_with_nothing_cut_off(
     for needle in expected:
         assert needle in text, needle
     width, height = size
-    for page, piece, x, y in placed_text(reader):
-        assert 0 <= x < width - 10, (page, piece, x)
-        assert 0 <= y <= height, (page, piece, y)
+    for number, piece, x, y in placed_text(reader):
+        assert 0 <= x < width - 10, (number, piece, x)
+        assert 0 <= y <= height, (number, piece, y)
 
 
 def test_large_print_from_the_browser_keeps_every_text(plan: Plan, tmp_path: Path) -> None:

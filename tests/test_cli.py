@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEFAULT_RULES, Run, edited
+from conftest import DEFAULT_RULES, TODAY, Run, edited
 
 CHECK = ("check", "lifting", "15lb", "-p", "2025-03-01", "--on", "2025-03-11")
 
@@ -68,6 +68,27 @@ def test_check_on_defaults_to_today(run: Run) -> None:
     data = json.loads(run("check", "driving", "-p", "today", "-f", "json").out)
     assert data["day"] == 0
     assert data["allowed"] is False
+
+
+def test_today_is_the_date_vplan_today_names(run: Run) -> None:
+    """VPLAN_TODAY fixes what 'today' means, so a plan can be made again for a past day."""
+    result = run("schedule", "today", "--days", "1", "-f", "json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["procedure_date"] == TODAY.isoformat()
+
+
+@pytest.mark.parametrize(
+    "value", ["today", "2027-02-30", "15/01/2027", "tomorrow", "2027-W02-5", "2027-1-15 "]
+)
+def test_a_bad_vplan_today_is_one_line_and_exit_2(
+    run: Run, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    """VPLAN_TODAY that is not a real YYYY-MM-DD date is refused, naming the variable."""
+    monkeypatch.setenv("VPLAN_TODAY", value)
+    result = run("check", "driving", "-p", "today")
+    assert result.code == 2
+    assert len(result.err.splitlines()) == 1
+    assert "VPLAN_TODAY" in result.err
 
 
 @pytest.mark.parametrize(

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import re
 import subprocess
-from datetime import date
+import tomllib
 from pathlib import Path
 
 import pytest
 import typer
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
-from conftest import Run, edited
+from conftest import TODAY, Run, edited
 from vplan.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,8 +58,42 @@ def test_ci_runs_the_readme_test_command() -> None:
         cwd=ROOT, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert "<!-- test-command -->" in (ROOT / ".ci" / "run").read_text()
-    for tool in ('pip install -e ".[test]"', "ruff check", "mypy", "pytest"):
+    for tool in ("-r requirements/test.txt", "ruff check", "mypy", "pytest"):
         assert tool in found
+    assert "--require-hashes" in found
+
+
+def _locked(lock: str) -> dict[str, str]:
+    """The releases a lock file pins, by canonical name."""
+    text = (ROOT / "requirements" / lock).read_text(encoding="utf-8")
+    return {
+        canonicalize_name(n): v for n, v in re.findall(r"^([A-Za-z0-9._-]+)==(\S+)", text, re.M)
+    }
+
+
+@pytest.mark.parametrize(("lock", "extras"), [("run.txt", ()), ("test.txt", ("test",))])
+def test_the_lock_holds_every_dependency_within_its_range(
+    lock: str, extras: tuple[str, ...]
+) -> None:
+    """Each dependency of pyproject.toml is locked, with hashes, to a release its range allows."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = [Requirement(r) for r in project["project"]["dependencies"]]
+    for extra in extras:
+        wanted += [Requirement(r) for r in project["project"]["optional-dependencies"][extra]]
+    wanted += [Requirement(r) for r in project["build-system"]["requires"]]
+    locked = _locked(lock)
+    for requirement in wanted:
+        name = str(canonicalize_name(requirement.name))
+        assert name in locked, f"{name} is not in requirements/{lock}: run scripts/refresh-lock"
+        assert requirement.specifier.contains(locked[name]), (name, locked[name])
+    text = (ROOT / "requirements" / lock).read_text(encoding="utf-8")
+    first = re.search(r"^[A-Za-z]", text, re.M)
+    assert first is not None
+    entries = re.split(r"\n(?=[A-Za-z])", text[first.start() :])
+    assert len(entries) == len(locked)
+    for entry in entries:
+        assert "==" in entry.split()[0], entry
+        assert "--hash=sha256:" in entry, entry
 
 
 def test_exit_codes_are_documented_in_readme_and_help(run: Run) -> None:
@@ -122,7 +158,7 @@ def test_readme_lint_example_is_what_vplan_prints(
                "max: 5 lb\n        text:\n          en: Do not lift anything heavier than 5 lb (2.2 kg).\n")
         .replace("en: Do not bend at the waist or twist your back.",
                  "en: Refrain from flexion or rotation of the lumbar spine.")
-        .replace("last_reviewed: 2026-11-21", f"last_reviewed: {date.today().isoformat()}")
+        .replace("last_reviewed: 2026-11-21", f"last_reviewed: {TODAY.isoformat()}")
     )  # fmt: skip
     (tmp_path / "clinic.yaml").write_text(text, encoding="utf-8")
     lint = run("rules", "lint", "clinic.yaml")

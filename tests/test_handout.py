@@ -10,8 +10,9 @@ import pypdf
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pypdf.generic import DictionaryObject
 
-from conftest import Run, edited
+from conftest import RulesFile, Run, edited
 from vplan.handout import Layout, Paper, Patient, build_handout
 from vplan.model import Protocol, Tier
 from vplan.plan import Plan, build_plan
@@ -226,8 +227,12 @@ def test_the_fonts_are_embedded(plan: Plan) -> None:
     reader = pdf_reader(handout_pdf(plan))
     seen = set()
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
+        resources = page["/Resources"].get_object()
+        assert isinstance(resources, DictionaryObject)
+        fonts = resources["/Font"].get_object()
+        assert isinstance(fonts, DictionaryObject)
+        for entry in fonts.values():
+            font = entry.get_object()
             descriptor = font["/FontDescriptor"].get_object()
             assert "/FontFile2" in descriptor, font["/BaseFont"]
             seen.add(str(font["/BaseFont"]).split("+")[-1])
@@ -265,13 +270,13 @@ def test_every_character_of_the_default_handout_is_in_the_font(plan: Plan) -> No
 
 
 def test_a_rules_text_the_font_cannot_print_is_a_rules_error(
-    run: Run, rules_file: object, tmp_path: Path
+    run: Run, rules_file: RulesFile, tmp_path: Path
 ) -> None:
     """A rules text with a character outside the font stops the handout with exit 3."""
     path = rules_file(
         ""
         + edited("en: Chest pain or trouble breathing.", "en: Chest pain ☎ or trouble breathing.")
-    )  # type: ignore[operator]
+    )
     result = run(
         "handout",
         "2025-03-01",

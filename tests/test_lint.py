@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEFAULT_RULES, Run, edited, line_of
+from conftest import DEFAULT_RULES, TODAY, Run, edited, line_of
 from vplan.authoring.lint import Kind, LintWarning, lint, sentences
 from vplan.errors import RulesError
 
@@ -172,7 +172,7 @@ def test_lint_cli_warns_and_exits_1(run: Run, tmp_path: Path) -> None:
 def test_lint_cli_passes_a_clean_file_with_exit_0(run: Run, tmp_path: Path) -> None:
     """The default rules, reviewed today, lint clean: one summary line and exit code 0."""
     clinic = tmp_path / "clinic.yaml"
-    today = date.today().isoformat()
+    today = TODAY.isoformat()
     clinic.write_text(edited("last_reviewed: 2026-11-21", f"last_reviewed: {today}"), "utf-8")
     result = run("rules", "lint", str(clinic))
     assert (result.code, result.out, result.err) == (0, f"{clinic}: valid, no warnings.\n", "")

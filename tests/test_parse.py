@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from vplan.parse import ParseError, parse_date, parse_duration, parse_weight
-from vplan.units import Weight
+from vplan.units import MassUnit, Weight
 
 TODAY = date(2025, 3, 20)
 
@@ -60,9 +60,9 @@ def test_dates_that_would_need_a_guess_are_refused(text: str) -> None:
         ("2 kilos", "2", "kg"),
     ],
 )
-def test_weights_in_pounds_and_kilograms(text: str, value: str, unit: str) -> None:
+def test_weights_in_pounds_and_kilograms(text: str, value: str, unit: MassUnit) -> None:
     """Every spelling of pounds and kilograms the issue lists is read exactly."""
-    assert parse_weight(text) == Weight(Decimal(value), unit)  # type: ignore[arg-type]
+    assert parse_weight(text) == Weight(Decimal(value), unit)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from conftest import DEFAULT_RULES, Run, edited, line_of
+from conftest import DEFAULT_RULES, RulesFile, Run, edited, line_of
 from vplan.model import Protocol
 from vplan.plan import build_plan
 from vplan.rules import load, resolve
@@ -208,13 +208,13 @@ PROCEDURE_DRIVING = "          - until: 2 weeks\n"
     ],
 )
 def test_mistakes_in_a_procedure_are_found_where_they_are_written(
-    run: Run, rules_file: object, old: str, new: str, needle: str, message: str
+    run: Run, rules_file: RulesFile, old: str, new: str, needle: str, message: str
 ) -> None:
     """A procedure's names, limits and sources are checked like the main ones, at their lines."""
     assert DEFAULT_RULES.rindex(old) > DEFAULT_RULES.index("procedures:"), old
     head, _, tail = DEFAULT_RULES.rpartition(old)
     text = head + new + tail
-    path = rules_file(text)  # type: ignore[operator]
+    path = rules_file(text)
     result = run("rules", "validate", str(path))
     assert result.code == 3
     line = text[: text.rindex(needle)].count("\n") + 1
@@ -225,14 +225,16 @@ def test_mistakes_in_a_procedure_are_found_where_they_are_written(
     )
 
 
-def test_lint_points_into_the_procedure_that_wrote_the_text(run: Run, rules_file: object) -> None:
+def test_lint_points_into_the_procedure_that_wrote_the_text(
+    run: Run, rules_file: RulesFile
+) -> None:
     """A hard sentence in a procedure's own activity is reported at its line there, once."""
     hard = "Refrain from operating any motor vehicle whatsoever for approximately two weeks."
     text = edited(
         "en: Do not drive for 2 weeks. Someone else must drive you home and to your visits.",
         f"en: {hard}",
     )
-    path = rules_file(text)  # type: ignore[operator]
+    path = rules_file(text)
     result = run("rules", "lint", str(path))
     assert result.code == 1
     warnings = [w for w in result.out.splitlines() if "warning:" in w]
@@ -260,12 +262,12 @@ def test_diff_names_the_procedure_a_change_belongs_to(run: Run, tmp_path: Path) 
     assert "removed: the procedure 'kyphoplasty'" in result.out
 
 
-def test_lint_finds_a_character_the_handout_cannot_print(run: Run, rules_file: object) -> None:
+def test_lint_finds_a_character_the_handout_cannot_print(run: Run, rules_file: RulesFile) -> None:
     """A character outside the embedded font is a lint warning at its text, before any handout."""
     text = edited(
         "en: Chest pain or trouble breathing.", "en: Chest pain \u2192 or trouble breathing."
     )
-    path = rules_file(text)  # type: ignore[operator]
+    path = rules_file(text)
     result = run("rules", "lint", str(path))
     assert result.code == 1
     assert f"{path}:{line_of(text, 'Chest pain')}:" in result.out
@@ -286,11 +288,11 @@ KP_LIFT_ES = "              es: No levante nada que pese más de 5 lb (2.2 kg). 
 
 
 def test_a_missing_spanish_text_of_a_procedure_is_named_where_it_is_written(
-    run: Run, rules_file: object
+    run: Run, rules_file: RulesFile
 ) -> None:
     """--lang es with --procedure refuses the file at the procedure's own lines; lint agrees."""
     text = _without_kyphoplasty_spanish(KP_NAME_ES, KP_LIFT_ES)
-    path = rules_file(text)  # type: ignore[operator]
+    path = rules_file(text)
     name_line = line_of(text, "      en: balloon kyphoplasty")
     lift_line = text.count("\n", 0, text.index("en: Do not lift anything heavier than 5 lb")) + 1
     result = run("check", "lifting", "--lang", "es", "--procedure", "kp", "--rules", str(path))

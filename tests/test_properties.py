@@ -15,15 +15,8 @@ from vplan.units import Weight, add_months
 
 dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31))
 boundaries = [
-    Weight(Decimal(v), u)
-    for v, u in [
-        ("10", "lb"),
-        ("20", "lb"),
-        ("4.53", "kg"),
-        ("4.54", "kg"),
-        ("9.07", "kg"),
-        ("9.08", "kg"),
-    ]
+    *(Weight(Decimal(v), "lb") for v in ("10", "20")),
+    *(Weight(Decimal(v), "kg") for v in ("4.53", "4.54", "9.07", "9.08")),
 ]
 weights = st.one_of(
     st.none(),

@@ -21,7 +21,7 @@ def problems(path: Path) -> list[str]:
     return err.value.lines()
 
 
-def test_default_rules_cite_a_known_source_for_every_rule(protocol: object) -> None:
+def test_default_rules_cite_a_known_source_for_every_rule(protocol: Protocol) -> None:
     """The bundled protocol validates, and every rule names a listed source."""
     from vplan.model import Protocol
 

@@ -5,7 +5,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pypdf
@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from conftest import DEFAULT_RULES, Run, edited, line_of
+from conftest import DEFAULT_RULES, TODAY, Run, edited, line_of
 from vplan import cli, i18n, words
 from vplan.authoring.lint import Kind, lint
 from vplan.errors import UntranslatedError
@@ -56,7 +56,7 @@ def test_spanish_schedule_opens_with_the_plan_in_spanish(run: Run) -> None:
     """Title, dates with their weekday, the protocol, its notices and the table, all in Spanish."""
     result = run("schedule", "2025-03-01", "--lang", "es", "--patient", "Ana López")
     assert result.code == 0, result.err
-    assert result.out.splitlines()[:16] == [
+    assert result.out.splitlines()[:11] == [
         "Plan de recuperación después de vertebroplastia",
         "Paciente: Ana López",
         "Fecha del procedimiento: sábado, 1 de marzo de 2025 (día 0)",
@@ -68,12 +68,19 @@ def test_spanish_schedule_opens_with_the_plan_in_spanish(run: Run) -> None:
         "  traductor médico calificado. Si tiene dudas, pregunte a su equipo médico.",
         "",
         "DÍA POR DÍA (del día 0 al 92)",
-        "Fecha                    Día  Qué pasa, qué hacer, qué evitar",
-        "-----------------------  ---  --------------------------------------------------",
-        "Sáb, 1 de mar de 2025      0  Hoy: Día del procedimiento. Usted se va a casa el",
-        "                                mismo día. Otra persona debe llevarle en carro a",
-        "                                su casa.",
     ]
+    # The date column is as wide as Babel's widest Spanish table date; the words are vplan's.
+    width = words.table_date_width("es")
+    header, rule, *rows = result.out.splitlines()[11:17]
+    assert header == "Fecha".ljust(width) + "  Día  Qué pasa, qué hacer, qué evitar"
+    assert rule.startswith("-" * width + "  ---  ---")
+    first = words.table_date(date(2025, 3, 1), "es").ljust(width) + "    0  "
+    assert rows[0].startswith(first)
+    wrapped = " ".join(row.strip() for row in [rows[0][len(first) :], *rows[1:]])
+    assert wrapped.startswith(
+        "Hoy: Día del procedimiento. Usted se va a casa el mismo día. Otra persona debe "
+        "llevarle en carro a su casa."
+    )
     for heading in (
         "ACTIVIDADES QUE DEBE EVITAR, Y CUÁNDO PUEDE VOLVER A HACERLAS",
         "QUÉ HACER",
@@ -212,7 +219,7 @@ def english_phrases() -> list[str]:
     """The pieces of every English phrase of the catalog, between its placeholders."""
     pieces = set()
     for message in read_po((ROOT / "src/vplan/locale/vplan.pot").open("rb")):
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        ids = tuple(message.id) if isinstance(message.id, (tuple, list)) else (message.id,)
         for msgid in ids:
             for piece in re.split(r"\{\w+\}", msgid):
                 piece = piece.strip(" .,:()")
@@ -285,7 +292,7 @@ def test_spanish_pdf_keeps_its_accents(plan: Plan) -> None:
     ):
         assert phrase in found, phrase
     reader = pypdf.PdfReader(io.BytesIO(data))
-    assert reader.trailer["/Root"]["/Lang"] == "es"
+    assert str(reader.root_object["/Lang"]) == "es"
 
 
 def test_every_character_of_the_spanish_handout_is_in_the_font(plan: Plan) -> None:
@@ -455,7 +462,7 @@ def test_a_missing_spanish_text_is_named_with_its_line_and_nothing_is_shown(
 def test_lint_warns_about_the_text_missing_in_spanish(run: Run, tmp_path: Path) -> None:
     """'rules lint' names the text without 'es' as an error at its 'en:' line, and exits 1."""
     text_ = edited(PAIN + PAIN_ES, PAIN).replace(
-        "last_reviewed: 2026-11-21", f"last_reviewed: {date.today().isoformat()}"
+        "last_reviewed: 2026-11-21", f"last_reviewed: {TODAY.isoformat()}"
     )
     rules = tmp_path / "clinic.yaml"
     rules.write_text(text_, encoding="utf-8")
@@ -467,7 +474,7 @@ def test_lint_warns_about_the_text_missing_in_spanish(run: Run, tmp_path: Path) 
         "line; until then '--lang es' refuses the file"
     )
     assert result.out.splitlines()[-1].startswith(f"{rules}: valid, with 1 error.")
-    [warning] = lint(text_.encode("utf-8"), "clinic.yaml", today=date.today())
+    [warning] = lint(text_.encode("utf-8"), "clinic.yaml", today=TODAY)
     assert warning.kind is Kind.TRANSLATION
     assert warning.is_error
 
@@ -535,8 +542,9 @@ def test_every_phrase_of_words_py_has_a_spanish_translation() -> None:
     assert set(translated) == catalog_ids()
     for msgid, message in translated.items():
         assert not message.fuzzy, msgid
-        ids = msgid if isinstance(msgid, tuple) else (msgid,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = tuple(msgid) if isinstance(msgid, (tuple, list)) else (msgid,)
+        string = message.string or ""
+        strings = tuple(string) if isinstance(string, (tuple, list)) else (string,)
         assert all(strings), msgid
         wanted = set(re.findall(r"\{\w+\}", ids[-1]))
         assert all(set(re.findall(r"\{\w+\}", s)) == wanted for s in strings), msgid
@@ -559,7 +567,6 @@ def test_a_phrase_missing_from_a_catalog_is_an_error_never_english() -> None:
     [
         (words.long_date(date(2025, 3, 1), "es"), "sábado, 1 de marzo de 2025"),
         (words.long_date(date(2025, 9, 10), "es"), "miércoles, 10 de septiembre de 2025"),
-        (words.table_date(date(2025, 3, 4), "es"), "Mar, 4 de mar de 2025"),
         (words.short_date(date(2025, 3, 1), "es"), "sáb, 1 de marzo"),
         (words.weekday(date(2025, 3, 1), "es"), "sábado"),
         (words.month_title(2025, 3, "es"), "Marzo de 2025"),
@@ -573,12 +580,30 @@ def test_a_phrase_missing_from_a_catalog_is_an_error_never_english() -> None:
         (words.duration_text(parse_duration("24 hours"), "es"), "24 horas"),
         (words.duration_text(parse_duration("3 months"), "es"), "3 meses"),
         (words.duration_text(parse_duration("3 months")), "3 months"),
-        (words.table_date_width("es"), len("Mié, 10 de sept de 2025")),
     ],
 )  # fmt: skip
 def test_spanish_dates_and_spans(value: object, expected: object) -> None:
     """Dates, months, weekdays and durations in Spanish come from Babel and the catalog."""
     assert value == expected
+
+
+def test_spanish_table_dates_are_babels_short_dates_with_weekday_and_year() -> None:
+    """A table date names the weekday and month as Babel abbreviates them, then the year."""
+    from babel.dates import get_day_names, get_month_names
+
+    days = get_day_names("abbreviated", locale="es_US")
+    months = get_month_names("abbreviated", locale="es_US")
+    for when in (date(2025, 3, 4), date(2025, 9, 10), date(2026, 1, 31)):
+        shown = words.table_date(when, "es")
+        assert shown.lower().startswith(f"{days[when.weekday()]}, {when.day} de ".lower())
+        assert f" {months[when.month]} de {when.year}" in shown
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_date_column_is_as_wide_as_the_widest_date_of_any_year(lang: str) -> None:
+    """The table's date column fits the longest date Babel writes, in any month and weekday."""
+    days = (date(2025, 1, 1) + timedelta(days=n) for n in range(366 * 2))
+    assert words.table_date_width(lang) == max(len(words.table_date(d, lang)) for d in days)
 
 
 def test_only_a_language_other_than_english_loads_babel(tmp_path: Path) -> None:

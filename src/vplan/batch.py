@@ -18,13 +18,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from vplan.documents import SUFFIXES, DocumentFormat, render
+from vplan.clock import calendar_stamp
+from vplan.documents import SUFFIXES, DocumentFormat, render_paged
 from vplan.errors import InputError, OutputError, VplanError
 from vplan.handout import Layout, Paper, Patient, check_field
 from vplan.i18n import ENGLISH, LANGUAGES, Loc, language_name, place
 from vplan.model import Protocol, normalize_name, procedure_names
 from vplan.parse import ParseError, parse_date
 from vplan.plan import build_plan
+from vplan.record import file_digest
+from vplan.stamp import Stamp, make_stamp
 
 REQUIRED = ("name", "procedure_date")
 OPTIONAL = ("phone", "clinic", "doctor", "paper", "large_print", "output", "procedure", "lang")
@@ -79,6 +82,8 @@ class Outcome:
     line: int
     written: Path | None = None
     problem: str | None = None
+    sha256: str | None = None  # of the file written, for the journal
+    pages: int | None = None  # of a PDF
 
 
 @dataclass(frozen=True)
@@ -310,19 +315,31 @@ def _start_worker(protocols: Mapping[str, Protocol]) -> None:
     _PROTOCOLS = protocols
 
 
+def job_stamp(job: Job, protocols: Mapping[str, Protocol], made_on: date) -> Stamp:
+    """The stamp printed on a row's file: its procedure's protocol, its language, the day."""
+    return make_stamp(protocols[job.procedure], job.lang, made_on)
+
+
 def write_one(job: Job, *, force: bool, stamp: datetime) -> Outcome:
-    """Build, render and write one row's handout; a failure is the row's outcome, not a crash."""
+    """Build, render and write one row's handout; a failure is the row's outcome, not a crash.
+
+    ``stamp`` is when the batch was made: the calendar's DTSTAMP and the stamp's date.
+    """
     from vplan.output import write_file
 
     try:
         plan = build_plan(_PROTOCOLS[job.procedure], job.procedure_date)
-        data = render(job.fmt, plan, job.patient, job.layout, stamp=stamp, lang=job.lang)
-        write_file(job.path, data, force=force)
+        made = job_stamp(job, _PROTOCOLS, stamp.date())
+        out = render_paged(
+            job.fmt, plan, job.patient, job.layout, stamp=calendar_stamp(stamp), lang=job.lang,
+            made=made,
+        )  # fmt: skip
+        write_file(job.path, out.data, force=force)
     except VplanError as exc:
         return Outcome(job.line, problem=str(exc))
     except Exception as exc:  # one row's failure must not stop the others
         return Outcome(job.line, problem=f"the handout could not be made ({type(exc).__name__})")
-    return Outcome(job.line, written=job.path)
+    return Outcome(job.line, written=job.path, sha256=file_digest(out.data), pages=out.pages)
 
 
 def workers() -> int:
@@ -341,15 +358,22 @@ def run(
     stamp: datetime,
     jobs: int,
     progress: Callable[[Outcome], None] = lambda outcome: None,
+    on_written: Callable[[Job, Outcome], None] | None = None,
 ) -> Summary:
-    """Write every job, ``jobs`` at a time, reporting each outcome as it is known."""
+    """Write every job, ``jobs`` at a time, reporting each outcome as it is known.
+
+    ``on_written`` is called in this process (never in a worker) for each file written,
+    one at a time: the journal is appended to there.
+    """
     written = 0
     refused: list[Outcome] = []
 
-    def record(outcome: Outcome) -> None:
+    def record(outcome: Outcome, job: Job | None = None) -> None:
         nonlocal written
         if outcome.written is not None:
             written += 1
+            if on_written is not None and job is not None:
+                on_written(job, outcome)
         else:
             refused.append(outcome)
         progress(outcome)
@@ -357,21 +381,24 @@ def run(
     if jobs <= 1:
         _start_worker(protocols)
         for item in items:
-            record(item if isinstance(item, Outcome) else write_one(item, force=force, stamp=stamp))
+            if isinstance(item, Outcome):
+                record(item)
+            else:
+                record(write_one(item, force=force, stamp=stamp), item)
     else:
         with _pool(jobs, protocols) as pool:
-            pending: set[Future[Outcome]] = set()
+            pending: dict[Future[Outcome], Job] = {}
             for item in items:
                 if isinstance(item, Outcome):
                     record(item)
                     continue
-                pending.add(pool.submit(write_one, item, force=force, stamp=stamp))
+                pending[pool.submit(write_one, item, force=force, stamp=stamp)] = item
                 if len(pending) >= jobs * IN_FLIGHT_PER_WORKER:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for future in done:
-                        record(future.result())
+                        record(future.result(), pending.pop(future))
             for future in wait(pending).done:
-                record(future.result())
+                record(future.result(), pending[future])
     return Summary(written, tuple(sorted(refused, key=lambda o: o.line)))
 
 

@@ -23,6 +23,7 @@ from vplan.errors import (
     EXIT_BAD_INPUT,
     EXIT_CHANGED,
     EXIT_NOT_ALLOWED,
+    EXIT_NOT_RECORDED,
     EXIT_OK,
     EXIT_OUTPUT,
     EXIT_SOME_REFUSED,
@@ -37,7 +38,8 @@ EXIT_CODES_HELP = (
     "Exit codes: 0 success (for check: allowed); 1 check: not allowed, rules lint: warnings, "
     "rules diff: the protocols differ; 2 bad input (usage, date, amount, unknown activity); "
     "3 a bad rules file; 4 the output file cannot be written; "
-    "5 handout --batch: some rows were refused."
+    "5 handout --batch: some rows were refused; 6 record verify: the file is not in the journal; "
+    "7 the journal's chain is broken."
 )
 MAX_DAYS = 730
 
@@ -102,6 +104,27 @@ ProcedureOption = Annotated[
 ]
 
 
+RecordOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--record",
+        envvar="VPLAN_RECORD",
+        metavar="JOURNAL",
+        help="Add a line to this journal for each file written (default: $VPLAN_RECORD). "
+        "Needs the clinic's key: $VPLAN_RECORD_KEY or $VPLAN_RECORD_KEY_FILE.",
+    ),
+]
+JournalOption = Annotated[
+    Path,
+    typer.Option(
+        "--record",
+        envvar="VPLAN_RECORD",
+        metavar="JOURNAL",
+        help="The journal file (default: $VPLAN_RECORD).",
+    ),
+]
+
+
 AnswerFormatOption = Annotated[
     AnswerFormat, typer.Option("--format", "-f", help="Output format: text or json.")
 ]
@@ -127,6 +150,12 @@ rules_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(rules_app, name="rules")
+record_app = typer.Typer(
+    help="The journal of the files given to patients: verify a file, check the journal, "
+    "make a key. " + EXIT_CODES_HELP,
+    no_args_is_help=True,
+)
+app.add_typer(record_app, name="record")
 
 
 @app.callback()
@@ -153,10 +182,50 @@ def _load(rules: Path | None, procedure: str | None = None, lang: Any = None) ->
     return protocol
 
 
+def _today() -> date:
+    from vplan.clock import today
+
+    return today(os.environ)
+
+
 def _procedure_date(text: str) -> date:
     from vplan.parse import parse_date
 
-    return parse_date(text, today=date.today(), name="procedure date")
+    return parse_date(text, today=_today(), name="procedure date")
+
+
+def _now() -> datetime:
+    """When outputs are made: $SOURCE_DATE_EPOCH, else now."""
+    from vplan.clock import now
+
+    return now(os.environ)
+
+
+class _Journal:
+    """The journal that files are recorded in, with the clinic's key (read before any write)."""
+
+    def __init__(self, path: Path) -> None:
+        from vplan.journal import read_key
+        from vplan.record import key_id
+
+        self.path = path
+        self.key = read_key(os.environ)
+        self.key_id = key_id(self.key)
+
+    def add(self, procedure_date: date, made: Any, written: Any, patient: str | None) -> None:
+        """Append the entry of one written file; ``patient`` is kept only as an HMAC."""
+        from vplan.journal import append
+        from vplan.record import entry, patient_id
+
+        fields = entry(
+            procedure_date, made, written, when=datetime.now(UTC),
+            patient=None if patient is None else patient_id(self.key, patient), key=self.key_id,
+        )  # fmt: skip
+        append(self.path, fields)
+
+
+def _journal(path: Path | None) -> _Journal | None:
+    return None if path is None else _Journal(path)
 
 
 def _dump(data: object) -> str:
@@ -196,33 +265,52 @@ def schedule(
     lang: LangOption = Language.EN,
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
+    record: RecordOption = None,
 ) -> None:
     """The day-by-day recovery calendar, the restrictions and the warning signs."""
     from vplan.parse import parse_name
     from vplan.plan import build_plan
+    from vplan.stamp import make_stamp
 
     start = _procedure_date(procedure_date)
     name = None if patient is None else parse_name(patient)
+    journal = _journal(record) if output is not None else None
     plan = build_plan(_load(rules, procedure, lang), start)
     shown = days if days is not None else max(90, plan.last_change_day + 1)
     code = lang.value
+    moment = _now()
+    # An orders file (when one is given) adds its digest here: make_stamp(..., orders_sha256=...).
+    made = make_stamp(plan.protocol, code, moment.date())
+    data: str | bytes
     if fmt is Format.JSON:
         from vplan.render import structured
 
-        _emit(_dump(structured.schedule(plan, shown, name, code)), output, force)
+        data = _dump(structured.schedule(plan, shown, name, code, made))
     elif fmt is Format.MARKDOWN:
         from vplan.render import markdown
 
-        _emit(markdown.schedule(plan, shown, name, code), output, force)
+        data = markdown.schedule(plan, shown, name, code, made)
     elif fmt is Format.ICS:
+        from vplan.clock import calendar_stamp
         from vplan.render import ics
 
-        stamp = datetime.now(UTC).replace(microsecond=0)
-        _emit(ics.calendar(plan, name, stamp=stamp, lang=code), output, force)
+        data = ics.calendar(plan, name, stamp=calendar_stamp(moment), lang=code, made=made)
     else:
         from vplan.render import text
 
-        _emit_lines(text.schedule(plan, shown, name, code), output, force)
+        lines = text.schedule(plan, shown, name, code, made)
+        if output is None:
+            _emit_lines(lines, None, force)
+            return
+        from vplan.render.lines import plain
+
+        data = plain(lines)
+    _emit(data, output, force)
+    if journal is not None:
+        from vplan.record import Written, file_digest
+
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        journal.add(start, made, Written(fmt.value, file_digest(raw)), name)
 
 
 class HandoutFormat(StrEnum):
@@ -302,6 +390,7 @@ def handout(
     lang: LangOption = Language.EN,
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
+    record: RecordOption = None,
 ) -> int:
     """The printed handout for one patient, or one per row of a CSV list."""
     from vplan.documents import DocumentFormat
@@ -319,7 +408,7 @@ def handout(
             raise InputError("--batch needs --out-dir DIR, the folder for the handouts")
         return _batch(
             batch, out_dir, layout, asked, force=force, jobs=jobs, rules=rules,
-            procedure=procedure, lang=lang, details=(clinic, phone, doctor),
+            procedure=procedure, lang=lang, details=(clinic, phone, doctor), record=record,
         )  # fmt: skip
     if procedure_date is None:
         raise InputError("give the procedure date, or --batch FILE.csv for a list")
@@ -329,7 +418,7 @@ def handout(
         raise InputError("give --output FILE.pdf, FILE.html or FILE.ics: the handout is a file")
     return _one_handout(
         procedure_date, output, asked, layout, force=force, rules=rules, procedure=procedure,
-        details=(patient, clinic, phone, doctor), lang=lang,
+        details=(patient, clinic, phone, doctor), lang=lang, record=record,
     )  # fmt: skip
 
 
@@ -344,13 +433,15 @@ def _one_handout(
     procedure: str | None,
     details: tuple[str | None, str | None, str | None, str | None],
     lang: Language,
+    record: Path | None,
 ) -> int:
-    from datetime import UTC, datetime
-
-    from vplan.documents import format_for, render
+    from vplan.clock import calendar_stamp
+    from vplan.documents import DocumentFormat, format_for, render_paged
     from vplan.handout import Patient, check_field
     from vplan.output import write_file
     from vplan.plan import build_plan
+    from vplan.record import Written, chart_note, file_digest
+    from vplan.stamp import make_stamp
 
     name, clinic, phone, doctor = details
     if name is None:
@@ -362,10 +453,22 @@ def _one_handout(
         doctor=check_field("doctor", doctor),
     )
     fmt = format_for(output, asked)
+    journal = _journal(record)
     plan = build_plan(_load(rules, procedure, lang), _procedure_date(procedure_date))
-    data = render(fmt, plan, patient, layout, stamp=datetime.now(UTC), lang=lang.value)
-    write_file(output, data, force=force)
+    moment = _now()
+    # An orders file (when one is given) adds its digest here: make_stamp(..., orders_sha256=...).
+    made = make_stamp(plan.protocol, lang.value, moment.date())
+    out = render_paged(
+        fmt, plan, patient, layout, stamp=calendar_stamp(moment), lang=lang.value, made=made
+    )
+    write_file(output, out.data, force=force)
+    paper = None if fmt is DocumentFormat.ICS else layout
+    written = Written(fmt.value, file_digest(out.data), out.pages, paper)
+    if journal is not None:
+        journal.add(plan.procedure_date, made, written, patient.name)
     sys.stdout.write(f"Wrote {output} ({_describe(fmt, layout)}).\n")
+    # An orders file's follow-up visit goes in here: chart_note(..., follow_up=...).
+    sys.stdout.write(chart_note(plan, made, written) + "\n")
     return EXIT_OK
 
 
@@ -390,23 +493,26 @@ def _batch(
     procedure: str | None,
     lang: Language,
     details: tuple[str | None, str | None, str | None],
+    record: Path | None,
 ) -> int:
-    from datetime import UTC, datetime
-
     from vplan import batch
     from vplan.handout import Patient, check_field
     from vplan.i18n import LANGUAGES, missing_texts, require
     from vplan.model import protocol_from_data
-    from vplan.rules import load_data, resolve
+    from vplan.rules import load_data_and_digest, resolve
 
     if not csv_path.is_file():
         raise InputError(f"cannot read {csv_path}: no such file; give the CSV list's path")
+    journal = _journal(record)
     source = resolve(rules, os.environ)
-    data = load_data(source, os.environ)
+    data, digest = load_data_and_digest(source, os.environ)
     default = protocol_from_data(data, source.label, procedure).info.procedure_key
-    main = protocol_from_data(data, source.label)
+    main = protocol_from_data(data, source.label)._replace(digest=digest)
     protocols = {main.info.procedure_key: main}
-    protocols |= {key: protocol_from_data(data, source.label, key) for key in data["procedures"]}
+    protocols |= {
+        key: protocol_from_data(data, source.label, key)._replace(digest=digest)
+        for key in data["procedures"]
+    }
     if lang is not Language.EN:
         require(protocols[default], lang.value)
     clinic, phone, doctor = details
@@ -424,16 +530,29 @@ def _batch(
         for code in LANGUAGES
     }
     items = batch.read_jobs(
-        csv_path, out_dir, layout=layout, fmt=asked, today=date.today(), lang=lang.value,
+        csv_path, out_dir, layout=layout, fmt=asked, today=_today(), lang=lang.value,
         procedure=batch.ProcedureChoice(default, data), untranslated=untranslated,
         defaults=defaults,
     )  # fmt: skip
     workers = min(jobs or batch.workers(), max(1, total))
     _warm_renderers()
+    moment = _now()
+    on_written = None
+    if journal is not None:
+        from vplan.record import Written
+
+        def on_written(job: batch.Job, outcome: batch.Outcome) -> None:
+            assert outcome.sha256 is not None
+            paper = None if job.fmt.value == "ics" else job.layout
+            written = Written(job.fmt.value, outcome.sha256, outcome.pages, paper)
+            made = batch.job_stamp(job, protocols, moment.date())
+            journal.add(job.procedure_date, made, written, job.patient.name)
+
     with _progress(total) as step:
         summary = batch.run(
-            items, protocols, force=force, stamp=datetime.now(UTC), jobs=workers, progress=step
-        )
+            items, protocols, force=force, stamp=moment, jobs=workers, progress=step,
+            on_written=on_written,
+        )  # fmt: skip
     for outcome in summary.refused:
         sys.stderr.write(f"vplan: {csv_path}:{outcome.line}: refused: {outcome.problem}\n")
     refused = len(summary.refused)
@@ -539,7 +658,7 @@ def check(
         return _show_rule(protocol, activity, fmt, lang.value)
     from vplan.plan import build_plan
 
-    today = date.today()
+    today = _today()
     start = parse_date(procedure_date, today=today, name="procedure date")
     plan = build_plan(protocol, start)
     if day is None:
@@ -669,7 +788,7 @@ def rules_lint(file: RulesFileArgument = None) -> int:
     from vplan.rules import read_bytes, resolve
 
     source = resolve(file, os.environ)
-    warnings = lint(read_bytes(source), source.label, today=date.today())
+    warnings = lint(read_bytes(source), source.label, today=_today())
     for warning in warnings:
         sys.stdout.write(f"{warning}\n")
     if not warnings:
@@ -798,3 +917,95 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except OSError as exc:
         _fail(f"cannot write the output ({exc.strerror}); check the disk and the file", EXIT_OUTPUT)
     raise SystemExit(result if isinstance(result, int) else EXIT_OK)
+
+
+@record_app.command("verify", help="Is this file one the journal recorded, unchanged? "
+                    + EXIT_CODES_HELP)  # fmt: skip
+def record_verify(
+    file: Annotated[Path, typer.Argument(help="The handout or calendar file to look up.")],
+    record: JournalOption,
+) -> int:
+    """Exit 0 and the entry when FILE was recorded and is unchanged; 6 when it is not in it."""
+    from vplan.journal import entries
+    from vplan.record import file_digest
+
+    try:
+        digest = file_digest(file.read_bytes())
+    except OSError as exc:
+        raise InputError(f"cannot read {file} ({exc.strerror}); give the file to verify") from None
+    found = None
+    for entry in entries(record):  # the whole chain is checked, even after a match
+        if found is None and entry.fields.get("file_sha256") == digest:
+            found = entry
+    if found is None:
+        sys.stdout.write(
+            f"{file}: not in the journal {record}. No entry has this file's SHA-256 ({digest}): "
+            "it was changed after it was written, or vplan did not record it.\n"
+        )
+        return EXIT_NOT_RECORDED
+    sys.stdout.write(f"{file}: in the journal {record}, line {found.line}, unchanged.\n")
+    sys.stdout.write(_describe_entry(found.fields))
+    return EXIT_OK
+
+
+def _describe_entry(fields: dict[str, Any]) -> str:
+    """An entry as the lines a person reads."""
+    from vplan.i18n import NAMES
+
+    def short(key: str) -> str:
+        value = fields.get(key)
+        return str(value)[:8] if value else ""
+
+    orders = f", orders {short('orders_sha256')}" if fields.get("orders_sha256") else ""
+    pages = fields.get("pages")
+    what = str(fields.get("format", "")).upper() + (
+        f", {pages} page{'s' if pages != 1 else ''}" if isinstance(pages, int) else ""
+    )
+    lines = [
+        f"When: {fields.get('when')} (made on {fields.get('made_on')}, "
+        f"vplan {fields.get('vplan')})",
+        f"Protocol: {fields.get('protocol')} {fields.get('protocol_version')} "
+        f"(rules {short('rules_sha256')}{orders})",
+        f"Procedure: {fields.get('procedure')}, on {fields.get('procedure_date')}",
+        f"Language: {NAMES.get(str(fields.get('lang')), fields.get('lang'))}",
+        f"File: {what}",
+    ]
+    if fields.get("follow_up"):
+        lines.append(f"Follow-up: {fields['follow_up']}")
+    return "".join(line + "\n" for line in lines)
+
+
+@record_app.command("check", help="Check the journal's whole chain of digests. " + EXIT_CODES_HELP)
+def record_check(record: JournalOption) -> int:
+    """Exit 0 when every line follows the one before; 7 and the first broken line when not."""
+    from vplan.journal import entries
+
+    count = 0
+    last = None
+    for entry in entries(record):
+        count += 1
+        last = entry.digest
+    if last is None:
+        sys.stdout.write(f"{record}: the journal is empty.\n")
+        return EXIT_OK
+    sys.stdout.write(
+        f"{record}: {count} entr{'ies' if count != 1 else 'y'}, the chain is whole. "
+        f"Digest of the last line: {last}\n"
+    )
+    return EXIT_OK
+
+
+@record_app.command("key")
+def record_key(
+    file: Annotated[Path, typer.Argument(help="The new key file, such as ~/.vplan-record.key.")],
+) -> None:
+    """Make a new secret key for the journal, in a file only you can read."""
+    import secrets
+
+    from vplan.journal import KEY_FILE_ENV, write_key
+
+    write_key(file, secrets.token_hex(32))
+    sys.stdout.write(
+        f"Wrote a new key to {file} (only you can read it). Set {KEY_FILE_ENV}={file}, and keep a "
+        "copy somewhere safe: without the key, names cannot be matched to the journal's entries.\n"
+    )

@@ -9,11 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 from vplan.errors import InputError
 from vplan.handout import Layout, Patient, build_handout
 from vplan.i18n import ENGLISH
 from vplan.plan import Plan
+from vplan.stamp import Stamp
 
 
 class DocumentFormat(StrEnum):
@@ -58,17 +60,42 @@ def render(
     *,
     stamp: datetime,
     lang: str = ENGLISH,
+    made: Stamp | None = None,
 ) -> bytes:
-    """The bytes of one patient's file in ``fmt`` and ``lang``; ``stamp`` dates a calendar file."""
+    """The bytes of one patient's file in ``fmt`` and ``lang``; ``stamp`` dates a calendar file.
+
+    ``made`` is the stamp printed on the file (what made it, and when).
+    """
+    return render_paged(fmt, plan, patient, layout, stamp=stamp, lang=lang, made=made).data
+
+
+class Rendered(NamedTuple):
+    """A file's bytes, and its number of pages when the format has pages of its own (PDF)."""
+
+    data: bytes
+    pages: int | None
+
+
+def render_paged(
+    fmt: DocumentFormat,
+    plan: Plan,
+    patient: Patient,
+    layout: Layout,
+    *,
+    stamp: datetime,
+    lang: str = ENGLISH,
+    made: Stamp | None = None,
+) -> Rendered:
+    """Like ``render``, with the number of pages of a PDF (None for HTML and calendars)."""
     if fmt is DocumentFormat.ICS:
         from vplan.render import ics
 
-        return ics.calendar(plan, patient.name, stamp=stamp, lang=lang)
-    handout = build_handout(plan, patient, layout, lang)
+        return Rendered(ics.calendar(plan, patient.name, stamp=stamp, lang=lang, made=made), None)
+    handout = build_handout(plan, patient, layout, lang, made)
     if fmt is DocumentFormat.PDF:
         from vplan.render import pdf
 
-        return pdf.document(handout)
+        return Rendered(*pdf.document_and_pages(handout))
     from vplan.render import webpage
 
-    return webpage.document(handout)
+    return Rendered(webpage.document(handout), None)

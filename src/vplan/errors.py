@@ -12,6 +12,8 @@ EXIT_BAD_INPUT = 2
 EXIT_BAD_RULES = 3
 EXIT_OUTPUT = 4
 EXIT_SOME_REFUSED = 5  # handout --batch: some rows were refused, the others written
+EXIT_NOT_RECORDED = 6  # record verify: the file is not in the journal (changed, or never recorded)
+EXIT_BROKEN_JOURNAL = 7  # record check/verify: a line of the journal was changed or removed
 
 
 class VplanError(Exception):
@@ -42,6 +44,12 @@ class OutputError(VplanError):
     """The output file cannot be written, or exists and ``--force`` was not given."""
 
     exit_code = EXIT_OUTPUT
+
+
+class BrokenJournalError(VplanError):
+    """A line of the journal was changed, removed or cut short: its chain of digests breaks."""
+
+    exit_code = EXIT_BROKEN_JOURNAL
 
 
 class Problem(NamedTuple):

@@ -13,13 +13,16 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from enum import StrEnum
 from itertools import groupby
-from typing import NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from vplan import words
 from vplan.errors import InputError
 from vplan.i18n import ENGLISH, capitalized
 from vplan.model import Tier
 from vplan.plan import Milestone, MilestoneKind, Plan
+
+if TYPE_CHECKING:
+    from vplan.stamp import Stamp
 
 T = TypeVar("T")
 FIRST_DAYS = 14
@@ -136,6 +139,7 @@ class Handout(NamedTuple):
     layout: Layout
     lang: str = ENGLISH
     page_of: str = words.PAGE_OF  # with {page} and {pages} in it
+    stamp: str = ""  # what made the handout (vplan, protocol, rules digest, language, date)
 
     def texts(self) -> Iterator[tuple[str, str]]:
         """Every string the handout prints, each with the part it belongs to."""
@@ -180,6 +184,7 @@ class Handout(NamedTuple):
         yield "footer", self.footer
         yield "footer", self.running_head
         yield "footer", self.page_of
+        yield "footer", self.stamp
 
 
 def in_columns(items: Sequence[T], across: int) -> list[list[T | None]]:
@@ -206,9 +211,16 @@ def check_field(name: str, value: str | None, *, required: bool = False) -> str 
 
 
 def build_handout(
-    plan: Plan, patient: Patient, layout: Layout = LETTER, lang: str = ENGLISH
+    plan: Plan,
+    patient: Patient,
+    layout: Layout = LETTER,
+    lang: str = ENGLISH,
+    made: Stamp | None = None,
 ) -> Handout:
-    """The handout of one patient in ``lang``: every text placed in its section."""
+    """The handout of one patient in ``lang``: every text placed in its section.
+
+    ``made``, when given, is printed small under the footer.
+    """
     protocol = plan.protocol
     info = protocol.info
 
@@ -267,6 +279,7 @@ def build_handout(
         layout=layout,
         lang=lang,
         page_of=words.tr(words.PAGE_OF, lang),
+        stamp="" if made is None else words.stamp_line(made, protocol, lang),
     )
 
 

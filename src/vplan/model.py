@@ -137,6 +137,7 @@ class Protocol(NamedTuple):
     warning_signs: tuple[WarningSign, ...]
     # For another procedure: where its own rules are written in the file (see written_at).
     origin: Mapping[Where, Where] = MappingProxyType({})
+    digest: str = ""  # the SHA-256 (hex) of the rules file's bytes, for the stamp on outputs
 
     def names(self) -> dict[str, Activity]:
         """Every name an activity answers to (key, name, aliases), folded.

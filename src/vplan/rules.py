@@ -99,16 +99,26 @@ def load(
     A file with any mistake is refused whole, whichever procedure is asked for.
     """
     return _validated(
-        source, env, lambda data: protocol_from_data(data, source.label, procedure), use_cache
+        source,
+        env,
+        lambda data, digest: protocol_from_data(data, source.label, procedure)._replace(
+            digest=digest
+        ),
+        use_cache,
     )
 
 
 def load_data(source: RulesSource, env: Mapping[str, str]) -> dict[str, Any]:
     """The validated rules as plain data (every procedure), from the cache when it is there."""
+    return load_data_and_digest(source, env)[0]
 
-    def checked(data: dict[str, Any]) -> dict[str, Any]:
+
+def load_data_and_digest(source: RulesSource, env: Mapping[str, str]) -> tuple[dict[str, Any], str]:
+    """The validated rules as plain data, and the SHA-256 of the bytes they were read from."""
+
+    def checked(data: dict[str, Any], digest: str) -> tuple[dict[str, Any], str]:
         protocol_from_data(data, source.label)  # a damaged cache entry fails here
-        return data
+        return data, digest
 
     return _validated(source, env, checked, use_cache=True)
 
@@ -119,15 +129,20 @@ _DAMAGED = (OSError, ValueError, KeyError, TypeError, AttributeError)
 def _validated(
     source: RulesSource,
     env: Mapping[str, str],
-    build: Callable[[dict[str, Any]], T],
+    build: Callable[[dict[str, Any], str], T],
     use_cache: bool,
 ) -> T:
-    """``build`` applied to the validated rules: from the cache when the file was seen."""
+    """``build`` applied to the validated rules and the SHA-256 of the file's bytes.
+
+    The rules come from the cache when the file was seen; the digest is always of the
+    bytes read now, so the stamp on an output names exactly the file that made it.
+    """
     data = read_bytes(source)
+    digest = hashlib.sha256(data).hexdigest()
     cache = _cache_file(data, env) if use_cache else None
     if cache is not None:
         try:
-            return build(json.loads(cache.read_text(encoding="utf-8")))
+            return build(json.loads(cache.read_text(encoding="utf-8")), digest)
         except _DAMAGED:
             pass  # no entry, or a damaged one: validate again and rewrite it
     from vplan.validate import validate
@@ -135,7 +150,7 @@ def _validated(
     validated = validate(data, source.label)
     if cache is not None:
         _store(cache, validated)
-    return build(validated)
+    return build(validated, digest)
 
 
 def _cache_file(data: bytes, env: Mapping[str, str]) -> Path | None:

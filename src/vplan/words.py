@@ -10,11 +10,15 @@ language to write in.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from vplan.i18n import ENGLISH, N_, capitalized, dates, translator
 from vplan.model import Activity, Limit, Protocol, Tier
 from vplan.plan import Milestone, MilestoneKind, Plan, Verdict, Window
 from vplan.units import Duration
+
+if TYPE_CHECKING:
+    from vplan.stamp import Stamp
 
 UNTIL_CLEARED = N_("until your care team says it is OK")
 
@@ -539,3 +543,25 @@ def row_label(when: str, days: str, mark: str) -> str:
 def every_day_text(labels: list[str], lang: str = ENGLISH) -> str:
     """The limits in force on each of the first days, said once."""
     return tr(EVERY_DAY, lang).format(labels=", ".join(labels))
+
+
+LANGUAGE_NAMES = {"en": N_("English"), "es": N_("Spanish")}
+STAMP = N_("Made on {date} by vplan {vplan} from {protocol} {version} (rules {rules}), {language}.")
+STAMP_WITH_ORDERS = N_(
+    "Made on {date} by vplan {vplan} from {protocol} {version} (rules {rules}, orders {orders}), "
+    "{language}."
+)
+
+
+def stamp_line(stamp: Stamp, protocol: Protocol, lang: str = ENGLISH) -> str:
+    """What made the output, in one line: date, vplan, protocol, digests (8 hex), language."""
+    template = STAMP if stamp.orders_short is None else STAMP_WITH_ORDERS
+    return tr(template, lang).format(
+        date=stamp.made_on.isoformat(),
+        vplan=stamp.vplan,
+        protocol=protocol.info.name.get(lang),
+        version=stamp.protocol_version,
+        rules=stamp.rules_short,
+        orders=stamp.orders_short,
+        language=tr(LANGUAGE_NAMES[stamp.lang], lang),
+    )

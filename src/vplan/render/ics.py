@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from icalendar import Alarm, Calendar, Event, vText
 
@@ -34,7 +35,11 @@ from vplan.words import (
     notices,
     protocol_line,
     restriction_title,
+    stamp_line,
 )
+
+if TYPE_CHECKING:
+    from vplan.stamp import Stamp
 
 UID_DOMAIN = "vplan"
 UID_LENGTH = 32  # hex digits of the SHA-256 kept: 128 bits
@@ -54,14 +59,19 @@ class Entry:
 
 
 def calendar(
-    plan: Plan, patient: str | None = None, *, stamp: datetime, lang: str = ENGLISH
+    plan: Plan,
+    patient: str | None = None,
+    *,
+    stamp: datetime,
+    lang: str = ENGLISH,
+    made: Stamp | None = None,
 ) -> bytes:
     """The plan as an iCalendar file: one all-day event per limit and per milestone.
 
     ``patient`` names the calendar and keeps its UIDs apart from another patient's;
     without it no name is written. ``stamp`` (with a time zone) is every event's
     DTSTAMP. The UIDs do not depend on ``lang``: a calendar in another language
-    updates the same events.
+    updates the same events. ``made``, when given, ends the calendar's description.
     """
     if stamp.tzinfo is None:
         raise ValueError("the stamp needs a time zone, such as datetime.now(UTC)")
@@ -73,7 +83,10 @@ def calendar(
     cal.add("method", "PUBLISH")
     # X- properties are TEXT (RFC 5545, 3.8.8.2): escaped like SUMMARY, so "Doe, Jane" stays whole.
     cal.add("x-wr-calname", vText(calendar_name(plan.protocol, patient, lang)))
-    cal.add("x-wr-caldesc", vText(f"{notice}\n{protocol_line(plan.protocol, lang)}"))
+    about = [notice, protocol_line(plan.protocol, lang)]
+    if made is not None:
+        about.append(stamp_line(made, plan.protocol, lang))
+    cal.add("x-wr-caldesc", vText("\n".join(about)))
     for entry in sorted(_entries(plan, lang), key=lambda e: e.first_day):
         cal.add_component(_event(plan, entry, _uid(plan, entry.key, patient), stamp, notice))
     data: bytes = cal.to_ical()

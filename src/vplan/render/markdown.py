@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from vplan.i18n import ENGLISH
 from vplan.model import Tier
 from vplan.plan import Plan
@@ -20,10 +22,14 @@ from vplan.words import (
     procedure_date_line,
     protocol_line,
     schedule_title,
+    stamp_line,
     table_date,
     tier_heading,
     tr,
 )
+
+if TYPE_CHECKING:
+    from vplan.stamp import Stamp
 
 # The characters that start inline Markdown (emphasis, code, links, HTML, entities).
 MARKDOWN_INLINE = frozenset("\\`*_[]<>~&|")
@@ -38,8 +44,14 @@ def _escape(text: str) -> str:
     return "".join("\\" + c if c in MARKDOWN_INLINE else c for c in text)
 
 
-def schedule(plan: Plan, days: int, patient: str | None = None, lang: str = ENGLISH) -> str:
-    """The whole plan as a Markdown document."""
+def schedule(
+    plan: Plan,
+    days: int,
+    patient: str | None = None,
+    lang: str = ENGLISH,
+    made: Stamp | None = None,
+) -> str:
+    """The whole plan as a Markdown document, ending with the stamp when one is given."""
     columns = [tr(COLUMNS[key], lang) for key in ("date", "day", "happens", "do", "avoid")]
     out = [
         f"# {schedule_title(plan.protocol, lang)}",
@@ -88,4 +100,6 @@ def schedule(plan: Plan, days: int, patient: str | None = None, lang: str = ENGL
         out.append("")
         out += [f"- {s.text.get(lang)}" for s in plan.protocol.warning_signs if s.tier is tier]
         out.append("")
+    if made is not None:
+        out += ["---", "", f"<small>{_escape(stamp_line(made, plan.protocol, lang))}</small>", ""]
     return "\n".join(out)

@@ -124,15 +124,20 @@ def check_printable(handout: Handout) -> None:
 
 def document(handout: Handout) -> bytes:
     """The handout as PDF bytes, on the paper and in the print size it asks for."""
+    return document_and_pages(handout)[0]
+
+
+def document_and_pages(handout: Handout) -> tuple[bytes, int]:
+    """The handout as PDF bytes, and its number of pages."""
     check_printable(handout)
     if handout.layout.large_print:
-        return _build(handout, LARGE)[0]
+        return _build(handout, LARGE)
     data, pages = _build(handout, NORMAL)
     if pages > NORMAL_PAGES:
         compact, compact_pages = _build(handout, COMPACT)
         if compact_pages < pages:  # else the roomier layout, on as many pages
-            data = compact
-    return data
+            return compact, compact_pages
+    return data, pages
 
 
 def _build(handout: Handout, size: Sizes) -> tuple[bytes, int]:
@@ -193,6 +198,9 @@ def _styles(size: Sizes) -> dict[str, ParagraphStyle]:
             bulletFontSize=size.body,
         ),
         "cell": ParagraphStyle("cell", parent=body, alignment=1, leading=size.body * 0.95),
+        "stamp": ParagraphStyle(
+            "stamp", parent=body, fontSize=size.footer, leading=size.footer * 1.2, spaceBefore=2
+        ),
     }
 
 
@@ -238,6 +246,8 @@ def _story(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Flow
     footer = _p(handout.footer, st["body"])
     footer.spaceBefore = size.gap / 2
     blocks[-1].append(footer)  # never alone on the last page
+    if handout.stamp:
+        blocks[-1].append(_p(handout.stamp, st["stamp"]))
     # One level only: reportlab cannot keep a KeepTogether inside another.
     return [block[0] if len(block) == 1 else KeepTogether(block) for block in blocks]
 

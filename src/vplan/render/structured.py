@@ -8,6 +8,7 @@ from vplan.i18n import ENGLISH
 from vplan.model import Activity, Protocol, Tier
 from vplan.plan import Plan, Verdict, Window
 from vplan.render.sources import cite
+from vplan.stamp import Stamp, stamp_data
 from vplan.units import KG_PER_LB, Weight
 from vplan.words import avoid_label, milestone_text, rule_summary, verdict_reason, weekday
 
@@ -88,9 +89,16 @@ def warning_signs(protocol: Protocol, lang: str = ENGLISH) -> dict[str, Any]:
 
 
 def schedule(
-    plan: Plan, days: int, patient: str | None = None, lang: str = ENGLISH
+    plan: Plan,
+    days: int,
+    patient: str | None = None,
+    lang: str = ENGLISH,
+    made: Stamp | None = None,
 ) -> dict[str, Any]:
-    """The whole plan for ``days`` days; ``patient`` is null unless a name was given."""
+    """The whole plan for ``days`` days; ``patient`` is null unless a name was given.
+
+    ``stamp`` holds what made it, with the full SHA-256 digests (null without one).
+    """
     rows = []
     for n in range(days):
         day = plan.day(n)
@@ -115,6 +123,7 @@ def schedule(
         "patient": patient,
         "procedure_date": plan.procedure_date.isoformat(),
         "protocol": protocol_info(plan.protocol, lang),
+        "stamp": None if made is None else stamp_data(made),
         "days": rows,
         "restrictions": [restriction(plan, a, lang) for a in plan.protocol.activities if a.limits],
         "care": [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from vplan.i18n import ENGLISH
 from vplan.model import Activity, Protocol, Tier
 from vplan.plan import Plan, Verdict
@@ -27,6 +29,7 @@ from vplan.words import (
     rule_summary,
     rule_title,
     schedule_title,
+    stamp_line,
     table_date,
     table_date_width,
     tier_heading,
@@ -34,6 +37,9 @@ from vplan.words import (
     verdict_reason,
     verdict_title,
 )
+
+if TYPE_CHECKING:
+    from vplan.stamp import Stamp
 
 
 def header(plan: Plan, patient: str | None = None, lang: str = ENGLISH) -> list[Line]:
@@ -48,8 +54,15 @@ def header(plan: Plan, patient: str | None = None, lang: str = ENGLISH) -> list[
     ]
 
 
-def schedule(plan: Plan, days: int, patient: str | None = None, lang: str = ENGLISH) -> list[Line]:
-    """The whole schedule: calendar, restrictions, what to do, warning signs."""
+def schedule(
+    plan: Plan,
+    days: int,
+    patient: str | None = None,
+    lang: str = ENGLISH,
+    made: Stamp | None = None,
+) -> list[Line]:
+    """The whole schedule: calendar, restrictions, what to do, warning signs, then the stamp."""
+    stamp = [] if made is None else [Line(""), *wrap(stamp_line(made, plan.protocol, lang))]
     return [
         *header(plan, patient, lang),
         *calendar(plan, days, lang),
@@ -59,6 +72,7 @@ def schedule(plan: Plan, days: int, patient: str | None = None, lang: str = ENGL
         *care(plan, lang),
         Line(""),
         *warning_signs(plan.protocol, lang),
+        *stamp,
     ]
 
 

@@ -1,0 +1,132 @@
+"""What the clinic keeps of a document given to a patient: the chart note and the journal entry.
+
+Both are pure: built from the plan, the stamp and what was written, with the time passed
+in. The patient appears in the journal only as an HMAC-SHA256 of the name (and MRN) under
+the clinic's secret key: a plain hash of a name could be reversed by trying names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import unicodedata
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+from vplan.handout import Layout
+from vplan.plan import Plan
+from vplan.stamp import Stamp
+from vplan.words import long_date
+
+ENTRY_FORMAT = 1
+_KEY_ID_MESSAGE = b"vplan journal key id"
+
+
+class Written(NamedTuple):
+    """One file written for a patient: its format, layout, pages and the SHA-256 of its bytes."""
+
+    fmt: str  # pdf, html, ics, text, markdown or json
+    file_sha256: str
+    pages: int | None = None  # PDF only: HTML and calendars have no pages of their own
+    layout: Layout | None = None  # handouts only
+
+
+def file_digest(data: bytes) -> str:
+    """The SHA-256 (hex) of a file's bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def patient_id(key: bytes, name: str, mrn: str | None = None) -> str:
+    """The patient as HMAC-SHA256 under ``key`` of the name (case and spacing folded) and MRN."""
+    folded = " ".join(unicodedata.normalize("NFC", name).casefold().split())
+    message = folded if mrn is None else f"{folded}\x1f{mrn.strip()}"
+    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def key_id(key: bytes) -> str:
+    """A short name of the key, so entries made under different keys can be told apart."""
+    return hmac.new(key, _KEY_ID_MESSAGE, hashlib.sha256).hexdigest()[:16]
+
+
+def entry(
+    procedure_date: date,
+    stamp: Stamp,
+    written: Written,
+    *,
+    when: datetime,
+    patient: str | None,
+    key: str,
+    follow_up: datetime | date | None = None,
+) -> dict[str, Any]:
+    """The journal entry of one written file, without its chain digest (``prev``).
+
+    ``patient`` is the HMAC of ``patient_id`` (None when no name was given) and ``key``
+    the ``key_id`` of the key that made it. ``follow_up`` is the follow-up visit, when an
+    orders file gave one; it is null otherwise.
+    """
+    layout = written.layout
+    return {
+        "format_version": ENTRY_FORMAT,
+        "when": when.isoformat(timespec="seconds"),
+        "vplan": stamp.vplan,
+        "protocol": stamp.protocol,
+        "protocol_version": stamp.protocol_version,
+        "rules_sha256": stamp.rules_sha256,
+        "orders_sha256": stamp.orders_sha256,
+        "procedure": stamp.procedure,
+        "procedure_date": procedure_date.isoformat(),
+        "follow_up": None if follow_up is None else follow_up.isoformat(),
+        "lang": stamp.lang,
+        "made_on": stamp.made_on.isoformat(),
+        "format": written.fmt,
+        "paper": None if layout is None else layout.paper.value,
+        "large_print": None if layout is None else layout.large_print,
+        "pages": written.pages,
+        "file_sha256": written.file_sha256,
+        "patient": patient,
+        "key_id": key,
+    }
+
+
+def chart_note(
+    plan: Plan, stamp: Stamp, written: Written, follow_up: datetime | date | None = None
+) -> str:
+    """One line the nurse pastes into the chart, in English: what was given, from which rules.
+
+    ``follow_up``, from an orders file, ends the line when there is one.
+    """
+    info = plan.protocol.info
+    what = (
+        "Recovery calendar for the patient's phone given"
+        if written.fmt == "ics"
+        else "Discharge instructions given"
+    )
+    orders = "" if stamp.orders_short is None else f", orders {stamp.orders_short}"
+    parts = [
+        f"{what}: recovery after {info.procedure.get()}, procedure date "
+        f"{long_date(plan.procedure_date)}",
+        f"protocol {stamp.protocol} {stamp.protocol_version} (rules {stamp.rules_short}{orders})",
+        _language_name(stamp.lang),
+    ]
+    if written.layout is not None and written.layout.large_print:
+        parts.append("large print")
+    if written.pages is not None:
+        parts.append(f"{written.pages} page{'s' if written.pages != 1 else ''}")
+    if follow_up is not None:
+        parts.append(f"follow-up {_when(follow_up)}")
+    return ", ".join(parts) + "."
+
+
+def _language_name(lang: str) -> str:
+    from vplan.i18n import NAMES
+
+    return NAMES.get(lang, lang)
+
+
+def _when(moment: datetime | date) -> str:
+    """``Mon, Mar 10, 2025 2:30 PM``, or the date alone."""
+    if not isinstance(moment, datetime):
+        return long_date(moment)
+    hour = moment.hour % 12 or 12
+    noon = "AM" if moment.hour < 12 else "PM"
+    return f"{long_date(moment.date())} {hour}:{moment.minute:02d} {noon}"
