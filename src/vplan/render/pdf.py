@@ -466,7 +466,7 @@ def _month(month: MonthGrid, st: dict[str, ParagraphStyle], size: Sizes, width: 
         ("LINEBELOW", (0, 1), (-1, 1), 0.5, colors.black),
     ]
     for c, r in faded:
-        style.append(("TEXTCOLOR", (c, r), (c, r), colors.HexColor("#777777")))
+        style.append(("TEXTCOLOR", (c, r), (c, r), colors.HexColor("#666666")))
     table = _table(rows, [cell_w] * 7)
     table.setStyle(TableStyle(style))
     return table

@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from vplan.handout import DayRow, Handout, Paper, in_columns
+from vplan.handout import DayRow, Field, Handout, Paper, in_columns
 from vplan.render.pdf import FONT_DIR, FONT_FILES, check_printable
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -84,6 +84,11 @@ def _row(row: DayRow) -> _Row:
     return _Row(row, row.label, row.details)
 
 
+def _halves(fields: tuple[Field, ...]) -> list[tuple[Field, ...]]:
+    """Who and when on the left, whom to call on the right, as in the PDF."""
+    return [column for column in (fields[:3], fields[3:]) if column]
+
+
 def document(handout: Handout) -> bytes:
     """The handout as UTF-8 HTML bytes, printable on the paper and in the size it asks for."""
     check_printable(handout)
@@ -102,7 +107,8 @@ def document(handout: Handout) -> bytes:
         line_height="1.36" if large else "1.12",
         title_size="26pt" if large else "20pt",
         heading_size="22pt" if large else "15pt",
-        fields_columns="auto 1fr" if large else "auto 1fr auto 1fr",
+        fields_columns="1fr" if large else "11fr 9fr",
+        field_columns=[handout.fields] if large else _halves(handout.fields),
         sign_columns=1 if large else 2,
         instead_rows=in_columns(handout.instead, 1 if large else 2),
         months_across=months_across,
