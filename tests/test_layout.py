@@ -110,7 +110,8 @@ def test_every_key_date_box_fits_inside_its_calendar_cell(procedure: str | None)
         assert len(marked) == len(handout.key_dates)
         for cell in marked:
             for (size, _), width in cells.items():
-                box = pdf.mark_box(cell.day_of_month, cell.mark, size.body, width)
+                marks = [key.mark for key in handout.key_dates]
+                box = pdf.mark_box(cell.day_of_month, cell.mark, size.body, width, marks)
                 assert box.day_size == size.body
                 assert box.text_width + 2 * pdf.MARK_LINE < box.width <= box.cell_width
                 assert box.cell_width == width

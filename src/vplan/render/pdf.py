@@ -413,7 +413,8 @@ def _months(
     across = size.months_across
     gutter = _gutter(size)
     grid_w = 7 * month_cell_width(size, width)
-    grids: list[Any] = [_month(m, st, size, grid_w) for m in handout.months]
+    marks = [key.mark for key in handout.key_dates]
+    grids: list[Any] = [_month(m, st, size, grid_w, marks) for m in handout.months]
     note = _p(handout.marks_note, st["body"])
     room = len(grids) % across != 0
     if room:
@@ -434,7 +435,7 @@ def _months(
     return ([] if room else [note, Spacer(1, size.gap / 2)]), tables
 
 
-def _month(month: MonthGrid, st: dict[str, ParagraphStyle], size: Sizes, width: float) -> Table:
+def _month(month: MonthGrid, st: Styles, size: Sizes, width: float, marks: Sequence[str]) -> Table:
     cell_w = width / 7
     rows: list[list[Any]] = [[_p(month.title, st["bold"])] + [""] * 6, list(month.weekdays)]
     marked: list[tuple[int, int]] = []
@@ -447,7 +448,8 @@ def _month(month: MonthGrid, st: dict[str, ParagraphStyle], size: Sizes, width: 
                 continue
             if cell.mark:
                 marked.append((c, r))
-                row.append(MarkedDay(mark_box(cell.day_of_month, cell.mark, size.body, cell_w)))
+                box = mark_box(cell.day_of_month, cell.mark, size.body, cell_w, marks)
+                row.append(MarkedDay(box))
             else:
                 row.append(str(cell.day_of_month))
             if not cell.in_recovery:
@@ -504,28 +506,33 @@ class MarkBox(NamedTuple):
 
 MARK_LINE = 1.25  # the box's line, in points
 MARK_PAD = 0.08  # space around the letter and the day, as a share of the type size
-MARK_SIZE = 0.7  # the letter's size, as a share of the day's
+MARK_SIZE = 0.65  # the letter's size beside the day, as a share of the day's
+MARK_SIZE_UNDER = 0.75  # the letter's size under the day, where it has the cell's width
 
 
-def mark_box(day: int, mark: str, body: float, cell_width: float) -> MarkBox:
+def mark_box(
+    day: int, mark: str, body: float, cell_width: float, marks: Sequence[str] = ("W",)
+) -> MarkBox:
     """The box of a key date in a month grid, inside its cell.
 
-    The day and its letter go side by side if a two-digit day would fit so (so that every
-    day of a grid is boxed alike), else the letter under the day; the type shrinks only if
-    even that is too wide.
+    The day and its letter go side by side if a two-digit day with the widest of ``marks``
+    (the handout's letters) would fit so, so that every key date is boxed alike; else the
+    letter goes under the day. The type shrinks only if even that is too wide.
     """
     cap = _cap_height()
     day_size = body
     while True:
         mark_size = day_size * MARK_SIZE
-        # Every box as wide as a two-digit day's, so that the boxes of a grid look alike.
+        # Every box as wide as a two-digit day's with the widest letter: all look alike.
         day_w = max(pdfmetrics.stringWidth(f"{n:02}", BOLD, day_size) for n in (day, 0))
-        mark_w = pdfmetrics.stringWidth(mark, BOLD, mark_size)
+        mark_w = max(pdfmetrics.stringWidth(m, BOLD, mark_size) for m in (mark, *marks))
         room = 2 * (MARK_LINE + MARK_PAD * day_size)
         side = day_w + day_size * 0.06 + mark_w
         if side + room <= cell_width:
             text_w, text_h, stacked = side, cap * day_size, False
         else:
+            mark_size = day_size * MARK_SIZE_UNDER
+            mark_w = max(pdfmetrics.stringWidth(m, BOLD, mark_size) for m in (mark, *marks))
             text_w, stacked = max(day_w, mark_w), True
             text_h = cap * (day_size + mark_size) + MARK_PAD * day_size
         if text_w + room <= cell_width or day_size <= body * 0.6:
