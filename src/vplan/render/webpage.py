@@ -112,6 +112,10 @@ def document(handout: Handout) -> bytes:
         sign_columns=1 if large else 2,
         instead_rows=in_columns(handout.instead, 1 if large else 2),
         months_across=months_across,
+        month_rows=[
+            handout.months[i : i + months_across]
+            for i in range(0, len(handout.months), months_across)
+        ],
         note_beside=len(handout.months) % months_across != 0,
         stacked=large,
         first_days=[_row(r) for r in handout.first_days],
