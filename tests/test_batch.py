@@ -68,7 +68,10 @@ def test_bad_rows_are_refused_by_line_and_good_rows_are_written(run: Run, tmp_pa
     assert "the patient's name is empty" in lines[1]
     assert "unknown paper 'legal'; write letter or a4" in lines[2]
     assert "large_print is 'maybe'; write yes or no" in lines[3]
-    assert result.out == f"Wrote 2 handouts in {out}; refused 4 rows (lines 3, 4, 5, 6).\n"
+    assert result.out == (
+        f"Read {tmp_path / 'list.csv'}: UTF-8 text, separated by commas.\n"
+        f"Wrote 2 handouts in {out}; refused 4 rows (lines 3, 4, 5, 6).\n"
+    )
     assert "Bob" not in result.err  # patient names stay out of the messages
 
 
@@ -78,7 +81,7 @@ def test_a_clean_list_exits_0(run: Run, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run("handout", "--batch", str(write_csv(tmp_path, rows)), "--out-dir", str(out))
     assert result.code == 0, result.err
-    assert result.out == f"Wrote 2 handouts in {out}; refused 0 rows.\n"
+    assert result.out.splitlines()[-1] == f"Wrote 2 handouts in {out}; refused 0 rows."
     assert result.err == ""
 
 
@@ -156,7 +159,7 @@ def test_two_rows_for_the_same_file_are_not_both_written(run: Run, tmp_path: Pat
     [
         (
             "name,procedure_date,phnoe\n",
-            "unknown columns: phnoe; the columns are name, procedure_date",
+            "has the unknown column 'phnoe' (did you mean 'phone'?); correct the first line",
         ),
         ("name,phone\n", "has no column procedure_date"),
         ("", "is empty; the first line must name the columns"),
@@ -365,15 +368,18 @@ def test_the_commands_phone_clinic_and_doctor_fill_empty_cells(run: Run, tmp_pat
     assert "Call us at 555-0199 today" in bo
 
 
-def test_a_list_that_is_not_utf8_is_refused_before_the_folder_is_made(
+def test_a_list_in_no_known_encoding_is_refused_before_the_folder_is_made(
     run: Run, tmp_path: Path
 ) -> None:
-    """A CSV saved in another encoding (Excel's cp1252) is one line, exit 2, nothing made."""
-    (tmp_path / "list.csv").write_bytes("name,procedure_date\nJosé,2025-03-01\n".encode("cp1252"))
+    """Bytes that are neither UTF-8 nor Windows-1252 stop the list by line: exit 2, nothing made."""
+    (tmp_path / "list.csv").write_bytes(
+        b"name,procedure_date\nAnn,2025-03-01\nJos\x81,2025-03-01\n"
+    )
     result = run("handout", "--batch", str(tmp_path / "list.csv"), "--out-dir", str(tmp_path / "o"))
     assert result.code == 2
-    assert "is not UTF-8 text" in result.err
-    assert "save it as 'CSV UTF-8'" in result.err
+    assert "list.csv line 3 is neither UTF-8 nor Windows-1252 text" in result.err
+    assert "save it from Excel as 'CSV UTF-8'" in result.err
+    assert len(result.err.splitlines()) == 1
     assert not (tmp_path / "o").exists()
 
 

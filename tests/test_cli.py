@@ -172,7 +172,7 @@ def test_patient_name_goes_under_the_title_only_when_given(run: Run) -> None:
     [
         ("", "the patient name is empty"),
         ("   ", "the patient name is empty"),
-        ("Jane\x1b[31mDoe", "control characters"),
+        ("Jane\x1b[31mDoe", "a control character (U+001B)"),
         ("J" * 101, "longer than 100 characters"),
     ],
 )
@@ -307,7 +307,7 @@ def _heavy_modules(tmp_path: Path, *runs: tuple[str, ...]) -> list[str]:
         "    except SystemExit:\n"
         "        pass\n"
         "heavy = ('pydantic.main', 'ruamel.yaml', 'reportlab', 'icalendar', 'jinja2', 'rich.table',\n"
-        "         'textstat', 'jsonschema', 'vplan.authoring', 'babel')\n"
+        "         'textstat', 'jsonschema', 'vplan.authoring', 'babel', 'openpyxl', 'pypdf')\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith(heavy))), file=sys.stderr)\n"
     )
     env = dict(os.environ, VPLAN_CACHE_DIR=str(tmp_path / "cache"))
@@ -371,3 +371,33 @@ def test_the_help_says_each_paragraph_once(run: Run) -> None:
     assert result.out.count("journal's chain is broken") == 1
     for command in ("check", "handout", "rules"):
         assert run(command, "--help").out.count("Exit codes:") == 1, command
+
+
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [
+        ("plan.ics", "BEGIN:VCALENDAR"),
+        ("plan.json", "{"),
+        ("plan.md", "# "),
+        ("plan.txt", "Recovery plan"),
+    ],
+)
+def test_schedule_writes_the_format_its_file_name_ends_in_and_says_so(
+    run: Run, tmp_path: Path, name: str, start: str
+) -> None:
+    """'schedule -o plan.ics' writes a calendar (not text) and says what it wrote, as handout does."""
+    target = tmp_path / name
+    result = run("schedule", "2025-03-01", "-o", str(target))
+    assert result.code == 0, result.err
+    assert target.read_text(encoding="utf-8").startswith(start)
+    assert result.out.startswith(f"Wrote {target} (")
+
+
+def test_schedule_refuses_a_format_its_file_name_contradicts(run: Run, tmp_path: Path) -> None:
+    """'-f json -o plan.ics' is a mistake: exit 2, one line, and no file."""
+    target = tmp_path / "plan.ics"
+    result = run("schedule", "2025-03-01", "-f", "json", "-o", str(target))
+    assert result.code == 2
+    assert len(result.err.splitlines()) == 1
+    assert "--format is json" in result.err
+    assert not target.exists()

@@ -232,7 +232,7 @@ def test_schedule_writes_the_calendar_and_never_overwrites_without_force(
     target = tmp_path / "x.ics"
     result = run("schedule", "2025-03-01", "--format", "ics", "--output", str(target))
     assert result.code == 0, result.err
-    assert result.out == ""
+    assert result.out == f"Wrote {target} (phone calendar).\n"
     first = target.read_bytes()
     assert first.startswith(b"BEGIN:VCALENDAR\r\n")
     refused = run("schedule", "2025-03-02", "-f", "ics", "-o", str(target))

@@ -47,7 +47,7 @@ def test_out_of_range_dates_and_days_are_bad_input(run: Run, args: tuple[str, ..
         ("format: 1", "format: true", "'format'"),
         ("aliases: [walk, walks, short walks]", "aliases: [walk, 4x4 walks]", "starts with a digit"),
         ("  walking:\n", "  walking:\n    <<: {measure: weight}\n", "anchors and aliases"),
-        ("format: 1", "format: 1\nx: \x01", "character YAML does not allow"),
+        ("format: 1", "format: 1\nx: \x01", "a control character (U+0001)"),
     ],
 )  # fmt: skip
 def test_rules_mistakes_found_in_review(

@@ -1,13 +1,13 @@
-"""A whole day's list: one handout per row of a CSV file, written in parallel.
+"""A whole day's list: one handout per row, written in parallel.
 
-Rows are read and checked one at a time (a bad row is refused with its line number,
+``daylist`` reads the list (CSV or workbook); here each row becomes a job. Rows are read
+and checked one at a time (a bad row is refused with its line number,
 the others go on), and only a few rows are in flight at once, so memory does not
 grow with the length of the list.
 """
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 import unicodedata
@@ -19,18 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from vplan.clock import calendar_stamp
+from vplan.daylist import DayList
 from vplan.documents import SUFFIXES, DocumentFormat, render_paged
 from vplan.errors import InputError, OutputError, VplanError
 from vplan.handout import Layout, Paper, Patient, check_field
 from vplan.i18n import ENGLISH, LANGUAGES, Loc, language_name, place
 from vplan.model import Protocol, normalize_name, procedure_names
-from vplan.parse import ParseError, parse_date
+from vplan.parse import DateOrder, ParseError, parse_list_date
 from vplan.plan import build_plan
 from vplan.record import file_digest
 from vplan.stamp import Stamp, make_stamp
 
-REQUIRED = ("name", "procedure_date")
-OPTIONAL = ("phone", "clinic", "doctor", "paper", "large_print", "output", "procedure", "lang")
 YES = frozenset({"yes", "y", "true", "1", "x"})
 NO = frozenset({"no", "n", "false", "0", ""})
 MAX_NAME = 100
@@ -101,29 +100,8 @@ def safe_stem(text: str) -> str:
     return stem[:MAX_NAME].rstrip("-_")
 
 
-def count_rows(path: Path) -> int:
-    """How many records the CSV file holds, not counting the header; its header checked.
-
-    The whole file is read once here, so a file that is not UTF-8 text or has a wrong
-    header is refused before any folder is made or any handout written.
-    """
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            _check_header(path, header)
-            return sum(1 for _ in reader)
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path} is not UTF-8 text (byte {exc.start + 1}); save it as 'CSV UTF-8' "
-            "(in Excel: Save As, CSV UTF-8)"
-        ) from None
-    except csv.Error as exc:
-        raise InputError(f"{path} cannot be read as CSV ({exc}); check its quotes") from None
-
-
 def read_jobs(
-    path: Path,
+    day: DayList,
     out_dir: Path,
     *,
     layout: Layout,
@@ -133,52 +111,41 @@ def read_jobs(
     lang: str = ENGLISH,
     untranslated: Mapping[tuple[str, str], Sequence[Loc]] | None = None,
     defaults: Patient | None = None,
+    date_order: DateOrder = "iso",
 ) -> Iterator[Job | Outcome]:
-    """Each row of the CSV as a job to write, or as a refused outcome saying why.
+    """Each row of the list as a job to write, or as a refused outcome saying why.
 
     ``lang`` is the language of a row with an empty ``lang`` cell; ``untranslated`` names,
     for each language the rules are not wholly written in, the texts without it: a row in
-    such a language is refused.
+    such a language is refused. ``date_order`` reads dates such as 03/01/2025.
     """
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        _check_header(path, reader.fieldnames)
-        taken: dict[str, int] = {}
-        line = reader.line_num + 1  # where the next record starts
-        for row in reader:
-            after = reader.line_num + 1
-            try:
-                job = _job(
-                    row, line, out_dir, layout=layout, fmt=fmt, today=today, lang=lang,
-                    defaults=defaults,
-                )  # fmt: skip
-                job = replace(job, procedure=procedure.key(_cell(row, "procedure")))
-                missing = (untranslated or {}).get((job.procedure, job.lang), ())
-                _check_translated(job.lang, missing)
-            except (InputError, ParseError) as exc:
-                yield Outcome(line, problem=_reason(exc))
-                line = after
-                continue
-            key = job.path.name.lower()
-            if key in taken:
-                yield Outcome(
-                    line,
-                    problem=f"the file name {job.path.name} is already used by line {taken[key]}; "
-                    "give this row its own name in the 'output' column",
-                )
-                line = after
-                continue
-            taken[key] = line
-            yield job
-            line = after
-
-
-def _cell(raw: dict[str | None, str | list[str] | None], column: str) -> str:
-    """A row's value in ``column``, stripped; empty when the column is not there."""
-    for key, value in raw.items():
-        if key is not None and key.strip().lower() == column and isinstance(value, str):
-            return value.strip()
-    return ""
+    taken: dict[str, int] = {}
+    for record in day.records():
+        line = record.line
+        if record.problem is not None:
+            yield Outcome(line, problem=record.problem)
+            continue
+        try:
+            job = _job(
+                record.cells, line, out_dir, layout=layout, fmt=fmt, today=today, lang=lang,
+                defaults=defaults, date_order=date_order,
+            )  # fmt: skip
+            job = replace(job, procedure=procedure.key(record.cells.get("procedure", "")))
+            missing = (untranslated or {}).get((job.procedure, job.lang), ())
+            _check_translated(job.lang, missing)
+        except (InputError, ParseError) as exc:
+            yield Outcome(line, problem=_reason(exc))
+            continue
+        key = job.path.name.lower()
+        if key in taken:
+            yield Outcome(
+                line,
+                problem=f"the file name {job.path.name} is already used by line {taken[key]}; "
+                "give this row its own name in the 'output' column",
+            )
+            continue
+        taken[key] = line
+        yield job
 
 
 def _check_translated(lang: str, missing: Sequence[Loc]) -> None:
@@ -197,24 +164,8 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
-def _check_header(path: Path, names: Sequence[str] | None) -> None:
-    if not names:
-        raise InputError(f"{path} is empty; the first line must name the columns, such as "
-                         "name,procedure_date")  # fmt: skip
-    given = [n.strip().lower() for n in names]
-    unknown = [n for n in given if n not in REQUIRED + OPTIONAL]
-    if unknown:
-        raise InputError(
-            f"{path} has unknown columns: {', '.join(unknown)}; "
-            f"the columns are {', '.join(REQUIRED + OPTIONAL)}"
-        )
-    missing = [n for n in REQUIRED if n not in given]
-    if missing:
-        raise InputError(f"{path} has no column {' or '.join(missing)}; add it to the first line")
-
-
 def _job(
-    raw: dict[str | None, str | list[str] | None],
+    row: Mapping[str, str],
     line: int,
     out_dir: Path,
     *,
@@ -223,15 +174,13 @@ def _job(
     today: date,
     lang: str,
     defaults: Patient | None = None,
+    date_order: DateOrder = "iso",
 ) -> Job:
-    if None in raw:
-        raise InputError("the row has more values than the header has columns; check its commas")
-    row = {str(k).strip().lower(): (v or "").strip() for k, v in raw.items() if isinstance(v, str)}
-    if len(row) < len(raw):
-        raise InputError("the row has fewer values than the header has columns; check its commas")
     name = check_field("patient's name", row.get("name"), required=True)
     assert name is not None
-    when = parse_date(row["procedure_date"], today=today, name="procedure date")
+    when = parse_list_date(
+        row["procedure_date"], order=date_order, today=today, name="procedure date"
+    )
     given = defaults or Patient("")
     patient = Patient(
         name=name,
@@ -310,9 +259,43 @@ def _file_name(
 _PROTOCOLS: Mapping[str, Protocol] = {}
 
 
-def _start_worker(protocols: Mapping[str, Protocol]) -> None:
+def _start_worker(protocols: Mapping[str, Protocol], watch: int = -1, parent_end: int = -1) -> None:
+    """Set up a worker: its protocols, and a stop when the parent goes.
+
+    ``watch`` is the read end of a pipe whose only write end the parent holds: it reads
+    as ended when the parent exits, is killed or gives up on the run. The worker then
+    removes the file it is writing and stops, so no handout is written after the parent.
+    """
     global _PROTOCOLS  # set once per worker process
     _PROTOCOLS = protocols
+    if watch < 0:
+        return
+    import signal
+    import threading
+
+    os.close(parent_end)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, lambda signum, frame: _stop_worker())
+
+    def watch_parent() -> None:
+        while True:
+            try:
+                if not os.read(watch, 1):
+                    break
+            except InterruptedError:
+                continue
+            except OSError:
+                break
+        _stop_worker()
+
+    threading.Thread(target=watch_parent, name="vplan-watch-parent", daemon=True).start()
+
+
+def _stop_worker() -> None:
+    from vplan.output import discard_temporaries
+
+    discard_temporaries()
+    os._exit(143)
 
 
 def job_stamp(job: Job, protocols: Mapping[str, Protocol], made_on: date) -> Stamp:
@@ -386,7 +369,11 @@ def run(
             else:
                 record(write_one(item, force=force, stamp=stamp), item)
     else:
-        with _pool(jobs, protocols) as pool:
+        # The workers watch the read end; only this process holds the write end. When it
+        # closes (this run stops, or this process dies) the workers stop.
+        watch, parent_end = os.pipe()
+        pool = _pool(jobs, protocols, watch, parent_end)
+        try:
             pending: dict[Future[Outcome], Job] = {}
             for item in items:
                 if isinstance(item, Outcome):
@@ -399,18 +386,30 @@ def run(
                         record(future.result(), pending.pop(future))
             for future in wait(pending).done:
                 record(future.result(), pending[future])
+        except BaseException:  # Ctrl-C, SIGTERM: the workers stop now, between whole files
+            os.close(parent_end)
+            parent_end = -1
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        finally:
+            pool.shutdown(wait=True)
+            for fd in (watch, parent_end):
+                if fd >= 0:
+                    os.close(fd)
     return Summary(written, tuple(sorted(refused, key=lambda o: o.line)))
 
 
-def _pool(jobs: int, protocols: Mapping[str, Protocol]) -> Executor:
+def _pool(jobs: int, protocols: Mapping[str, Protocol], watch: int, parent_end: int) -> Executor:
     import multiprocessing
 
     # Forked workers start with the fonts and libraries the parent already loaded.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(protocols,)
-    )
+    from functools import partial
+
+    forked = context.get_start_method() == "fork"  # a worker started afresh has no pipe
+    start = partial(_start_worker, protocols, *((watch, parent_end) if forked else ()))
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=start)
 
 
 def check_out_dir(out_dir: Path) -> None:

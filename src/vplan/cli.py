@@ -14,11 +14,12 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, cast
 
 import typer
 
 from vplan import __version__
+from vplan.daylist import COLUMNS
 from vplan.errors import (
     EXIT_BAD_INPUT,
     EXIT_CHANGED,
@@ -32,7 +33,7 @@ from vplan.errors import (
     RulesError,
     VplanError,
 )
-from vplan.parse import MAX_SPAN_DAYS
+from vplan.parse import MAX_SPAN_DAYS, DateOrder
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success (for check: allowed); 1 check: not allowed, rules lint: warnings, "
@@ -136,7 +137,23 @@ def _version(value: bool) -> None:
         raise typer.Exit(EXIT_OK)
 
 
+class _PipeClosed(Exception):
+    """The reader of stdout went away, such as ``head`` in ``vplan rules show | head -1``."""
+
+
+class _Group(typer.core.TyperGroup):
+    """The command group, passing a closed pipe to ``main`` instead of to typer (which exits 1)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; a closed stdout pipe becomes ``_PipeClosed``."""
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise _PipeClosed from None
+
+
 app = typer.Typer(
+    cls=_Group,
     name="vplan",
     help="Recovery planner for patients after vertebroplasty. ",
     epilog=EXIT_CODES_HELP,
@@ -247,12 +264,15 @@ def schedule(
             "The ics calendar always covers the whole plan.",
         ),
     ] = None,
-    fmt: Annotated[
-        Format,
+    asked: Annotated[
+        Format | None,
         typer.Option(
-            "--format", "-f", help="Output format; ics is a calendar file for the patient's phone."
+            "--format",
+            "-f",
+            help="Output format; ics is a calendar file for the patient's phone. Default: text, "
+            "or what the --output file's name ends in (.txt, .md, .json, .ics).",
         ),
-    ] = Format.TEXT,
+    ] = None,
     output: OutputOption = None,
     force: ForceOption = False,
     patient: Annotated[
@@ -274,6 +294,7 @@ def schedule(
     from vplan.plan import build_plan
     from vplan.stamp import make_stamp
 
+    fmt = _schedule_format(asked, output)
     start = _procedure_date(procedure_date)
     name = None if patient is None else parse_name(patient)
     journal = _journal(record) if output is not None else None
@@ -308,11 +329,42 @@ def schedule(
 
         data = plain(lines)
     _emit(data, output, force)
+    if output is not None:
+        what = {Format.JSON: "JSON", Format.MARKDOWN: "Markdown", Format.TEXT: "text"}
+        span = "phone calendar" if fmt is Format.ICS else f"{what[fmt]}, days 0 to {shown - 1}"
+        sys.stdout.write(f"Wrote {output} ({span}).\n")
     if journal is not None:
         from vplan.record import Written, file_digest
 
         raw = data.encode("utf-8") if isinstance(data, str) else data
         journal.add(start, made, Written(fmt.value, file_digest(raw)), name)
+
+
+SCHEDULE_SUFFIXES = {
+    ".txt": Format.TEXT,
+    ".text": Format.TEXT,
+    ".md": Format.MARKDOWN,
+    ".markdown": Format.MARKDOWN,
+    ".json": Format.JSON,
+    ".ics": Format.ICS,
+}
+
+
+def _schedule_format(asked: Format | None, output: Path | None) -> Format:
+    """The format ``--format`` names, else the one the output file's name ends in, else text."""
+    if output is None:
+        return asked or Format.TEXT
+    found = SCHEDULE_SUFFIXES.get(output.suffix.lower())
+    if asked is not None and found is not None and found is not asked:
+        raise InputError(
+            f"{output.name!r} ends in {output.suffix} but --format is {asked.value}; "
+            f"name the file {_suffix_of(asked)}, or leave out --format"
+        )
+    return asked or found or Format.TEXT
+
+
+def _suffix_of(fmt: Format) -> str:
+    return next(suffix for suffix, known in SCHEDULE_SUFFIXES.items() if known is fmt)
 
 
 class HandoutFormat(StrEnum):
@@ -321,6 +373,14 @@ class HandoutFormat(StrEnum):
     PDF = "pdf"
     HTML = "html"
     ICS = "ics"
+
+
+class DateFormatOption(StrEnum):
+    """How a day's list writes its dates."""
+
+    ISO = "iso"
+    MDY = "mdy"
+    DMY = "dmy"
 
 
 class PaperOption(StrEnum):
@@ -370,8 +430,31 @@ def handout(
         Path | None,
         typer.Option(
             "--batch",
-            help="A CSV list with the columns name, procedure_date and optionally phone, clinic, "
-            "doctor, paper, large_print, output, procedure, lang: one handout per row.",
+            help="A day's list, CSV or Excel workbook (.xlsx), with the columns "
+            + ", ".join(c.name for c in COLUMNS if c.required)
+            + " and optionally "
+            + ", ".join(c.name for c in COLUMNS if not c.required)
+            + ": one handout per row. Other columns are ignored.",
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help="The workbook's sheet to read. Default: the first."),
+    ] = None,
+    date_format: Annotated[
+        DateFormatOption,
+        typer.Option(
+            "--date-format",
+            help="How the list writes dates such as 03/01/2025: mdy (month first) or dmy "
+            "(day first). Default: iso, YYYY-MM-DD only.",
+        ),
+    ] = DateFormatOption.ISO,
+    combined: Annotated[
+        Path | None,
+        typer.Option(
+            "--combined",
+            help="Also write every PDF handout of the batch into this one PDF, in the list's "
+            "order, each starting on a new sheet, for one print run.",
         ),
     ] = None,
     out_dir: Annotated[
@@ -413,7 +496,13 @@ def handout(
         return _batch(
             batch, out_dir, layout, asked, force=force, jobs=jobs, rules=rules,
             procedure=procedure, lang=lang, details=(clinic, phone, doctor), record=record,
+            reading=(sheet, date_format.value), combined=combined,
         )  # fmt: skip
+    for given, name in ((sheet, "--sheet"), (combined, "--combined")):
+        if given is not None:
+            raise InputError(f"{name} goes with --batch LIST; for one handout leave it out")
+    if date_format is not DateFormatOption.ISO:
+        raise InputError("--date-format goes with --batch LIST; write DATE as YYYY-MM-DD")
     if procedure_date is None:
         raise InputError("give the procedure date, or --batch FILE.csv for a list")
     if out_dir is not None:
@@ -498,16 +587,22 @@ def _batch(
     lang: Language,
     details: tuple[str | None, str | None, str | None],
     record: Path | None,
+    reading: tuple[str | None, str],
+    combined: Path | None,
 ) -> int:
-    from vplan import batch
+    from vplan import batch, daylist
+    from vplan.chars import escaped
     from vplan.handout import Patient, check_field
     from vplan.i18n import LANGUAGES, missing_texts, require
     from vplan.model import protocol_from_data
     from vplan.rules import load_data_and_digest, resolve
 
     if not csv_path.is_file():
-        raise InputError(f"cannot read {csv_path}: no such file; give the CSV list's path")
+        raise InputError(f"cannot read {csv_path}: no such file; give the list's path")
     journal = _journal(record)
+    sheet, date_order = reading
+    if combined is not None:
+        _check_combined(combined, asked, force=force)
     source = resolve(rules, os.environ)
     data, digest = load_data_and_digest(source, os.environ)
     default = protocol_from_data(data, source.label, procedure).info.procedure_key
@@ -526,7 +621,8 @@ def _batch(
         phone=check_field("phone", phone),
         doctor=check_field("doctor", doctor),
     )
-    total = batch.count_rows(csv_path)  # the CSV is checked before the folder is made
+    day = daylist.open_list(csv_path, sheet=sheet)  # checked before the folder is made
+    total = day.rows
     batch.check_out_dir(out_dir)
     untranslated = {
         (key, code): missing_texts(protocol, code)
@@ -534,11 +630,12 @@ def _batch(
         for code in LANGUAGES
     }
     items = batch.read_jobs(
-        csv_path, out_dir, layout=layout, fmt=asked, today=_today(), lang=lang.value,
+        day, out_dir, layout=layout, fmt=asked, today=_today(), lang=lang.value,
         procedure=batch.ProcedureChoice(default, data), untranslated=untranslated,
-        defaults=defaults,
+        defaults=defaults, date_order=cast(DateOrder, date_order),
     )  # fmt: skip
     workers = min(jobs or batch.workers(), max(1, total))
+    sys.stdout.write(f"Read {csv_path}: {day.describe()}.\n")
     _warm_renderers()
     moment = _now()
     on_written = None
@@ -552,13 +649,22 @@ def _batch(
             made = batch.job_stamp(job, protocols, moment.date())
             journal.add(job.procedure_date, made, written, job.patient.name)
 
+    printed: list[tuple[int, Path]] = []  # the PDFs written, for --combined
+
     with _progress(total) as step:
+
+        def progress(outcome: batch.Outcome) -> None:
+            if outcome.written is not None and outcome.written.suffix == ".pdf":
+                printed.append((outcome.line, outcome.written))
+            step(outcome)
+
         summary = batch.run(
-            items, protocols, force=force, stamp=moment, jobs=workers, progress=step,
+            items, protocols, force=force, stamp=moment, jobs=workers, progress=progress,
             on_written=on_written,
         )  # fmt: skip
     for outcome in summary.refused:
-        sys.stderr.write(f"vplan: {csv_path}:{outcome.line}: refused: {outcome.problem}\n")
+        refusal = f"{csv_path}:{outcome.line}: refused: {outcome.problem}"
+        sys.stderr.write(f"vplan: {escaped(refusal)}\n")
     refused = len(summary.refused)
     lines = ", ".join(str(o.line) for o in summary.refused)
     sys.stdout.write(
@@ -567,7 +673,34 @@ def _batch(
         + (f" (line{'s' if refused != 1 else ''} {lines})" if refused else "")
         + ".\n"
     )
+    if combined is not None:
+        _write_combined(combined, [path for _, path in sorted(printed)], force=force)
     return EXIT_SOME_REFUSED if refused else EXIT_OK
+
+
+def _check_combined(combined: Path, asked: Any, *, force: bool) -> None:
+    """Refuse --combined before any handout is written, if its file cannot be written."""
+    from vplan.documents import DocumentFormat
+    from vplan.output import check_writable
+
+    if asked is not None and asked is not DocumentFormat.PDF:
+        raise InputError(f"--combined makes one PDF; leave out --format {asked.value}")
+    if combined.suffix.lower() != ".pdf":
+        raise InputError(f"--combined writes a PDF; name it {combined.stem}.pdf")
+    check_writable(combined, force=force)
+
+
+def _write_combined(combined: Path, handouts: list[Path], *, force: bool) -> None:
+    from vplan.combined import write_combined
+
+    if not handouts:
+        sys.stdout.write(f"No PDF handout was written, so {combined} was not made.\n")
+        return
+    done = write_combined(combined, handouts, force=force)
+    sys.stdout.write(
+        f"Wrote {combined}: {done.handouts} handout{'s' if done.handouts != 1 else ''}, "
+        f"{done.pages} pages, each handout starting on a new sheet.\n"
+    )
 
 
 def _warm_renderers() -> None:
@@ -879,17 +1012,64 @@ def _emit_lines(lines: list[Any], output: Path | None, force: bool) -> None:
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    sys.stdout.flush()
-    sys.stderr.write(f"vplan: error: {message}\n")
+    from vplan.chars import escaped
+
+    try:
+        sys.stdout.flush()
+    except OSError:  # the reader went away: the error still goes to stderr
+        _quiet_stdout()
+    sys.stderr.write(f"vplan: error: {escaped(message)}\n")
     raise SystemExit(code)
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
-    """Run vplan; every error ends here as one line on stderr and its exit code."""
+    """Run vplan; every error ends here as one line on stderr and its exit code.
+
+    A closed pipe is a quiet success; SIGTERM stops a run as Ctrl-C does (exit 130).
+    """
+    import signal
+    import warnings
+
+    from vplan.errors import CacheNotUsed
+
+    said: set[str] = set()
+
+    def note(message: Warning | str, *args: object, **kwargs: object) -> None:
+        from vplan.chars import escaped
+
+        if str(message) not in said:
+            said.add(str(message))
+            sys.stderr.write(f"vplan: note: {escaped(str(message))}\n")
+
+    def terminated(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, terminated)
+    except ValueError:  # not the main thread: leave signals alone
+        previous = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", CacheNotUsed)
+            warnings.showwarning = note
+            _run(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _quiet_stdout() -> None:
+    """Send what is left for stdout nowhere: its reader went away."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _run(argv: list[str] | None) -> NoReturn:
     try:
         result = app(args=argv, prog_name="vplan", standalone_mode=False)
     except RulesError as exc:
-        sys.stderr.write("".join(line + "\n" for line in exc.lines()))
+        from vplan.chars import escaped
+
+        sys.stderr.write("".join(escaped(line) + "\n" for line in exc.lines()))
         _fail(exc.summary(), exc.exit_code)
     except VplanError as exc:
         _fail(str(exc), exc.exit_code)
@@ -906,9 +1086,9 @@ def main(argv: list[str] | None = None) -> NoReturn:
         _fail(f"{message} (see '{where} --help')", getattr(exc, "exit_code", EXIT_BAD_INPUT))
     except KeyboardInterrupt:
         _fail("stopped", 130)
-    except BrokenPipeError:
+    except (_PipeClosed, BrokenPipeError):
         # The reader went away (for example 'vplan schedule ... | head'): stop quietly.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _quiet_stdout()
         raise SystemExit(EXIT_OK) from None
     except OSError as exc:
         _fail(f"cannot write the output ({exc.strerror}); check the disk and the file", EXIT_OUTPUT)
@@ -917,7 +1097,8 @@ def main(argv: list[str] | None = None) -> NoReturn:
     try:
         sys.stdout.flush()
     except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _quiet_stdout()
+        raise SystemExit(EXIT_OK) from None
     except OSError as exc:
         _fail(f"cannot write the output ({exc.strerror}); check the disk and the file", EXIT_OUTPUT)
     raise SystemExit(result if isinstance(result, int) else EXIT_OK)

@@ -101,3 +101,7 @@ class MissingTranslationsError(RulesError):
             f"{self}; nothing was written. Add the missing texts (check with "
             "'vplan rules lint'), or use --lang en"
         )
+
+
+class CacheNotUsed(UserWarning):
+    """The rules cache was not used (its folder or an entry is not private); said once on stderr."""

@@ -16,6 +16,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from vplan import words
+from vplan.chars import controls_in, shown
 from vplan.errors import InputError
 from vplan.i18n import ENGLISH, capitalized
 from vplan.model import Tier
@@ -201,8 +202,12 @@ def check_field(name: str, value: str | None, *, required: bool = False) -> str 
             raise InputError(f"the {name} is empty; write the {name}")
         return None
     value = unicodedata.normalize("NFC", value)  # an accent typed apart joins its letter
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        raise InputError(f"the {name} has a control character (such as a tab); type it on one line")
+    controls = controls_in(value)
+    if controls:
+        raise InputError(
+            f"the {name} has a control character ({shown(controls[0])}); type it on one line, "
+            "in plain letters"
+        )
     if len(value) > MAX_FIELD_LENGTH:
         raise InputError(
             f"the {name} is {len(value)} characters long; shorten it to {MAX_FIELD_LENGTH} or fewer"

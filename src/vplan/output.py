@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from vplan.errors import OutputError
 from vplan.render.lines import Line, plain
+
+TEMP_PREFIX = ".vplan-"  # never the file's own name: that can be a patient's
+TEMP_SUFFIX = ".tmp"
+_SWEPT: set[Path] = set()  # folders already cleared of stale temporaries by this process
+_WRITING: set[Path] = set()  # this process's temporaries, while they are written
 
 
 def write_file(path: Path, data: bytes, *, force: bool) -> None:
@@ -16,7 +25,14 @@ def write_file(path: Path, data: bytes, *, force: bool) -> None:
 
     Without ``force`` an existing file is refused, and the check and the write are one
     step (a hard link fails if the name exists), so nothing is overwritten by a race.
+    The temporary file is locked while it is written; one a killed vplan left behind
+    is removed on the next write in its folder.
     """
+    write_stream(path, lambda handle: handle.write(data), force=force)
+
+
+def check_writable(path: Path, *, force: bool) -> None:
+    """Refuse, before any work, a file that cannot be written or exists without ``force``."""
     folder = path.parent
     if not folder.is_dir():
         raise OutputError(
@@ -32,19 +48,28 @@ def write_file(path: Path, data: bytes, *, force: bool) -> None:
         raise OutputError(
             f"{path} already exists; choose another name or add --force to replace it"
         )
+
+
+def write_stream(path: Path, fill: Callable[[BinaryIO], object], *, force: bool) -> None:
+    """Write to ``path`` what ``fill`` writes to a handle, in one step, as ``write_file``."""
+    check_writable(path, force=force)
+    folder = path.parent
+    remove_stale_temporaries(folder)
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     except OSError as exc:
         raise OutputError(
             f"cannot write in {folder} ({exc.strerror}); choose another folder"
         ) from None
     tmp = Path(tmp_name)
+    _WRITING.add(tmp)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        fcntl.flock(fd, fcntl.LOCK_EX)  # held until the file has its name: it is in use
+        with os.fdopen(fd, "wb", closefd=False) as handle:
+            fill(handle)
             handle.flush()
-            os.fsync(handle.fileno())
-        tmp.chmod(0o644)
+        os.fsync(fd)
+        os.fchmod(fd, 0o644)
         if force:
             tmp.replace(path)
         else:
@@ -52,6 +77,47 @@ def write_file(path: Path, data: bytes, *, force: bool) -> None:
     except OSError as exc:
         raise OutputError(f"cannot write {path} ({exc.strerror}); check the folder") from None
     finally:
+        tmp.unlink(missing_ok=True)
+        _WRITING.discard(tmp)
+        os.close(fd)
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Remove the temporary files a killed vplan left in ``folder``, once per process.
+
+    Only this user's regular files named like vplan's temporaries, and only those no
+    running vplan holds locked, are removed.
+    """
+    if folder in _SWEPT:
+        return
+    _SWEPT.add(folder)
+    try:
+        stale = [entry for entry in folder.iterdir() if _is_temporary_name(entry.name)]
+    except OSError:
+        return
+    for entry in stale:
+        try:
+            fd = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            continue
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # fails while a writer holds it
+                entry.unlink()
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
+def _is_temporary_name(name: str) -> bool:
+    return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
+
+
+def discard_temporaries() -> None:
+    """Remove the temporaries this process is writing (it is being stopped)."""
+    for tmp in list(_WRITING):
         tmp.unlink(missing_ok=True)
 
 

@@ -7,10 +7,11 @@ to write instead.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
+from vplan.chars import controls_in, shown
 from vplan.errors import InputError
 from vplan.units import KG_PER_LB, CalendarUnit, Duration, MassUnit, Weight
 
@@ -52,12 +53,55 @@ def parse_date(text: str, *, today: date, name: str = "date") -> date:
         raise ParseError(
             f"'{text}' is not a real calendar date", "check the month and day, " + DATE_FORM
         ) from None
+    return _in_range(text, value)
+
+
+def _in_range(text: str, value: date) -> date:
     if not EARLIEST <= value <= LATEST:
         raise ParseError(
             f"'{text}' is outside the years vplan plans for",
             f"give a date from {EARLIEST.year} to {LATEST.year}",
         )
     return value
+
+
+DateOrder = Literal["iso", "mdy", "dmy"]
+DATE_ORDERS: dict[DateOrder, str] = {
+    "iso": "year-month-day",
+    "mdy": "month first (03/01/2025 is March 1)",
+    "dmy": "day first (03/01/2025 is 3 January)",
+}
+ORDER_FORM = (
+    "write it as YYYY-MM-DD, or give --date-format mdy (month first) or dmy (day first) "
+    "for the whole list"
+)
+_NUMERIC_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})", re.ASCII)
+
+
+def parse_list_date(text: str, *, order: DateOrder, today: date, name: str = "date") -> date:
+    """A date of a day's list: ``YYYY-MM-DD`` always, ``3/1/2025`` only in the order given.
+
+    Nothing is guessed: with the default order (ISO) a date such as ``03/01/2025``, which
+    could be March 1 or 3 January, is refused with the option that reads it.
+    """
+    cleaned = text.strip()
+    match = _NUMERIC_DATE.fullmatch(cleaned)
+    if match is None:
+        return parse_date(text, today=today, name=name)
+    if order == "iso":
+        raise ParseError(f"'{text}' could be month first or day first", ORDER_FORM)
+    first, _, second, year = match.groups()
+    if len(year) == 2:
+        raise ParseError(f"'{text}' has a two-digit year", "write the year in full, such as 2025")
+    month, day = (int(first), int(second)) if order == "mdy" else (int(second), int(first))
+    try:
+        value = date(int(year), month, day)
+    except ValueError:
+        raise ParseError(
+            f"'{text}' is not a real calendar date when read {DATE_ORDERS[order]}",
+            "check the month and day, and --date-format",
+        ) from None
+    return _in_range(text, value)
 
 
 _MASS_UNITS: dict[str, MassUnit] = {
@@ -140,11 +184,14 @@ def parse_duration(text: str) -> Duration:
 
 def parse_name(text: str) -> str:
     """A patient's name as it goes into the output: spaces tidied, never empty or hidden."""
+    controls = controls_in(text)
+    if controls:
+        raise ParseError(
+            f"the patient name has a control character ({shown(controls[0])})", NAME_FORM
+        )
     cleaned = " ".join(text.split())
     if not cleaned:
         raise ParseError("the patient name is empty", NAME_FORM)
-    if any(unicodedata.category(c) == "Cc" for c in cleaned):
-        raise ParseError("the patient name has control characters", NAME_FORM)
     if len(cleaned) > MAX_NAME_LENGTH:
         raise ParseError(
             f"the patient name is longer than {MAX_NAME_LENGTH} characters", "shorten it"

@@ -11,23 +11,27 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
+import warnings
 from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from vplan import __version__
-from vplan.errors import Problem, RulesError
+from vplan.errors import CacheNotUsed, Problem, RulesError, VplanError
+from vplan.files import NotAFileError, NotPrivateError, TooLargeError, is_private, read_regular
 from vplan.model import Protocol, protocol_from_data
 
 T = TypeVar("T")
 
 MAX_BYTES = 1024 * 1024
+MAX_CACHE_BYTES = 8 * MAX_BYTES  # a validated file as JSON: about 3 times its size
 RULES_ENV = "VPLAN_RULES"
 CACHE_ENV = "VPLAN_CACHE_DIR"
 NO_CACHE_ENV = "VPLAN_NO_CACHE"
-_CACHE_FORMAT = b"vplan-rules-cache-1"
+_CACHE_FORMAT = b"vplan-rules-cache-2"
 # The modules whose code decides what a valid file becomes; a change to any of them
 # is a change of cache key.
 _VALIDATING_MODULES = ("schema.py", "validate.py", "model.py", "parse.py", "units.py")
@@ -60,27 +64,31 @@ def resolve(option: Path | None, env: Mapping[str, str]) -> RulesSource:
 
 
 def read_bytes(source: RulesSource) -> bytes:
-    """The file's bytes; a missing, unreadable or oversized file is a rules error."""
+    """The file's bytes; a missing, unreadable, oversized or special file is a rules error."""
     try:
-        with source.path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+        return read_regular(source.path, MAX_BYTES)
     except FileNotFoundError:
         raise _whole_file(source, "the rules file does not exist", "check the path") from None
     except IsADirectoryError:
         raise _whole_file(
             source, "this is a folder, not a rules file", "name a .yaml file"
         ) from None
-    except OSError as exc:
+    except NotAFileError:
         raise _whole_file(
-            source, f"cannot read the file ({exc.strerror})", "check its permissions"
+            source,
+            "this is not a regular file (a pipe, a device or a socket)",
+            "name a .yaml file saved on disk",
         ) from None
-    if len(data) > MAX_BYTES:
+    except TooLargeError:
         raise _whole_file(
             source,
             "the file is larger than 1 MiB",
             "a rules file is a few kilobytes; check the path",
-        )
-    return data
+        ) from None
+    except OSError as exc:
+        raise _whole_file(
+            source, f"cannot read the file ({exc.strerror})", "check its permissions"
+        ) from None
 
 
 def _whole_file(source: RulesSource, what: str, fix: str) -> RulesError:
@@ -123,9 +131,6 @@ def load_data_and_digest(source: RulesSource, env: Mapping[str, str]) -> tuple[d
     return _validated(source, env, checked, use_cache=True)
 
 
-_DAMAGED = (OSError, ValueError, KeyError, TypeError, AttributeError)
-
-
 def _validated(
     source: RulesSource,
     env: Mapping[str, str],
@@ -135,16 +140,20 @@ def _validated(
     """``build`` applied to the validated rules and the SHA-256 of the file's bytes.
 
     The rules come from the cache when the file was seen; the digest is always of the
-    bytes read now, so the stamp on an output names exactly the file that made it.
+    bytes read now, so the stamp on an output names exactly the file that made it. An
+    entry that cannot be read, is damaged or does not build is discarded, and the rules
+    are validated afresh: the answer is always the one without the cache.
     """
     data = read_bytes(source)
     digest = hashlib.sha256(data).hexdigest()
     cache = _cache_file(data, env) if use_cache else None
     if cache is not None:
-        try:
-            return build(json.loads(cache.read_text(encoding="utf-8")), digest)
-        except _DAMAGED:
-            pass  # no entry, or a damaged one: validate again and rewrite it
+        cached = _read_entry(cache)
+        if cached is not None:
+            try:
+                return build(cached, digest)
+            except (VplanError, RecursionError, LookupError, TypeError, ValueError, AttributeError):
+                pass  # an entry that does not build: validate afresh (which says why), replace it
     from vplan.validate import validate
 
     validated = validate(data, source.label)
@@ -154,6 +163,7 @@ def _validated(
 
 
 def _cache_file(data: bytes, env: Mapping[str, str]) -> Path | None:
+    """Where the entry for ``data`` lives, or None when there is no cache (or none to trust)."""
     if env.get(NO_CACHE_ENV):
         return None
     if env.get(CACHE_ENV):
@@ -164,6 +174,8 @@ def _cache_file(data: bytes, env: Mapping[str, str]) -> Path | None:
         folder = Path(env["HOME"]) / ".cache" / "vplan"
     else:
         return None
+    if not _private_folder(folder):
+        return None
     digest = hashlib.sha256(_CACHE_FORMAT + __version__.encode())
     here = Path(__file__).parent
     for name in _VALIDATING_MODULES:
@@ -172,16 +184,61 @@ def _cache_file(data: bytes, env: Mapping[str, str]) -> Path | None:
     return folder / f"rules-{digest.hexdigest()}.json"
 
 
+def _private_folder(folder: Path) -> bool:
+    """Whether the cache folder is this user's own and closed to others; made if it is new."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.stat()
+    except OSError:
+        return False  # no cache: nothing to read, nothing to write
+    if not stat.S_ISDIR(info.st_mode):
+        return False
+    if not is_private(info):
+        _not_used(f"the rules cache folder {folder} is not private (another user's, or others "
+                  f"may write to it); run 'chmod go-w {folder}' if it is yours, or set "
+                  f"{CACHE_ENV} to a folder of your own")  # fmt: skip
+        return False
+    return True
+
+
+def _read_entry(cache: Path) -> dict[str, Any] | None:
+    """The rules stored in a cache entry, or None if it is missing, damaged or not to be trusted."""
+    try:
+        raw = read_regular(cache, MAX_CACHE_BYTES, private=True)
+    except NotPrivateError:
+        _not_used(f"the rules cache entry {cache} is another user's, or others may write to it; "
+                  "remove it")  # fmt: skip
+        return None
+    except OSError:
+        return None  # not there yet, or a link, a FIFO, a device, too large: validate afresh
+    head, _, payload = raw.partition(b"\n")
+    if head != _entry_head(payload):
+        return None  # damaged, or written by another version
+    try:
+        data = json.loads(payload)
+    except (ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _entry_head(payload: bytes) -> bytes:
+    return _CACHE_FORMAT + b" " + hashlib.sha256(payload).hexdigest().encode()
+
+
+def _not_used(why: str) -> None:
+    warnings.warn(f"{why}; the rules were validated without the cache", CacheNotUsed, stacklevel=1)
+
+
 def _store(cache: Path, validated: object) -> None:
     """Write the cache entry atomically; a cache that cannot be written is skipped."""
+    payload = json.dumps(validated, ensure_ascii=False).encode("utf-8")
     try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".rules-", suffix=".tmp")
     except OSError:
         return
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(validated, handle)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(_entry_head(payload) + b"\n" + payload)
         Path(tmp).replace(cache)
     except OSError:
         Path(tmp).unlink(missing_ok=True)

@@ -18,9 +18,17 @@ from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.events import AliasEvent, NodeEvent, ScalarEvent
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    Event,
+    NodeEvent,
+    ScalarEvent,
+)
 from ruamel.yaml.reader import ReaderError
 
+from vplan.chars import controls_in, shown
 from vplan.errors import Problem, RulesError
 from vplan.model import CLEARED, Tier, normalize_name
 from vplan.parse import parse_duration
@@ -93,13 +101,44 @@ def _decode(data: bytes, label: str) -> str:
         ) from None
 
 
+# Bounds that keep the parse of any file under the size limit short (a rules file has about
+# 450 lines, 1,100 YAML values and 8 levels), and the recursive YAML reader far from
+# Python's recursion limit.
+MAX_LINES = 20_000
+MAX_VALUES = 10_000
+MAX_DEPTH = 32
+# Every character ``chars.is_control`` refuses, except the tab and the line ends YAML uses.
+_RAW_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
 def _parse_yaml(text: str, label: str) -> Any:
     if not text.strip():
         raise RulesError([Problem(label, 1, 1, "the file is empty", _START_FROM_DEFAULT)])
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES:
+        what = f"the file has {lines:,} lines, more than the {MAX_LINES:,} a rules file may have"
+        fix = "a rules file has a few hundred lines; check the path"
+        raise RulesError([Problem(label, MAX_LINES + 1, 1, what, fix)])
+    raw = _RAW_CONTROL.search(text)
+    if raw is not None:  # such as U+0085, which YAML reads as a line break, or U+202E
+        before = text[: raw.start()]
+        line, column = before.count("\n") + 1, raw.start() - (before.rfind("\n") + 1) + 1
+        what = f"the file holds a control character ({shown(raw.group())})"
+        raise RulesError(
+            [Problem(label, line, column, what, "remove it; a rules file is plain text")]
+        )
     yaml = YAML(typ="rt")
     problems = []
+    values = depth = 0
     try:
         for event in yaml.parse(text):
+            values += isinstance(event, NodeEvent)
+            depth += isinstance(event, CollectionStartEvent)
+            depth -= isinstance(event, CollectionEndEvent)
+            if values > MAX_VALUES or depth > MAX_DEPTH:
+                raise RulesError([_too_big(event, label, deep=depth > MAX_DEPTH)])
             merge_key = isinstance(event, ScalarEvent) and event.value == "<<" and not event.style
             if (
                 merge_key
@@ -119,9 +158,17 @@ def _parse_yaml(text: str, label: str) -> Any:
         if problems:
             raise RulesError(problems)
         try:
-            return yaml.load(text)
+            tree = yaml.load(text)
         except (ValueError, OverflowError):  # a value YAML reads as a date that does not exist
             raise RulesError([_impossible_date(text, label)]) from None
+        problems = [
+            Problem(label, line, column, f"the text has a control character ({shown(controls[0])})",
+                    "remove it; write texts in plain words (a line break as a new line)")
+            for line, column, controls in _texts_with_controls(tree)
+        ]  # fmt: skip
+        if problems:
+            raise RulesError(problems)
+        return tree
     except ReaderError as exc:
         before = text[: exc.position]
         line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
@@ -156,6 +203,42 @@ def _parse_yaml(text: str, label: str) -> Any:
                 )
             ]
         ) from None
+
+
+def _too_big(event: Event, label: str, *, deep: bool) -> Problem:
+    mark = event.start_mark
+    if deep:
+        what = f"the values are nested more than {MAX_DEPTH} levels deep"
+        fix = "a rules file nests about 8 levels; check the brackets and the indentation"
+    else:
+        what = f"the file has more than {MAX_VALUES:,} values (keys, items and texts)"
+        fix = "a rules file has about 1,000; check the path"
+    return Problem(label, mark.line + 1, mark.column + 1, what, fix)
+
+
+def _texts_with_controls(tree: Any) -> Iterator[tuple[int, int, list[str]]]:
+    r"""Where a key or a text of the parsed file holds a control character (newlines allowed).
+
+    The file's bytes are checked by the YAML reader; this checks what its escapes
+    (``"\e"``, ``"\0"``, ``"\x9b"``, ``"\N"``) turned into.
+    """
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CommentedMap):
+            places = [(k, node.lc.key(k), True) for k in node]
+            places += [(node[k], node.lc.value(k), False) for k in node]
+        elif isinstance(node, CommentedSeq):
+            places = [(item, node.lc.item(i), False) for i, item in enumerate(node)]
+        else:
+            continue
+        for value, (line, column), is_key in places:
+            if isinstance(value, str):
+                controls = controls_in(value, newlines=not is_key)
+                if controls:
+                    yield line + 1, column + 1, controls
+            else:
+                stack.append(value)
 
 
 def _impossible_date(text: str, label: str) -> Problem:

@@ -1,0 +1,52 @@
+"""The characters vplan refuses in what it reads, and how a message shows them.
+
+A control character (C0 such as ESC or NUL, DEL, C1 such as U+009B or U+0085), a line
+or paragraph separator, or a bidirectional override can clear a terminal, split a
+message in two or reorder what a reader sees. vplan refuses them in every text it
+reads (patient details, rules texts) and escapes them in every message it prints.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Bidirectional embeddings, overrides and isolates: they reorder the text shown after them.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_SEPARATORS = frozenset({"Zl", "Zp"})  # U+2028, U+2029: a new line to many readers
+
+
+def is_control(char: str) -> bool:
+    """Whether ``char`` is one vplan never lets through (a newline included)."""
+    category = unicodedata.category(char)
+    return category == "Cc" or category in _SEPARATORS or char in _BIDI or category == "Cs"
+
+
+def controls_in(text: str, *, newlines: bool = False) -> list[str]:
+    """The control characters in ``text``, each once, in order; newlines allowed if ``newlines``."""
+    found = [c for c in text if is_control(c) and not (newlines and c == "\n")]
+    return list(dict.fromkeys(found))
+
+
+def shown(char: str) -> str:
+    """How a message names one character: ``U+001B``."""
+    return f"U+{ord(char):04X}"
+
+
+def escaped(text: str) -> str:
+    r"""``text`` with every control character written as an escape (``\n``, ``\x1b``, ``\u202e``).
+
+    What a message echoes of the user's input goes through here, so an error is always one
+    line and never drives the terminal.
+    """
+    if not any(is_control(c) for c in text):
+        return text
+    return "".join(_escape(c) if is_control(c) else c for c in text)
+
+
+def _escape(char: str) -> str:
+    if char in "\n\r\t":
+        return repr(char)[1:-1]
+    code = ord(char)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}"

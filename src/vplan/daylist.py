@@ -1,0 +1,410 @@
+"""Reading a day's list as a clinic writes it: CSV in any of Excel's forms, or a workbook.
+
+A CSV file may be separated by commas, semicolons or tabs (recognised from the header
+row) and be UTF-8 (with or without BOM), UTF-16 with BOM ("Unicode Text") or
+Windows-1252 (Excel's plain "CSV"). An ``.xlsx`` workbook is read with openpyxl, loaded
+only for workbooks. Headers match whatever their case, spaces, hyphens or underscores;
+columns vplan does not use (MRN, DOB, room) are ignored and their values never read
+into a record. Blank rows are skipped. The file is read one record at a time, twice:
+once to check the header and count the rows, once to hand out the records.
+
+What each column means is the batch's business; here a column is only a name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, NamedTuple
+
+from vplan.chars import controls_in
+from vplan.chars import shown as char_name
+from vplan.errors import InputError
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+
+class Column(NamedTuple):
+    """A column of the day's list, by its name in the header."""
+
+    name: str
+    required: bool = False
+
+
+# The columns vplan reads, in the order the README lists them. A new column is one line here
+# (and its meaning in batch.py); a header that matches none of them is ignored.
+COLUMNS: tuple[Column, ...] = (
+    Column("name", required=True),
+    Column("procedure_date", required=True),
+    Column("phone"),
+    Column("clinic"),
+    Column("doctor"),
+    Column("paper"),
+    Column("large_print"),
+    Column("output"),
+    Column("procedure"),
+    Column("lang"),
+)
+KNOWN = tuple(column.name for column in COLUMNS)
+REQUIRED = tuple(column.name for column in COLUMNS if column.required)
+
+DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs"}
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+SIMILAR = 0.75  # how close an unknown header must be to a known one to be taken for a typo
+SAVE_AS = "save it from Excel as 'CSV UTF-8' or as a workbook (.xlsx)"
+
+
+class Record(NamedTuple):
+    """One row of the list: where it starts and its known cells, or why it cannot be read."""
+
+    line: int
+    cells: dict[str, str]
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class DayList:
+    """A checked day's list: how it is written, which columns it has, how many rows."""
+
+    path: Path
+    columns: tuple[str | None, ...]  # per position: the known column, or None when ignored
+    ignored: tuple[str, ...]  # the ignored headers, as written
+    rows: int  # records that are not blank
+    encoding: str = ""  # the codec of a CSV file
+    delimiter: str = ","
+    sheet: str | None = None  # the sheet of a workbook
+
+    @property
+    def is_workbook(self) -> bool:
+        """Whether the list is an Excel workbook."""
+        return self.sheet is not None
+
+    def describe(self) -> str:
+        """How the list was read, in a few words: ``Windows-1252 text, separated by tabs``."""
+        if self.sheet is not None:
+            how = f"sheet {shown(self.sheet)} of the workbook"
+        else:
+            how = (
+                f"{_ENCODING_NAMES[self.encoding]} text, separated by {DELIMITERS[self.delimiter]}"
+            )
+        if self.ignored:
+            names = ", ".join(shown(name) for name in self.ignored)
+            how += f"; ignored the column{'s' if len(self.ignored) > 1 else ''} {names}"
+        return how
+
+    def records(self) -> Iterator[Record]:
+        """Each row that is not blank, with its line (or the workbook's row number)."""
+        rows = _sheet_rows(self.path, self.sheet) if self.is_workbook else self._csv_rows()
+        header_seen = False
+        for line, cells in rows:
+            if not header_seen:
+                header_seen = not _blank(cells)
+                continue
+            if _blank(cells):
+                continue
+            yield self._record(line, cells)
+
+    def _csv_rows(self) -> Iterator[tuple[int, list[str]]]:
+        with _open_text(self.path, self.encoding) as handle:
+            yield from _csv_records(self.path, handle, self.delimiter)
+
+    def _record(self, line: int, cells: Sequence[str]) -> Record:
+        width = len(self.columns)
+        if len(cells) > width and not _blank(cells[width:]):
+            what = "cells" if self.is_workbook else "values"
+            return Record(line, {}, f"the row has more {what} than the header has columns; "
+                                    f"check its {self._separator}")  # fmt: skip
+        if len(cells) < width and not self.is_workbook:
+            return Record(line, {}, "the row has fewer values than the header has columns; "
+                                    f"check its {self._separator}")  # fmt: skip
+        known = {
+            column: cells[index].strip() if index < len(cells) else ""
+            for index, column in enumerate(self.columns)
+            if column is not None
+        }
+        return Record(line, known)
+
+    @property
+    def _separator(self) -> str:
+        return DELIMITERS[self.delimiter]
+
+
+_ENCODING_NAMES = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "cp1252": "Windows-1252"}
+
+
+def open_list(path: Path, *, sheet: str | None = None) -> DayList:
+    """Check a day's list from end to end, without keeping its rows: header, encoding, count.
+
+    Every problem that would stop the whole list (an unreadable file, an unknown or
+    repeated column) is found here, before any folder is made or handout written.
+    """
+    with path.open("rb") as handle:
+        magic = handle.read(8)
+    if magic.startswith(b"PK\x03\x04") or path.suffix.lower() in WORKBOOK_SUFFIXES:
+        return _open_workbook(path, sheet)
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(f"{path} is an old Excel workbook (.xls); {SAVE_AS}")
+    if sheet is not None:
+        raise InputError(f"--sheet goes with a workbook (.xlsx); {path} is a CSV file")
+    encoding = _encoding(path, magic)
+    with _open_text(path, encoding) as handle:
+        first = handle.readline()
+    delimiter = _delimiter(path, first)
+    with _open_text(path, encoding) as handle:
+        return _check(path, _csv_records(path, handle, delimiter), encoding=encoding,
+                      delimiter=delimiter)  # fmt: skip
+
+
+def shown(text: str) -> str:
+    """``text`` in quotes for a message, escaped when it holds anything unprintable."""
+    return f"'{text}'" if text.isprintable() else ascii(text)
+
+
+def normalize_header(text: str) -> str:
+    """A header as a column name: ``Procedure Date``, ``procedure-date`` → ``procedure_date``."""
+    return re.sub(r"[\s_\-]+", "_", text.strip().casefold()).strip("_")
+
+
+def _check(
+    path: Path,
+    rows: Iterator[tuple[int, list[str]]],
+    *,
+    encoding: str = "",
+    delimiter: str = ",",
+    sheet: str | None = None,
+) -> DayList:
+    header: list[str] | None = None
+    count = 0
+    for _, cells in rows:
+        if _blank(cells):
+            continue
+        if header is None:
+            header = cells
+        else:
+            count += 1
+    if header is None:
+        raise InputError(f"{path} is empty; the first line must name the columns, such as "
+                         "name,procedure_date")  # fmt: skip
+    columns, ignored = _columns(path, header)
+    return DayList(path, columns, ignored, count, encoding, delimiter, sheet)
+
+
+def _columns(path: Path, header: Sequence[str]) -> tuple[tuple[str | None, ...], tuple[str, ...]]:
+    """Each header's known column (None: ignored), and the ignored headers as written."""
+    while header and not header[-1].strip():
+        header = header[:-1]  # a trailing separator is not a column
+    found: dict[str, str] = {}
+    columns: list[str | None] = []
+    unknown: list[tuple[int, str]] = []
+    for position, written in enumerate(header, 1):
+        bad = controls_in(written)
+        if bad:
+            raise InputError(
+                f"{path}: the column name {shown(written)} holds the control character "
+                f"{char_name(bad[0])}; retype the first line with letters only"
+            )
+        name = normalize_header(written)
+        if name in KNOWN:
+            if name in found:
+                raise InputError(
+                    f"{path} has the column {name} twice ({shown(found[name].strip())} and "
+                    f"{shown(written.strip())}); keep one of them"
+                )
+            found[name] = written
+            columns.append(name)
+        else:
+            columns.append(None)
+            unknown.append((position, written.strip()))
+    typos: list[str] = []
+    ignored: list[str] = []
+    for position, written in unknown:
+        close = _close(normalize_header(written), [n for n in KNOWN if n not in found])
+        if close:
+            typos.append(f"{shown(written)} (did you mean '{close}'?)")
+        else:
+            ignored.append(written or f"column {position} (no name)")
+    if typos:
+        raise InputError(
+            f"{path} has the unknown column{'s' if len(typos) > 1 else ''} {', '.join(typos)}; "
+            "correct the first line"
+        )
+    missing = [name for name in REQUIRED if name not in found]
+    if missing:
+        raise InputError(
+            f"{path} has no column {' or '.join(missing)}; the first line must name the "
+            f"columns, such as {','.join(REQUIRED)}"
+        )
+    return tuple(columns), tuple(ignored)
+
+
+def _close(name: str, candidates: Sequence[str]) -> str | None:
+    if not name:
+        return None
+    import difflib
+
+    matches = difflib.get_close_matches(name, candidates, n=1, cutoff=SIMILAR)
+    return matches[0] if matches else None
+
+
+def _blank(cells: Sequence[str]) -> bool:
+    return all(not cell.strip() for cell in cells)
+
+
+# CSV files
+
+
+def _encoding(path: Path, magic: bytes) -> str:
+    """The codec of a CSV file: from its BOM, else UTF-8 when it decodes, else Windows-1252."""
+    import codecs
+
+    if magic.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if magic.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in magic:
+        raise InputError(f"{path} looks like UTF-16 text without a byte-order mark; {SAVE_AS}")
+    bad = _first_bad_line(path, "utf-8")
+    if bad is None:
+        return "utf-8-sig"
+    if _first_bad_line(path, "cp1252") is None:
+        return "cp1252"
+    raise InputError(f"{path} line {bad} is neither UTF-8 nor Windows-1252 text; {SAVE_AS}")
+
+
+def _first_bad_line(path: Path, codec: str) -> int | None:
+    """The first line that does not decode in ``codec``, read in pieces; None if all do."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder(codec)()
+    line = 1
+    with path.open("rb") as handle:
+        while True:
+            chunk = handle.read(1 << 16)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                return line + chunk[: max(exc.start, 0)].count(b"\n")
+            if not chunk:
+                return None
+            line += chunk.count(b"\n")
+
+
+def _open_text(path: Path, encoding: str) -> IO[str]:
+    return path.open(encoding=encoding, newline="")
+
+
+def _delimiter(path: Path, first_line: str) -> str:
+    """The separator of the header row: the one of comma, semicolon or tab that it uses."""
+    outside = re.sub(r'"[^"]*"', "", first_line)  # separators inside quotes do not count
+    used = [d for d in DELIMITERS if d in outside]
+    if len(used) > 1:
+        named = " and ".join(DELIMITERS[d] for d in used)
+        raise InputError(
+            f"{path}'s first line has both {named} between the column names, so its separator "
+            "is unclear; separate the columns with one of them only"
+        )
+    return used[0] if used else ","
+
+
+def _csv_records(path: Path, handle: IO[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """Each record with the line it starts on; a file that is not CSV is refused by line."""
+    import csv
+
+    reader = csv.reader(handle, delimiter=delimiter)
+    line = 1
+    try:
+        for cells in reader:
+            yield line, cells
+            line = reader.line_num + 1
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{path} line {reader.line_num + 1} is not UTF-16 text; {SAVE_AS}"
+        ) from None
+    except csv.Error as exc:
+        raise InputError(
+            f"{path} line {line} cannot be read as CSV ({exc}); check its quotes"
+        ) from None
+
+
+# Workbooks
+
+
+def _open_workbook(path: Path, sheet: str | None) -> DayList:
+    name = _sheet_name(path, sheet)
+    return _check(path, _sheet_rows(path, name), sheet=name)
+
+
+def _sheet_name(path: Path, sheet: str | None) -> str:
+    with _workbook(path) as book:
+        names: list[str] = book.sheetnames
+    if sheet is None:
+        if not names:
+            raise InputError(f"{path} has no sheet; {SAVE_AS}")
+        return names[0]
+    if sheet not in names:
+        raise InputError(
+            f"{path} has no sheet {shown(sheet)}; its sheets are "
+            f"{', '.join(shown(n) for n in names)}; give one of them with --sheet"
+        )
+    return sheet
+
+
+@contextmanager
+def _workbook(path: Path) -> Iterator[Workbook]:
+    """An Excel workbook opened for reading row by row, closed at the end."""
+    import warnings
+
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's notes on styles it cannot read
+            book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # zipfile's, openpyxl's and XML errors of a damaged or foreign file
+        raise InputError(
+            f"{path} cannot be read as an Excel workbook ({type(exc).__name__}); {SAVE_AS}"
+        ) from None
+    try:
+        yield book
+    finally:
+        book.close()
+
+
+def _sheet_rows(path: Path, name: str | None) -> Iterator[tuple[int, list[str]]]:
+    """Each row of the sheet as text, numbered as Excel numbers its rows."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    with _workbook(path) as book:
+        sheet = book[name or book.sheetnames[0]]
+        if not isinstance(sheet, ReadOnlyWorksheet):
+            raise InputError(
+                f"{path}'s sheet {shown(sheet.title)} is a chart, not a table; "
+                "give the list's sheet with --sheet"
+            )
+        sheet.reset_dimensions()  # some programs write a wrong size; read every cell there is
+        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
+            yield number, [_cell_text(value) for value in values]
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the text a CSV file would hold; a date cell as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a phone number typed as a number
+    return str(value)
