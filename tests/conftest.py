@@ -28,6 +28,8 @@ def _private_cache(
     monkeypatch.setenv("VPLAN_TODAY", TODAY.isoformat())
     monkeypatch.delenv("VPLAN_RULES", raising=False)
     monkeypatch.delenv("VPLAN_NO_CACHE", raising=False)
+    for name in ("VPLAN_RECORD", "VPLAN_RECORD_KEY", "VPLAN_RECORD_KEY_FILE", "SOURCE_DATE_EPOCH"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
 
 

@@ -51,7 +51,15 @@ MIXED = (
 def test_bad_rows_are_refused_by_line_and_good_rows_are_written(run: Run, tmp_path: Path) -> None:
     """Every good row is written; each bad row is named with its line and reason; exit 5."""
     out = tmp_path / "out"
-    result = run("handout", "--batch", str(write_csv(tmp_path, MIXED)), "--out-dir", str(out))
+    result = run(
+        "handout",
+        "--phone",
+        "555-0100",
+        "--batch",
+        str(write_csv(tmp_path, MIXED)),
+        "--out-dir",
+        str(out),
+    )
     assert result.code == 5
     assert files_under(out) == {"ann-lee_2025-03-01.pdf", "eve.html"}
     assert is_whole_pdf(out / "ann-lee_2025-03-01.pdf")
@@ -79,7 +87,15 @@ def test_a_clean_list_exits_0(run: Run, tmp_path: Path) -> None:
     """When every row is written the batch exits 0 and says so."""
     rows = "Ann Lee,2025-03-01,,,,,,\nBo Li,2025-03-02,,,,,,\n"
     out = tmp_path / "out"
-    result = run("handout", "--batch", str(write_csv(tmp_path, rows)), "--out-dir", str(out))
+    result = run(
+        "handout",
+        "--phone",
+        "555-0100",
+        "--batch",
+        str(write_csv(tmp_path, rows)),
+        "--out-dir",
+        str(out),
+    )
     assert result.code == 0, result.err
     assert result.out.splitlines()[-1] == f"Wrote 2 handouts in {out}; refused 0 rows."
     assert result.err == ""
@@ -91,12 +107,14 @@ def test_an_existing_file_is_kept_without_force(run: Run, tmp_path: Path) -> Non
     out.mkdir()
     (out / "ann-lee_2025-03-01.pdf").write_bytes(b"printed yesterday")
     csv_path = write_csv(tmp_path, "Ann Lee,2025-03-01,,,,,,\nBo Li,2025-03-02,,,,,,\n")
-    result = run("handout", "--batch", str(csv_path), "--out-dir", str(out))
+    result = run("handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(out))
     assert result.code == 5
     assert "already exists; choose another name or add --force" in result.err
     assert (out / "ann-lee_2025-03-01.pdf").read_bytes() == b"printed yesterday"
     assert is_whole_pdf(out / "bo-li_2025-03-02.pdf")
-    result = run("handout", "--batch", str(csv_path), "--out-dir", str(out), "--force")
+    result = run(
+        "handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(out), "--force"
+    )
     assert result.code == 0, result.err
     assert is_whole_pdf(out / "ann-lee_2025-03-01.pdf")
 
@@ -113,7 +131,7 @@ def test_hostile_names_never_leave_the_folder(run: Run, tmp_path: Path) -> None:
     out.parent.mkdir()
     csv_path = write_csv(tmp_path, rows)
     before = files_under(tmp_path)
-    result = run("handout", "--batch", str(csv_path), "--out-dir", str(out))
+    result = run("handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(out))
     assert result.code == 0, result.err
     assert files_under(out) == {
         "etc-x_2025-03-01.pdf",
@@ -145,7 +163,13 @@ def test_two_rows_for_the_same_file_are_not_both_written(run: Run, tmp_path: Pat
     """The second row that would write the same file is refused, naming the first."""
     rows = "Ann Lee,2025-03-01,,,,,,\nann lee,2025-03-01,,,,,,\n"
     result = run(
-        "handout", "--batch", str(write_csv(tmp_path, rows)), "--out-dir", str(tmp_path / "o")
+        "handout",
+        "--phone",
+        "555-0100",
+        "--batch",
+        str(write_csv(tmp_path, rows)),
+        "--out-dir",
+        str(tmp_path / "o"),
     )
     assert result.code == 5
     assert (
@@ -172,6 +196,8 @@ def test_a_bad_header_stops_the_batch_before_anything_is_written(
     out = tmp_path / "out"
     result = run(
         "handout",
+        "--phone",
+        "555-0100",
         "--batch",
         str(write_csv(tmp_path, "Ann,2025-03-01,x\n" if header else "", header)),
         "--out-dir",
@@ -187,6 +213,8 @@ def test_a_row_with_too_many_values_is_refused(run: Run, tmp_path: Path) -> None
     rows = "Lee, Ann,2025-03-01\nBo,2025-03-02\n"
     result = run(
         "handout",
+        "--phone",
+        "555-0100",
         "--batch",
         str(write_csv(tmp_path, rows, "name,procedure_date\n")),
         "--out-dir",
@@ -202,13 +230,29 @@ def test_both_cores_write_the_same_handouts_as_one(run: Run, tmp_path: Path) -> 
     csv_path = write_csv(tmp_path, rows)
     assert (
         run(
-            "handout", "--batch", str(csv_path), "--out-dir", str(tmp_path / "one"), "--jobs", "1"
+            "handout",
+            "--phone",
+            "555-0100",
+            "--batch",
+            str(csv_path),
+            "--out-dir",
+            str(tmp_path / "one"),
+            "--jobs",
+            "1",
         ).code
         == 0
     )
     assert (
         run(
-            "handout", "--batch", str(csv_path), "--out-dir", str(tmp_path / "two"), "--jobs", "2"
+            "handout",
+            "--phone",
+            "555-0100",
+            "--batch",
+            str(csv_path),
+            "--out-dir",
+            str(tmp_path / "two"),
+            "--jobs",
+            "2",
         ).code
         == 0
     )
@@ -223,7 +267,15 @@ def test_the_batch_writes_calendars_too(run: Run, tmp_path: Path) -> None:
     """--format ics writes each patient's phone calendar, named with .ics."""
     csv_path = write_csv(tmp_path, "Ann Lee,2025-03-01,,,,,,\n")
     result = run(
-        "handout", "--batch", str(csv_path), "--out-dir", str(tmp_path / "o"), "--format", "ics"
+        "handout",
+        "--phone",
+        "555-0100",
+        "--batch",
+        str(csv_path),
+        "--out-dir",
+        str(tmp_path / "o"),
+        "--format",
+        "ics",
     )
     assert result.code == 0, result.err
     data = (tmp_path / "o" / "ann-lee_2025-03-01.ics").read_bytes()
@@ -233,11 +285,21 @@ def test_the_batch_writes_calendars_too(run: Run, tmp_path: Path) -> None:
 
 def test_a_missing_list_or_a_file_as_folder_is_one_line(run: Run, tmp_path: Path) -> None:
     """No such CSV: exit 2; --out-dir naming a file: exit 4."""
-    result = run("handout", "--batch", str(tmp_path / "nope.csv"), "--out-dir", str(tmp_path / "o"))
+    result = run(
+        "handout",
+        "--phone",
+        "555-0100",
+        "--batch",
+        str(tmp_path / "nope.csv"),
+        "--out-dir",
+        str(tmp_path / "o"),
+    )
     assert result.code == 2
     assert "no such file" in result.err
     csv_path = write_csv(tmp_path, "Ann,2025-03-01,,,,,,\n")
-    result = run("handout", "--batch", str(csv_path), "--out-dir", str(csv_path))
+    result = run(
+        "handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(csv_path)
+    )
     assert result.code == 4
     assert "is a file, not a folder" in result.err
 
@@ -260,7 +322,7 @@ def test_an_unwritable_folder_is_refused_before_any_row(tmp_path: Path) -> None:
     out.chmod(0o555)
     env = {**os.environ, "VPLAN_NO_CACHE": "1", "NO_COLOR": "1"}
     result = subprocess.run(
-        [*_without_root_powers(), *VPLAN, "handout", "--batch", str(csv_path), "--out-dir", str(out)],
+        [*_without_root_powers(), *VPLAN, "handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(out)],
         capture_output=True, text=True, env=env, check=False,
     )  # fmt: skip
     assert result.returncode == 4, result.stderr
@@ -277,7 +339,7 @@ def test_a_progress_bar_shows_on_a_terminal_and_not_when_piped(tmp_path: Path) -
     env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "80"}
     leader, follower = pty.openpty()
     process = subprocess.Popen(
-        [*VPLAN, "handout", "--batch", str(csv_path), "--out-dir", str(tmp_path / "tty")],
+        [*VPLAN, "handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(tmp_path / "tty")],
         stdout=subprocess.PIPE, stderr=follower, env=env,
     )  # fmt: skip
     os.close(follower)
@@ -294,7 +356,7 @@ def test_a_progress_bar_shows_on_a_terminal_and_not_when_piped(tmp_path: Path) -
     os.close(leader)
     assert b"Writing handouts" in seen
     piped = subprocess.run(
-        [*VPLAN, "handout", "--batch", str(csv_path), "--out-dir", str(tmp_path / "pipe")],
+        [*VPLAN, "handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(tmp_path / "pipe")],
         capture_output=True, env=env, check=False,
     )  # fmt: skip
     assert piped.returncode == 0
@@ -307,7 +369,7 @@ def test_a_stopped_batch_leaves_no_half_written_handout(tmp_path: Path) -> None:
     csv_path = write_csv(tmp_path, rows)
     out = tmp_path / "out"
     process = subprocess.Popen(
-        [*VPLAN, "handout", "--batch", str(csv_path), "--out-dir", str(out)],
+        [*VPLAN, "handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(out)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )  # fmt: skip
     deadline = time.monotonic() + 60
@@ -330,7 +392,15 @@ def test_rows_may_name_any_procedure_whatever_the_commands(run: Run, tmp_path: P
     rows = "name,procedure_date,procedure\nAnn,2025-03-01,vertebroplasty\nBo,2025-03-01,\n"
     csv_path = write_csv(tmp_path, rows, header="")
     result = run(
-        "handout", "--batch", str(csv_path), "--out-dir", str(tmp_path / "o"), "--procedure", "kp"
+        "handout",
+        "--phone",
+        "555-0100",
+        "--batch",
+        str(csv_path),
+        "--out-dir",
+        str(tmp_path / "o"),
+        "--procedure",
+        "kp",
     )
     assert result.code == 0, result.err
 
@@ -350,7 +420,7 @@ def test_the_commands_phone_clinic_and_doctor_fill_empty_cells(run: Run, tmp_pat
     """--phone, --clinic and --doctor print on every handout whose cell is empty; a cell wins."""
     rows = "Ann,2025-03-01,,,,,,\nBo,2025-03-01,555-0199,,,,,\n"
     csv_path = write_csv(tmp_path, rows)
-    result = run("handout", "--batch", str(csv_path), "--out-dir", str(tmp_path / "o"),
+    result = run("handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(tmp_path / "o"),
                  "--phone", "555-0100", "--clinic", "Spine Clinic", "--doctor", "Dr. Rivera")  # fmt: skip
     assert result.code == 0, result.err
 
@@ -375,7 +445,15 @@ def test_a_list_in_no_known_encoding_is_refused_before_the_folder_is_made(
     (tmp_path / "list.csv").write_bytes(
         b"name,procedure_date\nAnn,2025-03-01\nJos\x81,2025-03-01\n"
     )
-    result = run("handout", "--batch", str(tmp_path / "list.csv"), "--out-dir", str(tmp_path / "o"))
+    result = run(
+        "handout",
+        "--phone",
+        "555-0100",
+        "--batch",
+        str(tmp_path / "list.csv"),
+        "--out-dir",
+        str(tmp_path / "o"),
+    )
     assert result.code == 2
     assert "list.csv line 3 is neither UTF-8 nor Windows-1252 text" in result.err
     assert "save it from Excel as 'CSV UTF-8'" in result.err
@@ -387,6 +465,8 @@ def test_a_refused_row_is_named_by_the_line_it_starts_on(run: Run, tmp_path: Pat
     """A name written over three lines (in quotes) is reported at its first line."""
     rows = '"Multi\nline\nname",2025-13-01\nOk,2025-01-01\n'
     csv_path = write_csv(tmp_path, rows, header="name,procedure_date\n")
-    result = run("handout", "--batch", str(csv_path), "--out-dir", str(tmp_path / "o"))
+    result = run(
+        "handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(tmp_path / "o")
+    )
     assert result.code == 5
     assert "list.csv:2: refused:" in result.err

@@ -60,7 +60,9 @@ def pdf_text(path: Path) -> str:
 
 def batch(run: Run, path: Path, out: Path, *extra: str) -> tuple[int, str, str]:
     """Run a batch of ``path`` into ``out``."""
-    result = run("handout", "--batch", str(path), "--out-dir", str(out), *extra)
+    result = run(
+        "handout", "--phone", "555-0100", "--batch", str(path), "--out-dir", str(out), *extra
+    )
     return result.code, result.out, result.err
 
 
@@ -513,7 +515,17 @@ def test_list_options_without_a_list_are_refused(
     run: Run, tmp_path: Path, args: tuple[str, ...], message: str
 ) -> None:
     """--sheet, --combined and --date-format belong to a batch: exit 2 for one handout."""
-    result = run("handout", "2025-03-01", "--patient", "Ann", "-o", str(tmp_path / "a.pdf"), *args)
+    result = run(
+        "handout",
+        "--phone",
+        "555-0100",
+        "2025-03-01",
+        "--patient",
+        "Ann",
+        "-o",
+        str(tmp_path / "a.pdf"),
+        *args,
+    )
     assert result.code == 2
     assert message in result.err
 

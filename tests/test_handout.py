@@ -76,27 +76,29 @@ def test_the_warning_signs_are_on_page_one_in_their_three_tiers(plan: Plan) -> N
         assert sign.text.get() in first
 
 
-def test_without_a_phone_the_handout_says_call_your_care_team(plan: Plan) -> None:
-    """No phone number given: the middle tier asks the patient to call the care team."""
-    text = pdf_text(handout_pdf(plan, Patient("Ann Lee")))
-    assert "Call your care team today if you have:" in text
-    assert "Call us at" not in text
+def test_without_any_phone_the_handout_is_refused(run: Run, tmp_path: Path) -> None:
+    """No --phone and no protocol.contact: exit 2 with a line saying where to give one."""
+    out = tmp_path / "ann.pdf"
+    result = run("handout", "2025-03-01", "--patient", "Ann Lee", "-o", str(out))
+    assert result.code == 2
+    assert "no phone number" in result.err
+    assert "--phone" in result.err
+    assert "protocol.contact" in result.err
+    assert not out.exists()
 
 
 def test_key_dates_give_the_day_each_restriction_ends_with_its_weekday(plan: Plan) -> None:
     """Follow-up, driving, bending, the 10 lb and 20 lb lifting limits and strengthening have dates."""
     handout = build_handout(plan, ANN)
     by_date = {k.when: " ".join(k.items) for k in handout.key_dates}
-    assert "Driving: allowed again" in by_date["Mon, Mar 3, 2025"]
+    assert "Allowed again from today: Driving; Showering; Tub bath." in by_date["Mon, Mar 3, 2025"]
     assert "follow-up visit" in by_date["Sat, Mar 8, 2025"]
     assert "(by Sat, Mar 15, 2025)" in by_date["Sat, Mar 8, 2025"]
-    assert (
-        "Lifting: up to 20 lb (9 kg) from today until Sat, May 31" in by_date["Sat, Apr 12, 2025"]
-    )
+    assert "Lifting: up to 20 lb (9 kg) from today." in by_date["Sat, Apr 12, 2025"]
     assert "Bending and twisting" in by_date["Sat, Apr 12, 2025"]
     assert "Strengthening exercises" in by_date["Sat, Apr 12, 2025"]
     assert "Lifting: allowed again" in by_date["Sun, Jun 1, 2025"]
-    assert handout.until_cleared == ("Pool and hot tub: only when your care team says it is OK.",)
+    assert handout.until_cleared == ()  # in force from day 0: page 1's box says it
     text = pdf_text(handout_pdf(plan))
     for when in by_date:
         assert when in text
@@ -241,7 +243,7 @@ def test_the_fonts_are_embedded(plan: Plan) -> None:
 
 def test_text_prints_exactly_as_typed_in_pdf_and_html(plan: Plan) -> None:
     """A name with markup and an ampersand prints as those characters, not as markup."""
-    patient = Patient(HOSTILE, clinic="A & B <Spine>")
+    patient = Patient(HOSTILE, clinic="A & B <Spine>", phone="555-0100")
     text = pdf_text(pdf.document(build_handout(plan, patient)))
     assert HOSTILE in text
     assert "A & B <Spine>" in text
@@ -254,7 +256,9 @@ def test_text_prints_exactly_as_typed_in_pdf_and_html(plan: Plan) -> None:
 def test_a_name_the_font_cannot_print_is_refused(run: Run, tmp_path: Path) -> None:
     """Characters outside the embedded font are refused with exit 2, and no file is written."""
     out = tmp_path / "li.pdf"
-    result = run("handout", "2025-03-01", "--patient", "李雷", "-o", str(out))
+    result = run(
+        "handout", "--phone", "555-0100", "2025-03-01", "--patient", "李雷", "-o", str(out)
+    )
     assert result.code == 2
     assert (
         "the patient's name has characters the handout's font cannot print: '李' (U+674E)"
@@ -279,6 +283,8 @@ def test_a_rules_text_the_font_cannot_print_is_a_rules_error(
     )
     result = run(
         "handout",
+        "--phone",
+        "555-0100",
         "2025-03-01",
         "--patient",
         "Ann",
@@ -348,7 +354,7 @@ def test_html_is_one_self_contained_page_with_print_css(plan: Plan) -> None:
 
 def test_the_running_head_cannot_break_out_of_the_style_element(plan: Plan) -> None:
     """A name that tries to close the style element stays a CSS string."""
-    patient = Patient('</style><script>alert("x")</script>')
+    patient = Patient('</style><script>alert("x")</script>', phone="555-0100")
     page = webpage.document(build_handout(plan, patient)).decode("utf-8")
     style = page[page.index("<style>") : page.index("</style>") + 8]
     assert "<script>" not in page
@@ -363,14 +369,34 @@ def test_handout_writes_the_format_its_name_ends_in(run: Run, tmp_path: Path) ->
         ("ann.html", b"<!DOCTYPE html>"),
         ("ann.ics", b"BEGIN:VCALENDAR"),
     ):
-        result = run("handout", "2025-03-01", "--patient", "Ann Lee", "-o", str(tmp_path / name))
+        result = run(
+            "handout",
+            "--phone",
+            "555-0100",
+            "2025-03-01",
+            "--patient",
+            "Ann Lee",
+            "-o",
+            str(tmp_path / name),
+        )
         assert result.code == 0, result.err
         assert (tmp_path / name).read_bytes().startswith(start)
-    result = run("handout", "2025-03-01", "--patient", "Ann Lee", "-o", str(tmp_path / "ann.txt"))
+    result = run(
+        "handout",
+        "--phone",
+        "555-0100",
+        "2025-03-01",
+        "--patient",
+        "Ann Lee",
+        "-o",
+        str(tmp_path / "ann.txt"),
+    )
     assert result.code == 2
     assert "end the file name in .html or .ics or .pdf, or give --format" in result.err
     result = run(
         "handout",
+        "--phone",
+        "555-0100",
         "2025-03-01",
         "--patient",
         "Ann Lee",
@@ -387,10 +413,25 @@ def test_handout_never_replaces_a_file_without_force(run: Run, tmp_path: Path) -
     """An existing file is kept (exit 4) unless --force is given."""
     out = tmp_path / "ann.pdf"
     out.write_bytes(b"keep me")
-    result = run("handout", "2025-03-01", "--patient", "Ann Lee", "-o", str(out))
+    result = run(
+        "handout", "--phone", "555-0100", "2025-03-01", "--patient", "Ann Lee", "-o", str(out)
+    )
     assert result.code == 4
     assert out.read_bytes() == b"keep me"
-    assert run("handout", "2025-03-01", "--patient", "Ann Lee", "-o", str(out), "--force").code == 0
+    assert (
+        run(
+            "handout",
+            "--phone",
+            "555-0100",
+            "2025-03-01",
+            "--patient",
+            "Ann Lee",
+            "-o",
+            str(out),
+            "--force",
+        ).code
+        == 0
+    )
     assert out.read_bytes().startswith(b"%PDF-")
 
 
@@ -411,7 +452,7 @@ def test_handout_never_replaces_a_file_without_force(run: Run, tmp_path: Path) -
         (["--batch", "x.csv"], "--batch needs --out-dir DIR"),
         (
             ["2025-03-01", "--batch", "x.csv", "--out-dir", "d"],
-            "leave out DATE, --patient and --output",
+            "leave out DATE, --patient, --output",
         ),
     ],
 )
@@ -420,7 +461,7 @@ def test_bad_handout_requests_are_one_line_with_exit_2(
 ) -> None:
     """Each mistake is named on one line, with what to write instead, and nothing is written."""
     monkeypatch.chdir(tmp_path)
-    result = run("handout", *args)
+    result = run("handout", "--phone", "555-0100", *args)
     assert result.code == 2
     assert message in result.err
     assert result.err.count("\n") == 1
@@ -461,7 +502,16 @@ def test_an_accent_typed_apart_joins_its_letter(run: Run, tmp_path: Path) -> Non
     """'José' typed as 'e' and a combining accent prints as 'José' (as pasted from a Mac)."""
     out = tmp_path / "jose.pdf"
     assert (
-        run("handout", "2025-03-01", "--patient", "Jose\u0301 Nun\u0303ez", "-o", str(out)).code
+        run(
+            "handout",
+            "--phone",
+            "555-0100",
+            "2025-03-01",
+            "--patient",
+            "Jose\u0301 Nun\u0303ez",
+            "-o",
+            str(out),
+        ).code
         == 0
     )
     assert "José Nuñez" in pdf_text(out.read_bytes())

@@ -105,7 +105,9 @@ def test_every_key_date_box_fits_inside_its_calendar_cell(procedure: str | None)
     }
     seen = 0
     for when in YEAR:
-        handout = build_handout(build_plan(protocol(procedure), when), Patient("Ann Lee"))
+        handout = build_handout(
+            build_plan(protocol(procedure), when), Patient("Ann Lee", phone="555-0100")
+        )
         marked = [c for m in handout.months for w in m.weeks for c in w if c and c.mark]
         assert len(marked) == len(handout.key_dates)
         for cell in marked:

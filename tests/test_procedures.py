@@ -128,7 +128,18 @@ def test_handouts_and_calendars_name_the_procedure(run: Run, tmp_path: Path) -> 
     """The PDF title and the calendar's name say balloon kyphoplasty, with its own key dates."""
     pdf_path, ics_path = tmp_path / "k.pdf", tmp_path / "k.ics"
     assert (
-        run("handout", "2025-03-01", "--patient", "Ann Lee", "-o", str(pdf_path), *KYPHO).code == 0
+        run(
+            "handout",
+            "--phone",
+            "555-0100",
+            "2025-03-01",
+            "--patient",
+            "Ann Lee",
+            "-o",
+            str(pdf_path),
+            *KYPHO,
+        ).code
+        == 0
     )
     text = re.sub(
         r"\s+",
@@ -148,7 +159,15 @@ def test_the_batch_takes_a_procedure_column(run: Run, tmp_path: Path) -> None:
     """Each row may name its procedure; an empty cell takes --procedure, an unknown one is refused."""
     rows = "name,procedure_date,procedure\nAnn,2025-03-01,kyphoplasty\nBo,2025-03-01,\nCy,2025-03-01,knee\n"
     (tmp_path / "list.csv").write_text(rows, encoding="utf-8")
-    result = run("handout", "--batch", str(tmp_path / "list.csv"), "--out-dir", str(tmp_path / "o"))
+    result = run(
+        "handout",
+        "--phone",
+        "555-0100",
+        "--batch",
+        str(tmp_path / "list.csv"),
+        "--out-dir",
+        str(tmp_path / "o"),
+    )
     assert result.code == 5
     assert (
         "list.csv:4: refused: unknown procedure 'knee'; write one of: kyphoplasty, vertebroplasty"

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vplan.model import Protocol
+from vplan.orders import orders_from_bytes
 from vplan.plan import build_plan
 from vplan.render import structured
 from vplan.units import Weight, add_months
@@ -43,15 +44,48 @@ def forbidden_by_row(row: dict[str, Any], activity: str, amount: Weight | None) 
     return False
 
 
+@st.composite
+def orders_texts(draw: st.DrawFn) -> str:
+    """An orders file: random back-to-back limits for lifting and driving, and a new activity."""
+    out = ["activities:"]
+    for key, measured in (("lifting", True), ("driving", False), ("gardening", True)):
+        if not draw(st.booleans()):
+            continue
+        out += [f"  {key}:", "    loosen: confirmed"]
+        if key == "gardening":
+            out += ["    name: {en: Gardening}", "    measure: weight"]
+        # Every dated end falls within the calendar the test reads (HORIZON days).
+        unit = draw(st.sampled_from(["days", "weeks"]))
+        top = 300 if unit == "days" else 45
+        ends = sorted(draw(st.sets(st.integers(1, top), min_size=1, max_size=3)))
+        out.append("    limits:")
+        start = 0
+        for index, end in enumerate(ends):
+            last = index == len(ends) - 1
+            until = "cleared" if last and draw(st.booleans()) else f"{end} {unit}"
+            out += [f"      - from: {start} {unit}", f"        until: {until}"]
+            figure = draw(
+                st.one_of(st.none(), st.sampled_from(["3 lb", "2.5 kg", "15 lb", "40 lb"]))
+            )
+            if measured and figure is not None:
+                out.append(f"        max: {figure}")
+            out.append("        text: {en: As your care team says.}")
+            start = end
+    if len(out) == 1:
+        out = ["notes:", "  - en: Nothing changes."]
+    return "\n".join(out) + "\n"
+
+
 @settings(max_examples=40, deadline=None)
-@given(start=dates, amount=weights)
+@given(start=dates, amount=weights, orders=st.one_of(st.none(), orders_texts()))
 def test_check_agrees_with_the_schedule_every_day(
-    protocol: Protocol, start: date, amount: Weight | None
+    protocol: Protocol, start: date, amount: Weight | None, orders: str | None
 ) -> None:
-    """For any procedure date, days 0-365, every activity and any weight, check and schedule agree."""
-    plan = build_plan(protocol, start)
+    """For any date, days 0-365, every activity, any weight and random orders, both agree."""
+    ordered = None if orders is None else orders_from_bytes(orders.encode(), "o.yaml", protocol)
+    plan = build_plan(protocol, start, orders=ordered)
     rows = structured.schedule(plan, HORIZON)["days"]
-    for activity in protocol.activities:
+    for activity in plan.protocol.activities:
         weight = amount if activity.measured else None
         blocked = [forbidden_by_row(row, activity.key, weight) for row in rows]
         for day in range(HORIZON):

@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import multiprocessing
+import os
 import stat
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 
 from conftest import Run
 from vplan import __version__
-from vplan.journal import append, entries
+from vplan.journal import append, entries, file_mac
 from vplan.plan import Plan
 from vplan.record import patient_id
 from vplan.rules import default_rules_path
@@ -105,7 +106,18 @@ def test_the_handout_footer_carries_the_stamp_in_its_language(run: Run, tmp_path
     """The HTML handout ends with the stamp; in Spanish, the stamp is in Spanish."""
     for lang, start in (("en", "Made on"), ("es", "Hecho el")):
         out = tmp_path / f"{lang}.html"
-        result = run("handout", "2025-03-01", "--patient", "Ana", "--lang", lang, "-o", str(out))
+        result = run(
+            "handout",
+            "--phone",
+            "555-0100",
+            "2025-03-01",
+            "--patient",
+            "Ana",
+            "--lang",
+            lang,
+            "-o",
+            str(out),
+        )
         assert result.code == 0, result.err
         html = out.read_text(encoding="utf-8")
         assert f'<p class="stamp">{start} {EPOCH_DAY.isoformat()}' in html
@@ -149,7 +161,17 @@ def test_the_same_epoch_gives_the_same_bytes(
     made = []
     for n in (1, 2):
         out = tmp_path / f"{n}.{suffix}"
-        args = ("handout", "2025-03-01", "--patient", "Ann Lee", "--large-print", "-o", str(out))
+        args = (
+            "handout",
+            "--phone",
+            "555-0100",
+            "2025-03-01",
+            "--patient",
+            "Ann Lee",
+            "--large-print",
+            "-o",
+            str(out),
+        )
         assert run(*args).code == 0
         made.append(out.read_bytes())
     assert made[0] == made[1]
@@ -163,7 +185,19 @@ def test_another_time_the_same_day_changes_nothing(
     for n, seconds in enumerate((int(EPOCH), int(EPOCH) + 3600)):
         monkeypatch.setenv("SOURCE_DATE_EPOCH", str(seconds))
         out = tmp_path / f"{n}.html"
-        assert run("handout", "2025-03-01", "--patient", "Ann Lee", "-o", str(out)).code == 0
+        assert (
+            run(
+                "handout",
+                "--phone",
+                "555-0100",
+                "2025-03-01",
+                "--patient",
+                "Ann Lee",
+                "-o",
+                str(out),
+            ).code
+            == 0
+        )
         made.append(out.read_bytes())
     assert made[0] == made[1]
 
@@ -181,7 +215,7 @@ def test_without_an_epoch_the_pdf_depends_only_on_the_stamp(plan: Plan, large_pr
         render_paged(
             DocumentFormat.PDF,
             plan,
-            Patient("Ann Lee"),
+            Patient("Ann Lee", phone="555-0100"),
             layout,
             stamp=datetime(2025, 3, 1, hour, tzinfo=UTC),
             made=made,
@@ -199,7 +233,19 @@ def test_another_day_changes_only_the_stamps_date(
     for n, seconds in enumerate((int(EPOCH), int(EPOCH) + 86400)):
         monkeypatch.setenv("SOURCE_DATE_EPOCH", str(seconds))
         out = tmp_path / f"{n}.html"
-        assert run("handout", "2025-03-01", "--patient", "Ann Lee", "-o", str(out)).code == 0
+        assert (
+            run(
+                "handout",
+                "--phone",
+                "555-0100",
+                "2025-03-01",
+                "--patient",
+                "Ann Lee",
+                "-o",
+                str(out),
+            ).code
+            == 0
+        )
         made.append(out.read_text(encoding="utf-8").splitlines())
     changed = [(a, b) for a, b in zip(made[0], made[1], strict=True) if a != b]
     assert len(changed) == 1
@@ -227,7 +273,17 @@ def test_the_calendar_differs_only_in_its_timestamps(
 def test_a_handout_prints_a_chart_note(run: Run, tmp_path: Path) -> None:
     """After the handout, one line for the chart: procedure, protocol, rules, language, pages."""
     out = tmp_path / "ann.pdf"
-    result = run("handout", "2025-03-01", "--patient", "Ann Lee", "--large-print", "-o", str(out))
+    result = run(
+        "handout",
+        "--phone",
+        "555-0100",
+        "2025-03-01",
+        "--patient",
+        "Ann Lee",
+        "--large-print",
+        "-o",
+        str(out),
+    )
     assert result.code == 0, result.err
     note = result.out.splitlines()[1]
     assert note.startswith("Discharge instructions given: recovery after vertebroplasty")
@@ -239,7 +295,18 @@ def test_a_handout_prints_a_chart_note(run: Run, tmp_path: Path) -> None:
 def test_the_chart_note_of_a_spanish_calendar(run: Run, tmp_path: Path) -> None:
     """A phone calendar is named as such, with its language and no page count."""
     out = tmp_path / "ana.ics"
-    result = run("handout", "2025-03-01", "--patient", "Ana", "--lang", "es", "-o", str(out))
+    result = run(
+        "handout",
+        "--phone",
+        "555-0100",
+        "2025-03-01",
+        "--patient",
+        "Ana",
+        "--lang",
+        "es",
+        "-o",
+        str(out),
+    )
     note = result.out.splitlines()[1]
     assert note.startswith("Recovery calendar for the patient's phone given:")
     assert note.endswith("Spanish.")
@@ -264,7 +331,7 @@ def test_record_without_a_key_writes_nothing(run: Run, tmp_path: Path) -> None:
     """--record without the clinic's key is exit 2, before any file is written."""
     out = tmp_path / "ann.pdf"
     journal = tmp_path / "journal.jsonl"
-    result = run("handout", "2025-03-01", "--patient", "Ann Lee", "-o", str(out),
+    result = run("handout", "--phone", "555-0100", "2025-03-01", "--patient", "Ann Lee", "-o", str(out),
                  "--record", str(journal))  # fmt: skip
     assert result.code == 2
     assert "VPLAN_RECORD_KEY" in result.err
@@ -277,11 +344,13 @@ def test_the_journal_entry_says_what_was_given_and_names_no_one(run: Run, tmp_pa
     """One line per file: digests, procedure, language, format, pages; the name only as an HMAC."""
     out = tmp_path / "ann-lee.pdf"
     journal = tmp_path / "journal.jsonl"
-    result = run("handout", "2025-03-01", "--patient", "Ann Lee", "-o", str(out),
+    result = run("handout", "--phone", "555-0100", "2025-03-01", "--patient", "Ann Lee", "-o", str(out),
                  "--record", str(journal))  # fmt: skip
     assert result.code == 0, result.err
     (entry,) = journal_lines(journal)
-    assert entry["file_sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    assert entry["file_hmac"] == file_mac(KEY.encode(), digest)
+    assert digest not in journal.read_text(encoding="utf-8")  # no plain hash to test names on
     assert entry["rules_sha256"] == RULES_SHA256
     assert entry["orders_sha256"] is None
     assert entry["follow_up"] is None
@@ -312,7 +381,9 @@ def test_schedule_to_a_file_is_recorded(run: Run, tmp_path: Path) -> None:
     out = tmp_path / "plan.ics"
     assert run("schedule", "2025-03-01", "-f", "ics", "-o", str(out), "--record", str(journal)
                ).code == 0  # fmt: skip
-    assert run("schedule", "2025-03-01", "--record", str(journal)).code == 0
+    to_screen = run("schedule", "2025-03-01", "--record", str(journal))
+    assert to_screen.code == 2
+    assert "--record keeps a record of a file written" in to_screen.err
     (entry,) = journal_lines(journal)
     assert entry["format"] == "ics"
     assert entry["patient"] is None
@@ -323,7 +394,18 @@ def test_verify_finds_a_recorded_file_and_refuses_a_changed_one(run: Run, tmp_pa
     """verify: exit 0 and the entry for the file as written; 6 once a byte changed, or unknown."""
     journal = tmp_path / "journal.jsonl"
     out = tmp_path / "ann.html"
-    run("handout", "2025-03-01", "--patient", "Ann Lee", "-o", str(out), "--record", str(journal))
+    run(
+        "handout",
+        "--phone",
+        "555-0100",
+        "2025-03-01",
+        "--patient",
+        "Ann Lee",
+        "-o",
+        str(out),
+        "--record",
+        str(journal),
+    )
     found = run("record", "verify", str(out), "--record", str(journal))
     assert found.code == 0, found.err
     assert "line 1, unchanged" in found.out
@@ -341,24 +423,43 @@ def test_verify_finds_a_recorded_file_and_refuses_a_changed_one(run: Run, tmp_pa
 def _three_entries(tmp_path: Path) -> Path:
     journal = tmp_path / "journal.jsonl"
     for n in range(3):
-        append(journal, {"n": n, "file_sha256": f"{n:064x}"})
+        append(journal, KEY.encode(), {"n": n, "lang": "en", "file_hmac": f"{n:064x}"})
     return journal
 
 
+def _resealed(lines: list[str]) -> list[str]:
+    """The lines with line 2 edited and the chain made again with the SHA-256 anyone can take."""
+    forged = []
+    prev = "0" * 64
+    for line in lines:
+        fields = json.loads(line)
+        fields.pop("mac")
+        fields["prev"] = prev
+        fields["lang"] = "es" if fields["n"] == 1 else fields["lang"]
+        body = json.dumps(fields, separators=(",", ":"))
+        prev = hashlib.sha256(body.encode()).hexdigest()
+        forged.append(body[:-1] + f',"mac":"{prev}"}}')
+    return forged
+
+
+@pytest.mark.usefixtures("key")
 @pytest.mark.parametrize(
     ("damage", "line"),
     [
-        (lambda lines: [lines[0], lines[1].replace('"n":1', '"n":7'), lines[2]], 3),
+        (lambda lines: [lines[0], lines[1].replace('"n":1', '"n":7'), lines[2]], 2),
+        (lambda lines: [*lines[:2], lines[2].replace('"lang":"en"', '"lang":"es"')], 3),
         (lambda lines: [lines[0], lines[2]], 2),
         (lambda lines: lines[1:], 1),
+        (lambda lines: [lines[1], lines[0], lines[2]], 1),
         (lambda lines: [*lines[:2], lines[2][:-5]], 3),
+        (_resealed, 1),
     ],
-    ids=["edited", "deleted", "first deleted", "cut short"],
+    ids=["edited", "last edited", "deleted", "first deleted", "swapped", "cut short", "resealed"],
 )
 def test_check_names_the_first_broken_line(
     run: Run, tmp_path: Path, damage: Callable[[list[str]], list[str]], line: int
 ) -> None:
-    """An edited, deleted or cut line breaks the chain; check names where, exit 7."""
+    """An edited, deleted, moved, cut or re-chained line is named by check, exit 7."""
     journal = _three_entries(tmp_path)
     assert run("record", "check", "--record", str(journal)).code == 0
     lines = journal.read_bytes().decode().splitlines()
@@ -372,6 +473,43 @@ def test_check_names_the_first_broken_line(
     assert verify.code == 7
 
 
+@pytest.mark.usefixtures("key")
+def test_check_and_verify_need_the_key_the_journal_was_written_under(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the key, nothing can be checked; under another key, the first line is named."""
+    journal = _three_entries(tmp_path)
+    monkeypatch.setenv("VPLAN_RECORD_KEY", "another clinic secret, long enough")
+    other = run("record", "check", "--record", str(journal))
+    assert other.code == 7
+    assert f"{journal}:1:" in other.err
+    monkeypatch.delenv("VPLAN_RECORD_KEY")
+    assert run("record", "check", "--record", str(journal)).code == 2
+
+
+@pytest.mark.usefixtures("key")
+@pytest.mark.parametrize("batch", [False, True], ids=["one handout", "batch"])
+def test_a_journal_that_cannot_be_added_to_stops_before_any_file_is_written(
+    run: Run, tmp_path: Path, batch: bool
+) -> None:
+    """A cut-short journal is found first: exit 7, and no handout is written unrecorded."""
+    journal = tmp_path / "journal.jsonl"
+    journal.write_text('{"prev":"x"', encoding="utf-8")
+    out = tmp_path / "out"
+    if batch:
+        csv = tmp_path / "list.csv"
+        csv.write_text("name,procedure_date\nAnn Lee,2025-03-01\n", encoding="utf-8")
+        args = ["--batch", str(csv), "--out-dir", str(out)]
+    else:
+        args = ["2025-03-01", "--patient", "Ann Lee", "-o", str(out.with_suffix(".pdf"))]
+    result = run("handout", *args, "--record", str(journal))
+    assert result.code == 7
+    assert "nothing was written" in result.err
+    assert not out.exists()
+    assert not out.with_suffix(".pdf").exists()
+
+
+@pytest.mark.usefixtures("key")
 def test_check_of_a_missing_journal_is_bad_input(run: Run, tmp_path: Path) -> None:
     """A journal that does not exist is exit 2, saying so."""
     result = run("record", "check", "--record", str(tmp_path / "none.jsonl"))
@@ -381,7 +519,7 @@ def test_check_of_a_missing_journal_is_bad_input(run: Run, tmp_path: Path) -> No
 
 def _append_many(path: str, worker: int) -> None:
     for n in range(40):
-        append(Path(path), {"worker": worker, "n": n, "pad": "x" * 2000})
+        append(Path(path), KEY.encode(), {"worker": worker, "n": n, "pad": "x" * 2000})
 
 
 def test_two_writers_at_once_lose_and_tangle_nothing(tmp_path: Path) -> None:
@@ -393,7 +531,7 @@ def test_two_writers_at_once_lose_and_tangle_nothing(tmp_path: Path) -> None:
         process.start()
     for process in workers:
         process.join()
-    found = list(entries(journal))
+    found = list(entries(journal, KEY.encode()))
     assert len(found) == 80
     assert {(e.fields["worker"], e.fields["n"]) for e in found} == {
         (w, n) for w in (1, 2) for n in range(40)
@@ -408,7 +546,7 @@ def test_a_batch_records_every_file_from_the_parent(run: Run, tmp_path: Path) ->
     csv.write_text("name,procedure_date,output\n" + rows.replace("\n", ",\n"), encoding="utf-8")
     journal = tmp_path / "journal.jsonl"
     out = tmp_path / "out"
-    result = run("handout", "--batch", str(csv), "--out-dir", str(out), "--jobs", "2",
+    result = run("handout", "--phone", "555-0100", "--batch", str(csv), "--out-dir", str(out), "--jobs", "2",
                  "--format", "html", "--record", str(journal))  # fmt: skip
     assert result.code == 5
     assert len(journal_lines(journal)) == 4
@@ -429,7 +567,18 @@ def test_a_key_file_must_be_the_owners_alone(
     monkeypatch.setenv("VPLAN_RECORD_KEY_FILE", str(key_file))
     journal = tmp_path / "journal.jsonl"
     out = tmp_path / "a.html"
-    args = ("handout", "2025-03-01", "--patient", "A", "-o", str(out), "--record", str(journal))
+    args = (
+        "handout",
+        "--phone",
+        "555-0100",
+        "2025-03-01",
+        "--patient",
+        "A",
+        "-o",
+        str(out),
+        "--record",
+        str(journal),
+    )
     assert run(*args).code == 0
     key_file.chmod(0o644)
     refused = run(*args, "--force")
@@ -440,7 +589,42 @@ def test_a_key_file_must_be_the_owners_alone(
 def test_a_short_key_is_refused(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A key of fewer than 16 bytes is exit 2."""
     monkeypatch.setenv("VPLAN_RECORD_KEY", "short")
-    result = run("handout", "2025-03-01", "--patient", "A", "-o", str(tmp_path / "a.pdf"),
+    result = run("handout", "--phone", "555-0100", "2025-03-01", "--patient", "A", "-o", str(tmp_path / "a.pdf"),
                  "--record", str(tmp_path / "j"))  # fmt: skip
     assert result.code == 2
     assert "at least 16" in result.err
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_key_file_that_is_not_an_ordinary_file_is_refused_at_once(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A FIFO or a folder as the key file is exit 2 straight away (a FIFO never hangs)."""
+    path = tmp_path / "clinic.key"
+    if kind == "fifo":
+        os.mkfifo(path, 0o600)
+    else:
+        path.mkdir(mode=0o700)
+    monkeypatch.setenv("VPLAN_RECORD_KEY_FILE", str(path))
+    result = run("record", "check", "--record", str(tmp_path / "j.jsonl"))
+    assert result.code == 2
+    assert "key file" in result.err
+
+
+@pytest.mark.usefixtures("key")
+@pytest.mark.parametrize("suffix", ["pdf", "html", "ics"])
+def test_a_recorded_file_is_made_again_byte_for_byte_from_its_entry(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """SOURCE_DATE_EPOCH set to the entry's made_at re-makes the very file that was given."""
+    journal = tmp_path / "journal.jsonl"
+    given = tmp_path / f"given.{suffix}"
+    args = ("handout", "2025-03-01", "--patient", "Ann Lee", "--phone", "555-0100")
+    assert run(*args, "-o", str(given), "--record", str(journal)).code == 0
+    (entry,) = journal_lines(journal)
+    made_at = datetime.fromisoformat(str(entry["made_at"]))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(made_at.timestamp())))
+    again = tmp_path / f"again.{suffix}"
+    assert run(*args, "-o", str(again)).code == 0
+    assert again.read_bytes() == given.read_bytes()
+    assert run("record", "verify", str(again), "--record", str(journal)).code == 0

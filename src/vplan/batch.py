@@ -21,12 +21,14 @@ from typing import Any
 from vplan.clock import calendar_stamp
 from vplan.daylist import DayList
 from vplan.documents import SUFFIXES, DocumentFormat, render_paged
-from vplan.errors import InputError, OutputError, VplanError
+from vplan.errors import InputError, OrdersError, OutputError, VplanError
 from vplan.handout import Layout, Paper, Patient, check_field
 from vplan.i18n import ENGLISH, LANGUAGES, Loc, language_name, place
 from vplan.model import Protocol, normalize_name, procedure_names
-from vplan.parse import DateOrder, ParseError, parse_list_date
-from vplan.plan import build_plan
+from vplan.orders import Orders
+from vplan.parse import DateOrder, ParseError, parse_levels, parse_list_date
+from vplan.patient import follow_up_visit
+from vplan.plan import FollowUp, build_plan
 from vplan.record import file_digest
 from vplan.stamp import Stamp, make_stamp
 
@@ -48,6 +50,9 @@ class Job:
     path: Path
     procedure: str  # the key of the procedure's protocol
     lang: str = ENGLISH
+    follow_up: FollowUp | None = None
+    orders_file: Path | None = None  # as the 'orders' column names it, from the CSV's folder
+    orders: Orders | None = None  # read and checked against the row's protocol
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,7 @@ def read_jobs(
     untranslated: Mapping[tuple[str, str], Sequence[Loc]] | None = None,
     defaults: Patient | None = None,
     date_order: DateOrder = "iso",
+    protocols: Mapping[str, Protocol] | None = None,
 ) -> Iterator[Job | Outcome]:
     """Each row of the list as a job to write, or as a refused outcome saying why.
 
@@ -133,6 +139,12 @@ def read_jobs(
             job = replace(job, procedure=procedure.key(record.cells.get("procedure", "")))
             missing = (untranslated or {}).get((job.procedure, job.lang), ())
             _check_translated(job.lang, missing)
+            job = _with_orders(job, day.path.parent, protocols)
+        except OrdersError as exc:
+            first = exc.problems[0]
+            more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
+            yield Outcome(line, problem=f"{exc}: {first}{more}")
+            continue
         except (InputError, ParseError) as exc:
             yield Outcome(line, problem=_reason(exc))
             continue
@@ -187,6 +199,7 @@ def _job(
         clinic=check_field("clinic", row.get("clinic")) or given.clinic,
         phone=check_field("phone", row.get("phone")) or given.phone,
         doctor=check_field("doctor", row.get("doctor")) or given.doctor,
+        levels=parse_levels(row["levels"]) if row.get("levels") else None,
     )
     row_layout = Layout(
         paper=_paper(row.get("paper", ""), layout.paper),
@@ -194,9 +207,31 @@ def _job(
     )
     row_fmt, file_name = _file_name(row.get("output", ""), name, when, fmt)
     row_lang = _language(row.get("lang", ""), lang)
+    visit = follow_up_visit(row.get("follow_up") or None, row.get("follow_up_place") or None)
+    orders = Path(row["orders"]) if row.get("orders") else None
     return Job(
-        line, patient, when, row_layout, row_fmt, out_dir / file_name, procedure="", lang=row_lang
-    )
+        line, patient, when, row_layout, row_fmt, out_dir / file_name, procedure="",
+        lang=row_lang, follow_up=visit, orders_file=orders,
+    )  # fmt: skip
+
+
+def _with_orders(job: Job, folder: Path, protocols: Mapping[str, Protocol] | None) -> Job:
+    """The row's orders file read and checked against its protocol; a visit checked too."""
+    if job.follow_up is not None and job.follow_up.date < job.procedure_date:
+        raise InputError(
+            f"the follow-up visit {job.follow_up.date.isoformat()} is before the procedure "
+            f"date {job.procedure_date.isoformat()}; check the date of the visit"
+        )
+    if job.orders_file is None or protocols is None:
+        return job
+    from vplan.orders import load_orders
+
+    path = job.orders_file if job.orders_file.is_absolute() else folder / job.orders_file
+    orders = load_orders(
+        path, protocols[job.procedure], procedure_date=job.procedure_date, lang=job.lang,
+        label=str(job.orders_file),
+    )  # fmt: skip
+    return replace(job, orders=orders)
 
 
 def _language(text: str, default: str) -> str:
@@ -300,7 +335,8 @@ def _stop_worker() -> None:
 
 def job_stamp(job: Job, protocols: Mapping[str, Protocol], made_on: date) -> Stamp:
     """The stamp printed on a row's file: its procedure's protocol, its language, the day."""
-    return make_stamp(protocols[job.procedure], job.lang, made_on)
+    orders = None if job.orders is None else job.orders.sha256
+    return make_stamp(protocols[job.procedure], job.lang, made_on, orders_sha256=orders)
 
 
 def write_one(job: Job, *, force: bool, stamp: datetime) -> Outcome:
@@ -311,7 +347,10 @@ def write_one(job: Job, *, force: bool, stamp: datetime) -> Outcome:
     from vplan.output import write_file
 
     try:
-        plan = build_plan(_PROTOCOLS[job.procedure], job.procedure_date)
+        plan = build_plan(
+            _PROTOCOLS[job.procedure], job.procedure_date, orders=job.orders,
+            follow_up=job.follow_up,
+        )  # fmt: skip
         made = job_stamp(job, _PROTOCOLS, stamp.date())
         out = render_paged(
             job.fmt, plan, job.patient, job.layout, stamp=calendar_stamp(stamp), lang=job.lang,

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, cast
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 
@@ -35,10 +35,14 @@ from vplan.errors import (
 )
 from vplan.parse import MAX_SPAN_DAYS, DateOrder
 
+if TYPE_CHECKING:
+    from vplan.record import Written
+    from vplan.stamp import Stamp
+
 EXIT_CODES_HELP = (
     "Exit codes: 0 success (for check: allowed); 1 check: not allowed, rules lint: warnings, "
     "rules diff: the protocols differ; 2 bad input (usage, date, amount, unknown activity); "
-    "3 a bad rules file; 4 the output file cannot be written; "
+    "3 a bad rules file or orders file; 4 the output file cannot be written; "
     "5 handout --batch: some rows were refused; 6 record verify: the file is not in the journal; "
     "7 the journal's chain is broken."
 )
@@ -105,6 +109,28 @@ ProcedureOption = Annotated[
 ]
 
 
+OrdersOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--orders",
+        metavar="FILE",
+        help="The care team's orders for this patient (YAML): limits that replace the "
+        "protocol's, dated items and notes. Checked like the rules; exit 3 if wrong.",
+    ),
+]
+FollowUpOption = Annotated[
+    str | None,
+    typer.Option(
+        "--follow-up",
+        metavar="DATETIME",
+        help="The booked follow-up visit: '2025-03-10 14:30', 2025-03-10T14:30 or a date alone. "
+        "Replaces the protocol's 'follow-up due'.",
+    ),
+]
+FollowUpPlaceOption = Annotated[
+    str | None,
+    typer.Option("--follow-up-place", metavar="TEXT", help="Where the follow-up visit is."),
+]
 RecordOption = Annotated[
     Path | None,
     typer.Option(
@@ -224,23 +250,37 @@ class _Journal:
     """The journal that files are recorded in, with the clinic's key (read before any write)."""
 
     def __init__(self, path: Path) -> None:
-        from vplan.journal import read_key
+        from vplan.journal import check_last, read_key
         from vplan.record import key_id
 
         self.path = path
         self.key = read_key(os.environ)
         self.key_id = key_id(self.key)
+        check_last(path, self.key)  # a journal that cannot be added to stops us before a write
 
-    def add(self, procedure_date: date, made: Any, written: Any, patient: str | None) -> None:
-        """Append the entry of one written file; ``patient`` is kept only as an HMAC."""
-        from vplan.journal import append
+    def add(
+        self,
+        procedure_date: date,
+        made: Stamp,
+        written: Written,
+        patient: str | None,
+        made_at: datetime,
+    ) -> None:
+        """Append the entry of one written file; the patient and the file only as HMACs.
+
+        ``made_at`` is the time the file was made at (its stamp, its calendar's DTSTAMP).
+        """
+        from vplan.clock import calendar_stamp
+        from vplan.journal import append, file_mac
         from vplan.record import entry, patient_id
 
         fields = entry(
             procedure_date, made, written, when=datetime.now(UTC),
-            patient=None if patient is None else patient_id(self.key, patient), key=self.key_id,
+            made_at=calendar_stamp(made_at),
+            patient=None if patient is None else patient_id(self.key, patient),
+            file_hmac=file_mac(self.key, written.file_sha256), key=self.key_id,
         )  # fmt: skip
-        append(self.path, fields)
+        append(self.path, self.key, fields)
 
 
 def _journal(path: Path | None) -> _Journal | None:
@@ -284,6 +324,9 @@ def schedule(
             "Without it, no name is written.",
         ),
     ] = None,
+    follow_up: FollowUpOption = None,
+    follow_up_place: FollowUpPlaceOption = None,
+    orders: OrdersOption = None,
     lang: LangOption = Language.EN,
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
@@ -291,19 +334,28 @@ def schedule(
 ) -> None:
     """The day-by-day recovery calendar, the restrictions and the warning signs."""
     from vplan.parse import parse_name
-    from vplan.plan import build_plan
+    from vplan.patient import follow_up_visit, patient_plan
     from vplan.stamp import make_stamp
 
     fmt = _schedule_format(asked, output)
     start = _procedure_date(procedure_date)
     name = None if patient is None else parse_name(patient)
-    journal = _journal(record) if output is not None else None
-    plan = build_plan(_load(rules, procedure, lang), start)
+    if output is None:
+        if record is not None and os.environ.get("VPLAN_RECORD") != str(record):
+            raise InputError(
+                "--record keeps a record of a file written; add --output FILE, or leave out "
+                "--record (what is shown on the screen is not recorded)"
+            )
+        record = None  # $VPLAN_RECORD names the journal for files; the screen is not one
+    journal = _journal(record)
+    visit = follow_up_visit(follow_up, follow_up_place)
+    plan = patient_plan(
+        _load(rules, procedure, lang), start, orders=orders, follow_up=visit, lang=lang.value
+    )
     shown = days if days is not None else max(90, plan.last_change_day + 1)
     code = lang.value
     moment = _now()
-    # An orders file (when one is given) adds its digest here: make_stamp(..., orders_sha256=...).
-    made = make_stamp(plan.protocol, code, moment.date())
+    made = make_stamp(plan.protocol, code, moment.date(), orders_sha256=_orders_digest(plan))
     data: str | bytes
     if fmt is Format.JSON:
         from vplan.render import structured
@@ -337,7 +389,7 @@ def schedule(
         from vplan.record import Written, file_digest
 
         raw = data.encode("utf-8") if isinstance(data, str) else data
-        journal.add(start, made, Written(fmt.value, file_digest(raw)), name)
+        journal.add(start, made, Written(fmt.value, file_digest(raw)), name, moment)
 
 
 SCHEDULE_SUFFIXES = {
@@ -407,6 +459,16 @@ def handout(
         str | None, typer.Option("--phone", help="The phone number the patient should call.")
     ] = None,
     doctor: Annotated[str | None, typer.Option("--doctor", help="The doctor's name.")] = None,
+    levels: Annotated[
+        str | None,
+        typer.Option(
+            "--levels",
+            help='The treated vertebral levels, such as "T12, L1", shown under the procedure.',
+        ),
+    ] = None,
+    follow_up: FollowUpOption = None,
+    follow_up_place: FollowUpPlaceOption = None,
+    orders: OrdersOption = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="The file to write: NAME.pdf, NAME.html or NAME.ics."),
@@ -486,10 +548,12 @@ def handout(
     layout = Layout(Paper(paper.value), large_print)
     asked = DocumentFormat(fmt.value) if fmt is not None else None
     if batch is not None:
-        if procedure_date is not None or patient is not None or output is not None:
+        per_patient = (patient, output, levels, follow_up, follow_up_place, orders)
+        if procedure_date is not None or any(v is not None for v in per_patient):
             raise InputError(
-                "with --batch, the dates, names and file names come from the CSV; "
-                "leave out DATE, --patient and --output"
+                "with --batch, the dates, names, file names, levels, visits and orders come "
+                "from the CSV; leave out DATE, --patient, --output, --levels, --follow-up, "
+                "--follow-up-place and --orders"
             )
         if out_dir is None:
             raise InputError("--batch needs --out-dir DIR, the folder for the handouts")
@@ -511,7 +575,8 @@ def handout(
         raise InputError("give --output FILE.pdf, FILE.html or FILE.ics: the handout is a file")
     return _one_handout(
         procedure_date, output, asked, layout, force=force, rules=rules, procedure=procedure,
-        details=(patient, clinic, phone, doctor), lang=lang, record=record,
+        details=(patient, clinic, phone, doctor), lang=lang, record=record, levels=levels,
+        visit=(follow_up, follow_up_place), orders=orders,
     )  # fmt: skip
 
 
@@ -527,12 +592,16 @@ def _one_handout(
     details: tuple[str | None, str | None, str | None, str | None],
     lang: Language,
     record: Path | None,
+    levels: str | None = None,
+    visit: tuple[str | None, str | None] = (None, None),
+    orders: Path | None = None,
 ) -> int:
     from vplan.clock import calendar_stamp
     from vplan.documents import DocumentFormat, format_for, render_paged
     from vplan.handout import Patient, check_field
     from vplan.output import write_file
-    from vplan.plan import build_plan
+    from vplan.parse import parse_levels
+    from vplan.patient import follow_up_visit, patient_plan
     from vplan.record import Written, chart_note, file_digest
     from vplan.stamp import make_stamp
 
@@ -544,13 +613,17 @@ def _one_handout(
         clinic=check_field("clinic", clinic),
         phone=check_field("phone", phone),
         doctor=check_field("doctor", doctor),
+        levels=None if levels is None else parse_levels(levels),
     )
     fmt = format_for(output, asked)
     journal = _journal(record)
-    plan = build_plan(_load(rules, procedure, lang), _procedure_date(procedure_date))
+    booked = follow_up_visit(*visit)
+    plan = patient_plan(
+        _load(rules, procedure, lang), _procedure_date(procedure_date), orders=orders,
+        follow_up=booked, lang=lang.value,
+    )  # fmt: skip
     moment = _now()
-    # An orders file (when one is given) adds its digest here: make_stamp(..., orders_sha256=...).
-    made = make_stamp(plan.protocol, lang.value, moment.date())
+    made = make_stamp(plan.protocol, lang.value, moment.date(), orders_sha256=_orders_digest(plan))
     out = render_paged(
         fmt, plan, patient, layout, stamp=calendar_stamp(moment), lang=lang.value, made=made
     )
@@ -558,11 +631,23 @@ def _one_handout(
     paper = None if fmt is DocumentFormat.ICS else layout
     written = Written(fmt.value, file_digest(out.data), out.pages, paper)
     if journal is not None:
-        journal.add(plan.procedure_date, made, written, patient.name)
+        journal.add(plan.procedure_date, made, written, patient.name, moment)
     sys.stdout.write(f"Wrote {output} ({_describe(fmt, layout)}).\n")
-    # An orders file's follow-up visit goes in here: chart_note(..., follow_up=...).
-    sys.stdout.write(chart_note(plan, made, written) + "\n")
+    sys.stdout.write(chart_note(plan, made, written, follow_up=_visit_moment(plan)) + "\n")
     return EXIT_OK
+
+
+def _orders_digest(plan: Any) -> str | None:
+    """The SHA-256 of the orders file the plan was made with, for the stamp."""
+    return None if plan.orders is None else plan.orders.sha256
+
+
+def _visit_moment(plan: Any) -> datetime | date | None:
+    """The booked follow-up visit as a date and time (or a date), for the chart note."""
+    visit = plan.follow_up
+    if visit is None:
+        return None
+    return visit.date if visit.time is None else datetime.combine(visit.date, visit.time)
 
 
 def _describe(fmt: Any, layout: Any) -> str:
@@ -632,7 +717,7 @@ def _batch(
     items = batch.read_jobs(
         day, out_dir, layout=layout, fmt=asked, today=_today(), lang=lang.value,
         procedure=batch.ProcedureChoice(default, data), untranslated=untranslated,
-        defaults=defaults, date_order=cast(DateOrder, date_order),
+        defaults=defaults, date_order=cast(DateOrder, date_order), protocols=protocols,
     )  # fmt: skip
     workers = min(jobs or batch.workers(), max(1, total))
     sys.stdout.write(f"Read {csv_path}: {day.describe()}.\n")
@@ -647,7 +732,7 @@ def _batch(
             paper = None if job.fmt.value == "ics" else job.layout
             written = Written(job.fmt.value, outcome.sha256, outcome.pages, paper)
             made = batch.job_stamp(job, protocols, moment.date())
-            journal.add(job.procedure_date, made, written, job.patient.name)
+            journal.add(job.procedure_date, made, written, job.patient.name, moment)
 
     printed: list[tuple[int, Path]] = []  # the PDFs written, for --combined
 
@@ -767,6 +852,7 @@ def check(
             help="The day to check, as a post-operative day (0 = procedure day).",
         ),
     ] = None,
+    orders: OrdersOption = None,
     fmt: AnswerFormatOption = AnswerFormat.TEXT,
     lang: LangOption = Language.EN,
     rules: RulesOption = None,
@@ -777,6 +863,18 @@ def check(
 
     activity_words, amount_words = _split_activity(words)
     protocol = _load(rules, procedure, lang)
+    today = _today()
+    start = (
+        None
+        if procedure_date is None
+        else parse_date(procedure_date, today=today, name="procedure date")
+    )
+    if orders is not None:
+        from vplan.orders import load_orders
+
+        protocol = load_orders(orders, protocol, procedure_date=start, lang=lang.value).apply(
+            protocol
+        )
     activity = protocol.activity(" ".join(activity_words))
     amount = parse_weight(" ".join(amount_words)) if amount_words else None
     if amount is not None and not activity.measured:
@@ -786,7 +884,7 @@ def check(
         )
     if on is not None and day is not None:
         raise InputError("give either --on DATE or --day N, not both")
-    if procedure_date is None:
+    if start is None:
         if on is not None or day is not None:
             raise InputError(
                 "--on and --day count from the procedure date; add -p YYYY-MM-DD, "
@@ -795,8 +893,6 @@ def check(
         return _show_rule(protocol, activity, fmt, lang.value)
     from vplan.plan import build_plan
 
-    today = _today()
-    start = parse_date(procedure_date, today=today, name="procedure date")
     plan = build_plan(protocol, start)
     if day is None:
         when = parse_date(on or "today", today=today, name="check date")
@@ -1112,21 +1208,24 @@ def record_verify(
     record: JournalOption,
 ) -> int:
     """Exit 0 and the entry when FILE was recorded and is unchanged; 6 when it is not in it."""
-    from vplan.journal import entries
+    from vplan.journal import entries, file_mac, read_key
     from vplan.record import file_digest
 
+    key = read_key(os.environ)
     try:
         digest = file_digest(file.read_bytes())
     except OSError as exc:
         raise InputError(f"cannot read {file} ({exc.strerror}); give the file to verify") from None
+    mac = file_mac(key, digest)
     found = None
-    for entry in entries(record):  # the whole chain is checked, even after a match
-        if found is None and entry.fields.get("file_sha256") == digest:
+    for entry in entries(record, key):  # the whole chain is checked, even after a match
+        if found is None and entry.fields.get("file_hmac") == mac:
             found = entry
     if found is None:
         sys.stdout.write(
-            f"{file}: not in the journal {record}. No entry has this file's SHA-256 ({digest}): "
-            "it was changed after it was written, or vplan did not record it.\n"
+            f"{file}: not in the journal {record}. No entry matches this file (SHA-256 "
+            f"{digest}): it was changed after it was written, vplan did not record it, or it "
+            "was recorded under another key.\n"
         )
         return EXIT_NOT_RECORDED
     sys.stdout.write(f"{file}: in the journal {record}, line {found.line}, unchanged.\n")
@@ -1166,19 +1265,20 @@ def _describe_entry(fields: dict[str, Any]) -> str:
 )
 def record_check(record: JournalOption) -> int:
     """Exit 0 when every line follows the one before; 7 and the first broken line when not."""
-    from vplan.journal import entries
+    from vplan.journal import entries, read_key
 
+    key = read_key(os.environ)
     count = 0
     last = None
-    for entry in entries(record):
+    for entry in entries(record, key):
         count += 1
-        last = entry.digest
+        last = entry.mac
     if last is None:
         sys.stdout.write(f"{record}: the journal is empty.\n")
         return EXIT_OK
     sys.stdout.write(
-        f"{record}: {count} entr{'ies' if count != 1 else 'y'}, the chain is whole. "
-        f"Digest of the last line: {last}\n"
+        f"{record}: {count} entr{'ies' if count != 1 else 'y'}, every line sealed and the chain "
+        f"whole. Seal of the last line: {last}\n"
     )
     return EXIT_OK
 

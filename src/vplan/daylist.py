@@ -49,6 +49,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("output"),
     Column("procedure"),
     Column("lang"),
+    Column("levels"),
+    Column("follow_up"),
+    Column("follow_up_place"),
+    Column("orders"),
 )
 KNOWN = tuple(column.name for column in COLUMNS)
 REQUIRED = tuple(column.name for column in COLUMNS if column.required)

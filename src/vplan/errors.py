@@ -103,5 +103,18 @@ class MissingTranslationsError(RulesError):
         )
 
 
+class OrdersError(RulesError):
+    """A care team's orders file is refused whole; every problem found is listed."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems)
+        n = len(self.problems)
+        self.args = (f"the orders file has {n} problem{'s' if n != 1 else ''}",)
+
+    def summary(self) -> str:
+        """The last line: nothing was used, nothing written."""
+        return f"{self}; nothing was used or written. Fix the lines above and run again"
+
+
 class CacheNotUsed(UserWarning):
     """The rules cache was not used (its folder or an entry is not private); said once on stderr."""

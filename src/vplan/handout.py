@@ -44,6 +44,7 @@ class Patient(NamedTuple):
     clinic: str | None = None
     phone: str | None = None
     doctor: str | None = None
+    levels: str | None = None  # the treated vertebral levels, such as "T12, L1"
 
 
 class Layout(NamedTuple):
@@ -117,11 +118,34 @@ class MonthGrid(NamedTuple):
     weeks: tuple[tuple[Cell | None, ...], ...]
 
 
+class NowBox(NamedTuple):
+    """Page 1's box: the limits in force on the discharge day, the visit, whom to call, orders."""
+
+    heading: str
+    limits: tuple[str, ...]
+    visit: str
+    phone: tuple[str, ...]
+    orders_heading: str
+    orders: tuple[str, ...]
+
+    def texts(self) -> Iterator[str]:
+        """Every string of the box, in reading order."""
+        yield self.heading
+        yield from self.limits
+        if self.visit:
+            yield self.visit
+        yield from self.phone
+        if self.orders:
+            yield self.orders_heading
+            yield from self.orders
+
+
 class Handout(NamedTuple):
     """Every word of one patient's handout, in reading order."""
 
     title: str
     fields: tuple[Field, ...]
+    now: NowBox
     signs_heading: str
     signs: tuple[SignBox, ...]
     key_dates_heading: str
@@ -148,6 +172,8 @@ class Handout(NamedTuple):
         for field in self.fields:
             yield field.key or field.label, field.label
             yield field.key or field.label, field.value
+        for text in self.now.texts():
+            yield "limits now", text
         yield "heading", self.signs_heading
         for box in self.signs:
             yield "warning signs", box.heading
@@ -232,15 +258,25 @@ def build_handout(
     def label(key: str) -> str:
         return words.tr(words.HANDOUT_FIELDS[key], lang)
 
+    phone = patient.phone or info.phone
+    if not phone:
+        raise InputError(
+            "the handout has no phone number for the patient to call; give --phone NUMBER "
+            "(in a batch, a 'phone' column), or the clinic's number in the rules "
+            "(protocol.contact.phone)"
+        )
+    after_hours = None if patient.phone else info.after_hours_phone
     fields = [
         Field(label("patient"), patient.name, "patient"),
         Field(label("procedure"), info.procedure.get(lang), "procedure"),
-        Field(label("date"), words.long_date(plan.procedure_date, lang), "date"),
     ]
+    if patient.levels:
+        fields.append(Field(label("levels"), patient.levels, "levels"))
+    fields.append(Field(label("date"), words.long_date(plan.procedure_date, lang), "date"))
     for key, value in (
         ("clinic", patient.clinic),
         ("doctor", patient.doctor),
-        ("phone", patient.phone),
+        ("phone", phone),
     ):
         if value:
             fields.append(Field(label(key), value, key))
@@ -250,11 +286,19 @@ def build_handout(
     return Handout(
         title=title,
         fields=tuple(fields),
+        now=NowBox(
+            heading=words.tr(words.LIMITS_BOX, lang),
+            limits=words.limits_now(plan, lang),
+            visit=words.visit_text(plan, lang),
+            phone=words.phone_lines(phone, after_hours, lang),
+            orders_heading=words.tr(words.ORDERS_HEADING, lang),
+            orders=words.order_texts(plan, lang),
+        ),
         signs_heading=words.tr(words.HANDOUT_HEADINGS["signs"], lang),
         signs=tuple(
             SignBox(
                 tier,
-                words.handout_tier_heading(protocol, tier, patient.phone, lang),
+                words.handout_tier_heading(protocol, tier, phone, lang),
                 tuple(s.text.get(lang) for s in protocol.warning_signs if s.tier is tier),
             )
             for tier in Tier
@@ -265,7 +309,7 @@ def build_handout(
         until_cleared=tuple(
             words.tr(words.CLEARED_ONLY, lang).format(name=w.activity.name.get(lang))
             for w in plan.windows
-            if w.end_day is None
+            if w.end_day is None and not w.covers(0)  # those in force now are in the box
         ),
         first_days_heading=words.tr(words.HANDOUT_HEADINGS["first_days"], lang),
         every_day=_every_day(plan, lang),
@@ -312,21 +356,26 @@ def _key_dates(plan: Plan, lang: str) -> tuple[KeyDate, ...]:
     )
 
 
-def _key_date_items(plan: Plan, milestones: list[Milestone], lang: str) -> tuple[str, ...]:
-    """The day's changes; activities simply allowed again share one line."""
-    plain = [
-        m.activity.name.get(lang)
-        for m in milestones
-        if m.kind is MilestoneKind.ALLOWED_AGAIN and m.activity and not m.activity.cautions
-    ]
+def _key_date_items(
+    plan: Plan, milestones: Sequence[Milestone], lang: str, *, row: bool = False
+) -> tuple[str, ...]:
+    """The day's changes in a few words (page 1's box says each limit's figures and dates).
+
+    Activities allowed again the same day share one line. In a row of the first days
+    (``row``), an event of the rules is said by its first sentence.
+    """
+    again = [m for m in milestones if m.kind is MilestoneKind.ALLOWED_AGAIN and m.activity]
+    full = (MilestoneKind.FOLLOW_UP,) if row else (MilestoneKind.EVENT, MilestoneKind.FOLLOW_UP)
     items = [
         words.key_date_text(plan, m, lang)
+        if m.kind in full
+        else words.day_event_text(plan, m, lang)
         for m in milestones
-        if len(plain) < 2 or not (m.kind is MilestoneKind.ALLOWED_AGAIN and m.activity
-                                  and not m.activity.cautions)
-    ]  # fmt: skip
-    if len(plain) >= 2:
-        items.append(words.tr(words.ALLOWED_AGAIN_LIST, lang).format(names="; ".join(plain)))
+        if len(again) < 2 or m not in again
+    ]
+    if len(again) >= 2:
+        names = "; ".join(m.activity.name.get(lang) for m in again if m.activity)
+        items.append(words.tr(words.ALLOWED_AGAIN_LIST, lang).format(names=names))
     return tuple(items)
 
 
@@ -335,7 +384,7 @@ def _every_day(plan: Plan, lang: str) -> str:
     common = [w for w in plan.windows if all(w.covers(n) for n in range(FIRST_DAYS))]
     if not common:
         return ""
-    return words.every_day_text([words.avoid_label(w, lang).lower() for w in common], lang)
+    return words.every_day_text(lang)
 
 
 def _first_days(plan: Plan, marks: dict[int, str], lang: str) -> tuple[DayRow, ...]:
@@ -344,7 +393,7 @@ def _first_days(plan: Plan, marks: dict[int, str], lang: str) -> tuple[DayRow, .
     for n in range(FIRST_DAYS):
         today = plan.day(n)
         changing = [w for w in today.avoid if not all(w.covers(d) for d in range(FIRST_DAYS))]
-        events = tuple(words.day_event_text(plan, m, lang) for m in today.milestones)
+        events = _key_date_items(plan, today.milestones, lang, row=True)
         todo = "; ".join(c.item.label.get(lang) for c in today.care)
         not_yet = "; ".join(words.avoid_label(w, lang) for w in changing)
         days = words.day_span(n, n, lang)

@@ -17,7 +17,7 @@ import gettext
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 from vplan.errors import MissingTranslationsError, Problem, UntranslatedError, VplanError
@@ -119,6 +119,11 @@ class Dates:
         """``Saturday``."""
         return f"{when:%A}"
 
+    def time(self, when: time) -> str:
+        """``2:30 PM``: a time of day on the clock patients read."""
+        hour = when.hour % 12 or 12
+        return f"{hour}:{when.minute:02d} {'AM' if when.hour < 12 else 'PM'}"
+
     def weekday_heads(self) -> tuple[str, ...]:
         """Column heads of a month grid, Sunday first."""
         return ("Su", "Mo", "Tu", "We", "Th", "Fr", "Sa")
@@ -166,6 +171,14 @@ class BabelDates(Dates):
         from babel.dates import format_date
 
         return str(format_date(when, "EEEE", locale=self.locale))
+
+    def time(self, when: time) -> str:
+        """The locale's short time of day."""
+        from babel.dates import format_time
+
+        # CLDR puts narrow no-break spaces in "2:30 p. m."; the handout's font has no glyph.
+        text = str(format_time(when, "short", locale=self.locale))
+        return text.replace("\u202f", " ").replace("\u00a0", " ")
 
     def weekday_heads(self) -> tuple[str, ...]:
         """``DO``, ``LU``, ...: the locale's short weekday names, Sunday first."""

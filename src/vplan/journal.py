@@ -1,15 +1,20 @@
-"""The journal file: one JSON line per document written, each carrying the digest of the one before.
+"""The journal file: one JSON line per document written, sealed under the clinic's key.
 
+Each line ends with ``"mac"``, an HMAC-SHA256 under the clinic's key of the rest of the
+line, and carries in ``"prev"`` the mac of the line before it. Without the key no line
+can be changed, added or forged; with it, reading names the first line that was changed
+(its own mac fails) or that does not follow the one before (lines removed or added).
 Appends hold an exclusive lock on the file (``fcntl.flock``), so two batches writing the
-same journal at once neither lose nor tangle a line. Reading checks the chain of digests:
-a line that was changed or removed breaks it at the line after, which is named.
+same journal at once neither lose nor tangle a line.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
+import re
 import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -21,13 +26,41 @@ RECORD_ENV = "VPLAN_RECORD"
 KEY_ENV = "VPLAN_RECORD_KEY"
 KEY_FILE_ENV = "VPLAN_RECORD_KEY_FILE"
 MIN_KEY_BYTES = 16
-FIRST = "0" * 64  # the "previous digest" of the first line
+FIRST = "0" * 64  # the "prev" of the first line
 _TAIL = 4096
+_SEAL = re.compile(rb',"mac":"([0-9a-f]{64})"\}$')
+_FILE_MESSAGE = b"vplan file sha256:"
 
 
-def line_digest(line: bytes) -> str:
-    """The SHA-256 of one journal line, without its newline: the next line's ``prev``."""
-    return hashlib.sha256(line).hexdigest()
+def seal(key: bytes, body: bytes) -> str:
+    """The mac of a line's ``body`` (its JSON without ``mac``): HMAC-SHA256 under ``key``."""
+    return hmac.new(key, body, hashlib.sha256).hexdigest()
+
+
+def file_mac(key: bytes, sha256_hex: str) -> str:
+    """What the journal keeps of a file: an HMAC of its SHA-256 under the clinic's key.
+
+    A plain hash of the file would let anyone who can make the same handout (the name and
+    the dates are all it takes) test a guessed name against the journal.
+    """
+    return hmac.new(key, _FILE_MESSAGE + sha256_hex.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def _sealed_line(key: bytes, prev: str, fields: Mapping[str, Any]) -> tuple[bytes, str]:
+    body = json.dumps({"prev": prev, **fields}, ensure_ascii=False, separators=(",", ":"))
+    data = body.encode("utf-8")
+    mac = seal(key, data)
+    return data[:-1] + f',"mac":"{mac}"}}'.encode("ascii"), mac
+
+
+def _opened(line: bytes, key: bytes) -> tuple[str, bytes] | None:
+    """The mac of a sealed line and its body, when the mac is right under ``key``; else None."""
+    found = _SEAL.search(line)
+    if found is None:
+        return None
+    body = line[: found.start()] + b"}"
+    mac = found.group(1).decode("ascii")
+    return (mac, body) if hmac.compare_digest(mac, seal(key, body)) else None
 
 
 def read_key(env: Mapping[str, str]) -> bytes:
@@ -41,7 +74,7 @@ def read_key(env: Mapping[str, str]) -> bytes:
         where = str(path)
     else:
         raise InputError(
-            f"--record needs the clinic's secret key: set {KEY_ENV}, or {KEY_FILE_ENV} to a "
+            f"the journal needs the clinic's secret key: set {KEY_ENV}, or {KEY_FILE_ENV} to a "
             "file only you can read (make one with 'vplan record key FILE')"
         )
     if len(key) < MIN_KEY_BYTES:
@@ -54,8 +87,13 @@ def read_key(env: Mapping[str, str]) -> bytes:
 
 def _key_file(path: Path) -> bytes:
     try:
-        with path.open("rb") as handle:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
             info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise InputError(
+                    f"the key file {path} is not an ordinary file; check {KEY_FILE_ENV}"
+                )
             if info.st_uid != os.getuid() or info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
                 raise InputError(
                     f"the key file {path} can be read by others; make it yours alone with "
@@ -82,22 +120,23 @@ def write_key(path: Path, key_hex: str) -> None:
         handle.write(key_hex + "\n")
 
 
-def append(path: Path, fields: Mapping[str, Any]) -> str:
-    """Add one entry to the journal under an exclusive lock; return the new line's digest."""
+def append(path: Path, key: bytes, fields: Mapping[str, Any]) -> str:
+    """Add one sealed entry to the journal under an exclusive lock; return its mac."""
     import fcntl
 
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK, 0o600)
     except OSError as exc:
         raise OutputError(
             f"cannot open the journal {path} ({exc.strerror}); check --record"
         ) from None
     with os.fdopen(fd, "r+b") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OutputError(f"the journal {path} is not an ordinary file; check --record")
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
-            prev = _last_digest(handle, path)
-            line = json.dumps({"prev": prev, **fields}, ensure_ascii=False, separators=(",", ":"))
-            data = line.encode("utf-8")
+            prev = _last_mac(handle, path, key)
+            data, mac = _sealed_line(key, prev, fields)
             handle.write(data + b"\n")
             handle.flush()
             os.fsync(handle.fileno())
@@ -105,15 +144,34 @@ def append(path: Path, fields: Mapping[str, Any]) -> str:
             raise OutputError(f"cannot write the journal {path} ({exc.strerror})") from None
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-    return line_digest(data)
+    return mac
 
 
-def _last_digest(handle: Any, path: Path) -> str:
-    """The digest of the file's last line (read from its end), or FIRST for an empty file."""
+def check_last(path: Path, key: bytes) -> None:
+    """Refuse, before anything is written, a journal that cannot be added to under ``key``.
+
+    Its last line must be whole and sealed under ``key``; a missing journal is fine (the
+    first append makes it).
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise OutputError(
+            f"cannot open the journal {path} ({exc.strerror}); check --record"
+        ) from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OutputError(f"the journal {path} is not an ordinary file; check --record")
+        _last_mac(handle, path, key)
+
+
+def _last_mac(handle: Any, path: Path, key: bytes) -> str:
+    """The mac of the file's last line (read from its end, and checked), or FIRST when empty."""
     size = handle.seek(0, os.SEEK_END)
     if size == 0:
         return FIRST
-    tail = b""
     start = size
     while True:
         start = max(0, start - _TAIL)
@@ -122,50 +180,60 @@ def _last_digest(handle: Any, path: Path) -> str:
         if not tail.endswith(b"\n"):
             raise BrokenJournalError(
                 f"the last line of the journal {path} is cut short (a write was stopped); "
-                f"nothing was added. Run 'vplan record check --record {path}'"
+                f"nothing was written. Run 'vplan record check --record {path}'"
             )
         if start == 0 or b"\n" in tail[:-1]:
-            return line_digest(tail[:-1].rsplit(b"\n", 1)[-1])
+            opened = _opened(tail[:-1].rsplit(b"\n", 1)[-1], key)
+            if opened is None:
+                raise BrokenJournalError(
+                    f"the last line of the journal {path} was changed, or written under another "
+                    f"key; nothing was written. Run 'vplan record check --record {path}'"
+                )
+            return opened[0]
 
 
 class Entry(NamedTuple):
-    """One line of the journal: its number, its fields and its digest."""
+    """One line of the journal: its number, its fields (without ``mac``) and its mac."""
 
     line: int
     fields: dict[str, Any]
-    digest: str
+    mac: str
 
 
-def entries(path: Path) -> Iterator[Entry]:
-    """Every entry, in order, checking the chain; the first broken line raises, named."""
+def entries(path: Path, key: bytes) -> Iterator[Entry]:
+    """Every entry, in order, checking each seal and the chain; the first broken line raises."""
     try:
-        handle = path.open("rb")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise InputError(f"there is no journal {path}; check --record or {RECORD_ENV}") from None
     except OSError as exc:
         raise InputError(f"cannot read the journal {path} ({exc.strerror})") from None
     prev = FIRST
-    with handle:
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError(f"the journal {path} is not an ordinary file; check --record")
         for number, raw in enumerate(handle, start=1):
             if not raw.endswith(b"\n"):
                 raise _broken(path, number, "is cut short (a write was stopped)")
-            line = raw[:-1]
+            opened = _opened(raw[:-1], key)
+            if opened is None:
+                raise _broken(
+                    path, number, "was changed, or was not written by vplan under this key"
+                )
+            mac, body = opened
             try:
-                fields = json.loads(line)
+                fields = json.loads(body)
             except ValueError:
                 raise _broken(path, number, "is not a journal entry") from None
-            if not isinstance(fields, dict) or not isinstance(fields.get("prev"), str):
-                raise _broken(path, number, "is not a journal entry")
-            if fields["prev"] != prev:
+            if not isinstance(fields, dict) or fields.get("prev") != prev:
                 what = (
-                    "does not follow the line before it (that line was changed, or lines "
-                    "were removed or added between them)"
+                    "does not follow the line before it (lines were removed or added between them)"
                     if number > 1
                     else "should be the first entry, but lines before it were removed"
                 )
                 raise _broken(path, number, what)
-            prev = line_digest(line)
-            yield Entry(number, fields, prev)
+            prev = mac
+            yield Entry(number, fields, mac)
 
 
 def _broken(path: Path, line: int, what: str) -> BrokenJournalError:

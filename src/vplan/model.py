@@ -62,6 +62,7 @@ class Limit(NamedTuple):
     max: Weight | None  # None: not at all
     text: Text
     sources: tuple[str, ...]
+    ordered: bool = False  # from the care team's orders for this patient
 
 
 class Caution(NamedTuple):
@@ -101,6 +102,8 @@ class MilestoneRule(NamedTuple):
     by: Duration | None
     text: Text
     sources: tuple[str, ...]
+    follow_up: bool = False  # the follow-up visit: a booked appointment takes its place
+    ordered: bool = False  # from the care team's orders for this patient
 
 
 class WarningSign(NamedTuple):
@@ -123,6 +126,8 @@ class ProtocolInfo(NamedTuple):
     notice: Text
     review_note: str
     translation_note: Text | None = None  # shown with the texts in a language not yet reviewed
+    phone: str | None = None  # the clinic's phone (protocol.contact), when the rules give one
+    after_hours_phone: str | None = None
 
 
 class Protocol(NamedTuple):
@@ -220,6 +225,44 @@ def _procedure(data: Mapping[str, Any], name: str | None) -> tuple[Mapping[str, 
     return (None, normalize_name(main)) if key is None else (data["procedures"][key], key)
 
 
+def limit_from_data(lim: Mapping[str, Any], *, ordered: bool = False) -> Limit:
+    """One limit of an activity, from validated data."""
+    return Limit(
+        start=parse_duration(lim["from"]),
+        end=_until(lim["until"]),
+        max=None if lim["max"] is None else parse_weight(lim["max"]),
+        text=_text(lim["text"]),
+        sources=_sources(lim["source"]),
+        ordered=ordered,
+    )
+
+
+def activity_from_data(key: str, act: Mapping[str, Any]) -> Activity:
+    """One activity, from validated data."""
+    return Activity(
+        key=key,
+        name=_text(act["name"]),
+        aliases=tuple(act["aliases"]),
+        measured=act["measure"] == "weight",
+        limits=tuple(limit_from_data(lim) for lim in act["limits"]),
+        cautions=tuple(Caution(_text(c["text"]), _sources(c["source"])) for c in act["cautions"]),
+        advice=None if act["advice"] is None else _text(act["advice"]),
+        sources=_sources(act["source"]),
+    )
+
+
+def milestone_from_data(m: Mapping[str, Any], *, ordered: bool = False) -> MilestoneRule:
+    """One milestone rule, from validated data."""
+    return MilestoneRule(
+        at=parse_duration(m["at"]),
+        by=_until(m["by"]),
+        text=_text(m["text"]),
+        sources=_sources(m["source"]),
+        follow_up=m.get("kind") == "follow_up",
+        ordered=ordered,
+    )
+
+
 def protocol_from_data(
     data: Mapping[str, Any], path: str, procedure: str | None = None
 ) -> Protocol:
@@ -248,31 +291,10 @@ def protocol_from_data(
         notice=_text(meta["notice"]),
         review_note=meta["review_note"],
         translation_note=_optional_text(meta.get("translation_note")),
+        phone=(meta.get("contact") or {}).get("phone"),
+        after_hours_phone=(meta.get("contact") or {}).get("after_hours_phone"),
     )
-    activities = tuple(
-        Activity(
-            key=key,
-            name=_text(act["name"]),
-            aliases=tuple(act["aliases"]),
-            measured=act["measure"] == "weight",
-            limits=tuple(
-                Limit(
-                    start=parse_duration(lim["from"]),
-                    end=_until(lim["until"]),
-                    max=None if lim["max"] is None else parse_weight(lim["max"]),
-                    text=_text(lim["text"]),
-                    sources=_sources(lim["source"]),
-                )
-                for lim in act["limits"]
-            ),
-            cautions=tuple(
-                Caution(_text(c["text"]), _sources(c["source"])) for c in act["cautions"]
-            ),
-            advice=None if act["advice"] is None else _text(act["advice"]),
-            sources=_sources(act["source"]),
-        )
-        for key, act in activities_data.items()
-    )
+    activities = tuple(activity_from_data(key, act) for key, act in activities_data.items())
     care = tuple(
         CareItem(
             start=parse_duration(item["from"]),
@@ -283,15 +305,7 @@ def protocol_from_data(
         )
         for item in care_data
     )
-    milestones = tuple(
-        MilestoneRule(
-            at=parse_duration(m["at"]),
-            by=_until(m["by"]),
-            text=_text(m["text"]),
-            sources=_sources(m["source"]),
-        )
-        for m in milestones_data
-    )
+    milestones = tuple(milestone_from_data(m) for m in milestones_data)
     signs = tuple(
         WarningSign(tier, _text(sign["text"]), _sources(sign["source"]))
         for tier in Tier

@@ -7,7 +7,7 @@ to write instead.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Literal
 
@@ -196,4 +196,60 @@ def parse_name(text: str) -> str:
         raise ParseError(
             f"the patient name is longer than {MAX_NAME_LENGTH} characters", "shorten it"
         )
+    return cleaned
+
+
+FOLLOW_UP_FORM = (
+    "write the visit as YYYY-MM-DD HH:MM, such as '2025-03-10 14:30' (or 2025-03-10T14:30), "
+    "or the date alone"
+)
+_FOLLOW_UP = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})(?:[T ]+(?P<hour>\d{1,2}):(?P<minute>\d{2}))?", re.ASCII
+)
+
+
+def parse_follow_up(text: str) -> tuple[date, time | None]:
+    """Read the follow-up visit: ``2025-03-10T14:30``, ``2025-03-10 14:30`` or a date alone."""
+    match = _FOLLOW_UP.fullmatch(text.strip())
+    if match is None:
+        raise ParseError(f"'{text}' is not a follow-up visit vplan can read", FOLLOW_UP_FORM)
+    when = parse_date(match.group("date"), today=EARLIEST, name="follow-up date")
+    if match.group("hour") is None:
+        return when, None
+    hour, minute = int(match.group("hour")), int(match.group("minute"))
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        raise ParseError(
+            f"'{text}' has no such time of day ({hour}:{minute:02d})",
+            "write the time on a 24-hour clock, from 00:00 to 23:59, such as 14:30",
+        )
+    return when, time(hour, minute)
+
+
+def parse_levels(text: str) -> str:
+    """The treated vertebral levels, such as ``T12, L1``: a letter C, T, L or S and a number."""
+    parts = [p.strip().upper() for p in re.split(r"[,;]", text)]
+    spans = {"C": 7, "T": 12, "L": 5, "S": 5}
+    for part in parts:
+        match = re.fullmatch(r"([CTLS])\s*(\d{1,2})", part, re.ASCII)
+        if match is None or not 1 <= int(match.group(2)) <= spans[match.group(1)]:
+            raise ParseError(
+                f"'{part or text}' is not a vertebral level",
+                "write levels such as 'T12, L1' (C1-C7, T1-T12, L1-L5, S1-S5), separated by commas",
+            )
+    return ", ".join(re.sub(r"\s+", "", p) for p in parts)
+
+
+def parse_place(text: str) -> str:
+    """Where the follow-up visit is, as typed: spaces tidied, never empty or hidden."""
+    cleaned = " ".join(text.split())
+    form = 'write the place in quotes, such as --follow-up-place "Spine Clinic, room 4"'
+    if not cleaned:
+        raise ParseError("the follow-up place is empty", form)
+    controls = controls_in(text)
+    if controls:
+        raise ParseError(
+            f"the follow-up place has a control character ({shown(controls[0])})", form
+        )
+    if len(cleaned) > 80:
+        raise ParseError("the follow-up place is longer than 80 characters", "shorten it")
     return cleaned

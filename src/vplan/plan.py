@@ -7,12 +7,24 @@ no printing, no files.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from enum import Enum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
+from vplan.errors import InputError
 from vplan.model import Activity, CareItem, Caution, Limit, MilestoneRule, Protocol, Text
 from vplan.units import Duration, Weight
+
+if TYPE_CHECKING:
+    from vplan.orders import Orders
+
+
+class FollowUp(NamedTuple):
+    """The patient's booked follow-up visit: a date, a time when known, and a place."""
+
+    date: date
+    time: time | None = None
+    place: str | None = None
 
 
 class Window(NamedTuple):
@@ -52,6 +64,7 @@ class MilestoneKind(Enum):
     EVENT = "event"  # written in the rules, such as the follow-up visit
     LIMIT_CHANGES = "limit_changes"  # a new limit follows the old one
     ALLOWED_AGAIN = "allowed_again"  # the last limit ends
+    FOLLOW_UP = "follow_up"  # the patient's booked follow-up visit (plan.follow_up)
 
 
 class Milestone(NamedTuple):
@@ -106,6 +119,25 @@ class Plan(NamedTuple):
     windows: tuple[Window, ...]
     care: tuple[CareWindow, ...]
     milestones: tuple[Milestone, ...]
+    follow_up: FollowUp | None = None  # the booked visit, in place of the protocol's "due"
+    orders: Orders | None = None  # the care team's orders, already applied to ``protocol``
+
+    @property
+    def notes(self) -> tuple[Text, ...]:
+        """The care team's notes for this patient (none without orders)."""
+        return () if self.orders is None else self.orders.notes
+
+    def in_force(self, day: int = 0) -> tuple[Window, ...]:
+        """The limits in force on ``day`` (by default the discharge day), in the rules' order."""
+        return tuple(w for w in self.windows if w.covers(day))
+
+    def following(self, window: Window) -> Window | None:
+        """The limit of the same activity that starts when ``window`` ends, if any."""
+        if window.end_day is None:
+            return None
+        return next(
+            (w for w in self.windows_of(window.activity) if w.start_day == window.end_day), None
+        )
 
     def date_of(self, day: int) -> date:
         """The calendar date of post-operative ``day``."""
@@ -167,18 +199,40 @@ def _day(duration: Duration, start: date) -> int:
     return (duration.end(start) - start).days
 
 
-def build_plan(protocol: Protocol, procedure_date: date) -> Plan:
-    """Place every rule of the protocol on the calendar from ``procedure_date`` (day 0)."""
-    windows = tuple(
+def place_limits(activity: Activity, procedure_date: date) -> tuple[Window, ...]:
+    """The activity's limits on the calendar from ``procedure_date`` (day 0)."""
+    return tuple(
         Window(
-            activity=act,
+            activity=activity,
             limit=lim,
             start_day=_day(lim.start, procedure_date),
             end_day=None if lim.end is None else _day(lim.end, procedure_date),
         )
-        for act in protocol.activities
-        for lim in act.limits
+        for lim in activity.limits
     )
+
+
+def build_plan(
+    protocol: Protocol,
+    procedure_date: date,
+    *,
+    orders: Orders | None = None,
+    follow_up: FollowUp | None = None,
+) -> Plan:
+    """Place every rule of the protocol on the calendar from ``procedure_date`` (day 0).
+
+    ``orders`` (the care team's changes for this patient) are applied to the protocol
+    first; a booked ``follow_up`` visit takes the place of the protocol's follow-up
+    milestone. A visit before the procedure date is an input error.
+    """
+    if orders is not None:
+        protocol = orders.apply(protocol)
+    if follow_up is not None and follow_up.date < procedure_date:
+        raise InputError(
+            f"the follow-up visit {follow_up.date.isoformat()} is before the procedure date "
+            f"{procedure_date.isoformat()}; check the date of the visit"
+        )
+    windows = tuple(w for act in protocol.activities for w in place_limits(act, procedure_date))
     care = tuple(
         CareWindow(
             item,
@@ -197,10 +251,21 @@ def build_plan(protocol: Protocol, procedure_date: date) -> Plan:
             rule=rule,
         )
         for rule in protocol.milestones
+        if follow_up is None or not rule.follow_up
     ]
+    if follow_up is not None:
+        visit = next((r for r in protocol.milestones if r.follow_up), None)
+        events.append(
+            Milestone(
+                day=(follow_up.date - procedure_date).days,
+                kind=MilestoneKind.FOLLOW_UP,
+                sources=(),
+                rule=visit,
+            )
+        )
     changes = [m for act in protocol.activities for m in _limit_milestones(act, windows)]
     milestones = sorted(events + changes, key=lambda m: m.day)
-    return Plan(protocol, procedure_date, windows, care, tuple(milestones))
+    return Plan(protocol, procedure_date, windows, care, tuple(milestones), follow_up, orders)
 
 
 def _limit_milestones(activity: Activity, windows: tuple[Window, ...]) -> list[Milestone]:

@@ -54,20 +54,26 @@ def entry(
     written: Written,
     *,
     when: datetime,
+    made_at: datetime,
     patient: str | None,
+    file_hmac: str,
     key: str,
     follow_up: datetime | date | None = None,
 ) -> dict[str, Any]:
-    """The journal entry of one written file, without its chain digest (``prev``).
+    """The journal entry of one written file, without its seal (``prev`` and ``mac``).
 
-    ``patient`` is the HMAC of ``patient_id`` (None when no name was given) and ``key``
-    the ``key_id`` of the key that made it. ``follow_up`` is the follow-up visit, when an
+    ``made_at`` is the time the file says it was made at (to the second, as its calendar's
+    DTSTAMP): with ``SOURCE_DATE_EPOCH`` set to it, vplan makes the same bytes again.
+    ``patient`` is the HMAC of ``patient_id`` (None when no name was given), ``file_hmac``
+    the journal's HMAC of the file's SHA-256, and ``key`` the ``key_id`` of the key that
+    made both. ``follow_up`` is the follow-up visit, when an
     orders file gave one; it is null otherwise.
     """
     layout = written.layout
     return {
         "format_version": ENTRY_FORMAT,
         "when": when.isoformat(timespec="seconds"),
+        "made_at": made_at.isoformat(timespec="seconds"),
         "vplan": stamp.vplan,
         "protocol": stamp.protocol,
         "protocol_version": stamp.protocol_version,
@@ -82,7 +88,7 @@ def entry(
         "paper": None if layout is None else layout.paper.value,
         "large_print": None if layout is None else layout.large_print,
         "pages": written.pages,
-        "file_sha256": written.file_sha256,
+        "file_hmac": file_hmac,
         "patient": patient,
         "key_id": key,
     }

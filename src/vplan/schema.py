@@ -256,6 +256,11 @@ class MilestoneModel(Strict):
 
     at: DurationText = Field(description="When it is due, such as '1 week'.")
     by: DurationText | None = Field(None, description="The latest it may happen, if it may vary.")
+    kind: Literal["follow_up"] | None = Field(
+        None,
+        description="'follow_up' for the follow-up visit: a booked visit (--follow-up) takes "
+        "its place in the patient's plan.",
+    )
     text: LocalText = Field(description=_text("What happens, as the patient reads it."))
     source: SourceRefs | None = Field(None, description=_SOURCE)
 
@@ -278,6 +283,15 @@ class WarningSignsModel(Strict):
     expected: list[SignModel] = Field(description="Normal after the procedure; no need to call.")
 
 
+class ContactModel(Strict):
+    """The clinic's phone numbers, printed on every handout unless the nurse gives others."""
+
+    phone: Nonblank = Field(description='The number patients call, in quotes: "555-0100".')
+    after_hours_phone: Nonblank | None = Field(
+        None, description="The number to call after hours, if it is another one."
+    )
+
+
 class ProtocolModel(Strict):
     """Name, version and review of the protocol."""
 
@@ -288,6 +302,11 @@ class ProtocolModel(Strict):
     emergency_number: Nonblank = Field(description='The number to call, in quotes: "911".')
     notice: LocalText = Field(description=_text("Shown to patients at the top of every plan."))
     review_note: Nonblank = Field(description="For the clinic: who reviewed it and how.")
+    contact: ContactModel | None = Field(
+        None,
+        description="The clinic's phone numbers for the handout. '--phone' (or the batch's "
+        "'phone' column) overrides them for one patient.",
+    )
     translation_note: LocalText | None = Field(
         None,
         description=_text(
@@ -343,3 +362,36 @@ class RulesModel(Strict):
         description="Other procedures this file also covers, by key (the key is also a name). "
         "Each shares the protocol, sources and warning signs, and changes only what it lists.",
     )
+
+
+class OrderActivityModel(Strict):
+    """The care team's changes to one activity for one patient: what is written replaces."""
+
+    name: LocalText | None = Field(
+        None, description=_text("Required for an activity the rules do not have.")
+    )
+    aliases: list[str] | None = Field(None, description="Other words for it, for 'vplan check'.")
+    measure: Literal["weight"] | None = Field(None, description="'weight' for a new activity.")
+    advice: LocalText | None = Field(None, description=_text("Replaces the advice."))
+    limits: list[LimitModel] | None = Field(
+        None, description="Replace the protocol's limits for this activity, in time order."
+    )
+    cautions: list[CautionModel] | None = Field(None, description="Replace the cautions.")
+    source: SourceRefs | None = Field(None, description=_SOURCE)
+    loosen: Literal["confirmed"] | None = Field(
+        None,
+        description="'confirmed' when the care team means a limit looser than the protocol's "
+        "(a higher 'max', an earlier end); without it such an order is refused.",
+    )
+
+
+class OrdersModel(Strict):
+    """A care team's orders for one patient."""
+
+    activities: dict[str, OrderActivityModel] = Field(
+        {}, description="Activities whose rules change for this patient, by the rules' key."
+    )
+    milestones: list[MilestoneModel] = Field(
+        [], description="Dated items added for this patient, such as restarting a medicine."
+    )
+    notes: list[LocalText] = Field([], description=_text("Free texts for this patient."))

@@ -275,7 +275,9 @@ def position(tree: Any, loc: Loc, *, value: bool) -> tuple[int, int]:
     return line + 1, column + 1
 
 
-def _schema_problem(err: ErrorDetails, tree: Any, label: str) -> Problem:
+def _schema_problem(
+    err: ErrorDetails, tree: Any, label: str, root: type[BaseModel] = RulesModel
+) -> Problem:
     loc: Loc = tuple(step for step in err["loc"] if step != "[key]")
     kind = err["type"]
     field = next((str(step) for step in reversed(loc) if isinstance(step, str)), "value")
@@ -283,7 +285,7 @@ def _schema_problem(err: ErrorDetails, tree: Any, label: str) -> Problem:
     if kind == "vplan":
         what, fix = ctx["what"], ctx["fix"]
     elif kind == "extra_forbidden":
-        allowed = _keys_at(loc[:-1])
+        allowed = _keys_at(loc[:-1], root)
         close = difflib.get_close_matches(field, allowed, n=1)
         what = f"unknown key '{field}'"
         fix = f"did you mean '{close[0]}'?" if close else f"write one of: {', '.join(allowed)}"
@@ -315,9 +317,9 @@ def _describe(value: object) -> str:
     return f"{type(value).__name__.removeprefix('Scalar').lower()} {value}"
 
 
-def _keys_at(loc: Loc) -> list[str]:
+def _keys_at(loc: Loc, root: type[BaseModel] = RulesModel) -> list[str]:
     """The keys the schema allows at ``loc``."""
-    annotation: Any = RulesModel
+    annotation: Any = root
     for step in loc:
         annotation = _unwrap(annotation)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -547,6 +549,13 @@ def _window_checks(
         ((*care_at, i, "until"), c.start, c.until, "from") for i, c in enumerate(care)
     ]
     spans += [((*events_at, i, "by"), m.at, m.by, "at") for i, m in enumerate(milestones)]
+    visits = [i for i, m in enumerate(milestones) if m.kind == "follow_up"]
+    for i in visits[1:]:
+        yield (
+            (*events_at, i, "kind"),
+            "a second milestone marked 'kind: follow_up'",
+            "mark only the follow-up visit; remove 'kind' from the other",
+        )
     for loc, start_text, end_text, start_key in spans:
         if end_text is None:
             continue

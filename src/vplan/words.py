@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from vplan.stamp import Stamp
 
 UNTIL_CLEARED = N_("until your care team says it is OK")
+# TRANSLATORS: {label} is an activity's name from the rules (first letter in lower case),
+# with its limit: "No lifting over 10 lb (4.5 kg)". A calendar event's title.
+RESTRICTION_NO = N_("No {label}")
 
 TIER_HEADINGS = {
     Tier.EMERGENCY: N_("Call {number} now if you have:"),
@@ -159,10 +162,7 @@ def avoid_label(window: Window, lang: str = ENGLISH) -> str:
 def restriction_title(window: Window, lang: str = ENGLISH) -> str:
     """``No lifting over 10 lb (4.5 kg)``; a limit with no end date says until when."""
     text = avoid_label(window, lang)
-    _ = translator(lang).gettext
-    # TRANSLATORS: {label} is an activity's name from the rules (first letter in lower case),
-    # with its limit: "No lifting over 10 lb (4.5 kg)". A calendar event's title.
-    title = _("No {label}").format(label=f"{text[:1].lower()}{text[1:]}")
+    title = tr(RESTRICTION_NO, lang).format(label=f"{text[:1].lower()}{text[1:]}")
     return title if window.end_day is not None else f"{title} {tr(UNTIL_CLEARED, lang)}"
 
 
@@ -220,6 +220,8 @@ def allowed_again(activity: Activity, lang: str = ENGLISH) -> str:
 
 def milestone_title(plan: Plan, milestone: Milestone, lang: str = ENGLISH) -> str:
     """A milestone in a few words, for a calendar entry: the event without its dates."""
+    if milestone.kind is MilestoneKind.FOLLOW_UP:
+        return tr(VISIT_TITLE, lang)
     if milestone.kind is MilestoneKind.EVENT and milestone.text is not None:
         return milestone.text.get(lang)
     if milestone.kind is MilestoneKind.ALLOWED_AGAIN and milestone.activity is not None:
@@ -230,6 +232,8 @@ def milestone_title(plan: Plan, milestone: Milestone, lang: str = ENGLISH) -> st
 def milestone_text(plan: Plan, milestone: Milestone, lang: str = ENGLISH) -> str:
     """What happens at a milestone, in a short sentence."""
     _ = translator(lang).gettext
+    if milestone.kind is MilestoneKind.FOLLOW_UP:
+        return visit_text(plan, lang)
     if milestone.kind is MilestoneKind.EVENT and milestone.text is not None:
         text = milestone.text.get(lang)
         if milestone.by_day is not None:
@@ -403,6 +407,7 @@ HANDOUT_FIELDS = {
     "clinic": N_("Clinic"),
     "doctor": N_("Doctor"),
     "phone": N_("Phone"),
+    "levels": N_("Levels treated"),
 }
 HANDOUT_HEADINGS = {
     "signs": N_("Warning signs"),
@@ -413,7 +418,7 @@ HANDOUT_HEADINGS = {
 }
 CALL_US_AT = N_("Call us at {phone} today if you have:")
 MARKS_NOTE = N_("Each letter on the calendar is a key date above. Day 0 is the procedure day.")
-EVERY_DAY = N_("Every day of these two weeks, do not do these: {labels}.")
+EVERY_DAY = N_("Every day of these two weeks, keep to the limits in the box on page 1.")
 NOT_YET = N_("Not yet: {labels}.")
 DO_TODAY = N_("Do: {labels}.")
 CLEARED_ONLY = N_("{name}: only when your care team says it is OK.")
@@ -452,6 +457,8 @@ def handout_tier_heading(
 
 def key_date_text(plan: Plan, milestone: Milestone, lang: str = ENGLISH) -> str:
     """What changes on a key date; a new limit is said with the date it lasts until."""
+    if milestone.kind is MilestoneKind.FOLLOW_UP:
+        return visit_short(plan, lang)
     if milestone.kind is not MilestoneKind.LIMIT_CHANGES:
         return milestone_text(plan, milestone, lang)
     assert milestone.activity is not None
@@ -495,6 +502,8 @@ def footer_text(protocol: Protocol, lang: str = ENGLISH) -> str:
 
 def day_event_text(plan: Plan, milestone: Milestone, lang: str = ENGLISH) -> str:
     """A milestone in a few words, for a row of the day-by-day table."""
+    if milestone.kind is MilestoneKind.FOLLOW_UP:
+        return visit_short(plan, lang)
     if milestone.kind is MilestoneKind.EVENT and milestone.text is not None:
         first = milestone.text.get(lang).split(". ")[0].rstrip(".")
         return f"{first}."
@@ -550,9 +559,179 @@ def row_label(when: str, days: str, mark: str) -> str:
     return f"{when} ({inside})"
 
 
-def every_day_text(labels: list[str], lang: str = ENGLISH) -> str:
-    """The limits in force on each of the first days, said once."""
-    return tr(EVERY_DAY, lang).format(labels=", ".join(labels))
+def every_day_text(lang: str = ENGLISH) -> str:
+    """The limits in force on each of the first days: page 1's box says them, with their dates."""
+    return tr(EVERY_DAY, lang)
+
+
+# The handout's first box: the limits in force on the discharge day, the visit, whom to call.
+LIMITS_BOX = N_("What not to do yet, and from when it is allowed")
+UP_TO_FROM = N_("Up to {limit} allowed from {date}.")
+NOT_ALLOWED_FROM = N_("Not allowed at all from {date}.")
+ALLOWED_AGAIN_FROM = N_("Allowed again from {date}.")
+ONLY_WHEN_CLEARED = N_("Allowed only when your care team says it is OK.")
+VISIT_BOOKED = N_("Your follow-up visit: {when}.")
+VISIT_AT = N_("{date} at {time}")
+VISIT_PLACE = N_("{when}, {place}")
+VISIT_DUE = N_(
+    "Your follow-up visit is due between {first} and {last}. If you do not have a date yet, "
+    "call to make one."
+)
+VISIT_TITLE = N_("Your follow-up visit")
+VISIT_SHORT = N_("Your follow-up visit at {time}.")
+VISIT_SHORT_DAY = N_("Your follow-up visit.")
+CALL_US = N_("Questions? Call us at {phone}.")
+AFTER_HOURS = N_("After hours, call {phone}.")
+ORDERS_HEADING = N_("Your care team's instructions for you")
+ORDER_DATED = N_("{date}: {text}")
+
+
+def visit_when(plan: Plan, lang: str = ENGLISH, *, year: bool = True) -> str:
+    """``Mon, Mar 10, 2025 at 2:30 PM, Spine Clinic``: the booked visit's date, time, place."""
+    visit = plan.follow_up
+    assert visit is not None
+    when = long_date(visit.date, lang) if year else short_date(visit.date, lang)
+    if visit.time is not None:
+        when = tr(VISIT_AT, lang).format(date=when, time=dates(lang).time(visit.time))
+    if visit.place:
+        when = tr(VISIT_PLACE, lang).format(when=when, place=visit.place)
+    return when
+
+
+def visit_text(plan: Plan, lang: str = ENGLISH) -> str:
+    """The follow-up visit in a sentence: booked, or due within the protocol's span."""
+    if plan.follow_up is not None:
+        return tr(VISIT_BOOKED, lang).format(when=visit_when(plan, lang))
+    due = next((m for m in plan.milestones if m.rule is not None and m.rule.follow_up), None)
+    if due is None:
+        return ""
+    last = due.by_day if due.by_day is not None else due.day
+    return tr(VISIT_DUE, lang).format(
+        first=_date_near(plan, due.day, 0, lang), last=_date_near(plan, last, 0, lang)
+    )
+
+
+def visit_short(plan: Plan, lang: str = ENGLISH) -> str:
+    """The booked visit for a row of its own day: the time and place, not the date."""
+    visit = plan.follow_up
+    assert visit is not None
+    if visit.time is None:
+        text = tr(VISIT_SHORT_DAY, lang)
+    else:
+        text = tr(VISIT_SHORT, lang).format(time=dates(lang).time(visit.time))
+    if visit.place:
+        text = f"{text[:-1]} ({visit.place})."
+    return text
+
+
+def limit_now_text(plan: Plan, window: Window, lang: str = ENGLISH) -> str:
+    """A limit in force, with its figure and each date it changes: never a bare "until".
+
+    ``No lifting over 10 lb (4.5 kg). Up to 20 lb (9 kg) allowed from Sat, Apr 12.
+    Allowed again from Sun, Jun 1.``
+    """
+    parts = [restriction_title(window, lang) + "."]
+    current: Window | None = window
+    while current is not None and current.end_day is not None:
+        following = plan.following(current)
+        when = _date_near(plan, current.end_day, 0, lang)
+        if following is None:
+            parts.append(tr(ALLOWED_AGAIN_FROM, lang).format(date=when))
+        elif following.limit.max is None:
+            parts.append(tr(NOT_ALLOWED_FROM, lang).format(date=when))
+        else:
+            parts.append(
+                tr(UP_TO_FROM, lang).format(
+                    limit=following.limit.max.describe(limit=True), date=when
+                )
+            )
+        if following is not None and following.end_day is None:
+            parts.append(tr(ONLY_WHEN_CLEARED, lang))
+        current = following
+    parts += [c.text.get(lang) for c in window.activity.cautions]
+    return " ".join(parts)
+
+
+def _chained(plan: Plan, window: Window) -> bool:
+    """Whether an earlier limit of the same activity, in force on day 0, leads to this one."""
+    return any(
+        w.covers(0) and w.end_day is not None and w.end_day <= window.start_day
+        for w in plan.windows_of(window.activity)
+    )
+
+
+def phone_lines(phone: str, after_hours: str | None, lang: str = ENGLISH) -> tuple[str, ...]:
+    """``Questions? Call us at 555-0100.``, then the after-hours number when there is one."""
+    lines = [tr(CALL_US, lang).format(phone=phone)]
+    if after_hours:
+        lines.append(tr(AFTER_HOURS, lang).format(phone=after_hours))
+    return tuple(lines)
+
+
+def order_texts(plan: Plan, lang: str = ENGLISH) -> tuple[str, ...]:
+    """What the care team ordered for this patient: changed limits, dated items, then notes.
+
+    A changed limit in force on the discharge day is said with its figure and the dates it
+    changes, as page 1's box says the protocol's; one that starts later, by its own text.
+    """
+    found = [
+        limit_now_text(plan, w, lang) if w.covers(0) else w.limit.text.get(lang)
+        for w in plan.windows
+        if w.limit.ordered and (w.covers(0) or (w.start_day > 0 and not _chained(plan, w)))
+    ]
+    found += [
+        tr(ORDER_DATED, lang).format(
+            date=capitalized(_date_near(plan, m.day, 0, lang)), text=milestone_text(plan, m, lang)
+        )
+        for m in plan.milestones
+        if m.rule is not None and m.rule.ordered
+    ]
+    found += [note.get(lang) for note in plan.notes]
+    return tuple(found)
+
+
+NAMES_OR = N_("{names} or {last}")
+
+
+def limits_now(plan: Plan, lang: str = ENGLISH) -> tuple[str, ...]:
+    """Each limit in force on the discharge day, with its figure and the dates it changes.
+
+    Activities not allowed at all that are allowed again on the same day share one line:
+    ``No driving, showering or tub bath. Allowed again from Mon, Mar 3.``
+    """
+    groups: dict[int, list[Window]] = {}
+    lines: list[Window | int] = []
+    for window in plan.in_force(0):
+        if window.limit.ordered:
+            continue  # said under the care team's instructions (order_texts)
+        end = window.end_day
+        simple = window.limit.max is None and end is not None and plan.following(window) is None
+        if not simple or end is None:
+            lines.append(window)
+            continue
+        if end not in groups:
+            groups[end] = []
+            lines.append(end)
+        groups[end].append(window)
+    found = []
+    for line in lines:
+        if isinstance(line, Window):
+            found.append(limit_now_text(plan, line, lang))
+            continue
+        windows = groups[line]
+        if len(windows) == 1:
+            found.append(limit_now_text(plan, windows[0], lang))
+            continue
+        names = [w.activity.name.get(lang) for w in windows]
+        names = [f"{n[:1].lower()}{n[1:]}" for n in names]
+        joined = tr(NAMES_OR, lang).format(names=", ".join(names[:-1]), last=names[-1])
+        parts = [
+            tr(RESTRICTION_NO, lang).format(label=joined) + ".",
+            tr(ALLOWED_AGAIN_FROM, lang).format(date=_date_near(plan, line, 0, lang)),
+            *(c.text.get(lang) for w in windows for c in w.activity.cautions),
+        ]
+        found.append(" ".join(parts))
+    return tuple(found)
 
 
 LANGUAGE_NAMES = {"en": N_("English"), "es": N_("Spanish")}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from icalendar import Alarm, Calendar, Event, vText
@@ -36,6 +36,7 @@ from vplan.words import (
     protocol_line,
     restriction_title,
     stamp_line,
+    visit_text,
 )
 
 if TYPE_CHECKING:
@@ -44,6 +45,9 @@ if TYPE_CHECKING:
 UID_DOMAIN = "vplan"
 UID_LENGTH = 32  # hex digits of the SHA-256 kept: 128 bits
 ALARM_AT = timedelta(hours=9)  # from the start of the day: 9:00 on the event's first day
+VISIT_LENGTH = timedelta(hours=1)  # a booked visit with a time: shown as one hour
+DAY_BEFORE = timedelta(days=-1)  # the booked visit's alarm: the day before, at its time
+DAY_BEFORE_9AM = timedelta(hours=-15)  # a visit with no time: 9:00 the day before
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ class Entry:
     summary: str
     details: tuple[str, ...]
     alarm: bool
+    at: time | None = None  # a timed event (the booked visit) starts then
+    alarm_before: bool = False  # the alarm comes the day before, not on the day
 
 
 def calendar(
@@ -83,7 +89,7 @@ def calendar(
     cal.add("method", "PUBLISH")
     # X- properties are TEXT (RFC 5545, 3.8.8.2): escaped like SUMMARY, so "Doe, Jane" stays whole.
     cal.add("x-wr-calname", vText(calendar_name(plan.protocol, patient, lang)))
-    about = [notice, protocol_line(plan.protocol, lang)]
+    about = [notice, protocol_line(plan.protocol, lang), *(n.get(lang) for n in plan.notes)]
     if made is not None:
         about.append(stamp_line(made, plan.protocol, lang))
     cal.add("x-wr-caldesc", vText("\n".join(about)))
@@ -115,16 +121,25 @@ def _event(plan: Plan, entry: Entry, uid: str, stamp: datetime, notice: str) -> 
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
-    event.add("dtstart", plan.date_of(entry.first_day))
-    event.add("dtend", plan.date_of(entry.end_day))
+    if entry.at is not None:  # floating local time: the visit is where the patient lives
+        start = datetime.combine(plan.date_of(entry.first_day), entry.at)
+        event.add("dtstart", start)
+        event.add("dtend", start + VISIT_LENGTH)
+    else:
+        event.add("dtstart", plan.date_of(entry.first_day))
+        event.add("dtend", plan.date_of(entry.end_day))
     event.add("summary", entry.summary)
     event.add("description", "\n".join([*entry.details, "", notice]))
-    event.add("transp", "TRANSPARENT")  # a reminder, not a busy day
+    event.add("transp", "OPAQUE" if entry.at is not None else "TRANSPARENT")
     if entry.alarm:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", entry.summary)
-        alarm.add("trigger", ALARM_AT)
+        if not entry.alarm_before:
+            trigger = ALARM_AT
+        else:
+            trigger = DAY_BEFORE if entry.at is not None else DAY_BEFORE_9AM
+        alarm.add("trigger", trigger)
         event.add_component(alarm)
     return event
 
@@ -144,9 +159,25 @@ def _milestone(plan: Plan, milestone: Milestone, lang: str) -> Entry:
     """A milestone on its day; an event due within a span covers the span."""
     when = label("when", day_and_date(plan, milestone.day, lang), lang)
     activity = milestone.activity
+    if milestone.kind is MilestoneKind.FOLLOW_UP:
+        assert plan.follow_up is not None
+        return Entry(
+            key="follow-up",  # the same event when the visit moves
+            first_day=milestone.day,
+            end_day=milestone.day + 1,
+            summary=milestone_title(plan, milestone, lang),
+            details=(visit_text(plan, lang),),
+            alarm=True,
+            at=plan.follow_up.time,
+            alarm_before=True,
+        )
     if milestone.kind is MilestoneKind.EVENT:
         assert milestone.rule is not None
+        rule = milestone.rule
         key = f"milestone:{_rule_index(plan, milestone)}"
+        if rule.ordered:  # the orders' items follow the rules', so count them apart
+            ordered = [r for r in plan.protocol.milestones if r.ordered]
+            key = f"order:{next(i for i, r in enumerate(ordered) if r is rule)}"
         last = milestone.day if milestone.by_day is None else milestone.by_day
         if milestone.by_day is not None:
             when = label("when", days_span(plan, milestone.day, last, lang), lang)

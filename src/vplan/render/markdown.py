@@ -11,6 +11,7 @@ from vplan.words import (
     COLUMNS,
     HEADINGS,
     LABELS,
+    ORDERS_HEADING,
     allowed_from_text,
     avoid_label,
     day_range,
@@ -18,6 +19,7 @@ from vplan.words import (
     limit_span,
     milestone_text,
     notices,
+    order_texts,
     patient_line,
     procedure_date_line,
     protocol_line,
@@ -26,6 +28,7 @@ from vplan.words import (
     table_date,
     tier_heading,
     tr,
+    visit_text,
 )
 
 if TYPE_CHECKING:
@@ -58,6 +61,7 @@ def schedule(
         "",
         *([] if patient is None else [f"- {_escape(patient_line(patient, lang))}"]),
         f"- {procedure_date_line(plan, lang)}",
+        *([] if plan.follow_up is None else [f"- **{_escape(visit_text(plan, lang))}**"]),
         f"- {protocol_line(plan.protocol, lang)}",
         "",
         *(f"> {text}" for text in notices(plan.protocol, lang)),
@@ -77,6 +81,10 @@ def schedule(
             "; ".join(avoid_label(w, lang) for w in day.avoid),
         ]
         out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    ordered = order_texts(plan, lang)
+    if ordered:
+        out += ["", f"## {tr(ORDERS_HEADING, lang)}", ""]
+        out += [f"- {_escape(t)}" for t in ordered]
     out += ["", f"## {tr(HEADINGS['restrictions'], lang)}", ""]
     for act in plan.protocol.activities:
         windows = plan.windows_of(act)

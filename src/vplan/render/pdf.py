@@ -7,9 +7,11 @@ Meaning never rests on grey alone: boxes, bold type and letters carry it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
 from html import escape as _html_escape
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -51,7 +53,9 @@ TYPED_PARTS = {  # the handout's parts that the nurse types (keys of its fields)
     "clinic": "the clinic's name",
     "doctor": "the doctor's name",
     "phone": "the phone number",
+    "levels": "the treated levels",
 }
+LEFT_FIELDS = frozenset({"patient", "procedure", "levels", "date"})  # who and when
 BORDER = {Tier.EMERGENCY: 2.5, Tier.CALL_TODAY: 1.5, Tier.EXPECTED: 0.75}
 CELL_PADDING = 3  # points left and right of the text in a table's cell
 
@@ -71,13 +75,13 @@ class Sizes(NamedTuple):
 
 NORMAL = Sizes(body=12, leading=13.6, heading=15, title=18, footer=10, margin=0.4 * inch, gap=7,
                 months_across=3)  # fmt: skip
-LARGE = Sizes(body=18, leading=24.5, heading=22, title=26, footer=13, margin=0.6 * inch, gap=10,
+LARGE = Sizes(body=18, leading=24.5, heading=22, title=26, footer=13, margin=0.5 * inch, gap=10,
                months_across=2)  # fmt: skip
 
 
 # Normal print must fit on two pages: when the three-across calendar would spill onto a
 # third page, the months go four across.
-COMPACT = NORMAL._replace(months_across=4, leading=13.2, gap=5)
+COMPACT = NORMAL._replace(months_across=4, leading=13.0, gap=4)
 NORMAL_PAGES = 2
 
 
@@ -162,8 +166,25 @@ def _build(handout: Handout, size: Sizes) -> tuple[bytes, int]:
     pages: list[int] = []
     story = _story(handout, _styles(size), size, doc.width)
     canvas = _numbered_canvas(handout.running_head, handout.page_of, size, pages)
-    doc.build(story, canvasmaker=canvas)
+    with _fixed_creation_date():
+        doc.build(story, canvasmaker=canvas)
     return buffer.getvalue(), pages[0]
+
+
+@contextlib.contextmanager
+def _fixed_creation_date() -> Iterator[None]:
+    """Keep the PDF's internal creation date at reportlab's fixed one (``invariant``).
+
+    reportlab would write ``$SOURCE_DATE_EPOCH`` instead, so a handout re-made on another
+    day, to be compared with the one given, would differ in that date alone. The date the
+    handout was made is printed in its stamp, which is what a reader sees.
+    """
+    saved = os.environ.pop("SOURCE_DATE_EPOCH", None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
 def _version() -> str:
@@ -234,10 +255,18 @@ def _p(text: str, style: ParagraphStyle, *, bold: bool = False) -> Paragraph:
 
 def _story(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Flowable]:
     """The handout's flowables in reading order; the footer stays with the last block."""
+    now = _now_box(handout, st, size, width)
+    now.spaceBefore = size.gap / 2
+    signs = _signs(handout, st, size, width)
+    # Page 1 holds the "call 911" tier and the start of the box of limits; in large print
+    # the box is too long to come first, so the first tier comes before it.
+    first = signs[:1] if handout.layout.large_print else []
     blocks: list[Block] = [
         [_p(handout.title, st["title"])],
         [_fields(handout, st, width)],
-        *_signs(handout, st, size, width),
+        *first,
+        [now],
+        *signs[len(first) :],
         *_key_dates(handout, st, size, width),
         *_instead(handout, st, size, width),
         *_first_days(handout, st, size, width),
@@ -320,15 +349,18 @@ def _row_label(row: DayRow, style: ParagraphStyle) -> Paragraph:
 
 def _fields(handout: Handout, st: dict[str, ParagraphStyle], width: float) -> Table:
     """The patient's details in two columns: who and when on the left, whom to call right."""
-    cells: list[list[Any]] = [
-        [_p(f.label + ":", st["bold"]), _p(f.value, st["body"])] for f in handout.fields
-    ]
-    left, right = cells[:3], cells[3:]
+
+    def cell(f: Any) -> list[Any]:
+        return [_p(f.label + ":", st["bold"]), _p(f.value, st["body"])]
+
+    left = [cell(f) for f in handout.fields if f.key in LEFT_FIELDS]
+    right = [cell(f) for f in handout.fields if f.key not in LEFT_FIELDS]
     right += [["", ""]] * (len(left) - len(right))
+    left += [["", ""]] * (len(right) - len(left))
     rows = [a + b for a, b in zip(left, right, strict=True)]
     if not handout.layout.large_print:
         # A label may wrap between its words, never inside one ("Teléfono:").
-        labels = [f.label + ":" for f in handout.fields[3:]]
+        labels = [f.label + ":" for f in handout.fields if f.key not in LEFT_FIELDS]
         right_label = max(width * 0.12, _widest_word(labels, st["bold"]) + 2 * CELL_PADDING)
         return _grid(rows, [width * 0.23, width * 0.32, right_label, width * 0.45 - right_label])
     return _grid([row for pair in rows for row in (pair[:2], pair[2:]) if row[0]],
@@ -382,6 +414,39 @@ def _grid(rows: list[list[Any]], widths: list[float], *, lines: bool = False) ->
     if lines:
         style.append(("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.black))
     table.setStyle(TableStyle(style))
+    return table
+
+
+def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Table:
+    """Page 1's box: what not to do yet and from when, the visit, the phone, the orders.
+
+    One row per item, so that in large print the box can go on over the page.
+    """
+    box = handout.now
+
+    def bullet(text: str) -> Paragraph:
+        return Paragraph(escape(text), st["bullet"], bulletText="\u2022")
+
+    rows: list[list[Any]] = [[_p(box.heading, st["bold"])]]
+    rows += [[bullet(t)] for t in box.limits]
+    rows.append([_p(" ".join((box.visit, *box.phone)).strip(), st["bold"])])
+    if box.orders:
+        rows.append([_p(box.orders_heading + ":", st["bold"])])
+        rows += [[bullet(t)] for t in box.orders]
+    table = _table(rows, [width])
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 2.5, colors.black),
+                ("LEFTPADDING", (0, 0), (-1, -1), size.gap),
+                ("RIGHTPADDING", (0, 0), (-1, -1), size.gap),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, 0), size.gap / 3),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), size.gap * 0.6),
+            ]
+        )
+    )
     return table
 
 

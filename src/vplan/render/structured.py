@@ -10,7 +10,15 @@ from vplan.plan import Plan, Verdict, Window
 from vplan.render.sources import cite
 from vplan.stamp import Stamp, stamp_data
 from vplan.units import KG_PER_LB, Weight
-from vplan.words import avoid_label, milestone_text, rule_summary, verdict_reason, weekday
+from vplan.words import (
+    avoid_label,
+    milestone_text,
+    order_texts,
+    rule_summary,
+    verdict_reason,
+    visit_text,
+    weekday,
+)
 
 
 def weight(value: Weight | None, *, limit: bool = False) -> dict[str, Any] | None:
@@ -57,6 +65,7 @@ def _window(plan: Plan, window: Window, lang: str) -> dict[str, Any]:
         "until_cleared": end is None,
         "max": weight(window.limit.max, limit=True),
         "text": window.limit.text.get(lang),
+        "ordered": window.limit.ordered,
         "sources": cite(plan.protocol, window.limit.sources),
     }
 
@@ -123,6 +132,8 @@ def schedule(
         "patient": patient,
         "procedure_date": plan.procedure_date.isoformat(),
         "protocol": protocol_info(plan.protocol, lang),
+        "follow_up": follow_up(plan, lang),
+        "orders": orders(plan, lang),
         "stamp": None if made is None else stamp_data(made),
         "days": rows,
         "restrictions": [restriction(plan, a, lang) for a in plan.protocol.activities if a.limits],
@@ -136,6 +147,33 @@ def schedule(
             for c in plan.care
         ],
         "warning_signs": warning_signs(plan.protocol, lang),
+    }
+
+
+def follow_up(plan: Plan, lang: str = ENGLISH) -> dict[str, Any] | None:
+    """The booked follow-up visit (null when none was given)."""
+    visit = plan.follow_up
+    if visit is None:
+        return None
+    return {
+        "date": visit.date.isoformat(),
+        "time": None if visit.time is None else visit.time.strftime("%H:%M"),
+        "weekday": weekday(visit.date, lang),
+        "day": plan.day_of(visit.date),
+        "place": visit.place,
+        "text": visit_text(plan, lang),
+    }
+
+
+def orders(plan: Plan, lang: str = ENGLISH) -> dict[str, Any] | None:
+    """The care team's orders for this patient (null without an orders file)."""
+    if plan.orders is None:
+        return None
+    return {
+        "sha256": plan.orders.sha256,
+        "activities": [a.key for a in plan.orders.activities],
+        "notes": [note.get(lang) for note in plan.notes],
+        "instructions": list(order_texts(plan, lang)),
     }
 
 

@@ -12,6 +12,7 @@ from vplan.render.sources import cite
 from vplan.words import (
     COLUMNS,
     HEADINGS,
+    ORDERS_HEADING,
     allowed_from_text,
     avoid_label,
     care_span,
@@ -22,6 +23,7 @@ from vplan.words import (
     milestone_text,
     no_limits_today,
     notices,
+    order_texts,
     patient_line,
     procedure_date_line,
     protocol_line,
@@ -36,6 +38,7 @@ from vplan.words import (
     tr,
     verdict_reason,
     verdict_title,
+    visit_text,
 )
 
 if TYPE_CHECKING:
@@ -48,6 +51,7 @@ def header(plan: Plan, patient: str | None = None, lang: str = ENGLISH) -> list[
         Line(schedule_title(plan.protocol, lang), Style.TITLE),
         *([] if patient is None else wrap(patient_line(patient, lang))),
         Line(procedure_date_line(plan, lang)),
+        *([] if plan.follow_up is None else wrap(visit_text(plan, lang), style=Style.TITLE)),
         *wrap(protocol_line(plan.protocol, lang)),
         *(line for text in notices(plan.protocol, lang) for line in wrap(text, style=Style.MUTED)),
         Line(""),
@@ -67,6 +71,7 @@ def schedule(
         *header(plan, patient, lang),
         *calendar(plan, days, lang),
         Line(""),
+        *orders(plan, lang),
         *restrictions(plan, lang),
         Line(""),
         *care(plan, lang),
@@ -107,6 +112,16 @@ def calendar(plan: Plan, days: int, lang: str = ENGLISH) -> list[Line]:
             left = f"{table_date(day.date, lang):<{date_width}}  {n:>3}  " if i == 0 else indent
             lines.append(Line(left + row.text, row.style))
     return lines
+
+
+def orders(plan: Plan, lang: str = ENGLISH) -> list[Line]:
+    """The care team's instructions for this patient, when there are any."""
+    texts = order_texts(plan, lang)
+    if not texts:
+        return []
+    lines = [Line(tr(ORDERS_HEADING, lang).upper(), Style.HEADING)]
+    lines += [line for t in texts for line in wrap(f"- {t}", indent="  ", hang="    ")]
+    return [*lines, Line("")]
 
 
 def restrictions(plan: Plan, lang: str = ENGLISH) -> list[Line]:

@@ -93,15 +93,17 @@ def document(handout: Handout) -> bytes:
     """The handout as UTF-8 HTML bytes, printable on the paper and in the size it asks for."""
     check_printable(handout)
     large = handout.layout.large_print
-    months_across = 2 if large else 3
+    # Four months across in normal print, as the PDF's compact layout: with page 1's box of
+    # limits, three across would push the calendar onto a third page.
+    months_across = 2 if large else 4
     template = _environment().get_template("handout.html.j2")
     text = template.render(
         h=handout,
         lang=handout.lang,
         fonts=_fonts_css(),
         page_size=PAGE_SIZES[handout.layout.paper],
-        margin="0.6in" if large else "0.4in",
-        bottom="0.9in" if large else "0.65in",
+        margin="0.5in" if large else "0.4in",
+        bottom="0.8in" if large else "0.65in",
         footer_size="13pt" if large else "10pt",
         body_size="18pt" if large else "12pt",
         line_height="1.36" if large else "1.12",

@@ -1,0 +1,355 @@
+"""The care team's orders for one patient: changes to the protocol, dated items and notes.
+
+An orders file is small YAML, read and checked like the rules file (every problem as
+``file:line:column``, nothing used when any is wrong). Its activities have the shape of
+the rules' activities, written partly: what is written replaces the protocol's (all the
+limits of the activity at once), the rest is inherited. An order looser than the
+protocol (a higher ``max``, an earlier end) is refused unless the activity says
+``loosen: confirmed``, so that a typing slip cannot relax a limit.
+
+``Orders.apply`` is pure; the loading below imports the YAML parser and the schema only
+when a file is given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date, timedelta
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from vplan.errors import OrdersError, Problem
+from vplan.model import (
+    DEFAULT_LANG,
+    Activity,
+    MilestoneRule,
+    Protocol,
+    Text,
+    activity_from_data,
+    limit_from_data,
+    milestone_from_data,
+    normalize_name,
+)
+
+if TYPE_CHECKING:
+    from vplan.plan import Window
+    from vplan.schema import OrderActivityModel, OrdersModel
+
+MAX_BYTES = 256 * 1024
+ORDERS_SOURCE = "care-team-orders"  # the source of every order that names none
+ORDERS_CITATION = "The care team's orders for this patient"
+Loc = tuple[str | int, ...]
+Finding = tuple[Loc, str, str]
+
+
+class Orders(NamedTuple):
+    """A validated orders file, built for one protocol: ready to apply."""
+
+    label: str
+    sha256: str  # of the file's bytes, for a record of what was printed
+    raw: bytes
+    activities: tuple[Activity, ...]  # each replaces the protocol's activity of its key, or is new
+    milestones: tuple[MilestoneRule, ...]
+    notes: tuple[Text, ...]
+
+    def apply(self, protocol: Protocol) -> Protocol:
+        """The protocol with these orders in place; the protocol itself is not changed."""
+        ordered = {act.key: act for act in self.activities}
+        activities = tuple(ordered.pop(act.key, act) for act in protocol.activities)
+        sources = dict(protocol.sources) | {ORDERS_SOURCE: ORDERS_CITATION}
+        return protocol._replace(
+            activities=activities + tuple(ordered.values()),
+            milestones=protocol.milestones + self.milestones,
+            sources=MappingProxyType(sources),
+        )
+
+
+def read_orders_bytes(path: Path, label: str) -> bytes:
+    """The file's bytes; a missing, unreadable or oversized file is an orders error."""
+
+    def whole(what: str, fix: str) -> OrdersError:
+        return OrdersError([Problem(label, 1, 1, what, fix)])
+
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise whole("the orders file does not exist", "check the path") from None
+    except IsADirectoryError:
+        raise whole("this is a folder, not an orders file", "name a .yaml file") from None
+    except OSError as exc:
+        raise whole(f"cannot read the file ({exc.strerror})", "check its permissions") from None
+    if len(data) > MAX_BYTES:
+        raise whole("the file is larger than 256 KiB", "an orders file is a few lines")
+    return data
+
+
+def load_orders(
+    path: Path,
+    protocol: Protocol,
+    *,
+    procedure_date: date | None = None,
+    lang: str = DEFAULT_LANG,
+    label: str | None = None,
+) -> Orders:
+    """Read and check an orders file for ``protocol``; refused whole with every problem.
+
+    Looser orders are checked on ``procedure_date`` (the patient's calendar); without
+    one, on procedure dates that cover every length of month.
+    """
+    name = label if label is not None else str(path)
+    return orders_from_bytes(
+        read_orders_bytes(path, name), name, protocol, procedure_date=procedure_date, lang=lang
+    )
+
+
+def orders_from_bytes(
+    data: bytes,
+    label: str,
+    protocol: Protocol,
+    *,
+    procedure_date: date | None = None,
+    lang: str = DEFAULT_LANG,
+) -> Orders:
+    """The orders written in ``data`` (the file's bytes), checked against ``protocol``."""
+    from pydantic import ValidationError
+    from ruamel.yaml.comments import CommentedMap
+
+    from vplan.errors import RulesError
+    from vplan.schema import OrdersModel
+    from vplan.validate import _decode, _parse_yaml, _schema_problem, position
+
+    try:
+        tree = _parse_yaml(_decode(data, label), label)
+    except RulesError as exc:
+        raise OrdersError(exc.problems) from None
+    if not isinstance(tree, CommentedMap):
+        raise OrdersError(
+            [Problem(label, 1, 1, "the file is not a set of 'key: value' lines",
+                     "start with 'activities:' or 'notes:'")]
+        )  # fmt: skip
+    try:
+        model = OrdersModel.model_validate(tree)
+    except ValidationError as exc:
+        raise OrdersError(
+            [_schema_problem(err, tree, label, OrdersModel) for err in exc.errors()]
+        ) from None
+    findings = list(_checks(model, protocol, procedure_date, lang))
+    if findings:
+        raise OrdersError(
+            [
+                Problem(label, *position(tree, loc, value=True), what, fix)
+                for loc, what, fix in findings
+            ]
+        )
+    return Orders(
+        label=label,
+        sha256=hashlib.sha256(data).hexdigest(),
+        raw=data,
+        activities=tuple(_activity(key, act, protocol) for key, act in model.activities.items()),
+        milestones=tuple(
+            milestone_from_data(_sourced(m.model_dump(by_alias=True)), ordered=True)
+            for m in model.milestones
+        ),
+        notes=tuple(Text(dict(note)) for note in model.notes),
+    )
+
+
+def _sourced(data: dict[str, Any]) -> dict[str, Any]:
+    if data.get("source") is None:
+        data["source"] = [ORDERS_SOURCE]
+    return data
+
+
+def _existing(protocol: Protocol, key: str) -> Activity | None:
+    return next((act for act in protocol.activities if act.key == key), None)
+
+
+def _activity(key: str, order: OrderActivityModel, protocol: Protocol) -> Activity:
+    """The activity as ordered: the order's fields in place of the protocol's."""
+    base = _existing(protocol, key)
+    data = order.model_dump(by_alias=True)
+    if base is None:
+        data = _sourced(data)
+        data["aliases"] = data["aliases"] or []
+        data["limits"] = [_sourced(lim) for lim in data["limits"] or []]
+        data["cautions"] = [_sourced(c) for c in data["cautions"] or []]
+        new = activity_from_data(key, data)
+        return new._replace(limits=tuple(lim._replace(ordered=True) for lim in new.limits))
+    changed = base
+    if order.name is not None:
+        changed = changed._replace(name=Text(dict(order.name)))
+    if order.aliases is not None:
+        changed = changed._replace(aliases=tuple(order.aliases))
+    if order.advice is not None:
+        changed = changed._replace(advice=Text(dict(order.advice)))
+    if order.limits is not None:
+        changed = changed._replace(
+            limits=tuple(limit_from_data(_sourced(lim), ordered=True) for lim in data["limits"])
+        )
+    if order.cautions is not None:
+        new_cautions = activity_from_data(key, _sourced(data | {
+            "name": {"en": "-"}, "aliases": [], "limits": [], "advice": None,
+            "cautions": [_sourced(c) for c in data["cautions"]]})).cautions  # fmt: skip
+        changed = changed._replace(cautions=new_cautions)
+    if order.measure is not None:
+        changed = changed._replace(measured=True)
+    return changed
+
+
+# --- checks ------------------------------------------------------------------------------
+
+
+def _checks(
+    model: OrdersModel, protocol: Protocol, procedure_date: date | None, lang: str
+) -> Iterator[Finding]:
+    from vplan.schema import ActivityModel
+    from vplan.validate import _limit_checks, _window_checks
+
+    names = protocol.names()
+    known = ", ".join(act.key for act in protocol.activities)
+    for key, order in model.activities.items():
+        at: Loc = ("activities", key)
+        base = _existing(protocol, key)
+        if base is None:
+            other = names.get(normalize_name(key))
+            if other is not None:
+                yield at, f"'{key}' is another name of '{other.key}'", f"write '{other.key}:'"
+                continue
+            if order.name is None:
+                yield (
+                    at,
+                    f"'{key}' is not an activity of the rules",
+                    f"write one of: {known}; or add 'name:' to order a new activity",
+                )
+                continue
+        measured = order.measure is not None or (base is not None and base.measured)
+        if order.limits is not None:
+            shape = ActivityModel.model_construct(
+                limits=order.limits, measure="weight" if measured else None
+            )
+            yield from _limit_checks(at, key, shape)
+        yield from _source_checks(at, order, protocol)
+        if base is not None and order.limits is not None and order.loosen is None:
+            yield from _loosening(at, key, base, order, procedure_date)
+    yield from _window_checks([], ("care",), model.milestones, ("milestones",))
+    for i, milestone in enumerate(model.milestones):
+        if milestone.kind is not None:
+            yield (
+                ("milestones", i, "kind"),
+                "an order cannot be the follow-up visit",
+                "remove 'kind'; give the booked visit with --follow-up",
+            )
+        for j, ref in enumerate(milestone.source or []):
+            if ref not in protocol.sources:
+                yield (
+                    ("milestones", i, "source", j),
+                    f"source '{ref}' is not in the rules",
+                    ("leave out 'source' (the orders are the source), or name a key of the rules"),
+                )
+    if lang != DEFAULT_LANG:
+        yield from _untranslated(model.model_dump(by_alias=True), (), lang)
+
+
+def _source_checks(at: Loc, order: OrderActivityModel, protocol: Protocol) -> Iterator[Finding]:
+    cited: list[tuple[Loc, list[str] | None]] = [((*at, "source"), order.source)]
+    cited += [
+        ((*at, "limits", i, "source"), lim.source) for i, lim in enumerate(order.limits or [])
+    ]
+    cited += [
+        ((*at, "cautions", i, "source"), c.source) for i, c in enumerate(order.cautions or [])
+    ]
+    for loc, refs in cited:
+        for ref in refs or []:
+            if ref not in protocol.sources:
+                yield (
+                    loc,
+                    f"source '{ref}' is not in the rules",
+                    ("leave out 'source' (the orders are the source), or name a key of the rules"),
+                )
+
+
+def _untranslated(data: Any, loc: Loc, lang: str) -> Iterator[Finding]:
+    """Every text of the orders without a version in ``lang``."""
+    if isinstance(data, Mapping):
+        if DEFAULT_LANG in data and all(isinstance(v, str) for v in data.values()):
+            if lang not in data:
+                yield (
+                    (*loc, DEFAULT_LANG),
+                    f"the text has no '{lang}' version",
+                    (f"add '{lang}: ...' under its '{DEFAULT_LANG}:' line, or use --lang en"),
+                )
+            return
+        for key, value in data.items():
+            yield from _untranslated(value, (*loc, key), lang)
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _untranslated(value, (*loc, i), lang)
+
+
+def reference_dates() -> tuple[date, ...]:
+    """Procedure dates that meet every length of month, a leap day and a year's end."""
+    found = []
+    for year in (2024, 2025):
+        for month in range(1, 13):
+            for day in (1, 15, 28, 29, 30, 31):
+                try:
+                    found.append(date(year, month, day))
+                except ValueError:
+                    continue
+    return tuple(found)
+
+
+def _loosening(
+    at: Loc, key: str, base: Activity, order: OrderActivityModel, procedure_date: date | None
+) -> Iterator[Finding]:
+    """Where the ordered limits allow more than the protocol's, on some day of recovery."""
+    from vplan.plan import place_limits
+
+    ordered = base._replace(limits=tuple(limit_from_data(lim.model_dump(by_alias=True))
+                                         for lim in order.limits or []))  # fmt: skip
+    dates: Iterable[date] = (procedure_date,) if procedure_date else reference_dates()
+    for start in dates:
+        old, new = place_limits(base, start), place_limits(ordered, start)
+        found = _first_looser(old, new)
+        if found is None:
+            continue
+        day, index, field, what = found
+        where = f"on day {day} ({(start + timedelta(days=day)).isoformat()})" if procedure_date \
+            else f"from day {day} for some procedure dates"  # fmt: skip
+        loc: Loc = (*at, "limits") if index is None else (*at, "limits", index, field)
+        yield (
+            loc,
+            f"this order is looser than the protocol: {what} {where}",
+            f"check the figure; if the care team means it, add 'loosen: confirmed' under '{key}:'",
+        )
+        return
+
+
+def _first_looser(
+    old: tuple[Window, ...], new: tuple[Window, ...]
+) -> tuple[int, int | None, str, str] | None:
+    """The first day the new limits allow more: (day, index of the limit, its key, how)."""
+    ends = [w.end_day or w.start_day for w in (*old, *new)]
+    for day in range(max([0, *ends]) + 1):
+        before = next((w for w in old if w.covers(day)), None)
+        after = next((i for i, w in enumerate(new) if w.covers(day)), None)
+        if before is None:
+            continue
+        name = before.activity.name.get().lower()
+        if after is None:
+            last = max((i for i, w in enumerate(new) if w.start_day <= day), default=None)
+            return (
+                day,
+                last,
+                "until",
+                f"{name} is allowed again, while the protocol still limits it",
+            )
+        limit, was = new[after].limit.max, before.limit.max
+        if limit is not None and (was is None or limit.kg > was.kg):
+            allowed = f"{name} up to {limit.describe(limit=True)}"
+            rule = "not at all" if was is None else f"up to {was.describe(limit=True)}"
+            return day, after, "max", f"{allowed} (the protocol: {rule})"
+    return None
