@@ -14,7 +14,13 @@ from vplan.model import Protocol
 from vplan.plan import Plan, build_plan
 from vplan.rules import default_rules_path, load, resolve
 
-DEFAULT_RULES = default_rules_path().read_text(encoding="utf-8")
+BUNDLED_RULES = default_rules_path().read_text(encoding="utf-8")
+# Tests of the file format (where a mistake is reported, what a diff or lint names) edit a
+# fixed copy of an earlier bundled protocol, so that a clinical edit of the bundled rules
+# does not move them; tests of what patients read use the bundled rules.
+DEFAULT_RULES = (Path(__file__).parent / "data" / "rules-2026.11-1.yaml").read_text(
+    encoding="utf-8"
+)
 # The date every test takes as "today": no test reads the clock.
 TODAY = date(2027, 1, 15)
 

@@ -113,7 +113,7 @@ def test_the_browser_prints_the_spanish_handout_with_its_accents(
     assert 2 <= pages <= 3
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
     expected = [
-        "sábado, 1 de marzo de 2025", "Llame al 911 ahora mismo si tiene:",
+        "sábado, 1 de marzo de 2025", "Llame al 911 ahora mismo si:",
         *[s for box in handout.signs for s in box.signs], *[k.when for k in handout.key_dates],
         handout.footer, f"Página 1 de {pages}", f"Página {pages} de {pages}",
     ]  # fmt: skip

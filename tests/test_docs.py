@@ -125,16 +125,17 @@ def test_readme_init_and_diff_examples_are_what_vplan_prints(
     init = run("rules", "init", "clinic.yaml")
     assert init.out == _readme_block("vplan rules init clinic.yaml")
     sign = (
-        "    - text:\n        en: New back pain.\n        es: Dolor de espalda nuevo.\n"
-        "      source: [seed-004, discharge-sheets]\n"
+        "    - text:\n        en: You have a rash or hives.\n        es: Tiene sarpullido o ronchas.\n"
+        "      source: seed-001\n"
     )
     new = (
-        edited('version: "2026.11-1"', 'version: "2027.01-1"')
+        (tmp_path / "clinic.yaml").read_text(encoding="utf-8")
+        .replace('version: "2026.12-1"', 'version: "2027.01-1"')
         .replace("last_reviewed: 2026-11-21", "last_reviewed: 2027-01-15")
-        .replace("      - until: 2 days\n        text:\n          en: Do not drive.",
-                 "      - until: 2 weeks\n        text:\n          en: Do not drive.")
-        .replace("max: 20 lb\n        text:\n          en: Do not lift anything heavier than 20 lb (9 kg).",
-                 "max: 15 lb\n        text:\n          en: Do not lift anything heavier than 15 lb (6.8 kg).")
+        .replace("      - until: 2 days\n        text:\n          en: Do not shower",
+                 "      - until: 3 days\n        text:\n          en: Do not shower")
+        .replace("max: 20 lb\n        text:\n          en: Do not lift anything heavier than 20 pounds (9 kg).",
+                 "max: 15 lb\n        text:\n          en: Do not lift anything heavier than 15 pounds (6.8 kg).")
         .replace(sign, "")
         .replace("  emergency:\n", "  emergency:\n" + sign, 1)
     )  # fmt: skip

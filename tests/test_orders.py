@@ -134,7 +134,7 @@ def test_an_earlier_end_is_looser_too(protocol: Protocol) -> None:
     ("text", "where", "what"),
     [
         ("activites: {}\n", "1:1", "unknown key 'activites'; did you mean 'activities'?"),
-        ("activities:\n  flying: {limits: []}\n", "2:11", "'flying' is not an activity"),
+        ("activities:\n  skydiving: {limits: []}\n", "2:14", "'skydiving' is not an activity"),
         ("activities:\n  lift: {limits: []}\n", "2:9", "'lift' is another name of 'lifting'"),
         ("notes:\n  - {fr: Bonjour}\n", "2:5", "no English ('en') version"),
         ("activities: [\n", "2:1", "YAML syntax"),
@@ -144,6 +144,12 @@ def test_an_earlier_end_is_looser_too(protocol: Protocol) -> None:
             " text: {en: x}, source: nowhere}\n",
             "4:61",
             "source 'nowhere' is not in the rules",
+        ),
+        (
+            "activities:\n  bath:\n    loosen: confirmed\n    limits:\n"
+            "      - {until: 2 days, text: {en: No tub bath for 2 days.}}\n",
+            "5:7",
+            "'bath' would be allowed while 'bending', which it involves, is still limited",
         ),
     ],
 )

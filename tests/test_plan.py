@@ -56,11 +56,13 @@ def test_until_cleared_never_becomes_allowed_by_date(plan: Plan) -> None:
     assert answer.allowed_from_day is None
 
 
-def test_walking_has_no_limit(plan: Plan) -> None:
-    """Walking is allowed from day 0."""
-    answer = plan.verdict(plan.protocol.activity("walk"), 0)
-    assert answer.allowed
-    assert answer.allowed_from_day == 0
+def test_walking_waits_for_the_first_day_of_rest(plan: Plan) -> None:
+    """Day 0 is rest in bed, up only with help (seed 004): walking is allowed from day 1."""
+    walk = plan.protocol.activity("walk")
+    first = plan.verdict(walk, 0)
+    assert not first.allowed
+    assert first.allowed_from_day == 1
+    assert plan.verdict(walk, 1).allowed
 
 
 def test_milestones_name_the_changes(plan: Plan) -> None:
@@ -81,10 +83,11 @@ def test_last_change_reaches_the_end_of_the_month_limit(protocol: Protocol) -> N
 
 
 def test_day_plan_lists_what_to_do_and_avoid(plan: Plan) -> None:
-    """Day 0: rest, and no driving; day 2: driving allowed again."""
+    """Day 0: rest, and no showering or driving; day 2: showering allowed again, driving not."""
     day0 = plan.day(0)
     assert any("Rest" in c.item.label.get() for c in day0.care)
-    assert any(w.activity.key == "driving" for w in day0.avoid)
-    assert not any(w.activity.key == "driving" for w in plan.day(2).avoid)
+    assert {"driving", "shower"} <= {w.activity.key for w in day0.avoid}
+    assert not any(w.activity.key == "shower" for w in plan.day(2).avoid)
+    assert any(w.activity.key == "driving" for w in plan.day(365).avoid)
     day2 = [milestone_text(plan, m) for m in plan.day(2).milestones]
-    assert any(t.startswith("Driving: allowed again.") and "opioid" in t for t in day2)
+    assert "Showering: allowed again." in day2

@@ -48,21 +48,24 @@ def forbidden_by_row(row: dict[str, Any], activity: str, amount: Weight | None) 
 def orders_texts(draw: st.DrawFn) -> str:
     """An orders file: random back-to-back limits for lifting and driving, and a new activity."""
     out = ["activities:"]
-    for key, measured in (("lifting", True), ("driving", False), ("gardening", True)):
+    for key, measured in (("lifting", True), ("driving", False), ("carrying_pets", True)):
         if not draw(st.booleans()):
             continue
         out += [f"  {key}:", "    loosen: confirmed"]
-        if key == "gardening":
-            out += ["    name: {en: Gardening}", "    measure: weight"]
+        if key == "carrying_pets":
+            out += ["    name: {en: Carrying pets}", "    measure: weight"]
         # Every dated end falls within the calendar the test reads (HORIZON days).
         unit = draw(st.sampled_from(["days", "weeks"]))
-        top = 300 if unit == "days" else 45
+        # Lifting ends by 12 weeks: what involves it (hard exercise, weights) is limited 3 months.
+        involved = key == "lifting"
+        top = (84 if involved else 300) if unit == "days" else (12 if involved else 45)
         ends = sorted(draw(st.sets(st.integers(1, top), min_size=1, max_size=3)))
         out.append("    limits:")
         start = 0
         for index, end in enumerate(ends):
             last = index == len(ends) - 1
-            until = "cleared" if last and draw(st.booleans()) else f"{end} {unit}"
+            cleared = last and not involved and draw(st.booleans())
+            until = "cleared" if cleared else f"{end} {unit}"
             out += [f"      - from: {start} {unit}", f"        until: {until}"]
             figure = draw(
                 st.one_of(st.none(), st.sampled_from(["3 lb", "2.5 kg", "15 lb", "40 lb"]))

@@ -306,11 +306,7 @@ def build_handout(
         ),
         key_dates_heading=words.tr(words.HANDOUT_HEADINGS["key_dates"], lang),
         key_dates=key_dates,
-        until_cleared=tuple(
-            words.tr(words.CLEARED_ONLY, lang).format(name=w.activity.name.get(lang))
-            for w in plan.windows
-            if w.end_day is None and not w.covers(0)  # those in force now are in the box
-        ),
+        until_cleared=_until_cleared(plan, lang),
         first_days_heading=words.tr(words.HANDOUT_HEADINGS["first_days"], lang),
         every_day=_every_day(plan, lang),
         first_days=_first_days(plan, marks, lang),
@@ -322,7 +318,8 @@ def build_handout(
             Field(act.name.get(lang), act.advice.get(lang))
             for act in protocol.activities
             if act.advice is not None
-        ),
+        )
+        + tuple(Field(g.title.get(lang), g.text.get(lang)) for g in protocol.guidance),
         footer=words.footer_text(protocol, lang),
         running_head=f"{patient.name}: {title}",
         layout=layout,
@@ -330,6 +327,20 @@ def build_handout(
         page_of=words.tr(words.PAGE_OF, lang),
         stamp="" if made is None else words.stamp_line(made, protocol, lang),
     )
+
+
+def _until_cleared(plan: Plan, lang: str) -> tuple[str, ...]:
+    """The activities allowed only when the care team says so: one line for all of them."""
+    # Those in force on the discharge day are in page 1's box already.
+    names = [
+        w.activity.name.get(lang) for w in plan.windows if w.end_day is None and not w.covers(0)
+    ]
+    if len(names) == 1:
+        return (words.tr(words.CLEARED_ONLY, lang).format(name=names[0]),)
+    if not names:
+        return ()
+    listed = "; ".join(f"{name[:1].lower()}{name[1:]}" for name in names)
+    return (words.tr(words.CLEARED_LIST, lang).format(names=listed),)
 
 
 def _mark(index: int) -> str:
@@ -381,7 +392,12 @@ def _key_date_items(
 
 def _every_day(plan: Plan, lang: str) -> str:
     """The limits in force on each of the first days, said once above the rows."""
-    common = [w for w in plan.windows if all(w.covers(n) for n in range(FIRST_DAYS))]
+    # A limit until the care team clears it is said once, on page 1, with the key dates.
+    common = [
+        w
+        for w in plan.windows
+        if w.end_day is not None and all(w.covers(n) for n in range(FIRST_DAYS))
+    ]
     if not common:
         return ""
     return words.every_day_text(lang)

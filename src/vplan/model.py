@@ -83,6 +83,16 @@ class Activity(NamedTuple):
     cautions: tuple[Caution, ...]
     advice: Text | None
     sources: tuple[str, ...]
+    involves: tuple[str, ...] = ()  # keys of the activities this one involves
+    synonyms: Mapping[str, tuple[str, ...]] = MappingProxyType({})  # words in other languages
+
+
+class Guidance(NamedTuple):
+    """Advice for the whole recovery, such as how to prevent the next fracture."""
+
+    title: Text
+    text: Text
+    sources: tuple[str, ...]
 
 
 class CareItem(NamedTuple):
@@ -143,19 +153,25 @@ class Protocol(NamedTuple):
     # For another procedure: where its own rules are written in the file (see written_at).
     origin: Mapping[Where, Where] = MappingProxyType({})
     digest: str = ""  # the SHA-256 (hex) of the rules file's bytes, for the stamp on outputs
+    guidance: tuple[Guidance, ...] = ()
+
+    def by_key(self, key: str) -> Activity | None:
+        """The activity with this key, if there is one."""
+        return next((act for act in self.activities if act.key == key), None)
 
     def names(self) -> dict[str, Activity]:
         """Every name an activity answers to (key, name, aliases), folded.
 
-        The name in another language counts too, unless it is already another activity's
-        English name or alias.
+        The name and synonyms in another language count too, unless they are already
+        another activity's English name or alias.
         """
         found: dict[str, Activity] = {}
         for act in self.activities:
             for name in (act.key, act.name.get(), *act.aliases):
                 found.setdefault(normalize_name(name), act)
         for act in self.activities:
-            for name in act.name.translations.values():
+            others = [name for names in act.synonyms.values() for name in names]
+            for name in (*act.name.translations.values(), *others):
                 found.setdefault(normalize_name(name), act)
         return found
 
@@ -248,6 +264,8 @@ def activity_from_data(key: str, act: Mapping[str, Any]) -> Activity:
         cautions=tuple(Caution(_text(c["text"]), _sources(c["source"])) for c in act["cautions"]),
         advice=None if act["advice"] is None else _text(act["advice"]),
         sources=_sources(act["source"]),
+        involves=tuple(act.get("involves", ())),
+        synonyms={lang: tuple(names) for lang, names in act.get("synonyms", {}).items()},
     )
 
 
@@ -328,6 +346,10 @@ def protocol_from_data(
         milestones=milestones,
         warning_signs=signs,
         origin=origin,
+        guidance=tuple(
+            Guidance(_text(g["title"]), _text(g["text"]), _sources(g["source"]))
+            for g in data.get("guidance", ())
+        ),
     )
 
 

@@ -14,7 +14,7 @@ when a file is given.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from types import MappingProxyType
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vplan.errors import OrdersError, Problem
 from vplan.model import (
+    CLEARED,
     DEFAULT_LANG,
     Activity,
     MilestoneRule,
@@ -32,12 +33,15 @@ from vplan.model import (
     milestone_from_data,
     normalize_name,
 )
+from vplan.parse import parse_duration
+from vplan.units import Duration
 
 if TYPE_CHECKING:
     from vplan.plan import Window
     from vplan.schema import OrderActivityModel, OrdersModel
 
 MAX_BYTES = 256 * 1024
+LastEnd = Duration | bool | None  # when an activity's last limit ends (None: cleared; False: none)
 ORDERS_SOURCE = "care-team-orders"  # the source of every order that names none
 ORDERS_CITATION = "The care team's orders for this patient"
 Loc = tuple[str | int, ...]
@@ -234,6 +238,7 @@ def _checks(
         yield from _source_checks(at, order, protocol)
         if base is not None and order.limits is not None and order.loosen is None:
             yield from _loosening(at, key, base, order, procedure_date)
+    yield from _involves_checks(model, protocol)
     yield from _window_checks([], ("care",), model.milestones, ("milestones",))
     for i, milestone in enumerate(model.milestones):
         if milestone.kind is not None:
@@ -251,6 +256,39 @@ def _checks(
                 )
     if lang != DEFAULT_LANG:
         yield from _untranslated(model.model_dump(by_alias=True), (), lang)
+
+
+def _involves_checks(model: OrdersModel, protocol: Protocol) -> Iterator[Finding]:
+    """With the orders applied, no activity is allowed while something it involves is not."""
+    from vplan.validate import _ends_by
+
+    def ends(
+        limits: Sequence[Any], until: Callable[[Any], Duration | None]
+    ) -> Duration | bool | None:
+        return False if not limits else until(limits[-1])
+
+    last: dict[str, LastEnd] = {
+        act.key: ends(act.limits, lambda lim: lim.end) for act in protocol.activities
+    }
+    ordered = {key for key, order in model.activities.items() if order.limits is not None}
+    for key in ordered:
+        limits = model.activities[key].limits or []
+        last[key] = ends(
+            limits, lambda lim: None if lim.until == CLEARED else parse_duration(lim.until)
+        )
+    for act in protocol.activities:
+        for other in act.involves:
+            if (act.key in ordered or other in ordered) and not _ends_by(
+                last.get(act.key, False), last.get(other, False)
+            ):
+                where = act.key if act.key in ordered else other
+                yield (
+                    ("activities", where, "limits"),
+                    f"with these orders '{act.key}' would be allowed while '{other}', which it "
+                    "involves, is still limited",
+                    f"order '{other}' to end as early as '{act.key}', or keep '{act.key}' "
+                    f"limited as long as '{other}'",
+                )
 
 
 def _source_checks(at: Loc, order: OrderActivityModel, protocol: Protocol) -> Iterator[Finding]:

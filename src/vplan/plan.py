@@ -99,6 +99,8 @@ class Verdict(NamedTuple):
     allowed: bool
     window: Window | None  # the limit in force on the day, if any
     allowed_from_day: int | None  # None: only when the care team clears it
+    # The activities this one involves that are not allowed on the day, each with its verdict.
+    involved: tuple[Verdict, ...] = ()
 
     @property
     def cautions(self) -> tuple[Caution, ...]:
@@ -162,7 +164,27 @@ class Plan(NamedTuple):
         )
 
     def verdict(self, activity: Activity, day: int, amount: Weight | None = None) -> Verdict:
-        """May the patient do ``activity`` (with ``amount``) on ``day``? Never a guess."""
+        """May the patient do ``activity`` (with ``amount``) on ``day``? Never a guess.
+
+        An activity that involves another (a tub bath involves bending) is not allowed
+        while that one is not; validation makes the rules say so too.
+        """
+        own = self._own_verdict(activity, day, amount)
+        involved = []
+        for key in activity.involves:
+            other = self.protocol.by_key(key)
+            if other is not None:
+                answer = self._own_verdict(other, day, None)
+                if not answer.allowed:
+                    involved.append(answer)
+        if not involved:
+            return own
+        froms = [own.allowed_from_day if not own.allowed else day]
+        froms += [v.allowed_from_day for v in involved]
+        latest = None if None in froms else max(f for f in froms if f is not None)
+        return own._replace(allowed=False, allowed_from_day=latest, involved=tuple(involved))
+
+    def _own_verdict(self, activity: Activity, day: int, amount: Weight | None) -> Verdict:
         windows = self.windows_of(activity)
         in_force = next((w for w in windows if w.covers(day)), None)
         if in_force is not None and in_force.blocks(amount):

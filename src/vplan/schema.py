@@ -41,6 +41,13 @@ def _check_text(value: dict[str, str]) -> dict[str, str]:
     return value
 
 
+def _check_synonyms(value: dict[str, list[str]]) -> dict[str, list[str]]:
+    for lang in value:
+        if not LANGUAGE_CODE.fullmatch(lang):
+            raise _custom(f"'{lang}' is not a language code", "use a code such as es")
+    return value
+
+
 def _check_duration(value: str) -> str:
     try:
         parse_duration(value)
@@ -232,6 +239,16 @@ class ActivityModel(Strict):
         "it ends.",
     )
     cautions: list[CautionModel] = Field([], description="Conditions that apply whatever the day.")
+    involves: list[str] = Field(
+        [],
+        description="Other activities this one involves, by key, such as [bending] for a tub "
+        "bath: it must stay limited for as long as any of them is limited.",
+    )
+    synonyms: Annotated[dict[str, list[str]], AfterValidator(_check_synonyms)] = Field(
+        {},
+        description="Words in other languages that 'vplan check' understands, keyed by "
+        "language code, such as es: [conducir, manejar].",
+    )
     source: SourceRefs = Field(
         description="Where the activity's rules come from: a key of 'sources:', or a list of keys."
     )
@@ -290,6 +307,14 @@ class ContactModel(Strict):
     after_hours_phone: Nonblank | None = Field(
         None, description="The number to call after hours, if it is another one."
     )
+
+
+class GuidanceModel(Strict):
+    """Advice for the whole recovery, such as how to prevent the next fracture."""
+
+    title: LocalText = Field(description=_text("A few words, such as 'Physical therapy'."))
+    text: LocalText = Field(description=_text("The advice, in a few short sentences."))
+    source: SourceRefs | None = Field(None, description=_SOURCE)
 
 
 class ProtocolModel(Strict):
@@ -357,6 +382,11 @@ class RulesModel(Strict):
     care: list[CareModel] = Field(description="What to do, and when.")
     milestones: list[MilestoneModel] = Field(description="Events due after the procedure.")
     warning_signs: WarningSignsModel
+    guidance: list[GuidanceModel] = Field(
+        [],
+        description="Advice for the whole recovery (physical therapy, medicines, preventing "
+        "the next fracture), shown in the schedule and on the handout. Shared by every procedure.",
+    )
     procedures: dict[str, ProcedureModel] = Field(
         {},
         description="Other procedures this file also covers, by key (the key is also a name). "

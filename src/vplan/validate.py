@@ -361,6 +361,7 @@ def _cross_checks(model: RulesModel) -> list[Finding]:
         *_source_checks(model),
         *_name_checks(main),
         *(f for loc, key, act in main for f in _limit_checks(loc, key, act)),
+        *_involves_checks(main),
         *_window_checks(model.care, ("care",), model.milestones, ("milestones",)),
         *_sign_checks(model),
         *_procedure_checks(model),
@@ -399,6 +400,10 @@ def _procedure_checks(model: RulesModel) -> Iterator[Finding]:
                 yield finding
         for k, act in proc.activities.items():
             yield from _limit_checks((*here, "activities", k), k, act)
+        main_findings = set(_involves_checks(main))
+        for finding in _involves_checks(merged, f" for {key}"):
+            if finding[0][:2] == here or finding[0] not in {f[0] for f in main_findings}:
+                yield finding
         yield from _window_checks(
             proc.care or [], (*here, "care"), proc.milestones or [], (*here, "milestones")
         )
@@ -414,6 +419,8 @@ def _rule_sources(model: RulesModel) -> Iterator[tuple[Loc, list[str] | None]]:
     for tier in Tier:
         for i, sign in enumerate(getattr(model.warning_signs, tier.value)):
             yield ("warning_signs", tier.value, i, "source"), sign.source
+    for i, guide in enumerate(model.guidance):
+        yield ("guidance", i, "source"), guide.source
     for pkey, proc in model.procedures.items():
         here: Loc = ("procedures", pkey)
         yield (*here, "source"), proc.source
@@ -450,6 +457,11 @@ def _names(at: Loc, key: str, act: ActivityModel) -> list[tuple[Loc, str]]:
         (at, key),
         ((*at, "name", "en"), act.name["en"]),
         *(((*at, "aliases", i), alias) for i, alias in enumerate(act.aliases)),
+        *(
+            ((*at, "synonyms", lang, i), word)
+            for lang, words in act.synonyms.items()
+            for i, word in enumerate(words)
+        ),
     ]
 
 
@@ -533,6 +545,62 @@ def _limit_checks(at: Loc, key: str, act: ActivityModel) -> Iterator[Finding]:
                 f"start it at '{previous_end}', where limit {previous_index + 1} ends",
             )
         previous_end, previous_index = end, i
+
+
+def _limited_until(act: ActivityModel) -> Duration | bool | None:
+    """When the activity's last limit ends: ``None`` for 'cleared', ``False`` with no limit."""
+    if not act.limits:
+        return False
+    last = act.limits[-1].until
+    return None if last == CLEARED else parse_duration(last)
+
+
+def _ends_by(first: Duration | bool | None, second: Duration | bool | None) -> bool:
+    """Whether a limit ending at ``first`` lasts at least as long as one ending at ``second``.
+
+    Both cover day 0 onwards (limits are back to back from the procedure day), so the
+    later end covers the other for every procedure date.
+    """
+    if second is False or first is None:
+        return True
+    if first is False or second is None:
+        return False
+    assert isinstance(first, Duration)
+    assert isinstance(second, Duration)
+    if first.unit == "months" and second.unit == "months":
+        return first.amount >= second.amount
+    return first.day_bounds()[0] >= second.day_bounds()[1]
+
+
+def _involves_checks(
+    activities: Sequence[tuple[Loc, str, ActivityModel]], context: str = ""
+) -> Iterator[Finding]:
+    """An activity is never allowed on a day when something it involves is limited."""
+    by_key = {key: act for _, key, act in activities}
+    for at, key, act in activities:
+        for i, other in enumerate(act.involves):
+            loc: Loc = (*at, "involves", i)
+            if other not in by_key:
+                close = difflib.get_close_matches(other, sorted(by_key), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "name an activity's key"
+                yield loc, f"'{key}' involves '{other}', which is not an activity{context}", hint
+                continue
+            if other == key:
+                yield loc, f"'{key}' involves itself", "remove it from 'involves'"
+                continue
+            mine, theirs = _limited_until(act), _limited_until(by_key[other])
+            if _ends_by(mine, theirs):
+                continue
+            ends = "until the care team clears it" if theirs is None else f"until {theirs}"
+            allowed = "from the procedure day" if mine is False else f"from {mine}"
+            needed = "cleared" if theirs is None else str(theirs)
+            yield (
+                loc,
+                f"'{key}' would be allowed {allowed}{context}, but it involves '{other}', "
+                f"which is limited {ends}",
+                f"make the last limit of '{key}' last until '{needed}' or later, "
+                f"or remove '{other}' from its 'involves'",
+            )
 
 
 def _same_time(a: Duration, b: Duration) -> bool:

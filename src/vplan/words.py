@@ -26,8 +26,8 @@ UNTIL_CLEARED = N_("until your care team says it is OK")
 RESTRICTION_NO = N_("No {label}")
 
 TIER_HEADINGS = {
-    Tier.EMERGENCY: N_("Call {number} now if you have:"),
-    Tier.CALL_TODAY: N_("Call your care team today if you have:"),
+    Tier.EMERGENCY: N_("Call {number} now if:"),
+    Tier.CALL_TODAY: N_("Call your care team today if:"),
     Tier.EXPECTED: N_("Normal, no need to call:"),
 }
 
@@ -280,8 +280,7 @@ def verdict_reason(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> str:
     name = verdict.activity.name.get(lang)
     window = verdict.window
     if not verdict.allowed:
-        assert window is not None
-        if window.limit.max is not None and verdict.amount is None:
+        if window is not None and window.limit.max is not None and verdict.amount is None:
             return _(
                 "{name} is limited to {limit} on this day. Give a weight to check, "
                 "for example: vplan check {activity} 5lb"
@@ -290,17 +289,42 @@ def verdict_reason(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> str:
                 limit=window.limit.max.describe(limit=True),
                 activity=verdict.activity.key.replace("_", " "),
             )
-        return window.limit.text.get(lang)
+        own = [] if window is None else [window.limit.text.get(lang)]
+        because = [involves_reason(plan, verdict, v, lang) for v in verdict.involved]
+        return " ".join([*own, *because])
     if window is not None and window.limit.max is not None and verdict.amount is not None:
         amount, limit = _compared(verdict)
         return _("{amount} is within the limit of {limit} that applies on this day.").format(
             amount=amount, limit=limit
         )
     if verdict.allowed_from_day:
-        return _("The limit on {name} is over: it is allowed again from {date}.").format(
+        return _("The limit on {name} is over: allowed again from {date}.").format(
             name=name.lower(), date=day_and_date(plan, verdict.allowed_from_day, lang)
         )
-    return _("{name} has no limit in this plan.").format(name=name)
+    return _("{name}: no limit in this plan.").format(name=name)
+
+
+def involves_reason(plan: Plan, verdict: Verdict, other: Verdict, lang: str = ENGLISH) -> str:
+    """Why an activity waits for another it involves, and until when.
+
+    ``Tub bath involves bending and twisting, allowed again from Sat, Apr 12, 2025 (day 42).``
+    """
+    _ = translator(lang).gettext
+    name = other.activity.name.get(lang)
+    values = {
+        "name": verdict.activity.name.get(lang),
+        "other": f"{name[:1].lower()}{name[1:]}",
+    }
+    if other.allowed_from_day is None:
+        # TRANSLATORS: {name} and {other} are activities' names from the rules, {other} in
+        # lower case: "Tub bath involves bending and twisting, allowed only when ...".
+        return _("{name} involves {other}, allowed only when your care team says it is OK.").format(
+            **values
+        )
+    # TRANSLATORS: "Tub bath involves bending and twisting, allowed again from Sat, Apr 12, ...".
+    return _("{name} involves {other}, allowed again from {date}.").format(
+        date=day_and_date(plan, other.allowed_from_day, lang), **values
+    )
 
 
 def allowed_from_text(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> str:
@@ -363,11 +387,11 @@ def rule_summary(activity: Activity, lang: str = ENGLISH) -> str:
     _ = translator(lang).gettext
     name = activity.name.get(lang)
     if not activity.limits:
-        return _("{name} has no limit in this plan.").format(name=name)
+        return _("{name}: no limit in this plan.").format(name=name)
     last = activity.limits[-1].end
     if last is None:
-        return _("{name} is allowed only when your care team says it is OK.").format(name=name)
-    return _("{name} is allowed from {time}.").format(name=name, time=point_in_time(last, lang))
+        return _("{name}: only when your care team says it is OK.").format(name=name)
+    return _("{name}: allowed from {time}.").format(name=name, time=point_in_time(last, lang))
 
 
 def rule_title(activity: Activity, lang: str = ENGLISH) -> str:
@@ -416,12 +440,13 @@ HANDOUT_HEADINGS = {
     "months": N_("Your recovery calendar"),
     "instead": N_("What you can do"),
 }
-CALL_US_AT = N_("Call us at {phone} today if you have:")
+CALL_US_AT = N_("Call us at {phone} today if:")
 MARKS_NOTE = N_("Each letter on the calendar is a key date above. Day 0 is the procedure day.")
 EVERY_DAY = N_("Every day of these two weeks, keep to the limits in the box on page 1.")
 NOT_YET = N_("Not yet: {labels}.")
 DO_TODAY = N_("Do: {labels}.")
 CLEARED_ONLY = N_("{name}: only when your care team says it is OK.")
+CLEARED_LIST = N_("Only when your care team says it is OK: {names}.")
 PAGE_OF = N_("Page {page} of {pages}")
 ALLOWED_AGAIN_LIST = N_("Allowed again from today: {names}.")
 
@@ -699,14 +724,13 @@ def limits_now(plan: Plan, lang: str = ENGLISH) -> tuple[str, ...]:
     Activities not allowed at all that are allowed again on the same day share one line:
     ``No driving, showering or tub bath. Allowed again from Mon, Mar 3.``
     """
-    groups: dict[int, list[Window]] = {}
-    lines: list[Window | int] = []
+    groups: dict[int | None, list[Window]] = {}  # by the day allowed again (None: cleared)
+    lines: list[Window | int | None] = []
     for window in plan.in_force(0):
         if window.limit.ordered:
             continue  # said under the care team's instructions (order_texts)
         end = window.end_day
-        simple = window.limit.max is None and end is not None and plan.following(window) is None
-        if not simple or end is None:
+        if window.limit.max is not None or plan.following(window) is not None:
             lines.append(window)
             continue
         if end not in groups:
@@ -725,11 +749,15 @@ def limits_now(plan: Plan, lang: str = ENGLISH) -> tuple[str, ...]:
         names = [w.activity.name.get(lang) for w in windows]
         names = [f"{n[:1].lower()}{n[1:]}" for n in names]
         joined = tr(NAMES_OR, lang).format(names=", ".join(names[:-1]), last=names[-1])
-        parts = [
-            tr(RESTRICTION_NO, lang).format(label=joined) + ".",
-            tr(ALLOWED_AGAIN_FROM, lang).format(date=_date_near(plan, line, 0, lang)),
-            *(c.text.get(lang) for w in windows for c in w.activity.cautions),
-        ]
+        if line is None:
+            # "No driving, work or travel until your care team says it is OK."
+            parts = [tr(RESTRICTION_NO, lang).format(label=f"{joined} {tr(UNTIL_CLEARED, lang)}.")]
+        else:
+            parts = [
+                tr(RESTRICTION_NO, lang).format(label=joined) + ".",
+                tr(ALLOWED_AGAIN_FROM, lang).format(date=_date_near(plan, line, 0, lang)),
+            ]
+        parts += [c.text.get(lang) for w in windows for c in w.activity.cautions]
         found.append(" ".join(parts))
     return tuple(found)
 

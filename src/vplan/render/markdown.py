@@ -102,6 +102,7 @@ def schedule(
     for item in plan.care:
         span = day_range(item.start_day, item.end_day, lang)
         out.append(f"- {span}: {item.item.text.get(lang)}")
+    out += [f"- **{g.title.get(lang)}:** {g.text.get(lang)}" for g in plan.protocol.guidance]
     out += ["", f"## {tr(HEADINGS['signs'], lang)}", ""]
     for tier in Tier:
         out.append(f"**{tier_heading(plan.protocol, tier, lang)}**")

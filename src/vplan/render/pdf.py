@@ -308,13 +308,19 @@ def _key_dates(handout: Handout, st: Styles, size: Sizes, width: float) -> list[
 
 
 def _instead(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
-    items = [
+    items: list[Flowable] = [
         Paragraph(f"<b>{escape(i.label)}:</b> {escape(i.value)}", st["bullet"], bulletText="\u2022")
         for i in handout.instead
     ]
-    across = 1 if handout.layout.large_print else 2
     lead = _heading(handout.instead_heading, st, size)
-    return _section(lead, _columns(items, across, width, size))
+    if handout.layout.large_print:  # one column, each item whole on its page
+        return _section(lead, _columns(items, 1, width, size))
+    from reportlab.platypus.flowables import BalancedColumns
+
+    # Two columns that each flow on their own: a long item does not leave a gap beside it.
+    columns = BalancedColumns(items, nCols=2, innerPadding=size.gap, leftPadding=0,
+                              rightPadding=0, topPadding=0, bottomPadding=0)  # fmt: skip
+    return _section(lead, [columns])
 
 
 def _first_days(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:

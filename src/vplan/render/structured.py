@@ -146,6 +146,14 @@ def schedule(
             }
             for c in plan.care
         ],
+        "guidance": [
+            {
+                "title": g.title.get(lang),
+                "text": g.text.get(lang),
+                "sources": cite(plan.protocol, g.sources),
+            }
+            for g in plan.protocol.guidance
+        ],
         "warning_signs": warning_signs(plan.protocol, lang),
     }
 
@@ -190,6 +198,16 @@ def verdict(plan: Plan, answer: Verdict, lang: str = ENGLISH) -> dict[str, Any]:
         "allowed_from": None if free is None else plan.date_of(free).isoformat(),
         "allowed_from_day": free,
         "reason": verdict_reason(plan, answer, lang),
+        "involves": [
+            {
+                "activity": v.activity.key,
+                "allowed_from_day": v.allowed_from_day,
+                "allowed_from": None
+                if v.allowed_from_day is None
+                else plan.date_of(v.allowed_from_day).isoformat(),
+            }
+            for v in answer.involved
+        ],
         "cautions": [c.text.get(lang) for c in answer.cautions],
         "source": cite(plan.protocol, answer.sources),
         "protocol": protocol_info(plan.protocol, lang),

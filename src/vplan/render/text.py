@@ -163,6 +163,8 @@ def care(plan: Plan, lang: str = ENGLISH) -> list[Line]:
     for act in plan.protocol.activities:
         if act.advice is not None and not act.limits:
             lines += wrap(f"{act.name.get(lang)}: {act.advice.get(lang)}", indent="  ", hang="    ")
+    for guide in plan.protocol.guidance:
+        lines += wrap(f"{guide.title.get(lang)}: {guide.text.get(lang)}", indent="  ", hang="    ")
     return lines
 
 
@@ -228,8 +230,9 @@ def activities(protocol: Protocol, lang: str = ENGLISH) -> list[Line]:
     lines = [Line(tr(HEADINGS["activities"], lang).upper(), Style.HEADING)]
     for act in protocol.activities:
         lines.append(Line(f"{act.key.replace('_', ' ')}: {act.name.get(lang)}", Style.TITLE))
-        if act.aliases and lang == ENGLISH:  # the aliases are English words for 'check'
-            lines += wrap(label("also", ", ".join(act.aliases), lang), indent="  ", hang="    ")
+        also = act.aliases if lang == ENGLISH else act.synonyms.get(lang, ())
+        if also:  # the words 'check' understands, in the language asked for
+            lines += wrap(label("also", ", ".join(also), lang), indent="  ", hang="    ")
         for lim in act.limits:
             lines += wrap(f"{rule_span(lim, lang)}: {lim.text.get(lang)}", indent="  ", hang="    ")
         lines += wrap(rule_summary(act, lang), indent="  ", hang="    ")

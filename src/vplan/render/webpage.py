@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from vplan.handout import DayRow, Field, Handout, Paper, in_columns
+from vplan.handout import DayRow, Field, Handout, Paper
 from vplan.render.pdf import FONT_DIR, FONT_FILES, check_printable
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -112,7 +112,6 @@ def document(handout: Handout) -> bytes:
         fields_columns="1fr" if large else "11fr 9fr",
         field_columns=[handout.fields] if large else _halves(handout.fields),
         sign_columns=1 if large else 2,
-        instead_rows=in_columns(handout.instead, 1 if large else 2),
         months_across=months_across,
         month_rows=[
             handout.months[i : i + months_across]

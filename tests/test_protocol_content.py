@@ -1,0 +1,194 @@
+"""The bundled protocol: no contradictions, the seeds' advice, every warning sign, patients' questions."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import BUNDLED_RULES, Run, line_of
+from vplan.authoring.lint import lint
+from vplan.errors import RulesError
+from vplan.model import Protocol, Tier
+from vplan.plan import build_plan
+from vplan.rules import RulesSource, default_rules_path, load
+
+TODAY = date(2026, 12, 5)
+BATH_LIMIT = """      - until: 6 weeks
+        text:
+          en: No tub baths for 6 weeks."""
+
+
+def problems(path: Path) -> list[str]:
+    """The problem lines vplan reports for the rules file at ``path``."""
+    with pytest.raises(RulesError) as err:
+        load(RulesSource(path, str(path)), {}, use_cache=False)
+    return err.value.lines()
+
+
+def test_the_bundled_rules_lint_clean() -> None:
+    """'vplan rules lint' finds nothing to warn about in the bundled protocol."""
+    path = default_rules_path()
+    assert lint(path.read_bytes(), str(path), today=TODAY) == []
+
+
+def test_an_activity_allowed_while_what_it_involves_is_not_is_refused(tmp_path: Path) -> None:
+    """A tub bath after 2 days while bending waits 6 weeks: refused at 'involves', with the fix."""
+    text = BUNDLED_RULES.replace(BATH_LIMIT, BATH_LIMIT.replace("6 weeks", "2 days", 1), 1)
+    assert text != BUNDLED_RULES
+    path = tmp_path / "clinic.yaml"
+    path.write_text(text, encoding="utf-8")
+    found = problems(path)
+    line = line_of(text, "    involves: [bending]\n    source: [discharge-sheets, seed-004]")
+    assert found == [
+        f"{path}:{line}:16: 'bath' would be allowed from 2 days, but it involves 'bending', "
+        "which is limited until 6 weeks; make the last limit of 'bath' last until '6 weeks' or "
+        "later, or remove 'bending' from its 'involves'"
+    ]
+
+
+def test_involving_an_activity_the_rules_lack_is_refused(tmp_path: Path) -> None:
+    """A misspelt key in 'involves' is named, with the key it is close to."""
+    text = BUNDLED_RULES.replace("    involves: [bending]\n", "    involves: [bendin]\n", 1)
+    path = tmp_path / "clinic.yaml"
+    path.write_text(text, encoding="utf-8")
+    found = problems(path)
+    assert len(found) == 1
+    assert "involves 'bendin', which is not an activity; did you mean 'bending'?" in found[0]
+
+
+def test_a_procedure_that_shortens_what_is_involved_is_checked_too(tmp_path: Path) -> None:
+    """Weight training involves lifting: a procedure lifting limit of 6 months is refused."""
+    text = BUNDLED_RULES.replace(
+        "          - until: 3 months\n            max: 5 lb", "          - until: 6 months\n"
+        "            max: 5 lb", 1
+    )  # fmt: skip
+    path = tmp_path / "clinic.yaml"
+    path.write_text(text, encoding="utf-8")
+    found = problems(path)
+    assert any(
+        "'weight_training' would be allowed from 3 months for kyphoplasty, but it involves "
+        "'lifting', which is limited until 6 months" in line
+        for line in found
+    ), found
+
+
+def test_check_explains_an_activity_by_what_it_involves(run: Run) -> None:
+    """The tub bath on day 10: not allowed, because it means bending, allowed from day 42."""
+    result = run("check", "tub", "-p", "2025-03-01", "--day", "10")
+    assert result.code == 1
+    assert (
+        "Tub bath involves bending and twisting, allowed again from Sat, Apr 12, 2025 (day 42)."
+        in (" ".join(result.out.split()))
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)),
+    st.sampled_from([None, "kyphoplasty"]),
+    st.integers(min_value=0, max_value=400),
+)
+def test_an_allowed_activity_never_involves_a_forbidden_one(
+    when: date, procedure: str | None, day: int
+) -> None:
+    """For any date, procedure and day: what is allowed involves nothing that is not."""
+    protocol = load(RulesSource(default_rules_path(), "rules.yaml"), {}, procedure=procedure)
+    plan = build_plan(protocol, when)
+    for activity in protocol.activities:
+        if not plan.verdict(activity, day).allowed:
+            continue
+        for key in activity.involves:
+            other = protocol.by_key(key)
+            assert other is not None
+            assert plan.verdict(other, day).allowed, (activity.key, key, day)
+
+
+@pytest.mark.parametrize(
+    ("asked", "day", "allowed"),
+    [
+        ("back exercises", 10, True),  # guided, gentle exercise is part of recovery
+        ("core exercises", 20, True),
+        ("strength training", 20, False),  # on one's own: after 6 weeks
+        ("weight training", 50, False),  # it means lifting, limited until 3 months
+        ("strenuous", 50, False),
+        ("walking", 0, False),  # day 0 is rest, up only with help
+        ("wash", 1, True),  # a wash with a cloth is fine
+        ("shower", 1, False),
+        ("vacuuming", 30, False),
+        ("gardening", 50, True),
+        ("stairs", 3, True),
+        ("sitting", 0, True),
+    ],
+)
+def test_the_questions_patients_ask_have_sourced_answers(
+    plan: object, asked: str, day: int, allowed: bool
+) -> None:
+    """Exercise, washing, stairs, housework and more are known, with the seeds' figures."""
+    from vplan.plan import Plan
+
+    assert isinstance(plan, Plan)
+    verdict = plan.verdict(plan.protocol.activity(asked), day)
+    assert verdict.allowed is allowed
+    assert verdict.sources
+
+
+@pytest.mark.parametrize("asked", ["work", "sex", "flying", "driving", "hot tub"])
+def test_what_the_sources_do_not_date_is_never_allowed_by_guess(plan: object, asked: str) -> None:
+    """Work, sex, travel, driving and the pool wait until the care team says so."""
+    from vplan.plan import Plan
+
+    assert isinstance(plan, Plan)
+    verdict = plan.verdict(plan.protocol.activity(asked), 400)
+    assert not verdict.allowed
+    assert verdict.allowed_from_day is None
+    assert verdict.window is not None
+    assert "care team" in verdict.window.limit.text.get()
+
+
+@pytest.mark.parametrize(
+    ("asked", "name"),
+    [
+        ("conducir", "Manejar"),
+        ("manejar", "Manejar"),
+        ("bañarse", "Bañarse en tina"),
+        ("tina", "Bañarse en tina"),
+        ("fisioterapia", "Hacer ejercicios suaves"),
+        ("escaleras", "Subir o bajar escaleras"),
+        ("sexo", "Tener relaciones sexuales"),
+    ],
+)
+def test_check_understands_spanish_names_and_synonyms(run: Run, asked: str, name: str) -> None:
+    """'check --lang es' knows the Spanish words patients use, not only the printed name."""
+    result = run("check", asked, "-p", "2025-03-01", "--day", "3", "--lang", "es")
+    assert result.out.startswith(f"{name} el martes, 4 de marzo de 2025 (día 3)"), result.err
+
+
+def test_the_warning_signs_cover_the_sources_in_clear_tiers(protocol: Protocol) -> None:
+    """Bleeding, allergy, severe pain and a change in moving are listed; leg weakness is 911 only."""
+    by_tier = {
+        tier: " ".join(s.text.get() for s in protocol.warning_signs if s.tier is tier)
+        for tier in Tier
+    }
+    assert "bleeding" in by_tier[Tier.CALL_TODAY]
+    assert "rash or hives" in by_tier[Tier.CALL_TODAY]
+    assert "face, lips or tongue swell" in by_tier[Tier.EMERGENCY]
+    assert "very bad" in by_tier[Tier.CALL_TODAY]
+    assert "walk as well as before" in by_tier[Tier.EMERGENCY]
+    assert "weak" not in by_tier[Tier.CALL_TODAY]
+    assert all(s.sources for s in protocol.warning_signs)
+
+
+def test_the_schedule_and_handout_carry_therapy_fracture_prevention_and_medicines(
+    run: Run,
+) -> None:
+    """The seeds' advice beyond the limits is in the schedule's 'what to do'."""
+    out = " ".join(run("schedule", "2025-03-01").out.split())
+    for title in ("Physical therapy:", "Prevent the next fracture:", "Medicines:"):
+        assert title in out
+    assert "osteoporosis" in out
+    assert "blood thinners" in out
+    assert "go home today or tomorrow" in out
