@@ -109,7 +109,7 @@ def document(handout: Handout) -> bytes:
         line_height="1.36" if large else "1.12",
         title_size="26pt" if large else "20pt",
         heading_size="22pt" if large else "15pt",
-        fields_columns="1fr" if large else "11fr 9fr",
+        fields_columns="auto" if large else "auto auto",
         field_columns=[handout.fields] if large else _halves(handout.fields),
         sign_columns=1 if large else 2,
         months_across=months_across,
