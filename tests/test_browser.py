@@ -6,10 +6,12 @@ import io
 import re
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pypdf
 import pytest
+from pypdf.generic import DictionaryObject
 
 from vplan.handout import Layout, Paper, Patient, build_handout
 from vplan.plan import Plan
@@ -30,7 +32,7 @@ PATIENT = Patient(
 
 
 def print_to_pdf(html: bytes, folder: Path) -> pypdf.PdfReader:
-    """Print the page to PDF with headless Chromium, as File > Print would."""
+    """Print the page to PDF with headless Chromium, as File > Print would (headers on)."""
     page = folder / "handout.html"
     page.write_bytes(html)
     out = folder / "printed.pdf"
@@ -39,7 +41,7 @@ def print_to_pdf(html: bytes, folder: Path) -> pypdf.PdfReader:
         [
             CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
             "--no-first-run", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", f"--user-data-dir={folder / 'profile'}", "--no-pdf-header-footer",
+            "--disable-sync", f"--user-data-dir={folder / 'profile'}",
             f"--print-to-pdf={out}", page.as_uri(),
         ],
         check=True, capture_output=True, timeout=120,
@@ -119,3 +121,34 @@ def test_the_browser_prints_the_spanish_handout_with_its_accents(
         assert needle in text, needle
     for page, piece, x, _ in placed_text(reader):
         assert 0 <= x < 612 - 10, (page, piece, x)
+
+
+def fonts_used(reader: pypdf.PdfReader) -> set[str]:
+    """The names of the fonts the printed pages draw with."""
+    names = set()
+    for page in reader.pages:
+        resources = page["/Resources"].get_object()
+        assert isinstance(resources, DictionaryObject)
+        fonts = resources["/Font"].get_object()
+        assert isinstance(fonts, DictionaryObject)
+        for entry in fonts.values():
+            font = entry.get_object()
+            assert isinstance(font, DictionaryObject)
+            names.add(str(font["/BaseFont"]).split("+")[-1])
+    return names
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_browser_draws_the_handout_in_its_own_font_with_no_header_of_its_own(
+    plan: Plan, tmp_path: Path, lang: str
+) -> None:
+    """Printed with headers on: drawn in Noto Sans only, nothing printed in the top margin."""
+    name = "Nguyễn Thị Þórunn Dvořák"
+    handout = build_handout(plan, PATIENT._replace(name=name), Layout(), lang)
+    reader = print_to_pdf(webpage.document(handout), tmp_path)
+    assert fonts_used(reader) == {"NotoSans-Regular", "NotoSans-Bold"}
+    top = float(reader.pages[0].mediabox.height) - 0.4 * 72  # the page's top margin
+    assert [(n, piece) for n, piece, _, y in placed_text(reader) if y > top] == []
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert "file://" not in text
+    assert name in unicodedata.normalize("NFC", re.sub(r"\s+", " ", text))
