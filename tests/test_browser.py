@@ -13,6 +13,7 @@ import pypdf
 import pytest
 from pypdf.generic import DictionaryObject
 
+from conftest import Run
 from vplan.handout import Layout, Paper, Patient, build_handout
 from vplan.plan import Plan
 from vplan.render import webpage
@@ -90,6 +91,25 @@ def test_the_browser_prints_the_handout_on_two_pages_with_nothing_cut_off(
     for number, piece, x, y in placed_text(reader):
         assert 0 <= x < width - 10, (number, piece, x)
         assert 0 <= y <= height, (number, piece, y)
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("when", ["2025-03-01", "2025-06-15", "2025-12-29"])
+def test_a_full_handout_from_the_command_prints_on_two_pages(
+    run: Run, tmp_path: Path, paper: str, when: str
+) -> None:
+    """With every field, a booked visit, levels and the stamp, the browser still prints 2 pages."""
+    out = tmp_path / "full.html"
+    result = run(
+        "handout", when, "--patient", PATIENT.name, "--clinic", PATIENT.clinic or "",
+        "--phone", PATIENT.phone or "", "--doctor", PATIENT.doctor or "", "--paper", paper,
+        "--follow-up", f"{when}T14:30", "--follow-up-place", "Clinic B, 2nd floor",
+        "--levels", "T12, L1", "-o", str(out),
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    reader = print_to_pdf(out.read_bytes(), tmp_path)
+    assert len(reader.pages) == 2
+    assert "Made on" in reader.pages[1].extract_text()
 
 
 def test_large_print_from_the_browser_keeps_every_text(plan: Plan, tmp_path: Path) -> None:

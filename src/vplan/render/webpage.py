@@ -106,7 +106,7 @@ def document(handout: Handout) -> bytes:
         bottom="0.8in" if large else "0.65in",
         footer_size="13pt" if large else "10pt",
         body_size="18pt" if large else "12pt",
-        line_height="1.36" if large else "1.12",
+        line_height="1.36" if large else "1.08",
         title_size="26pt" if large else "20pt",
         heading_size="22pt" if large else "15pt",
         fields_columns="auto" if large else "auto auto",
