@@ -27,6 +27,7 @@ from vplan.parse import parse_duration, parse_weight
 from vplan.plan import Plan, build_plan
 from vplan.render import ics, markdown, pdf, structured, text, webpage
 from vplan.render.lines import plain
+from vplan.schedule import build_answer, build_schedule
 
 ROOT = Path(__file__).resolve().parents[1]
 WORDS = ROOT / "src" / "vplan" / "words.py"
@@ -254,14 +255,17 @@ def test_every_view_in_spanish_is_all_spanish(protocol: Protocol) -> None:
         for amount in (None, *([parse_weight("15 lb")] if act.measured else []))
     ]
     outputs = [
-        plain(text.schedule(plan, 100, "Ana", "es")),
+        plain(text.schedule(build_schedule(plan, 100, "Ana", "es"))),
         plain(text.activities(quiet, "es")),
-        markdown.schedule(plan, 100, "Ana", "es"),
-        *(plain(text.verdict(plan, v, "es")) for v in verdicts),
+        markdown.schedule(build_schedule(plan, 100, "Ana", "es")),
+        *(plain(text.verdict(build_answer(plan, v, "es"), "es")) for v in verdicts),
         *(plain(text.rule(quiet, a, "es")) for a in quiet.activities),
-        " | ".join(json_words(structured.schedule(plan, 100, "Ana", "es"))),
+        " | ".join(json_words(structured.schedule(build_schedule(plan, 100, "Ana", "es")))),
         " | ".join(json_words(structured.activities(quiet, "es"))),
-        *(" | ".join(json_words(structured.verdict(plan, v, "es"))) for v in verdicts),
+        *(
+            " | ".join(json_words(structured.verdict(build_answer(plan, v, "es"), "es")))
+            for v in verdicts
+        ),
         " | ".join(t for _, t in build_handout(plan, ANA, Layout(), "es").texts()),
     ]
     cal = Calendar.from_ical(ics.calendar(plan, "Ana", stamp=STAMP, lang="es"))
@@ -645,7 +649,9 @@ def test_the_spanish_calendar_keeps_its_columns_for_any_date(
     protocol: Protocol, start: date
 ) -> None:
     """Any procedure date: each day starts a row with its date and number, within 80 columns."""
-    lines = plain(text.calendar(build_plan(protocol, start), 100, "es")).splitlines()[3:]
+    lines = plain(
+        text.calendar(build_schedule(build_plan(protocol, start), 100, lang="es"))
+    ).splitlines()[3:]
     width = words.table_date_width("es")
     starts = [line for line in lines if not line.startswith(" ")]
     assert len(starts) == 100

@@ -357,12 +357,14 @@ def schedule(
     data: str | bytes
     if fmt is Format.JSON:
         from vplan.render import structured
+        from vplan.schedule import build_schedule
 
-        data = _dump(structured.schedule(plan, shown, name, code, made))
+        data = _dump(structured.schedule(build_schedule(plan, shown, name, code, made)))
     elif fmt is Format.MARKDOWN:
         from vplan.render import markdown
+        from vplan.schedule import build_schedule
 
-        data = markdown.schedule(plan, shown, name, code, made)
+        data = markdown.schedule(build_schedule(plan, shown, name, code, made))
     elif fmt is Format.ICS:
         from vplan.clock import calendar_stamp
         from vplan.render import ics
@@ -370,8 +372,9 @@ def schedule(
         data = ics.calendar(plan, name, stamp=calendar_stamp(moment), lang=code, made=made)
     else:
         from vplan.render import text
+        from vplan.schedule import build_schedule
 
-        lines = text.schedule(plan, shown, name, code, made)
+        lines = text.schedule(build_schedule(plan, shown, name, code, made))
         if output is None:
             _emit_lines(lines, None, force)
             return
@@ -898,14 +901,15 @@ def check(
                 f"the check date {when.isoformat()} is before the procedure date "
                 f"{start.isoformat()}; check a day on or after the procedure"
             )
-    answer = plan.verdict(activity, day, amount)
     from vplan.render import structured, text
+    from vplan.schedule import build_answer
 
     code = lang.value
+    answer = build_answer(plan, plan.verdict(activity, day, amount), code)
     _answer(
         fmt,
-        lambda: structured.verdict(plan, answer, code),
-        lambda: text.verdict(plan, answer, code),
+        lambda: structured.verdict(answer, code),
+        lambda: text.verdict(answer, code),
     )
     return EXIT_OK if answer.allowed else EXIT_NOT_ALLOWED
 

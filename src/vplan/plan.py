@@ -7,8 +7,10 @@ no printing, no files.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, time, timedelta
 from enum import Enum
+from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
 from vplan.errors import InputError
@@ -35,6 +37,11 @@ class Window(NamedTuple):
     start_day: int
     end_day: int | None  # None: until the care team clears it
 
+    @property
+    def last_day(self) -> int | None:
+        """The last day the limit is in force, included (None: until the care team clears it)."""
+        return None if self.end_day is None else self.end_day - 1
+
     def covers(self, day: int) -> bool:
         """Whether the limit is in force on ``day``."""
         return self.start_day <= day and (self.end_day is None or day < self.end_day)
@@ -52,6 +59,11 @@ class CareWindow(NamedTuple):
     item: CareItem
     start_day: int
     end_day: int | None
+
+    @property
+    def last_day(self) -> int | None:
+        """The last day the instruction applies, included (None: no end)."""
+        return None if self.end_day is None else self.end_day - 1
 
     def covers(self, day: int) -> bool:
         """Whether the instruction applies on ``day``."""
@@ -123,6 +135,9 @@ class Plan(NamedTuple):
     milestones: tuple[Milestone, ...]
     follow_up: FollowUp | None = None  # the booked visit, in place of the protocol's "due"
     orders: Orders | None = None  # the care team's orders, already applied to ``protocol``
+    # Each activity's key: the day it is allowed again once its first limit starts (0 for an
+    # activity without limits; None: only when the care team clears it).
+    allowed_from: Mapping[str, int | None] = MappingProxyType({})
 
     @property
     def notes(self) -> tuple[Text, ...]:
@@ -287,7 +302,19 @@ def build_plan(
         )
     changes = [m for act in protocol.activities for m in _limit_milestones(act, windows)]
     milestones = sorted(events + changes, key=lambda m: m.day)
-    return Plan(protocol, procedure_date, windows, care, tuple(milestones), follow_up, orders)
+    plan = Plan(protocol, procedure_date, windows, care, tuple(milestones), follow_up, orders)
+    return plan._replace(allowed_from=MappingProxyType(_allowed_from(plan)))
+
+
+def _allowed_from(plan: Plan) -> dict[str, int | None]:
+    """Each activity's allowed-from day, counted from the day its first limit starts."""
+    found: dict[str, int | None] = {}
+    for activity in plan.protocol.activities:
+        windows = plan.windows_of(activity)
+        found[activity.key] = (
+            plan.verdict(activity, windows[0].start_day).allowed_from_day if windows else 0
+        )
+    return found
 
 
 def _limit_milestones(activity: Activity, windows: tuple[Window, ...]) -> list[Milestone]:

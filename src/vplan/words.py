@@ -179,31 +179,26 @@ def days_span(plan: Plan, first: int, last: int, lang: str = ENGLISH) -> str:
 
 def limit_span(plan: Plan, window: Window, lang: str = ENGLISH) -> str:
     """``Day 0 to 41 (Sat, Mar 1, 2025 to Fri, Apr 11, 2025)``, or open-ended."""
-    start = window.start_day
-    if window.end_day is None:
+    start, last = window.start_day, window.last_day
+    if last is None:
         _ = translator(lang).gettext
         return _("From day {day} ({date}) {until}").format(
             day=start, date=long_date(plan.date_of(start), lang), until=tr(UNTIL_CLEARED, lang)
         )
-    return days_span(plan, start, window.end_day - 1, lang)
+    return days_span(plan, start, last, lang)
 
 
-def care_span(plan: Plan, start: int, end: int | None, lang: str = ENGLISH) -> str:
-    """When a care item applies: ``Day 0 to 1``, ``Day 0 (Sat, Mar 1, 2025)``, ``From day 6``."""
+def care_span(plan: Plan, first: int, last: int | None, lang: str = ENGLISH) -> str:
+    """When a care item applies (``last`` included): ``Day 0 to 1``, ``Day 0 (Sat, Mar 1, 2025)``.
+
+    An item with no end (``last`` None) applies ``From day 6``.
+    """
     _ = translator(lang).gettext
-    if end is None:
-        return _("From day {day}").format(day=start)
-    if end - start == 1:
-        return _("Day {day} ({date})").format(day=start, date=long_date(plan.date_of(start), lang))
-    return _("Day {first} to {last}").format(first=start, last=end - 1)
-
-
-def day_range(start: int, end: int | None, lang: str = ENGLISH) -> str:
-    """``Day 0 to 1`` (the last day included), or ``Day 6`` for an item with no end."""
-    _ = translator(lang).gettext
-    if end is None:
-        return _("Day {day}").format(day=start)
-    return _("Day {first} to {last}").format(first=start, last=end - 1)
+    if last is None:
+        return _("From day {day}").format(day=first)
+    if last == first:
+        return _("Day {day} ({date})").format(day=first, date=long_date(plan.date_of(first), lang))
+    return _("Day {first} to {last}").format(first=first, last=last)
 
 
 def changes_on(plan: Plan, day: int, text: str, lang: str = ENGLISH) -> str:
@@ -319,10 +314,15 @@ def involves_reason(plan: Plan, verdict: Verdict, other: Verdict, lang: str = EN
 
 def allowed_from_text(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> str:
     """When the activity is allowed: a date with its weekday and day number."""
-    if verdict.allowed_from_day is None:
+    return allowed_from_day_text(plan, verdict.allowed_from_day, lang)
+
+
+def allowed_from_day_text(plan: Plan, day: int | None, lang: str = ENGLISH) -> str:
+    """``Sat, Apr 12, 2025 (day 42)``, or only when the care team says so (``day`` None)."""
+    if day is None:
         _ = translator(lang).gettext
         return _("Only when your care team says it is OK")
-    return day_and_date(plan, verdict.allowed_from_day, lang)
+    return day_and_date(plan, day, lang)
 
 
 def duration_text(duration: Duration, lang: str = ENGLISH) -> str:
