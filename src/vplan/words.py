@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 
 from vplan.i18n import ENGLISH, N_, capitalized, dates, translator
 from vplan.model import Activity, Limit, Protocol, Tier
-from vplan.plan import Milestone, MilestoneKind, Plan, Verdict, Window
+from vplan.plan import AllowedAgain, FollowUpVisit, LimitChange, Plan, RuleEvent, Verdict, Window
 from vplan.units import Duration
 
 if TYPE_CHECKING:
+    from vplan.plan import Milestone
     from vplan.stamp import Stamp
 
 UNTIL_CLEARED = N_("until your care team says it is OK")
@@ -215,11 +216,11 @@ def allowed_again(activity: Activity, lang: str = ENGLISH) -> str:
 
 def milestone_title(plan: Plan, milestone: Milestone, lang: str = ENGLISH) -> str:
     """A milestone in a few words, for a calendar entry: the event without its dates."""
-    if milestone.kind is MilestoneKind.FOLLOW_UP:
+    if isinstance(milestone, FollowUpVisit):
         return tr(VISIT_TITLE, lang)
-    if milestone.kind is MilestoneKind.EVENT and milestone.text is not None:
+    if isinstance(milestone, RuleEvent):
         return milestone.text.get(lang)
-    if milestone.kind is MilestoneKind.ALLOWED_AGAIN and milestone.activity is not None:
+    if isinstance(milestone, AllowedAgain):
         return allowed_again(milestone.activity, lang)
     return milestone_text(plan, milestone, lang)
 
@@ -227,21 +228,19 @@ def milestone_title(plan: Plan, milestone: Milestone, lang: str = ENGLISH) -> st
 def milestone_text(plan: Plan, milestone: Milestone, lang: str = ENGLISH) -> str:
     """What happens at a milestone, in a short sentence."""
     _ = translator(lang).gettext
-    if milestone.kind is MilestoneKind.FOLLOW_UP:
+    if isinstance(milestone, FollowUpVisit):
         return visit_text(plan, lang)
-    if milestone.kind is MilestoneKind.EVENT and milestone.text is not None:
+    if isinstance(milestone, RuleEvent):
         text = milestone.text.get(lang)
         if milestone.by_day is not None:
             by = _("(by {date})").format(date=long_date(plan.date_of(milestone.by_day), lang))
             text += f" {by}"
         return text
-    assert milestone.activity is not None
     name = milestone.activity.name.get(lang)
-    if milestone.kind is MilestoneKind.ALLOWED_AGAIN:
+    if isinstance(milestone, AllowedAgain):
         cautions = [c.text.get(lang) for c in milestone.activity.cautions]
         return " ".join([f"{allowed_again(milestone.activity, lang)}.", *cautions])
-    assert milestone.window is not None
-    limit = milestone.window.limit.max
+    limit = milestone.following.limit.max
     if limit is None:
         return _("{name}: not allowed from today").format(name=name)
     return _("{name}: limit changes to {limit}").format(name=name, limit=limit.describe(limit=True))
@@ -472,24 +471,22 @@ def handout_tier_heading(
 
 def key_date_text(plan: Plan, milestone: Milestone, lang: str = ENGLISH) -> str:
     """What changes on a key date; a new limit is said with the date it lasts until."""
-    if milestone.kind is MilestoneKind.FOLLOW_UP:
+    if isinstance(milestone, FollowUpVisit):
         return visit_short(plan, lang)
-    if milestone.kind is not MilestoneKind.LIMIT_CHANGES:
+    if not isinstance(milestone, LimitChange):
         return milestone_text(plan, milestone, lang)
-    assert milestone.activity is not None
-    assert milestone.window is not None
     _ = translator(lang).gettext
     name = milestone.activity.name.get(lang)
-    following = milestone.window
+    following = milestone.following
     if following.limit.max is None:
         return _("{name}: not allowed from today. {text}").format(
             name=name, text=following.limit.text.get(lang)
         )
     until = (
         tr(UNTIL_CLEARED, lang)
-        if following.end_day is None
+        if following.last_day is None
         else _("until {date}").format(
-            date=_date_near(plan, following.end_day - 1, milestone.day, lang)
+            date=_date_near(plan, following.last_day, milestone.day, lang)
         )
     )
     return _("{name}: up to {limit} from today {until}.").format(
@@ -517,18 +514,16 @@ def footer_text(protocol: Protocol, lang: str = ENGLISH) -> str:
 
 def day_event_text(plan: Plan, milestone: Milestone, lang: str = ENGLISH) -> str:
     """A milestone in a few words, for a row of the day-by-day table."""
-    if milestone.kind is MilestoneKind.FOLLOW_UP:
+    if isinstance(milestone, FollowUpVisit):
         return visit_short(plan, lang)
-    if milestone.kind is MilestoneKind.EVENT and milestone.text is not None:
+    if isinstance(milestone, RuleEvent):
         first = milestone.text.get(lang).split(". ")[0].rstrip(".")
         return f"{first}."
-    assert milestone.activity is not None
     _ = translator(lang).gettext
     name = milestone.activity.name.get(lang)
-    if milestone.kind is MilestoneKind.ALLOWED_AGAIN:
+    if isinstance(milestone, AllowedAgain):
         return _("{name}: allowed again.").format(name=name)
-    assert milestone.window is not None
-    limit = milestone.window.limit.max
+    limit = milestone.following.limit.max
     if limit is None:
         return _("{name}: not allowed from today.").format(name=name)
     return _("{name}: up to {limit} from today.").format(
@@ -617,12 +612,11 @@ def visit_text(plan: Plan, lang: str = ENGLISH) -> str:
     """The follow-up visit in a sentence: booked, or due within the protocol's span."""
     if plan.follow_up is not None:
         return tr(VISIT_BOOKED, lang).format(when=visit_when(plan, lang))
-    due = next((m for m in plan.milestones if m.rule is not None and m.rule.follow_up), None)
+    due = next((m for m in plan.milestones if isinstance(m, RuleEvent) and m.rule.follow_up), None)
     if due is None:
         return ""
-    last = due.by_day if due.by_day is not None else due.day
     return tr(VISIT_DUE, lang).format(
-        first=_date_near(plan, due.day, 0, lang), last=_date_near(plan, last, 0, lang)
+        first=_date_near(plan, due.day, 0, lang), last=_date_near(plan, due.last_day, 0, lang)
     )
 
 
@@ -699,7 +693,7 @@ def order_texts(plan: Plan, lang: str = ENGLISH) -> tuple[str, ...]:
             date=capitalized(_date_near(plan, m.day, 0, lang)), text=milestone_text(plan, m, lang)
         )
         for m in plan.milestones
-        if m.rule is not None and m.rule.ordered
+        if isinstance(m, RuleEvent | FollowUpVisit) and m.rule is not None and m.rule.ordered
     ]
     found += [note.get(lang) for note in plan.notes]
     return tuple(found)
