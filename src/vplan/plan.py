@@ -112,6 +112,7 @@ class FollowUpVisit(NamedTuple):
     """The patient's booked follow-up visit (``plan.follow_up``), in place of its rule."""
 
     day: int
+    visit: FollowUp
     rule: MilestoneRule | None  # the rule of the follow-up it replaces, when the rules have one
 
     @property
@@ -381,7 +382,7 @@ def build_plan(
         events.append(RuleEvent(_day(rule.at, procedure_date), rule, place, by_day))
     if follow_up is not None:
         visit = next((r for r in protocol.milestones if r.follow_up), None)
-        events.append(FollowUpVisit((follow_up.date - procedure_date).days, visit))
+        events.append(FollowUpVisit((follow_up.date - procedure_date).days, follow_up, visit))
     changes = [m for act in protocol.activities for m in _limit_milestones(act, windows)]
     milestones = sorted(events + changes, key=lambda m: m.day)
     plan = Plan(protocol, procedure_date, windows, care, tuple(milestones), follow_up, orders)

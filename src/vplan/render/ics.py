@@ -153,7 +153,6 @@ def _milestone(plan: Plan, milestone: Milestone, lang: str) -> Entry:
     """A milestone on its day; an event due within a span covers the span."""
     when = label("when", day_and_date(plan, milestone.day, lang), lang)
     if isinstance(milestone, FollowUpVisit):
-        assert plan.follow_up is not None  # a booked visit is on the plan
         return Entry(
             key="follow-up",  # the same event when the visit moves
             first_day=milestone.day,
@@ -161,7 +160,7 @@ def _milestone(plan: Plan, milestone: Milestone, lang: str) -> Entry:
             summary=milestone_title(plan, milestone, lang),
             details=(visit_text(plan, lang),),
             alarm=True,
-            at=plan.follow_up.time,
+            at=milestone.visit.time,
             alarm_before=True,
         )
     if isinstance(milestone, RuleEvent):
