@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import get_args
 
 import pypdf
 import pytest
@@ -663,4 +664,5 @@ def test_the_spanish_calendar_keeps_its_columns_for_any_date(
 def test_the_command_line_offers_every_language_with_a_catalog() -> None:
     """--lang's choices are the languages vplan has phrases for: English and each catalog."""
     with_catalog = {path.parts[-3] for path in i18n.LOCALE_DIR.glob("*/LC_MESSAGES/vplan.po")}
-    assert {lang.value for lang in cli.Language} == set(i18n.LANGUAGES) == {"en", *with_catalog}
+    assert {lang.value for lang in i18n.Language} == set(i18n.LANGUAGES) == {"en", *with_catalog}
+    assert get_args(cli.LangOption)[0] is i18n.Language  # what --lang takes

@@ -33,6 +33,7 @@ from vplan.errors import (
     RulesError,
     VplanError,
 )
+from vplan.i18n import ENGLISH, Language
 from vplan.parse import MAX_SPAN_DAYS, DateOrder
 
 if TYPE_CHECKING:
@@ -65,13 +66,7 @@ class AnswerFormat(StrEnum):
     JSON = "json"
 
 
-class Language(StrEnum):
-    """Languages of the texts patients read."""
-
-    EN = "en"
-    ES = "es"
-
-
+ENGLISH_CHOICE = Language(ENGLISH)
 LangOption = Annotated[
     Language,
     typer.Option(
@@ -218,7 +213,7 @@ def _load(rules: Path | None, procedure: str | None = None, lang: Any = None) ->
     from vplan.rules import load_from
 
     protocol = load_from(rules, os.environ, procedure)
-    if lang is not None and lang is not Language.EN:
+    if lang is not None and lang is not ENGLISH_CHOICE:
         from vplan.i18n import require
 
         require(protocol, lang.value)
@@ -325,7 +320,7 @@ def schedule(
     follow_up: FollowUpOption = None,
     follow_up_place: FollowUpPlaceOption = None,
     orders: OrdersOption = None,
-    lang: LangOption = Language.EN,
+    lang: LangOption = ENGLISH_CHOICE,
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
     record: RecordOption = None,
@@ -535,7 +530,7 @@ def handout(
     force: Annotated[
         bool, typer.Option("--force", help="Replace files that already exist.")
     ] = False,
-    lang: LangOption = Language.EN,
+    lang: LangOption = ENGLISH_CHOICE,
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
     record: RecordOption = None,
@@ -696,7 +691,7 @@ def _batch(
         key: protocol_from_data(data, source.label, key)._replace(digest=digest)
         for key in data["procedures"]
     }
-    if lang is not Language.EN:
+    if lang is not ENGLISH_CHOICE:
         require(protocols[default], lang.value)
     clinic, phone, doctor = details
     defaults = Patient(
@@ -853,7 +848,7 @@ def check(
     ] = None,
     orders: OrdersOption = None,
     fmt: AnswerFormatOption = AnswerFormat.TEXT,
-    lang: LangOption = Language.EN,
+    lang: LangOption = ENGLISH_CHOICE,
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
 ) -> int:
@@ -940,7 +935,7 @@ def _show_rule(protocol: Any, activity: Any, fmt: AnswerFormat, lang: str) -> in
 @app.command("red-flags")
 def red_flags(
     fmt: AnswerFormatOption = AnswerFormat.TEXT,
-    lang: LangOption = Language.EN,
+    lang: LangOption = ENGLISH_CHOICE,
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
 ) -> None:
@@ -959,7 +954,7 @@ def red_flags(
 @app.command()
 def activities(
     fmt: AnswerFormatOption = AnswerFormat.TEXT,
-    lang: LangOption = Language.EN,
+    lang: LangOption = ENGLISH_CHOICE,
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
 ) -> None:
