@@ -37,7 +37,16 @@ from vplan.i18n import ENGLISH, Language
 from vplan.parse import MAX_SPAN_DAYS, DateOrder
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from rich.progress import Progress
+
+    from vplan.documents import DocumentFormat
+    from vplan.handout import Layout
+    from vplan.model import Activity, Protocol
+    from vplan.plan import Plan
     from vplan.record import Written
+    from vplan.render.lines import Line
     from vplan.stamp import Stamp
 
 EXIT_CODES_HELP = (
@@ -208,7 +217,9 @@ def _root(
     """Recovery planner for patients after vertebroplasty."""
 
 
-def _load(rules: Path | None, procedure: str | None = None, lang: Any = None) -> Any:
+def _load(
+    rules: Path | None, procedure: str | None = None, lang: Language | None = None
+) -> Protocol:
     """The protocol of the procedure; in a language other than English, only if all of it is."""
     from vplan.rules import load_from
 
@@ -577,8 +588,8 @@ def handout(
 def _one_handout(
     procedure_date: str,
     output: Path,
-    asked: Any,
-    layout: Any,
+    asked: DocumentFormat | None,
+    layout: Layout,
     *,
     force: bool,
     rules: Path | None,
@@ -631,12 +642,12 @@ def _one_handout(
     return EXIT_OK
 
 
-def _orders_digest(plan: Any) -> str | None:
+def _orders_digest(plan: Plan) -> str | None:
     """The SHA-256 of the orders file the plan was made with, for the stamp."""
     return None if plan.orders is None else plan.orders.sha256
 
 
-def _visit_moment(plan: Any) -> datetime | date | None:
+def _visit_moment(plan: Plan) -> datetime | date | None:
     """The booked follow-up visit as a date and time (or a date), for the chart note."""
     visit = plan.follow_up
     if visit is None:
@@ -644,7 +655,7 @@ def _visit_moment(plan: Any) -> datetime | date | None:
     return visit.date if visit.time is None else datetime.combine(visit.date, visit.time)
 
 
-def _describe(fmt: Any, layout: Any) -> str:
+def _describe(fmt: DocumentFormat, layout: Layout) -> str:
     """``PDF, letter, large print``: what was written."""
     if fmt.value == "ics":
         return "phone calendar"
@@ -656,8 +667,8 @@ def _describe(fmt: Any, layout: Any) -> str:
 def _batch(
     csv_path: Path,
     out_dir: Path,
-    layout: Any,
-    asked: Any,
+    layout: Layout,
+    asked: DocumentFormat | None,
     *,
     force: bool,
     jobs: int | None,
@@ -757,7 +768,7 @@ def _batch(
     return EXIT_SOME_REFUSED if refused else EXIT_OK
 
 
-def _check_combined(combined: Path, asked: Any, *, force: bool) -> None:
+def _check_combined(combined: Path, asked: DocumentFormat | None, *, force: bool) -> None:
     """Refuse --combined before any handout is written, if its file cannot be written."""
     from vplan.documents import DocumentFormat
     from vplan.output import check_writable
@@ -795,9 +806,9 @@ class _progress:  # lower case: it reads as a function in a with statement
 
     def __init__(self, total: int) -> None:
         self.total = total
-        self.bar: Any = None
+        self.bar: Progress | None = None
 
-    def __enter__(self) -> Callable[[Any], None]:
+    def __enter__(self) -> Callable[[object], None]:
         if not sys.stderr.isatty():
             return lambda outcome: None
         from rich.console import Console
@@ -810,9 +821,10 @@ class _progress:  # lower case: it reads as a function in a with statement
             console=Console(stderr=True),
             transient=True,
         )
-        self.bar.start()
-        task = self.bar.add_task("handouts", total=self.total)
-        return lambda outcome: self.bar.advance(task)
+        bar = self.bar
+        bar.start()
+        task = bar.add_task("handouts", total=self.total)
+        return lambda outcome: bar.advance(task)
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
@@ -921,7 +933,7 @@ def _split_activity(words: list[str]) -> tuple[list[str], list[str]]:
     return words, []
 
 
-def _show_rule(protocol: Any, activity: Any, fmt: AnswerFormat, lang: str) -> int:
+def _show_rule(protocol: Protocol, activity: Activity, fmt: AnswerFormat, lang: str) -> int:
     from vplan.render import structured, text
 
     _answer(
@@ -1078,7 +1090,7 @@ def rules_show(rules: RulesOption = None) -> None:
     sys.stdout.write(read_bytes(source).decode("utf-8-sig"))
 
 
-def _answer(fmt: AnswerFormat, data: Callable[[], object], lines: Callable[[], list[Any]]) -> None:
+def _answer(fmt: AnswerFormat, data: Callable[[], object], lines: Callable[[], list[Line]]) -> None:
     """Print an answer as JSON data or as text lines."""
     if fmt is AnswerFormat.JSON:
         sys.stdout.write(_dump(data()))
@@ -1092,7 +1104,7 @@ def _emit(text: str | bytes, output: Path | None, force: bool) -> None:
     emit(text, output, force=force)
 
 
-def _emit_lines(lines: list[Any], output: Path | None, force: bool) -> None:
+def _emit_lines(lines: list[Line], output: Path | None, force: bool) -> None:
     from vplan.output import show, write_file
     from vplan.render.lines import plain
 
@@ -1227,7 +1239,7 @@ def record_verify(
     return EXIT_OK
 
 
-def _describe_entry(fields: dict[str, Any]) -> str:
+def _describe_entry(fields: Mapping[str, object]) -> str:
     """An entry as the lines a person reads."""
     from vplan.i18n import NAMES
 
