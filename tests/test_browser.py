@@ -6,11 +6,14 @@ import io
 import re
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pypdf
 import pytest
+from pypdf.generic import DictionaryObject
 
+from conftest import Run
 from vplan.handout import Layout, Paper, Patient, build_handout
 from vplan.plan import Plan
 from vplan.render import webpage
@@ -30,7 +33,7 @@ PATIENT = Patient(
 
 
 def print_to_pdf(html: bytes, folder: Path) -> pypdf.PdfReader:
-    """Print the page to PDF with headless Chromium, as File > Print would."""
+    """Print the page to PDF with headless Chromium, as File > Print would (headers on)."""
     page = folder / "handout.html"
     page.write_bytes(html)
     out = folder / "printed.pdf"
@@ -39,7 +42,7 @@ def print_to_pdf(html: bytes, folder: Path) -> pypdf.PdfReader:
         [
             CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
             "--no-first-run", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", f"--user-data-dir={folder / 'profile'}", "--no-pdf-header-footer",
+            "--disable-sync", f"--user-data-dir={folder / 'profile'}",
             f"--print-to-pdf={out}", page.as_uri(),
         ],
         check=True, capture_output=True, timeout=120,
@@ -90,6 +93,25 @@ def test_the_browser_prints_the_handout_on_two_pages_with_nothing_cut_off(
         assert 0 <= y <= height, (number, piece, y)
 
 
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("when", ["2025-03-01", "2025-06-15", "2025-12-29"])
+def test_a_full_handout_from_the_command_prints_on_two_pages(
+    run: Run, tmp_path: Path, paper: str, when: str
+) -> None:
+    """With every field, a booked visit, levels and the stamp, the browser still prints 2 pages."""
+    out = tmp_path / "full.html"
+    result = run(
+        "handout", when, "--patient", PATIENT.name, "--clinic", PATIENT.clinic or "",
+        "--phone", PATIENT.phone or "", "--doctor", PATIENT.doctor or "", "--paper", paper,
+        "--follow-up", f"{when}T14:30", "--follow-up-place", "Clinic B, 2nd floor",
+        "--levels", "T12, L1", "-o", str(out),
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    reader = print_to_pdf(out.read_bytes(), tmp_path)
+    assert len(reader.pages) == 2
+    assert "Made on" in reader.pages[1].extract_text()
+
+
 def test_large_print_from_the_browser_keeps_every_text(plan: Plan, tmp_path: Path) -> None:
     """Large print in the browser: more pages than normal, none cut off."""
     handout = build_handout(plan, PATIENT, Layout(large_print=True))
@@ -119,3 +141,34 @@ def test_the_browser_prints_the_spanish_handout_with_its_accents(
         assert needle in text, needle
     for page, piece, x, _ in placed_text(reader):
         assert 0 <= x < 612 - 10, (page, piece, x)
+
+
+def fonts_used(reader: pypdf.PdfReader) -> set[str]:
+    """The names of the fonts the printed pages draw with."""
+    names = set()
+    for page in reader.pages:
+        resources = page["/Resources"].get_object()
+        assert isinstance(resources, DictionaryObject)
+        fonts = resources["/Font"].get_object()
+        assert isinstance(fonts, DictionaryObject)
+        for entry in fonts.values():
+            font = entry.get_object()
+            assert isinstance(font, DictionaryObject)
+            names.add(str(font["/BaseFont"]).split("+")[-1])
+    return names
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_browser_draws_the_handout_in_its_own_font_with_no_header_of_its_own(
+    plan: Plan, tmp_path: Path, lang: str
+) -> None:
+    """Printed with headers on: drawn in Noto Sans only, nothing printed in the top margin."""
+    name = "Nguyễn Thị Þórunn Dvořák"
+    handout = build_handout(plan, PATIENT._replace(name=name), Layout(), lang)
+    reader = print_to_pdf(webpage.document(handout), tmp_path)
+    assert fonts_used(reader) == {"NotoSans-Regular", "NotoSans-Bold"}
+    top = float(reader.pages[0].mediabox.height) - 0.4 * 72  # the page's top margin
+    assert [(n, piece) for n, piece, _, y in placed_text(reader) if y > top] == []
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert "file://" not in text
+    assert name in unicodedata.normalize("NFC", re.sub(r"\s+", " ", text))

@@ -363,6 +363,16 @@ def test_a_rule_without_a_source_is_answered_without_one(run: Run, tmp_path: Pat
     assert run("schedule", "2025-03-01", "-f", "markdown", "--rules", str(draft)).code == 0
 
 
+def test_the_help_says_each_paragraph_once(run: Run) -> None:
+    """`vplan --help` lists each command by its first line; the exit codes are said once."""
+    result = run("--help")
+    assert result.code == 0
+    assert result.out.count("Exit codes:") == 1
+    assert result.out.count("journal's chain is broken") == 1
+    for command in ("check", "handout", "rules"):
+        assert run(command, "--help").out.count("Exit codes:") == 1, command
+
+
 @pytest.mark.parametrize(
     ("name", "start"),
     [

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DEFAULT_RULES, Run, edited, line_of
+from vplan import output
 from vplan.chars import controls_in, escaped, is_control
 from vplan.errors import RulesError
 from vplan.rules import RulesSource, load
@@ -636,6 +637,8 @@ def test_stale_temporaries_are_removed_on_the_next_run(
         stale.mkdir()
     else:
         stale.write_bytes(b"%PDF- a whole handout")
+        aged = stale.stat().st_mtime - 2 * output.STALE_AFTER  # left by a run minutes ago
+        os.utime(stale, (aged, aged))
     if kind == "being written":
         holder = _locked(stale)
     try:
@@ -664,3 +667,11 @@ def test_stale_temporaries_are_removed_on_the_next_run(
     assert result.code == 0, result.err
     assert (stale.exists() or stale.is_symlink()) is not removed
     assert target.read_text() == "keep"
+
+
+def test_a_temporary_made_a_moment_ago_is_left_to_its_writer(tmp_path: Path) -> None:
+    """A young temporary may be another worker's, not yet locked: the sweep leaves it alone."""
+    young = tmp_path / f"{output.TEMP_PREFIX}a1b2c3{output.TEMP_SUFFIX}"
+    young.write_bytes(b"%PDF- being written")
+    output.remove_stale_temporaries(tmp_path)
+    assert young.exists()

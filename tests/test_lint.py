@@ -4,6 +4,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import textstat
 
 from conftest import DEFAULT_RULES, TODAY, Run, edited, line_of
 from vplan.authoring.lint import Kind, LintWarning, lint, sentences
@@ -12,6 +13,8 @@ from vplan.errors import RulesError
 REVIEWED = date(2026, 11, 21)  # the default protocol's last_reviewed
 
 HARD = "Refrain from flexion or rotation of the lumbar spine whatsoever."
+# The grade comes from textstat, whose scores may change between releases: taken from it.
+HARD_GRADE = round(float(textstat.flesch_kincaid_grade(HARD)), 1)
 LIFT_2 = "      - from: 6 weeks\n        until: 3 months\n        max: 20 lb"
 WALK_ADVICE = (
     "    advice:\n      en: Short, gentle walks are good for you. Walk a little more each day.\n"
@@ -43,7 +46,7 @@ def test_the_default_protocol_lints_clean() -> None:
     ("old", "new", "needle", "kind", "message"),
     [
         ("Do not bend at the waist or twist your back.", HARD, HARD, Kind.READING,
-         "reads at grade 9.6 (Flesch-Kincaid), above grade 6"),
+         f"reads at grade {HARD_GRADE:.1f} (Flesch-Kincaid), above grade 6"),
         ("Do not bend at the waist or twist your back.", f"Do not bend. {HARD}", "Do not bend. R", Kind.READING,
          "'Refrain from flexion or rotation of the lumbar spine...'"),
         ("en: Strenuous activity", "en: Refrain from any strenuous activity", "Refrain", Kind.READING,

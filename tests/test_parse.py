@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vplan.parse import ParseError, parse_date, parse_duration, parse_weight
 from vplan.units import MassUnit, Weight
@@ -125,3 +128,25 @@ def test_calendar_months_from_the_procedure_date() -> None:
     assert three.end(date(2024, 11, 30)) == date(2025, 2, 28)
     assert three.day_bounds() == (89, 92)
     assert parse_duration("6 weeks").end(date(2025, 3, 1)) == date(2025, 4, 12)
+
+
+@given(
+    amount=st.decimals(min_value=Decimal("0.1"), max_value=60, places=2),
+    unit=st.sampled_from(["lb", "kg"]),
+    limit=st.sampled_from([Weight(Decimal(10), "lb"), Weight(Decimal(20), "lb"),
+                           Weight(Decimal("4.5"), "kg"), Weight(Decimal(9), "kg")]),
+)  # fmt: skip
+def test_a_weight_against_a_limit_reads_the_same_in_both_units(
+    amount: Decimal, unit: MassUnit, limit: Weight
+) -> None:
+    """Within the limit, each unit's figure is at most the limit's; over it, above it."""
+    weight = Weight(amount, unit)
+    shown, limit_shown = weight.describe_against(limit)
+    figures = {u: Decimal(v) for v, u in re.findall(r"([\d.]+) (lb|kg)", shown)}
+    limits = {u: Decimal(v) for v, u in re.findall(r"([\d.]+) (lb|kg)", limit_shown)}
+    assert set(figures) == set(limits) == {"lb", "kg"}
+    for each in ("lb", "kg"):
+        if weight.kg <= limit.kg:
+            assert figures[each] <= limits[each], (shown, limit_shown)
+        else:
+            assert figures[each] > limits[each], (shown, limit_shown)

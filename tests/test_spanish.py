@@ -306,7 +306,7 @@ def test_spanish_pdf_keeps_its_accents(plan: Plan) -> None:
 
 
 def test_every_character_of_the_spanish_handout_is_in_the_font(plan: Plan) -> None:
-    """á é í ó ú ñ ü ¿ ¡ and every other character of the Spanish handout print in Vera."""
+    """á é í ó ú ñ ü ¿ ¡ and every other character of the Spanish handout print in the font."""
     printable = pdf.font_characters()
     assert set("áéíóúñüÁÉÍÓÚÑÜ¿¡°") <= printable
     handout = build_handout(plan, ANA, Layout(), "es")
@@ -332,8 +332,8 @@ def test_spanish_html_says_it_is_spanish(plan: Plan) -> None:
     assert "<caption>Marzo de 2025</caption>" in page
     assert "<th>DO</th><th>LU</th><th>MA</th><th>MI</th><th>JU</th><th>VI</th><th>SA</th>" in page
     assert 'content: "Página " counter(page) " de " counter(pages);' in page
-    assert "Del mar, 4 de marzo al<br>" not in page
-    assert "Del mar, 4 de marzo<br>al vie, 7 de marzo" in page
+    assert "Del martes, 4 de marzo al<br>" not in page
+    assert "Del martes, 4 de marzo<br>al viernes, 7 de marzo" in page
 
 
 def test_handout_command_writes_spanish(run: Run, tmp_path: Path) -> None:
@@ -597,12 +597,12 @@ def test_a_phrase_missing_from_a_catalog_is_an_error_never_english() -> None:
     [
         (words.long_date(date(2025, 3, 1), "es"), "sábado, 1 de marzo de 2025"),
         (words.long_date(date(2025, 9, 10), "es"), "miércoles, 10 de septiembre de 2025"),
-        (words.short_date(date(2025, 3, 1), "es"), "sáb, 1 de marzo"),
+        (words.short_date(date(2025, 3, 1), "es"), "sábado, 1 de marzo"),
         (words.weekday(date(2025, 3, 1), "es"), "sábado"),
         (words.month_title(2025, 3, "es"), "Marzo de 2025"),
         (words.month_title(2025, 3), "March 2025"),
         (words.weekday_initials("es"), ("DO", "LU", "MA", "MI", "JU", "VI", "SA")),
-        (words.date_span(date(2025, 3, 4), date(2025, 3, 7), "es"), "Del mar, 4 de marzo al vie, 7 de marzo"),
+        (words.date_span(date(2025, 3, 4), date(2025, 3, 7), "es"), "Del martes, 4 de marzo al viernes, 7 de marzo"),
         (words.date_span(date(2025, 3, 4), date(2025, 3, 7)), "Tue, Mar 4 to Fri, Mar 7"),
         (words.date_span_lines(date(2025, 3, 4), date(2025, 3, 7)), ("Tue, Mar 4 to", "Fri, Mar 7")),
         (words.duration_text(parse_duration("6 weeks"), "es"), "6 semanas"),
@@ -617,12 +617,12 @@ def test_spanish_dates_and_spans(value: object, expected: object) -> None:
     assert value == expected
 
 
-def test_spanish_table_dates_are_babels_short_dates_with_weekday_and_year() -> None:
-    """A table date names the weekday and month as Babel abbreviates them, then the year."""
+def test_spanish_table_dates_write_the_weekday_and_month_in_full() -> None:
+    """A table date writes out the weekday and the month ("mar" could be martes, marzo or sea)."""
     from babel.dates import get_day_names, get_month_names
 
-    days = get_day_names("abbreviated", locale="es_US")
-    months = get_month_names("abbreviated", locale="es_US")
+    days = get_day_names("wide", locale="es_US")
+    months = get_month_names("wide", locale="es_US")
     for when in (date(2025, 3, 4), date(2025, 9, 10), date(2026, 1, 31)):
         shown = words.table_date(when, "es")
         assert shown.lower().startswith(f"{days[when.weekday()]}, {when.day} de ".lower())

@@ -185,21 +185,23 @@ class _Group(typer.core.TyperGroup):
 app = typer.Typer(
     cls=_Group,
     name="vplan",
-    help="Recovery planner for patients after vertebroplasty. " + EXIT_CODES_HELP,
+    help="Recovery planner for patients after vertebroplasty. ",
+    epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 rules_app = typer.Typer(
-    help="Start, check, lint, compare and show the rules file (the clinic's protocol). "
-    + EXIT_CODES_HELP,
+    help="Start, check, lint, compare and show the rules file (the clinic's protocol). ",
+    epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
 )
 app.add_typer(rules_app, name="rules")
 record_app = typer.Typer(
     help="The journal of the files given to patients: verify a file, check the journal, "
-    "make a key. " + EXIT_CODES_HELP,
+    "make a key. ",
+    epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
 )
 app.add_typer(record_app, name="record")
@@ -449,8 +451,10 @@ class PaperOption(StrEnum):
     A4 = "a4"
 
 
-@app.command(help="The printed handout for one patient, or one per row of a CSV list. "
-             + EXIT_CODES_HELP)  # fmt: skip
+@app.command(
+    help="The printed handout for one patient, or one per row of a CSV list.",
+    epilog=EXIT_CODES_HELP,
+)
 def handout(
     procedure_date: Annotated[
         str | None,
@@ -831,7 +835,7 @@ class _progress:  # lower case: it reads as a function in a with statement
             self.bar.stop()
 
 
-@app.command(help="May the patient do this? " + EXIT_CODES_HELP)
+@app.command(help="May the patient do this?", epilog=EXIT_CODES_HELP)
 def check(
     words: Annotated[
         list[str],
@@ -1020,7 +1024,7 @@ def rules_init(
 
 
 @rules_app.command(
-    "lint", help="Warnings a reviewer wants on a valid rules file. " + EXIT_CODES_HELP
+    "lint", help="Warnings a reviewer wants on a valid rules file.", epilog=EXIT_CODES_HELP
 )
 def rules_lint(file: RulesFileArgument = None) -> int:
     """Validate a rules file, then warn about what a reviewer should look at. Exits 1 if any."""
@@ -1056,7 +1060,7 @@ def rules_schema(output: OutputOption = None, force: ForceOption = False) -> Non
 
 
 @rules_app.command(
-    "diff", help="What changes for patients between two rules files. " + EXIT_CODES_HELP
+    "diff", help="What changes for patients between two rules files.", epilog=EXIT_CODES_HELP
 )
 def rules_diff(
     old: Annotated[Path, typer.Argument(help="The rules file in use now.")],
@@ -1207,8 +1211,9 @@ def _run(argv: list[str] | None) -> NoReturn:
     raise SystemExit(result if isinstance(result, int) else EXIT_OK)
 
 
-@record_app.command("verify", help="Is this file one the journal recorded, unchanged? "
-                    + EXIT_CODES_HELP)  # fmt: skip
+@record_app.command(
+    "verify", help="Is this file one the journal recorded, unchanged?", epilog=EXIT_CODES_HELP
+)
 def record_verify(
     file: Annotated[Path, typer.Argument(help="The handout or calendar file to look up.")],
     record: JournalOption,
@@ -1266,7 +1271,9 @@ def _describe_entry(fields: Mapping[str, object]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-@record_app.command("check", help="Check the journal's whole chain of digests. " + EXIT_CODES_HELP)
+@record_app.command(
+    "check", help="Check the journal's whole chain of digests.", epilog=EXIT_CODES_HELP
+)
 def record_check(record: JournalOption) -> int:
     """Exit 0 when every line follows the one before; 7 and the first broken line when not."""
     from vplan.journal import entries, read_key

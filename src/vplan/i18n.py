@@ -149,16 +149,19 @@ class BabelDates(Dates):
         return str(format_date(when, "full", locale=self.locale))
 
     def table(self, when: date) -> str:
-        """``sáb, 1 de mar de 2025``: the locale's short form with the weekday and the year."""
-        from babel.dates import format_skeleton
+        """``sábado, 1 de marzo de 2025``: in full, for a short name can be misread.
 
-        return str(format_skeleton("yMMMEd", when, locale=self.locale))
+        CLDR's short names in Spanish have no period ("mar" for martes and marzo reads
+        as "the sea"), so the weekday and the month are written out.
+        """
+        return self.long(when)
 
     def short(self, when: date) -> str:
-        """``sáb, 1 de marzo``: the weekday, the day and the month in words."""
+        """``sábado, 1 de marzo``: the whole weekday, the day and the month in words."""
         from babel.dates import format_skeleton
 
-        return str(format_skeleton("MMMMEd", when, locale=self.locale))
+        day_and_month = format_skeleton("MMMMd", when, locale=self.locale)
+        return f"{self.weekday(when)}, {day_and_month}"
 
     def month(self, year: int, month: int) -> str:
         """``Marzo de 2025``: a title, so its first letter is a capital."""

@@ -7,6 +7,7 @@ import os
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -16,6 +17,7 @@ from vplan.render.lines import Line, plain
 
 TEMP_PREFIX = ".vplan-"  # never the file's own name: that can be a patient's
 TEMP_SUFFIX = ".tmp"
+STALE_AFTER = 60  # seconds: a younger temporary may be one another worker is still opening
 _SWEPT: set[Path] = set()  # folders already cleared of stale temporaries by this process
 _WRITING: set[Path] = set()  # this process's temporaries, while they are written
 
@@ -85,8 +87,8 @@ def write_stream(path: Path, fill: Callable[[BinaryIO], object], *, force: bool)
 def remove_stale_temporaries(folder: Path) -> None:
     """Remove the temporary files a killed vplan left in ``folder``, once per process.
 
-    Only this user's regular files named like vplan's temporaries, and only those no
-    running vplan holds locked, are removed.
+    Only this user's regular files named like vplan's temporaries, older than a minute,
+    and only those no running vplan holds locked, are removed.
     """
     if folder in _SWEPT:
         return
@@ -102,7 +104,9 @@ def remove_stale_temporaries(folder: Path) -> None:
             continue
         try:
             info = os.fstat(fd)
-            if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
+            # A young one may be another worker's, made but not yet locked (mkstemp, then flock).
+            young = time.time() - info.st_mtime < STALE_AFTER
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid() and not young:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # fails while a writer holds it
                 entry.unlink()
         except OSError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Literal, NamedTuple
 
@@ -98,5 +98,38 @@ class Weight(NamedTuple):
             return f"{written} lb ({_round(self.kg, '0.1', rounding)} kg)"
         return f"{written} kg ({_round(self.value / KG_PER_LB, '0.1', rounding)} lb)"
 
+    def describe_against(self, limit: Weight) -> tuple[str, str]:
+        """The weight and ``limit`` as an answer compares them, each figure telling the truth.
+
+        This weight's other figure is rounded to the nearest tenth, unless that would cross
+        the limit's figure in the same unit: then down when within the limit, up when over
+        ("20 lb (9 kg) is within the limit of 20 lb (9 kg)", not "20 lb (9.1 kg)"). The
+        limit's figure in this weight's unit gets more decimals when fewer would read as
+        less than a weight within it ("9.07 kg" against "20 lb (9.07 kg)").
+        """
+        within = self.kg <= limit.kg
+        unit = _other(self.unit)
+        other = self.kg if self.unit == "lb" else self.value / KG_PER_LB
+        limit_other = limit.kg if unit == "kg" else limit.value / KG_PER_LB
+        bound = (
+            Decimal(_round(limit_other, "0.1", ROUND_FLOOR)) if unit != limit.unit else limit.value
+        )
+        shown = _round(other, "0.1", ROUND_HALF_UP)
+        if (Decimal(shown) > bound) if within else (Decimal(shown) <= bound):
+            shown = _round(other, "0.1", ROUND_FLOOR if within else ROUND_CEILING)
+        amount = f"{_exact(self.value)} {self.unit} ({shown} {unit})"
+        if self.unit == limit.unit or not within:
+            return amount, limit.describe(limit=True)
+        exact = limit.kg if self.unit == "kg" else limit.value / KG_PER_LB
+        places = Decimal("0.1")
+        while Decimal(_round(exact, str(places), ROUND_FLOOR)) < self.value:
+            places /= 10
+        figure = _round(exact, format(places, "f"), ROUND_FLOOR)
+        return amount, f"{_exact(limit.value)} {limit.unit} ({figure} {self.unit})"
+
     def __str__(self) -> str:
         return self.describe()
+
+
+def _other(unit: MassUnit) -> MassUnit:
+    return "kg" if unit == "lb" else "lb"

@@ -252,11 +252,20 @@ def verdict_title(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> str:
     what = verdict.activity.name.get(lang)
     if verdict.amount is not None:
         # TRANSLATORS: an activity and the weight asked about: "Lifting 15 lb (6.8 kg)".
-        what = _("{name} {amount}").format(name=what, amount=verdict.amount.describe())
+        what = _("{name} {amount}").format(name=what, amount=_compared(verdict)[0])
     status = _("ALLOWED") if verdict.allowed else _("NOT ALLOWED")
     return _("{what} on {when}: {status}").format(
         what=what, when=day_and_date(plan, verdict.day, lang), status=status
     )
+
+
+def _compared(verdict: Verdict) -> tuple[str, str]:
+    """The weight asked about and the limit in force, as the answer shows both."""
+    assert verdict.amount is not None
+    window = verdict.window
+    if window is None or window.limit.max is None:
+        return verdict.amount.describe(), ""
+    return verdict.amount.describe_against(window.limit.max)
 
 
 def verdict_reason(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> str:
@@ -278,8 +287,9 @@ def verdict_reason(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> str:
         because = [involves_reason(plan, verdict, v, lang) for v in verdict.involved]
         return " ".join([*own, *because])
     if window is not None and window.limit.max is not None and verdict.amount is not None:
+        amount, limit = _compared(verdict)
         return _("{amount} is within the limit of {limit} that applies on this day.").format(
-            amount=verdict.amount.describe(), limit=window.limit.max.describe(limit=True)
+            amount=amount, limit=limit
         )
     if verdict.allowed_from_day:
         return _("The limit on {name} is over: allowed again from {date}.").format(

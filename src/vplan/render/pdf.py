@@ -1,4 +1,4 @@
-"""The handout as a PDF, laid out with reportlab in an embedded font (Bitstream Vera).
+"""The handout as a PDF, laid out with reportlab in an embedded font (Noto Sans).
 
 Every text is drawn exactly as typed: it is escaped before reportlab reads its
 paragraph markup, and a character the font lacks is refused before anything is drawn.
@@ -16,7 +16,6 @@ from html import escape as _html_escape
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import reportlab
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
@@ -25,7 +24,6 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    CondPageBreak,
     Flowable,
     KeepTogether,
     Paragraph,
@@ -46,8 +44,9 @@ def escape(text: str) -> str:
     return _html_escape(text, quote=False)
 
 
-FONT_DIR = Path(reportlab.__file__).parent / "fonts"
-REGULAR, BOLD = "VplanVera", "VplanVera-Bold"
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"  # Noto Sans, with its licence
+FONT_FILES = {"normal": "NotoSans-Regular.ttf", "bold": "NotoSans-Bold.ttf"}
+REGULAR, BOLD = "VplanSans", "VplanSans-Bold"
 PAGE_SIZES = {Paper.LETTER: LETTER, Paper.A4: A4}
 TYPED_PARTS = {  # the handout's parts that the nurse types (keys of its fields)
     "patient": "the patient's name",
@@ -76,7 +75,7 @@ class Sizes(NamedTuple):
 
 NORMAL = Sizes(body=12, leading=13.6, heading=15, title=18, footer=10, margin=0.4 * inch, gap=7,
                 months_across=3)  # fmt: skip
-LARGE = Sizes(body=18, leading=24.5, heading=22, title=26, footer=13, margin=0.75 * inch, gap=10,
+LARGE = Sizes(body=18, leading=24.5, heading=22, title=26, footer=13, margin=0.5 * inch, gap=10,
                months_across=2)  # fmt: skip
 
 
@@ -87,10 +86,19 @@ NORMAL_PAGES = 2
 
 
 @functools.cache
+def _cap_height() -> float:
+    """The height of a capital letter (and of a digit) in the bold font, per point of size."""
+    font_characters()
+    font = pdfmetrics.getFont(BOLD)
+    assert isinstance(font, TTFont)
+    return float(font.face.capHeight) / 1000
+
+
+@functools.cache
 def font_characters() -> frozenset[str]:
     """Register the embedded fonts once; the characters both of them can draw."""
-    regular = TTFont(REGULAR, str(FONT_DIR / "Vera.ttf"))
-    bold = TTFont(BOLD, str(FONT_DIR / "VeraBd.ttf"))
+    regular = TTFont(REGULAR, str(FONT_DIR / FONT_FILES["normal"]))
+    bold = TTFont(BOLD, str(FONT_DIR / FONT_FILES["bold"]))
     pdfmetrics.registerFont(regular)
     pdfmetrics.registerFont(bold)
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR,
@@ -220,9 +228,23 @@ def _styles(size: Sizes) -> dict[str, ParagraphStyle]:
 Styles = dict[str, ParagraphStyle]
 
 
-def _heading(text: str, st: Styles, size: Sizes) -> list[Any]:
-    """A section heading that never ends a page: it moves on when its first lines would not fit."""
-    return [CondPageBreak(size.leading * 5), _p(text, st["heading"])]
+def _heading(text: str, st: Styles, size: Sizes) -> list[Flowable]:
+    """A section heading; ``_section`` keeps it on the page of the section's first block."""
+    return [_p(text, st["heading"])]
+
+
+Block = list[Flowable]  # flowables that go on one page together
+
+
+def _section(lead: list[Flowable], pieces: Sequence[Flowable]) -> list[Block]:
+    """A section as blocks: its heading (and lead-in text) on the page of its first piece.
+
+    Each piece is unsplittable (a boxed tier, a key date, a day's row, a row of months), so a
+    page may break between pieces but never inside one.
+    """
+    if not pieces:
+        return [lead]
+    return [[*lead, pieces[0]], *([piece] for piece in pieces[1:])]
 
 
 def _p(text: str, style: ParagraphStyle, *, bold: bool = False) -> Paragraph:
@@ -231,34 +253,44 @@ def _p(text: str, style: ParagraphStyle, *, bold: bool = False) -> Paragraph:
     return Paragraph(f"<b>{safe}</b>" if bold else safe, style)
 
 
-def _story(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Any]:
-    """The handout's flowables in reading order."""
-    return [
-        _p(handout.title, st["title"]),
-        _fields(handout, st, width),
-        Spacer(1, size.gap / 2),
-        _now_box(handout, st, size, width),
-        *_signs(handout, st, size, width),
+def _story(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Flowable]:
+    """The handout's flowables in reading order; the footer stays with the last block."""
+    now = _now_box(handout, st, size, width)
+    now.spaceBefore = size.gap / 2
+    signs = _signs(handout, st, size, width)
+    # Page 1 holds the "call 911" tier and the start of the box of limits; in large print
+    # the box is too long to come first, so the first tier comes before it.
+    first = signs[:1] if handout.layout.large_print else []
+    blocks: list[Block] = [
+        [_p(handout.title, st["title"])],
+        [_fields(handout, st, width)],
+        *first,
+        [now],
+        *signs[len(first) :],
         *_key_dates(handout, st, size, width),
         *_instead(handout, st, size, width),
         *_first_days(handout, st, size, width),
-        _calendar(handout, st, size, width),
-        Spacer(1, size.gap / 2),
-        _p(handout.footer, st["body"]),
-        *([_p(handout.stamp, st["stamp"])] if handout.stamp else []),
+        *_calendar(handout, st, size, width),
     ]
+    footer = _p(handout.footer, st["body"])
+    footer.spaceBefore = size.gap / 2
+    blocks[-1].append(footer)  # never alone on the last page
+    if handout.stamp:
+        blocks[-1].append(_p(handout.stamp, st["stamp"]))
+    # One level only: reportlab cannot keep a KeepTogether inside another.
+    return [block[0] if len(block) == 1 else KeepTogether(block) for block in blocks]
 
 
-def _signs(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Any]:
-    story: list[Any] = _heading(handout.signs_heading, st, size)
+def _signs(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
+    boxes = []
     for index, box in enumerate(handout.signs):
-        if index:
-            story.append(Spacer(1, size.gap * 0.6))
-        story.append(_sign_box(box.tier, box.heading, box.signs, st, size, width))
-    return story
+        table = _sign_box(box.tier, box.heading, box.signs, st, size, width)
+        table.spaceBefore = size.gap * 0.6 if index else 0
+        boxes.append(table)
+    return _section(_heading(handout.signs_heading, st, size), boxes)
 
 
-def _key_dates(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Any]:
+def _key_dates(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
     stacked = handout.layout.large_print  # one column: large type needs the whole line
     mark_w, date_w = size.body * 2.2, size.body * 11
     rows: list[list[Any]] = []
@@ -269,37 +301,33 @@ def _key_dates(handout: Handout, st: Styles, size: Sizes, width: float) -> list[
         else:
             rows.append([_p(k.mark, st["bold"]), _p(k.when, st["bold"]), items])
     widths = [width] if stacked else [mark_w, date_w, width - mark_w - date_w]
-    return [
-        *_heading(handout.key_dates_heading, st, size),
-        *_rows(rows, widths, lines=True),
-        *(_p(text, st["bold"]) for text in handout.until_cleared),
-    ]
+    return _section(
+        _heading(handout.key_dates_heading, st, size),
+        [*_rows(rows, widths, lines=True), *(_p(t, st["bold"]) for t in handout.until_cleared)],
+    )
 
 
-def _instead(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Any]:
+def _instead(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
     items: list[Flowable] = [
         Paragraph(f"<b>{escape(i.label)}:</b> {escape(i.value)}", st["bullet"], bulletText="\u2022")
         for i in handout.instead
     ]
-    if handout.layout.large_print:
-        return [*_heading(handout.instead_heading, st, size), *_columns(items, 1, width, size)]
+    lead = _heading(handout.instead_heading, st, size)
+    if handout.layout.large_print:  # one column, each item whole on its page
+        return _section(lead, _columns(items, 1, width, size))
     from reportlab.platypus.flowables import BalancedColumns
 
     # Two columns that each flow on their own: a long item does not leave a gap beside it.
-    return [
-        *_heading(handout.instead_heading, st, size),
-        BalancedColumns(items, nCols=2, innerPadding=size.gap, leftPadding=0, rightPadding=0,
-                        topPadding=0, bottomPadding=0),
-    ]  # fmt: skip
+    columns = BalancedColumns(items, nCols=2, innerPadding=size.gap, leftPadding=0,
+                              rightPadding=0, topPadding=0, bottomPadding=0)  # fmt: skip
+    return _section(lead, [columns])
 
 
-def _first_days(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Any]:
+def _first_days(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
     stacked = handout.layout.large_print
-    story: list[Any] = [
-        *_heading(handout.first_days_heading, st, size),
-    ]
+    lead: list[Flowable] = _heading(handout.first_days_heading, st, size)
     if handout.every_day:
-        story += [_p(handout.every_day, st["body"]), Spacer(1, size.gap / 2)]
+        lead += [_p(handout.every_day, st["body"]), Spacer(1, size.gap / 2)]
     rows: list[list[Any]] = []
     for row in handout.first_days:
         what: list[Flowable] = [_p(e, st["bold"]) for e in row.events]
@@ -308,13 +336,16 @@ def _first_days(handout: Handout, st: Styles, size: Sizes, width: float) -> list
         label = _row_label(row, st["bold"] if stacked else st["body"])
         rows.append([[label, *what]] if stacked else [label, what])
     when_w = size.body * 11.5
-    return story + _rows(rows, [width] if stacked else [when_w, width - when_w], lines=True)
+    return _section(lead, _rows(rows, [width] if stacked else [when_w, width - when_w], lines=True))
 
 
-def _calendar(handout: Handout, st: Styles, size: Sizes, width: float) -> KeepTogether:
-    months = _months(handout, st, size, width)
-    parts = months if isinstance(months, list) else [months]
-    return KeepTogether([_p(handout.months_heading, st["heading"]), *parts])
+def _calendar(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
+    """The month grids: whole on one page in normal print, by rows of months in large print."""
+    lead, rows = _months(handout, st, size, width)
+    heading = _p(handout.months_heading, st["heading"])
+    if handout.layout.large_print:
+        return _section([heading, *lead], rows)
+    return [[heading, *lead, *rows]]
 
 
 def _row_label(row: DayRow, style: ParagraphStyle) -> Paragraph:
@@ -359,7 +390,7 @@ def _table(rows: list[list[Any]], widths: list[float]) -> Table:
 def _columns(items: Sequence[Flowable], across: int, width: float, size: Sizes) -> list[Table]:
     """Flowables in ``across`` columns, read down each column; a page may break between rows."""
     rows = [[c or "" for c in row] for row in in_columns(items, across)]
-    return [_columns_row(rows, across, width, size)]
+    return [_columns_row([row], across, width, size) for row in rows]
 
 
 def _columns_row(rows: list[list[Any]], across: int, width: float, size: Sizes) -> Table:
@@ -373,8 +404,8 @@ def _columns_row(rows: list[list[Any]], across: int, width: float, size: Sizes) 
 
 
 def _rows(rows: list[list[Any]], widths: list[float], *, lines: bool = False) -> list[Table]:
-    """A table that a page may break between its rows."""
-    return [_grid(rows, widths, lines=lines)]
+    """Rows of one table, each its own block: a page may break between rows, never inside one."""
+    return [_grid([row], widths, lines=lines) for row in rows]
 
 
 def _grid(rows: list[list[Any]], widths: list[float], *, lines: bool = False) -> Table:
@@ -446,34 +477,36 @@ def _sign_box(tier: Tier, heading: str, signs: tuple[str, ...], st: dict[str, Pa
     return table
 
 
-def _months(handout: Handout, st: dict[str, ParagraphStyle], size: Sizes, width: float) -> Any:
-    """The month grids side by side, with the note on letters beside the last one if it fits."""
+def _months(
+    handout: Handout, st: dict[str, ParagraphStyle], size: Sizes, width: float
+) -> tuple[list[Any], list[Table]]:
+    """The note on letters (unless it fits beside the last month), and the rows of months."""
     across = size.months_across
-    gutter = size.gap * (1.5 if across > 3 else 2)
-    grid_w = (width - gutter * (across - 1)) / across
-    grids: list[Any] = [_month(m, st, size, grid_w) for m in handout.months]
+    gutter = _gutter(size)
+    grid_w = 7 * month_cell_width(size, width)
+    marks = [key.mark for key in handout.key_dates]
+    grids: list[Any] = [_month(m, st, size, grid_w, marks) for m in handout.months]
     note = _p(handout.marks_note, st["body"])
     room = len(grids) % across != 0
     if room:
         grids.append(note)
     cells = [grids[i : i + across] for i in range(0, len(grids), across)]
-    spans = []
-    if room:
-        last = len(cells) - 1
-        spans.append(("SPAN", (2 * (len(cells[-1]) - 1), last), (-1, last)))
+    spans = [("SPAN", (2 * (len(cells[-1]) - 1), 0), (-1, 0))] if room else []
     cells[-1] += [""] * (across - len(cells[-1]))
-    rows = [[cell for g in row for cell in (g, "")][:-1] for row in cells]
     widths = [w for _ in range(across) for w in (grid_w, gutter)][:-1]
-    table = _table(rows, widths)
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), size.gap),
-                               *spans]))  # fmt: skip
-    return table if room else [note, Spacer(1, size.gap / 2), table]
+    tables = []
+    for index, row in enumerate(cells):
+        table = _table([[cell for g in row for cell in (g, "")][:-1]], widths)
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                   ("BOTTOMPADDING", (0, 0), (-1, -1), size.gap),
+                                   *(spans if index == len(cells) - 1 else [])]))  # fmt: skip
+        tables.append(table)
+    return ([] if room else [note, Spacer(1, size.gap / 2)]), tables
 
 
-def _month(month: MonthGrid, st: dict[str, ParagraphStyle], size: Sizes, width: float) -> Table:
+def _month(month: MonthGrid, st: Styles, size: Sizes, width: float, marks: Sequence[str]) -> Table:
     cell_w = width / 7
     rows: list[list[Any]] = [[_p(month.title, st["bold"])] + [""] * 6, list(month.weekdays)]
     marked: list[tuple[int, int]] = []
@@ -486,7 +519,8 @@ def _month(month: MonthGrid, st: dict[str, ParagraphStyle], size: Sizes, width: 
                 continue
             if cell.mark:
                 marked.append((c, r))
-                row.append(_p_mark(cell.day_of_month, cell.mark, st["cell"], size))
+                box = mark_box(cell.day_of_month, cell.mark, size.body, cell_w, marks)
+                row.append(MarkedDay(box))
             else:
                 row.append(str(cell.day_of_month))
             if not cell.in_recovery:
@@ -504,20 +538,115 @@ def _month(month: MonthGrid, st: dict[str, ParagraphStyle], size: Sizes, width: 
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
         ("LINEBELOW", (0, 1), (-1, 1), 0.5, colors.black),
     ]
-    for c, r in marked:
-        style += [("BOX", (c, r), (c, r), 1.5, colors.black), ("FONT", (c, r), (c, r), BOLD)]
     for c, r in faded:
-        style.append(("TEXTCOLOR", (c, r), (c, r), colors.HexColor("#777777")))
+        style.append(("TEXTCOLOR", (c, r), (c, r), colors.HexColor("#666666")))
     table = _table(rows, [cell_w] * 7)
     table.setStyle(TableStyle(style))
     return table
 
 
-def _p_mark(day: int, mark: str, style: ParagraphStyle, size: Sizes) -> Paragraph:
-    """A marked day: its number and, smaller, the letter of its key date."""
-    small = f'<font size="{size.body * 0.8:.1f}">{escape(mark)}</font>'
-    between = "<br/>" if size.months_across > 3 else ""  # narrow cells: the letter goes below
-    return Paragraph(f"<b>{day}{between}{small}</b>", style)
+def _gutter(size: Sizes) -> float:
+    return size.gap * (1.5 if size.months_across > 3 else 2)
+
+
+def frame_width(paper: Paper, size: Sizes) -> float:
+    """The width the handout's text runs in, on this paper at this print size."""
+    return PAGE_SIZES[paper][0] - 2 * size.margin
+
+
+def month_cell_width(size: Sizes, width: float) -> float:
+    """The width of a day's cell in the month grids, when the text runs ``width`` wide."""
+    across = size.months_across
+    return (width - _gutter(size) * (across - 1)) / across / 7
+
+
+class MarkBox(NamedTuple):
+    """Where a key date's day and letter go in its cell, in points from the box's corner."""
+
+    day: str
+    mark: str
+    day_size: float
+    mark_size: float
+    stacked: bool  # the letter under the day, when the two side by side would not fit
+    width: float  # the box, line included
+    height: float
+    text_width: float
+    text_height: float
+    cell_width: float
+
+
+MARK_LINE = 1.25  # the box's line, in points
+MARK_PAD = 0.08  # space around the letter and the day, as a share of the type size
+MARK_SIZE = 0.65  # the letter's size beside the day, as a share of the day's
+MARK_SIZE_UNDER = 0.75  # the letter's size under the day, where it has the cell's width
+
+
+def mark_box(
+    day: int, mark: str, body: float, cell_width: float, marks: Sequence[str] = ("W",)
+) -> MarkBox:
+    """The box of a key date in a month grid, inside its cell.
+
+    The day and its letter go side by side if a two-digit day with the widest of ``marks``
+    (the handout's letters) would fit so, so that every key date is boxed alike; else the
+    letter goes under the day. The type shrinks only if even that is too wide.
+    """
+    cap = _cap_height()
+    day_size = body
+    while True:
+        mark_size = day_size * MARK_SIZE
+        # Every box as wide as a two-digit day's with the widest letter: all look alike.
+        day_w = max(pdfmetrics.stringWidth(f"{n:02}", BOLD, day_size) for n in (day, 0))
+        mark_w = max(pdfmetrics.stringWidth(m, BOLD, mark_size) for m in (mark, *marks))
+        room = 2 * (MARK_LINE + MARK_PAD * day_size)
+        side = day_w + day_size * 0.06 + mark_w
+        if side + room <= cell_width:
+            text_w, text_h, stacked = side, cap * day_size, False
+        else:
+            mark_size = day_size * MARK_SIZE_UNDER
+            mark_w = max(pdfmetrics.stringWidth(m, BOLD, mark_size) for m in (mark, *marks))
+            text_w, stacked = max(day_w, mark_w), True
+            text_h = cap * (day_size + mark_size) + MARK_PAD * day_size
+        if text_w + room <= cell_width or day_size <= body * 0.6:
+            return MarkBox(str(day), mark, day_size, mark_size, stacked, text_w + room,
+                           text_h + room, text_w, text_h, cell_width)  # fmt: skip
+        day_size -= 0.5
+
+
+class MarkedDay(Flowable):
+    """A key date in a month grid: its day and letter in bold in a box, inside its cell."""
+
+    def __init__(self, box: MarkBox) -> None:
+        super().__init__()
+        self.box = box
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:  # reportlab's names
+        """The cell's width and the box's height."""
+        return self.box.cell_width, self.box.height
+
+    def draw(self) -> None:
+        """The box, centred in the cell, and the day and letter in it."""
+        b, canvas = self.box, self.canv
+        left = (b.cell_width - b.width) / 2
+        canvas.setLineWidth(MARK_LINE)
+        canvas.rect(left + MARK_LINE / 2, MARK_LINE / 2, b.width - MARK_LINE, b.height - MARK_LINE)
+        inside = MARK_LINE + MARK_PAD * b.day_size
+        cap = _cap_height()
+        middle = b.cell_width / 2
+        # The day first, then its letter: text is read out (and copied) in this order.
+        if b.stacked:
+            canvas.setFont(BOLD, b.day_size)
+            canvas.drawCentredString(
+                middle, inside + cap * b.mark_size + MARK_PAD * b.day_size, b.day
+            )
+            canvas.setFont(BOLD, b.mark_size)
+            canvas.drawCentredString(middle, inside, b.mark)
+            return
+        right = middle + b.text_width / 2
+        mark_w = pdfmetrics.stringWidth(b.mark, BOLD, b.mark_size)
+        canvas.setFont(BOLD, b.day_size)
+        canvas.drawRightString(right - mark_w - b.day_size * 0.06, inside, b.day)
+        canvas.setFont(BOLD, b.mark_size)
+        canvas.drawRightString(right, inside, b.mark)
 
 
 def _numbered_canvas(

@@ -1,6 +1,6 @@
 """The handout as one self-contained HTML file: Jinja2 with autoescaping, print CSS, fonts inside.
 
-The page embeds the same Bitstream Vera fonts as the PDF, so it prints the same
+The page embeds the same Noto Sans fonts as the PDF, so it prints the same
 characters on any machine, and it loads nothing from outside the file.
 """
 
@@ -15,11 +15,12 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from vplan.handout import DayRow, Handout, Paper
-from vplan.render.pdf import FONT_DIR, check_printable
+from vplan.handout import DayRow, Field, Handout, Paper
+from vplan.render.pdf import FONT_DIR, FONT_FILES, check_printable
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PAGE_SIZES = {Paper.LETTER: "letter", Paper.A4: "A4"}
+FONT_FAMILY = '"Vplan Sans"'  # the embedded font's name inside the page
 
 
 @dataclass(frozen=True)
@@ -44,15 +45,16 @@ def _environment() -> jinja2.Environment:
 
 
 @functools.cache
-def _fonts_css() -> str:
+def _fonts_css() -> Markup:
+    """The ``@font-face`` rules with the fonts inside; CSS, so never HTML-escaped."""
     faces = []
-    for weight, name in (("normal", "Vera.ttf"), ("bold", "VeraBd.ttf")):
+    for weight, name in FONT_FILES.items():
         data = base64.b64encode((FONT_DIR / name).read_bytes()).decode("ascii")
         faces.append(
-            f'@font-face {{ font-family: "Vplan Vera"; font-weight: {weight}; '
+            f"@font-face {{ font-family: {FONT_FAMILY}; font-weight: {weight}; "
             f'src: url(data:font/ttf;base64,{data}) format("truetype"); }}'
         )
-    return "\n".join(faces)
+    return Markup("\n".join(faces))
 
 
 def warm() -> None:
@@ -82,6 +84,11 @@ def _row(row: DayRow) -> _Row:
     return _Row(row, row.label, row.details)
 
 
+def _halves(fields: tuple[Field, ...]) -> list[tuple[Field, ...]]:
+    """Who and when on the left, whom to call on the right, as in the PDF."""
+    return [column for column in (fields[:3], fields[3:]) if column]
+
+
 def document(handout: Handout) -> bytes:
     """The handout as UTF-8 HTML bytes, printable on the paper and in the size it asks for."""
     check_printable(handout)
@@ -95,16 +102,21 @@ def document(handout: Handout) -> bytes:
         lang=handout.lang,
         fonts=_fonts_css(),
         page_size=PAGE_SIZES[handout.layout.paper],
-        margin="0.75in" if large else "0.4in",
-        bottom="1.05in" if large else "0.65in",
+        margin="0.5in" if large else "0.4in",
+        bottom="0.8in" if large else "0.65in",
         footer_size="13pt" if large else "10pt",
         body_size="18pt" if large else "12pt",
-        line_height="1.36" if large else "1.12",
+        line_height="1.36" if large else "1.08",
         title_size="26pt" if large else "20pt",
         heading_size="22pt" if large else "15pt",
-        fields_columns="auto 1fr" if large else "auto 1fr auto 1fr",
+        fields_columns="auto" if large else "auto auto",
+        field_columns=[handout.fields] if large else _halves(handout.fields),
         sign_columns=1 if large else 2,
         months_across=months_across,
+        month_rows=[
+            handout.months[i : i + months_across]
+            for i in range(0, len(handout.months), months_across)
+        ],
         note_beside=len(handout.months) % months_across != 0,
         stacked=large,
         first_days=[_row(r) for r in handout.first_days],

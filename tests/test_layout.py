@@ -1,0 +1,121 @@
+"""How the handout sits on its pages: large print that reads well, key dates boxed in their cells."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+from functools import cache
+
+import pypdf
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vplan.handout import Handout, Layout, Paper, Patient, build_handout
+from vplan.model import Protocol, Tier
+from vplan.plan import build_plan
+from vplan.render import pdf
+from vplan.rules import load, resolve
+
+PATIENT = Patient(
+    "Maria Guadalupe Hernandez-Rodriguez", "St. Mary's Spine and Pain Center", "(555) 010-0199",
+    "Dr. Jonathan Whitfield",
+)  # fmt: skip
+YEAR = [date(2025, 1, 1) + timedelta(days=n) for n in range(365)]
+
+
+@cache
+def protocol(procedure: str | None) -> Protocol:
+    """The default rules' protocol of this procedure (None: the main one)."""
+    return load(resolve(None, {}), {}, use_cache=False, procedure=procedure)
+
+
+class Page:
+    """One printed page: its text, and how far down its body text reaches."""
+
+    def __init__(self, page: pypdf.PageObject) -> None:
+        """Read the page's text pieces with their heights on the page."""
+        pieces: list[tuple[float, str]] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+            if text.strip():
+                pieces.append((tm[5] * cm[3] + cm[5], text))
+
+        self.text = re.sub(r"\s+", " ", page.extract_text(visitor_text=visit))
+        self.height = float(page.mediabox.height)
+        footer = min(y for y, _ in pieces)
+        self.lowest = min(y for y, _ in pieces if y > footer + 1)  # above the running footer
+
+
+def pages(handout: Handout) -> list[Page]:
+    """The handout printed to PDF, page by page."""
+    return [Page(p) for p in pypdf.PdfReader(io.BytesIO(pdf.document(handout))).pages]
+
+
+def page_of(printed: list[Page], needle: str) -> int:
+    """The first page on which ``needle`` is printed."""
+    return next(n for n, page in enumerate(printed) if needle in page.text)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    when=st.sampled_from(YEAR),
+    procedure=st.sampled_from([None, "kyphoplasty"]),
+    paper=st.sampled_from(list(Paper)),
+    lang=st.sampled_from(["en", "es"]),
+)
+def test_large_print_keeps_every_block_whole_and_fills_its_pages(
+    when: date, procedure: str | None, paper: Paper, lang: str
+) -> None:
+    """Large print, any date: header and 911 tier on page 1, no block split, no page half empty."""
+    handout = build_handout(
+        build_plan(protocol(procedure), when), PATIENT, Layout(paper, large_print=True), lang
+    )
+    printed = pages(handout)
+    assert len(printed) <= (6 if lang == "en" else 7)
+    first = printed[0].text
+    for field in handout.fields:
+        assert f"{field.label}: {field.value}" in first
+    emergency = next(box for box in handout.signs if box.tier is Tier.EMERGENCY)
+    for text in (emergency.heading, *emergency.signs):
+        assert text in first, text
+    for box in handout.signs:
+        where = printed[page_of(printed, box.heading)].text
+        assert all(sign in where for sign in box.signs), box.heading
+    for key in handout.key_dates:
+        where = printed[page_of(printed, f"{key.mark} {key.when}")].text
+        assert all(item in where for item in key.items), key.when
+    for row in handout.first_days:
+        where = printed[page_of(printed, " ".join(row.label))].text
+        assert all(event in where for event in row.events), row.label
+        assert row.details in where, row.label
+    for number, page in enumerate(printed[:-1], start=1):
+        assert page.lowest < page.height / 2, f"page {number} is less than half full"
+
+
+@pytest.mark.parametrize("procedure", [None, "kyphoplasty"])
+def test_every_key_date_box_fits_inside_its_calendar_cell(procedure: str | None) -> None:
+    """Any date of a year, size and paper: a key date's day and letter, boxed, fit in its cell."""
+    sizes = [pdf.NORMAL, pdf.COMPACT, pdf.LARGE]
+    cells = {
+        (size, paper): pdf.month_cell_width(size, pdf.frame_width(paper, size))
+        for size in sizes
+        for paper in Paper
+    }
+    seen = 0
+    for when in YEAR:
+        handout = build_handout(
+            build_plan(protocol(procedure), when), Patient("Ann Lee", phone="555-0100")
+        )
+        marked = [c for m in handout.months for w in m.weeks for c in w if c and c.mark]
+        assert len(marked) == len(handout.key_dates)
+        for cell in marked:
+            for (size, _), width in cells.items():
+                marks = [key.mark for key in handout.key_dates]
+                box = pdf.mark_box(cell.day_of_month, cell.mark, size.body, width, marks)
+                assert box.day_size == size.body
+                assert box.text_width + 2 * pdf.MARK_LINE < box.width <= box.cell_width
+                assert box.cell_width == width
+                seen += 1
+    assert seen > 365 * len(cells)
