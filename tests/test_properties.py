@@ -8,11 +8,12 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from vplan.answer import build_answer
 from vplan.model import Protocol
 from vplan.orders import orders_from_bytes
 from vplan.plan import build_plan
 from vplan.render import structured
-from vplan.schedule import build_answer, build_schedule
+from vplan.schedule import build_schedule
 from vplan.units import Weight, add_months
 
 dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31))

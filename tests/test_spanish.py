@@ -20,6 +20,7 @@ from icalendar import Calendar
 
 from conftest import DEFAULT_RULES, TODAY, Run, edited, line_of
 from vplan import cli, i18n, words
+from vplan.answer import build_answer
 from vplan.authoring.lint import Kind, lint
 from vplan.errors import UntranslatedError
 from vplan.handout import Layout, Paper, Patient, build_handout
@@ -28,7 +29,7 @@ from vplan.parse import parse_duration, parse_weight
 from vplan.plan import Plan, build_plan
 from vplan.render import ics, markdown, pdf, structured, text, webpage
 from vplan.render.lines import plain
-from vplan.schedule import build_answer, build_schedule
+from vplan.schedule import build_schedule
 
 ROOT = Path(__file__).resolve().parents[1]
 WORDS = ROOT / "src" / "vplan" / "words.py"

@@ -912,8 +912,8 @@ def check(
                 f"the check date {when.isoformat()} is before the procedure date "
                 f"{start.isoformat()}; check a day on or after the procedure"
             )
+    from vplan.answer import build_answer
     from vplan.render import structured, text
-    from vplan.schedule import build_answer
 
     code = lang.value
     answer = build_answer(plan, plan.verdict(activity, day, amount), code)

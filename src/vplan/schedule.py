@@ -2,8 +2,8 @@
 
 ``build_schedule(plan, days, ...)`` makes one ``Schedule``; ``render/text.py``,
 ``render/markdown.py`` and ``render/structured.py`` only lay it out, so they cannot
-disagree on a date, a span or a piece of advice. ``build_answer`` does the same for
-``check``'s answer. Pure: no clock, no printing, no files.
+disagree on a date, a span or a piece of advice (``answer.py`` does the same for
+``check``). Pure: no clock, no printing, no files.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from vplan.model import Activity
-    from vplan.plan import FollowUp, Plan, Verdict, Window
+    from vplan.plan import FollowUp, Plan, Window
     from vplan.stamp import Stamp
     from vplan.units import Weight
 
@@ -89,27 +89,13 @@ class CareRow(NamedTuple):
     sources: tuple[str, ...]  # cited
 
 
-class Advice(NamedTuple):
-    """The advice of an activity that has no limits, such as walking."""
-
-    activity: str  # the activity's key
-    name: str
-    text: str
-
-
-class Guide(NamedTuple):
-    """Advice for the whole recovery."""
+class Note(NamedTuple):
+    """A titled text: an activity's advice, a piece of guidance or a warning sign (no title)."""
 
     title: str
     text: str
-    sources: tuple[str, ...]  # cited
-
-
-class Sign(NamedTuple):
-    """A warning sign."""
-
-    text: str
-    sources: tuple[str, ...]  # cited
+    sources: tuple[str, ...] = ()  # cited
+    key: str = ""  # for advice: the activity's key
 
 
 class SignTier(NamedTuple):
@@ -117,7 +103,7 @@ class SignTier(NamedTuple):
 
     tier: Tier
     heading: str
-    signs: tuple[Sign, ...]
+    signs: tuple[Note, ...]
 
 
 class Schedule(NamedTuple):
@@ -133,8 +119,8 @@ class Schedule(NamedTuple):
     orders: tuple[str, ...]  # the care team's instructions for this patient
     restrictions: tuple[Restriction, ...]
     care: tuple[CareRow, ...]
-    advice: tuple[Advice, ...]
-    guidance: tuple[Guide, ...]
+    advice: tuple[Note, ...]  # of the activities without limits
+    guidance: tuple[Note, ...]
     signs: tuple[SignTier, ...]
     stamp: Stamp | None
     stamp_text: str | None
@@ -181,12 +167,12 @@ def build_schedule(
             for c in plan.care
         ),
         advice=tuple(
-            Advice(act.key, act.name.get(lang), act.advice.get(lang))
+            Note(act.name.get(lang), act.advice.get(lang), key=act.key)
             for act in protocol.activities
             if act.advice is not None and not act.limits
         ),
         guidance=tuple(
-            Guide(g.title.get(lang), g.text.get(lang), tuple(cite(protocol, g.sources)))
+            Note(g.title.get(lang), g.text.get(lang), tuple(cite(protocol, g.sources)))
             for g in protocol.guidance
         ),
         signs=tuple(
@@ -194,7 +180,7 @@ def build_schedule(
                 tier,
                 words.tier_heading(protocol, tier, lang),
                 tuple(
-                    Sign(s.text.get(lang), tuple(cite(protocol, s.sources)))
+                    Note("", s.text.get(lang), tuple(cite(protocol, s.sources)))
                     for s in protocol.warning_signs
                     if s.tier is tier
                 ),
@@ -243,56 +229,4 @@ def _restriction(plan: Plan, activity: Activity, lang: str) -> Restriction:
         allowed_from_text=words.allowed_from_day_text(plan, free, lang),
         cautions=tuple(c.text.get(lang) for c in activity.cautions),
         advice=None if activity.advice is None else activity.advice.get(lang),
-    )
-
-
-class Involved(NamedTuple):
-    """An activity the one asked about involves, not allowed on the day."""
-
-    activity: str  # the activity's key
-    allowed_from_day: int | None
-    allowed_from: date | None
-
-
-class Answer(NamedTuple):
-    """``check``'s answer for a day, in the words of one language."""
-
-    plan: Plan
-    verdict: Verdict
-    title: str
-    allowed: bool
-    reason: str
-    allowed_from_day: int | None  # None: only when the care team clears it
-    allowed_from: date | None
-    allowed_from_text: str
-    involved: tuple[Involved, ...]
-    cautions: tuple[str, ...]
-    tip: str | None
-    sources: tuple[str, ...]  # cited
-
-
-def build_answer(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> Answer:
-    """The answer to ``check`` for ``verdict``: allowed or not, why, from when, the sources."""
-    free = verdict.allowed_from_day
-    advice = verdict.activity.advice
-    return Answer(
-        plan=plan,
-        verdict=verdict,
-        title=words.verdict_title(plan, verdict, lang),
-        allowed=verdict.allowed,
-        reason=words.verdict_reason(plan, verdict, lang),
-        allowed_from_day=free,
-        allowed_from=None if free is None else plan.date_of(free),
-        allowed_from_text=words.allowed_from_day_text(plan, free, lang),
-        involved=tuple(
-            Involved(
-                v.activity.key,
-                v.allowed_from_day,
-                None if v.allowed_from_day is None else plan.date_of(v.allowed_from_day),
-            )
-            for v in verdict.involved
-        ),
-        cautions=tuple(c.text.get(lang) for c in verdict.cautions),
-        tip=None if advice is None else advice.get(lang),
-        sources=tuple(cite(plan.protocol, verdict.sources)),
     )

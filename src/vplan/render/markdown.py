@@ -70,7 +70,7 @@ def schedule(view: Schedule) -> str:
         out.append("")
     out += [f"## {tr(HEADINGS['care'], lang)}", ""]
     out += [f"- {item.span}: {item.text}" for item in view.care]
-    out += [f"- {advice.name}: {advice.text}" for advice in view.advice]
+    out += [f"- {advice.title}: {advice.text}" for advice in view.advice]
     out += [f"- **{g.title}:** {g.text}" for g in view.guidance]
     out += ["", f"## {tr(HEADINGS['signs'], lang)}", ""]
     for tier in view.signs:

@@ -13,7 +13,8 @@ from vplan.units import KG_PER_LB, Weight
 from vplan.words import rule_summary, visit_text, weekday
 
 if TYPE_CHECKING:
-    from vplan.schedule import Answer, LimitRow, Restriction, Schedule
+    from vplan.answer import Answer
+    from vplan.schedule import LimitRow, Restriction, Schedule
 
 
 def weight(value: Weight | None, *, limit: bool = False) -> dict[str, Any] | None:
@@ -128,7 +129,7 @@ def schedule(view: Schedule) -> dict[str, Any]:
             }
             for c in view.care
         ],
-        "advice": [{"activity": a.activity, "name": a.name, "text": a.text} for a in view.advice],
+        "advice": [{"activity": a.key, "name": a.title, "text": a.text} for a in view.advice],
         "guidance": [
             {"title": g.title, "text": g.text, "sources": list(g.sources)} for g in view.guidance
         ],

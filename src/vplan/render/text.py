@@ -24,7 +24,8 @@ from vplan.words import (
 )
 
 if TYPE_CHECKING:
-    from vplan.schedule import Answer, Schedule
+    from vplan.answer import Answer
+    from vplan.schedule import Schedule
 
 
 def header(view: Schedule) -> list[Line]:
@@ -124,7 +125,7 @@ def care(view: Schedule) -> list[Line]:
     for item in view.care:
         lines += wrap(f"{item.span}: {item.text}", indent="  ", hang="    ")
     for advice in view.advice:
-        lines += wrap(f"{advice.name}: {advice.text}", indent="  ", hang="    ")
+        lines += wrap(f"{advice.title}: {advice.text}", indent="  ", hang="    ")
     for guide in view.guidance:
         lines += wrap(f"{guide.title}: {guide.text}", indent="  ", hang="    ")
     return lines
