@@ -16,7 +16,7 @@ from vplan.errors import OrdersError
 from vplan.handout import Layout, Patient, build_handout
 from vplan.model import Protocol
 from vplan.orders import ORDERS_CITATION, orders_from_bytes
-from vplan.plan import FollowUp, MilestoneKind, build_plan
+from vplan.plan import FollowUp, MilestoneKind, RuleEvent, build_plan
 from vplan.render import ics, pdf
 
 START = date(2025, 3, 1)
@@ -196,8 +196,7 @@ def test_a_booked_visit_replaces_the_follow_up_due(protocol: Protocol) -> None:
     plan = build_plan(protocol, START, follow_up=visit)
     kinds = [(m.day, m.kind) for m in plan.milestones if m.kind is MilestoneKind.FOLLOW_UP]
     assert kinds == [(9, MilestoneKind.FOLLOW_UP)]
-    assert not any(m.rule is not None and m.rule.follow_up and m.kind is MilestoneKind.EVENT
-                   for m in plan.milestones)  # fmt: skip
+    assert not any(isinstance(m, RuleEvent) and m.rule.follow_up for m in plan.milestones)
     handout = build_handout(plan, Patient("Ann Lee", phone="555-0100"))
     assert handout.now.visit == (
         "Your follow-up visit: Mon, Mar 10, 2025 at 2:30 PM, Spine Clinic, room 4."

@@ -8,10 +8,12 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from vplan.answer import build_answer
 from vplan.model import Protocol
 from vplan.orders import orders_from_bytes
 from vplan.plan import build_plan
 from vplan.render import structured
+from vplan.schedule import build_schedule
 from vplan.units import Weight, add_months
 
 dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31))
@@ -87,12 +89,12 @@ def test_check_agrees_with_the_schedule_every_day(
     """For any date, days 0-365, every activity, any weight and random orders, both agree."""
     ordered = None if orders is None else orders_from_bytes(orders.encode(), "o.yaml", protocol)
     plan = build_plan(protocol, start, orders=ordered)
-    rows = structured.schedule(plan, HORIZON)["days"]
+    rows = structured.schedule(build_schedule(plan, HORIZON))["days"]
     for activity in plan.protocol.activities:
         weight = amount if activity.measured else None
         blocked = [forbidden_by_row(row, activity.key, weight) for row in rows]
         for day in range(HORIZON):
-            answer = structured.verdict(plan, plan.verdict(activity, day, weight))
+            answer = structured.verdict(build_answer(plan, plan.verdict(activity, day, weight)))
             assert answer["day"] == day
             assert answer["date"] == rows[day]["date"]
             assert answer["allowed"] is not blocked[day]

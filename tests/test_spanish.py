@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import get_args
 
 import pypdf
 import pytest
@@ -19,6 +20,7 @@ from icalendar import Calendar
 
 from conftest import DEFAULT_RULES, TODAY, Run, edited, line_of
 from vplan import cli, i18n, words
+from vplan.answer import build_answer
 from vplan.authoring.lint import Kind, lint
 from vplan.errors import UntranslatedError
 from vplan.handout import Layout, Paper, Patient, build_handout
@@ -27,6 +29,7 @@ from vplan.parse import parse_duration, parse_weight
 from vplan.plan import Plan, build_plan
 from vplan.render import ics, markdown, pdf, structured, text, webpage
 from vplan.render.lines import plain
+from vplan.schedule import build_schedule
 
 ROOT = Path(__file__).resolve().parents[1]
 WORDS = ROOT / "src" / "vplan" / "words.py"
@@ -254,14 +257,17 @@ def test_every_view_in_spanish_is_all_spanish(protocol: Protocol) -> None:
         for amount in (None, *([parse_weight("15 lb")] if act.measured else []))
     ]
     outputs = [
-        plain(text.schedule(plan, 100, "Ana", "es")),
+        plain(text.schedule(build_schedule(plan, 100, "Ana", "es"))),
         plain(text.activities(quiet, "es")),
-        markdown.schedule(plan, 100, "Ana", "es"),
-        *(plain(text.verdict(plan, v, "es")) for v in verdicts),
+        markdown.schedule(build_schedule(plan, 100, "Ana", "es")),
+        *(plain(text.verdict(build_answer(plan, v, "es"), "es")) for v in verdicts),
         *(plain(text.rule(quiet, a, "es")) for a in quiet.activities),
-        " | ".join(json_words(structured.schedule(plan, 100, "Ana", "es"))),
+        " | ".join(json_words(structured.schedule(build_schedule(plan, 100, "Ana", "es")))),
         " | ".join(json_words(structured.activities(quiet, "es"))),
-        *(" | ".join(json_words(structured.verdict(plan, v, "es"))) for v in verdicts),
+        *(
+            " | ".join(json_words(structured.verdict(build_answer(plan, v, "es"), "es")))
+            for v in verdicts
+        ),
         " | ".join(t for _, t in build_handout(plan, ANA, Layout(), "es").texts()),
     ]
     cal = Calendar.from_ical(ics.calendar(plan, "Ana", stamp=STAMP, lang="es"))
@@ -645,7 +651,9 @@ def test_the_spanish_calendar_keeps_its_columns_for_any_date(
     protocol: Protocol, start: date
 ) -> None:
     """Any procedure date: each day starts a row with its date and number, within 80 columns."""
-    lines = plain(text.calendar(build_plan(protocol, start), 100, "es")).splitlines()[3:]
+    lines = plain(
+        text.calendar(build_schedule(build_plan(protocol, start), 100, lang="es"))
+    ).splitlines()[3:]
     width = words.table_date_width("es")
     starts = [line for line in lines if not line.startswith(" ")]
     assert len(starts) == 100
@@ -657,4 +665,5 @@ def test_the_spanish_calendar_keeps_its_columns_for_any_date(
 def test_the_command_line_offers_every_language_with_a_catalog() -> None:
     """--lang's choices are the languages vplan has phrases for: English and each catalog."""
     with_catalog = {path.parts[-3] for path in i18n.LOCALE_DIR.glob("*/LC_MESSAGES/vplan.po")}
-    assert {lang.value for lang in cli.Language} == set(i18n.LANGUAGES) == {"en", *with_catalog}
+    assert {lang.value for lang in i18n.Language} == set(i18n.LANGUAGES) == {"en", *with_catalog}
+    assert get_args(cli.LangOption)[0] is i18n.Language  # what --lang takes

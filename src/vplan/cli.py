@@ -33,10 +33,20 @@ from vplan.errors import (
     RulesError,
     VplanError,
 )
+from vplan.i18n import ENGLISH, Language
 from vplan.parse import MAX_SPAN_DAYS, DateOrder
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from rich.progress import Progress
+
+    from vplan.documents import DocumentFormat
+    from vplan.handout import Layout
+    from vplan.model import Activity, Protocol
+    from vplan.plan import Plan
     from vplan.record import Written
+    from vplan.render.lines import Line
     from vplan.stamp import Stamp
 
 EXIT_CODES_HELP = (
@@ -65,13 +75,7 @@ class AnswerFormat(StrEnum):
     JSON = "json"
 
 
-class Language(StrEnum):
-    """Languages of the texts patients read."""
-
-    EN = "en"
-    ES = "es"
-
-
+ENGLISH_CHOICE = Language(ENGLISH)
 LangOption = Annotated[
     Language,
     typer.Option(
@@ -215,12 +219,14 @@ def _root(
     """Recovery planner for patients after vertebroplasty."""
 
 
-def _load(rules: Path | None, procedure: str | None = None, lang: Any = None) -> Any:
+def _load(
+    rules: Path | None, procedure: str | None = None, lang: Language | None = None
+) -> Protocol:
     """The protocol of the procedure; in a language other than English, only if all of it is."""
     from vplan.rules import load_from
 
     protocol = load_from(rules, os.environ, procedure)
-    if lang is not None and lang is not Language.EN:
+    if lang is not None and lang is not ENGLISH_CHOICE:
         from vplan.i18n import require
 
         require(protocol, lang.value)
@@ -333,7 +339,7 @@ def schedule(
     follow_up: FollowUpOption = None,
     follow_up_place: FollowUpPlaceOption = None,
     orders: OrdersOption = None,
-    lang: LangOption = Language.EN,
+    lang: LangOption = ENGLISH_CHOICE,
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
     record: RecordOption = None,
@@ -365,12 +371,14 @@ def schedule(
     data: str | bytes
     if fmt is Format.JSON:
         from vplan.render import structured
+        from vplan.schedule import build_schedule
 
-        data = _dump(structured.schedule(plan, shown, name, code, made))
+        data = _dump(structured.schedule(build_schedule(plan, shown, name, code, made)))
     elif fmt is Format.MARKDOWN:
         from vplan.render import markdown
+        from vplan.schedule import build_schedule
 
-        data = markdown.schedule(plan, shown, name, code, made)
+        data = markdown.schedule(build_schedule(plan, shown, name, code, made))
     elif fmt is Format.ICS:
         from vplan.clock import calendar_stamp
         from vplan.render import ics
@@ -378,8 +386,9 @@ def schedule(
         data = ics.calendar(plan, name, stamp=calendar_stamp(moment), lang=code, made=made)
     else:
         from vplan.render import text
+        from vplan.schedule import build_schedule
 
-        lines = text.schedule(plan, shown, name, code, made)
+        lines = text.schedule(build_schedule(plan, shown, name, code, made))
         if output is None:
             _emit_lines(lines, None, force)
             return
@@ -542,7 +551,7 @@ def handout(
     force: Annotated[
         bool, typer.Option("--force", help="Replace files that already exist.")
     ] = False,
-    lang: LangOption = Language.EN,
+    lang: LangOption = ENGLISH_CHOICE,
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
     record: RecordOption = None,
@@ -589,8 +598,8 @@ def handout(
 def _one_handout(
     procedure_date: str,
     output: Path,
-    asked: Any,
-    layout: Any,
+    asked: DocumentFormat | None,
+    layout: Layout,
     *,
     force: bool,
     rules: Path | None,
@@ -643,12 +652,12 @@ def _one_handout(
     return EXIT_OK
 
 
-def _orders_digest(plan: Any) -> str | None:
+def _orders_digest(plan: Plan) -> str | None:
     """The SHA-256 of the orders file the plan was made with, for the stamp."""
     return None if plan.orders is None else plan.orders.sha256
 
 
-def _visit_moment(plan: Any) -> datetime | date | None:
+def _visit_moment(plan: Plan) -> datetime | date | None:
     """The booked follow-up visit as a date and time (or a date), for the chart note."""
     visit = plan.follow_up
     if visit is None:
@@ -656,7 +665,7 @@ def _visit_moment(plan: Any) -> datetime | date | None:
     return visit.date if visit.time is None else datetime.combine(visit.date, visit.time)
 
 
-def _describe(fmt: Any, layout: Any) -> str:
+def _describe(fmt: DocumentFormat, layout: Layout) -> str:
     """``PDF, letter, large print``: what was written."""
     if fmt.value == "ics":
         return "phone calendar"
@@ -668,8 +677,8 @@ def _describe(fmt: Any, layout: Any) -> str:
 def _batch(
     csv_path: Path,
     out_dir: Path,
-    layout: Any,
-    asked: Any,
+    layout: Layout,
+    asked: DocumentFormat | None,
     *,
     force: bool,
     jobs: int | None,
@@ -703,7 +712,7 @@ def _batch(
         key: protocol_from_data(data, source.label, key)._replace(digest=digest)
         for key in data["procedures"]
     }
-    if lang is not Language.EN:
+    if lang is not ENGLISH_CHOICE:
         require(protocols[default], lang.value)
     clinic, phone, doctor = details
     defaults = Patient(
@@ -769,7 +778,7 @@ def _batch(
     return EXIT_SOME_REFUSED if refused else EXIT_OK
 
 
-def _check_combined(combined: Path, asked: Any, *, force: bool) -> None:
+def _check_combined(combined: Path, asked: DocumentFormat | None, *, force: bool) -> None:
     """Refuse --combined before any handout is written, if its file cannot be written."""
     from vplan.documents import DocumentFormat
     from vplan.output import check_writable
@@ -808,9 +817,9 @@ class _progress:  # lower case: it reads as a function in a with statement
 
     def __init__(self, total: int) -> None:
         self.total = total
-        self.bar: Any = None
+        self.bar: Progress | None = None
 
-    def __enter__(self) -> Callable[[Any], None]:
+    def __enter__(self) -> Callable[[object], None]:
         if not sys.stderr.isatty():
             return lambda outcome: None
         from rich.console import Console
@@ -823,9 +832,10 @@ class _progress:  # lower case: it reads as a function in a with statement
             console=Console(stderr=True),
             transient=True,
         )
-        self.bar.start()
-        task = self.bar.add_task("handouts", total=self.total)
-        return lambda outcome: self.bar.advance(task)
+        bar = self.bar
+        bar.start()
+        task = bar.add_task("handouts", total=self.total)
+        return lambda outcome: bar.advance(task)
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
@@ -861,7 +871,7 @@ def check(
     ] = None,
     orders: OrdersOption = None,
     fmt: AnswerFormatOption = AnswerFormat.TEXT,
-    lang: LangOption = Language.EN,
+    lang: LangOption = ENGLISH_CHOICE,
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
 ) -> int:
@@ -909,14 +919,15 @@ def check(
                 f"the check date {when.isoformat()} is before the procedure date "
                 f"{start.isoformat()}; check a day on or after the procedure"
             )
-    answer = plan.verdict(activity, day, amount)
+    from vplan.answer import build_answer
     from vplan.render import structured, text
 
     code = lang.value
+    answer = build_answer(plan, plan.verdict(activity, day, amount), code)
     _answer(
         fmt,
-        lambda: structured.verdict(plan, answer, code),
-        lambda: text.verdict(plan, answer, code),
+        lambda: structured.verdict(answer, code),
+        lambda: text.verdict(answer, code),
     )
     return EXIT_OK if answer.allowed else EXIT_NOT_ALLOWED
 
@@ -933,7 +944,7 @@ def _split_activity(words: list[str]) -> tuple[list[str], list[str]]:
     return words, []
 
 
-def _show_rule(protocol: Any, activity: Any, fmt: AnswerFormat, lang: str) -> int:
+def _show_rule(protocol: Protocol, activity: Activity, fmt: AnswerFormat, lang: str) -> int:
     from vplan.render import structured, text
 
     _answer(
@@ -947,7 +958,7 @@ def _show_rule(protocol: Any, activity: Any, fmt: AnswerFormat, lang: str) -> in
 @app.command("red-flags")
 def red_flags(
     fmt: AnswerFormatOption = AnswerFormat.TEXT,
-    lang: LangOption = Language.EN,
+    lang: LangOption = ENGLISH_CHOICE,
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
 ) -> None:
@@ -966,7 +977,7 @@ def red_flags(
 @app.command()
 def activities(
     fmt: AnswerFormatOption = AnswerFormat.TEXT,
-    lang: LangOption = Language.EN,
+    lang: LangOption = ENGLISH_CHOICE,
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
 ) -> None:
@@ -1092,7 +1103,7 @@ def rules_show(rules: RulesOption = None) -> None:
     sys.stdout.write(read_bytes(source).decode("utf-8-sig"))
 
 
-def _answer(fmt: AnswerFormat, data: Callable[[], object], lines: Callable[[], list[Any]]) -> None:
+def _answer(fmt: AnswerFormat, data: Callable[[], object], lines: Callable[[], list[Line]]) -> None:
     """Print an answer as JSON data or as text lines."""
     if fmt is AnswerFormat.JSON:
         sys.stdout.write(_dump(data()))
@@ -1106,7 +1117,7 @@ def _emit(text: str | bytes, output: Path | None, force: bool) -> None:
     emit(text, output, force=force)
 
 
-def _emit_lines(lines: list[Any], output: Path | None, force: bool) -> None:
+def _emit_lines(lines: list[Line], output: Path | None, force: bool) -> None:
     from vplan.output import show, write_file
     from vplan.render.lines import plain
 
@@ -1242,7 +1253,7 @@ def record_verify(
     return EXIT_OK
 
 
-def _describe_entry(fields: dict[str, Any]) -> str:
+def _describe_entry(fields: Mapping[str, object]) -> str:
     """An entry as the lines a person reads."""
     from vplan.i18n import NAMES
 

@@ -20,9 +20,10 @@ from vplan.chars import controls_in, shown
 from vplan.errors import InputError
 from vplan.i18n import ENGLISH, capitalized
 from vplan.model import Tier
-from vplan.plan import Milestone, MilestoneKind, Plan
+from vplan.plan import AllowedAgain, FollowUpVisit, Plan, RuleEvent
 
 if TYPE_CHECKING:
+    from vplan.plan import Milestone
     from vplan.stamp import Stamp
 
 T = TypeVar("T")
@@ -375,17 +376,17 @@ def _key_date_items(
     Activities allowed again the same day share one line. In a row of the first days
     (``row``), an event of the rules is said by its first sentence.
     """
-    again = [m for m in milestones if m.kind is MilestoneKind.ALLOWED_AGAIN and m.activity]
-    full = (MilestoneKind.FOLLOW_UP,) if row else (MilestoneKind.EVENT, MilestoneKind.FOLLOW_UP)
+    again = [m for m in milestones if isinstance(m, AllowedAgain)]
+    full = (FollowUpVisit,) if row else (RuleEvent, FollowUpVisit)
     items = [
         words.key_date_text(plan, m, lang)
-        if m.kind in full
+        if isinstance(m, full)
         else words.day_event_text(plan, m, lang)
         for m in milestones
         if len(again) < 2 or m not in again
     ]
     if len(again) >= 2:
-        names = "; ".join(m.activity.name.get(lang) for m in again if m.activity)
+        names = "; ".join(m.activity.name.get(lang) for m in again)
         items.append(words.tr(words.ALLOWED_AGAIN_LIST, lang).format(names=names))
     return tuple(items)
 

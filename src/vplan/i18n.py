@@ -18,6 +18,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, time
+from enum import StrEnum
 from pathlib import Path
 
 from vplan.errors import MissingTranslationsError, Problem, UntranslatedError, VplanError
@@ -28,6 +29,8 @@ ENGLISH = DEFAULT_LANG
 # es_US, the Latin American Spanish written in the United States: its weeks start on
 # Sunday, as the handout's month grids do, and its decimals keep the point of "4.5 kg".
 LANGUAGES = {"en": "en_US", "es": "es_US"}
+# The choices of ``--lang``, one per language above (mypy cannot list them: it sees an enum).
+Language = StrEnum("Language", {code.upper(): code for code in LANGUAGES})  # type: ignore[misc]
 NAMES = {"en": "English", "es": "Spanish"}
 DOMAIN = "vplan"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"

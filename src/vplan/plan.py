@@ -7,8 +7,10 @@ no printing, no files.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, time, timedelta
 from enum import Enum
+from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
 from vplan.errors import InputError
@@ -35,6 +37,11 @@ class Window(NamedTuple):
     start_day: int
     end_day: int | None  # None: until the care team clears it
 
+    @property
+    def last_day(self) -> int | None:
+        """The last day the limit is in force, included (None: until the care team clears it)."""
+        return None if self.end_day is None else self.end_day - 1
+
     def covers(self, day: int) -> bool:
         """Whether the limit is in force on ``day``."""
         return self.start_day <= day and (self.end_day is None or day < self.end_day)
@@ -53,6 +60,11 @@ class CareWindow(NamedTuple):
     start_day: int
     end_day: int | None
 
+    @property
+    def last_day(self) -> int | None:
+        """The last day the instruction applies, included (None: no end)."""
+        return None if self.end_day is None else self.end_day - 1
+
     def covers(self, day: int) -> bool:
         """Whether the instruction applies on ``day``."""
         return self.start_day <= day and (self.end_day is None or day < self.end_day)
@@ -67,17 +79,110 @@ class MilestoneKind(Enum):
     FOLLOW_UP = "follow_up"  # the patient's booked follow-up visit (plan.follow_up)
 
 
-class Milestone(NamedTuple):
-    """Something that happens on a day of recovery."""
+class RuleEvent(NamedTuple):
+    """A milestone written in the rules (or the orders), such as the follow-up visit's due days."""
 
     day: int
-    kind: MilestoneKind
-    sources: tuple[str, ...]
-    text: Text | None = None  # for events
-    by_day: int | None = None  # for events due within a span
-    window: Window | None = None  # the limit that starts, for limit changes
-    activity: Activity | None = None  # for limit changes
-    rule: MilestoneRule | None = None  # the rule an event comes from
+    rule: MilestoneRule
+    place: int  # the rule's place among the rules' milestones (the orders' apart): stable
+    by_day: int | None = None  # for an event due within a span: its last day
+
+    @property
+    def kind(self) -> MilestoneKind:
+        """``MilestoneKind.EVENT``."""
+        return MilestoneKind.EVENT
+
+    @property
+    def last_day(self) -> int:
+        """The last day of the event, included."""
+        return self.day if self.by_day is None else self.by_day
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The rule's sources."""
+        return self.rule.sources
+
+    @property
+    def text(self) -> Text:
+        """What the rules say happens."""
+        return self.rule.text
+
+
+class FollowUpVisit(NamedTuple):
+    """The patient's booked follow-up visit (``plan.follow_up``), in place of its rule."""
+
+    day: int
+    visit: FollowUp
+    rule: MilestoneRule | None  # the rule of the follow-up it replaces, when the rules have one
+
+    @property
+    def kind(self) -> MilestoneKind:
+        """``MilestoneKind.FOLLOW_UP``."""
+        return MilestoneKind.FOLLOW_UP
+
+    @property
+    def last_day(self) -> int:
+        """The visit's day."""
+        return self.day
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """None: the visit is booked, not written in the rules."""
+        return ()
+
+
+class LimitChange(NamedTuple):
+    """A new limit of an activity follows the one that ends."""
+
+    day: int
+    activity: Activity
+    ending: Window
+    following: Window
+    place: int  # the place of ``ending`` among the activity's limits
+
+    @property
+    def kind(self) -> MilestoneKind:
+        """``MilestoneKind.LIMIT_CHANGES``."""
+        return MilestoneKind.LIMIT_CHANGES
+
+    @property
+    def last_day(self) -> int:
+        """The day of the change."""
+        return self.day
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The sources of the new limit."""
+        return self.following.limit.sources
+
+
+class AllowedAgain(NamedTuple):
+    """An activity's last limit ends."""
+
+    day: int
+    activity: Activity
+    ending: Window
+    place: int  # the place of ``ending`` among the activity's limits
+
+    @property
+    def kind(self) -> MilestoneKind:
+        """``MilestoneKind.ALLOWED_AGAIN``."""
+        return MilestoneKind.ALLOWED_AGAIN
+
+    @property
+    def last_day(self) -> int:
+        """The day the activity is allowed again."""
+        return self.day
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The sources of the limit that ends."""
+        return self.ending.limit.sources
+
+
+Milestone = (
+    RuleEvent | FollowUpVisit | LimitChange | AllowedAgain
+)  # something that happens on a day
 
 
 class DayPlan(NamedTuple):
@@ -123,6 +228,9 @@ class Plan(NamedTuple):
     milestones: tuple[Milestone, ...]
     follow_up: FollowUp | None = None  # the booked visit, in place of the protocol's "due"
     orders: Orders | None = None  # the care team's orders, already applied to ``protocol``
+    # Each activity's key: the day it is allowed again once its first limit starts (0 for an
+    # activity without limits; None: only when the care team clears it).
+    allowed_from: Mapping[str, int | None] = MappingProxyType({})
 
     @property
     def notes(self) -> tuple[Text, ...]:
@@ -197,7 +305,7 @@ class Plan(NamedTuple):
     def last_change_day(self) -> int:
         """The last day on which a dated limit ends or a milestone falls."""
         ends = [w.end_day for w in self.windows if w.end_day is not None]
-        events = [m.by_day or m.day for m in self.milestones]
+        events = [m.last_day for m in self.milestones]
         return max([0, *ends, *events])
 
 
@@ -263,48 +371,44 @@ def build_plan(
         )
         for item in protocol.care
     )
-    events = [
-        Milestone(
-            day=_day(rule.at, procedure_date),
-            kind=MilestoneKind.EVENT,
-            sources=rule.sources,
-            text=rule.text,
-            by_day=None if rule.by is None else _day(rule.by, procedure_date),
-            rule=rule,
-        )
-        for rule in protocol.milestones
-        if follow_up is None or not rule.follow_up
-    ]
+    counts = {False: 0, True: 0}  # the rules' milestones and the orders', counted apart
+    events: list[Milestone] = []
+    for rule in protocol.milestones:
+        place = counts[rule.ordered]
+        counts[rule.ordered] += 1
+        if follow_up is not None and rule.follow_up:
+            continue
+        by_day = None if rule.by is None else _day(rule.by, procedure_date)
+        events.append(RuleEvent(_day(rule.at, procedure_date), rule, place, by_day))
     if follow_up is not None:
         visit = next((r for r in protocol.milestones if r.follow_up), None)
-        events.append(
-            Milestone(
-                day=(follow_up.date - procedure_date).days,
-                kind=MilestoneKind.FOLLOW_UP,
-                sources=(),
-                rule=visit,
-            )
-        )
+        events.append(FollowUpVisit((follow_up.date - procedure_date).days, follow_up, visit))
     changes = [m for act in protocol.activities for m in _limit_milestones(act, windows)]
     milestones = sorted(events + changes, key=lambda m: m.day)
-    return Plan(protocol, procedure_date, windows, care, tuple(milestones), follow_up, orders)
+    plan = Plan(protocol, procedure_date, windows, care, tuple(milestones), follow_up, orders)
+    return plan._replace(allowed_from=MappingProxyType(_allowed_from(plan)))
+
+
+def _allowed_from(plan: Plan) -> dict[str, int | None]:
+    """Each activity's allowed-from day, counted from the day its first limit starts."""
+    found: dict[str, int | None] = {}
+    for activity in plan.protocol.activities:
+        windows = plan.windows_of(activity)
+        found[activity.key] = (
+            plan.verdict(activity, windows[0].start_day).allowed_from_day if windows else 0
+        )
+    return found
 
 
 def _limit_milestones(activity: Activity, windows: tuple[Window, ...]) -> list[Milestone]:
     own = [w for w in windows if w.activity is activity]
-    found = []
-    for window in own:
+    found: list[Milestone] = []
+    for place, window in enumerate(own):
         if window.end_day is None:
             continue
         following = next((w for w in own if w.start_day == window.end_day), None)
         if following is not None:
-            found.append(
-                Milestone(window.end_day, MilestoneKind.LIMIT_CHANGES, following.limit.sources,
-                          window=following, activity=activity)
-            )  # fmt: skip
+            found.append(LimitChange(window.end_day, activity, window, following, place))
         else:
-            found.append(
-                Milestone(window.end_day, MilestoneKind.ALLOWED_AGAIN, window.limit.sources,
-                          activity=activity)
-            )  # fmt: skip
+            found.append(AllowedAgain(window.end_day, activity, window, place))
     return found

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 
 from vplan.i18n import ENGLISH, N_, capitalized, dates, translator
 from vplan.model import Activity, Limit, Protocol, Tier
-from vplan.plan import Milestone, MilestoneKind, Plan, Verdict, Window
+from vplan.plan import AllowedAgain, FollowUpVisit, LimitChange, Plan, RuleEvent, Verdict, Window
 from vplan.units import Duration
 
 if TYPE_CHECKING:
+    from vplan.plan import Milestone
     from vplan.stamp import Stamp
 
 UNTIL_CLEARED = N_("until your care team says it is OK")
@@ -179,31 +180,26 @@ def days_span(plan: Plan, first: int, last: int, lang: str = ENGLISH) -> str:
 
 def limit_span(plan: Plan, window: Window, lang: str = ENGLISH) -> str:
     """``Day 0 to 41 (Sat, Mar 1, 2025 to Fri, Apr 11, 2025)``, or open-ended."""
-    start = window.start_day
-    if window.end_day is None:
+    start, last = window.start_day, window.last_day
+    if last is None:
         _ = translator(lang).gettext
         return _("From day {day} ({date}) {until}").format(
             day=start, date=long_date(plan.date_of(start), lang), until=tr(UNTIL_CLEARED, lang)
         )
-    return days_span(plan, start, window.end_day - 1, lang)
+    return days_span(plan, start, last, lang)
 
 
-def care_span(plan: Plan, start: int, end: int | None, lang: str = ENGLISH) -> str:
-    """When a care item applies: ``Day 0 to 1``, ``Day 0 (Sat, Mar 1, 2025)``, ``From day 6``."""
+def care_span(plan: Plan, first: int, last: int | None, lang: str = ENGLISH) -> str:
+    """When a care item applies (``last`` included): ``Day 0 to 1``, ``Day 0 (Sat, Mar 1, 2025)``.
+
+    An item with no end (``last`` None) applies ``From day 6``.
+    """
     _ = translator(lang).gettext
-    if end is None:
-        return _("From day {day}").format(day=start)
-    if end - start == 1:
-        return _("Day {day} ({date})").format(day=start, date=long_date(plan.date_of(start), lang))
-    return _("Day {first} to {last}").format(first=start, last=end - 1)
-
-
-def day_range(start: int, end: int | None, lang: str = ENGLISH) -> str:
-    """``Day 0 to 1`` (the last day included), or ``Day 6`` for an item with no end."""
-    _ = translator(lang).gettext
-    if end is None:
-        return _("Day {day}").format(day=start)
-    return _("Day {first} to {last}").format(first=start, last=end - 1)
+    if last is None:
+        return _("From day {day}").format(day=first)
+    if last == first:
+        return _("Day {day} ({date})").format(day=first, date=long_date(plan.date_of(first), lang))
+    return _("Day {first} to {last}").format(first=first, last=last)
 
 
 def changes_on(plan: Plan, day: int, text: str, lang: str = ENGLISH) -> str:
@@ -220,11 +216,11 @@ def allowed_again(activity: Activity, lang: str = ENGLISH) -> str:
 
 def milestone_title(plan: Plan, milestone: Milestone, lang: str = ENGLISH) -> str:
     """A milestone in a few words, for a calendar entry: the event without its dates."""
-    if milestone.kind is MilestoneKind.FOLLOW_UP:
+    if isinstance(milestone, FollowUpVisit):
         return tr(VISIT_TITLE, lang)
-    if milestone.kind is MilestoneKind.EVENT and milestone.text is not None:
+    if isinstance(milestone, RuleEvent):
         return milestone.text.get(lang)
-    if milestone.kind is MilestoneKind.ALLOWED_AGAIN and milestone.activity is not None:
+    if isinstance(milestone, AllowedAgain):
         return allowed_again(milestone.activity, lang)
     return milestone_text(plan, milestone, lang)
 
@@ -232,21 +228,19 @@ def milestone_title(plan: Plan, milestone: Milestone, lang: str = ENGLISH) -> st
 def milestone_text(plan: Plan, milestone: Milestone, lang: str = ENGLISH) -> str:
     """What happens at a milestone, in a short sentence."""
     _ = translator(lang).gettext
-    if milestone.kind is MilestoneKind.FOLLOW_UP:
+    if isinstance(milestone, FollowUpVisit):
         return visit_text(plan, lang)
-    if milestone.kind is MilestoneKind.EVENT and milestone.text is not None:
+    if isinstance(milestone, RuleEvent):
         text = milestone.text.get(lang)
         if milestone.by_day is not None:
             by = _("(by {date})").format(date=long_date(plan.date_of(milestone.by_day), lang))
             text += f" {by}"
         return text
-    assert milestone.activity is not None
     name = milestone.activity.name.get(lang)
-    if milestone.kind is MilestoneKind.ALLOWED_AGAIN:
+    if isinstance(milestone, AllowedAgain):
         cautions = [c.text.get(lang) for c in milestone.activity.cautions]
         return " ".join([f"{allowed_again(milestone.activity, lang)}.", *cautions])
-    assert milestone.window is not None
-    limit = milestone.window.limit.max
+    limit = milestone.following.limit.max
     if limit is None:
         return _("{name}: not allowed from today").format(name=name)
     return _("{name}: limit changes to {limit}").format(name=name, limit=limit.describe(limit=True))
@@ -329,10 +323,15 @@ def involves_reason(plan: Plan, verdict: Verdict, other: Verdict, lang: str = EN
 
 def allowed_from_text(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> str:
     """When the activity is allowed: a date with its weekday and day number."""
-    if verdict.allowed_from_day is None:
+    return allowed_from_day_text(plan, verdict.allowed_from_day, lang)
+
+
+def allowed_from_day_text(plan: Plan, day: int | None, lang: str = ENGLISH) -> str:
+    """``Sat, Apr 12, 2025 (day 42)``, or only when the care team says so (``day`` None)."""
+    if day is None:
         _ = translator(lang).gettext
         return _("Only when your care team says it is OK")
-    return day_and_date(plan, verdict.allowed_from_day, lang)
+    return day_and_date(plan, day, lang)
 
 
 def duration_text(duration: Duration, lang: str = ENGLISH) -> str:
@@ -482,24 +481,22 @@ def handout_tier_heading(
 
 def key_date_text(plan: Plan, milestone: Milestone, lang: str = ENGLISH) -> str:
     """What changes on a key date; a new limit is said with the date it lasts until."""
-    if milestone.kind is MilestoneKind.FOLLOW_UP:
+    if isinstance(milestone, FollowUpVisit):
         return visit_short(plan, lang)
-    if milestone.kind is not MilestoneKind.LIMIT_CHANGES:
+    if not isinstance(milestone, LimitChange):
         return milestone_text(plan, milestone, lang)
-    assert milestone.activity is not None
-    assert milestone.window is not None
     _ = translator(lang).gettext
     name = milestone.activity.name.get(lang)
-    following = milestone.window
+    following = milestone.following
     if following.limit.max is None:
         return _("{name}: not allowed from today. {text}").format(
             name=name, text=following.limit.text.get(lang)
         )
     until = (
         tr(UNTIL_CLEARED, lang)
-        if following.end_day is None
+        if following.last_day is None
         else _("until {date}").format(
-            date=_date_near(plan, following.end_day - 1, milestone.day, lang)
+            date=_date_near(plan, following.last_day, milestone.day, lang)
         )
     )
     return _("{name}: up to {limit} from today {until}.").format(
@@ -527,18 +524,16 @@ def footer_text(protocol: Protocol, lang: str = ENGLISH) -> str:
 
 def day_event_text(plan: Plan, milestone: Milestone, lang: str = ENGLISH) -> str:
     """A milestone in a few words, for a row of the day-by-day table."""
-    if milestone.kind is MilestoneKind.FOLLOW_UP:
+    if isinstance(milestone, FollowUpVisit):
         return visit_short(plan, lang)
-    if milestone.kind is MilestoneKind.EVENT and milestone.text is not None:
+    if isinstance(milestone, RuleEvent):
         first = milestone.text.get(lang).split(". ")[0].rstrip(".")
         return f"{first}."
-    assert milestone.activity is not None
     _ = translator(lang).gettext
     name = milestone.activity.name.get(lang)
-    if milestone.kind is MilestoneKind.ALLOWED_AGAIN:
+    if isinstance(milestone, AllowedAgain):
         return _("{name}: allowed again.").format(name=name)
-    assert milestone.window is not None
-    limit = milestone.window.limit.max
+    limit = milestone.following.limit.max
     if limit is None:
         return _("{name}: not allowed from today.").format(name=name)
     return _("{name}: up to {limit} from today.").format(
@@ -627,12 +622,11 @@ def visit_text(plan: Plan, lang: str = ENGLISH) -> str:
     """The follow-up visit in a sentence: booked, or due within the protocol's span."""
     if plan.follow_up is not None:
         return tr(VISIT_BOOKED, lang).format(when=visit_when(plan, lang))
-    due = next((m for m in plan.milestones if m.rule is not None and m.rule.follow_up), None)
+    due = next((m for m in plan.milestones if isinstance(m, RuleEvent) and m.rule.follow_up), None)
     if due is None:
         return ""
-    last = due.by_day if due.by_day is not None else due.day
     return tr(VISIT_DUE, lang).format(
-        first=_date_near(plan, due.day, 0, lang), last=_date_near(plan, last, 0, lang)
+        first=_date_near(plan, due.day, 0, lang), last=_date_near(plan, due.last_day, 0, lang)
     )
 
 
@@ -709,7 +703,7 @@ def order_texts(plan: Plan, lang: str = ENGLISH) -> tuple[str, ...]:
             date=capitalized(_date_near(plan, m.day, 0, lang)), text=milestone_text(plan, m, lang)
         )
         for m in plan.milestones
-        if m.rule is not None and m.rule.ordered
+        if isinstance(m, RuleEvent | FollowUpVisit) and m.rule is not None and m.rule.ordered
     ]
     found += [note.get(lang) for note in plan.notes]
     return tuple(found)

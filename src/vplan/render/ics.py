@@ -20,10 +20,10 @@ from icalendar import Alarm, Calendar, Event, vText
 from vplan import __version__
 from vplan.i18n import ENGLISH
 from vplan.model import Activity
-from vplan.plan import Milestone, MilestoneKind, Plan, Window
+from vplan.plan import FollowUpVisit, LimitChange, Plan, RuleEvent, Window
 from vplan.render.sources import cite
 from vplan.words import (
-    allowed_from_text,
+    allowed_from_day_text,
     calendar_name,
     changes_on,
     day_and_date,
@@ -40,6 +40,7 @@ from vplan.words import (
 )
 
 if TYPE_CHECKING:
+    from vplan.plan import Milestone
     from vplan.stamp import Stamp
 
 UID_DOMAIN = "vplan"
@@ -148,19 +149,10 @@ def _sources(plan: Plan, keys: tuple[str, ...], lang: str) -> list[str]:
     return [label("source", s, lang) for s in cite(plan.protocol, keys)]
 
 
-def _ending(plan: Plan, milestone: Milestone) -> int:
-    """The place, among its activity's limits, of the limit that ends at this milestone."""
-    assert milestone.activity is not None
-    windows = plan.windows_of(milestone.activity)
-    return next(i for i, w in enumerate(windows) if w.end_day == milestone.day)
-
-
 def _milestone(plan: Plan, milestone: Milestone, lang: str) -> Entry:
     """A milestone on its day; an event due within a span covers the span."""
     when = label("when", day_and_date(plan, milestone.day, lang), lang)
-    activity = milestone.activity
-    if milestone.kind is MilestoneKind.FOLLOW_UP:
-        assert plan.follow_up is not None
+    if isinstance(milestone, FollowUpVisit):
         return Entry(
             key="follow-up",  # the same event when the visit moves
             first_day=milestone.day,
@@ -168,55 +160,42 @@ def _milestone(plan: Plan, milestone: Milestone, lang: str) -> Entry:
             summary=milestone_title(plan, milestone, lang),
             details=(visit_text(plan, lang),),
             alarm=True,
-            at=plan.follow_up.time,
+            at=milestone.visit.time,
             alarm_before=True,
         )
-    if milestone.kind is MilestoneKind.EVENT:
-        assert milestone.rule is not None
-        rule = milestone.rule
-        key = f"milestone:{_rule_index(plan, milestone)}"
-        if rule.ordered:  # the orders' items follow the rules', so count them apart
-            ordered = [r for r in plan.protocol.milestones if r.ordered]
-            key = f"order:{next(i for i, r in enumerate(ordered) if r is rule)}"
-        last = milestone.day if milestone.by_day is None else milestone.by_day
+    if isinstance(milestone, RuleEvent):
+        # The orders' items follow the rules', so they are counted apart.
+        key = f"{'order' if milestone.rule.ordered else 'milestone'}:{milestone.place}"
         if milestone.by_day is not None:
-            when = label("when", days_span(plan, milestone.day, last, lang), lang)
+            when = label("when", days_span(plan, milestone.day, milestone.last_day, lang), lang)
         details = [milestone_text(plan, milestone, lang), when]
-    elif milestone.kind is MilestoneKind.LIMIT_CHANGES:
-        assert activity is not None
-        assert milestone.window is not None
-        key = f"change:{activity.key}:{_ending(plan, milestone)}"
-        last = milestone.day
+    elif isinstance(milestone, LimitChange):
+        activity = milestone.activity
+        key = f"change:{activity.key}:{milestone.place}"
         details = [
             f"{milestone_text(plan, milestone, lang)}.",
-            milestone.window.limit.text.get(lang),
+            milestone.following.limit.text.get(lang),
             when,
-            *_allowed_and_cautions(plan, activity, milestone.day, lang),
+            *_allowed_and_cautions(plan, activity, lang),
         ]
     else:
-        assert activity is not None
-        key = f"change:{activity.key}:{_ending(plan, milestone)}"
-        last = milestone.day
+        activity = milestone.activity
+        key = f"change:{activity.key}:{milestone.place}"
         advice = [] if activity.advice is None else [label("tip", activity.advice.get(lang), lang)]
         details = [milestone_text(plan, milestone, lang), when, *advice]
     return Entry(
         key=key,
         first_day=milestone.day,
-        end_day=last + 1,
+        end_day=milestone.last_day + 1,
         summary=milestone_title(plan, milestone, lang),
         details=(*details, *_sources(plan, milestone.sources, lang)),
         alarm=milestone.day > 0,  # on the procedure day itself, a reminder comes too late
     )
 
 
-def _rule_index(plan: Plan, milestone: Milestone) -> int:
-    """The place of the event's rule in the rules file, which does not move with the date."""
-    return next(i for i, r in enumerate(plan.protocol.milestones) if r is milestone.rule)
-
-
-def _allowed_and_cautions(plan: Plan, activity: Activity, day: int, lang: str) -> list[str]:
-    verdict = plan.verdict(activity, day)
-    lines = [label("allowed_from", allowed_from_text(plan, verdict, lang), lang)]
+def _allowed_and_cautions(plan: Plan, activity: Activity, lang: str) -> list[str]:
+    free = plan.allowed_from[activity.key]
+    lines = [label("allowed_from", allowed_from_day_text(plan, free, lang), lang)]
     lines += [label("caution", c.text.get(lang), lang) for c in activity.cautions]
     if activity.advice is not None:
         lines.append(label("tip", activity.advice.get(lang), lang))
@@ -229,19 +208,10 @@ def _limit(plan: Plan, activity: Activity, index: int, window: Window, lang: str
     No alarm: the day a limit changes or ends has its own event, with an alarm.
     """
     details = [window.limit.text.get(lang), label("when", limit_span(plan, window, lang), lang)]
-    change = next(
-        (
-            m
-            for m in plan.milestones
-            if m.kind is MilestoneKind.LIMIT_CHANGES
-            and m.activity is activity
-            and m.day == window.end_day
-        ),
-        None,
-    )
-    if change is not None and change.window is not None:
-        details.append(changes_on(plan, change.day, change.window.limit.text.get(lang), lang))
-    details += _allowed_and_cautions(plan, activity, window.start_day, lang)
+    following = plan.following(window)
+    if following is not None:
+        details.append(changes_on(plan, following.start_day, following.limit.text.get(lang), lang))
+    details += _allowed_and_cautions(plan, activity, lang)
     return Entry(
         key=f"limit:{activity.key}:{index}",
         first_day=window.start_day,

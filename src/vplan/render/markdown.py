@@ -4,35 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vplan.i18n import ENGLISH
-from vplan.model import Tier
-from vplan.plan import Plan
 from vplan.words import (
     COLUMNS,
     HEADINGS,
     LABELS,
     ORDERS_HEADING,
-    allowed_from_text,
-    avoid_label,
-    day_range,
-    days_heading,
-    limit_span,
-    milestone_text,
-    notices,
-    order_texts,
-    patient_line,
-    procedure_date_line,
-    protocol_line,
-    schedule_title,
-    stamp_line,
-    table_date,
-    tier_heading,
     tr,
-    visit_text,
 )
 
 if TYPE_CHECKING:
-    from vplan.stamp import Stamp
+    from vplan.schedule import Schedule
 
 # The characters that start inline Markdown (emphasis, code, links, HTML, entities).
 MARKDOWN_INLINE = frozenset("\\`*_[]<>~&|")
@@ -47,68 +28,56 @@ def _escape(text: str) -> str:
     return "".join("\\" + c if c in MARKDOWN_INLINE else c for c in text)
 
 
-def schedule(
-    plan: Plan,
-    days: int,
-    patient: str | None = None,
-    lang: str = ENGLISH,
-    made: Stamp | None = None,
-) -> str:
+def schedule(view: Schedule) -> str:
     """The whole plan as a Markdown document, ending with the stamp when one is given."""
+    lang = view.lang
+    head = view.header
     columns = [tr(COLUMNS[key], lang) for key in ("date", "day", "happens", "do", "avoid")]
     out = [
-        f"# {schedule_title(plan.protocol, lang)}",
+        f"# {head.title}",
         "",
-        *([] if patient is None else [f"- {_escape(patient_line(patient, lang))}"]),
-        f"- {procedure_date_line(plan, lang)}",
-        *([] if plan.follow_up is None else [f"- **{_escape(visit_text(plan, lang))}**"]),
-        f"- {protocol_line(plan.protocol, lang)}",
+        *([] if head.patient is None else [f"- {_escape(head.patient)}"]),
+        f"- {head.procedure}",
+        *([] if head.visit is None else [f"- **{_escape(head.visit)}**"]),
+        f"- {head.protocol}",
         "",
-        *(f"> {text}" for text in notices(plan.protocol, lang)),
+        *(f"> {text}" for text in head.notices),
         "",
-        f"## {days_heading(days, capitals=False, lang=lang)}",
+        f"## {view.days_heading}",
         "",
         "| " + " | ".join(columns) + " |",
         "| --- | ---: | --- | --- | --- |",
     ]
-    for n in range(days):
-        day = plan.day(n)
+    for day in view.days:
         cells = [
-            table_date(day.date, lang),
-            str(n),
-            "; ".join(milestone_text(plan, m, lang) for m in day.milestones),
-            "; ".join(c.item.label.get(lang) for c in day.care),
-            "; ".join(avoid_label(w, lang) for w in day.avoid),
+            day.date_text,
+            str(day.day),
+            "; ".join(day.milestones),
+            "; ".join(day.do),
+            "; ".join(a.text for a in day.avoid),
         ]
         out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-    ordered = order_texts(plan, lang)
-    if ordered:
+    if view.orders:
         out += ["", f"## {tr(ORDERS_HEADING, lang)}", ""]
-        out += [f"- {_escape(t)}" for t in ordered]
+        out += [f"- {_escape(t)}" for t in view.orders]
     out += ["", f"## {tr(HEADINGS['restrictions'], lang)}", ""]
-    for act in plan.protocol.activities:
-        windows = plan.windows_of(act)
-        if not windows:
-            continue
-        out.append(f"### {_cell(act.name.get(lang))}")
+    for item in view.restrictions:
+        out.append(f"### {_cell(item.name)}")
         out.append("")
-        out += [f"- {limit_span(plan, w, lang)}: {w.limit.text.get(lang)}" for w in windows]
-        verdict = plan.verdict(act, windows[0].start_day)
-        allowed = allowed_from_text(plan, verdict, lang)
-        out.append(f"- **{tr(LABELS['allowed_from'], lang)}** {allowed}")
-        out += [f"- **{tr(LABELS['caution'], lang)}** {c.text.get(lang)}" for c in act.cautions]
+        out += [f"- {limit.span}: {limit.text}" for limit in item.limits]
+        out.append(f"- **{tr(LABELS['allowed_from'], lang)}** {item.allowed_from_text}")
+        out += [f"- **{tr(LABELS['caution'], lang)}** {c}" for c in item.cautions]
         out.append("")
     out += [f"## {tr(HEADINGS['care'], lang)}", ""]
-    for item in plan.care:
-        span = day_range(item.start_day, item.end_day, lang)
-        out.append(f"- {span}: {item.item.text.get(lang)}")
-    out += [f"- **{g.title.get(lang)}:** {g.text.get(lang)}" for g in plan.protocol.guidance]
+    out += [f"- {item.span}: {item.text}" for item in view.care]
+    out += [f"- {advice.title}: {advice.text}" for advice in view.advice]
+    out += [f"- **{g.title}:** {g.text}" for g in view.guidance]
     out += ["", f"## {tr(HEADINGS['signs'], lang)}", ""]
-    for tier in Tier:
-        out.append(f"**{tier_heading(plan.protocol, tier, lang)}**")
+    for tier in view.signs:
+        out.append(f"**{tier.heading}**")
         out.append("")
-        out += [f"- {s.text.get(lang)}" for s in plan.protocol.warning_signs if s.tier is tier]
+        out += [f"- {sign.text}" for sign in tier.signs]
         out.append("")
-    if made is not None:
-        out += ["---", "", f"<small>{_escape(stamp_line(made, plan.protocol, lang))}</small>", ""]
+    if view.stamp_text is not None:
+        out += ["---", "", f"<small>{_escape(view.stamp_text)}</small>", ""]
     return "\n".join(out)

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vplan.i18n import ENGLISH
 from vplan.model import Activity, Protocol, Tier
-from vplan.plan import Plan, Verdict, Window
+from vplan.plan import Plan
 from vplan.render.sources import cite
-from vplan.stamp import Stamp, stamp_data
+from vplan.stamp import stamp_data
 from vplan.units import KG_PER_LB, Weight
-from vplan.words import (
-    avoid_label,
-    milestone_text,
-    order_texts,
-    rule_summary,
-    verdict_reason,
-    visit_text,
-    weekday,
-)
+from vplan.words import rule_summary, visit_text, weekday
+
+if TYPE_CHECKING:
+    from vplan.answer import Answer
+    from vplan.schedule import LimitRow, Restriction, Schedule
 
 
 def weight(value: Weight | None, *, limit: bool = False) -> dict[str, Any] | None:
@@ -55,33 +51,32 @@ def protocol_info(protocol: Protocol, lang: str = ENGLISH) -> dict[str, Any]:
     return found
 
 
-def _window(plan: Plan, window: Window, lang: str) -> dict[str, Any]:
-    end = window.end_day
+def _limit(limit: LimitRow, plan: Plan) -> dict[str, Any]:
+    last = limit.last_day
     return {
-        "from_day": window.start_day,
-        "until_day": None if end is None else end - 1,
-        "from": plan.date_of(window.start_day).isoformat(),
-        "until": None if end is None else plan.date_of(end - 1).isoformat(),
-        "until_cleared": end is None,
-        "max": weight(window.limit.max, limit=True),
-        "text": window.limit.text.get(lang),
-        "ordered": window.limit.ordered,
-        "sources": cite(plan.protocol, window.limit.sources),
+        "from_day": limit.first_day,
+        "until_day": last,
+        "from": plan.date_of(limit.first_day).isoformat(),
+        "until": None if last is None else plan.date_of(last).isoformat(),
+        "until_cleared": last is None,
+        "max": weight(limit.window.limit.max, limit=True),
+        "text": limit.text,
+        "ordered": limit.window.limit.ordered,
+        "sources": list(limit.sources),
     }
 
 
-def restriction(plan: Plan, activity: Activity, lang: str = ENGLISH) -> dict[str, Any]:
+def restriction(item: Restriction, plan: Plan) -> dict[str, Any]:
     """An activity's limits and when it is allowed again."""
-    windows = plan.windows_of(activity)
-    free = plan.verdict(activity, windows[0].start_day).allowed_from_day if windows else 0
+    free = item.allowed_from
     return {
-        "activity": activity.key,
-        "name": activity.name.get(lang),
-        "limits": [_window(plan, w, lang) for w in windows],
-        "allowed_from_day": free,
-        "allowed_from": None if free is None else plan.date_of(free).isoformat(),
-        "cautions": [c.text.get(lang) for c in activity.cautions],
-        "advice": None if activity.advice is None else activity.advice.get(lang),
+        "activity": item.activity.key,
+        "name": item.name,
+        "limits": [_limit(limit, plan) for limit in item.limits],
+        "allowed_from_day": item.allowed_from_day,
+        "allowed_from": None if free is None else free.isoformat(),
+        "cautions": list(item.cautions),
+        "advice": item.advice,
     }
 
 
@@ -97,64 +92,52 @@ def warning_signs(protocol: Protocol, lang: str = ENGLISH) -> dict[str, Any]:
     } | {"emergency_number": protocol.info.emergency_number}
 
 
-def schedule(
-    plan: Plan,
-    days: int,
-    patient: str | None = None,
-    lang: str = ENGLISH,
-    made: Stamp | None = None,
-) -> dict[str, Any]:
-    """The whole plan for ``days`` days; ``patient`` is null unless a name was given.
+def schedule(view: Schedule) -> dict[str, Any]:
+    """The whole plan for the view's days; ``patient`` is null unless a name was given.
 
     ``stamp`` holds what made it, with the full SHA-256 digests (null without one).
     """
-    rows = []
-    for n in range(days):
-        day = plan.day(n)
-        rows.append(
-            {
-                "day": n,
-                "date": day.date.isoformat(),
-                "weekday": weekday(day.date, lang),
-                "milestones": [milestone_text(plan, m, lang) for m in day.milestones],
-                "do": [c.item.label.get(lang) for c in day.care],
-                "avoid": [
-                    {
-                        "activity": w.activity.key,
-                        "text": avoid_label(w, lang),
-                        "max": weight(w.limit.max, limit=True),
-                    }
-                    for w in day.avoid
-                ],
-            }
-        )
+    plan, lang = view.plan, view.lang
     return {
-        "patient": patient,
+        "patient": view.patient,
         "procedure_date": plan.procedure_date.isoformat(),
         "protocol": protocol_info(plan.protocol, lang),
         "follow_up": follow_up(plan, lang),
-        "orders": orders(plan, lang),
-        "stamp": None if made is None else stamp_data(made),
-        "days": rows,
-        "restrictions": [restriction(plan, a, lang) for a in plan.protocol.activities if a.limits],
+        "orders": orders(view),
+        "stamp": None if view.stamp is None else stamp_data(view.stamp),
+        "days": [
+            {
+                "day": day.day,
+                "date": day.date.isoformat(),
+                "weekday": day.weekday,
+                "milestones": list(day.milestones),
+                "do": list(day.do),
+                "avoid": [
+                    {"activity": a.activity, "text": a.text, "max": weight(a.max, limit=True)}
+                    for a in day.avoid
+                ],
+            }
+            for day in view.days
+        ],
+        "restrictions": [restriction(item, plan) for item in view.restrictions],
         "care": [
             {
-                "from_day": c.start_day,
-                "until_day": None if c.end_day is None else c.end_day - 1,
-                "text": c.item.text.get(lang),
-                "sources": cite(plan.protocol, c.item.sources),
+                "from_day": c.first_day,
+                "until_day": c.last_day,
+                "text": c.text,
+                "sources": list(c.sources),
             }
-            for c in plan.care
+            for c in view.care
         ],
+        "advice": [{"activity": a.key, "name": a.title, "text": a.text} for a in view.advice],
         "guidance": [
-            {
-                "title": g.title.get(lang),
-                "text": g.text.get(lang),
-                "sources": cite(plan.protocol, g.sources),
-            }
-            for g in plan.protocol.guidance
+            {"title": g.title, "text": g.text, "sources": list(g.sources)} for g in view.guidance
         ],
-        "warning_signs": warning_signs(plan.protocol, lang),
+        "warning_signs": {
+            tier.tier.value: [{"text": s.text, "sources": list(s.sources)} for s in tier.signs]
+            for tier in view.signs
+        }
+        | {"emergency_number": plan.protocol.info.emergency_number},
     }
 
 
@@ -173,43 +156,43 @@ def follow_up(plan: Plan, lang: str = ENGLISH) -> dict[str, Any] | None:
     }
 
 
-def orders(plan: Plan, lang: str = ENGLISH) -> dict[str, Any] | None:
+def orders(view: Schedule) -> dict[str, Any] | None:
     """The care team's orders for this patient (null without an orders file)."""
-    if plan.orders is None:
+    given = view.plan.orders
+    if given is None:
         return None
     return {
-        "sha256": plan.orders.sha256,
-        "activities": [a.key for a in plan.orders.activities],
-        "notes": [note.get(lang) for note in plan.notes],
-        "instructions": list(order_texts(plan, lang)),
+        "sha256": given.sha256,
+        "activities": [a.key for a in given.activities],
+        "notes": [note.get(view.lang) for note in view.plan.notes],
+        "instructions": list(view.orders),
     }
 
 
-def verdict(plan: Plan, answer: Verdict, lang: str = ENGLISH) -> dict[str, Any]:
+def verdict(answer: Answer, lang: str = ENGLISH) -> dict[str, Any]:
     """The answer to ``check``."""
-    free = answer.allowed_from_day
+    plan = answer.plan
+    free = answer.allowed_from
     return {
-        "activity": answer.activity.key,
-        "amount": weight(answer.amount),
+        "activity": answer.verdict.activity.key,
+        "amount": weight(answer.verdict.amount),
         "procedure_date": plan.procedure_date.isoformat(),
-        "date": plan.date_of(answer.day).isoformat(),
-        "day": answer.day,
+        "date": plan.date_of(answer.verdict.day).isoformat(),
+        "day": answer.verdict.day,
         "allowed": answer.allowed,
-        "allowed_from": None if free is None else plan.date_of(free).isoformat(),
-        "allowed_from_day": free,
-        "reason": verdict_reason(plan, answer, lang),
+        "allowed_from": None if free is None else free.isoformat(),
+        "allowed_from_day": answer.allowed_from_day,
+        "reason": answer.reason,
         "involves": [
             {
-                "activity": v.activity.key,
+                "activity": v.activity,
                 "allowed_from_day": v.allowed_from_day,
-                "allowed_from": None
-                if v.allowed_from_day is None
-                else plan.date_of(v.allowed_from_day).isoformat(),
+                "allowed_from": None if v.allowed_from is None else v.allowed_from.isoformat(),
             }
             for v in answer.involved
         ],
-        "cautions": [c.text.get(lang) for c in answer.cautions],
-        "source": cite(plan.protocol, answer.sources),
+        "cautions": list(answer.cautions),
+        "source": list(answer.sources),
         "protocol": protocol_info(plan.protocol, lang),
     }
 

@@ -6,165 +6,139 @@ from typing import TYPE_CHECKING
 
 from vplan.i18n import ENGLISH
 from vplan.model import Activity, Protocol, Tier
-from vplan.plan import Plan, Verdict
 from vplan.render.lines import WIDTH, Line, Style, wrap
 from vplan.render.sources import cite
 from vplan.words import (
     COLUMNS,
     HEADINGS,
     ORDERS_HEADING,
-    allowed_from_text,
-    avoid_label,
-    care_span,
-    days_heading,
     give_a_date,
     label,
-    limit_span,
-    milestone_text,
     no_limits_today,
-    notices,
-    order_texts,
-    patient_line,
-    procedure_date_line,
-    protocol_line,
     rule_span,
     rule_summary,
     rule_title,
-    schedule_title,
-    stamp_line,
-    table_date,
     table_date_width,
     tier_heading,
     tr,
-    verdict_reason,
-    verdict_title,
-    visit_text,
 )
 
 if TYPE_CHECKING:
-    from vplan.stamp import Stamp
+    from vplan.answer import Answer
+    from vplan.schedule import Schedule
 
 
-def header(plan: Plan, patient: str | None = None, lang: str = ENGLISH) -> list[Line]:
+def header(view: Schedule) -> list[Line]:
     """The title block: the patient when named, procedure, date, protocol and its review."""
+    head = view.header
     return [
-        Line(schedule_title(plan.protocol, lang), Style.TITLE),
-        *([] if patient is None else wrap(patient_line(patient, lang))),
-        Line(procedure_date_line(plan, lang)),
-        *([] if plan.follow_up is None else wrap(visit_text(plan, lang), style=Style.TITLE)),
-        *wrap(protocol_line(plan.protocol, lang)),
-        *(line for text in notices(plan.protocol, lang) for line in wrap(text, style=Style.MUTED)),
+        Line(head.title, Style.TITLE),
+        *([] if head.patient is None else wrap(head.patient)),
+        Line(head.procedure),
+        *([] if head.visit is None else wrap(head.visit, style=Style.TITLE)),
+        *wrap(head.protocol),
+        *(line for text in head.notices for line in wrap(text, style=Style.MUTED)),
         Line(""),
     ]
 
 
-def schedule(
-    plan: Plan,
-    days: int,
-    patient: str | None = None,
-    lang: str = ENGLISH,
-    made: Stamp | None = None,
-) -> list[Line]:
+def schedule(view: Schedule) -> list[Line]:
     """The whole schedule: calendar, restrictions, what to do, warning signs, then the stamp."""
-    stamp = [] if made is None else [Line(""), *wrap(stamp_line(made, plan.protocol, lang))]
+    stamp = [] if view.stamp_text is None else [Line(""), *wrap(view.stamp_text)]
     return [
-        *header(plan, patient, lang),
-        *calendar(plan, days, lang),
+        *header(view),
+        *calendar(view),
         Line(""),
-        *orders(plan, lang),
-        *restrictions(plan, lang),
+        *orders(view),
+        *restrictions(view),
         Line(""),
-        *care(plan, lang),
+        *care(view),
         Line(""),
-        *warning_signs(plan.protocol, lang),
+        *signs(view),
         *stamp,
     ]
 
 
-def calendar(plan: Plan, days: int, lang: str = ENGLISH) -> list[Line]:
+def calendar(view: Schedule) -> list[Line]:
     """One row per day: date with weekday, day number, milestones, what to do and avoid."""
+    lang = view.lang
     date_width = table_date_width(lang)
     indent = " " * (date_width + 2 + 3 + 2)
     cell_width = WIDTH - len(indent)
     rule = "-" * date_width + "  ---  " + "-" * cell_width
     head = f"{tr(COLUMNS['date'], lang):<{date_width}}  {tr(COLUMNS['day'], lang):<3}  "
     lines = [
-        Line(days_heading(days, capitals=True, lang=lang), Style.HEADING),
+        Line(view.days_title, Style.HEADING),
         Line(head + tr(COLUMNS["what"], lang)),
         Line(rule),
     ]
-    for n in range(days):
-        day = plan.day(n)
+    for day in view.days:
         details: list[tuple[str, Style]] = [
-            (label("today", milestone_text(plan, m, lang), lang), Style.TITLE)
-            for m in day.milestones
+            (label("today", text, lang), Style.TITLE) for text in day.milestones
         ]
-        if day.care:
-            todo = "; ".join(c.item.label.get(lang) for c in day.care)
-            details.append((label("do", todo, lang), Style.PLAIN))
+        if day.do:
+            details.append((label("do", "; ".join(day.do), lang), Style.PLAIN))
         if day.avoid:
-            avoid = "; ".join(avoid_label(w, lang) for w in day.avoid)
+            avoid = "; ".join(a.text for a in day.avoid)
             details.append((label("avoid", avoid, lang), Style.PLAIN))
         if not details:
             details.append((no_limits_today(lang), Style.PLAIN))
         rows = [row for text, style in details for row in wrap(text, width=cell_width, style=style)]
         for i, row in enumerate(rows):
-            left = f"{table_date(day.date, lang):<{date_width}}  {n:>3}  " if i == 0 else indent
+            left = f"{day.date_text:<{date_width}}  {day.day:>3}  " if i == 0 else indent
             lines.append(Line(left + row.text, row.style))
     return lines
 
 
-def orders(plan: Plan, lang: str = ENGLISH) -> list[Line]:
+def orders(view: Schedule) -> list[Line]:
     """The care team's instructions for this patient, when there are any."""
-    texts = order_texts(plan, lang)
-    if not texts:
+    if not view.orders:
         return []
-    lines = [Line(tr(ORDERS_HEADING, lang).upper(), Style.HEADING)]
-    lines += [line for t in texts for line in wrap(f"- {t}", indent="  ", hang="    ")]
+    lines = [Line(tr(ORDERS_HEADING, view.lang).upper(), Style.HEADING)]
+    lines += [line for t in view.orders for line in wrap(f"- {t}", indent="  ", hang="    ")]
     return [*lines, Line("")]
 
 
-def restrictions(plan: Plan, lang: str = ENGLISH) -> list[Line]:
+def restrictions(view: Schedule) -> list[Line]:
     """Each restricted activity, its limits and the date it is allowed again."""
+    lang = view.lang
     lines = [Line(tr(HEADINGS["restrictions"], lang).upper(), Style.HEADING)]
-    for act in plan.protocol.activities:
-        windows = plan.windows_of(act)
-        if not windows:
-            continue
-        lines.append(Line(act.name.get(lang), Style.TITLE))
-        for window in windows:
-            lines += wrap(
-                f"{limit_span(plan, window, lang)}: {window.limit.text.get(lang)}",
-                indent="  ",
-                hang="    ",
-            )
-        verdict = plan.verdict(act, windows[0].start_day)
+    for item in view.restrictions:
+        lines.append(Line(item.name, Style.TITLE))
+        for limit in item.limits:
+            lines += wrap(f"{limit.span}: {limit.text}", indent="  ", hang="    ")
         lines += wrap(
-            label("allowed_from", f"{allowed_from_text(plan, verdict, lang)}.", lang),
+            label("allowed_from", f"{item.allowed_from_text}.", lang),
             indent="  ",
             style=Style.GOOD,
         )
-        for caution in act.cautions:
+        for caution in item.cautions:
             lines += wrap(
-                label("caution", caution.text.get(lang), lang),
-                indent="  ",
-                hang="    ",
-                style=Style.ALERT,
+                label("caution", caution, lang), indent="  ", hang="    ", style=Style.ALERT
             )
     return lines
 
 
-def care(plan: Plan, lang: str = ENGLISH) -> list[Line]:
+def care(view: Schedule) -> list[Line]:
     """What to do, day by day, and the activities that are good for the patient."""
-    lines = [Line(tr(HEADINGS["care"], lang).upper(), Style.HEADING)]
-    for item in plan.care:
-        span = care_span(plan, item.start_day, item.end_day, lang)
-        lines += wrap(f"{span}: {item.item.text.get(lang)}", indent="  ", hang="    ")
-    for act in plan.protocol.activities:
-        if act.advice is not None and not act.limits:
-            lines += wrap(f"{act.name.get(lang)}: {act.advice.get(lang)}", indent="  ", hang="    ")
-    for guide in plan.protocol.guidance:
-        lines += wrap(f"{guide.title.get(lang)}: {guide.text.get(lang)}", indent="  ", hang="    ")
+    lines = [Line(tr(HEADINGS["care"], view.lang).upper(), Style.HEADING)]
+    for item in view.care:
+        lines += wrap(f"{item.span}: {item.text}", indent="  ", hang="    ")
+    for advice in view.advice:
+        lines += wrap(f"{advice.title}: {advice.text}", indent="  ", hang="    ")
+    for guide in view.guidance:
+        lines += wrap(f"{guide.title}: {guide.text}", indent="  ", hang="    ")
+    return lines
+
+
+def signs(view: Schedule) -> list[Line]:
+    """The schedule's warning signs, by tier, the most urgent first."""
+    lines = [Line(tr(HEADINGS["signs"], view.lang).upper(), Style.HEADING)]
+    for tier in view.signs:
+        style = Style.ALERT if tier.tier is Tier.EMERGENCY else Style.TITLE
+        lines.append(Line(tier.heading, style))
+        for sign in tier.signs:
+            lines += wrap(f"- {sign.text}", indent="  ", hang="  ")
     return lines
 
 
@@ -180,24 +154,20 @@ def warning_signs(protocol: Protocol, lang: str = ENGLISH) -> list[Line]:
     return lines
 
 
-def verdict(plan: Plan, answer: Verdict, lang: str = ENGLISH) -> list[Line]:
+def verdict(answer: Answer, lang: str = ENGLISH) -> list[Line]:
     """The answer to ``check``: allowed or not, why, from when, and the source."""
     lines = [
-        Line(verdict_title(plan, answer, lang), Style.GOOD if answer.allowed else Style.ALERT),
-        *wrap(label("why", verdict_reason(plan, answer, lang), lang)),
-        *wrap(label("allowed_from", allowed_from_text(plan, answer, lang), lang)),
+        Line(answer.title, Style.GOOD if answer.allowed else Style.ALERT),
+        *wrap(label("why", answer.reason, lang)),
+        *wrap(label("allowed_from", answer.allowed_from_text, lang)),
     ]
     lines += [
-        line
-        for c in answer.cautions
-        for line in wrap(label("caution", c.text.get(lang), lang), style=Style.ALERT)
+        line for c in answer.cautions for line in wrap(label("caution", c, lang), style=Style.ALERT)
     ]
-    if answer.activity.advice is not None:
-        lines += wrap(label("tip", answer.activity.advice.get(lang), lang))
+    if answer.tip is not None:
+        lines += wrap(label("tip", answer.tip, lang))
     lines += [
-        line
-        for s in cite(plan.protocol, answer.sources)
-        for line in wrap(label("source", s, lang), style=Style.MUTED)
+        line for s in answer.sources for line in wrap(label("source", s, lang), style=Style.MUTED)
     ]
     return lines
 

@@ -1,0 +1,232 @@
+"""The schedule as one view: every section the text, Markdown and JSON schedules show.
+
+``build_schedule(plan, days, ...)`` makes one ``Schedule``; ``render/text.py``,
+``render/markdown.py`` and ``render/structured.py`` only lay it out, so they cannot
+disagree on a date, a span or a piece of advice (``answer.py`` does the same for
+``check``). Pure: no clock, no printing, no files.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+from vplan import words
+from vplan.i18n import ENGLISH
+from vplan.model import Tier
+from vplan.render.sources import cite
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from vplan.model import Activity
+    from vplan.plan import FollowUp, Plan, Window
+    from vplan.stamp import Stamp
+    from vplan.units import Weight
+
+
+class Header(NamedTuple):
+    """The title block: title, the patient when named, procedure, visit, protocol, notices."""
+
+    title: str
+    patient: str | None  # the line naming the patient, None without a name
+    procedure: str
+    visit: str | None  # the booked follow-up visit, None without one
+    protocol: str
+    notices: tuple[str, ...]
+
+
+class Avoid(NamedTuple):
+    """A limit in force on a day, as the day's row names it."""
+
+    activity: str  # the activity's key
+    text: str
+    max: Weight | None
+
+
+class DayRow(NamedTuple):
+    """One day of the calendar."""
+
+    day: int
+    date: date
+    date_text: str  # the date as the table shows it, with its weekday
+    weekday: str
+    milestones: tuple[str, ...]
+    do: tuple[str, ...]
+    avoid: tuple[Avoid, ...]
+
+
+class LimitRow(NamedTuple):
+    """One limit of an activity, with its days (the last one included)."""
+
+    window: Window
+    first_day: int
+    last_day: int | None  # None: until the care team clears it
+    span: str
+    text: str
+    sources: tuple[str, ...]  # cited
+
+
+class Restriction(NamedTuple):
+    """A restricted activity: its limits and when it is allowed again."""
+
+    activity: Activity
+    name: str
+    limits: tuple[LimitRow, ...]
+    allowed_from_day: int | None  # None: only when the care team clears it
+    allowed_from: date | None
+    allowed_from_text: str
+    cautions: tuple[str, ...]
+    advice: str | None
+
+
+class CareRow(NamedTuple):
+    """A care instruction and the days it applies (the last one included)."""
+
+    first_day: int
+    last_day: int | None  # None: no end
+    span: str
+    text: str
+    sources: tuple[str, ...]  # cited
+
+
+class Note(NamedTuple):
+    """A titled text: an activity's advice, a piece of guidance or a warning sign (no title)."""
+
+    title: str
+    text: str
+    sources: tuple[str, ...] = ()  # cited
+    key: str = ""  # for advice: the activity's key
+
+
+class SignTier(NamedTuple):
+    """The warning signs of one tier, the most urgent tier first."""
+
+    tier: Tier
+    heading: str
+    signs: tuple[Note, ...]
+
+
+class Schedule(NamedTuple):
+    """Everything a schedule shows, in the words of one language."""
+
+    plan: Plan
+    lang: str
+    patient: str | None
+    header: Header
+    days_heading: str  # "Day by day (day 0 to 89)"
+    days_title: str  # the same in capitals, where the terminal shows it
+    days: tuple[DayRow, ...]
+    orders: tuple[str, ...]  # the care team's instructions for this patient
+    restrictions: tuple[Restriction, ...]
+    care: tuple[CareRow, ...]
+    advice: tuple[Note, ...]  # of the activities without limits
+    guidance: tuple[Note, ...]
+    signs: tuple[SignTier, ...]
+    stamp: Stamp | None
+    stamp_text: str | None
+    follow_up: FollowUp | None
+
+
+def build_schedule(
+    plan: Plan,
+    days: int,
+    patient: str | None = None,
+    lang: str = ENGLISH,
+    made: Stamp | None = None,
+) -> Schedule:
+    """The schedule of ``plan`` for its first ``days`` days, in ``lang``."""
+    protocol = plan.protocol
+    header = Header(
+        title=words.schedule_title(protocol, lang),
+        patient=None if patient is None else words.patient_line(patient, lang),
+        procedure=words.procedure_date_line(plan, lang),
+        visit=None if plan.follow_up is None else words.visit_text(plan, lang),
+        protocol=words.protocol_line(protocol, lang),
+        notices=tuple(words.notices(protocol, lang)),
+    )
+    return Schedule(
+        plan=plan,
+        lang=lang,
+        patient=patient,
+        header=header,
+        days_heading=words.days_heading(days, capitals=False, lang=lang),
+        days_title=words.days_heading(days, capitals=True, lang=lang),
+        days=tuple(_day(plan, n, lang) for n in range(days)),
+        orders=tuple(words.order_texts(plan, lang)),
+        restrictions=tuple(
+            _restriction(plan, act, lang) for act in protocol.activities if plan.windows_of(act)
+        ),
+        care=tuple(
+            CareRow(
+                first_day=c.start_day,
+                last_day=c.last_day,
+                span=words.care_span(plan, c.start_day, c.last_day, lang),
+                text=c.item.text.get(lang),
+                sources=tuple(cite(protocol, c.item.sources)),
+            )
+            for c in plan.care
+        ),
+        advice=tuple(
+            Note(act.name.get(lang), act.advice.get(lang), key=act.key)
+            for act in protocol.activities
+            if act.advice is not None and not act.limits
+        ),
+        guidance=tuple(
+            Note(g.title.get(lang), g.text.get(lang), tuple(cite(protocol, g.sources)))
+            for g in protocol.guidance
+        ),
+        signs=tuple(
+            SignTier(
+                tier,
+                words.tier_heading(protocol, tier, lang),
+                tuple(
+                    Note("", s.text.get(lang), tuple(cite(protocol, s.sources)))
+                    for s in protocol.warning_signs
+                    if s.tier is tier
+                ),
+            )
+            for tier in Tier
+        ),
+        stamp=made,
+        stamp_text=None if made is None else words.stamp_line(made, protocol, lang),
+        follow_up=plan.follow_up,
+    )
+
+
+def _day(plan: Plan, n: int, lang: str) -> DayRow:
+    day = plan.day(n)
+    return DayRow(
+        day=n,
+        date=day.date,
+        date_text=words.table_date(day.date, lang),
+        weekday=words.weekday(day.date, lang),
+        milestones=tuple(words.milestone_text(plan, m, lang) for m in day.milestones),
+        do=tuple(c.item.label.get(lang) for c in day.care),
+        avoid=tuple(
+            Avoid(w.activity.key, words.avoid_label(w, lang), w.limit.max) for w in day.avoid
+        ),
+    )
+
+
+def _restriction(plan: Plan, activity: Activity, lang: str) -> Restriction:
+    free = plan.allowed_from[activity.key]
+    return Restriction(
+        activity=activity,
+        name=activity.name.get(lang),
+        limits=tuple(
+            LimitRow(
+                window=w,
+                first_day=w.start_day,
+                last_day=w.last_day,
+                span=words.limit_span(plan, w, lang),
+                text=w.limit.text.get(lang),
+                sources=tuple(cite(plan.protocol, w.limit.sources)),
+            )
+            for w in plan.windows_of(activity)
+        ),
+        allowed_from_day=free,
+        allowed_from=None if free is None else plan.date_of(free),
+        allowed_from_text=words.allowed_from_day_text(plan, free, lang),
+        cautions=tuple(c.text.get(lang) for c in activity.cautions),
+        advice=None if activity.advice is None else activity.advice.get(lang),
+    )

@@ -1,0 +1,132 @@
+"""Every output of a plan says the same dates: text, Markdown, JSON and the handout."""
+
+from __future__ import annotations
+
+import functools
+import re
+from datetime import date
+
+from dateutil import parser
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vplan.handout import Patient, build_handout
+from vplan.model import Protocol
+from vplan.plan import Plan, build_plan
+from vplan.render import markdown, structured, text
+from vplan.render.lines import plain
+from vplan.rules import load, resolve
+from vplan.schedule import build_schedule
+from vplan.words import HEADINGS, table_date_width, tr
+
+dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31))
+RESTRICTIONS = tr(HEADINGS["restrictions"]).upper()
+DAY_NUMBER = re.compile(r"\(day (\d+)\)")
+
+
+PROCEDURES = ("vertebroplasty", "kyphoplasty")
+
+
+@functools.cache
+def procedure_protocol(name: str) -> Protocol:
+    """One of the default file's two procedures, loaded once."""
+    return load(resolve(None, {}), {}, use_cache=False, procedure=name)
+
+
+def shown_date(written: str, plan: Plan) -> date:
+    """The date a reader sees in ``Sat, Apr 12, 2025 (day 42)``, checked against its day number."""
+    day = DAY_NUMBER.search(written)
+    assert day is not None, written
+    when = parser.parse(written[: day.start()]).date()
+    assert when == plan.date_of(int(day.group(1))), written
+    return when
+
+
+def allowed_from_in_text(output: str) -> dict[str, str]:
+    """Each activity's 'Allowed from' line in the text schedule, by the activity's name."""
+    section = output.split(RESTRICTIONS, 1)[1].split("\n\n", 1)[0]
+    found: dict[str, str] = {}
+    name = ""
+    for line in section.splitlines()[1:]:
+        if not line.startswith(" "):
+            name = line
+        elif line.strip().startswith("Allowed from:"):
+            found[name] = line.split(":", 1)[1].strip().rstrip(".")
+    return found
+
+
+def allowed_from_in_markdown(output: str) -> dict[str, str]:
+    """Each activity's 'Allowed from' line in the Markdown schedule, by the activity's name."""
+    found: dict[str, str] = {}
+    name = ""
+    for line in output.splitlines():
+        if line.startswith("### "):
+            name = line[4:]
+        elif line.startswith("- **Allowed from:**"):
+            found[name] = line.removeprefix("- **Allowed from:**").strip()
+    return found
+
+
+def milestone_days_in_markdown(output: str) -> dict[str, int]:
+    """The date of each day row whose 'What happens' cell is not empty, with its count."""
+    found = {}
+    for line in output.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 5 and cells[1].isdigit() and cells[2]:
+            found[parser.parse(cells[0]).date().isoformat()] = len(cells[2].split("; "))
+    return found
+
+
+def milestone_days_in_text(output: str, plan: Plan) -> dict[str, int]:
+    """The date of each day of the text calendar with 'Today:' lines, with their count."""
+    found: dict[str, int] = {}
+    current = ""
+    width = table_date_width()
+    rows = output.split(RESTRICTIONS, 1)[0].split("-" * width, 1)[1].splitlines()[1:]
+    for line in rows:
+        if line and not line.startswith(" "):
+            current = plan.date_of(int(line[width : width + 5])).isoformat()
+            assert parser.parse(line[:width]).date().isoformat() == current, line
+        rest = line[width + 7 :]
+        if rest.startswith("Today:"):
+            found[current] = found.get(current, 0) + 1
+    return found
+
+
+@settings(max_examples=30, deadline=None)
+@given(start=dates, procedure=st.sampled_from(PROCEDURES))
+def test_every_output_shows_the_same_allowed_from_dates_and_milestone_dates(
+    start: date, procedure: str
+) -> None:
+    """For any date and both procedures, the outputs agree on every allowed-from and key date."""
+    plan = build_plan(procedure_protocol(procedure), start)
+    days = plan.last_change_day + 1
+    view = build_schedule(plan, days)
+    as_text = plain(text.schedule(view))
+    as_markdown = markdown.schedule(view)
+    as_json = structured.schedule(view)
+    handout = build_handout(plan, Patient("Ann Lee", phone="555-0100"))
+
+    in_json = {r["name"]: r for r in as_json["restrictions"]}
+    in_text = allowed_from_in_text(as_text)
+    in_markdown = allowed_from_in_markdown(as_markdown)
+    assert set(in_text) == set(in_markdown) == set(in_json)
+    for name, row in in_json.items():
+        if row["allowed_from"] is None:
+            assert in_text[name] == in_markdown[name] == "Only when your care team says it is OK"
+            continue
+        assert shown_date(in_text[name], plan).isoformat() == row["allowed_from"], name
+        assert shown_date(in_markdown[name], plan).isoformat() == row["allowed_from"], name
+        assert plan.day_of(date.fromisoformat(row["allowed_from"])) == row["allowed_from_day"]
+
+    milestones = {r["date"]: len(r["milestones"]) for r in as_json["days"] if r["milestones"]}
+    assert milestone_days_in_text(as_text, plan) == milestones
+    assert milestone_days_in_markdown(as_markdown) == milestones
+    assert {k.date.isoformat() for k in handout.key_dates} == set(milestones)
+
+    # The handout names each activity on the key date it is allowed again.
+    by_date = {k.date.isoformat(): " ".join(k.items) for k in handout.key_dates}
+    for name, row in in_json.items():
+        ends = [limit["until"] for limit in row["limits"]]
+        if row["allowed_from"] is not None and ends[-1] is not None:
+            assert name in by_date[row["allowed_from"]], (name, row["allowed_from"])
