@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUNDLED_RULES, DEFAULT_RULES, TODAY, Run, edited
+from conftest import BUNDLED_RULES, DEFAULT_RULES, TODAY, RulesFile, Run, edited
 
 CHECK = ("check", "lifting", "15lb", "-p", "2025-03-01", "--on", "2025-03-11")
 
@@ -431,3 +431,20 @@ def test_every_command_that_writes_a_file_says_what_it_wrote(
     assert said, result.out
     assert re.fullmatch(rf"Wrote {re.escape(written)} \([^()]+\)(; recorded in \S+)?\.", said[0])
     assert ("recorded in journal.jsonl" in said[0]) == ("--record" in args)
+
+
+def test_what_only_the_care_team_clears_gives_the_clinics_phone(
+    run: Run, rules_file: RulesFile
+) -> None:
+    """'check work' never guesses: it sends the patient to the care team, with the rules' phone."""
+    contact = 'protocol:\n  contact:\n    phone: "555-0100"\n'
+    path = rules_file(BUNDLED_RULES.replace("protocol:\n", contact, 1))
+    result = run("check", "work", "-p", "2025-03-01", "--on", "2025-03-20", "--rules", str(path))
+    assert result.code == 1
+    flat = " ".join(result.out.split())
+    assert (
+        "Allowed from: Only when your care team says it is OK. Questions? Call us at 555-0100."
+        in flat
+    )
+    without = run("check", "work", "-p", "2025-03-01", "--on", "2025-03-20")
+    assert "Call us" not in without.out

@@ -54,7 +54,7 @@ def build_answer(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> Answer:
         reason=words.verdict_reason(plan, verdict, lang),
         allowed_from_day=free,
         allowed_from=None if free is None else plan.date_of(free),
-        allowed_from_text=words.allowed_from_day_text(plan, free, lang),
+        allowed_from_text=_allowed_from_text(plan, verdict, lang),
         involved=tuple(
             Involved(
                 v.activity.key,
@@ -67,3 +67,13 @@ def build_answer(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> Answer:
         tip=None if advice is None else advice.get(lang),
         sources=tuple(cite(plan.protocol, verdict.sources)),
     )
+
+
+def _allowed_from_text(plan: Plan, verdict: Verdict, lang: str) -> str:
+    """From when; for what only the care team clears, their number when the rules give one."""
+    free = verdict.allowed_from_day
+    text = words.allowed_from_day_text(plan, free, lang)
+    phone = plan.protocol.info.phone
+    if free is None and not verdict.allowed and phone:
+        text += ". " + words.tr(words.CALL_US, lang).format(phone=phone)
+    return text
