@@ -637,7 +637,7 @@ def test_stale_temporaries_are_removed_on_the_next_run(
         stale.mkdir()
     else:
         stale.write_bytes(b"%PDF- a whole handout")
-        aged = stale.stat().st_mtime - 2 * output.STALE_AFTER  # left by a run minutes ago
+        aged = 946684800  # 2000-01-01: left by a run long ago, whatever the clock says now
         os.utime(stale, (aged, aged))
     if kind == "being written":
         holder = _locked(stale)
@@ -673,5 +673,5 @@ def test_a_temporary_made_a_moment_ago_is_left_to_its_writer(tmp_path: Path) -> 
     """A young temporary may be another worker's, not yet locked: the sweep leaves it alone."""
     young = tmp_path / f"{output.TEMP_PREFIX}a1b2c3{output.TEMP_SUFFIX}"
     young.write_bytes(b"%PDF- being written")
-    output.remove_stale_temporaries(tmp_path)
+    output.remove_stale_temporaries(tmp_path, now=young.stat().st_mtime + 1)
     assert young.exists()

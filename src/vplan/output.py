@@ -84,11 +84,12 @@ def write_stream(path: Path, fill: Callable[[BinaryIO], object], *, force: bool)
         os.close(fd)
 
 
-def remove_stale_temporaries(folder: Path) -> None:
+def remove_stale_temporaries(folder: Path, now: float | None = None) -> None:
     """Remove the temporary files a killed vplan left in ``folder``, once per process.
 
-    Only this user's regular files named like vplan's temporaries, older than a minute,
-    and only those no running vplan holds locked, are removed.
+    Only this user's regular files named like vplan's temporaries, older than a minute
+    at ``now`` (seconds since the epoch; default: the clock), and only those no running
+    vplan holds locked, are removed.
     """
     if folder in _SWEPT:
         return
@@ -105,7 +106,7 @@ def remove_stale_temporaries(folder: Path) -> None:
         try:
             info = os.fstat(fd)
             # A young one may be another worker's, made but not yet locked (mkstemp, then flock).
-            young = time.time() - info.st_mtime < STALE_AFTER
+            young = (time.time() if now is None else now) - info.st_mtime < STALE_AFTER
             if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid() and not young:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # fails while a writer holds it
                 entry.unlink()
