@@ -21,6 +21,8 @@ BUNDLED_RULES = default_rules_path().read_text(encoding="utf-8")
 DEFAULT_RULES = (Path(__file__).parent / "data" / "rules-2026.11-1.yaml").read_text(
     encoding="utf-8"
 )
+# Ann Lee's handout, for 2025-03-01, with the phone every handout needs.
+ANN_HANDOUT = ("handout", "2025-03-01", "--patient", "Ann Lee", "--phone", "555-0100")
 # The date every test takes as "today": no test reads the clock.
 TODAY = date(2027, 1, 15)
 

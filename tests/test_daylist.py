@@ -14,7 +14,8 @@ import pypdf
 import pytest
 
 from conftest import Run
-from vplan.daylist import COLUMNS, DayList, normalize_header, open_list
+from vplan.columns import COLUMNS
+from vplan.daylist import DayList, normalize_header, open_list
 from vplan.errors import InputError
 from vplan.parse import ParseError, parse_list_date
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf.generic import DictionaryObject
 
-from conftest import RulesFile, Run, edited
+from conftest import ANN_HANDOUT, RulesFile, Run, edited
 from vplan.handout import Layout, Paper, Patient, build_handout
 from vplan.model import Protocol, Tier
 from vplan.plan import Plan, build_plan
@@ -372,36 +372,21 @@ def test_handout_writes_the_format_its_name_ends_in(run: Run, tmp_path: Path) ->
         ("ann.ics", b"BEGIN:VCALENDAR"),
     ):
         result = run(
-            "handout",
-            "--phone",
-            "555-0100",
-            "2025-03-01",
-            "--patient",
-            "Ann Lee",
+            *ANN_HANDOUT,
             "-o",
             str(tmp_path / name),
         )
         assert result.code == 0, result.err
         assert (tmp_path / name).read_bytes().startswith(start)
     result = run(
-        "handout",
-        "--phone",
-        "555-0100",
-        "2025-03-01",
-        "--patient",
-        "Ann Lee",
+        *ANN_HANDOUT,
         "-o",
         str(tmp_path / "ann.txt"),
     )
     assert result.code == 2
     assert "end the file name in .html or .ics or .pdf, or give --format" in result.err
     result = run(
-        "handout",
-        "--phone",
-        "555-0100",
-        "2025-03-01",
-        "--patient",
-        "Ann Lee",
+        *ANN_HANDOUT,
         "-o",
         str(tmp_path / "ann.txt"),
         "--format",
@@ -422,12 +407,7 @@ def test_handout_never_replaces_a_file_without_force(run: Run, tmp_path: Path) -
     assert out.read_bytes() == b"keep me"
     assert (
         run(
-            "handout",
-            "--phone",
-            "555-0100",
-            "2025-03-01",
-            "--patient",
-            "Ann Lee",
+            *ANN_HANDOUT,
             "-o",
             str(out),
             "--force",

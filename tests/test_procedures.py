@@ -9,7 +9,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from conftest import DEFAULT_RULES, RulesFile, Run, edited, line_of
+from conftest import ANN_HANDOUT, DEFAULT_RULES, RulesFile, Run, edited, line_of
 from vplan.model import Protocol
 from vplan.plan import build_plan
 from vplan.rules import load, resolve
@@ -129,12 +129,7 @@ def test_handouts_and_calendars_name_the_procedure(run: Run, tmp_path: Path) -> 
     pdf_path, ics_path = tmp_path / "k.pdf", tmp_path / "k.ics"
     assert (
         run(
-            "handout",
-            "--phone",
-            "555-0100",
-            "2025-03-01",
-            "--patient",
-            "Ann Lee",
+            *ANN_HANDOUT,
             "-o",
             str(pdf_path),
             *KYPHO,

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import Run
+from conftest import ANN_HANDOUT, Run
 from vplan import __version__
 from vplan.journal import append, entries, file_mac
 from vplan.plan import Plan
@@ -152,28 +152,25 @@ def test_without_an_epoch_the_time_comes_from_the_clock_given() -> None:
 # --- the same bytes for the same inputs ----------------------------------------------------
 
 
+def handout_at(
+    run: Run, monkeypatch: pytest.MonkeyPatch, seconds: int | str, out: Path, *more: str
+) -> bytes:
+    """Ann's handout written to ``out`` as made at ``seconds`` (SOURCE_DATE_EPOCH): its bytes."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(seconds))
+    result = run(*ANN_HANDOUT, *more, "-o", str(out))
+    assert result.code == 0, result.err
+    return out.read_bytes()
+
+
 @pytest.mark.parametrize("suffix", ["pdf", "html", "ics"])
 def test_the_same_epoch_gives_the_same_bytes(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
 ) -> None:
     """With SOURCE_DATE_EPOCH, two runs write byte-identical files, large print too."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    made = []
-    for n in (1, 2):
-        out = tmp_path / f"{n}.{suffix}"
-        args = (
-            "handout",
-            "--phone",
-            "555-0100",
-            "2025-03-01",
-            "--patient",
-            "Ann Lee",
-            "--large-print",
-            "-o",
-            str(out),
-        )
-        assert run(*args).code == 0
-        made.append(out.read_bytes())
+    made = [
+        handout_at(run, monkeypatch, EPOCH, tmp_path / f"{n}.{suffix}", "--large-print")
+        for n in (1, 2)
+    ]
     assert made[0] == made[1]
 
 
@@ -181,24 +178,10 @@ def test_another_time_the_same_day_changes_nothing(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Only the made-on date depends on the time: an hour later, the HTML handout is the same."""
-    made = []
-    for n, seconds in enumerate((int(EPOCH), int(EPOCH) + 3600)):
-        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(seconds))
-        out = tmp_path / f"{n}.html"
-        assert (
-            run(
-                "handout",
-                "--phone",
-                "555-0100",
-                "2025-03-01",
-                "--patient",
-                "Ann Lee",
-                "-o",
-                str(out),
-            ).code
-            == 0
-        )
-        made.append(out.read_bytes())
+    made = [
+        handout_at(run, monkeypatch, seconds, tmp_path / f"{n}.html")
+        for n, seconds in enumerate((int(EPOCH), int(EPOCH) + 3600))
+    ]
     assert made[0] == made[1]
 
 
@@ -229,24 +212,10 @@ def test_another_day_changes_only_the_stamps_date(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A day later, the HTML handout differs only in the made-on date."""
-    made = []
-    for n, seconds in enumerate((int(EPOCH), int(EPOCH) + 86400)):
-        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(seconds))
-        out = tmp_path / f"{n}.html"
-        assert (
-            run(
-                "handout",
-                "--phone",
-                "555-0100",
-                "2025-03-01",
-                "--patient",
-                "Ann Lee",
-                "-o",
-                str(out),
-            ).code
-            == 0
-        )
-        made.append(out.read_text(encoding="utf-8").splitlines())
+    made = [
+        handout_at(run, monkeypatch, seconds, tmp_path / f"{n}.html").decode().splitlines()
+        for n, seconds in enumerate((int(EPOCH), int(EPOCH) + 86400))
+    ]
     changed = [(a, b) for a, b in zip(made[0], made[1], strict=True) if a != b]
     assert len(changed) == 1
     assert EPOCH_DAY.isoformat() in changed[0][0]
@@ -273,17 +242,7 @@ def test_the_calendar_differs_only_in_its_timestamps(
 def test_a_handout_prints_a_chart_note(run: Run, tmp_path: Path) -> None:
     """After the handout, one line for the chart: procedure, protocol, rules, language, pages."""
     out = tmp_path / "ann.pdf"
-    result = run(
-        "handout",
-        "--phone",
-        "555-0100",
-        "2025-03-01",
-        "--patient",
-        "Ann Lee",
-        "--large-print",
-        "-o",
-        str(out),
-    )
+    result = run(*ANN_HANDOUT, "--large-print", "-o", str(out))
     assert result.code == 0, result.err
     note = result.out.splitlines()[1]
     assert note.startswith("Discharge instructions given: recovery after vertebroplasty")
@@ -394,18 +353,7 @@ def test_verify_finds_a_recorded_file_and_refuses_a_changed_one(run: Run, tmp_pa
     """verify: exit 0 and the entry for the file as written; 6 once a byte changed, or unknown."""
     journal = tmp_path / "journal.jsonl"
     out = tmp_path / "ann.html"
-    run(
-        "handout",
-        "--phone",
-        "555-0100",
-        "2025-03-01",
-        "--patient",
-        "Ann Lee",
-        "-o",
-        str(out),
-        "--record",
-        str(journal),
-    )
+    run(*ANN_HANDOUT, "-o", str(out), "--record", str(journal))
     found = run("record", "verify", str(out), "--record", str(journal))
     assert found.code == 0, found.err
     assert "line 1, unchanged" in found.out

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 import typer
 
 from vplan import __version__
-from vplan.daylist import COLUMNS
+from vplan.columns import COLUMNS
 from vplan.errors import (
     EXIT_BAD_INPUT,
     EXIT_CHANGED,

@@ -23,37 +23,13 @@ from typing import IO, TYPE_CHECKING, NamedTuple
 
 from vplan.chars import controls_in
 from vplan.chars import shown as char_name
+from vplan.columns import COLUMNS
 from vplan.errors import InputError
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
 
-class Column(NamedTuple):
-    """A column of the day's list, by its name in the header."""
-
-    name: str
-    required: bool = False
-
-
-# The columns vplan reads, in the order the README lists them. A new column is one line here
-# (and its meaning in batch.py); a header that matches none of them is ignored.
-COLUMNS: tuple[Column, ...] = (
-    Column("name", required=True),
-    Column("procedure_date", required=True),
-    Column("phone"),
-    Column("clinic"),
-    Column("doctor"),
-    Column("paper"),
-    Column("large_print"),
-    Column("output"),
-    Column("procedure"),
-    Column("lang"),
-    Column("levels"),
-    Column("follow_up"),
-    Column("follow_up_place"),
-    Column("orders"),
-)
 KNOWN = tuple(column.name for column in COLUMNS)
 REQUIRED = tuple(column.name for column in COLUMNS if column.required)
 

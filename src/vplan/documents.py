@@ -52,23 +52,6 @@ def format_for(path: Path, asked: DocumentFormat | None) -> DocumentFormat:
     return found
 
 
-def render(
-    fmt: DocumentFormat,
-    plan: Plan,
-    patient: Patient,
-    layout: Layout,
-    *,
-    stamp: datetime,
-    lang: str = ENGLISH,
-    made: Stamp | None = None,
-) -> bytes:
-    """The bytes of one patient's file in ``fmt`` and ``lang``; ``stamp`` dates a calendar file.
-
-    ``made`` is the stamp printed on the file (what made it, and when).
-    """
-    return render_paged(fmt, plan, patient, layout, stamp=stamp, lang=lang, made=made).data
-
-
 class Rendered(NamedTuple):
     """A file's bytes, and its number of pages when the format has pages of its own (PDF)."""
 
@@ -86,7 +69,11 @@ def render_paged(
     lang: str = ENGLISH,
     made: Stamp | None = None,
 ) -> Rendered:
-    """Like ``render``, with the number of pages of a PDF (None for HTML and calendars)."""
+    """The bytes of one patient's file in ``fmt`` and ``lang``, and the pages of a PDF.
+
+    Pages are None for HTML and calendars; ``stamp`` dates a calendar file, and ``made``
+    is the stamp printed on the file (what made it, and when).
+    """
     if fmt is DocumentFormat.ICS:
         from vplan.render import ics
 
