@@ -946,12 +946,10 @@ def _split_activity(words: list[str]) -> tuple[list[str], list[str]]:
 
 def _show_rule(protocol: Protocol, activity: Activity, fmt: AnswerFormat, lang: str) -> int:
     from vplan.render import structured, text
+    from vplan.reports import build_rule
 
-    _answer(
-        fmt,
-        lambda: structured.rule(protocol, activity, lang),
-        lambda: text.rule(protocol, activity, lang),
-    )
+    view = build_rule(protocol, activity, lang)
+    _answer(fmt, lambda: structured.rule(view), lambda: text.rule(view))
     return EXIT_OK
 
 
@@ -963,15 +961,11 @@ def red_flags(
     procedure: ProcedureOption = None,
 ) -> None:
     """The warning signs by tier: call the emergency number, call the care team, expected."""
-    protocol = _load(rules, procedure, lang)
     from vplan.render import structured, text
+    from vplan.reports import build_warning_signs
 
-    code = lang.value
-    _answer(
-        fmt,
-        lambda: structured.warning_signs(protocol, code),
-        lambda: text.warning_signs(protocol, code),
-    )
+    listing = build_warning_signs(_load(rules, procedure, lang), lang.value)
+    _answer(fmt, lambda: structured.warning_signs(listing), lambda: text.warning_signs(listing))
 
 
 @app.command()
@@ -982,38 +976,29 @@ def activities(
     procedure: ProcedureOption = None,
 ) -> None:
     """What the rules know: each activity with its aliases and limits."""
-    protocol = _load(rules, procedure, lang)
     from vplan.render import structured, text
+    from vplan.reports import build_activities
 
-    code = lang.value
-    _answer(
-        fmt,
-        lambda: structured.activities(protocol, code),
-        lambda: text.activities(protocol, code),
-    )
+    listing = build_activities(_load(rules, procedure, lang), lang.value)
+    _answer(fmt, lambda: structured.activities(listing), lambda: text.activities(listing))
 
 
 @rules_app.command("validate")
-def rules_validate(file: RulesFileArgument = None) -> None:
+def rules_validate(
+    file: RulesFileArgument = None, fmt: AnswerFormatOption = AnswerFormat.TEXT
+) -> None:
     """Check a rules file and list every problem as file:line:column. Exits 3 if any."""
     from vplan.model import protocol_from_data
+    from vplan.render import structured, text
+    from vplan.reports import build_validate
     from vplan.rules import read_bytes, resolve
     from vplan.validate import validate
 
     source = resolve(file, os.environ)
     data = validate(read_bytes(source), source.label)
     protocol = protocol_from_data(data, source.label)
-    info = protocol.info
-    signs = len(protocol.warning_signs)
-    others = "".join(f", {key}" for key in data["procedures"])
-    sys.stdout.write(
-        f"{source.label}: valid. {info.name.get()}, version {info.version}, last reviewed "
-        f"{info.last_reviewed.isoformat()}; {len(protocol.activities)} activities, "
-        f"{signs} warning signs; procedures: {info.procedure_key} (main){others}.\n"
-    )
-    from vplan.i18n import languages_report
-
-    sys.stdout.write(languages_report(protocol))
+    report = build_validate(protocol, source.label, data["procedures"])
+    _report(fmt, lambda: structured.rules_validate(report), lambda: text.rules_validate(report))
 
 
 @rules_app.command("init")
@@ -1033,29 +1018,17 @@ def rules_init(
 @rules_app.command(
     "lint", help="Warnings a reviewer wants on a valid rules file.", epilog=EXIT_CODES_HELP
 )
-def rules_lint(file: RulesFileArgument = None) -> int:
+def rules_lint(file: RulesFileArgument = None, fmt: AnswerFormatOption = AnswerFormat.TEXT) -> int:
     """Validate a rules file, then warn about what a reviewer should look at. Exits 1 if any."""
     from vplan.authoring.lint import lint
+    from vplan.render import structured, text
+    from vplan.reports import build_lint
     from vplan.rules import read_bytes, resolve
 
     source = resolve(file, os.environ)
-    warnings = lint(read_bytes(source), source.label, today=_today())
-    for warning in warnings:
-        sys.stdout.write(f"{warning}\n")
-    if not warnings:
-        sys.stdout.write(f"{source.label}: valid, no warnings.\n")
-        return EXIT_OK
-    errors = sum(w.is_error for w in warnings)
-    n = len(warnings) - errors
-    found = [
-        *([f"{errors} error{'s' if errors != 1 else ''}"] if errors else []),
-        *([f"{n} warning{'s' if n != 1 else ''}"] if n else []),
-    ]
-    sys.stdout.write(
-        f"{source.label}: valid, with {' and '.join(found)}. Look at each line above "
-        "before the protocol is given to patients.\n"
-    )
-    return EXIT_WARNINGS
+    report = build_lint(source.label, lint(read_bytes(source), source.label, today=_today()))
+    _report(fmt, lambda: structured.rules_lint(report), lambda: text.rules_lint(report))
+    return EXIT_WARNINGS if report.findings else EXIT_OK
 
 
 @rules_app.command("schema")
@@ -1076,31 +1049,28 @@ def rules_diff(
     new: Annotated[Path, typer.Argument(help="The new version of the rules file.")],
 ) -> int:
     """What changes for patients from OLD to NEW. Exits 1 if anything does, else 0."""
-    from vplan.authoring.diff import compare_files, report
+    from vplan.authoring.diff import compare_files
+    from vplan.render import text
+    from vplan.reports import build_diff
     from vplan.rules import RulesSource, load_data
 
     before = load_data(RulesSource(old, str(old)), os.environ)
     after = load_data(RulesSource(new, str(new)), os.environ)
-    comparison = compare_files(before, after, str(old), str(new))
-    _emit_lines(report(comparison, str(old), str(new)), None, False)
-    return EXIT_CHANGED if comparison.changes else EXIT_OK
+    report = build_diff(compare_files(before, after, str(old), str(new)), str(old), str(new))
+    _emit_lines(text.rules_diff(report), None, False)
+    return EXIT_CHANGED if report.changes else EXIT_OK
 
 
 @rules_app.command("show")
 def rules_show(rules: RulesOption = None) -> None:
     """Print the rules file in use (after checking it), with its path and version."""
+    from vplan.render import text
+    from vplan.reports import build_show
     from vplan.rules import read_bytes, resolve
 
     source = resolve(rules, os.environ)
-    protocol = _load(rules)
-    info = protocol.info
-    sys.stdout.write(
-        f"# {source.label}\n# {info.name.get()}, version {info.version}, "
-        f"last reviewed {info.last_reviewed.isoformat()}\n"
-    )
-    if info.translation_note is not None:
-        sys.stdout.write(f"# Translation note: {' '.join(info.translation_note.get().split())}\n")
-    sys.stdout.write(read_bytes(source).decode("utf-8-sig"))
+    written = read_bytes(source).decode("utf-8-sig")
+    sys.stdout.write(text.rules_show(build_show(_load(rules), source.label, written)))
 
 
 def _answer(fmt: AnswerFormat, data: Callable[[], object], lines: Callable[[], list[Line]]) -> None:
@@ -1109,6 +1079,11 @@ def _answer(fmt: AnswerFormat, data: Callable[[], object], lines: Callable[[], l
         sys.stdout.write(_dump(data()))
     else:
         _emit_lines(lines(), None, False)
+
+
+def _report(fmt: AnswerFormat, data: Callable[[], object], text: Callable[[], str]) -> None:
+    """Print a rules report as JSON data or as its plain text."""
+    sys.stdout.write(_dump(data()) if fmt is AnswerFormat.JSON else text())
 
 
 def _emit(text: str | bytes, output: Path | None, force: bool) -> None:
