@@ -33,15 +33,15 @@ from vplan.errors import (
     RulesError,
     VplanError,
 )
+from vplan.formats import AnswerFormat, DocumentFormat, Paper, ScheduleFormat, choices
 from vplan.i18n import ENGLISH, Language
-from vplan.parse import MAX_SPAN_DAYS, DateOrder
+from vplan.parse import DATE_ORDERS, MAX_SPAN_DAYS, DateOrder
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from rich.progress import Progress
 
-    from vplan.documents import DocumentFormat
     from vplan.handout import Layout
     from vplan.model import Activity, Protocol
     from vplan.plan import Plan
@@ -59,22 +59,9 @@ EXIT_CODES_HELP = (
 MAX_DAYS = 730
 
 
-class Format(StrEnum):
-    """Output formats of ``schedule``."""
-
-    TEXT = "text"
-    JSON = "json"
-    MARKDOWN = "markdown"
-    ICS = "ics"
-
-
-class AnswerFormat(StrEnum):
-    """Output formats of the commands that answer a question."""
-
-    TEXT = "text"
-    JSON = "json"
-
-
+# The orders of a day's list's dates, one per order the parser reads.
+DateFormat = StrEnum("DateFormat", {order.upper(): order for order in DATE_ORDERS})  # type: ignore[misc]
+ISO_DATES = DateFormat("iso")
 ENGLISH_CHOICE = Language(ENGLISH)
 LangOption = Annotated[
     Language,
@@ -157,7 +144,8 @@ JournalOption = Annotated[
 
 
 AnswerFormatOption = Annotated[
-    AnswerFormat, typer.Option("--format", "-f", help="Output format: text or json.")
+    AnswerFormat,
+    typer.Option("--format", "-f", help=f"Output format: {choices(AnswerFormat)}."),
 ]
 
 
@@ -317,7 +305,7 @@ def schedule(
         ),
     ] = None,
     asked: Annotated[
-        Format | None,
+        ScheduleFormat | None,
         typer.Option(
             "--format",
             "-f",
@@ -345,11 +333,12 @@ def schedule(
     record: RecordOption = None,
 ) -> None:
     """The day-by-day recovery calendar, the restrictions and the warning signs."""
+    from vplan.formats import schedule_format
     from vplan.parse import parse_name
     from vplan.patient import follow_up_visit, patient_plan
     from vplan.stamp import make_stamp
 
-    fmt = _schedule_format(asked, output)
+    fmt = schedule_format(asked, output)
     start = _procedure_date(procedure_date)
     name = None if patient is None else parse_name(patient)
     if output is None:
@@ -369,17 +358,17 @@ def schedule(
     moment = _now()
     made = make_stamp(plan.protocol, code, moment.date(), orders_sha256=_orders_digest(plan))
     data: str | bytes
-    if fmt is Format.JSON:
+    if fmt is ScheduleFormat.JSON:
         from vplan.render import structured
         from vplan.schedule import build_schedule
 
         data = _dump(structured.schedule(build_schedule(plan, shown, name, code, made)))
-    elif fmt is Format.MARKDOWN:
+    elif fmt is ScheduleFormat.MARKDOWN:
         from vplan.render import markdown
         from vplan.schedule import build_schedule
 
         data = markdown.schedule(build_schedule(plan, shown, name, code, made))
-    elif fmt is Format.ICS:
+    elif fmt is ScheduleFormat.ICS:
         from vplan.clock import calendar_stamp
         from vplan.render import ics
 
@@ -402,59 +391,15 @@ def schedule(
         raw = data.encode("utf-8") if isinstance(data, str) else data
         journal.add(start, made, Written(fmt.value, file_digest(raw)), name, moment)
     if output is not None:
-        what = {Format.JSON: "JSON", Format.MARKDOWN: "Markdown", Format.TEXT: "text"}
-        span = "phone calendar" if fmt is Format.ICS else f"{what[fmt]}, days 0 to {shown - 1}"
-        _wrote(output, span, journal)
-
-
-SCHEDULE_SUFFIXES = {
-    ".txt": Format.TEXT,
-    ".text": Format.TEXT,
-    ".md": Format.MARKDOWN,
-    ".markdown": Format.MARKDOWN,
-    ".json": Format.JSON,
-    ".ics": Format.ICS,
-}
-
-
-def _schedule_format(asked: Format | None, output: Path | None) -> Format:
-    """The format ``--format`` names, else the one the output file's name ends in, else text."""
-    if output is None:
-        return asked or Format.TEXT
-    found = SCHEDULE_SUFFIXES.get(output.suffix.lower())
-    if asked is not None and found is not None and found is not asked:
-        raise InputError(
-            f"{output.name!r} ends in {output.suffix} but --format is {asked.value}; "
-            f"name the file {_suffix_of(asked)}, or leave out --format"
+        what = {
+            ScheduleFormat.JSON: "JSON",
+            ScheduleFormat.MARKDOWN: "Markdown",
+            ScheduleFormat.TEXT: "text",
+        }
+        span = (
+            "phone calendar" if fmt is ScheduleFormat.ICS else f"{what[fmt]}, days 0 to {shown - 1}"
         )
-    return asked or found or Format.TEXT
-
-
-def _suffix_of(fmt: Format) -> str:
-    return next(suffix for suffix, known in SCHEDULE_SUFFIXES.items() if known is fmt)
-
-
-class HandoutFormat(StrEnum):
-    """Formats of the handout file."""
-
-    PDF = "pdf"
-    HTML = "html"
-    ICS = "ics"
-
-
-class DateFormatOption(StrEnum):
-    """How a day's list writes its dates."""
-
-    ISO = "iso"
-    MDY = "mdy"
-    DMY = "dmy"
-
-
-class PaperOption(StrEnum):
-    """Paper sizes."""
-
-    LETTER = "letter"
-    A4 = "a4"
+        _wrote(output, span, journal)
 
 
 @app.command(
@@ -489,16 +434,17 @@ def handout(
         typer.Option("--output", "-o", help="The file to write: NAME.pdf, NAME.html or NAME.ics."),
     ] = None,
     fmt: Annotated[
-        HandoutFormat | None,
+        DocumentFormat | None,
         typer.Option(
             "--format",
             "-f",
-            help="pdf, html or ics (the phone calendar). Default: from the file name's ending.",
+            help=f"{choices(DocumentFormat)} (the phone calendar). "
+            "Default: from the file name's ending.",
         ),
     ] = None,
     paper: Annotated[
-        PaperOption, typer.Option("--paper", help="Paper size: letter or a4.")
-    ] = PaperOption.LETTER,
+        Paper, typer.Option("--paper", help=f"Paper size: {choices(Paper)}.")
+    ] = Paper.LETTER,
     large_print: Annotated[
         bool,
         typer.Option("--large-print", help="18 pt type and wider line spacing, for older readers."),
@@ -519,13 +465,13 @@ def handout(
         typer.Option("--sheet", help="The workbook's sheet to read. Default: the first."),
     ] = None,
     date_format: Annotated[
-        DateFormatOption,
+        DateFormat,
         typer.Option(
             "--date-format",
             help="How the list writes dates such as 03/01/2025: mdy (month first) or dmy "
             "(day first). Default: iso, YYYY-MM-DD only.",
         ),
-    ] = DateFormatOption.ISO,
+    ] = ISO_DATES,
     combined: Annotated[
         Path | None,
         typer.Option(
@@ -557,11 +503,10 @@ def handout(
     record: RecordOption = None,
 ) -> int:
     """The printed handout for one patient, or one per row of a CSV list."""
-    from vplan.documents import DocumentFormat
-    from vplan.handout import Layout, Paper
+    from vplan.handout import Layout
 
-    layout = Layout(Paper(paper.value), large_print)
-    asked = DocumentFormat(fmt.value) if fmt is not None else None
+    layout = Layout(paper, large_print)
+    asked = fmt
     if batch is not None:
         per_patient = (patient, output, levels, follow_up, follow_up_place, orders)
         if procedure_date is not None or any(v is not None for v in per_patient):
@@ -580,7 +525,7 @@ def handout(
     for given, name in ((sheet, "--sheet"), (combined, "--combined")):
         if given is not None:
             raise InputError(f"{name} goes with --batch LIST; for one handout leave it out")
-    if date_format is not DateFormatOption.ISO:
+    if date_format is not ISO_DATES:
         raise InputError("--date-format goes with --batch LIST; write DATE as YYYY-MM-DD")
     if procedure_date is None:
         raise InputError("give the procedure date, or --batch FILE.csv for a list")
