@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
+from typing import TYPE_CHECKING, Annotated, NoReturn, cast
 
 import typer
 
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from rich.progress import Progress
+    from typer._click import Context  # typer's own copy of click, which the group extends
 
     from vplan.handout import Layout
     from vplan.model import Activity, Protocol
@@ -162,7 +163,7 @@ class _PipeClosed(Exception):
 class _Group(typer.core.TyperGroup):
     """The command group, passing a closed pipe to ``main`` instead of to typer (which exits 1)."""
 
-    def invoke(self, ctx: Any) -> Any:
+    def invoke(self, ctx: Context) -> object:
         """Run the command; a closed stdout pipe becomes ``_PipeClosed``."""
         try:
             return super().invoke(ctx)
