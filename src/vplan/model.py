@@ -11,7 +11,7 @@ every command pays for at start-up (``scripts/bench.py`` measures it).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from enum import Enum
 from types import MappingProxyType
@@ -221,13 +221,21 @@ def _until(value: str | None) -> Duration | None:
     return None if value is None or value == CLEARED else parse_duration(value)
 
 
-def procedure_names(data: Mapping[str, Any]) -> dict[str, str | None]:
-    """Every name a procedure answers to, folded: ``None`` for the main procedure, else its key."""
-    found: dict[str, str | None] = {normalize_name(data["protocol"]["procedure"]["en"]): None}
+def procedure_names(data: Mapping[str, Any]) -> dict[str, str]:
+    """Every name a procedure answers to, folded, with the procedure's key (the main one first)."""
+    main = normalize_name(data["protocol"]["procedure"]["en"])
+    found: dict[str, str] = {main: main}
     for key, proc in data.get("procedures", {}).items():
         for name in (key, proc["name"]["en"], *proc["aliases"]):
             found.setdefault(normalize_name(name), key)
     return found
+
+
+def _unknown_procedure(name: str, main: str, others: Iterable[str]) -> InputError:
+    return InputError(
+        f"'{name}' is not a procedure in the rules; the procedures are: "
+        f"{', '.join([main, *others])}"
+    )
 
 
 def _procedure(data: Mapping[str, Any], name: str | None) -> tuple[Mapping[str, Any] | None, str]:
@@ -238,12 +246,9 @@ def _procedure(data: Mapping[str, Any], name: str | None) -> tuple[Mapping[str, 
     names = procedure_names(data)
     folded = normalize_name(name)
     if folded not in names:
-        known = [main, *data.get("procedures", {})]
-        raise InputError(
-            f"'{name}' is not a procedure in the rules; the procedures are: {', '.join(known)}"
-        )
+        raise _unknown_procedure(name, main, data.get("procedures", {}))
     key = names[folded]
-    return (None, normalize_name(main)) if key is None else (data["procedures"][key], key)
+    return (None, key) if key == normalize_name(main) else (data["procedures"][key], key)
 
 
 def limit_from_data(lim: Mapping[str, Any], *, ordered: bool = False) -> Limit:
@@ -294,8 +299,14 @@ def protocol_from_data(
     Another procedure is the main protocol with its own activities, care and milestones
     put in place of the main ones; the sources and warning signs are shared.
     """
+    return _built(data, path, *_procedure(data, procedure))
+
+
+def _built(
+    data: Mapping[str, Any], path: str, changes: Mapping[str, Any] | None, key: str
+) -> Protocol:
+    """The protocol of the procedure keyed ``key``: the main one when ``changes`` is None."""
     meta = data["protocol"]
-    changes, key = _procedure(data, procedure)
     activities_data = dict(data["activities"])
     care_data, milestones_data = data["care"], data["milestones"]
     if changes is not None:
@@ -364,3 +375,40 @@ def written_at(protocol: Protocol, where: Where) -> Where:
         if where[: len(prefix)] == prefix:
             return moved + where[len(prefix) :]
     return where
+
+
+class Book(NamedTuple):
+    """A rules file's procedures, each built once: the main procedure first, then the others."""
+
+    main: str  # the main procedure's key
+    protocols: Mapping[str, Protocol]  # by key, in the file's order
+    names: Mapping[str, str]  # every name a procedure answers to, folded, with its key
+    title: str  # the main procedure's English name, as messages list the procedures
+
+    @property
+    def others(self) -> tuple[str, ...]:
+        """The keys of the procedures other than the main one, in the file's order."""
+        return tuple(key for key in self.protocols if key != self.main)
+
+    def key(self, name: str | None) -> str:
+        """The key of the procedure called ``name`` (None: the main one); unknown is an error."""
+        if name is None:
+            return self.main
+        folded = normalize_name(name)
+        if folded not in self.names:
+            raise _unknown_procedure(name, self.title, self.others)
+        return self.names[folded]
+
+    def protocol(self, name: str | None = None) -> Protocol:
+        """The protocol of the procedure called ``name`` (None: the main one)."""
+        return self.protocols[self.key(name)]
+
+
+def book_from_data(data: Mapping[str, Any], path: str, digest: str = "") -> Book:
+    """Every procedure's protocol of a rules file, from its validated data, built once."""
+    title = data["protocol"]["procedure"]["en"]
+    main = normalize_name(title)
+    protocols = {main: _built(data, path, None, main)._replace(digest=digest)}
+    for key, changes in data.get("procedures", {}).items():
+        protocols[key] = _built(data, path, changes, key)._replace(digest=digest)
+    return Book(main, protocols, procedure_names(data), title)

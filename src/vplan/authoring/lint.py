@@ -16,7 +16,7 @@ from datetime import date
 from enum import Enum
 
 from vplan.i18n import ENGLISH, LANGUAGES, languages_in_use, patient_texts, place
-from vplan.model import Limit, Protocol, Text, Tier, WarningSign, protocol_from_data, written_at
+from vplan.model import Limit, Protocol, Text, Tier, WarningSign, book_from_data, written_at
 from vplan.validate import Loc, position, validated_tree
 
 READING_GRADE = 6.0
@@ -81,12 +81,12 @@ class _Finding:
 def lint(data: bytes, label: str, *, today: date) -> list[LintWarning]:
     """Validate the file (``RulesError`` if it is not valid), then list its warnings in order."""
     tree, model = validated_tree(data, label)
-    plain = model.model_dump(mode="json", by_alias=True)
-    protocol = protocol_from_data(plain, label)
+    book = book_from_data(model.model_dump(mode="json", by_alias=True), label)
+    protocol = book.protocol()
     findings = [*_findings(protocol), *_old_review(protocol, today)]
-    for key in model.procedures:
+    for key in book.others:
         # Another procedure: only what it writes itself is checked again, where it is written.
-        theirs = protocol_from_data(plain, label, key)
+        theirs = book.protocols[key]
         for finding in _findings(theirs):
             moved = written_at(theirs, finding.loc)
             if moved != finding.loc:
