@@ -23,8 +23,8 @@ from vplan.daylist import DayList
 from vplan.documents import SUFFIXES, DocumentFormat, render_paged
 from vplan.errors import InputError, OrdersError, OutputError, VplanError
 from vplan.handout import Layout, Paper, Patient, check_field
-from vplan.i18n import ENGLISH, LANGUAGES, language_name, place
-from vplan.model import Book, Protocol, Where, normalize_name
+from vplan.i18n import ENGLISH, LANGUAGES, language_name
+from vplan.model import Book, Protocol, Where, normalize_name, place
 from vplan.orders import Orders
 from vplan.parse import DateOrder, ParseError, parse_levels, parse_list_date
 from vplan.patient import follow_up_visit

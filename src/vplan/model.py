@@ -11,7 +11,7 @@ every command pays for at start-up (``scripts/bench.py`` measures it).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from enum import Enum
 from types import MappingProxyType
@@ -22,7 +22,9 @@ from vplan.parse import parse_duration, parse_weight
 from vplan.units import Duration, Weight
 
 DEFAULT_LANG = "en"
-Where = tuple[str | int, ...]  # a place in the rules file, such as ("activities", "lifting")
+# A place in a rules (or orders) file, such as ("activities", "lifting", "limits", 0): the one
+# location type of messages, lint and the translations; ``validate.position`` finds its line.
+Where = tuple[str | int, ...]
 CLEARED = "cleared"  # an ``until`` that ends only when the care team says so
 
 
@@ -367,6 +369,46 @@ def _built(
             for g in data.get("guidance", ())
         ),
     )
+
+
+def patient_texts(protocol: Protocol) -> Iterator[tuple[Where, Text]]:
+    """Every text of the rules that patients read, with where it is in the file.
+
+    The one walk over the texts: the languages a file needs, the translations it lacks and
+    lint's warnings about texts all follow it.
+    """
+    info = protocol.info
+    yield ("protocol", "name"), info.name
+    yield ("protocol", "procedure"), info.procedure
+    yield ("protocol", "notice"), info.notice
+    if info.translation_note is not None:
+        yield ("protocol", "translation_note"), info.translation_note
+    for act in protocol.activities:
+        base: Where = ("activities", act.key)
+        yield (*base, "name"), act.name
+        if act.advice is not None:
+            yield (*base, "advice"), act.advice
+        for i, lim in enumerate(act.limits):
+            yield (*base, "limits", i, "text"), lim.text
+        for i, caution in enumerate(act.cautions):
+            yield (*base, "cautions", i, "text"), caution.text
+    for i, item in enumerate(protocol.care):
+        yield ("care", i, "label"), item.label
+        yield ("care", i, "text"), item.text
+    for i, milestone in enumerate(protocol.milestones):
+        yield ("milestones", i, "text"), milestone.text
+    for tier in Tier:
+        tiered = [sign for sign in protocol.warning_signs if sign.tier is tier]
+        for i, sign in enumerate(tiered):
+            yield ("warning_signs", tier.value, i, "text"), sign.text
+
+
+def place(loc: Where) -> str:
+    """``warning_signs.call_today[2].text``: a place in the rules file, as a reader finds it."""
+    out = ""
+    for step in loc:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
+    return out
 
 
 def written_at(protocol: Protocol, where: Where) -> Where:

@@ -28,6 +28,7 @@ from vplan.model import (
     MilestoneRule,
     Protocol,
     Text,
+    Where,
     activity_from_data,
     limit_from_data,
     milestone_from_data,
@@ -44,8 +45,7 @@ MAX_BYTES = 256 * 1024
 LastEnd = Duration | bool | None  # when an activity's last limit ends (None: cleared; False: none)
 ORDERS_SOURCE = "care-team-orders"  # the source of every order that names none
 ORDERS_CITATION = "The care team's orders for this patient"
-Loc = tuple[str | int, ...]
-Finding = tuple[Loc, str, str]
+Finding = tuple[Where, str, str]
 
 
 class Orders(NamedTuple):
@@ -215,7 +215,7 @@ def _checks(
     names = protocol.names()
     known = ", ".join(act.key for act in protocol.activities)
     for key, order in model.activities.items():
-        at: Loc = ("activities", key)
+        at: Where = ("activities", key)
         base = _existing(protocol, key)
         if base is None:
             other = names.get(normalize_name(key))
@@ -291,8 +291,8 @@ def _involves_checks(model: OrdersModel, protocol: Protocol) -> Iterator[Finding
                 )
 
 
-def _source_checks(at: Loc, order: OrderActivityModel, protocol: Protocol) -> Iterator[Finding]:
-    cited: list[tuple[Loc, list[str] | None]] = [((*at, "source"), order.source)]
+def _source_checks(at: Where, order: OrderActivityModel, protocol: Protocol) -> Iterator[Finding]:
+    cited: list[tuple[Where, list[str] | None]] = [((*at, "source"), order.source)]
     cited += [
         ((*at, "limits", i, "source"), lim.source) for i, lim in enumerate(order.limits or [])
     ]
@@ -309,7 +309,7 @@ def _source_checks(at: Loc, order: OrderActivityModel, protocol: Protocol) -> It
                 )
 
 
-def _untranslated(data: Any, loc: Loc, lang: str) -> Iterator[Finding]:
+def _untranslated(data: Any, loc: Where, lang: str) -> Iterator[Finding]:
     """Every text of the orders without a version in ``lang``."""
     if isinstance(data, Mapping):
         if DEFAULT_LANG in data and all(isinstance(v, str) for v in data.values()):
@@ -341,7 +341,7 @@ def reference_dates() -> tuple[date, ...]:
 
 
 def _loosening(
-    at: Loc, key: str, base: Activity, order: OrderActivityModel, procedure_date: date | None
+    at: Where, key: str, base: Activity, order: OrderActivityModel, procedure_date: date | None
 ) -> Iterator[Finding]:
     """Where the ordered limits allow more than the protocol's, on some day of recovery."""
     from vplan.plan import place_limits
@@ -357,7 +357,7 @@ def _loosening(
         day, index, field, what = found
         where = f"on day {day} ({(start + timedelta(days=day)).isoformat()})" if procedure_date \
             else f"from day {day} for some procedure dates"  # fmt: skip
-        loc: Loc = (*at, "limits") if index is None else (*at, "limits", index, field)
+        loc: Where = (*at, "limits") if index is None else (*at, "limits", index, field)
         yield (
             loc,
             f"this order is looser than the protocol: {what} {where}",

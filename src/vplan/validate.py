@@ -30,12 +30,10 @@ from ruamel.yaml.reader import ReaderError
 
 from vplan.chars import controls_in, shown
 from vplan.errors import Problem, RulesError
-from vplan.model import CLEARED, Tier, normalize_name
+from vplan.model import CLEARED, Tier, Where, normalize_name
 from vplan.parse import parse_duration
 from vplan.schema import ActivityModel, CareModel, MilestoneModel, RulesModel
 from vplan.units import Duration
-
-Loc = tuple[str | int, ...]
 
 _MISSING_HINTS = {
     "source": "add 'source:' with the key of an entry in 'sources:' that this rule comes from",
@@ -222,23 +220,32 @@ def _texts_with_controls(tree: Any) -> Iterator[tuple[int, int, list[str]]]:
     The file's bytes are checked by the YAML reader; this checks what its escapes
     (``"\e"``, ``"\0"``, ``"\x9b"``, ``"\N"``) turned into.
     """
-    stack = [tree]
+    for where, is_key, text in strings(tree):
+        controls = controls_in(text, newlines=not is_key)
+        if controls:
+            yield *position(tree, where, value=not is_key), controls
+
+
+def strings(tree: Any) -> Iterator[tuple[Where, bool, str]]:
+    """Every key and text of a YAML tree, with its place (``position`` finds its line).
+
+    A key's place is the key's path, found with ``value=False``; a text's, its own path.
+    """
+    stack: list[tuple[Where, Any]] = [((), tree)]
     while stack:
-        node = stack.pop()
+        where, node = stack.pop()
         if isinstance(node, CommentedMap):
-            places = [(k, node.lc.key(k), True) for k in node]
-            places += [(node[k], node.lc.value(k), False) for k in node]
+            places = [((*where, k), k, True) for k in node]
+            places += [((*where, k), node[k], False) for k in node]
         elif isinstance(node, CommentedSeq):
-            places = [(item, node.lc.item(i), False) for i, item in enumerate(node)]
+            places = [((*where, i), item, False) for i, item in enumerate(node)]
         else:
             continue
-        for value, (line, column), is_key in places:
+        for at, value, is_key in places:
             if isinstance(value, str):
-                controls = controls_in(value, newlines=not is_key)
-                if controls:
-                    yield line + 1, column + 1, controls
-            else:
-                stack.append(value)
+                yield at, is_key, value
+            elif not is_key:
+                stack.append((at, value))
 
 
 def _impossible_date(text: str, label: str) -> Problem:
@@ -259,7 +266,7 @@ def _impossible_date(text: str, label: str) -> Problem:
     )  # fmt: skip
 
 
-def position(tree: Any, loc: Loc, *, value: bool) -> tuple[int, int]:
+def position(tree: Any, loc: Where, *, value: bool) -> tuple[int, int]:
     """The 1-based line and column of ``loc`` in the YAML tree, or of its nearest parent."""
     node, line, column = tree, 0, 0
     for index, step in enumerate(loc):
@@ -278,7 +285,7 @@ def position(tree: Any, loc: Loc, *, value: bool) -> tuple[int, int]:
 def _schema_problem(
     err: ErrorDetails, tree: Any, label: str, root: type[BaseModel] = RulesModel
 ) -> Problem:
-    loc: Loc = tuple(step for step in err["loc"] if step != "[key]")
+    loc: Where = tuple(step for step in err["loc"] if step != "[key]")
     kind = err["type"]
     field = next((str(step) for step in reversed(loc) if isinstance(step, str)), "value")
     ctx = err.get("ctx") or {}
@@ -317,7 +324,7 @@ def _describe(value: object) -> str:
     return f"{type(value).__name__.removeprefix('Scalar').lower()} {value}"
 
 
-def _keys_at(loc: Loc, root: type[BaseModel] = RulesModel) -> list[str]:
+def _keys_at(loc: Where, root: type[BaseModel] = RulesModel) -> list[str]:
     """The keys the schema allows at ``loc``."""
     annotation: Any = root
     for step in loc:
@@ -350,11 +357,11 @@ def _unwrap(annotation: Any) -> Any:
 
 # --- checks across rules -------------------------------------------------------------
 
-Finding = tuple[Loc, str, str]
+Finding = tuple[Where, str, str]
 
 
 def _cross_checks(model: RulesModel) -> list[Finding]:
-    main: list[tuple[Loc, str, ActivityModel]] = [
+    main: list[tuple[Where, str, ActivityModel]] = [
         (("activities", key), key, act) for key, act in model.activities.items()
     ]
     return [
@@ -370,12 +377,12 @@ def _cross_checks(model: RulesModel) -> list[Finding]:
 
 def _procedure_checks(model: RulesModel) -> Iterator[Finding]:
     """Each other procedure, as the main protocol with its changes, follows the same rules."""
-    main: list[tuple[Loc, str, ActivityModel]] = [
+    main: list[tuple[Where, str, ActivityModel]] = [
         (("activities", key), key, act) for key, act in model.activities.items()
     ]
     owner: dict[str, str] = {normalize_name(model.protocol.procedure["en"]): ""}
     for key, proc in model.procedures.items():
-        here: Loc = ("procedures", key)
+        here: Where = ("procedures", key)
         names = [((*here,), key), ((*here, "name", "en"), proc.name["en"])]
         names += [((*here, "aliases", i), alias) for i, alias in enumerate(proc.aliases)]
         for loc, name in names:
@@ -388,7 +395,7 @@ def _procedure_checks(model: RulesModel) -> Iterator[Finding]:
                 what = f"'{first}'" if first else "the main procedure"
                 yield loc, f"'{name}' already names {what}", "give each procedure its own names"
         # The shared activities first, so that a clash is reported where the procedure wrote it.
-        merged: list[tuple[Loc, str, ActivityModel]] = [
+        merged: list[tuple[Where, str, ActivityModel]] = [
             (("activities", k), k, a)
             for k, a in model.activities.items()
             if k not in proc.activities
@@ -409,7 +416,7 @@ def _procedure_checks(model: RulesModel) -> Iterator[Finding]:
         )
 
 
-def _rule_sources(model: RulesModel) -> Iterator[tuple[Loc, list[str] | None]]:
+def _rule_sources(model: RulesModel) -> Iterator[tuple[Where, list[str] | None]]:
     for key, act in model.activities.items():
         yield from _activity_sources(("activities", key), act)
     for i, care in enumerate(model.care):
@@ -422,7 +429,7 @@ def _rule_sources(model: RulesModel) -> Iterator[tuple[Loc, list[str] | None]]:
     for i, guide in enumerate(model.guidance):
         yield ("guidance", i, "source"), guide.source
     for pkey, proc in model.procedures.items():
-        here: Loc = ("procedures", pkey)
+        here: Where = ("procedures", pkey)
         yield (*here, "source"), proc.source
         for key, act in proc.activities.items():
             yield from _activity_sources((*here, "activities", key), act)
@@ -432,7 +439,7 @@ def _rule_sources(model: RulesModel) -> Iterator[tuple[Loc, list[str] | None]]:
             yield (*here, "milestones", i, "source"), milestone.source
 
 
-def _activity_sources(loc: Loc, act: ActivityModel) -> Iterator[tuple[Loc, list[str] | None]]:
+def _activity_sources(loc: Where, act: ActivityModel) -> Iterator[tuple[Where, list[str] | None]]:
     yield (*loc, "source"), act.source
     for i, lim in enumerate(act.limits):
         yield (*loc, "limits", i, "source"), lim.source
@@ -448,11 +455,11 @@ def _source_checks(model: RulesModel) -> Iterator[Finding]:
             if ref not in model.sources:
                 close = difflib.get_close_matches(ref, known, n=1)
                 hint = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(known)}"
-                step: Loc = (i,) if len(refs) > 1 else ()
+                step: Where = (i,) if len(refs) > 1 else ()
                 yield (*loc, *step), f"source '{ref}' is not listed under 'sources:'", hint
 
 
-def _names(at: Loc, key: str, act: ActivityModel) -> list[tuple[Loc, str]]:
+def _names(at: Where, key: str, act: ActivityModel) -> list[tuple[Where, str]]:
     return [
         (at, key),
         ((*at, "name", "en"), act.name["en"]),
@@ -465,7 +472,7 @@ def _names(at: Loc, key: str, act: ActivityModel) -> list[tuple[Loc, str]]:
     ]
 
 
-def _clashes(activities: Sequence[tuple[Loc, str, ActivityModel]]) -> set[str]:
+def _clashes(activities: Sequence[tuple[Where, str, ActivityModel]]) -> set[str]:
     """The folded names that more than one activity uses."""
     owners: dict[str, set[str]] = {}
     for at, key, act in activities:
@@ -475,7 +482,7 @@ def _clashes(activities: Sequence[tuple[Loc, str, ActivityModel]]) -> set[str]:
 
 
 def _name_checks(
-    activities: Sequence[tuple[Loc, str, ActivityModel]], known: frozenset[str] = frozenset()
+    activities: Sequence[tuple[Where, str, ActivityModel]], known: frozenset[str] = frozenset()
 ) -> Iterator[Finding]:
     """Names that are empty, start with a digit or name two activities (except ``known`` ones)."""
     owner: dict[str, str] = {}
@@ -500,8 +507,8 @@ def _name_checks(
                 )
 
 
-def _limit_checks(at: Loc, key: str, act: ActivityModel) -> Iterator[Finding]:
-    base: Loc = (*at, "limits")
+def _limit_checks(at: Where, key: str, act: ActivityModel) -> Iterator[Finding]:
+    base: Where = (*at, "limits")
     previous_end: Duration | None = None
     previous_index = -1
     for i, lim in enumerate(act.limits):
@@ -573,13 +580,13 @@ def _ends_by(first: Duration | bool | None, second: Duration | bool | None) -> b
 
 
 def _involves_checks(
-    activities: Sequence[tuple[Loc, str, ActivityModel]], context: str = ""
+    activities: Sequence[tuple[Where, str, ActivityModel]], context: str = ""
 ) -> Iterator[Finding]:
     """An activity is never allowed on a day when something it involves is limited."""
     by_key = {key: act for _, key, act in activities}
     for at, key, act in activities:
         for i, other in enumerate(act.involves):
-            loc: Loc = (*at, "involves", i)
+            loc: Where = (*at, "involves", i)
             if other not in by_key:
                 close = difflib.get_close_matches(other, sorted(by_key), n=1)
                 hint = f"did you mean '{close[0]}'?" if close else "name an activity's key"
@@ -611,9 +618,12 @@ def _same_time(a: Duration, b: Duration) -> bool:
 
 
 def _window_checks(
-    care: Sequence[CareModel], care_at: Loc, milestones: Sequence[MilestoneModel], events_at: Loc
+    care: Sequence[CareModel],
+    care_at: Where,
+    milestones: Sequence[MilestoneModel],
+    events_at: Where,
 ) -> Iterator[Finding]:
-    spans: list[tuple[Loc, str, str | None, str]] = [
+    spans: list[tuple[Where, str, str | None, str]] = [
         ((*care_at, i, "until"), c.start, c.until, "from") for i, c in enumerate(care)
     ]
     spans += [((*events_at, i, "by"), m.at, m.by, "at") for i, m in enumerate(milestones)]
