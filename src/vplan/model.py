@@ -11,15 +11,15 @@ every command pays for at start-up (``scripts/bench.py`` measures it).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from enum import Enum
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from vplan.errors import InputError, UntranslatedError
-from vplan.parse import parse_duration, parse_weight
-from vplan.units import Duration, Weight
+from vplan.parse import parse_weight
+from vplan.units import CalendarUnit, Duration, Weight
 
 DEFAULT_LANG = "en"
 # A place in a rules (or orders) file, such as ("activities", "lifting", "limits", 0): the one
@@ -219,8 +219,17 @@ def _sources(value: str | list[str] | None) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-def _until(value: str | None) -> Duration | None:
-    return None if value is None or value == CLEARED else parse_duration(value)
+def _duration(value: Sequence[int | str]) -> Duration:
+    """A duration as validation read it (``[6, "weeks", "6 weeks"]``): it is not read again."""
+    amount, unit, written = value
+    return Duration(int(amount), _UNITS[unit], str(written))
+
+
+_UNITS: dict[int | str, CalendarUnit] = {"days": "days", "weeks": "weeks", "months": "months"}
+
+
+def _until(value: Sequence[int | str] | None) -> Duration | None:
+    return None if value is None or value == CLEARED else _duration(value)
 
 
 def procedure_names(data: Mapping[str, Any]) -> dict[str, str]:
@@ -256,7 +265,7 @@ def _procedure(data: Mapping[str, Any], name: str | None) -> tuple[Mapping[str, 
 def limit_from_data(lim: Mapping[str, Any], *, ordered: bool = False) -> Limit:
     """One limit of an activity, from validated data."""
     return Limit(
-        start=parse_duration(lim["from"]),
+        start=_duration(lim["from"]),
         end=_until(lim["until"]),
         max=None if lim["max"] is None else parse_weight(lim["max"]),
         text=_text(lim["text"]),
@@ -284,7 +293,7 @@ def activity_from_data(key: str, act: Mapping[str, Any]) -> Activity:
 def milestone_from_data(m: Mapping[str, Any], *, ordered: bool = False) -> MilestoneRule:
     """One milestone rule, from validated data."""
     return MilestoneRule(
-        at=parse_duration(m["at"]),
+        at=_duration(m["at"]),
         by=_until(m["by"]),
         text=_text(m["text"]),
         sources=_sources(m["source"]),
@@ -333,7 +342,7 @@ def _built(
     activities = tuple(activity_from_data(key, act) for key, act in activities_data.items())
     care = tuple(
         CareItem(
-            start=parse_duration(item["from"]),
+            start=_duration(item["from"]),
             end=_until(item["until"]),
             label=_text(item["label"]),
             text=_text(item["text"]),

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vplan.errors import OrdersError, Problem
 from vplan.model import (
-    CLEARED,
     DEFAULT_LANG,
     Activity,
     MilestoneRule,
@@ -34,7 +33,6 @@ from vplan.model import (
     milestone_from_data,
     normalize_name,
 )
-from vplan.parse import parse_duration
 from vplan.units import Duration
 
 if TYPE_CHECKING:
@@ -273,9 +271,7 @@ def _involves_checks(model: OrdersModel, protocol: Protocol) -> Iterator[Finding
     ordered = {key for key, order in model.activities.items() if order.limits is not None}
     for key in ordered:
         limits = model.activities[key].limits or []
-        last[key] = ends(
-            limits, lambda lim: None if lim.until == CLEARED else parse_duration(lim.until)
-        )
+        last[key] = ends(limits, lambda lim: None if isinstance(lim.until, str) else lim.until)
     for act in protocol.activities:
         for other in act.involves:
             if (act.key in ordered or other in ordered) and not _ends_by(

@@ -31,7 +31,7 @@ MAX_CACHE_BYTES = 8 * MAX_BYTES  # a validated file as JSON: about 3 times its s
 RULES_ENV = "VPLAN_RULES"
 CACHE_ENV = "VPLAN_CACHE_DIR"
 NO_CACHE_ENV = "VPLAN_NO_CACHE"
-_CACHE_FORMAT = b"vplan-rules-cache-2"
+_CACHE_FORMAT = b"vplan-rules-cache-3"  # 3: durations carried as read: [6, "weeks", "6 weeks"]
 # The modules whose code decides what a valid file becomes; a change to any of them
 # is a change of cache key.
 _VALIDATING_MODULES = ("schema.py", "validate.py", "model.py", "parse.py", "units.py")

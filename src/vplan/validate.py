@@ -30,8 +30,7 @@ from ruamel.yaml.reader import ReaderError
 
 from vplan.chars import controls_in, shown
 from vplan.errors import Problem, RulesError
-from vplan.model import CLEARED, Tier, Where, normalize_name
-from vplan.parse import parse_duration
+from vplan.model import Tier, Where, normalize_name
 from vplan.schema import ActivityModel, CareModel, MilestoneModel, RulesModel
 from vplan.units import Duration
 
@@ -512,8 +511,8 @@ def _limit_checks(at: Where, key: str, act: ActivityModel) -> Iterator[Finding]:
     previous_end: Duration | None = None
     previous_index = -1
     for i, lim in enumerate(act.limits):
-        start = parse_duration(lim.start)
-        end = None if lim.until == CLEARED else parse_duration(lim.until)
+        start = lim.start
+        end = None if isinstance(lim.until, str) else lim.until  # str: 'cleared'
         if lim.max is not None and act.measure is None:
             yield (
                 (*base, i, "max"),
@@ -559,7 +558,7 @@ def _limited_until(act: ActivityModel) -> Duration | bool | None:
     if not act.limits:
         return False
     last = act.limits[-1].until
-    return None if last == CLEARED else parse_duration(last)
+    return None if isinstance(last, str) else last  # str: 'cleared'
 
 
 def _ends_by(first: Duration | bool | None, second: Duration | bool | None) -> bool:
@@ -623,7 +622,7 @@ def _window_checks(
     milestones: Sequence[MilestoneModel],
     events_at: Where,
 ) -> Iterator[Finding]:
-    spans: list[tuple[Where, str, str | None, str]] = [
+    spans: list[tuple[Where, Duration, Duration | None, str]] = [
         ((*care_at, i, "until"), c.start, c.until, "from") for i, c in enumerate(care)
     ]
     spans += [((*events_at, i, "by"), m.at, m.by, "at") for i, m in enumerate(milestones)]
@@ -634,14 +633,13 @@ def _window_checks(
             "a second milestone marked 'kind: follow_up'",
             "mark only the follow-up visit; remove 'kind' from the other",
         )
-    for loc, start_text, end_text, start_key in spans:
-        if end_text is None:
+    for loc, start, end, start_key in spans:
+        if end is None:
             continue
-        start, end = parse_duration(start_text), parse_duration(end_text)
         if end.day_bounds()[0] <= start.day_bounds()[1]:
             yield (
                 loc,
-                f"'{loc[-1]}' ({end_text}) is not after '{start_key}' ({start_text})",
+                f"'{loc[-1]}' ({end}) is not after '{start_key}' ({start})",
                 f"make '{loc[-1]}' later than '{start_key}'",
             )
 
