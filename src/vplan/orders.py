@@ -14,7 +14,7 @@ when a file is given.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from types import MappingProxyType
@@ -260,18 +260,16 @@ def _involves_checks(model: OrdersModel, protocol: Protocol) -> Iterator[Finding
     """With the orders applied, no activity is allowed while something it involves is not."""
     from vplan.validate import _ends_by
 
-    def ends(
-        limits: Sequence[Any], until: Callable[[Any], Duration | None]
-    ) -> Duration | bool | None:
-        return False if not limits else until(limits[-1])
+    def ends(each: Sequence[Duration | None]) -> LastEnd:
+        return False if not each else each[-1]
 
     last: dict[str, LastEnd] = {
-        act.key: ends(act.limits, lambda lim: lim.end) for act in protocol.activities
+        act.key: ends([lim.end for lim in act.limits]) for act in protocol.activities
     }
     ordered = {key for key, order in model.activities.items() if order.limits is not None}
     for key in ordered:
         limits = model.activities[key].limits or []
-        last[key] = ends(limits, lambda lim: None if isinstance(lim.until, str) else lim.until)
+        last[key] = ends([None if isinstance(lim.until, str) else lim.until for lim in limits])
     for act in protocol.activities:
         for other in act.involves:
             if (act.key in ordered or other in ordered) and not _ends_by(

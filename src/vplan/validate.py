@@ -110,7 +110,7 @@ _RAW_CONTROL = re.compile(
 )
 
 
-def _parse_yaml(text: str, label: str) -> Any:
+def _parse_yaml(text: str, label: str) -> object:
     if not text.strip():
         raise RulesError([Problem(label, 1, 1, "the file is empty", _START_FROM_DEFAULT)])
     lines = text.count("\n") + 1
@@ -213,7 +213,7 @@ def _too_big(event: Event, label: str, *, deep: bool) -> Problem:
     return Problem(label, mark.line + 1, mark.column + 1, what, fix)
 
 
-def _texts_with_controls(tree: Any) -> Iterator[tuple[int, int, list[str]]]:
+def _texts_with_controls(tree: object) -> Iterator[tuple[int, int, list[str]]]:
     r"""Where a key or a text of the parsed file holds a control character (newlines allowed).
 
     The file's bytes are checked by the YAML reader; this checks what its escapes
@@ -225,12 +225,12 @@ def _texts_with_controls(tree: Any) -> Iterator[tuple[int, int, list[str]]]:
             yield *position(tree, where, value=not is_key), controls
 
 
-def strings(tree: Any) -> Iterator[tuple[Where, bool, str]]:
+def strings(tree: object) -> Iterator[tuple[Where, bool, str]]:
     """Every key and text of a YAML tree, with its place (``position`` finds its line).
 
     A key's place is the key's path, found with ``value=False``; a text's, its own path.
     """
-    stack: list[tuple[Where, Any]] = [((), tree)]
+    stack: list[tuple[Where, object]] = [((), tree)]
     while stack:
         where, node = stack.pop()
         if isinstance(node, CommentedMap):
@@ -265,7 +265,7 @@ def _impossible_date(text: str, label: str) -> Problem:
     )  # fmt: skip
 
 
-def position(tree: Any, loc: Where, *, value: bool) -> tuple[int, int]:
+def position(tree: object, loc: Where, *, value: bool) -> tuple[int, int]:
     """The 1-based line and column of ``loc`` in the YAML tree, or of its nearest parent."""
     node, line, column = tree, 0, 0
     for index, step in enumerate(loc):
@@ -282,7 +282,7 @@ def position(tree: Any, loc: Where, *, value: bool) -> tuple[int, int]:
 
 
 def _schema_problem(
-    err: ErrorDetails, tree: Any, label: str, root: type[BaseModel] = RulesModel
+    err: ErrorDetails, tree: object, label: str, root: type[BaseModel] = RulesModel
 ) -> Problem:
     loc: Where = tuple(step for step in err["loc"] if step != "[key]")
     kind = err["type"]
