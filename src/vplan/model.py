@@ -1,8 +1,9 @@
 """The protocol as vplan uses it: frozen, typed objects built from validated rules data.
 
-``protocol_from_data`` is the one way in: it takes the plain data that the schema
-validated (fresh from YAML, or from the validation cache), so both paths build the
-same objects.
+``protocol_from_data`` (one procedure) and ``book_from_data`` (every procedure, each
+built once) are the ways in: they take the plain data that the schema validated (fresh
+from YAML, or from the validation cache), so both paths build the same objects. The
+durations in that data were read by validation and are not read again here.
 
 The value objects here, in ``plan.py`` and in ``handout.py`` are ``NamedTuple``s: as
 immutable and typed as frozen dataclasses, but defined about six times faster, which
