@@ -24,7 +24,7 @@ from vplan.answer import build_answer
 from vplan.authoring.lint import Kind, lint
 from vplan.errors import UntranslatedError
 from vplan.handout import Layout, Paper, Patient, build_handout
-from vplan.model import Protocol, Text
+from vplan.model import Protocol, Text, patient_texts, place
 from vplan.parse import parse_duration, parse_weight
 from vplan.plan import Plan, build_plan
 from vplan.render import ics, markdown, pdf, structured, text, webpage
@@ -132,7 +132,7 @@ def test_the_decimal_point_is_the_one_the_spanish_locale_writes(protocol: Protoc
     """'4.5 kg' in Spanish output is how Babel's es_US writes the number, not a leftover."""
     assert i18n.LANGUAGES["es"] == "es_US"
     assert format_decimal(4.5, locale=i18n.LANGUAGES["es"]) == "4.5"
-    spanish = " ".join(t.get("es") for _, t in i18n.patient_texts(protocol))
+    spanish = " ".join(t.get("es") for _, t in patient_texts(protocol))
     assert "10 libras (4.5 kg)" in spanish
     assert "100.4 °F (38 °C)" in spanish
 
@@ -237,9 +237,9 @@ def english_phrases() -> list[str]:
 
 def assert_all_spanish(output: str, protocol: Protocol) -> None:
     """No English text of the rules and no English phrase of vplan is in ``output``."""
-    for loc, text_ in i18n.patient_texts(protocol):
+    for loc, text_ in patient_texts(protocol):
         if text_.get("en") != text_.get("es"):
-            assert text_.get("en") not in output, i18n.place(loc)
+            assert text_.get("en") not in output, place(loc)
     for piece in english_phrases():
         assert not re.search(rf"\b{re.escape(piece)}\b", output), piece
 

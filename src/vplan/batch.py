@@ -16,21 +16,24 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from vplan.clock import calendar_stamp
 from vplan.daylist import DayList
 from vplan.documents import SUFFIXES, DocumentFormat, render_paged
 from vplan.errors import InputError, OrdersError, OutputError, VplanError
 from vplan.handout import Layout, Paper, Patient, check_field
-from vplan.i18n import ENGLISH, LANGUAGES, Loc, language_name, place
-from vplan.model import Protocol, normalize_name, procedure_names
+from vplan.i18n import ENGLISH, LANGUAGES, language_name
+from vplan.model import Book, Protocol, Where, normalize_name, place
 from vplan.orders import Orders
 from vplan.parse import DateOrder, ParseError, parse_levels, parse_list_date
 from vplan.patient import follow_up_visit
 from vplan.plan import FollowUp, build_plan
 from vplan.record import file_digest
 from vplan.stamp import Stamp, make_stamp
+
+if TYPE_CHECKING:
+    from vplan.rules import RulesSource
 
 YES = frozenset({"yes", "y", "true", "1", "x"})
 NO = frozenset({"no", "n", "false", "0", ""})
@@ -57,26 +60,52 @@ class Job:
 
 @dataclass(frozen=True)
 class ProcedureChoice:
-    """The command's procedure, and every name the rules give a procedure."""
+    """The command's procedure, and every procedure of the rules a row may name."""
 
     default: str
-    data: Mapping[str, Any]
+    book: Book
 
     def key(self, name: str) -> str:
         """The procedure a row names (empty: the command's); an unknown name is refused."""
         if not name:
             return self.default
         folded = normalize_name(name)
-        names = procedure_names(self.data)
-        if folded not in names:
-            known = ", ".join(sorted({k or self.main for k in names.values()}))
+        if folded not in self.book.names:
+            known = ", ".join(sorted(self.book.protocols))
             raise InputError(f"unknown procedure '{name}'; write one of: {known}")
-        return names[folded] or self.main
+        return self.book.names[folded]
 
-    @property
-    def main(self) -> str:
-        """The key of the main procedure."""
-        return normalize_name(self.data["protocol"]["procedure"]["en"])
+
+@dataclass(frozen=True)
+class BatchRules:
+    """The rules a batch writes from: every procedure, the command's, the texts not translated."""
+
+    book: Book
+    procedure: ProcedureChoice
+    # For each procedure and each language vplan has: the texts without a version in it.
+    untranslated: Mapping[tuple[str, str], Sequence[Where]]
+
+
+def load_rules(
+    source: RulesSource, env: Mapping[str, str], procedure: str | None, lang: str
+) -> BatchRules:
+    """Read the rules once for the whole list; refuse them if the command's language lacks texts.
+
+    Each procedure's protocol is built once, here, and each worker gets them all.
+    """
+    from vplan.i18n import missing_texts, require
+    from vplan.rules import load_book
+
+    book = load_book(source, env)
+    default = book.key(procedure)
+    if lang != ENGLISH:
+        require(book.protocols[default], lang)
+    untranslated = {
+        (key, code): missing_texts(protocol, code)
+        for key, protocol in book.protocols.items()
+        for code in LANGUAGES
+    }
+    return BatchRules(book, ProcedureChoice(default, book), untranslated)
 
 
 @dataclass(frozen=True)
@@ -114,7 +143,7 @@ def read_jobs(
     today: date,
     procedure: ProcedureChoice,
     lang: str = ENGLISH,
-    untranslated: Mapping[tuple[str, str], Sequence[Loc]] | None = None,
+    untranslated: Mapping[tuple[str, str], Sequence[Where]] | None = None,
     defaults: Patient | None = None,
     date_order: DateOrder = "iso",
     protocols: Mapping[str, Protocol] | None = None,
@@ -160,7 +189,7 @@ def read_jobs(
         yield job
 
 
-def _check_translated(lang: str, missing: Sequence[Loc]) -> None:
+def _check_translated(lang: str, missing: Sequence[Where]) -> None:
     if missing:
         more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
         raise InputError(

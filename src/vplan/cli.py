@@ -639,9 +639,7 @@ def _batch(
     from vplan import batch, daylist
     from vplan.chars import escaped
     from vplan.handout import Patient, check_field
-    from vplan.i18n import LANGUAGES, missing_texts, require
-    from vplan.model import protocol_from_data
-    from vplan.rules import load_data_and_digest, resolve
+    from vplan.rules import resolve
 
     if not csv_path.is_file():
         raise InputError(f"cannot read {csv_path}: no such file; give the list's path")
@@ -649,17 +647,8 @@ def _batch(
     sheet, date_order = reading
     if combined is not None:
         _check_combined(combined, asked, force=force)
-    source = resolve(rules, os.environ)
-    data, digest = load_data_and_digest(source, os.environ)
-    default = protocol_from_data(data, source.label, procedure).info.procedure_key
-    main = protocol_from_data(data, source.label)._replace(digest=digest)
-    protocols = {main.info.procedure_key: main}
-    protocols |= {
-        key: protocol_from_data(data, source.label, key)._replace(digest=digest)
-        for key in data["procedures"]
-    }
-    if lang is not ENGLISH_CHOICE:
-        require(protocols[default], lang.value)
+    chosen = batch.load_rules(resolve(rules, os.environ), os.environ, procedure, lang.value)
+    protocols = chosen.book.protocols
     clinic, phone, doctor = details
     defaults = Patient(
         "",
@@ -670,14 +659,9 @@ def _batch(
     day = daylist.open_list(csv_path, sheet=sheet)  # checked before the folder is made
     total = day.rows
     batch.check_out_dir(out_dir)
-    untranslated = {
-        (key, code): missing_texts(protocol, code)
-        for key, protocol in protocols.items()
-        for code in LANGUAGES
-    }
     items = batch.read_jobs(
         day, out_dir, layout=layout, fmt=asked, today=_today(), lang=lang.value,
-        procedure=batch.ProcedureChoice(default, data), untranslated=untranslated,
+        procedure=chosen.procedure, untranslated=chosen.untranslated,
         defaults=defaults, date_order=cast(DateOrder, date_order), protocols=protocols,
     )  # fmt: skip
     workers = min(jobs or batch.workers(), max(1, total))
@@ -998,11 +982,11 @@ def rules_diff(
     from vplan.authoring.diff import compare_files
     from vplan.render import text
     from vplan.reports import build_diff
-    from vplan.rules import RulesSource, load_data
+    from vplan.rules import RulesSource, load_book
 
-    before = load_data(RulesSource(old, str(old)), os.environ)
-    after = load_data(RulesSource(new, str(new)), os.environ)
-    report = build_diff(compare_files(before, after, str(old), str(new)), str(old), str(new))
+    before = load_book(RulesSource(old, str(old)), os.environ)
+    after = load_book(RulesSource(new, str(new)), os.environ)
+    report = build_diff(compare_files(before, after), str(old), str(new))
     _emit_lines(text.rules_diff(report), None, False)
     return EXIT_CHANGED if report.changes else EXIT_OK
 

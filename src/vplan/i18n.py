@@ -15,14 +15,13 @@ from __future__ import annotations
 import functools
 import gettext
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, time
 from enum import StrEnum
 from pathlib import Path
 
 from vplan.errors import MissingTranslationsError, Problem, UntranslatedError, VplanError
-from vplan.model import DEFAULT_LANG, Protocol, Text, Tier, written_at
+from vplan.model import DEFAULT_LANG, Protocol, Where, patient_texts, place, written_at
 
 ENGLISH = DEFAULT_LANG
 # Each language vplan writes, with the Babel locale its dates follow. Spanish follows
@@ -34,8 +33,6 @@ Language = StrEnum("Language", {code.upper(): code for code in LANGUAGES})  # ty
 NAMES = {"en": "English", "es": "Spanish"}
 DOMAIN = "vplan"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
-
-Loc = tuple[str | int, ...]
 
 
 def N_(message: str) -> str:
@@ -217,49 +214,13 @@ def capitalized(text: str) -> str:
 # --- the rules texts a language needs ------------------------------------------------------
 
 
-def patient_texts(protocol: Protocol) -> Iterator[tuple[Loc, Text]]:
-    """Every text of the rules that patients read, with where it is in the file."""
-    info = protocol.info
-    yield ("protocol", "name"), info.name
-    yield ("protocol", "procedure"), info.procedure
-    yield ("protocol", "notice"), info.notice
-    if info.translation_note is not None:
-        yield ("protocol", "translation_note"), info.translation_note
-    for act in protocol.activities:
-        base: Loc = ("activities", act.key)
-        yield (*base, "name"), act.name
-        if act.advice is not None:
-            yield (*base, "advice"), act.advice
-        for i, lim in enumerate(act.limits):
-            yield (*base, "limits", i, "text"), lim.text
-        for i, caution in enumerate(act.cautions):
-            yield (*base, "cautions", i, "text"), caution.text
-    for i, item in enumerate(protocol.care):
-        yield ("care", i, "label"), item.label
-        yield ("care", i, "text"), item.text
-    for i, milestone in enumerate(protocol.milestones):
-        yield ("milestones", i, "text"), milestone.text
-    for tier in Tier:
-        tiered = [sign for sign in protocol.warning_signs if sign.tier is tier]
-        for i, sign in enumerate(tiered):
-            yield ("warning_signs", tier.value, i, "text"), sign.text
-
-
-def place(loc: Loc) -> str:
-    """``warning_signs.call_today[2].text``: a place in the rules file, as a reader finds it."""
-    out = ""
-    for step in loc:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
-    return out
-
-
 def languages_in_use(protocol: Protocol) -> list[str]:
     """Every language any text of the rules is written in, English first."""
     found = {lang for _, text in patient_texts(protocol) for lang in text.translations}
     return sorted(found, key=lambda lang: (lang != ENGLISH, lang))
 
 
-def missing_texts(protocol: Protocol, lang: str) -> list[Loc]:
+def missing_texts(protocol: Protocol, lang: str) -> list[Where]:
     """The places of the texts that have no version in ``lang``."""
     return [loc for loc, text in patient_texts(protocol) if lang not in text.translations]
 
@@ -279,7 +240,7 @@ def require(protocol: Protocol, lang: str) -> None:
     raise MissingTranslationsError(problems, language_name(lang))
 
 
-def _positions(path: str, locs: list[Loc]) -> list[tuple[int, int]]:
+def _positions(path: str, locs: list[Where]) -> list[tuple[int, int]]:
     """The line and column of each text's English line; 1:1 if the file cannot be read now.
 
     Only an error needs them, so only then is the file read and parsed again (the

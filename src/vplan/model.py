@@ -1,8 +1,9 @@
 """The protocol as vplan uses it: frozen, typed objects built from validated rules data.
 
-``protocol_from_data`` is the one way in: it takes the plain data that the schema
-validated (fresh from YAML, or from the validation cache), so both paths build the
-same objects.
+``protocol_from_data`` (one procedure) and ``book_from_data`` (every procedure, each
+built once) are the ways in: they take the plain data that the schema validated (fresh
+from YAML, or from the validation cache), so both paths build the same objects. The
+durations in that data were read by validation and are not read again here.
 
 The value objects here, in ``plan.py`` and in ``handout.py`` are ``NamedTuple``s: as
 immutable and typed as frozen dataclasses, but defined about six times faster, which
@@ -11,18 +12,20 @@ every command pays for at start-up (``scripts/bench.py`` measures it).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from enum import Enum
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from vplan.errors import InputError, UntranslatedError
-from vplan.parse import parse_duration, parse_weight
-from vplan.units import Duration, Weight
+from vplan.parse import parse_weight
+from vplan.units import CalendarUnit, Duration, Weight
 
 DEFAULT_LANG = "en"
-Where = tuple[str | int, ...]  # a place in the rules file, such as ("activities", "lifting")
+# A place in a rules (or orders) file, such as ("activities", "lifting", "limits", 0): the one
+# location type of messages, lint and the translations; ``validate.position`` finds its line.
+Where = tuple[str | int, ...]
 CLEARED = "cleared"  # an ``until`` that ends only when the care team says so
 
 
@@ -217,17 +220,34 @@ def _sources(value: str | list[str] | None) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-def _until(value: str | None) -> Duration | None:
-    return None if value is None or value == CLEARED else parse_duration(value)
+def _duration(value: Sequence[int | str]) -> Duration:
+    """A duration as validation read it (``[6, "weeks", "6 weeks"]``): it is not read again."""
+    amount, unit, written = value
+    return Duration(int(amount), _UNITS[unit], str(written))
 
 
-def procedure_names(data: Mapping[str, Any]) -> dict[str, str | None]:
-    """Every name a procedure answers to, folded: ``None`` for the main procedure, else its key."""
-    found: dict[str, str | None] = {normalize_name(data["protocol"]["procedure"]["en"]): None}
+_UNITS: dict[int | str, CalendarUnit] = {"days": "days", "weeks": "weeks", "months": "months"}
+
+
+def _until(value: Sequence[int | str] | None) -> Duration | None:
+    return None if value is None or value == CLEARED else _duration(value)
+
+
+def procedure_names(data: Mapping[str, Any]) -> dict[str, str]:
+    """Every name a procedure answers to, folded, with the procedure's key (the main one first)."""
+    main = normalize_name(data["protocol"]["procedure"]["en"])
+    found: dict[str, str] = {main: main}
     for key, proc in data.get("procedures", {}).items():
         for name in (key, proc["name"]["en"], *proc["aliases"]):
             found.setdefault(normalize_name(name), key)
     return found
+
+
+def _unknown_procedure(name: str, main: str, others: Iterable[str]) -> InputError:
+    return InputError(
+        f"'{name}' is not a procedure in the rules; the procedures are: "
+        f"{', '.join([main, *others])}"
+    )
 
 
 def _procedure(data: Mapping[str, Any], name: str | None) -> tuple[Mapping[str, Any] | None, str]:
@@ -238,18 +258,15 @@ def _procedure(data: Mapping[str, Any], name: str | None) -> tuple[Mapping[str, 
     names = procedure_names(data)
     folded = normalize_name(name)
     if folded not in names:
-        known = [main, *data.get("procedures", {})]
-        raise InputError(
-            f"'{name}' is not a procedure in the rules; the procedures are: {', '.join(known)}"
-        )
+        raise _unknown_procedure(name, main, data.get("procedures", {}))
     key = names[folded]
-    return (None, normalize_name(main)) if key is None else (data["procedures"][key], key)
+    return (None, key) if key == normalize_name(main) else (data["procedures"][key], key)
 
 
 def limit_from_data(lim: Mapping[str, Any], *, ordered: bool = False) -> Limit:
     """One limit of an activity, from validated data."""
     return Limit(
-        start=parse_duration(lim["from"]),
+        start=_duration(lim["from"]),
         end=_until(lim["until"]),
         max=None if lim["max"] is None else parse_weight(lim["max"]),
         text=_text(lim["text"]),
@@ -277,7 +294,7 @@ def activity_from_data(key: str, act: Mapping[str, Any]) -> Activity:
 def milestone_from_data(m: Mapping[str, Any], *, ordered: bool = False) -> MilestoneRule:
     """One milestone rule, from validated data."""
     return MilestoneRule(
-        at=parse_duration(m["at"]),
+        at=_duration(m["at"]),
         by=_until(m["by"]),
         text=_text(m["text"]),
         sources=_sources(m["source"]),
@@ -294,8 +311,14 @@ def protocol_from_data(
     Another procedure is the main protocol with its own activities, care and milestones
     put in place of the main ones; the sources and warning signs are shared.
     """
+    return _built(data, path, *_procedure(data, procedure))
+
+
+def _built(
+    data: Mapping[str, Any], path: str, changes: Mapping[str, Any] | None, key: str
+) -> Protocol:
+    """The protocol of the procedure keyed ``key``: the main one when ``changes`` is None."""
     meta = data["protocol"]
-    changes, key = _procedure(data, procedure)
     activities_data = dict(data["activities"])
     care_data, milestones_data = data["care"], data["milestones"]
     if changes is not None:
@@ -320,7 +343,7 @@ def protocol_from_data(
     activities = tuple(activity_from_data(key, act) for key, act in activities_data.items())
     care = tuple(
         CareItem(
-            start=parse_duration(item["from"]),
+            start=_duration(item["from"]),
             end=_until(item["until"]),
             label=_text(item["label"]),
             text=_text(item["text"]),
@@ -358,9 +381,86 @@ def protocol_from_data(
     )
 
 
+def patient_texts(protocol: Protocol) -> Iterator[tuple[Where, Text]]:
+    """Every text of the rules that patients read, with where it is in the file.
+
+    The one walk over the texts: the languages a file needs, the translations it lacks and
+    lint's warnings about texts all follow it.
+    """
+    info = protocol.info
+    yield ("protocol", "name"), info.name
+    yield ("protocol", "procedure"), info.procedure
+    yield ("protocol", "notice"), info.notice
+    if info.translation_note is not None:
+        yield ("protocol", "translation_note"), info.translation_note
+    for act in protocol.activities:
+        base: Where = ("activities", act.key)
+        yield (*base, "name"), act.name
+        if act.advice is not None:
+            yield (*base, "advice"), act.advice
+        for i, lim in enumerate(act.limits):
+            yield (*base, "limits", i, "text"), lim.text
+        for i, caution in enumerate(act.cautions):
+            yield (*base, "cautions", i, "text"), caution.text
+    for i, item in enumerate(protocol.care):
+        yield ("care", i, "label"), item.label
+        yield ("care", i, "text"), item.text
+    for i, milestone in enumerate(protocol.milestones):
+        yield ("milestones", i, "text"), milestone.text
+    for tier in Tier:
+        tiered = [sign for sign in protocol.warning_signs if sign.tier is tier]
+        for i, sign in enumerate(tiered):
+            yield ("warning_signs", tier.value, i, "text"), sign.text
+
+
+def place(loc: Where) -> str:
+    """``warning_signs.call_today[2].text``: a place in the rules file, as a reader finds it."""
+    out = ""
+    for step in loc:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
+    return out
+
+
 def written_at(protocol: Protocol, where: Where) -> Where:
     """Where in the file a rule of this procedure is written: its own section, or the shared one."""
     for prefix, moved in protocol.origin.items():
         if where[: len(prefix)] == prefix:
             return moved + where[len(prefix) :]
     return where
+
+
+class Book(NamedTuple):
+    """A rules file's procedures, each built once: the main procedure first, then the others."""
+
+    main: str  # the main procedure's key
+    protocols: Mapping[str, Protocol]  # by key, in the file's order
+    names: Mapping[str, str]  # every name a procedure answers to, folded, with its key
+    title: str  # the main procedure's English name, as messages list the procedures
+
+    @property
+    def others(self) -> tuple[str, ...]:
+        """The keys of the procedures other than the main one, in the file's order."""
+        return tuple(key for key in self.protocols if key != self.main)
+
+    def key(self, name: str | None) -> str:
+        """The key of the procedure called ``name`` (None: the main one); unknown is an error."""
+        if name is None:
+            return self.main
+        folded = normalize_name(name)
+        if folded not in self.names:
+            raise _unknown_procedure(name, self.title, self.others)
+        return self.names[folded]
+
+    def protocol(self, name: str | None = None) -> Protocol:
+        """The protocol of the procedure called ``name`` (None: the main one)."""
+        return self.protocols[self.key(name)]
+
+
+def book_from_data(data: Mapping[str, Any], path: str, digest: str = "") -> Book:
+    """Every procedure's protocol of a rules file, from its validated data, built once."""
+    title = data["protocol"]["procedure"]["en"]
+    main = normalize_name(title)
+    protocols = {main: _built(data, path, None, main)._replace(digest=digest)}
+    for key, changes in data.get("procedures", {}).items():
+        protocols[key] = _built(data, path, changes, key)._replace(digest=digest)
+    return Book(main, protocols, procedure_names(data), title)

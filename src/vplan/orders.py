@@ -14,7 +14,7 @@ when a file is given.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from types import MappingProxyType
@@ -22,18 +22,17 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vplan.errors import OrdersError, Problem
 from vplan.model import (
-    CLEARED,
     DEFAULT_LANG,
     Activity,
     MilestoneRule,
     Protocol,
     Text,
+    Where,
     activity_from_data,
     limit_from_data,
     milestone_from_data,
     normalize_name,
 )
-from vplan.parse import parse_duration
 from vplan.units import Duration
 
 if TYPE_CHECKING:
@@ -44,8 +43,7 @@ MAX_BYTES = 256 * 1024
 LastEnd = Duration | bool | None  # when an activity's last limit ends (None: cleared; False: none)
 ORDERS_SOURCE = "care-team-orders"  # the source of every order that names none
 ORDERS_CITATION = "The care team's orders for this patient"
-Loc = tuple[str | int, ...]
-Finding = tuple[Loc, str, str]
+Finding = tuple[Where, str, str]
 
 
 class Orders(NamedTuple):
@@ -215,7 +213,7 @@ def _checks(
     names = protocol.names()
     known = ", ".join(act.key for act in protocol.activities)
     for key, order in model.activities.items():
-        at: Loc = ("activities", key)
+        at: Where = ("activities", key)
         base = _existing(protocol, key)
         if base is None:
             other = names.get(normalize_name(key))
@@ -262,20 +260,16 @@ def _involves_checks(model: OrdersModel, protocol: Protocol) -> Iterator[Finding
     """With the orders applied, no activity is allowed while something it involves is not."""
     from vplan.validate import _ends_by
 
-    def ends(
-        limits: Sequence[Any], until: Callable[[Any], Duration | None]
-    ) -> Duration | bool | None:
-        return False if not limits else until(limits[-1])
+    def ends(each: Sequence[Duration | None]) -> LastEnd:
+        return False if not each else each[-1]
 
     last: dict[str, LastEnd] = {
-        act.key: ends(act.limits, lambda lim: lim.end) for act in protocol.activities
+        act.key: ends([lim.end for lim in act.limits]) for act in protocol.activities
     }
     ordered = {key for key, order in model.activities.items() if order.limits is not None}
     for key in ordered:
         limits = model.activities[key].limits or []
-        last[key] = ends(
-            limits, lambda lim: None if lim.until == CLEARED else parse_duration(lim.until)
-        )
+        last[key] = ends([None if isinstance(lim.until, str) else lim.until for lim in limits])
     for act in protocol.activities:
         for other in act.involves:
             if (act.key in ordered or other in ordered) and not _ends_by(
@@ -291,8 +285,8 @@ def _involves_checks(model: OrdersModel, protocol: Protocol) -> Iterator[Finding
                 )
 
 
-def _source_checks(at: Loc, order: OrderActivityModel, protocol: Protocol) -> Iterator[Finding]:
-    cited: list[tuple[Loc, list[str] | None]] = [((*at, "source"), order.source)]
+def _source_checks(at: Where, order: OrderActivityModel, protocol: Protocol) -> Iterator[Finding]:
+    cited: list[tuple[Where, list[str] | None]] = [((*at, "source"), order.source)]
     cited += [
         ((*at, "limits", i, "source"), lim.source) for i, lim in enumerate(order.limits or [])
     ]
@@ -309,7 +303,7 @@ def _source_checks(at: Loc, order: OrderActivityModel, protocol: Protocol) -> It
                 )
 
 
-def _untranslated(data: Any, loc: Loc, lang: str) -> Iterator[Finding]:
+def _untranslated(data: Any, loc: Where, lang: str) -> Iterator[Finding]:
     """Every text of the orders without a version in ``lang``."""
     if isinstance(data, Mapping):
         if DEFAULT_LANG in data and all(isinstance(v, str) for v in data.values()):
@@ -341,7 +335,7 @@ def reference_dates() -> tuple[date, ...]:
 
 
 def _loosening(
-    at: Loc, key: str, base: Activity, order: OrderActivityModel, procedure_date: date | None
+    at: Where, key: str, base: Activity, order: OrderActivityModel, procedure_date: date | None
 ) -> Iterator[Finding]:
     """Where the ordered limits allow more than the protocol's, on some day of recovery."""
     from vplan.plan import place_limits
@@ -357,7 +351,7 @@ def _loosening(
         day, index, field, what = found
         where = f"on day {day} ({(start + timedelta(days=day)).isoformat()})" if procedure_date \
             else f"from day {day} for some procedure dates"  # fmt: skip
-        loc: Loc = (*at, "limits") if index is None else (*at, "limits", index, field)
+        loc: Where = (*at, "limits") if index is None else (*at, "limits", index, field)
         yield (
             loc,
             f"this order is looser than the protocol: {what} {where}",

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple, TypeVar
 from vplan import __version__
 from vplan.errors import CacheNotUsed, Problem, RulesError, VplanError
 from vplan.files import NotAFileError, NotPrivateError, TooLargeError, is_private, read_regular
-from vplan.model import Protocol, protocol_from_data
+from vplan.model import Book, Protocol, book_from_data, protocol_from_data
 
 T = TypeVar("T")
 
@@ -31,7 +31,7 @@ MAX_CACHE_BYTES = 8 * MAX_BYTES  # a validated file as JSON: about 3 times its s
 RULES_ENV = "VPLAN_RULES"
 CACHE_ENV = "VPLAN_CACHE_DIR"
 NO_CACHE_ENV = "VPLAN_NO_CACHE"
-_CACHE_FORMAT = b"vplan-rules-cache-2"
+_CACHE_FORMAT = b"vplan-rules-cache-3"  # 3: durations carried as read: [6, "weeks", "6 weeks"]
 # The modules whose code decides what a valid file becomes; a change to any of them
 # is a change of cache key.
 _VALIDATING_MODULES = ("schema.py", "validate.py", "model.py", "parse.py", "units.py")
@@ -116,19 +116,14 @@ def load(
     )
 
 
-def load_data(source: RulesSource, env: Mapping[str, str]) -> dict[str, Any]:
-    """The validated rules as plain data (every procedure), from the cache when it is there."""
-    return load_data_and_digest(source, env)[0]
+def load_book(source: RulesSource, env: Mapping[str, str]) -> Book:
+    """Every procedure's protocol (stamped with the file's digest), from the cache when it is there.
 
-
-def load_data_and_digest(source: RulesSource, env: Mapping[str, str]) -> tuple[dict[str, Any], str]:
-    """The validated rules as plain data, and the SHA-256 of the bytes they were read from."""
-
-    def checked(data: dict[str, Any], digest: str) -> tuple[dict[str, Any], str]:
-        protocol_from_data(data, source.label)  # a damaged cache entry fails here
-        return data, digest
-
-    return _validated(source, env, checked, use_cache=True)
+    A file with any mistake is refused whole.
+    """
+    return _validated(
+        source, env, lambda data, digest: book_from_data(data, source.label, digest), True
+    )
 
 
 def _validated(

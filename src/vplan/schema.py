@@ -16,12 +16,16 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    JsonValue,
+    PlainSerializer,
+    PlainValidator,
     WithJsonSchema,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, PydanticKnownError
 
 from vplan.model import CLEARED
 from vplan.parse import ParseError, parse_duration, parse_weight
+from vplan.units import Duration
 
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z]{2,4})?")
 
@@ -48,16 +52,23 @@ def _check_synonyms(value: dict[str, list[str]]) -> dict[str, list[str]]:
     return value
 
 
-def _check_duration(value: str) -> str:
+def _read_duration(value: object) -> Duration:
+    """A duration read once, here: the protocol is built from what this returns."""
+    if not isinstance(value, str):
+        raise PydanticKnownError("string_type")
     try:
-        parse_duration(value)
+        return parse_duration(value)
     except ParseError as exc:
         raise _custom(exc.what, exc.fix) from None
-    return value
 
 
-def _check_until(value: str) -> str:
-    return value if value == CLEARED else _check_duration(value)
+def _read_until(value: object) -> Duration | Literal["cleared"]:
+    return "cleared" if value == CLEARED else _read_duration(value)
+
+
+def _dump_duration(value: Duration | str) -> list[int | str] | str:
+    """A duration in the validated data (and its cache) as read: [amount, unit, as written]."""
+    return value if isinstance(value, str) else [value.amount, value.unit, value.written]
 
 
 def _check_weight(value: str) -> str:
@@ -164,8 +175,16 @@ Nonblank = Annotated[
     str, AfterValidator(_check_nonblank), WithJsonSchema({"type": "string", "pattern": _NOT_BLANK})
 ]
 LocalText = Annotated[dict[str, str], AfterValidator(_check_text), WithJsonSchema(_TEXT_SCHEMA)]
-DurationText = Annotated[str, AfterValidator(_check_duration), WithJsonSchema(_DURATION_SCHEMA)]
-UntilText = Annotated[str, AfterValidator(_check_until), WithJsonSchema(_UNTIL_SCHEMA)]
+_AS_READ = PlainSerializer(_dump_duration)
+DurationText = Annotated[
+    Duration, PlainValidator(_read_duration), _AS_READ, WithJsonSchema(_DURATION_SCHEMA)
+]
+UntilText = Annotated[
+    Duration | Literal["cleared"],
+    PlainValidator(_read_until),
+    _AS_READ,
+    WithJsonSchema(_UNTIL_SCHEMA),
+]
 WeightText = Annotated[str, AfterValidator(_check_weight), WithJsonSchema(_WEIGHT_SCHEMA)]
 SourceRefs = Annotated[
     list[str],
@@ -191,6 +210,8 @@ def _text(what: str) -> str:
     return f"{what} Keyed by language code: 'en' is required; translations sit beside it."
 
 
+NO_TIME = Duration(0, "days", "0 days")  # where 'from' starts when it is left out
+_NO_TIME: dict[str, JsonValue] = {"default": NO_TIME.written}
 _FROM = "When it starts, counted from the procedure day; '0 days' when left out."
 _SOURCE = (
     "Where the rule comes from: a key of 'sources:', or a list of keys. A draft may leave it "
@@ -201,7 +222,9 @@ _SOURCE = (
 class LimitModel(Strict):
     """One window of an activity's restriction."""
 
-    start: DurationText = Field("0 days", alias="from", description=_FROM)
+    start: DurationText = Field(
+        NO_TIME, alias="from", description=_FROM, json_schema_extra=_NO_TIME
+    )
     until: UntilText = Field(
         description="When the limit ends, such as '6 weeks' (allowed again from day 42), or "
         "'cleared': not until the care team says so."
@@ -261,7 +284,9 @@ class ActivityModel(Strict):
 class CareModel(Strict):
     """What to do during a window of recovery."""
 
-    start: DurationText = Field("0 days", alias="from", description=_FROM)
+    start: DurationText = Field(
+        NO_TIME, alias="from", description=_FROM, json_schema_extra=_NO_TIME
+    )
     until: DurationText | None = Field(
         None, description="When it ends, such as '2 days'. Left out: no end."
     )

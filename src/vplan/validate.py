@@ -30,12 +30,9 @@ from ruamel.yaml.reader import ReaderError
 
 from vplan.chars import controls_in, shown
 from vplan.errors import Problem, RulesError
-from vplan.model import CLEARED, Tier, normalize_name
-from vplan.parse import parse_duration
+from vplan.model import Tier, Where, normalize_name
 from vplan.schema import ActivityModel, CareModel, MilestoneModel, RulesModel
 from vplan.units import Duration
-
-Loc = tuple[str | int, ...]
 
 _MISSING_HINTS = {
     "source": "add 'source:' with the key of an entry in 'sources:' that this rule comes from",
@@ -113,7 +110,7 @@ _RAW_CONTROL = re.compile(
 )
 
 
-def _parse_yaml(text: str, label: str) -> Any:
+def _parse_yaml(text: str, label: str) -> object:
     if not text.strip():
         raise RulesError([Problem(label, 1, 1, "the file is empty", _START_FROM_DEFAULT)])
     lines = text.count("\n") + 1
@@ -216,29 +213,38 @@ def _too_big(event: Event, label: str, *, deep: bool) -> Problem:
     return Problem(label, mark.line + 1, mark.column + 1, what, fix)
 
 
-def _texts_with_controls(tree: Any) -> Iterator[tuple[int, int, list[str]]]:
+def _texts_with_controls(tree: object) -> Iterator[tuple[int, int, list[str]]]:
     r"""Where a key or a text of the parsed file holds a control character (newlines allowed).
 
     The file's bytes are checked by the YAML reader; this checks what its escapes
     (``"\e"``, ``"\0"``, ``"\x9b"``, ``"\N"``) turned into.
     """
-    stack = [tree]
+    for where, is_key, text in strings(tree):
+        controls = controls_in(text, newlines=not is_key)
+        if controls:
+            yield *position(tree, where, value=not is_key), controls
+
+
+def strings(tree: object) -> Iterator[tuple[Where, bool, str]]:
+    """Every key and text of a YAML tree, with its place (``position`` finds its line).
+
+    A key's place is the key's path, found with ``value=False``; a text's, its own path.
+    """
+    stack: list[tuple[Where, object]] = [((), tree)]
     while stack:
-        node = stack.pop()
+        where, node = stack.pop()
         if isinstance(node, CommentedMap):
-            places = [(k, node.lc.key(k), True) for k in node]
-            places += [(node[k], node.lc.value(k), False) for k in node]
+            places = [((*where, k), k, True) for k in node]
+            places += [((*where, k), node[k], False) for k in node]
         elif isinstance(node, CommentedSeq):
-            places = [(item, node.lc.item(i), False) for i, item in enumerate(node)]
+            places = [((*where, i), item, False) for i, item in enumerate(node)]
         else:
             continue
-        for value, (line, column), is_key in places:
+        for at, value, is_key in places:
             if isinstance(value, str):
-                controls = controls_in(value, newlines=not is_key)
-                if controls:
-                    yield line + 1, column + 1, controls
-            else:
-                stack.append(value)
+                yield at, is_key, value
+            elif not is_key:
+                stack.append((at, value))
 
 
 def _impossible_date(text: str, label: str) -> Problem:
@@ -259,7 +265,7 @@ def _impossible_date(text: str, label: str) -> Problem:
     )  # fmt: skip
 
 
-def position(tree: Any, loc: Loc, *, value: bool) -> tuple[int, int]:
+def position(tree: object, loc: Where, *, value: bool) -> tuple[int, int]:
     """The 1-based line and column of ``loc`` in the YAML tree, or of its nearest parent."""
     node, line, column = tree, 0, 0
     for index, step in enumerate(loc):
@@ -276,9 +282,9 @@ def position(tree: Any, loc: Loc, *, value: bool) -> tuple[int, int]:
 
 
 def _schema_problem(
-    err: ErrorDetails, tree: Any, label: str, root: type[BaseModel] = RulesModel
+    err: ErrorDetails, tree: object, label: str, root: type[BaseModel] = RulesModel
 ) -> Problem:
-    loc: Loc = tuple(step for step in err["loc"] if step != "[key]")
+    loc: Where = tuple(step for step in err["loc"] if step != "[key]")
     kind = err["type"]
     field = next((str(step) for step in reversed(loc) if isinstance(step, str)), "value")
     ctx = err.get("ctx") or {}
@@ -317,7 +323,7 @@ def _describe(value: object) -> str:
     return f"{type(value).__name__.removeprefix('Scalar').lower()} {value}"
 
 
-def _keys_at(loc: Loc, root: type[BaseModel] = RulesModel) -> list[str]:
+def _keys_at(loc: Where, root: type[BaseModel] = RulesModel) -> list[str]:
     """The keys the schema allows at ``loc``."""
     annotation: Any = root
     for step in loc:
@@ -350,11 +356,11 @@ def _unwrap(annotation: Any) -> Any:
 
 # --- checks across rules -------------------------------------------------------------
 
-Finding = tuple[Loc, str, str]
+Finding = tuple[Where, str, str]
 
 
 def _cross_checks(model: RulesModel) -> list[Finding]:
-    main: list[tuple[Loc, str, ActivityModel]] = [
+    main: list[tuple[Where, str, ActivityModel]] = [
         (("activities", key), key, act) for key, act in model.activities.items()
     ]
     return [
@@ -370,12 +376,12 @@ def _cross_checks(model: RulesModel) -> list[Finding]:
 
 def _procedure_checks(model: RulesModel) -> Iterator[Finding]:
     """Each other procedure, as the main protocol with its changes, follows the same rules."""
-    main: list[tuple[Loc, str, ActivityModel]] = [
+    main: list[tuple[Where, str, ActivityModel]] = [
         (("activities", key), key, act) for key, act in model.activities.items()
     ]
     owner: dict[str, str] = {normalize_name(model.protocol.procedure["en"]): ""}
     for key, proc in model.procedures.items():
-        here: Loc = ("procedures", key)
+        here: Where = ("procedures", key)
         names = [((*here,), key), ((*here, "name", "en"), proc.name["en"])]
         names += [((*here, "aliases", i), alias) for i, alias in enumerate(proc.aliases)]
         for loc, name in names:
@@ -388,7 +394,7 @@ def _procedure_checks(model: RulesModel) -> Iterator[Finding]:
                 what = f"'{first}'" if first else "the main procedure"
                 yield loc, f"'{name}' already names {what}", "give each procedure its own names"
         # The shared activities first, so that a clash is reported where the procedure wrote it.
-        merged: list[tuple[Loc, str, ActivityModel]] = [
+        merged: list[tuple[Where, str, ActivityModel]] = [
             (("activities", k), k, a)
             for k, a in model.activities.items()
             if k not in proc.activities
@@ -409,7 +415,7 @@ def _procedure_checks(model: RulesModel) -> Iterator[Finding]:
         )
 
 
-def _rule_sources(model: RulesModel) -> Iterator[tuple[Loc, list[str] | None]]:
+def _rule_sources(model: RulesModel) -> Iterator[tuple[Where, list[str] | None]]:
     for key, act in model.activities.items():
         yield from _activity_sources(("activities", key), act)
     for i, care in enumerate(model.care):
@@ -422,7 +428,7 @@ def _rule_sources(model: RulesModel) -> Iterator[tuple[Loc, list[str] | None]]:
     for i, guide in enumerate(model.guidance):
         yield ("guidance", i, "source"), guide.source
     for pkey, proc in model.procedures.items():
-        here: Loc = ("procedures", pkey)
+        here: Where = ("procedures", pkey)
         yield (*here, "source"), proc.source
         for key, act in proc.activities.items():
             yield from _activity_sources((*here, "activities", key), act)
@@ -432,7 +438,7 @@ def _rule_sources(model: RulesModel) -> Iterator[tuple[Loc, list[str] | None]]:
             yield (*here, "milestones", i, "source"), milestone.source
 
 
-def _activity_sources(loc: Loc, act: ActivityModel) -> Iterator[tuple[Loc, list[str] | None]]:
+def _activity_sources(loc: Where, act: ActivityModel) -> Iterator[tuple[Where, list[str] | None]]:
     yield (*loc, "source"), act.source
     for i, lim in enumerate(act.limits):
         yield (*loc, "limits", i, "source"), lim.source
@@ -448,11 +454,11 @@ def _source_checks(model: RulesModel) -> Iterator[Finding]:
             if ref not in model.sources:
                 close = difflib.get_close_matches(ref, known, n=1)
                 hint = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(known)}"
-                step: Loc = (i,) if len(refs) > 1 else ()
+                step: Where = (i,) if len(refs) > 1 else ()
                 yield (*loc, *step), f"source '{ref}' is not listed under 'sources:'", hint
 
 
-def _names(at: Loc, key: str, act: ActivityModel) -> list[tuple[Loc, str]]:
+def _names(at: Where, key: str, act: ActivityModel) -> list[tuple[Where, str]]:
     return [
         (at, key),
         ((*at, "name", "en"), act.name["en"]),
@@ -465,7 +471,7 @@ def _names(at: Loc, key: str, act: ActivityModel) -> list[tuple[Loc, str]]:
     ]
 
 
-def _clashes(activities: Sequence[tuple[Loc, str, ActivityModel]]) -> set[str]:
+def _clashes(activities: Sequence[tuple[Where, str, ActivityModel]]) -> set[str]:
     """The folded names that more than one activity uses."""
     owners: dict[str, set[str]] = {}
     for at, key, act in activities:
@@ -475,7 +481,7 @@ def _clashes(activities: Sequence[tuple[Loc, str, ActivityModel]]) -> set[str]:
 
 
 def _name_checks(
-    activities: Sequence[tuple[Loc, str, ActivityModel]], known: frozenset[str] = frozenset()
+    activities: Sequence[tuple[Where, str, ActivityModel]], known: frozenset[str] = frozenset()
 ) -> Iterator[Finding]:
     """Names that are empty, start with a digit or name two activities (except ``known`` ones)."""
     owner: dict[str, str] = {}
@@ -500,13 +506,13 @@ def _name_checks(
                 )
 
 
-def _limit_checks(at: Loc, key: str, act: ActivityModel) -> Iterator[Finding]:
-    base: Loc = (*at, "limits")
+def _limit_checks(at: Where, key: str, act: ActivityModel) -> Iterator[Finding]:
+    base: Where = (*at, "limits")
     previous_end: Duration | None = None
     previous_index = -1
     for i, lim in enumerate(act.limits):
-        start = parse_duration(lim.start)
-        end = None if lim.until == CLEARED else parse_duration(lim.until)
+        start = lim.start
+        end = None if isinstance(lim.until, str) else lim.until  # str: 'cleared'
         if lim.max is not None and act.measure is None:
             yield (
                 (*base, i, "max"),
@@ -552,7 +558,7 @@ def _limited_until(act: ActivityModel) -> Duration | bool | None:
     if not act.limits:
         return False
     last = act.limits[-1].until
-    return None if last == CLEARED else parse_duration(last)
+    return None if isinstance(last, str) else last  # str: 'cleared'
 
 
 def _ends_by(first: Duration | bool | None, second: Duration | bool | None) -> bool:
@@ -573,13 +579,13 @@ def _ends_by(first: Duration | bool | None, second: Duration | bool | None) -> b
 
 
 def _involves_checks(
-    activities: Sequence[tuple[Loc, str, ActivityModel]], context: str = ""
+    activities: Sequence[tuple[Where, str, ActivityModel]], context: str = ""
 ) -> Iterator[Finding]:
     """An activity is never allowed on a day when something it involves is limited."""
     by_key = {key: act for _, key, act in activities}
     for at, key, act in activities:
         for i, other in enumerate(act.involves):
-            loc: Loc = (*at, "involves", i)
+            loc: Where = (*at, "involves", i)
             if other not in by_key:
                 close = difflib.get_close_matches(other, sorted(by_key), n=1)
                 hint = f"did you mean '{close[0]}'?" if close else "name an activity's key"
@@ -611,9 +617,12 @@ def _same_time(a: Duration, b: Duration) -> bool:
 
 
 def _window_checks(
-    care: Sequence[CareModel], care_at: Loc, milestones: Sequence[MilestoneModel], events_at: Loc
+    care: Sequence[CareModel],
+    care_at: Where,
+    milestones: Sequence[MilestoneModel],
+    events_at: Where,
 ) -> Iterator[Finding]:
-    spans: list[tuple[Loc, str, str | None, str]] = [
+    spans: list[tuple[Where, Duration, Duration | None, str]] = [
         ((*care_at, i, "until"), c.start, c.until, "from") for i, c in enumerate(care)
     ]
     spans += [((*events_at, i, "by"), m.at, m.by, "at") for i, m in enumerate(milestones)]
@@ -624,14 +633,13 @@ def _window_checks(
             "a second milestone marked 'kind: follow_up'",
             "mark only the follow-up visit; remove 'kind' from the other",
         )
-    for loc, start_text, end_text, start_key in spans:
-        if end_text is None:
+    for loc, start, end, start_key in spans:
+        if end is None:
             continue
-        start, end = parse_duration(start_text), parse_duration(end_text)
         if end.day_bounds()[0] <= start.day_bounds()[1]:
             yield (
                 loc,
-                f"'{loc[-1]}' ({end_text}) is not after '{start_key}' ({start_text})",
+                f"'{loc[-1]}' ({end}) is not after '{start_key}' ({start})",
                 f"make '{loc[-1]}' later than '{start_key}'",
             )
 

@@ -12,13 +12,14 @@ span and its weight, a care item by its label, a milestone by its text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from vplan.model import (
     Activity,
+    Book,
     CareItem,
     Limit,
     MilestoneRule,
@@ -26,7 +27,6 @@ from vplan.model import (
     ProtocolInfo,
     Text,
     Tier,
-    protocol_from_data,
 )
 from vplan.units import Duration
 
@@ -85,28 +85,23 @@ def compare(old: Protocol, new: Protocol) -> Comparison:
     return Comparison(old.info, new.info, tuple(changes))
 
 
-def compare_files(
-    old: Mapping[str, Any], new: Mapping[str, Any], old_label: str, new_label: str
-) -> Comparison:
+def compare_files(old: Book, new: Book) -> Comparison:
     """Every change for patients between two rules files, for each procedure they hold.
 
     The main procedure's changes come first; another procedure's changes are headed by its
     name, and only what differs from its own main protocol's changes is listed again.
     """
-    main = compare(protocol_from_data(old, old_label), protocol_from_data(new, new_label))
+    main = compare(old.protocol(), new.protocol())
     changes = list(main.changes)
     seen = set(main.changes)
-    old_keys, new_keys = list(old["procedures"]), list(new["procedures"])
-    for key in old_keys:
-        if key not in new_keys:
+    for key in old.others:
+        if key not in new.others:
             changes.append(Change("Procedures", ChangeKind.REMOVED, f"the procedure '{key}'"))
-    for key in new_keys:
-        if key not in old_keys:
+    for key in new.others:
+        if key not in old.others:
             changes.append(Change("Procedures", ChangeKind.ADDED, f"the procedure '{key}'"))
             continue
-        theirs = compare(
-            protocol_from_data(old, old_label, key), protocol_from_data(new, new_label, key)
-        )
+        theirs = compare(old.protocols[key], new.protocols[key])
         for change in theirs.changes:
             if change not in seen:  # the same change as the main procedure's is said once
                 changes.append(replace(change, section=f"{key}: {change.section}"))

@@ -15,9 +15,20 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
 
-from vplan.i18n import ENGLISH, LANGUAGES, languages_in_use, patient_texts, place
-from vplan.model import Limit, Protocol, Text, Tier, WarningSign, protocol_from_data, written_at
-from vplan.validate import Loc, position, validated_tree
+from vplan.i18n import ENGLISH, LANGUAGES, languages_in_use
+from vplan.model import (
+    Limit,
+    Protocol,
+    Text,
+    Tier,
+    WarningSign,
+    Where,
+    book_from_data,
+    patient_texts,
+    place,
+    written_at,
+)
+from vplan.validate import position, validated_tree
 
 READING_GRADE = 6.0
 # Flesch-Kincaid weighs words per sentence against syllables per word; on fewer words
@@ -71,7 +82,7 @@ class LintWarning:
 
 @dataclass(frozen=True)
 class _Finding:
-    loc: Loc
+    loc: Where
     kind: Kind
     what: str
     fix: str
@@ -81,12 +92,12 @@ class _Finding:
 def lint(data: bytes, label: str, *, today: date) -> list[LintWarning]:
     """Validate the file (``RulesError`` if it is not valid), then list its warnings in order."""
     tree, model = validated_tree(data, label)
-    plain = model.model_dump(mode="json", by_alias=True)
-    protocol = protocol_from_data(plain, label)
+    book = book_from_data(model.model_dump(mode="json", by_alias=True), label)
+    protocol = book.protocol()
     findings = [*_findings(protocol), *_old_review(protocol, today)]
-    for key in model.procedures:
+    for key in book.others:
         # Another procedure: only what it writes itself is checked again, where it is written.
-        theirs = protocol_from_data(plain, label, key)
+        theirs = book.protocols[key]
         for finding in _findings(theirs):
             moved = written_at(theirs, finding.loc)
             if moved != finding.loc:
@@ -119,12 +130,12 @@ def _findings(protocol: Protocol) -> Iterator[_Finding]:
 
 # Names are too short to score; the translation note is read by patients only in the
 # languages it is about, never in English.
-_NOT_SCORED: frozenset[Loc] = frozenset(
+_NOT_SCORED: frozenset[Where] = frozenset(
     {("protocol", "name"), ("protocol", "procedure"), ("protocol", "translation_note")}
 )
 
 
-def scored_texts(protocol: Protocol) -> Iterator[tuple[Loc, Text]]:
+def scored_texts(protocol: Protocol) -> Iterator[tuple[Where, Text]]:
     """Every text patients read in English, with where it is in the file."""
     return ((loc, text) for loc, text in patient_texts(protocol) if loc not in _NOT_SCORED)
 
@@ -187,7 +198,7 @@ def _missing_sources(protocol: Protocol) -> Iterator[_Finding]:
             yield _Finding(loc, Kind.SOURCE, what, fix)
 
 
-def _signs(protocol: Protocol) -> Iterator[tuple[Loc, WarningSign]]:
+def _signs(protocol: Protocol) -> Iterator[tuple[Where, WarningSign]]:
     """Each warning sign with its place in the file: its tier, then its index there."""
     for tier in Tier:
         tiered = [sign for sign in protocol.warning_signs if sign.tier is tier]
