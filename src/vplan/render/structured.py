@@ -10,7 +10,7 @@ from vplan.plan import Plan
 from vplan.render.sources import cite
 from vplan.stamp import stamp_data
 from vplan.units import KG_PER_LB, Weight
-from vplan.words import rule_summary, visit_text, weekday
+from vplan.words.nurse import NurseWords
 
 if TYPE_CHECKING:
     from vplan.answer import Answer
@@ -146,13 +146,14 @@ def follow_up(plan: Plan, lang: str = ENGLISH) -> dict[str, Any] | None:
     visit = plan.follow_up
     if visit is None:
         return None
+    words = NurseWords(lang)
     return {
         "date": visit.date.isoformat(),
         "time": None if visit.time is None else visit.time.strftime("%H:%M"),
-        "weekday": weekday(visit.date, lang),
+        "weekday": words.dates.weekday(visit.date),
         "day": plan.day_of(visit.date),
         "place": visit.place,
-        "text": visit_text(plan, lang),
+        "text": words.visit_text(plan),
     }
 
 
@@ -205,7 +206,7 @@ def rule(protocol: Protocol, activity: Activity, lang: str = ENGLISH) -> dict[st
         "day": None,
         "allowed_from": None,
         "allowed_from_day": None,
-        "reason": rule_summary(activity, lang),
+        "reason": NurseWords(lang).rule_summary(activity),
         "rule": [
             {
                 "from": str(lim.start),
