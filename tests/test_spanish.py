@@ -28,7 +28,7 @@ from vplan.handout import Layout, Paper, Patient, build_handout
 from vplan.model import Protocol, Text
 from vplan.parse import parse_duration, parse_weight
 from vplan.plan import Plan, build_plan
-from vplan.render import ics, markdown, pdf, structured, text, webpage
+from vplan.render import font, ics, markdown, pdf, structured, text, webpage
 from vplan.render.lines import plain
 from vplan.schedule import build_schedule
 from vplan.words.nurse import NurseWords
@@ -311,7 +311,7 @@ def test_spanish_pdf_keeps_its_accents(plan: Plan) -> None:
 
 def test_every_character_of_the_spanish_handout_is_in_the_font(plan: Plan) -> None:
     """á é í ó ú ñ ü ¿ ¡ and every other character of the Spanish handout print in the font."""
-    printable = pdf.font_characters()
+    printable = font.font_characters()
     assert set("áéíóúñüÁÉÍÓÚÑÜ¿¡°") <= printable
     handout = build_handout(plan, ANA, Layout(), "es")
     for part, text_ in handout.texts():
