@@ -11,13 +11,14 @@ import hashlib
 import hmac
 import unicodedata
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from vplan.dates import Dates
 from vplan.handout import Layout
 from vplan.plan import Plan
 from vplan.stamp import Stamp
 
+EntryValue = str | int | bool | None  # a value of a journal entry, as JSON writes it
 ENTRY_FORMAT = 1
 _KEY_ID_MESSAGE = b"vplan journal key id"
 
@@ -59,7 +60,7 @@ def entry(
     file_hmac: str,
     key: str,
     follow_up: datetime | date | None = None,
-) -> dict[str, Any]:
+) -> dict[str, EntryValue]:
     """The journal entry of one written file, without its seal (``prev`` and ``mac``).
 
     ``made_at`` is the time the file says it was made at (to the second, as its calendar's
