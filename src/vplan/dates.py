@@ -7,7 +7,6 @@ Babel's locale data (CLDR) the first time one of its dates is written.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from datetime import date, time
 
 from vplan.i18n import ENGLISH, LANGUAGES
@@ -50,11 +49,14 @@ class Dates:
         return 17  # "Wed, Sep 10, 2025"
 
 
-@dataclass(frozen=True)
 class BabelDates(Dates):
-    """Dates in a language other than English, from Babel's locale data (CLDR)."""
+    """Dates in a language other than English, from Babel's locale data (CLDR).
 
-    locale: str
+    A plain class (one per language, made by ``dates``): start-up need not load dataclasses.
+    """
+
+    def __init__(self, locale: str) -> None:
+        self.locale = locale
 
     def long(self, when: date) -> str:
         """``sábado, 1 de marzo de 2025``: the locale's full date."""
