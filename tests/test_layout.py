@@ -6,11 +6,13 @@ import io
 import re
 from datetime import date, timedelta
 from functools import cache
+from pathlib import Path
 
 import pypdf
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reportlab.platypus import Paragraph
 
 from vplan.handout import Handout, Layout, Paper, Patient, build_handout
 from vplan.model import Protocol, Tier
@@ -22,6 +24,7 @@ PATIENT = Patient(
     "Maria Guadalupe Hernandez-Rodriguez", "St. Mary's Spine and Pain Center", "(555) 010-0199",
     "Dr. Jonathan Whitfield",
 )  # fmt: skip
+OLDER_RULES = Path(__file__).parent / "data" / "rules-2026.11-1.yaml"
 YEAR = [date(2025, 1, 1) + timedelta(days=n) for n in range(365)]
 
 
@@ -119,3 +122,40 @@ def test_every_key_date_box_fits_inside_its_calendar_cell(procedure: str | None)
                 assert box.cell_width == width
                 seen += 1
     assert seen > 365 * len(cells)
+
+
+@cache
+def older_protocol() -> Protocol:
+    """The pinned earlier protocol, shorter: its handouts often fit the roomy sizes."""
+    return load(resolve(OLDER_RULES, {}), {}, use_cache=False)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    when=st.sampled_from(YEAR),
+    older=st.booleans(),
+    paper=st.sampled_from(list(Paper)),
+    lang=st.sampled_from(["en", "es"]),
+)
+def test_normal_print_is_the_roomy_layout_when_it_fits_two_pages_else_the_shorter(
+    when: date, older: bool, paper: Paper, lang: str
+) -> None:
+    """Normal print is what drawing both sizes would choose: roomy on two pages, else shorter."""
+    rules = older_protocol() if older else protocol(None)
+    handout = build_handout(build_plan(rules, when), PATIENT, Layout(paper), lang)
+    roomy, roomy_pages = pdf._build(handout, pdf.NORMAL)
+    compact, compact_pages = pdf._build(handout, pdf.COMPACT)
+    expected = roomy if roomy_pages <= 2 or compact_pages >= roomy_pages else compact
+    assert pdf.document(handout) == expected
+
+
+def test_breaking_each_paragraph_once_per_width_changes_no_byte(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Reusing a paragraph's line breaks gives the very PDF that breaking them again gives."""
+    for layout in (Layout(), Layout(Paper.A4, large_print=True)):
+        handout = build_handout(build_plan(protocol(None), YEAR[40]), PATIENT, layout, "es")
+        reused = pdf.document(handout)
+        with monkeypatch.context() as patch:
+            patch.setattr(pdf, "_Paragraph", Paragraph)
+            assert pdf.document(handout) == reused

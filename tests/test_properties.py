@@ -89,12 +89,15 @@ def test_check_agrees_with_the_schedule_every_day(
     """For any date, days 0-365, every activity, any weight and random orders, both agree."""
     ordered = None if orders is None else orders_from_bytes(orders.encode(), "o.yaml", protocol)
     plan = build_plan(protocol, start, orders=ordered)
-    rows = structured.schedule(build_schedule(plan, HORIZON))["days"]
+    schedule: dict[str, Any] = structured.schedule(build_schedule(plan, HORIZON))
+    rows = schedule["days"]
     for activity in plan.protocol.activities:
         weight = amount if activity.measured else None
         blocked = [forbidden_by_row(row, activity.key, weight) for row in rows]
         for day in range(HORIZON):
-            answer = structured.verdict(build_answer(plan, plan.verdict(activity, day, weight)))
+            answer: dict[str, Any] = structured.verdict(
+                build_answer(plan, plan.verdict(activity, day, weight))
+            )
             assert answer["day"] == day
             assert answer["date"] == rows[day]["date"]
             assert answer["allowed"] is not blocked[day]

@@ -30,6 +30,7 @@ from vplan.parse import parse_duration, parse_weight
 from vplan.plan import Plan, build_plan
 from vplan.render import font, ics, markdown, pdf, structured, text, webpage
 from vplan.render.lines import plain
+from vplan.reports import build_activities, build_rule
 from vplan.schedule import build_schedule
 from vplan.words.nurse import NurseWords
 from vplan.words.patient import PatientWords
@@ -261,12 +262,12 @@ def test_every_view_in_spanish_is_all_spanish(protocol: Protocol) -> None:
     ]
     outputs = [
         plain(text.schedule(build_schedule(plan, 100, "Ana", "es"))),
-        plain(text.activities(quiet, "es")),
+        plain(text.activities(build_activities(quiet, "es"))),
         markdown.schedule(build_schedule(plan, 100, "Ana", "es")),
         *(plain(text.verdict(build_answer(plan, v, "es"), "es")) for v in verdicts),
-        *(plain(text.rule(quiet, a, "es")) for a in quiet.activities),
+        *(plain(text.rule(build_rule(quiet, a, "es"))) for a in quiet.activities),
         " | ".join(json_words(structured.schedule(build_schedule(plan, 100, "Ana", "es")))),
-        " | ".join(json_words(structured.activities(quiet, "es"))),
+        " | ".join(json_words(structured.activities(build_activities(quiet, "es")))),
         *(
             " | ".join(json_words(structured.verdict(build_answer(plan, v, "es"), "es")))
             for v in verdicts

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
+from typing import TYPE_CHECKING, Annotated, NoReturn, cast
 
 import typer
 
@@ -33,15 +33,16 @@ from vplan.errors import (
     RulesError,
     VplanError,
 )
+from vplan.formats import AnswerFormat, DocumentFormat, Paper, ScheduleFormat, choices
 from vplan.i18n import ENGLISH, Language
-from vplan.parse import MAX_SPAN_DAYS, DateOrder
+from vplan.parse import DATE_ORDERS, MAX_SPAN_DAYS, DateOrder
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from rich.progress import Progress
+    from typer._click import Context  # typer's own copy of click, which the group extends
 
-    from vplan.documents import DocumentFormat
     from vplan.handout import Layout
     from vplan.model import Activity, Protocol
     from vplan.plan import Plan
@@ -59,22 +60,9 @@ EXIT_CODES_HELP = (
 MAX_DAYS = 730
 
 
-class Format(StrEnum):
-    """Output formats of ``schedule``."""
-
-    TEXT = "text"
-    JSON = "json"
-    MARKDOWN = "markdown"
-    ICS = "ics"
-
-
-class AnswerFormat(StrEnum):
-    """Output formats of the commands that answer a question."""
-
-    TEXT = "text"
-    JSON = "json"
-
-
+# The orders of a day's list's dates, one per order the parser reads.
+DateFormat = StrEnum("DateFormat", {order.upper(): order for order in DATE_ORDERS})  # type: ignore[misc]
+ISO_DATES = DateFormat("iso")
 ENGLISH_CHOICE = Language(ENGLISH)
 LangOption = Annotated[
     Language,
@@ -157,7 +145,8 @@ JournalOption = Annotated[
 
 
 AnswerFormatOption = Annotated[
-    AnswerFormat, typer.Option("--format", "-f", help="Output format: text or json.")
+    AnswerFormat,
+    typer.Option("--format", "-f", help=f"Output format: {choices(AnswerFormat)}."),
 ]
 
 
@@ -174,7 +163,7 @@ class _PipeClosed(Exception):
 class _Group(typer.core.TyperGroup):
     """The command group, passing a closed pipe to ``main`` instead of to typer (which exits 1)."""
 
-    def invoke(self, ctx: Any) -> Any:
+    def invoke(self, ctx: Context) -> object:
         """Run the command; a closed stdout pipe becomes ``_PipeClosed``."""
         try:
             return super().invoke(ctx)
@@ -317,7 +306,7 @@ def schedule(
         ),
     ] = None,
     asked: Annotated[
-        Format | None,
+        ScheduleFormat | None,
         typer.Option(
             "--format",
             "-f",
@@ -345,11 +334,12 @@ def schedule(
     record: RecordOption = None,
 ) -> None:
     """The day-by-day recovery calendar, the restrictions and the warning signs."""
+    from vplan.formats import schedule_format
     from vplan.parse import parse_name
     from vplan.patient import follow_up_visit, patient_plan
     from vplan.stamp import make_stamp
 
-    fmt = _schedule_format(asked, output)
+    fmt = schedule_format(asked, output)
     start = _procedure_date(procedure_date)
     name = None if patient is None else parse_name(patient)
     if output is None:
@@ -369,17 +359,17 @@ def schedule(
     moment = _now()
     made = make_stamp(plan.protocol, code, moment.date(), orders_sha256=_orders_digest(plan))
     data: str | bytes
-    if fmt is Format.JSON:
+    if fmt is ScheduleFormat.JSON:
         from vplan.render import structured
         from vplan.schedule import build_schedule
 
         data = _dump(structured.schedule(build_schedule(plan, shown, name, code, made)))
-    elif fmt is Format.MARKDOWN:
+    elif fmt is ScheduleFormat.MARKDOWN:
         from vplan.render import markdown
         from vplan.schedule import build_schedule
 
         data = markdown.schedule(build_schedule(plan, shown, name, code, made))
-    elif fmt is Format.ICS:
+    elif fmt is ScheduleFormat.ICS:
         from vplan.clock import calendar_stamp
         from vplan.render import ics
 
@@ -402,59 +392,15 @@ def schedule(
         raw = data.encode("utf-8") if isinstance(data, str) else data
         journal.add(start, made, Written(fmt.value, file_digest(raw)), name, moment)
     if output is not None:
-        what = {Format.JSON: "JSON", Format.MARKDOWN: "Markdown", Format.TEXT: "text"}
-        span = "phone calendar" if fmt is Format.ICS else f"{what[fmt]}, days 0 to {shown - 1}"
-        _wrote(output, span, journal)
-
-
-SCHEDULE_SUFFIXES = {
-    ".txt": Format.TEXT,
-    ".text": Format.TEXT,
-    ".md": Format.MARKDOWN,
-    ".markdown": Format.MARKDOWN,
-    ".json": Format.JSON,
-    ".ics": Format.ICS,
-}
-
-
-def _schedule_format(asked: Format | None, output: Path | None) -> Format:
-    """The format ``--format`` names, else the one the output file's name ends in, else text."""
-    if output is None:
-        return asked or Format.TEXT
-    found = SCHEDULE_SUFFIXES.get(output.suffix.lower())
-    if asked is not None and found is not None and found is not asked:
-        raise InputError(
-            f"{output.name!r} ends in {output.suffix} but --format is {asked.value}; "
-            f"name the file {_suffix_of(asked)}, or leave out --format"
+        what = {
+            ScheduleFormat.JSON: "JSON",
+            ScheduleFormat.MARKDOWN: "Markdown",
+            ScheduleFormat.TEXT: "text",
+        }
+        span = (
+            "phone calendar" if fmt is ScheduleFormat.ICS else f"{what[fmt]}, days 0 to {shown - 1}"
         )
-    return asked or found or Format.TEXT
-
-
-def _suffix_of(fmt: Format) -> str:
-    return next(suffix for suffix, known in SCHEDULE_SUFFIXES.items() if known is fmt)
-
-
-class HandoutFormat(StrEnum):
-    """Formats of the handout file."""
-
-    PDF = "pdf"
-    HTML = "html"
-    ICS = "ics"
-
-
-class DateFormatOption(StrEnum):
-    """How a day's list writes its dates."""
-
-    ISO = "iso"
-    MDY = "mdy"
-    DMY = "dmy"
-
-
-class PaperOption(StrEnum):
-    """Paper sizes."""
-
-    LETTER = "letter"
-    A4 = "a4"
+        _wrote(output, span, journal)
 
 
 @app.command(
@@ -489,16 +435,17 @@ def handout(
         typer.Option("--output", "-o", help="The file to write: NAME.pdf, NAME.html or NAME.ics."),
     ] = None,
     fmt: Annotated[
-        HandoutFormat | None,
+        DocumentFormat | None,
         typer.Option(
             "--format",
             "-f",
-            help="pdf, html or ics (the phone calendar). Default: from the file name's ending.",
+            help=f"{choices(DocumentFormat)} (the phone calendar). "
+            "Default: from the file name's ending.",
         ),
     ] = None,
     paper: Annotated[
-        PaperOption, typer.Option("--paper", help="Paper size: letter or a4.")
-    ] = PaperOption.LETTER,
+        Paper, typer.Option("--paper", help=f"Paper size: {choices(Paper)}.")
+    ] = Paper.LETTER,
     large_print: Annotated[
         bool,
         typer.Option("--large-print", help="18 pt type and wider line spacing, for older readers."),
@@ -519,13 +466,13 @@ def handout(
         typer.Option("--sheet", help="The workbook's sheet to read. Default: the first."),
     ] = None,
     date_format: Annotated[
-        DateFormatOption,
+        DateFormat,
         typer.Option(
             "--date-format",
             help="How the list writes dates such as 03/01/2025: mdy (month first) or dmy "
             "(day first). Default: iso, YYYY-MM-DD only.",
         ),
-    ] = DateFormatOption.ISO,
+    ] = ISO_DATES,
     combined: Annotated[
         Path | None,
         typer.Option(
@@ -557,11 +504,10 @@ def handout(
     record: RecordOption = None,
 ) -> int:
     """The printed handout for one patient, or one per row of a CSV list."""
-    from vplan.documents import DocumentFormat
-    from vplan.handout import Layout, Paper
+    from vplan.handout import Layout
 
-    layout = Layout(Paper(paper.value), large_print)
-    asked = DocumentFormat(fmt.value) if fmt is not None else None
+    layout = Layout(paper, large_print)
+    asked = fmt
     if batch is not None:
         per_patient = (patient, output, levels, follow_up, follow_up_place, orders)
         if procedure_date is not None or any(v is not None for v in per_patient):
@@ -580,7 +526,7 @@ def handout(
     for given, name in ((sheet, "--sheet"), (combined, "--combined")):
         if given is not None:
             raise InputError(f"{name} goes with --batch LIST; for one handout leave it out")
-    if date_format is not DateFormatOption.ISO:
+    if date_format is not ISO_DATES:
         raise InputError("--date-format goes with --batch LIST; write DATE as YYYY-MM-DD")
     if procedure_date is None:
         raise InputError("give the procedure date, or --batch FILE.csv for a list")
@@ -946,12 +892,10 @@ def _split_activity(words: list[str]) -> tuple[list[str], list[str]]:
 
 def _show_rule(protocol: Protocol, activity: Activity, fmt: AnswerFormat, lang: str) -> int:
     from vplan.render import structured, text
+    from vplan.reports import build_rule
 
-    _answer(
-        fmt,
-        lambda: structured.rule(protocol, activity, lang),
-        lambda: text.rule(protocol, activity, lang),
-    )
+    view = build_rule(protocol, activity, lang)
+    _answer(fmt, lambda: structured.rule(view), lambda: text.rule(view))
     return EXIT_OK
 
 
@@ -963,15 +907,11 @@ def red_flags(
     procedure: ProcedureOption = None,
 ) -> None:
     """The warning signs by tier: call the emergency number, call the care team, expected."""
-    protocol = _load(rules, procedure, lang)
     from vplan.render import structured, text
+    from vplan.reports import build_warning_signs
 
-    code = lang.value
-    _answer(
-        fmt,
-        lambda: structured.warning_signs(protocol, code),
-        lambda: text.warning_signs(protocol, code),
-    )
+    listing = build_warning_signs(_load(rules, procedure, lang), lang.value)
+    _answer(fmt, lambda: structured.warning_signs(listing), lambda: text.warning_signs(listing))
 
 
 @app.command()
@@ -982,38 +922,29 @@ def activities(
     procedure: ProcedureOption = None,
 ) -> None:
     """What the rules know: each activity with its aliases and limits."""
-    protocol = _load(rules, procedure, lang)
     from vplan.render import structured, text
+    from vplan.reports import build_activities
 
-    code = lang.value
-    _answer(
-        fmt,
-        lambda: structured.activities(protocol, code),
-        lambda: text.activities(protocol, code),
-    )
+    listing = build_activities(_load(rules, procedure, lang), lang.value)
+    _answer(fmt, lambda: structured.activities(listing), lambda: text.activities(listing))
 
 
 @rules_app.command("validate")
-def rules_validate(file: RulesFileArgument = None) -> None:
+def rules_validate(
+    file: RulesFileArgument = None, fmt: AnswerFormatOption = AnswerFormat.TEXT
+) -> None:
     """Check a rules file and list every problem as file:line:column. Exits 3 if any."""
     from vplan.model import protocol_from_data
+    from vplan.render import structured, text
+    from vplan.reports import build_validate
     from vplan.rules import read_bytes, resolve
     from vplan.validate import validate
 
     source = resolve(file, os.environ)
     data = validate(read_bytes(source), source.label)
     protocol = protocol_from_data(data, source.label)
-    info = protocol.info
-    signs = len(protocol.warning_signs)
-    others = "".join(f", {key}" for key in data["procedures"])
-    sys.stdout.write(
-        f"{source.label}: valid. {info.name.get()}, version {info.version}, last reviewed "
-        f"{info.last_reviewed.isoformat()}; {len(protocol.activities)} activities, "
-        f"{signs} warning signs; procedures: {info.procedure_key} (main){others}.\n"
-    )
-    from vplan.i18n import languages_report
-
-    sys.stdout.write(languages_report(protocol))
+    report = build_validate(protocol, source.label, data["procedures"])
+    _report(fmt, lambda: structured.rules_validate(report), lambda: text.rules_validate(report))
 
 
 @rules_app.command("init")
@@ -1033,29 +964,17 @@ def rules_init(
 @rules_app.command(
     "lint", help="Warnings a reviewer wants on a valid rules file.", epilog=EXIT_CODES_HELP
 )
-def rules_lint(file: RulesFileArgument = None) -> int:
+def rules_lint(file: RulesFileArgument = None, fmt: AnswerFormatOption = AnswerFormat.TEXT) -> int:
     """Validate a rules file, then warn about what a reviewer should look at. Exits 1 if any."""
     from vplan.authoring.lint import lint
+    from vplan.render import structured, text
+    from vplan.reports import build_lint
     from vplan.rules import read_bytes, resolve
 
     source = resolve(file, os.environ)
-    warnings = lint(read_bytes(source), source.label, today=_today())
-    for warning in warnings:
-        sys.stdout.write(f"{warning}\n")
-    if not warnings:
-        sys.stdout.write(f"{source.label}: valid, no warnings.\n")
-        return EXIT_OK
-    errors = sum(w.is_error for w in warnings)
-    n = len(warnings) - errors
-    found = [
-        *([f"{errors} error{'s' if errors != 1 else ''}"] if errors else []),
-        *([f"{n} warning{'s' if n != 1 else ''}"] if n else []),
-    ]
-    sys.stdout.write(
-        f"{source.label}: valid, with {' and '.join(found)}. Look at each line above "
-        "before the protocol is given to patients.\n"
-    )
-    return EXIT_WARNINGS
+    report = build_lint(source.label, lint(read_bytes(source), source.label, today=_today()))
+    _report(fmt, lambda: structured.rules_lint(report), lambda: text.rules_lint(report))
+    return EXIT_WARNINGS if report.findings else EXIT_OK
 
 
 @rules_app.command("schema")
@@ -1076,31 +995,28 @@ def rules_diff(
     new: Annotated[Path, typer.Argument(help="The new version of the rules file.")],
 ) -> int:
     """What changes for patients from OLD to NEW. Exits 1 if anything does, else 0."""
-    from vplan.authoring.diff import compare_files, report
+    from vplan.authoring.diff import compare_files
+    from vplan.render import text
+    from vplan.reports import build_diff
     from vplan.rules import RulesSource, load_data
 
     before = load_data(RulesSource(old, str(old)), os.environ)
     after = load_data(RulesSource(new, str(new)), os.environ)
-    comparison = compare_files(before, after, str(old), str(new))
-    _emit_lines(report(comparison, str(old), str(new)), None, False)
-    return EXIT_CHANGED if comparison.changes else EXIT_OK
+    report = build_diff(compare_files(before, after, str(old), str(new)), str(old), str(new))
+    _emit_lines(text.rules_diff(report), None, False)
+    return EXIT_CHANGED if report.changes else EXIT_OK
 
 
 @rules_app.command("show")
 def rules_show(rules: RulesOption = None) -> None:
     """Print the rules file in use (after checking it), with its path and version."""
+    from vplan.render import text
+    from vplan.reports import build_show
     from vplan.rules import read_bytes, resolve
 
     source = resolve(rules, os.environ)
-    protocol = _load(rules)
-    info = protocol.info
-    sys.stdout.write(
-        f"# {source.label}\n# {info.name.get()}, version {info.version}, "
-        f"last reviewed {info.last_reviewed.isoformat()}\n"
-    )
-    if info.translation_note is not None:
-        sys.stdout.write(f"# Translation note: {' '.join(info.translation_note.get().split())}\n")
-    sys.stdout.write(read_bytes(source).decode("utf-8-sig"))
+    written = read_bytes(source).decode("utf-8-sig")
+    sys.stdout.write(text.rules_show(build_show(_load(rules), source.label, written)))
 
 
 def _answer(fmt: AnswerFormat, data: Callable[[], object], lines: Callable[[], list[Line]]) -> None:
@@ -1109,6 +1025,11 @@ def _answer(fmt: AnswerFormat, data: Callable[[], object], lines: Callable[[], l
         sys.stdout.write(_dump(data()))
     else:
         _emit_lines(lines(), None, False)
+
+
+def _report(fmt: AnswerFormat, data: Callable[[], object], text: Callable[[], str]) -> None:
+    """Print a rules report as JSON data or as its plain text."""
+    sys.stdout.write(_dump(data()) if fmt is AnswerFormat.JSON else text())
 
 
 def _emit(text: str | bytes, output: Path | None, force: bool) -> None:

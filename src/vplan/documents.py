@@ -7,24 +7,15 @@ library when it is used, so that commands that print to the terminal never load 
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple
 
 from vplan.errors import InputError
+from vplan.formats import DocumentFormat as DocumentFormat  # where it was defined before
 from vplan.handout import Layout, Patient, build_handout
 from vplan.i18n import ENGLISH
 from vplan.plan import Plan
 from vplan.stamp import Stamp
-
-
-class DocumentFormat(StrEnum):
-    """Formats of a patient's handout file."""
-
-    PDF = "pdf"
-    HTML = "html"
-    ICS = "ics"
-
 
 SUFFIXES = {
     ".pdf": DocumentFormat.PDF,

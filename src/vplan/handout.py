@@ -11,13 +11,13 @@ import calendar
 import unicodedata
 from collections.abc import Iterator, Sequence
 from datetime import date
-from enum import StrEnum
 from itertools import groupby
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from vplan.chars import controls_in, shown
 from vplan.dates import capitalized
 from vplan.errors import InputError
+from vplan.formats import Paper as Paper  # where it was defined before
 from vplan.i18n import ENGLISH
 from vplan.model import Tier
 from vplan.plan import AllowedAgain, FollowUpVisit, Plan, RuleEvent
@@ -44,13 +44,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 FIRST_DAYS = 14
 MAX_FIELD_LENGTH = 80
-
-
-class Paper(StrEnum):
-    """Paper sizes a clinic prints on."""
-
-    LETTER = "letter"
-    A4 = "a4"
 
 
 class Patient(NamedTuple):

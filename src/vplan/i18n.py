@@ -173,17 +173,3 @@ def _positions(path: str, locs: list[Loc]) -> list[tuple[int, int]]:
     except VplanError:
         return [(1, 1)] * len(locs)
     return [position(tree, (*loc, ENGLISH), value=False) for loc in locs]
-
-
-def languages_report(protocol: Protocol) -> str:
-    """For 'rules validate': the languages of the texts, and the note on their translation."""
-    parts = []
-    for lang in languages_in_use(protocol):
-        n = len(missing_texts(protocol, lang))
-        lacking = f" ({n} text{'s' if n != 1 else ''} without it; 'vplan rules lint' lists them)"
-        parts.append(lang + (lacking if n else ""))
-    report = f"Languages: {', '.join(parts)}.\n"
-    note = protocol.info.translation_note
-    if note is not None:
-        report += f"Translation note: {' '.join(note.get().split())}\n"
-    return report

@@ -18,7 +18,7 @@ from vplan.words.nurse import NurseWords
 if TYPE_CHECKING:
     from datetime import date
 
-    from vplan.model import Activity
+    from vplan.model import Activity, Protocol
     from vplan.plan import FollowUp, Plan, Window
     from vplan.stamp import Stamp
     from vplan.units import Weight
@@ -176,21 +176,27 @@ def build_schedule(
             Note(g.title.get(lang), g.text.get(lang), tuple(cite(protocol, g.sources)))
             for g in protocol.guidance
         ),
-        signs=tuple(
-            SignTier(
-                tier,
-                words.tier_heading(protocol, tier),
-                tuple(
-                    Note("", s.text.get(lang), tuple(cite(protocol, s.sources)))
-                    for s in protocol.warning_signs
-                    if s.tier is tier
-                ),
-            )
-            for tier in Tier
-        ),
+        signs=sign_tiers(protocol, lang),
         stamp=made,
         stamp_text=None if made is None else words.stamp_line(made, protocol),
         follow_up=plan.follow_up,
+    )
+
+
+def sign_tiers(protocol: Protocol, lang: str = ENGLISH) -> tuple[SignTier, ...]:
+    """The warning signs of ``protocol`` by tier, the most urgent tier first."""
+    words = NurseWords(lang)
+    return tuple(
+        SignTier(
+            tier,
+            words.tier_heading(protocol, tier),
+            tuple(
+                Note("", s.text.get(lang), tuple(cite(protocol, s.sources)))
+                for s in protocol.warning_signs
+                if s.tier is tier
+            ),
+        )
+        for tier in Tier
     )
 
 

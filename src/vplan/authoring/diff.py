@@ -28,7 +28,6 @@ from vplan.model import (
     Tier,
     protocol_from_data,
 )
-from vplan.render.lines import Line, Style, wrap
 from vplan.units import Duration
 
 T = TypeVar("T")
@@ -453,40 +452,3 @@ def _sign_changes(old: Protocol, new: Protocol) -> Iterator[Change]:
 
 
 # --- the report ------------------------------------------------------------------------------
-
-
-def report(comparison: Comparison, old_label: str, new_label: str) -> list[Line]:
-    """The changes as lines for the terminal: a heading per section, a line per change."""
-    old, new = comparison.old, comparison.new
-    lines = [
-        Line(f"Changes for patients from {old_label} to {new_label}", Style.TITLE),
-        *wrap(f"Version: {_from_to(old.version, new.version)}"),
-        *wrap(
-            "Last reviewed: "
-            + _from_to(old.last_reviewed.isoformat(), new.last_reviewed.isoformat())
-        ),
-    ]
-    sections: dict[str, list[Change]] = {}
-    for change in comparison.changes:
-        sections.setdefault(change.section, []).append(change)
-    for section, changes in sections.items():
-        lines += [Line(""), Line(section, Style.HEADING)]
-        for change in changes:
-            lines += wrap(str(change), indent="  ", hang="    ")
-    lines.append(Line(""))
-    n = len(comparison.changes)
-    if n == 0:
-        lines.append(Line("No changes for patients.", Style.GOOD))
-    else:
-        lines.append(Line(f"{n} change{'s' if n != 1 else ''} for patients.", Style.TITLE))
-        if old.version == new.version:
-            lines += wrap(
-                "Both files have the same version: set a new 'version' (and 'last_reviewed') "
-                "before the new protocol is used.",
-                style=Style.ALERT,
-            )
-    return lines
-
-
-def _from_to(old: str, new: str) -> str:
-    return f"{old} (the same in both)" if old == new else f"{old} -> {new}"

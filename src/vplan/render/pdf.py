@@ -44,6 +44,7 @@ def escape(text: str) -> str:
 
 
 PAGE_SIZES = {Paper.LETTER: LETTER, Paper.A4: A4}
+BULLET = "\u2022"
 LEFT_FIELDS = frozenset({"patient", "procedure", "levels", "date"})  # who and when
 BORDER = {Tier.EMERGENCY: 2.5, Tier.CALL_TODAY: 1.5, Tier.EXPECTED: 0.75}
 CELL_PADDING = 3  # points left and right of the text in a table's cell
@@ -99,23 +100,27 @@ def document(handout: Handout) -> bytes:
 
 
 def document_and_pages(handout: Handout) -> tuple[bytes, int]:
-    """The handout as PDF bytes, and its number of pages."""
+    """The handout as PDF bytes, and its number of pages.
+
+    Normal print uses the roomier sizes when they fit on two pages, else the compact ones
+    if those take fewer pages. Which one fits is found by laying the roomier handout out
+    without drawing it, so that only the chosen one is drawn.
+    """
     check_printable(handout)
     register_fonts()
     if handout.layout.large_print:
         return _build(handout, LARGE)
-    data, pages = _build(handout, NORMAL)
+    pages = _pages_needed(handout, NORMAL)
     if pages > NORMAL_PAGES:
         compact, compact_pages = _build(handout, COMPACT)
         if compact_pages < pages:  # else the roomier layout, on as many pages
             return compact, compact_pages
-    return data, pages
+    return _build(handout, NORMAL)
 
 
-def _build(handout: Handout, size: Sizes) -> tuple[bytes, int]:
-    """The PDF in one set of sizes, and its number of pages."""
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+def _document(handout: Handout, size: Sizes, buffer: io.BytesIO) -> SimpleDocTemplate:
+    """The page template of the handout in one set of sizes, writing to ``buffer``."""
+    return SimpleDocTemplate(
         buffer,
         pagesize=PAGE_SIZES[handout.layout.paper],
         leftMargin=size.margin,
@@ -131,12 +136,53 @@ def _build(handout: Handout, size: Sizes) -> tuple[bytes, int]:
         # The document's language (/Lang) for screen readers; English files stay as they were.
         lang=None if handout.lang == ENGLISH else handout.lang,
     )
+
+
+def _build(handout: Handout, size: Sizes) -> tuple[bytes, int]:
+    """The PDF in one set of sizes, and its number of pages."""
+    buffer = io.BytesIO()
+    doc = _document(handout, size, buffer)
     pages: list[int] = []
-    story = _story(handout, _styles(size), size, doc.width)
+    story = _story(_blocks(handout, _styles(size), size, doc.width))
     canvas = _numbered_canvas(handout.running_head, handout.page_of, size, pages)
     with _fixed_creation_date():
         doc.build(story, canvasmaker=canvas)
     return buffer.getvalue(), pages[0]
+
+
+def _pages_needed(handout: Handout, size: Sizes) -> int:
+    """The number of pages the handout takes in one set of sizes, laid out but not drawn.
+
+    Every block is placed on its page exactly as in ``_build``; only drawing it, and
+    writing the file, are left out (most of a build's time).
+    """
+    doc = _document(handout, size, io.BytesIO())
+    blocks = _blocks(handout, _styles(size), size, doc.width)
+    for flowable in (flowable for block in blocks for flowable in block):
+        flowable.drawOn = _not_drawn  # type: ignore[method-assign]
+    pages: list[int] = []
+    doc.build(_story(blocks), canvasmaker=_page_counter(pages))
+    return pages[0]
+
+
+def _not_drawn(*args: object, **kwargs: object) -> None:
+    """In place of ``Flowable.drawOn`` while a handout is only laid out."""
+
+
+def _page_counter(pages: list[int]) -> type[Canvas]:
+    """A canvas that counts its pages into ``pages`` and writes nothing."""
+
+    class PageCounter(Canvas):
+        count = 0
+
+        def showPage(self) -> None:  # reportlab's name
+            self.count += 1
+            self._startPage()  # type: ignore[attr-defined]
+
+        def save(self) -> None:
+            pages.append(self.count)
+
+    return PageCounter
 
 
 @contextlib.contextmanager
@@ -215,14 +261,38 @@ def _section(lead: list[Flowable], pieces: Sequence[Flowable]) -> list[Block]:
     return [[*lead, pieces[0]], *([piece] for piece in pieces[1:])]
 
 
+class _Paragraph(Paragraph):
+    """A paragraph that breaks its lines once for each width it is given.
+
+    reportlab breaks a paragraph into lines each time a table, a block kept together or
+    the page asks its height, three times on average in a handout; the lines depend on
+    the width alone (the style is fixed), so the later asks reuse the first answer.
+    """
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """The width and height of the paragraph's lines at ``availWidth``."""
+        laid_out: dict[float, dict[str, object]] = vars(self).setdefault("_laid_out", {})
+        known = laid_out.get(availWidth)
+        if known is None:
+            size = super().wrap(availWidth, availHeight)
+            if not hasattr(self, "blPara"):  # too narrow for any line: nothing to keep
+                return size
+            known = laid_out[availWidth] = {name: vars(self)[name] for name in _LINES}
+        vars(self).update(known)
+        return self.width, self.height
+
+
+_LINES = ("width", "_wrapWidths", "blPara", "height")  # what Paragraph.wrap works out
+
+
 def _p(text: str, style: ParagraphStyle, *, bold: bool = False) -> Paragraph:
     """A paragraph of text shown exactly as typed (reportlab's markup escaped)."""
     safe = escape(text)
-    return Paragraph(f"<b>{safe}</b>" if bold else safe, style)
+    return _Paragraph(f"<b>{safe}</b>" if bold else safe, style)
 
 
-def _story(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Flowable]:
-    """The handout's flowables in reading order; the footer stays with the last block."""
+def _blocks(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
+    """The handout's blocks in reading order; the footer stays with the last block."""
     now = _now_box(handout, st, size, width)
     now.spaceBefore = size.gap / 2
     signs = _signs(handout, st, size, width)
@@ -245,6 +315,11 @@ def _story(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Flow
     blocks[-1].append(footer)  # never alone on the last page
     if handout.stamp:
         blocks[-1].append(_p(handout.stamp, st["stamp"]))
+    return blocks
+
+
+def _story(blocks: list[Block]) -> list[Flowable]:
+    """The flowables of the blocks: each block of more than one kept together on its page."""
     # One level only: reportlab cannot keep a KeepTogether inside another.
     return [block[0] if len(block) == 1 else KeepTogether(block) for block in blocks]
 
@@ -277,7 +352,7 @@ def _key_dates(handout: Handout, st: Styles, size: Sizes, width: float) -> list[
 
 def _instead(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
     items: list[Flowable] = [
-        Paragraph(f"<b>{escape(i.label)}:</b> {escape(i.value)}", st["bullet"], bulletText="\u2022")
+        _Paragraph(f"<b>{escape(i.label)}:</b> {escape(i.value)}", st["bullet"], bulletText=BULLET)
         for i in handout.instead
     ]
     lead = _heading(handout.instead_heading, st, size)
@@ -332,7 +407,7 @@ def _calendar(handout: Handout, st: Styles, size: Sizes, width: float) -> list[B
 
 def _row_label(row: DayRow, style: ParagraphStyle) -> Paragraph:
     """``Sat, Mar 1 (day 0, A)`` for one day; the first and last dates for a run of days."""
-    return Paragraph("<br/>".join(escape(line) for line in row.label), style)
+    return _Paragraph("<br/>".join(escape(line) for line in row.label), style)
 
 
 def _fields(handout: Handout, st: dict[str, ParagraphStyle], width: float) -> Table:
@@ -413,7 +488,7 @@ def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Table:
     box = handout.now
 
     def bullet(text: str) -> Paragraph:
-        return Paragraph(escape(text), st["bullet"], bulletText="\u2022")
+        return _Paragraph(escape(text), st["bullet"], bulletText=BULLET)
 
     rows: list[list[Any]] = [[_p(box.heading, st["bold"])]]
     rows += [[bullet(t)] for t in box.limits]
@@ -440,7 +515,7 @@ def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Table:
 
 def _sign_box(tier: Tier, heading: str, signs: tuple[str, ...], st: dict[str, ParagraphStyle],
               size: Sizes, width: float) -> Table:  # fmt: skip
-    bullets = [Paragraph(escape(s), st["bullet"], bulletText="\u2022") for s in signs]
+    bullets = [_Paragraph(escape(s), st["bullet"], bulletText=BULLET) for s in signs]
     inner = width - 2 * size.gap
     across = 2 if size.months_across > 2 and (len(signs) > 4 or tier is Tier.EXPECTED) else 1
     content: list[Flowable] = [_p(heading, st["bold"]), *_columns(bullets, across, inner, size)]

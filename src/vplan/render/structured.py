@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from vplan.i18n import ENGLISH
-from vplan.model import Activity, Protocol, Tier
-from vplan.plan import Plan
-from vplan.render.sources import cite
 from vplan.stamp import stamp_data
-from vplan.units import KG_PER_LB, Weight
+from vplan.units import KG_PER_LB
 from vplan.words.nurse import NurseWords
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from vplan.answer import Answer
-    from vplan.schedule import LimitRow, Restriction, Schedule
+    from vplan.model import Protocol
+    from vplan.plan import Plan
+    from vplan.reports import Activities, LintReport, Rule, ValidateReport, WarningSigns
+    from vplan.schedule import LimitRow, Restriction, Schedule, SignTier
+    from vplan.units import Weight
+
+    # What json.dumps writes: read-only containers, so that a list of strings is one too.
+    Json: TypeAlias = str | int | float | bool | Sequence["Json"] | Mapping[str, "Json"] | None
 
 
-def weight(value: Weight | None, *, limit: bool = False) -> dict[str, Any] | None:
+def weight(value: Weight | None, *, limit: bool = False) -> dict[str, Json] | None:
     """A weight in both units, exact, with the text patients read."""
     if value is None:
         return None
@@ -30,14 +37,14 @@ def weight(value: Weight | None, *, limit: bool = False) -> dict[str, Any] | Non
     }
 
 
-def protocol_info(protocol: Protocol, lang: str = ENGLISH) -> dict[str, Any]:
+def protocol_info(protocol: Protocol, lang: str = ENGLISH) -> dict[str, Json]:
     """Name, version and review date of the protocol, and its translation note.
 
     The note (null when the rules have none) says the translation must still be reviewed;
     it is there in a language other than English only.
     """
     info = protocol.info
-    found: dict[str, Any] = {
+    found: dict[str, Json] = {
         "name": info.name.get(lang),
         "procedure": info.procedure.get(lang),
         "version": info.version,
@@ -51,7 +58,7 @@ def protocol_info(protocol: Protocol, lang: str = ENGLISH) -> dict[str, Any]:
     return found
 
 
-def _limit(limit: LimitRow, plan: Plan) -> dict[str, Any]:
+def _limit(limit: LimitRow, plan: Plan) -> dict[str, Json]:
     last = limit.last_day
     return {
         "from_day": limit.first_day,
@@ -66,7 +73,7 @@ def _limit(limit: LimitRow, plan: Plan) -> dict[str, Any]:
     }
 
 
-def restriction(item: Restriction, plan: Plan) -> dict[str, Any]:
+def restriction(item: Restriction, plan: Plan) -> dict[str, Json]:
     """An activity's limits and when it is allowed again."""
     free = item.allowed_from
     return {
@@ -80,19 +87,21 @@ def restriction(item: Restriction, plan: Plan) -> dict[str, Any]:
     }
 
 
-def warning_signs(protocol: Protocol, lang: str = ENGLISH) -> dict[str, Any]:
-    """The warning signs by tier."""
-    return {
-        tier.value: [
-            {"text": s.text.get(lang), "sources": cite(protocol, s.sources)}
-            for s in protocol.warning_signs
-            if s.tier is tier
-        ]
-        for tier in Tier
-    } | {"emergency_number": protocol.info.emergency_number}
+def warning_signs(listing: WarningSigns) -> dict[str, Json]:
+    """The warning signs by tier, and the emergency number."""
+    return signs(listing.tiers, listing.emergency_number)
 
 
-def schedule(view: Schedule) -> dict[str, Any]:
+def signs(tiers: Sequence[SignTier], emergency_number: str) -> dict[str, Json]:
+    """Warning signs by tier (each with its cited sources), and the number to call."""
+    found: dict[str, Json] = {
+        tier.tier.value: [{"text": s.text, "sources": list(s.sources)} for s in tier.signs]
+        for tier in tiers
+    }
+    return found | {"emergency_number": emergency_number}
+
+
+def schedule(view: Schedule) -> dict[str, Json]:
     """The whole plan for the view's days; ``patient`` is null unless a name was given.
 
     ``stamp`` holds what made it, with the full SHA-256 digests (null without one).
@@ -133,15 +142,11 @@ def schedule(view: Schedule) -> dict[str, Any]:
         "guidance": [
             {"title": g.title, "text": g.text, "sources": list(g.sources)} for g in view.guidance
         ],
-        "warning_signs": {
-            tier.tier.value: [{"text": s.text, "sources": list(s.sources)} for s in tier.signs]
-            for tier in view.signs
-        }
-        | {"emergency_number": plan.protocol.info.emergency_number},
+        "warning_signs": signs(view.signs, plan.protocol.info.emergency_number),
     }
 
 
-def follow_up(plan: Plan, lang: str = ENGLISH) -> dict[str, Any] | None:
+def follow_up(plan: Plan, lang: str = ENGLISH) -> dict[str, Json] | None:
     """The booked follow-up visit (null when none was given)."""
     visit = plan.follow_up
     if visit is None:
@@ -157,7 +162,7 @@ def follow_up(plan: Plan, lang: str = ENGLISH) -> dict[str, Any] | None:
     }
 
 
-def orders(view: Schedule) -> dict[str, Any] | None:
+def orders(view: Schedule) -> dict[str, Json] | None:
     """The care team's orders for this patient (null without an orders file)."""
     given = view.plan.orders
     if given is None:
@@ -170,7 +175,7 @@ def orders(view: Schedule) -> dict[str, Any] | None:
     }
 
 
-def verdict(answer: Answer, lang: str = ENGLISH) -> dict[str, Any]:
+def verdict(answer: Answer, lang: str = ENGLISH) -> dict[str, Json]:
     """The answer to ``check``."""
     plan = answer.plan
     free = answer.allowed_from
@@ -198,35 +203,74 @@ def verdict(answer: Answer, lang: str = ENGLISH) -> dict[str, Any]:
     }
 
 
-def rule(protocol: Protocol, activity: Activity, lang: str = ENGLISH) -> dict[str, Any]:
+def rule(view: Rule) -> dict[str, Json]:
     """The activity's rule in post-operative days, for a check without a procedure date."""
     return {
-        "activity": activity.key,
+        "activity": view.activity.key,
         "allowed": None,
         "day": None,
         "allowed_from": None,
         "allowed_from_day": None,
-        "reason": NurseWords(lang).rule_summary(activity),
+        "reason": view.summary,
         "rule": [
             {
                 "from": str(lim.start),
                 "until": "cleared" if lim.end is None else str(lim.end),
                 "max": weight(lim.max, limit=True),
-                "text": lim.text.get(lang),
-                "sources": cite(protocol, lim.sources),
+                "text": lim.text,
+                "sources": list(lim.sources),
             }
-            for lim in activity.limits
+            for lim in view.limits
         ],
-        "cautions": [c.text.get(lang) for c in activity.cautions],
-        "source": cite(protocol, activity.sources),
-        "protocol": protocol_info(protocol, lang),
+        "cautions": list(view.cautions),
+        "source": list(view.sources),
+        "protocol": protocol_info(view.protocol, view.lang),
     }
 
 
-def activities(protocol: Protocol, lang: str = ENGLISH) -> list[dict[str, Any]]:
+def activities(listing: Activities) -> list[dict[str, Json]]:
     """Every activity the rules know, with its aliases and its rule."""
     return [
-        {"name": a.name.get(lang), "aliases": list(a.aliases), "measured": a.measured}
-        | rule(protocol, a, lang)
-        for a in protocol.activities
+        {"name": r.name, "aliases": list(r.aliases), "measured": r.measured, **rule(r)}
+        for r in listing.rules
     ]
+
+
+def rules_validate(report: ValidateReport) -> dict[str, Json]:
+    """``rules validate`` of a valid file: what it is, what it holds, its languages."""
+    return {
+        "file": report.label,
+        "valid": True,
+        "name": report.name,
+        "version": report.version,
+        "last_reviewed": report.last_reviewed.isoformat(),
+        "activities": report.activities,
+        "warning_signs": report.warning_signs,
+        "procedures": [report.main_procedure, *report.procedures],
+        "main_procedure": report.main_procedure,
+        "languages": [
+            {"code": use.code, "texts_without_it": use.missing} for use in report.languages
+        ],
+        "translation_note": report.translation_note,
+    }
+
+
+def rules_lint(report: LintReport) -> dict[str, Json]:
+    """``rules lint``: each finding with its place, and how many errors and warnings."""
+    return {
+        "file": report.label,
+        "valid": True,
+        "errors": report.errors,
+        "warnings": report.warnings,
+        "findings": [
+            {
+                "line": f.line,
+                "column": f.column,
+                "level": "error" if f.is_error else "warning",
+                "kind": f.kind.name.lower(),
+                "what": f.what,
+                "fix": f.fix,
+            }
+            for f in report.findings
+        ],
+    }

@@ -1,19 +1,29 @@
-"""The terminal views: the schedule, a check answer, the warning signs, the activities."""
+"""The terminal views: the schedule, a check answer, the protocol listings, the rules reports."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from vplan.i18n import ENGLISH
-from vplan.model import Activity, Protocol, Tier
+from vplan.model import Tier
 from vplan.render.lines import WIDTH, Line, Style, wrap
-from vplan.render.sources import cite
 from vplan.words.common import ORDERS_HEADING
 from vplan.words.nurse import COLUMNS, HEADINGS, NurseWords
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from vplan.answer import Answer
-    from vplan.schedule import Schedule
+    from vplan.reports import (
+        Activities,
+        DiffReport,
+        LintReport,
+        Rule,
+        ShowReport,
+        ValidateReport,
+        WarningSigns,
+    )
+    from vplan.schedule import Schedule, SignTier
 
 
 def header(view: Schedule) -> list[Line]:
@@ -126,25 +136,21 @@ def care(view: Schedule) -> list[Line]:
 def signs(view: Schedule) -> list[Line]:
     """The schedule's warning signs, by tier, the most urgent first."""
     words = NurseWords(view.lang)
-    lines = [Line(words.tr(HEADINGS["signs"]).upper(), Style.HEADING)]
-    for tier in view.signs:
+    return _signs(words.tr(HEADINGS["signs"]).upper(), view.signs)
+
+
+def warning_signs(listing: WarningSigns) -> list[Line]:
+    """The warning signs, by tier, the most urgent first."""
+    return _signs(listing.heading, listing.tiers)
+
+
+def _signs(heading: str, tiers: Sequence[SignTier]) -> list[Line]:
+    lines = [Line(heading, Style.HEADING)]
+    for tier in tiers:
         style = Style.ALERT if tier.tier is Tier.EMERGENCY else Style.TITLE
         lines.append(Line(tier.heading, style))
         for sign in tier.signs:
             lines += wrap(f"- {sign.text}", indent="  ", hang="  ")
-    return lines
-
-
-def warning_signs(protocol: Protocol, lang: str = ENGLISH) -> list[Line]:
-    """The warning signs, by tier, the most urgent first."""
-    words = NurseWords(lang)
-    lines = [Line(words.tr(HEADINGS["signs"]).upper(), Style.HEADING)]
-    for tier in Tier:
-        style = Style.ALERT if tier is Tier.EMERGENCY else Style.TITLE
-        lines.append(Line(words.tier_heading(protocol, tier), style))
-        for sign in protocol.warning_signs:
-            if sign.tier is tier:
-                lines += wrap(f"- {sign.text.get(lang)}", indent="  ", hang="  ")
     return lines
 
 
@@ -167,40 +173,117 @@ def verdict(answer: Answer, lang: str = ENGLISH) -> list[Line]:
     return lines
 
 
-def rule(protocol: Protocol, activity: Activity, lang: str = ENGLISH) -> list[Line]:
+def rule(view: Rule) -> list[Line]:
     """An activity's rule in post-operative days (no procedure date was given)."""
+    lang = view.lang
     words = NurseWords(lang)
-    lines = [Line(words.rule_title(activity), Style.TITLE)]
-    for lim in activity.limits:
-        lines += wrap(f"{words.rule_span(lim)}: {lim.text.get(lang)}", indent="  ", hang="    ")
-    lines += wrap(words.rule_summary(activity), style=Style.GOOD)
+    lines = [Line(view.title, Style.TITLE)]
+    for lim in view.limits:
+        lines += wrap(f"{lim.span}: {lim.text}", indent="  ", hang="    ")
+    lines += wrap(view.summary, style=Style.GOOD)
     lines += [
-        line
-        for c in activity.cautions
-        for line in wrap(words.label("caution", c.text.get(lang)), style=Style.ALERT)
+        line for c in view.cautions for line in wrap(words.label("caution", c), style=Style.ALERT)
     ]
-    if activity.advice is not None:
-        lines += wrap(words.label("tip", activity.advice.get(lang)))
-    lines += wrap(words.give_a_date(), style=Style.MUTED)
-    sources = activity.limits[0].sources if activity.limits else activity.sources
+    if view.tip is not None:
+        lines += wrap(words.label("tip", view.tip))
+    lines += wrap(view.hint, style=Style.MUTED)
     lines += [
         line
-        for s in cite(protocol, sources)
+        for s in view.limit_sources
         for line in wrap(words.label("source", s), style=Style.MUTED)
     ]
     return lines
 
 
-def activities(protocol: Protocol, lang: str = ENGLISH) -> list[Line]:
+def activities(listing: Activities) -> list[Line]:
     """What the rules know: each activity, its aliases and its limits."""
-    words = NurseWords(lang)
-    lines = [Line(words.tr(HEADINGS["activities"]).upper(), Style.HEADING)]
-    for act in protocol.activities:
-        lines.append(Line(f"{act.key.replace('_', ' ')}: {act.name.get(lang)}", Style.TITLE))
-        also = act.aliases if lang == ENGLISH else act.synonyms.get(lang, ())
-        if also:  # the words 'check' understands, in the language asked for
-            lines += wrap(words.label("also", ", ".join(also)), indent="  ", hang="    ")
+    lines = [Line(listing.heading, Style.HEADING)]
+    for act in listing.rules:
+        lines.append(Line(act.heading, Style.TITLE))
+        if act.also:  # the words 'check' understands, in the language asked for
+            also = NurseWords(act.lang).label("also", ", ".join(act.also))
+            lines += wrap(also, indent="  ", hang="    ")
         for lim in act.limits:
-            lines += wrap(f"{words.rule_span(lim)}: {lim.text.get(lang)}", indent="  ", hang="    ")
-        lines += wrap(words.rule_summary(act), indent="  ", hang="    ")
+            lines += wrap(f"{lim.span}: {lim.text}", indent="  ", hang="    ")
+        lines += wrap(act.summary, indent="  ", hang="    ")
     return lines
+
+
+def rules_validate(report: ValidateReport) -> str:
+    """``rules validate``: the file is valid, what it is and holds, and its languages."""
+    others = "".join(f", {key}" for key in report.procedures)
+    languages = ", ".join(
+        use.code
+        + (
+            f" ({use.missing} text{'s' if use.missing != 1 else ''} without it; "
+            "'vplan rules lint' lists them)"
+            if use.missing
+            else ""
+        )
+        for use in report.languages
+    )
+    note = report.translation_note
+    return (
+        f"{report.label}: valid. {report.name}, version {report.version}, last reviewed "
+        f"{report.last_reviewed.isoformat()}; {report.activities} activities, "
+        f"{report.warning_signs} warning signs; procedures: {report.main_procedure} "
+        f"(main){others}.\n"
+        f"Languages: {languages}.\n" + ("" if note is None else f"Translation note: {note}\n")
+    )
+
+
+def rules_lint(report: LintReport) -> str:
+    """``rules lint``: a line per finding, then what was found, or that nothing was."""
+    if not report.findings:
+        return f"{report.label}: valid, no warnings.\n"
+    errors, warnings = report.errors, report.warnings
+    found = [
+        *([f"{errors} error{'s' if errors != 1 else ''}"] if errors else []),
+        *([f"{warnings} warning{'s' if warnings != 1 else ''}"] if warnings else []),
+    ]
+    return "".join(f"{finding}\n" for finding in report.findings) + (
+        f"{report.label}: valid, with {' and '.join(found)}. Look at each line above "
+        "before the protocol is given to patients.\n"
+    )
+
+
+def rules_show(report: ShowReport) -> str:
+    """``rules show``: the file as it is written, under comment lines naming it."""
+    note = report.translation_note
+    return (
+        f"# {report.label}\n# {report.name}, version {report.version}, "
+        f"last reviewed {report.last_reviewed.isoformat()}\n"
+        + ("" if note is None else f"# Translation note: {note}\n")
+        + report.text
+    )
+
+
+def rules_diff(report: DiffReport) -> list[Line]:
+    """``rules diff``: a heading per section, a line per change, then how many."""
+    reviewed = (report.old_reviewed.isoformat(), report.new_reviewed.isoformat())
+    lines = [
+        Line(f"Changes for patients from {report.old_label} to {report.new_label}", Style.TITLE),
+        *wrap(f"Version: {_from_to(report.old_version, report.new_version)}"),
+        *wrap(f"Last reviewed: {_from_to(*reviewed)}"),
+    ]
+    for section in report.sections:
+        lines += [Line(""), Line(section.heading, Style.HEADING)]
+        for change in section.changes:
+            lines += wrap(change, indent="  ", hang="    ")
+    lines.append(Line(""))
+    n = report.changes
+    if n == 0:
+        lines.append(Line("No changes for patients.", Style.GOOD))
+    else:
+        lines.append(Line(f"{n} change{'s' if n != 1 else ''} for patients.", Style.TITLE))
+        if report.same_version:
+            lines += wrap(
+                "Both files have the same version: set a new 'version' (and 'last_reviewed') "
+                "before the new protocol is used.",
+                style=Style.ALERT,
+            )
+    return lines
+
+
+def _from_to(old: str, new: str) -> str:
+    return f"{old} (the same in both)" if old == new else f"{old} -> {new}"
