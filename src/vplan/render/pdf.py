@@ -13,7 +13,6 @@ import io
 import os
 from collections.abc import Iterator, Sequence
 from html import escape as _html_escape
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from reportlab.lib import colors
@@ -33,10 +32,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from vplan.errors import InputError, UnprintableError
 from vplan.handout import DayRow, Handout, MonthGrid, Paper, in_columns
 from vplan.i18n import ENGLISH
 from vplan.model import Tier
+from vplan.render.font import BOLD, REGULAR, check_printable, faces
 
 
 def escape(text: str) -> str:
@@ -44,17 +43,7 @@ def escape(text: str) -> str:
     return _html_escape(text, quote=False)
 
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"  # Noto Sans, with its licence
-FONT_FILES = {"normal": "NotoSans-Regular.ttf", "bold": "NotoSans-Bold.ttf"}
-REGULAR, BOLD = "VplanSans", "VplanSans-Bold"
 PAGE_SIZES = {Paper.LETTER: LETTER, Paper.A4: A4}
-TYPED_PARTS = {  # the handout's parts that the nurse types (keys of its fields)
-    "patient": "the patient's name",
-    "clinic": "the clinic's name",
-    "doctor": "the doctor's name",
-    "phone": "the phone number",
-    "levels": "the treated levels",
-}
 BULLET = "\u2022"
 LEFT_FIELDS = frozenset({"patient", "procedure", "levels", "date"})  # who and when
 BORDER = {Tier.EMERGENCY: 2.5, Tier.CALL_TODAY: 1.5, Tier.EXPECTED: 0.75}
@@ -89,42 +78,20 @@ NORMAL_PAGES = 2
 @functools.cache
 def _cap_height() -> float:
     """The height of a capital letter (and of a digit) in the bold font, per point of size."""
-    font_characters()
+    register_fonts()
     font = pdfmetrics.getFont(BOLD)
     assert isinstance(font, TTFont)
     return float(font.face.capHeight) / 1000
 
 
 @functools.cache
-def font_characters() -> frozenset[str]:
-    """Register the embedded fonts once; the characters both of them can draw."""
-    regular = TTFont(REGULAR, str(FONT_DIR / FONT_FILES["normal"]))
-    bold = TTFont(BOLD, str(FONT_DIR / FONT_FILES["bold"]))
+def register_fonts() -> None:
+    """Register the embedded fonts with reportlab, once."""
+    regular, bold = faces()
     pdfmetrics.registerFont(regular)
     pdfmetrics.registerFont(bold)
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR,
                                   boldItalic=BOLD)  # fmt: skip
-    have = set(regular.face.charToGlyph) & set(bold.face.charToGlyph)
-    return frozenset(chr(code) for code in have if code >= 32)
-
-
-def check_printable(handout: Handout) -> None:
-    """Refuse a handout with a character the font lacks, naming where it is."""
-    printable = font_characters()
-    for part, text in handout.texts():
-        missing = sorted({ch for ch in text if ch not in printable and ch != "\n"})
-        if not missing:
-            continue
-        shown = " ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing)
-        if part in TYPED_PARTS:
-            raise InputError(
-                f"{TYPED_PARTS[part]} has characters the handout's font cannot print: {shown}; "
-                "write them with letters of the Latin alphabet"
-            )
-        raise UnprintableError(
-            f"the rules text {text[:40]!r} ({part}) has characters the handout's font cannot "
-            f"print: {shown}; change them in the rules file"
-        )
 
 
 def document(handout: Handout) -> bytes:
@@ -140,6 +107,7 @@ def document_and_pages(handout: Handout) -> tuple[bytes, int]:
     without drawing it, so that only the chosen one is drawn.
     """
     check_printable(handout)
+    register_fonts()
     if handout.layout.large_print:
         return _build(handout, LARGE)
     pages = _pages_needed(handout, NORMAL)
