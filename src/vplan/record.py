@@ -11,12 +11,15 @@ import hashlib
 import hmac
 import unicodedata
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from vplan.handout import Layout
 from vplan.plan import Plan
 from vplan.stamp import Stamp
 from vplan.words import long_date
+
+if TYPE_CHECKING:
+    from vplan.datatypes import Json
 
 ENTRY_FORMAT = 1
 _KEY_ID_MESSAGE = b"vplan journal key id"
@@ -59,7 +62,7 @@ def entry(
     file_hmac: str,
     key: str,
     follow_up: datetime | date | None = None,
-) -> dict[str, Any]:
+) -> dict[str, Json]:
     """The journal entry of one written file, without its seal (``prev`` and ``mac``).
 
     ``made_at`` is the time the file says it was made at (to the second, as its calendar's
