@@ -18,10 +18,10 @@ from vplan.render import markdown, structured, text
 from vplan.render.lines import plain
 from vplan.rules import load, resolve
 from vplan.schedule import build_schedule
-from vplan.words import HEADINGS, table_date_width, tr
+from vplan.words.nurse import HEADINGS, NurseWords
 
 dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31))
-RESTRICTIONS = tr(HEADINGS["restrictions"]).upper()
+RESTRICTIONS = NurseWords().tr(HEADINGS["restrictions"]).upper()
 DAY_NUMBER = re.compile(r"\(day (\d+)\)")
 
 
@@ -82,7 +82,7 @@ def milestone_days_in_text(output: str, plan: Plan) -> dict[str, int]:
     """The date of each day of the text calendar with 'Today:' lines, with their count."""
     found: dict[str, int] = {}
     current = ""
-    width = table_date_width()
+    width = NurseWords().dates.table_width()
     rows = output.split(RESTRICTIONS, 1)[0].split("-" * width, 1)[1].splitlines()[1:]
     for line in rows:
         if line and not line.startswith(" "):

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import io
+import json
+import os
 import re
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -13,7 +17,7 @@ import pytest
 from conftest import Run
 from vplan.handout import Layout, Patient, build_handout
 from vplan.plan import Plan
-from vplan.render import pdf, webpage
+from vplan.render import font, webpage
 
 # Real names as they are spelt in their languages, one or two per language.
 NAMES = {
@@ -98,11 +102,42 @@ def test_a_name_in_a_script_the_font_lacks_is_refused(
 
 def test_the_pdf_and_the_html_carry_the_bundled_font_and_its_licence(plan: Plan) -> None:
     """Both handouts embed Noto Sans, whose licence ships beside the font files."""
-    assert "SIL OPEN FONT LICENSE Version 1.1" in (pdf.FONT_DIR / "OFL.txt").read_text("utf-8")
-    for file in pdf.FONT_FILES.values():
-        assert (pdf.FONT_DIR / file).read_bytes()[:4] == b"\x00\x01\x00\x00"  # TrueType outlines
+    assert "SIL OPEN FONT LICENSE Version 1.1" in (font.FONT_DIR / "OFL.txt").read_text("utf-8")
+    for file in font.FONT_FILES.values():
+        assert (font.FONT_DIR / file).read_bytes()[:4] == b"\x00\x01\x00\x00"  # TrueType outlines
     handout = build_handout(plan, Patient("Ann Lee", phone="555-0100"), Layout())
     page = webpage.document(handout).decode("utf-8")
     faces = re.findall(r"@font-face \{ font-family: \"Vplan Sans\"; font-weight: (\w+);", page)
     assert faces == ["normal", "bold"]
     assert "&#34;" not in page.split("</style>")[0]  # CSS is never HTML-escaped
+
+
+def test_the_html_handout_and_rules_lint_check_characters_without_the_pdf_renderer(
+    tmp_path: Path,
+) -> None:
+    """An HTML handout and 'rules lint' check the font's characters without loading the PDF code."""
+    probe = (
+        "import json, sys\n"
+        "from vplan.cli import main\n"
+        "for args in json.loads(sys.argv[1]):\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "pdf = ('vplan.render.pdf', 'reportlab.platypus')\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(pdf))), file=sys.stderr)\n"
+    )
+    runs = [
+        ["handout", "2025-03-01", "--patient", "Ann Lee", "--phone", "555-0100", "-o", "a.html"],
+        ["rules", "lint"],
+    ]
+    done = subprocess.run(
+        [sys.executable, "-c", probe, json.dumps(runs)],
+        cwd=tmp_path,
+        env=dict(os.environ, VPLAN_CACHE_DIR=str(tmp_path / "cache")),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (tmp_path / "a.html").exists(), done.stderr
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == []

@@ -16,7 +16,7 @@ from conftest import ANN_HANDOUT, RulesFile, Run, edited
 from vplan.handout import Layout, Paper, Patient, build_handout
 from vplan.model import Protocol, Tier
 from vplan.plan import Plan, build_plan
-from vplan.render import pdf, webpage
+from vplan.render import font, pdf, webpage
 
 ANN = Patient("Ann Lee", "Spine Clinic", "555-0100", "Dr. Rivera")
 HOSTILE = "<b>Ann</b> & Co"
@@ -271,8 +271,8 @@ def test_a_name_the_font_cannot_print_is_refused(run: Run, tmp_path: Path) -> No
 
 def test_every_character_of_the_default_handout_is_in_the_font(plan: Plan) -> None:
     """The font check passes for the default protocol, and its font has the accents Spanish needs."""
-    pdf.check_printable(build_handout(plan, ANN))
-    assert set("áéíóúñüÁÉÍÓÚÑ¿¡°") <= pdf.font_characters()
+    font.check_printable(build_handout(plan, ANN))
+    assert set("áéíóúñüÁÉÍÓÚÑ¿¡°") <= font.font_characters()
 
 
 def test_a_rules_text_the_font_cannot_print_is_a_rules_error(

@@ -13,7 +13,7 @@ from conftest import Run
 from vplan.model import Protocol
 from vplan.plan import Plan, build_plan
 from vplan.render.ics import calendar
-from vplan.words import restriction_title
+from vplan.words.common import Words
 
 STAMP = datetime(2025, 3, 1, 12, 30, tzinfo=UTC)
 NOTICE = "This plan is a general guide. It does not replace the advice of your care team."
@@ -218,7 +218,7 @@ def test_each_limit_ends_on_the_day_the_plan_allows_the_activity_again(
         windows = plan.windows_of(activity)
         for i, window in enumerate(windows):
             first = plan.date_of(window.start_day)
-            first_day, end = span(by_start[(first, restriction_title(window))])
+            first_day, end = span(by_start[(first, Words().restriction_title(window))])
             assert first_day == first
             if window.end_day is None:
                 assert end == first + timedelta(days=1)

@@ -5,7 +5,7 @@ from datetime import date
 from vplan.model import Protocol
 from vplan.parse import parse_weight
 from vplan.plan import MilestoneKind, Plan, build_plan
-from vplan.words import milestone_text
+from vplan.words.common import Words
 
 
 def test_six_week_limit_covers_days_0_to_41(plan: Plan) -> None:
@@ -67,10 +67,10 @@ def test_walking_waits_for_the_first_day_of_rest(plan: Plan) -> None:
 
 def test_milestones_name_the_changes(plan: Plan) -> None:
     """Day 42 says the lifting limit rises to 20 lb; day 7 says the follow-up is due."""
-    day42 = [milestone_text(plan, m) for m in plan.day(42).milestones]
+    day42 = [Words().milestone_text(plan, m) for m in plan.day(42).milestones]
     assert "Lifting: limit changes to 20 lb (9 kg)" in day42
     assert "Bending and twisting: allowed again." in day42
-    day7 = [milestone_text(plan, m) for m in plan.day(7).milestones]
+    day7 = [Words().milestone_text(plan, m) for m in plan.day(7).milestones]
     assert any("follow-up visit" in text and "Sat, Mar 15, 2025" in text for text in day7)
     kinds = {m.kind for m in plan.day(92).milestones}
     assert kinds == {MilestoneKind.ALLOWED_AGAIN}
@@ -89,5 +89,5 @@ def test_day_plan_lists_what_to_do_and_avoid(plan: Plan) -> None:
     assert {"driving", "shower"} <= {w.activity.key for w in day0.avoid}
     assert not any(w.activity.key == "shower" for w in plan.day(2).avoid)
     assert any(w.activity.key == "driving" for w in plan.day(365).avoid)
-    day2 = [milestone_text(plan, m) for m in plan.day(2).milestones]
+    day2 = [Words().milestone_text(plan, m) for m in plan.day(2).milestones]
     assert "Showering: allowed again." in day2

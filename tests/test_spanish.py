@@ -11,7 +11,7 @@ from typing import get_args
 
 import pypdf
 import pytest
-from babel.messages.extract import extract_from_file
+from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from hypothesis import given, settings
@@ -19,21 +19,24 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from conftest import DEFAULT_RULES, TODAY, Run, edited, line_of
-from vplan import cli, i18n, words
+from vplan import cli, i18n
 from vplan.answer import build_answer
 from vplan.authoring.lint import Kind, lint
+from vplan.dates import dates
 from vplan.errors import UntranslatedError
 from vplan.handout import Layout, Paper, Patient, build_handout
 from vplan.model import Protocol, Text, patient_texts, place
 from vplan.parse import parse_duration, parse_weight
 from vplan.plan import Plan, build_plan
-from vplan.render import ics, markdown, pdf, structured, text, webpage
+from vplan.render import font, ics, markdown, pdf, structured, text, webpage
 from vplan.render.lines import plain
 from vplan.reports import build_activities, build_rule
 from vplan.schedule import build_schedule
+from vplan.words.nurse import NurseWords
+from vplan.words.patient import PatientWords
 
 ROOT = Path(__file__).resolve().parents[1]
-WORDS = ROOT / "src" / "vplan" / "words.py"
+WORDS = ROOT / "src" / "vplan" / "words"  # the package whose phrases the catalogs translate
 ANA = Patient("Ana López", "Clínica de la Columna", "555-0100", "Dra. Rivera")
 STAMP = datetime(2025, 1, 1, tzinfo=UTC)
 CHECK = ("check", "lifting", "15lb", "-p", "2025-03-01", "--on", "2025-03-11")
@@ -74,11 +77,11 @@ def test_spanish_schedule_opens_with_the_plan_in_spanish(run: Run) -> None:
         "DÍA POR DÍA (del día 0 al 92)",
     ]
     # The date column is as wide as Babel's widest Spanish table date; the words are vplan's.
-    width = words.table_date_width("es")
+    width = dates("es").table_width()
     header, rule, *rows = result.out.splitlines()[11:17]
     assert header == "Fecha".ljust(width) + "  Día  Qué pasa, qué hacer, qué evitar"
     assert rule.startswith("-" * width + "  ---  ---")
-    first = words.table_date(date(2025, 3, 1), "es").ljust(width) + "    0  "
+    first = dates("es").table(date(2025, 3, 1)).ljust(width) + "    0  "
     assert rows[0].startswith(first)
     wrapped = " ".join(row.strip() for row in [rows[0][len(first) :], *rows[1:]])
     assert wrapped.startswith(
@@ -309,7 +312,7 @@ def test_spanish_pdf_keeps_its_accents(plan: Plan) -> None:
 
 def test_every_character_of_the_spanish_handout_is_in_the_font(plan: Plan) -> None:
     """á é í ó ú ñ ü ¿ ¡ and every other character of the Spanish handout print in the font."""
-    printable = pdf.font_characters()
+    printable = font.font_characters()
     assert set("áéíóúñüÁÉÍÓÚÑÜ¿¡°") <= printable
     handout = build_handout(plan, ANA, Layout(), "es")
     for part, text_ in handout.texts():
@@ -560,15 +563,15 @@ def test_rules_validate_counts_the_texts_missing_in_a_language(run: Run, tmp_pat
 
 
 def catalog_ids() -> set[str | tuple[str, str]]:
-    """The message ids written in words.py."""
+    """The message ids written in the words package."""
     found: set[str | tuple[str, str]] = set()
-    for _, message, _, _ in extract_from_file("python", str(WORDS)):
+    for _, _, message, _, _ in extract_from_dir(str(WORDS), [("**.py", "python")]):
         found.add(message if isinstance(message, str) else (message[0], message[1]))
     return found
 
 
-def test_every_phrase_of_words_py_has_a_spanish_translation() -> None:
-    """Each message of words.py is translated in es/vplan.po, not fuzzy, placeholders kept."""
+def test_every_phrase_of_the_words_has_a_spanish_translation() -> None:
+    """Each message of words/ is translated in es/vplan.po, not fuzzy, placeholders kept."""
     catalog = read_po(i18n.catalog_path("es").open("rb"))
     translated = {m.id: m for m in catalog if m.id}
     assert set(translated) == catalog_ids()
@@ -582,8 +585,8 @@ def test_every_phrase_of_words_py_has_a_spanish_translation() -> None:
         assert all(set(re.findall(r"\{\w+\}", s)) == wanted for s in strings), msgid
 
 
-def test_the_template_lists_every_phrase_of_words_py() -> None:
-    """locale/vplan.pot, from which a new language starts, is up to date with words.py."""
+def test_the_template_lists_every_phrase_of_the_words() -> None:
+    """locale/vplan.pot, from which a new language starts, is up to date with words/."""
     template = read_po((ROOT / "src/vplan/locale/vplan.pot").open("rb"))
     assert {m.id for m in template if m.id} == catalog_ids()
 
@@ -597,21 +600,21 @@ def test_a_phrase_missing_from_a_catalog_is_an_error_never_english() -> None:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        (words.long_date(date(2025, 3, 1), "es"), "sábado, 1 de marzo de 2025"),
-        (words.long_date(date(2025, 9, 10), "es"), "miércoles, 10 de septiembre de 2025"),
-        (words.short_date(date(2025, 3, 1), "es"), "sábado, 1 de marzo"),
-        (words.weekday(date(2025, 3, 1), "es"), "sábado"),
-        (words.month_title(2025, 3, "es"), "Marzo de 2025"),
-        (words.month_title(2025, 3), "March 2025"),
-        (words.weekday_initials("es"), ("DO", "LU", "MA", "MI", "JU", "VI", "SA")),
-        (words.date_span(date(2025, 3, 4), date(2025, 3, 7), "es"), "Del martes, 4 de marzo al viernes, 7 de marzo"),
-        (words.date_span(date(2025, 3, 4), date(2025, 3, 7)), "Tue, Mar 4 to Fri, Mar 7"),
-        (words.date_span_lines(date(2025, 3, 4), date(2025, 3, 7)), ("Tue, Mar 4 to", "Fri, Mar 7")),
-        (words.duration_text(parse_duration("6 weeks"), "es"), "6 semanas"),
-        (words.duration_text(parse_duration("1 week"), "es"), "1 semana"),
-        (words.duration_text(parse_duration("24 hours"), "es"), "24 horas"),
-        (words.duration_text(parse_duration("3 months"), "es"), "3 meses"),
-        (words.duration_text(parse_duration("3 months")), "3 months"),
+        (dates("es").long(date(2025, 3, 1)), "sábado, 1 de marzo de 2025"),
+        (dates("es").long(date(2025, 9, 10)), "miércoles, 10 de septiembre de 2025"),
+        (dates("es").short(date(2025, 3, 1)), "sábado, 1 de marzo"),
+        (dates("es").weekday(date(2025, 3, 1)), "sábado"),
+        (dates("es").month(2025, 3), "Marzo de 2025"),
+        (dates("en").month(2025, 3), "March 2025"),
+        (dates("es").weekday_heads(), ("DO", "LU", "MA", "MI", "JU", "VI", "SA")),
+        (PatientWords("es").date_span(date(2025, 3, 4), date(2025, 3, 7)), "Del martes, 4 de marzo al viernes, 7 de marzo"),
+        (PatientWords().date_span(date(2025, 3, 4), date(2025, 3, 7)), "Tue, Mar 4 to Fri, Mar 7"),
+        (PatientWords().date_span_lines(date(2025, 3, 4), date(2025, 3, 7)), ("Tue, Mar 4 to", "Fri, Mar 7")),
+        (NurseWords("es").duration_text(parse_duration("6 weeks")), "6 semanas"),
+        (NurseWords("es").duration_text(parse_duration("1 week")), "1 semana"),
+        (NurseWords("es").duration_text(parse_duration("24 hours")), "24 horas"),
+        (NurseWords("es").duration_text(parse_duration("3 months")), "3 meses"),
+        (NurseWords().duration_text(parse_duration("3 months")), "3 months"),
     ],
 )  # fmt: skip
 def test_spanish_dates_and_spans(value: object, expected: object) -> None:
@@ -626,7 +629,7 @@ def test_spanish_table_dates_write_the_weekday_and_month_in_full() -> None:
     days = get_day_names("wide", locale="es_US")
     months = get_month_names("wide", locale="es_US")
     for when in (date(2025, 3, 4), date(2025, 9, 10), date(2026, 1, 31)):
-        shown = words.table_date(when, "es")
+        shown = dates("es").table(when)
         assert shown.lower().startswith(f"{days[when.weekday()]}, {when.day} de ".lower())
         assert f" {months[when.month]} de {when.year}" in shown
 
@@ -635,7 +638,7 @@ def test_spanish_table_dates_write_the_weekday_and_month_in_full() -> None:
 def test_the_date_column_is_as_wide_as_the_widest_date_of_any_year(lang: str) -> None:
     """The table's date column fits the longest date Babel writes, in any month and weekday."""
     days = (date(2025, 1, 1) + timedelta(days=n) for n in range(366 * 2))
-    assert words.table_date_width(lang) == max(len(words.table_date(d, lang)) for d in days)
+    assert dates(lang).table_width() == max(len(dates(lang).table(d)) for d in days)
 
 
 def test_only_a_language_other_than_english_loads_babel(tmp_path: Path) -> None:
@@ -655,7 +658,7 @@ def test_the_spanish_calendar_keeps_its_columns_for_any_date(
     lines = plain(
         text.calendar(build_schedule(build_plan(protocol, start), 100, lang="es"))
     ).splitlines()[3:]
-    width = words.table_date_width("es")
+    width = dates("es").table_width()
     starts = [line for line in lines if not line.startswith(" ")]
     assert len(starts) == 100
     for number, line in enumerate(starts):

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from vplan import words
 from vplan.i18n import ENGLISH
 from vplan.render.sources import cite
+from vplan.words.common import CALL_US
+from vplan.words.nurse import NurseWords
 
 if TYPE_CHECKING:
     from datetime import date
@@ -46,15 +47,16 @@ def build_answer(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> Answer:
     """The answer to ``check`` for ``verdict``: allowed or not, why, from when, the sources."""
     free = verdict.allowed_from_day
     advice = verdict.activity.advice
+    words = NurseWords(lang)
     return Answer(
         plan=plan,
         verdict=verdict,
-        title=words.verdict_title(plan, verdict, lang),
+        title=words.verdict_title(plan, verdict),
         allowed=verdict.allowed,
-        reason=words.verdict_reason(plan, verdict, lang),
+        reason=words.verdict_reason(plan, verdict),
         allowed_from_day=free,
         allowed_from=None if free is None else plan.date_of(free),
-        allowed_from_text=_allowed_from_text(plan, verdict, lang),
+        allowed_from_text=_allowed_from_text(plan, verdict, words),
         involved=tuple(
             Involved(
                 v.activity.key,
@@ -69,11 +71,11 @@ def build_answer(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> Answer:
     )
 
 
-def _allowed_from_text(plan: Plan, verdict: Verdict, lang: str) -> str:
+def _allowed_from_text(plan: Plan, verdict: Verdict, words: NurseWords) -> str:
     """From when; for what only the care team clears, their number when the rules give one."""
     free = verdict.allowed_from_day
-    text = words.allowed_from_day_text(plan, free, lang)
+    text = words.allowed_from_day_text(plan, free)
     phone = plan.protocol.info.phone
     if free is None and not verdict.allowed and phone:
-        text += ". " + words.tr(words.CALL_US, lang).format(phone=phone)
+        text += ". " + words.tr(CALL_US).format(phone=phone)
     return text

@@ -738,7 +738,7 @@ def _warm_renderers() -> None:
     """Load the fonts and templates once, before the worker processes are forked."""
     from vplan.render import pdf, webpage
 
-    pdf.font_characters()
+    pdf.register_fonts()
     webpage.warm()
 
 

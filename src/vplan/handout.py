@@ -14,13 +14,28 @@ from datetime import date
 from itertools import groupby
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from vplan import words
 from vplan.chars import controls_in, shown
+from vplan.dates import capitalized
 from vplan.errors import InputError
 from vplan.formats import Paper as Paper  # where it was defined before
-from vplan.i18n import ENGLISH, capitalized
+from vplan.i18n import ENGLISH
 from vplan.model import Tier
 from vplan.plan import AllowedAgain, FollowUpVisit, Plan, RuleEvent
+from vplan.words.common import ORDERS_HEADING
+from vplan.words.patient import (
+    ALLOWED_AGAIN_LIST,
+    CLEARED_LIST,
+    CLEARED_ONLY,
+    DO_TODAY,
+    HANDOUT_FIELDS,
+    HANDOUT_HEADINGS,
+    LIMITS_BOX,
+    MARKS_NOTE,
+    NOT_YET,
+    PAGE_OF,
+    PatientWords,
+    row_label,
+)
 
 if TYPE_CHECKING:
     from vplan.plan import Milestone
@@ -157,7 +172,7 @@ class Handout(NamedTuple):
     running_head: str
     layout: Layout
     lang: str = ENGLISH
-    page_of: str = words.PAGE_OF  # with {page} and {pages} in it
+    page_of: str = PAGE_OF  # with {page} and {pages} in it
     stamp: str = ""  # what made the handout (vplan, protocol, rules digest, language, date)
 
     def texts(self) -> Iterator[tuple[str, str]]:
@@ -248,9 +263,10 @@ def build_handout(
     """
     protocol = plan.protocol
     info = protocol.info
+    words = PatientWords(lang)
 
     def label(key: str) -> str:
-        return words.tr(words.HANDOUT_FIELDS[key], lang)
+        return words.tr(HANDOUT_FIELDS[key])
 
     phone = patient.phone or info.phone
     if not phone:
@@ -266,7 +282,7 @@ def build_handout(
     ]
     if patient.levels:
         fields.append(Field(label("levels"), patient.levels, "levels"))
-    fields.append(Field(label("date"), words.long_date(plan.procedure_date, lang), "date"))
+    fields.append(Field(label("date"), words.dates.long(plan.procedure_date), "date"))
     for key, value in (
         ("clinic", patient.clinic),
         ("doctor", patient.doctor),
@@ -274,67 +290,69 @@ def build_handout(
     ):
         if value:
             fields.append(Field(label(key), value, key))
-    key_dates = _key_dates(plan, lang)
+    key_dates = _key_dates(plan, words)
     marks = {key.day: key.mark for key in key_dates}
-    title = words.handout_title(protocol, lang)
+    title = words.handout_title(protocol)
     return Handout(
         title=title,
         fields=tuple(fields),
         now=NowBox(
-            heading=words.tr(words.LIMITS_BOX, lang),
-            limits=words.limits_now(plan, lang),
-            visit=words.visit_text(plan, lang),
-            phone=words.phone_lines(phone, after_hours, lang),
-            orders_heading=words.tr(words.ORDERS_HEADING, lang),
-            orders=words.order_texts(plan, lang),
+            heading=words.tr(LIMITS_BOX),
+            limits=words.limits_now(plan),
+            visit=words.visit_text(plan),
+            phone=words.phone_lines(phone, after_hours),
+            orders_heading=words.tr(ORDERS_HEADING),
+            orders=words.order_texts(plan),
         ),
-        signs_heading=words.tr(words.HANDOUT_HEADINGS["signs"], lang),
+        signs_heading=words.tr(HANDOUT_HEADINGS["signs"]),
         signs=tuple(
             SignBox(
                 tier,
-                words.handout_tier_heading(protocol, tier, phone, lang),
+                words.handout_tier_heading(protocol, tier, phone),
                 tuple(s.text.get(lang) for s in protocol.warning_signs if s.tier is tier),
             )
             for tier in Tier
             if any(s.tier is tier for s in protocol.warning_signs)
         ),
-        key_dates_heading=words.tr(words.HANDOUT_HEADINGS["key_dates"], lang),
+        key_dates_heading=words.tr(HANDOUT_HEADINGS["key_dates"]),
         key_dates=key_dates,
-        until_cleared=_until_cleared(plan, lang),
-        first_days_heading=words.tr(words.HANDOUT_HEADINGS["first_days"], lang),
-        every_day=_every_day(plan, lang),
-        first_days=_first_days(plan, marks, lang),
-        months_heading=words.tr(words.HANDOUT_HEADINGS["months"], lang),
-        marks_note=words.tr(words.MARKS_NOTE, lang),
-        months=_months(plan, marks, lang),
-        instead_heading=words.tr(words.HANDOUT_HEADINGS["instead"], lang),
+        until_cleared=_until_cleared(plan, words),
+        first_days_heading=words.tr(HANDOUT_HEADINGS["first_days"]),
+        every_day=_every_day(plan, words),
+        first_days=_first_days(plan, marks, words),
+        months_heading=words.tr(HANDOUT_HEADINGS["months"]),
+        marks_note=words.tr(MARKS_NOTE),
+        months=_months(plan, marks, words),
+        instead_heading=words.tr(HANDOUT_HEADINGS["instead"]),
         instead=tuple(
             Field(act.name.get(lang), act.advice.get(lang))
             for act in protocol.activities
             if act.advice is not None
         )
         + tuple(Field(g.title.get(lang), g.text.get(lang)) for g in protocol.guidance),
-        footer=words.footer_text(protocol, lang),
+        footer=words.footer_text(protocol),
         running_head=f"{patient.name}: {title}",
         layout=layout,
         lang=lang,
-        page_of=words.tr(words.PAGE_OF, lang),
-        stamp="" if made is None else words.stamp_line(made, protocol, lang),
+        page_of=words.tr(PAGE_OF),
+        stamp="" if made is None else words.stamp_line(made, protocol),
     )
 
 
-def _until_cleared(plan: Plan, lang: str) -> tuple[str, ...]:
+def _until_cleared(plan: Plan, words: PatientWords) -> tuple[str, ...]:
     """The activities allowed only when the care team says so: one line for all of them."""
     # Those in force on the discharge day are in page 1's box already.
     names = [
-        w.activity.name.get(lang) for w in plan.windows if w.end_day is None and not w.covers(0)
+        w.activity.name.get(words.lang)
+        for w in plan.windows
+        if w.end_day is None and not w.covers(0)
     ]
     if len(names) == 1:
-        return (words.tr(words.CLEARED_ONLY, lang).format(name=names[0]),)
+        return (words.tr(CLEARED_ONLY).format(name=names[0]),)
     if not names:
         return ()
     listed = "; ".join(f"{name[:1].lower()}{name[1:]}" for name in names)
-    return (words.tr(words.CLEARED_LIST, lang).format(names=listed),)
+    return (words.tr(CLEARED_LIST).format(names=listed),)
 
 
 def _mark(index: int) -> str:
@@ -347,22 +365,22 @@ def _mark(index: int) -> str:
     return letters
 
 
-def _key_dates(plan: Plan, lang: str) -> tuple[KeyDate, ...]:
+def _key_dates(plan: Plan, words: PatientWords) -> tuple[KeyDate, ...]:
     by_day = groupby(plan.milestones, key=lambda m: m.day)
     return tuple(
         KeyDate(
             mark=_mark(index),
             day=day,
             date=plan.date_of(day),
-            when=capitalized(words.long_date(plan.date_of(day), lang)),
-            items=_key_date_items(plan, list(milestones), lang),
+            when=capitalized(words.dates.long(plan.date_of(day))),
+            items=_key_date_items(plan, list(milestones), words),
         )
         for index, (day, milestones) in enumerate(by_day)
     )
 
 
 def _key_date_items(
-    plan: Plan, milestones: Sequence[Milestone], lang: str, *, row: bool = False
+    plan: Plan, milestones: Sequence[Milestone], words: PatientWords, *, row: bool = False
 ) -> tuple[str, ...]:
     """The day's changes in a few words (page 1's box says each limit's figures and dates).
 
@@ -372,19 +390,17 @@ def _key_date_items(
     again = [m for m in milestones if isinstance(m, AllowedAgain)]
     full = (FollowUpVisit,) if row else (RuleEvent, FollowUpVisit)
     items = [
-        words.key_date_text(plan, m, lang)
-        if isinstance(m, full)
-        else words.day_event_text(plan, m, lang)
+        words.key_date_text(plan, m) if isinstance(m, full) else words.day_event_text(plan, m)
         for m in milestones
         if len(again) < 2 or m not in again
     ]
     if len(again) >= 2:
-        names = "; ".join(m.activity.name.get(lang) for m in again)
-        items.append(words.tr(words.ALLOWED_AGAIN_LIST, lang).format(names=names))
+        names = "; ".join(m.activity.name.get(words.lang) for m in again)
+        items.append(words.tr(ALLOWED_AGAIN_LIST).format(names=names))
     return tuple(items)
 
 
-def _every_day(plan: Plan, lang: str) -> str:
+def _every_day(plan: Plan, words: PatientWords) -> str:
     """The limits in force on each of the first days, said once above the rows."""
     # A limit until the care team clears it is said once, on page 1, with the key dates.
     common = [
@@ -394,20 +410,20 @@ def _every_day(plan: Plan, lang: str) -> str:
     ]
     if not common:
         return ""
-    return words.every_day_text(lang)
+    return words.every_day_text()
 
 
-def _first_days(plan: Plan, marks: dict[int, str], lang: str) -> tuple[DayRow, ...]:
+def _first_days(plan: Plan, marks: dict[int, str], words: PatientWords) -> tuple[DayRow, ...]:
     """A row for each of the first days; days in a row with nothing new share one row."""
     rows: list[DayRow] = []
     for n in range(FIRST_DAYS):
         today = plan.day(n)
         changing = [w for w in today.avoid if not all(w.covers(d) for d in range(FIRST_DAYS))]
-        events = _key_date_items(plan, today.milestones, lang, row=True)
-        todo = "; ".join(c.item.label.get(lang) for c in today.care)
-        not_yet = "; ".join(words.avoid_label(w, lang) for w in changing)
-        days = words.day_span(n, n, lang)
-        when = capitalized(words.short_date(today.date, lang))
+        events = _key_date_items(plan, today.milestones, words, row=True)
+        todo = "; ".join(c.item.label.get(words.lang) for c in today.care)
+        not_yet = "; ".join(words.avoid_label(w) for w in changing)
+        days = words.day_span(n, n)
+        when = capitalized(words.dates.short(today.date))
         mark = marks.get(n, "")
         row = DayRow(
             day=n,
@@ -416,9 +432,9 @@ def _first_days(plan: Plan, marks: dict[int, str], lang: str) -> tuple[DayRow, .
             when=when,
             mark=mark,
             events=events,
-            todo=words.tr(words.DO_TODAY, lang).format(labels=todo) if todo else "",
-            not_yet=words.tr(words.NOT_YET, lang).format(labels=not_yet) if not_yet else "",
-            label=(words.row_label(when, days, mark),),
+            todo=words.tr(DO_TODAY).format(labels=todo) if todo else "",
+            not_yet=words.tr(NOT_YET).format(labels=not_yet) if not_yet else "",
+            label=(row_label(when, days, mark),),
         )
         last = rows[-1] if rows else None
         if (
@@ -430,9 +446,9 @@ def _first_days(plan: Plan, marks: dict[int, str], lang: str) -> tuple[DayRow, .
             first_date = plan.date_of(last.day)
             row = last._replace(
                 last_day=n,
-                days=words.day_span(last.day, n, lang),
-                when=words.date_span(first_date, today.date, lang),
-                label=words.date_span_lines(first_date, today.date, lang),
+                days=words.day_span(last.day, n),
+                when=words.date_span(first_date, today.date),
+                label=words.date_span_lines(first_date, today.date),
             )
             rows[-1] = row
         else:
@@ -440,7 +456,7 @@ def _first_days(plan: Plan, marks: dict[int, str], lang: str) -> tuple[DayRow, .
     return tuple(rows)
 
 
-def _months(plan: Plan, marks: dict[int, str], lang: str) -> tuple[MonthGrid, ...]:
+def _months(plan: Plan, marks: dict[int, str], words: PatientWords) -> tuple[MonthGrid, ...]:
     """Every month from the procedure to the last change, in Sunday-first weeks that touch it."""
     last = max(plan.last_change_day, FIRST_DAYS - 1)
     first_date, last_date = plan.procedure_date, plan.date_of(last)
@@ -461,9 +477,7 @@ def _months(plan: Plan, marks: dict[int, str], lang: str) -> tuple[MonthGrid, ..
                 row.append(Cell(when.day, marks.get(day, ""), 0 <= day <= last))
             weeks.append(tuple(row))
         grids.append(
-            MonthGrid(
-                words.month_title(year, month, lang), words.weekday_initials(lang), tuple(weeks)
-            )
+            MonthGrid(words.dates.month(year, month), words.dates.weekday_heads(), tuple(weeks))
         )
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return tuple(grids)

@@ -11,16 +11,14 @@ import hashlib
 import hmac
 import unicodedata
 from datetime import date, datetime
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
+from vplan.dates import Dates
 from vplan.handout import Layout
 from vplan.plan import Plan
 from vplan.stamp import Stamp
-from vplan.words import long_date
 
-if TYPE_CHECKING:
-    from vplan.datatypes import Json
-
+EntryValue = str | int | bool | None  # a value of a journal entry, as JSON writes it
 ENTRY_FORMAT = 1
 _KEY_ID_MESSAGE = b"vplan journal key id"
 
@@ -62,7 +60,7 @@ def entry(
     file_hmac: str,
     key: str,
     follow_up: datetime | date | None = None,
-) -> dict[str, Json]:
+) -> dict[str, EntryValue]:
     """The journal entry of one written file, without its seal (``prev`` and ``mac``).
 
     ``made_at`` is the time the file says it was made at (to the second, as its calendar's
@@ -113,7 +111,7 @@ def chart_note(
     orders = "" if stamp.orders_short is None else f", orders {stamp.orders_short}"
     parts = [
         f"{what}: recovery after {info.procedure.get()}, procedure date "
-        f"{long_date(plan.procedure_date)}",
+        f"{Dates().long(plan.procedure_date)}",
         f"protocol {stamp.protocol} {stamp.protocol_version} (rules {stamp.rules_short}{orders})",
         _language_name(stamp.lang),
     ]
@@ -135,7 +133,7 @@ def _language_name(lang: str) -> str:
 def _when(moment: datetime | date) -> str:
     """``Mon, Mar 10, 2025 2:30 PM``, or the date alone."""
     if not isinstance(moment, datetime):
-        return long_date(moment)
+        return Dates().long(moment)
     hour = moment.hour % 12 or 12
     noon = "AM" if moment.hour < 12 else "PM"
-    return f"{long_date(moment.date())} {hour}:{moment.minute:02d} {noon}"
+    return f"{Dates().long(moment.date())} {hour}:{moment.minute:02d} {noon}"

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from vplan import words
 from vplan.i18n import ENGLISH, languages_in_use, missing_texts
 from vplan.render.sources import cite
 from vplan.schedule import SignTier, sign_tiers
+from vplan.words.nurse import HEADINGS, NurseWords
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -164,7 +164,7 @@ def build_warning_signs(protocol: Protocol, lang: str = ENGLISH) -> WarningSigns
     return WarningSigns(
         protocol,
         lang,
-        words.tr(words.HEADINGS["signs"], lang).upper(),
+        NurseWords(lang).tr(HEADINGS["signs"]).upper(),
         sign_tiers(protocol, lang),
         protocol.info.emergency_number,
     )
@@ -205,6 +205,7 @@ class Rule(NamedTuple):
 def build_rule(protocol: Protocol, activity: Activity, lang: str = ENGLISH) -> Rule:
     """The rule of ``activity`` in ``lang``."""
     advice = activity.advice
+    words = NurseWords(lang)
     return Rule(
         protocol=protocol,
         lang=lang,
@@ -213,23 +214,23 @@ def build_rule(protocol: Protocol, activity: Activity, lang: str = ENGLISH) -> R
         heading=f"{activity.key.replace('_', ' ')}: {activity.name.get(lang)}",
         aliases=tuple(activity.aliases),
         measured=activity.measured,
-        title=words.rule_title(activity, lang),
+        title=words.rule_title(activity),
         also=tuple(activity.aliases if lang == ENGLISH else activity.synonyms.get(lang, ())),
         limits=tuple(
             RuleLimit(
                 lim.start,
                 lim.end,
-                words.rule_span(lim, lang),
+                words.rule_span(lim),
                 lim.max,
                 lim.text.get(lang),
                 tuple(cite(protocol, lim.sources)),
             )
             for lim in activity.limits
         ),
-        summary=words.rule_summary(activity, lang),
+        summary=words.rule_summary(activity),
         cautions=tuple(c.text.get(lang) for c in activity.cautions),
         tip=None if advice is None else advice.get(lang),
-        hint=words.give_a_date(lang),
+        hint=words.give_a_date(),
         sources=tuple(cite(protocol, activity.sources)),
         limit_sources=tuple(
             cite(protocol, activity.limits[0].sources if activity.limits else activity.sources)
@@ -247,6 +248,6 @@ class Activities(NamedTuple):
 def build_activities(protocol: Protocol, lang: str = ENGLISH) -> Activities:
     """The activities of ``protocol`` in ``lang``."""
     return Activities(
-        words.tr(words.HEADINGS["activities"], lang).upper(),
+        NurseWords(lang).tr(HEADINGS["activities"]).upper(),
         tuple(build_rule(protocol, act, lang) for act in protocol.activities),
     )

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from vplan import words
 from vplan.i18n import ENGLISH
 from vplan.model import Tier
 from vplan.render.sources import cite
+from vplan.words.nurse import NurseWords
 
 if TYPE_CHECKING:
     from datetime import date
@@ -136,31 +136,32 @@ def build_schedule(
 ) -> Schedule:
     """The schedule of ``plan`` for its first ``days`` days, in ``lang``."""
     protocol = plan.protocol
+    words = NurseWords(lang)
     header = Header(
-        title=words.schedule_title(protocol, lang),
-        patient=None if patient is None else words.patient_line(patient, lang),
-        procedure=words.procedure_date_line(plan, lang),
-        visit=None if plan.follow_up is None else words.visit_text(plan, lang),
-        protocol=words.protocol_line(protocol, lang),
-        notices=tuple(words.notices(protocol, lang)),
+        title=words.schedule_title(protocol),
+        patient=None if patient is None else words.patient_line(patient),
+        procedure=words.procedure_date_line(plan),
+        visit=None if plan.follow_up is None else words.visit_text(plan),
+        protocol=words.protocol_line(protocol),
+        notices=tuple(words.notices(protocol)),
     )
     return Schedule(
         plan=plan,
         lang=lang,
         patient=patient,
         header=header,
-        days_heading=words.days_heading(days, capitals=False, lang=lang),
-        days_title=words.days_heading(days, capitals=True, lang=lang),
-        days=tuple(_day(plan, n, lang) for n in range(days)),
-        orders=tuple(words.order_texts(plan, lang)),
+        days_heading=words.days_heading(days, capitals=False),
+        days_title=words.days_heading(days, capitals=True),
+        days=tuple(_day(plan, n, words) for n in range(days)),
+        orders=tuple(words.order_texts(plan)),
         restrictions=tuple(
-            _restriction(plan, act, lang) for act in protocol.activities if plan.windows_of(act)
+            _restriction(plan, act, words) for act in protocol.activities if plan.windows_of(act)
         ),
         care=tuple(
             CareRow(
                 first_day=c.start_day,
                 last_day=c.last_day,
-                span=words.care_span(plan, c.start_day, c.last_day, lang),
+                span=words.care_span(plan, c.start_day, c.last_day),
                 text=c.item.text.get(lang),
                 sources=tuple(cite(protocol, c.item.sources)),
             )
@@ -177,17 +178,18 @@ def build_schedule(
         ),
         signs=sign_tiers(protocol, lang),
         stamp=made,
-        stamp_text=None if made is None else words.stamp_line(made, protocol, lang),
+        stamp_text=None if made is None else words.stamp_line(made, protocol),
         follow_up=plan.follow_up,
     )
 
 
 def sign_tiers(protocol: Protocol, lang: str = ENGLISH) -> tuple[SignTier, ...]:
     """The warning signs of ``protocol`` by tier, the most urgent tier first."""
+    words = NurseWords(lang)
     return tuple(
         SignTier(
             tier,
-            words.tier_heading(protocol, tier, lang),
+            words.tier_heading(protocol, tier),
             tuple(
                 Note("", s.text.get(lang), tuple(cite(protocol, s.sources)))
                 for s in protocol.warning_signs
@@ -198,22 +200,21 @@ def sign_tiers(protocol: Protocol, lang: str = ENGLISH) -> tuple[SignTier, ...]:
     )
 
 
-def _day(plan: Plan, n: int, lang: str) -> DayRow:
-    day = plan.day(n)
+def _day(plan: Plan, n: int, words: NurseWords) -> DayRow:
+    day, lang = plan.day(n), words.lang
     return DayRow(
         day=n,
         date=day.date,
-        date_text=words.table_date(day.date, lang),
-        weekday=words.weekday(day.date, lang),
-        milestones=tuple(words.milestone_text(plan, m, lang) for m in day.milestones),
+        date_text=words.dates.table(day.date),
+        weekday=words.dates.weekday(day.date),
+        milestones=tuple(words.milestone_text(plan, m) for m in day.milestones),
         do=tuple(c.item.label.get(lang) for c in day.care),
-        avoid=tuple(
-            Avoid(w.activity.key, words.avoid_label(w, lang), w.limit.max) for w in day.avoid
-        ),
+        avoid=tuple(Avoid(w.activity.key, words.avoid_label(w), w.limit.max) for w in day.avoid),
     )
 
 
-def _restriction(plan: Plan, activity: Activity, lang: str) -> Restriction:
+def _restriction(plan: Plan, activity: Activity, words: NurseWords) -> Restriction:
+    lang = words.lang
     free = plan.allowed_from[activity.key]
     return Restriction(
         activity=activity,
@@ -223,7 +224,7 @@ def _restriction(plan: Plan, activity: Activity, lang: str) -> Restriction:
                 window=w,
                 first_day=w.start_day,
                 last_day=w.last_day,
-                span=words.limit_span(plan, w, lang),
+                span=words.limit_span(plan, w),
                 text=w.limit.text.get(lang),
                 sources=tuple(cite(plan.protocol, w.limit.sources)),
             )
@@ -231,7 +232,7 @@ def _restriction(plan: Plan, activity: Activity, lang: str) -> Restriction:
         ),
         allowed_from_day=free,
         allowed_from=None if free is None else plan.date_of(free),
-        allowed_from_text=words.allowed_from_day_text(plan, free, lang),
+        allowed_from_text=words.allowed_from_day_text(plan, free),
         cautions=tuple(c.text.get(lang) for c in activity.cautions),
         advice=None if activity.advice is None else activity.advice.get(lang),
     )

@@ -313,14 +313,13 @@ def _missing_translations(protocol: Protocol) -> Iterator[_Finding]:
 
 def _unprintable(protocol: Protocol) -> Iterator[_Finding]:
     """A character the embedded font lacks would stop every handout: say so at the text."""
-    from vplan.render.pdf import font_characters
+    from vplan.render.font import shown_characters, unprintable
 
-    printable = font_characters()
     for loc, text in patient_texts(protocol):
         for lang, words in text.translations.items():
-            missing = sorted({ch for ch in words if ch not in printable and ch != "\n"})
+            missing = unprintable(words)
             if missing:
-                shown = " ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing)
+                shown = shown_characters(missing)
                 yield _Finding(
                     (*loc, lang),
                     Kind.UNPRINTABLE,

@@ -22,22 +22,7 @@ from vplan.i18n import ENGLISH
 from vplan.model import Activity
 from vplan.plan import FollowUpVisit, LimitChange, Plan, RuleEvent, Window
 from vplan.render.sources import cite
-from vplan.words import (
-    allowed_from_day_text,
-    calendar_name,
-    changes_on,
-    day_and_date,
-    days_span,
-    label,
-    limit_span,
-    milestone_text,
-    milestone_title,
-    notices,
-    protocol_line,
-    restriction_title,
-    stamp_line,
-    visit_text,
-)
+from vplan.words.patient import PatientWords
 
 if TYPE_CHECKING:
     from vplan.plan import Milestone
@@ -82,30 +67,31 @@ def calendar(
     """
     if stamp.tzinfo is None:
         raise ValueError("the stamp needs a time zone, such as datetime.now(UTC)")
-    notice = "\n".join(notices(plan.protocol, lang))
+    words = PatientWords(lang)
+    notice = "\n".join(words.notices(plan.protocol))
     cal = Calendar()
     cal.add("prodid", f"-//vplan//vplan {__version__}//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     # X- properties are TEXT (RFC 5545, 3.8.8.2): escaped like SUMMARY, so "Doe, Jane" stays whole.
-    cal.add("x-wr-calname", vText(calendar_name(plan.protocol, patient, lang)))
-    about = [notice, protocol_line(plan.protocol, lang), *(n.get(lang) for n in plan.notes)]
+    cal.add("x-wr-calname", vText(words.calendar_name(plan.protocol, patient)))
+    about = [notice, words.protocol_line(plan.protocol), *(n.get(lang) for n in plan.notes)]
     if made is not None:
-        about.append(stamp_line(made, plan.protocol, lang))
+        about.append(words.stamp_line(made, plan.protocol))
     cal.add("x-wr-caldesc", vText("\n".join(about)))
-    for entry in sorted(_entries(plan, lang), key=lambda e: e.first_day):
+    for entry in sorted(_entries(plan, words), key=lambda e: e.first_day):
         cal.add_component(_event(plan, entry, _uid(plan, entry.key, patient), stamp, notice))
     data: bytes = cal.to_ical()
     return data
 
 
-def _entries(plan: Plan, lang: str) -> list[Entry]:
+def _entries(plan: Plan, words: PatientWords) -> list[Entry]:
     """Every event of the calendar: the milestones, then each limit of each activity."""
-    found = [_milestone(plan, m, lang) for m in plan.milestones]
+    found = [_milestone(plan, m, words) for m in plan.milestones]
     for activity in plan.protocol.activities:
         for index, window in enumerate(plan.windows_of(activity)):
-            found.append(_limit(plan, activity, index, window, lang))
+            found.append(_limit(plan, activity, index, window, words))
     return found
 
 
@@ -145,20 +131,21 @@ def _event(plan: Plan, entry: Entry, uid: str, stamp: datetime, notice: str) -> 
     return event
 
 
-def _sources(plan: Plan, keys: tuple[str, ...], lang: str) -> list[str]:
-    return [label("source", s, lang) for s in cite(plan.protocol, keys)]
+def _sources(plan: Plan, keys: tuple[str, ...], words: PatientWords) -> list[str]:
+    return [words.label("source", s) for s in cite(plan.protocol, keys)]
 
 
-def _milestone(plan: Plan, milestone: Milestone, lang: str) -> Entry:
+def _milestone(plan: Plan, milestone: Milestone, words: PatientWords) -> Entry:
     """A milestone on its day; an event due within a span covers the span."""
-    when = label("when", day_and_date(plan, milestone.day, lang), lang)
+    lang = words.lang
+    when = words.label("when", words.day_and_date(plan, milestone.day))
     if isinstance(milestone, FollowUpVisit):
         return Entry(
             key="follow-up",  # the same event when the visit moves
             first_day=milestone.day,
             end_day=milestone.day + 1,
-            summary=milestone_title(plan, milestone, lang),
-            details=(visit_text(plan, lang),),
+            summary=words.milestone_title(plan, milestone),
+            details=(words.visit_text(plan),),
             alarm=True,
             at=milestone.visit.time,
             alarm_before=True,
@@ -167,56 +154,60 @@ def _milestone(plan: Plan, milestone: Milestone, lang: str) -> Entry:
         # The orders' items follow the rules', so they are counted apart.
         key = f"{'order' if milestone.rule.ordered else 'milestone'}:{milestone.place}"
         if milestone.by_day is not None:
-            when = label("when", days_span(plan, milestone.day, milestone.last_day, lang), lang)
-        details = [milestone_text(plan, milestone, lang), when]
+            when = words.label("when", words.days_span(plan, milestone.day, milestone.last_day))
+        details = [words.milestone_text(plan, milestone), when]
     elif isinstance(milestone, LimitChange):
         activity = milestone.activity
         key = f"change:{activity.key}:{milestone.place}"
         details = [
-            f"{milestone_text(plan, milestone, lang)}.",
+            f"{words.milestone_text(plan, milestone)}.",
             milestone.following.limit.text.get(lang),
             when,
-            *_allowed_and_cautions(plan, activity, lang),
+            *_allowed_and_cautions(plan, activity, words),
         ]
     else:
         activity = milestone.activity
         key = f"change:{activity.key}:{milestone.place}"
-        advice = [] if activity.advice is None else [label("tip", activity.advice.get(lang), lang)]
-        details = [milestone_text(plan, milestone, lang), when, *advice]
+        advice = [] if activity.advice is None else [words.label("tip", activity.advice.get(lang))]
+        details = [words.milestone_text(plan, milestone), when, *advice]
     return Entry(
         key=key,
         first_day=milestone.day,
         end_day=milestone.last_day + 1,
-        summary=milestone_title(plan, milestone, lang),
-        details=(*details, *_sources(plan, milestone.sources, lang)),
+        summary=words.milestone_title(plan, milestone),
+        details=(*details, *_sources(plan, milestone.sources, words)),
         alarm=milestone.day > 0,  # on the procedure day itself, a reminder comes too late
     )
 
 
-def _allowed_and_cautions(plan: Plan, activity: Activity, lang: str) -> list[str]:
+def _allowed_and_cautions(plan: Plan, activity: Activity, words: PatientWords) -> list[str]:
+    lang = words.lang
     free = plan.allowed_from[activity.key]
-    lines = [label("allowed_from", allowed_from_day_text(plan, free, lang), lang)]
-    lines += [label("caution", c.text.get(lang), lang) for c in activity.cautions]
+    lines = [words.label("allowed_from", words.allowed_from_day_text(plan, free))]
+    lines += [words.label("caution", c.text.get(lang)) for c in activity.cautions]
     if activity.advice is not None:
-        lines.append(label("tip", activity.advice.get(lang), lang))
+        lines.append(words.label("tip", activity.advice.get(lang)))
     return lines
 
 
-def _limit(plan: Plan, activity: Activity, index: int, window: Window, lang: str) -> Entry:
+def _limit(
+    plan: Plan, activity: Activity, index: int, window: Window, words: PatientWords
+) -> Entry:
     """A limit over the days it is in force; one with no end date, on its first day.
 
     No alarm: the day a limit changes or ends has its own event, with an alarm.
     """
-    details = [window.limit.text.get(lang), label("when", limit_span(plan, window, lang), lang)]
+    lang = words.lang
+    details = [window.limit.text.get(lang), words.label("when", words.limit_span(plan, window))]
     following = plan.following(window)
     if following is not None:
-        details.append(changes_on(plan, following.start_day, following.limit.text.get(lang), lang))
-    details += _allowed_and_cautions(plan, activity, lang)
+        details.append(words.changes_on(plan, following.start_day, following.limit.text.get(lang)))
+    details += _allowed_and_cautions(plan, activity, words)
     return Entry(
         key=f"limit:{activity.key}:{index}",
         first_day=window.start_day,
         end_day=window.start_day + 1 if window.end_day is None else window.end_day,
-        summary=restriction_title(window, lang),
-        details=(*details, *_sources(plan, window.limit.sources, lang)),
+        summary=words.restriction_title(window),
+        details=(*details, *_sources(plan, window.limit.sources, words)),
         alarm=False,
     )

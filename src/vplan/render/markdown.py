@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vplan.words import (
-    COLUMNS,
-    HEADINGS,
-    LABELS,
-    ORDERS_HEADING,
-    tr,
-)
+from vplan.words.common import LABELS, ORDERS_HEADING
+from vplan.words.nurse import COLUMNS, HEADINGS, NurseWords
 
 if TYPE_CHECKING:
     from vplan.schedule import Schedule
@@ -30,9 +25,9 @@ def _escape(text: str) -> str:
 
 def schedule(view: Schedule) -> str:
     """The whole plan as a Markdown document, ending with the stamp when one is given."""
-    lang = view.lang
+    words = NurseWords(view.lang)
     head = view.header
-    columns = [tr(COLUMNS[key], lang) for key in ("date", "day", "happens", "do", "avoid")]
+    columns = [words.tr(COLUMNS[key]) for key in ("date", "day", "happens", "do", "avoid")]
     out = [
         f"# {head.title}",
         "",
@@ -58,21 +53,21 @@ def schedule(view: Schedule) -> str:
         ]
         out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     if view.orders:
-        out += ["", f"## {tr(ORDERS_HEADING, lang)}", ""]
+        out += ["", f"## {words.tr(ORDERS_HEADING)}", ""]
         out += [f"- {_escape(t)}" for t in view.orders]
-    out += ["", f"## {tr(HEADINGS['restrictions'], lang)}", ""]
+    out += ["", f"## {words.tr(HEADINGS['restrictions'])}", ""]
     for item in view.restrictions:
         out.append(f"### {_cell(item.name)}")
         out.append("")
         out += [f"- {limit.span}: {limit.text}" for limit in item.limits]
-        out.append(f"- **{tr(LABELS['allowed_from'], lang)}** {item.allowed_from_text}")
-        out += [f"- **{tr(LABELS['caution'], lang)}** {c}" for c in item.cautions]
+        out.append(f"- **{words.tr(LABELS['allowed_from'])}** {item.allowed_from_text}")
+        out += [f"- **{words.tr(LABELS['caution'])}** {c}" for c in item.cautions]
         out.append("")
-    out += [f"## {tr(HEADINGS['care'], lang)}", ""]
+    out += [f"## {words.tr(HEADINGS['care'])}", ""]
     out += [f"- {item.span}: {item.text}" for item in view.care]
     out += [f"- {advice.title}: {advice.text}" for advice in view.advice]
     out += [f"- **{g.title}:** {g.text}" for g in view.guidance]
-    out += ["", f"## {tr(HEADINGS['signs'], lang)}", ""]
+    out += ["", f"## {words.tr(HEADINGS['signs'])}", ""]
     for tier in view.signs:
         out.append(f"**{tier.heading}**")
         out.append("")

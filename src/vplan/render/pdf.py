@@ -13,8 +13,7 @@ import io
 import os
 from collections.abc import Iterator, Sequence
 from html import escape as _html_escape
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
@@ -33,10 +32,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from vplan.errors import InputError, UnprintableError
-from vplan.handout import DayRow, Handout, MonthGrid, Paper, in_columns
+from vplan.handout import DayRow, Field, Handout, MonthGrid, Paper, in_columns
 from vplan.i18n import ENGLISH
 from vplan.model import Tier
+from vplan.render.font import BOLD, REGULAR, check_printable, faces
 
 
 def escape(text: str) -> str:
@@ -44,17 +43,7 @@ def escape(text: str) -> str:
     return _html_escape(text, quote=False)
 
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"  # Noto Sans, with its licence
-FONT_FILES = {"normal": "NotoSans-Regular.ttf", "bold": "NotoSans-Bold.ttf"}
-REGULAR, BOLD = "VplanSans", "VplanSans-Bold"
 PAGE_SIZES = {Paper.LETTER: LETTER, Paper.A4: A4}
-TYPED_PARTS = {  # the handout's parts that the nurse types (keys of its fields)
-    "patient": "the patient's name",
-    "clinic": "the clinic's name",
-    "doctor": "the doctor's name",
-    "phone": "the phone number",
-    "levels": "the treated levels",
-}
 BULLET = "\u2022"
 LEFT_FIELDS = frozenset({"patient", "procedure", "levels", "date"})  # who and when
 BORDER = {Tier.EMERGENCY: 2.5, Tier.CALL_TODAY: 1.5, Tier.EXPECTED: 0.75}
@@ -89,42 +78,20 @@ NORMAL_PAGES = 2
 @functools.cache
 def _cap_height() -> float:
     """The height of a capital letter (and of a digit) in the bold font, per point of size."""
-    font_characters()
+    register_fonts()
     font = pdfmetrics.getFont(BOLD)
     assert isinstance(font, TTFont)
     return float(font.face.capHeight) / 1000
 
 
 @functools.cache
-def font_characters() -> frozenset[str]:
-    """Register the embedded fonts once; the characters both of them can draw."""
-    regular = TTFont(REGULAR, str(FONT_DIR / FONT_FILES["normal"]))
-    bold = TTFont(BOLD, str(FONT_DIR / FONT_FILES["bold"]))
+def register_fonts() -> None:
+    """Register the embedded fonts with reportlab, once."""
+    regular, bold = faces()
     pdfmetrics.registerFont(regular)
     pdfmetrics.registerFont(bold)
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR,
                                   boldItalic=BOLD)  # fmt: skip
-    have = set(regular.face.charToGlyph) & set(bold.face.charToGlyph)
-    return frozenset(chr(code) for code in have if code >= 32)
-
-
-def check_printable(handout: Handout) -> None:
-    """Refuse a handout with a character the font lacks, naming where it is."""
-    printable = font_characters()
-    for part, text in handout.texts():
-        missing = sorted({ch for ch in text if ch not in printable and ch != "\n"})
-        if not missing:
-            continue
-        shown = " ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing)
-        if part in TYPED_PARTS:
-            raise InputError(
-                f"{TYPED_PARTS[part]} has characters the handout's font cannot print: {shown}; "
-                "write them with letters of the Latin alphabet"
-            )
-        raise UnprintableError(
-            f"the rules text {text[:40]!r} ({part}) has characters the handout's font cannot "
-            f"print: {shown}; change them in the rules file"
-        )
 
 
 def document(handout: Handout) -> bytes:
@@ -140,6 +107,7 @@ def document_and_pages(handout: Handout) -> tuple[bytes, int]:
     without drawing it, so that only the chosen one is drawn.
     """
     check_printable(handout)
+    register_fonts()
     if handout.layout.large_print:
         return _build(handout, LARGE)
     pages = _pages_needed(handout, NORMAL)
@@ -280,6 +248,10 @@ def _heading(text: str, st: Styles, size: Sizes) -> list[Flowable]:
 
 
 Block = list[Flowable]  # flowables that go on one page together
+Cell = str | Flowable | Sequence[Flowable]  # what one cell of a table holds
+Row = Sequence[Cell]
+# One of reportlab's table style commands: its name, the first and last cells, its values.
+StyleCommand = tuple[str, tuple[int, int], tuple[int, int], *tuple[object, ...]]
 
 
 def _section(lead: list[Flowable], pieces: Sequence[Flowable]) -> list[Block]:
@@ -368,7 +340,7 @@ def _signs(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Bloc
 def _key_dates(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
     stacked = handout.layout.large_print  # one column: large type needs the whole line
     mark_w, date_w = size.body * 2.2, size.body * 11
-    rows: list[list[Any]] = []
+    rows: list[Row] = []
     for k in handout.key_dates:
         items = [_p(i, st["body"]) for i in k.items]
         if stacked:
@@ -417,7 +389,7 @@ def _first_days(handout: Handout, st: Styles, size: Sizes, width: float) -> list
     lead: list[Flowable] = _heading(handout.first_days_heading, st, size)
     if handout.every_day:
         lead += [_p(handout.every_day, st["body"]), Spacer(1, size.gap / 2)]
-    rows: list[list[Any]] = []
+    rows: list[Row] = []
     for row in handout.first_days:
         what: list[Flowable] = [_p(e, st["bold"]) for e in row.events]
         if row.details:
@@ -445,13 +417,14 @@ def _row_label(row: DayRow, style: ParagraphStyle) -> Paragraph:
 def _fields(handout: Handout, st: dict[str, ParagraphStyle], width: float) -> Table:
     """The patient's details in two columns: who and when on the left, whom to call right."""
 
-    def cell(f: Any) -> list[Any]:
+    def cell(f: Field) -> list[Cell]:
         return [_p(f.label + ":", st["bold"]), _p(f.value, st["body"])]
 
     left = [cell(f) for f in handout.fields if f.key in LEFT_FIELDS]
     right = [cell(f) for f in handout.fields if f.key not in LEFT_FIELDS]
-    right += [["", ""]] * (len(left) - len(right))
-    left += [["", ""]] * (len(right) - len(left))
+    blank: list[Cell] = ["", ""]
+    right += [blank] * (len(left) - len(right))
+    left += [blank] * (len(right) - len(left))
     rows = [a + b for a, b in zip(left, right, strict=True)]
     if not handout.layout.large_print:
         # A label may wrap between its words, never inside one ("Teléfono:").
@@ -469,9 +442,9 @@ def _widest_word(texts: list[str], style: ParagraphStyle) -> float:
     return max(widths, default=0)
 
 
-def _table(rows: list[list[Any]], widths: list[float]) -> Table:
+def _table(rows: Sequence[Row], widths: list[float]) -> Table:
     """A left-aligned table whose own font is the embedded one (never an unembedded default)."""
-    table = Table(rows, colWidths=widths, hAlign="LEFT")
+    table = Table([list(row) for row in rows], colWidths=widths, hAlign="LEFT")
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, NORMAL.body)]))
     return table
 
@@ -482,7 +455,7 @@ def _columns(items: Sequence[Flowable], across: int, width: float, size: Sizes) 
     return [_columns_row([row], across, width, size) for row in rows]
 
 
-def _columns_row(rows: list[list[Any]], across: int, width: float, size: Sizes) -> Table:
+def _columns_row(rows: Sequence[Row], across: int, width: float, size: Sizes) -> Table:
     table = _table(rows, [width / across] * across)
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -492,14 +465,14 @@ def _columns_row(rows: list[list[Any]], across: int, width: float, size: Sizes) 
     return table
 
 
-def _rows(rows: list[list[Any]], widths: list[float], *, lines: bool = False) -> list[Table]:
+def _rows(rows: Sequence[Row], widths: list[float], *, lines: bool = False) -> list[Table]:
     """Rows of one table, each its own block: a page may break between rows, never inside one."""
     return [_grid([row], widths, lines=lines) for row in rows]
 
 
-def _grid(rows: list[list[Any]], widths: list[float], *, lines: bool = False) -> Table:
+def _grid(rows: Sequence[Row], widths: list[float], *, lines: bool = False) -> Table:
     table = _table(rows, widths)
-    style: list[tuple[Any, ...]] = [
+    style: list[StyleCommand] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
@@ -522,7 +495,7 @@ def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Table:
     def bullet(text: str) -> Paragraph:
         return _Paragraph(escape(text), st["bullet"], bulletText=BULLET)
 
-    rows: list[list[Any]] = [[_p(box.heading, st["bold"])]]
+    rows: list[Row] = [[_p(box.heading, st["bold"])]]
     rows += [[bullet(t)] for t in box.limits]
     rows.append([_p(" ".join((box.visit, *box.phone)).strip(), st["bold"])])
     if box.orders:
@@ -568,18 +541,18 @@ def _sign_box(tier: Tier, heading: str, signs: tuple[str, ...], st: dict[str, Pa
 
 def _months(
     handout: Handout, st: dict[str, ParagraphStyle], size: Sizes, width: float
-) -> tuple[list[Any], list[Table]]:
+) -> tuple[list[Flowable], list[Table]]:
     """The note on letters (unless it fits beside the last month), and the rows of months."""
     across = size.months_across
     gutter = _gutter(size)
     grid_w = 7 * month_cell_width(size, width)
     marks = [key.mark for key in handout.key_dates]
-    grids: list[Any] = [_month(m, st, size, grid_w, marks) for m in handout.months]
+    grids: list[Flowable] = [_month(m, st, size, grid_w, marks) for m in handout.months]
     note = _p(handout.marks_note, st["body"])
     room = len(grids) % across != 0
     if room:
         grids.append(note)
-    cells = [grids[i : i + across] for i in range(0, len(grids), across)]
+    cells: list[list[Cell]] = [[*grids[i : i + across]] for i in range(0, len(grids), across)]
     spans = [("SPAN", (2 * (len(cells[-1]) - 1), 0), (-1, 0))] if room else []
     cells[-1] += [""] * (across - len(cells[-1]))
     widths = [w for _ in range(across) for w in (grid_w, gutter)][:-1]
@@ -597,11 +570,11 @@ def _months(
 
 def _month(month: MonthGrid, st: Styles, size: Sizes, width: float, marks: Sequence[str]) -> Table:
     cell_w = width / 7
-    rows: list[list[Any]] = [[_p(month.title, st["bold"])] + [""] * 6, list(month.weekdays)]
+    rows: list[Row] = [[_p(month.title, st["bold"])] + [""] * 6, list(month.weekdays)]
     marked: list[tuple[int, int]] = []
     faded: list[tuple[int, int]] = []
     for r, week in enumerate(month.weeks, start=2):
-        row: list[Any] = []
+        row: list[Cell] = []
         for c, cell in enumerate(week):
             if cell is None:
                 row.append("")
@@ -615,7 +588,7 @@ def _month(month: MonthGrid, st: Styles, size: Sizes, width: float, marks: Seque
             if not cell.in_recovery:
                 faded.append((c, r))
         rows.append(row)
-    style: list[tuple[Any, ...]] = [
+    style: list[StyleCommand] = [
         ("SPAN", (0, 0), (-1, 0)),
         ("FONT", (0, 1), (-1, -1), REGULAR, size.body),
         ("FONT", (0, 1), (-1, 1), BOLD, size.body * 0.8),
@@ -744,15 +717,14 @@ def _numbered_canvas(
     """A canvas that writes ``name: title ... Page n of N`` at the foot of every page."""
 
     class NumberedCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._saved: list[dict[str, Any]] = []
+        _saved: list[dict[str, object]]  # each page's state, to draw its foot at the end
 
         def showPage(self) -> None:  # reportlab's name
-            self._saved.append(dict(self.__dict__))
+            vars(self).setdefault("_saved", []).append(dict(vars(self)))
             self._startPage()  # type: ignore[attr-defined]
 
         def save(self) -> None:
+            vars(self).setdefault("_saved", [])
             total = len(self._saved)
             pages.append(total)
             for number, state in enumerate(self._saved, start=1):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from vplan.i18n import ENGLISH
 from vplan.stamp import stamp_data
 from vplan.units import KG_PER_LB
-from vplan.words import visit_text, weekday
+from vplan.words.nurse import NurseWords
 
 if TYPE_CHECKING:
     from vplan.answer import Answer
@@ -147,13 +147,14 @@ def follow_up(plan: Plan, lang: str = ENGLISH) -> dict[str, Json] | None:
     visit = plan.follow_up
     if visit is None:
         return None
+    words = NurseWords(lang)
     return {
         "date": visit.date.isoformat(),
         "time": None if visit.time is None else visit.time.strftime("%H:%M"),
-        "weekday": weekday(visit.date, lang),
+        "weekday": words.dates.weekday(visit.date),
         "day": plan.day_of(visit.date),
         "place": visit.place,
-        "text": visit_text(plan, lang),
+        "text": words.visit_text(plan),
     }
 
 

@@ -7,15 +7,8 @@ from typing import TYPE_CHECKING
 from vplan.i18n import ENGLISH
 from vplan.model import Tier
 from vplan.render.lines import WIDTH, Line, Style, wrap
-from vplan.words import (
-    COLUMNS,
-    HEADINGS,
-    ORDERS_HEADING,
-    label,
-    no_limits_today,
-    table_date_width,
-    tr,
-)
+from vplan.words.common import ORDERS_HEADING
+from vplan.words.nurse import COLUMNS, HEADINGS, NurseWords
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -67,27 +60,28 @@ def schedule(view: Schedule) -> list[Line]:
 def calendar(view: Schedule) -> list[Line]:
     """One row per day: date with weekday, day number, milestones, what to do and avoid."""
     lang = view.lang
-    date_width = table_date_width(lang)
+    words = NurseWords(lang)
+    date_width = words.dates.table_width()
     indent = " " * (date_width + 2 + 3 + 2)
     cell_width = WIDTH - len(indent)
     rule = "-" * date_width + "  ---  " + "-" * cell_width
-    head = f"{tr(COLUMNS['date'], lang):<{date_width}}  {tr(COLUMNS['day'], lang):<3}  "
+    head = f"{words.tr(COLUMNS['date']):<{date_width}}  {words.tr(COLUMNS['day']):<3}  "
     lines = [
         Line(view.days_title, Style.HEADING),
-        Line(head + tr(COLUMNS["what"], lang)),
+        Line(head + words.tr(COLUMNS["what"])),
         Line(rule),
     ]
     for day in view.days:
         details: list[tuple[str, Style]] = [
-            (label("today", text, lang), Style.TITLE) for text in day.milestones
+            (words.label("today", text), Style.TITLE) for text in day.milestones
         ]
         if day.do:
-            details.append((label("do", "; ".join(day.do), lang), Style.PLAIN))
+            details.append((words.label("do", "; ".join(day.do)), Style.PLAIN))
         if day.avoid:
             avoid = "; ".join(a.text for a in day.avoid)
-            details.append((label("avoid", avoid, lang), Style.PLAIN))
+            details.append((words.label("avoid", avoid), Style.PLAIN))
         if not details:
-            details.append((no_limits_today(lang), Style.PLAIN))
+            details.append((words.no_limits_today(), Style.PLAIN))
         rows = [row for text, style in details for row in wrap(text, width=cell_width, style=style)]
         for i, row in enumerate(rows):
             left = f"{day.date_text:<{date_width}}  {day.day:>3}  " if i == 0 else indent
@@ -97,9 +91,10 @@ def calendar(view: Schedule) -> list[Line]:
 
 def orders(view: Schedule) -> list[Line]:
     """The care team's instructions for this patient, when there are any."""
+    words = NurseWords(view.lang)
     if not view.orders:
         return []
-    lines = [Line(tr(ORDERS_HEADING, view.lang).upper(), Style.HEADING)]
+    lines = [Line(words.tr(ORDERS_HEADING).upper(), Style.HEADING)]
     lines += [line for t in view.orders for line in wrap(f"- {t}", indent="  ", hang="    ")]
     return [*lines, Line("")]
 
@@ -107,26 +102,28 @@ def orders(view: Schedule) -> list[Line]:
 def restrictions(view: Schedule) -> list[Line]:
     """Each restricted activity, its limits and the date it is allowed again."""
     lang = view.lang
-    lines = [Line(tr(HEADINGS["restrictions"], lang).upper(), Style.HEADING)]
+    words = NurseWords(lang)
+    lines = [Line(words.tr(HEADINGS["restrictions"]).upper(), Style.HEADING)]
     for item in view.restrictions:
         lines.append(Line(item.name, Style.TITLE))
         for limit in item.limits:
             lines += wrap(f"{limit.span}: {limit.text}", indent="  ", hang="    ")
         lines += wrap(
-            label("allowed_from", f"{item.allowed_from_text}.", lang),
+            words.label("allowed_from", f"{item.allowed_from_text}."),
             indent="  ",
             style=Style.GOOD,
         )
         for caution in item.cautions:
             lines += wrap(
-                label("caution", caution, lang), indent="  ", hang="    ", style=Style.ALERT
+                words.label("caution", caution), indent="  ", hang="    ", style=Style.ALERT
             )
     return lines
 
 
 def care(view: Schedule) -> list[Line]:
     """What to do, day by day, and the activities that are good for the patient."""
-    lines = [Line(tr(HEADINGS["care"], view.lang).upper(), Style.HEADING)]
+    words = NurseWords(view.lang)
+    lines = [Line(words.tr(HEADINGS["care"]).upper(), Style.HEADING)]
     for item in view.care:
         lines += wrap(f"{item.span}: {item.text}", indent="  ", hang="    ")
     for advice in view.advice:
@@ -138,7 +135,8 @@ def care(view: Schedule) -> list[Line]:
 
 def signs(view: Schedule) -> list[Line]:
     """The schedule's warning signs, by tier, the most urgent first."""
-    return _signs(tr(HEADINGS["signs"], view.lang).upper(), view.signs)
+    words = NurseWords(view.lang)
+    return _signs(words.tr(HEADINGS["signs"]).upper(), view.signs)
 
 
 def warning_signs(listing: WarningSigns) -> list[Line]:
@@ -158,18 +156,19 @@ def _signs(heading: str, tiers: Sequence[SignTier]) -> list[Line]:
 
 def verdict(answer: Answer, lang: str = ENGLISH) -> list[Line]:
     """The answer to ``check``: allowed or not, why, from when, and the source."""
+    words = NurseWords(lang)
     lines = [
         Line(answer.title, Style.GOOD if answer.allowed else Style.ALERT),
-        *wrap(label("why", answer.reason, lang)),
-        *wrap(label("allowed_from", answer.allowed_from_text, lang)),
+        *wrap(words.label("why", answer.reason)),
+        *wrap(words.label("allowed_from", answer.allowed_from_text)),
     ]
     lines += [
-        line for c in answer.cautions for line in wrap(label("caution", c, lang), style=Style.ALERT)
+        line for c in answer.cautions for line in wrap(words.label("caution", c), style=Style.ALERT)
     ]
     if answer.tip is not None:
-        lines += wrap(label("tip", answer.tip, lang))
+        lines += wrap(words.label("tip", answer.tip))
     lines += [
-        line for s in answer.sources for line in wrap(label("source", s, lang), style=Style.MUTED)
+        line for s in answer.sources for line in wrap(words.label("source", s), style=Style.MUTED)
     ]
     return lines
 
@@ -177,20 +176,21 @@ def verdict(answer: Answer, lang: str = ENGLISH) -> list[Line]:
 def rule(view: Rule) -> list[Line]:
     """An activity's rule in post-operative days (no procedure date was given)."""
     lang = view.lang
+    words = NurseWords(lang)
     lines = [Line(view.title, Style.TITLE)]
     for lim in view.limits:
         lines += wrap(f"{lim.span}: {lim.text}", indent="  ", hang="    ")
     lines += wrap(view.summary, style=Style.GOOD)
     lines += [
-        line for c in view.cautions for line in wrap(label("caution", c, lang), style=Style.ALERT)
+        line for c in view.cautions for line in wrap(words.label("caution", c), style=Style.ALERT)
     ]
     if view.tip is not None:
-        lines += wrap(label("tip", view.tip, lang))
+        lines += wrap(words.label("tip", view.tip))
     lines += wrap(view.hint, style=Style.MUTED)
     lines += [
         line
         for s in view.limit_sources
-        for line in wrap(label("source", s, lang), style=Style.MUTED)
+        for line in wrap(words.label("source", s), style=Style.MUTED)
     ]
     return lines
 
@@ -201,7 +201,8 @@ def activities(listing: Activities) -> list[Line]:
     for act in listing.rules:
         lines.append(Line(act.heading, Style.TITLE))
         if act.also:  # the words 'check' understands, in the language asked for
-            lines += wrap(label("also", ", ".join(act.also), act.lang), indent="  ", hang="    ")
+            also = NurseWords(act.lang).label("also", ", ".join(act.also))
+            lines += wrap(also, indent="  ", hang="    ")
         for lim in act.limits:
             lines += wrap(f"{lim.span}: {lim.text}", indent="  ", hang="    ")
         lines += wrap(act.summary, indent="  ", hang="    ")

@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from vplan.handout import DayRow, Field, Handout, Paper
-from vplan.render.pdf import FONT_DIR, FONT_FILES, check_printable
+from vplan.render.font import FONT_DIR, FONT_FILES, check_printable
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PAGE_SIZES = {Paper.LETTER: "letter", Paper.A4: "A4"}

@@ -1,0 +1,131 @@
+"""How each language writes dates, with the weekday always shown.
+
+English comes from the standard library and never loads Babel; any other language reads
+Babel's locale data (CLDR) the first time one of its dates is written.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date, time
+
+from vplan.i18n import ENGLISH, LANGUAGES
+
+
+class Dates:
+    """How dates are written in English, with the weekday always shown."""
+
+    def long(self, when: date) -> str:
+        """``Sat, Mar 1, 2025``."""
+        return f"{when:%a}, {when:%b} {when.day}, {when.year}"
+
+    def table(self, when: date) -> str:
+        """A date that starts a row of a table: ``Sat, Mar 1, 2025``."""
+        return self.long(when)
+
+    def short(self, when: date) -> str:
+        """``Sat, Mar 1``: for rows and cells where the year is shown above."""
+        return f"{when:%a}, {when:%b} {when.day}"
+
+    def month(self, year: int, month: int) -> str:
+        """``March 2025``."""
+        return f"{date(year, month, 1):%B} {year}"
+
+    def weekday(self, when: date) -> str:
+        """``Saturday``."""
+        return f"{when:%A}"
+
+    def time(self, when: time) -> str:
+        """``2:30 PM``: a time of day on the clock patients read."""
+        hour = when.hour % 12 or 12
+        return f"{hour}:{when.minute:02d} {'AM' if when.hour < 12 else 'PM'}"
+
+    def weekday_heads(self) -> tuple[str, ...]:
+        """Column heads of a month grid, Sunday first."""
+        return ("Su", "Mo", "Tu", "We", "Th", "Fr", "Sa")
+
+    def table_width(self) -> int:
+        """The widest date of a column of dates."""
+        return 17  # "Wed, Sep 10, 2025"
+
+
+class BabelDates(Dates):
+    """Dates in a language other than English, from Babel's locale data (CLDR).
+
+    A plain class (one per language, made by ``dates``): start-up need not load dataclasses.
+    """
+
+    def __init__(self, locale: str) -> None:
+        self.locale = locale
+
+    def long(self, when: date) -> str:
+        """``sábado, 1 de marzo de 2025``: the locale's full date."""
+        from babel.dates import format_date
+
+        return str(format_date(when, "full", locale=self.locale))
+
+    def table(self, when: date) -> str:
+        """``Sábado, 1 de marzo de 2025``: in full, for a short name can be misread.
+
+        CLDR's short names in Spanish have no period ("mar" for martes and marzo reads
+        as "the sea"), so the weekday and the month are written out. It starts a row, so
+        its first letter is a capital.
+        """
+        return capitalized(self.long(when))
+
+    def short(self, when: date) -> str:
+        """``sábado, 1 de marzo``: the whole weekday, the day and the month in words."""
+        from babel.dates import format_skeleton
+
+        day_and_month = format_skeleton("MMMMd", when, locale=self.locale)
+        return f"{self.weekday(when)}, {day_and_month}"
+
+    def month(self, year: int, month: int) -> str:
+        """``Marzo de 2025``: a title, so its first letter is a capital."""
+        from babel.dates import format_skeleton
+
+        return capitalized(str(format_skeleton("yMMMM", date(year, month, 1), locale=self.locale)))
+
+    def weekday(self, when: date) -> str:
+        """``sábado``."""
+        from babel.dates import format_date
+
+        return str(format_date(when, "EEEE", locale=self.locale))
+
+    def time(self, when: time) -> str:
+        """The locale's short time of day."""
+        from babel.dates import format_time
+
+        # CLDR puts narrow no-break spaces in "2:30 p. m."; the handout's font has no glyph.
+        text = str(format_time(when, "short", locale=self.locale))
+        return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+    def weekday_heads(self) -> tuple[str, ...]:
+        """``DO``, ``LU``, ...: the locale's short weekday names, Sunday first."""
+        from babel.dates import get_day_names
+
+        names = get_day_names("short", context="stand-alone", locale=self.locale)
+        return tuple(str(names[day]) for day in (6, 0, 1, 2, 3, 4, 5))
+
+    def table_width(self) -> int:
+        """The widest date of a column of dates, over every day of a year."""
+        return _table_width(self)
+
+
+@functools.cache
+def _table_width(dates: Dates) -> int:
+    first = date(2025, 1, 1).toordinal()
+    return max(len(dates.table(date.fromordinal(first + n))) for n in range(365))
+
+
+@functools.cache
+def dates(lang: str) -> Dates:
+    """How ``lang`` writes dates."""
+    if lang == ENGLISH:
+        return Dates()
+    return BabelDates(LANGUAGES[lang])
+
+
+def capitalized(text: str) -> str:
+    """``text`` with a capital first letter, for a date or a name that starts a line."""
+    return text[:1].upper() + text[1:]

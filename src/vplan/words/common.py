@@ -1,0 +1,291 @@
+"""The words both audiences read: the plan's limits, events, visit and orders, in one language.
+
+Patient texts come from the rules file; the phrases here are the interface around them,
+written in English, the source language. Each is a message of the catalog
+(``self._("...")`` where it is used, ``N_("...")`` where a table names it), and
+``locale/<code>/LC_MESSAGES/vplan.po`` holds its translation. A ``Words`` object speaks
+one language, given once when it is made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from vplan.dates import Dates, capitalized, dates
+from vplan.i18n import ENGLISH, N_, translator
+from vplan.model import Protocol, Tier
+from vplan.plan import AllowedAgain, FollowUpVisit, Plan, RuleEvent, Window
+
+if TYPE_CHECKING:
+    from vplan.model import Activity
+    from vplan.plan import Milestone
+    from vplan.stamp import Stamp
+
+UNTIL_CLEARED = N_("until your care team says it is OK")
+# TRANSLATORS: {label} is an activity's name from the rules (first letter in lower case),
+# with its limit: "No lifting over 10 lb (4.5 kg)". A calendar event's title.
+RESTRICTION_NO = N_("No {label}")
+
+TIER_HEADINGS = {
+    Tier.EMERGENCY: N_("Call {number} now if:"),
+    Tier.CALL_TODAY: N_("Call your care team today if:"),
+    Tier.EXPECTED: N_("Normal, no need to call:"),
+}
+
+# Labels that start a line: "Why: Do not lift anything heavier than 10 lb (4.5 kg)."
+LABELS = {
+    "today": N_("Today:"),
+    "do": N_("Do:"),
+    "avoid": N_("Avoid:"),
+    "allowed_from": N_("Allowed from:"),
+    "caution": N_("Caution:"),
+    "why": N_("Why:"),
+    "tip": N_("Tip:"),
+    "source": N_("Source:"),
+    "when": N_("When:"),
+    "also": N_("Also:"),
+}
+
+# A limit in force, with each date it changes; the care team's orders; the visit.
+UP_TO_FROM = N_("Up to {limit} allowed from {date}.")
+NOT_ALLOWED_FROM = N_("Not allowed at all from {date}.")
+ALLOWED_AGAIN_FROM = N_("Allowed again from {date}.")
+ONLY_WHEN_CLEARED = N_("Allowed only when your care team says it is OK.")
+ORDERS_HEADING = N_("Your care team's instructions for you")
+ORDER_DATED = N_("{date}: {text}")
+VISIT_BOOKED = N_("Your follow-up visit: {when}.")
+VISIT_AT = N_("{date} at {time}")
+VISIT_PLACE = N_("{when}, {place}")
+VISIT_DUE = N_(
+    "Your follow-up visit is due between {first} and {last}. If you do not have a date yet, "
+    "call to make one."
+)
+CALL_US = N_("Questions? Call us at {phone}.")
+
+LANGUAGE_NAMES = {"en": N_("English"), "es": N_("Spanish")}
+STAMP = N_("Made on {date} by vplan {vplan} from {protocol} {version} (rules {rules}), {language}.")
+STAMP_WITH_ORDERS = N_(
+    "Made on {date} by vplan {vplan} from {protocol} {version} (rules {rules}, orders {orders}), "
+    "{language}."
+)
+
+
+class Words:
+    """The phrases and dates of one language."""
+
+    def __init__(self, lang: str = ENGLISH) -> None:
+        self.lang = lang
+        translations = translator(lang)
+        self._: Callable[[str], str] = translations.gettext
+        self.ngettext: Callable[[str, str, int], str] = translations.ngettext
+        self.dates: Dates = dates(lang)
+
+    def tr(self, message: str) -> str:
+        """A phrase of the catalog (marked with ``N_`` where it is written)."""
+        return self._(message)
+
+    def label(self, key: str, text: str) -> str:
+        """``Why: TEXT``: a label of ``LABELS`` and what follows it."""
+        return f"{self._(LABELS[key])} {text}"
+
+    def day_and_date(self, plan: Plan, day: int) -> str:
+        """``Sat, Apr 12, 2025 (day 42)``."""
+        return self._("{date} (day {day})").format(date=self.dates.long(plan.date_of(day)), day=day)
+
+    def date_near(self, plan: Plan, day: int, near: int) -> str:
+        """A date without its year when it falls in the same year as day ``near``, else with it."""
+        when = plan.date_of(day)
+        if when.year == plan.date_of(near).year:
+            return self.dates.short(when)
+        return self.dates.long(when)
+
+    def protocol_line(self, protocol: Protocol) -> str:
+        """``Protocol: NAME, version V, last reviewed DATE``."""
+        info = protocol.info
+        return self._("Protocol: {name}, version {version}, last reviewed {date}").format(
+            name=info.name.get(self.lang),
+            version=info.version,
+            date=self.dates.long(info.last_reviewed),
+        )
+
+    def notices(self, protocol: Protocol) -> list[str]:
+        """The notice that the plan does not replace advice, then the translation note.
+
+        The protocol's note that its translation must still be reviewed is shown in a
+        language other than English only.
+        """
+        info = protocol.info
+        found = [info.notice.get(self.lang)]
+        if self.lang != ENGLISH and info.translation_note is not None:
+            found.append(info.translation_note.get(self.lang))
+        return found
+
+    def tier_heading(self, protocol: Protocol, tier: Tier) -> str:
+        """The heading of a tier of warning signs."""
+        return self._(TIER_HEADINGS[tier]).format(number=protocol.info.emergency_number)
+
+    def avoid_label(self, window: Window) -> str:
+        """``Lifting over 10 lb (4.5 kg)``, or the activity's name when it is not allowed at all."""
+        name = window.activity.name.get(self.lang)
+        if window.limit.max is None:
+            return name
+        return self._("{name} over {limit}").format(
+            name=name, limit=window.limit.max.describe(limit=True)
+        )
+
+    def restriction_title(self, window: Window) -> str:
+        """``No lifting over 10 lb (4.5 kg)``; a limit with no end date says until when."""
+        text = self.avoid_label(window)
+        title = self._(RESTRICTION_NO).format(label=f"{text[:1].lower()}{text[1:]}")
+        return title if window.end_day is not None else f"{title} {self._(UNTIL_CLEARED)}"
+
+    def days_span(self, plan: Plan, first: int, last: int) -> str:
+        """``Day 0 to 41 (Sat, Mar 1, 2025 to Fri, Apr 11, 2025)``: both days included."""
+        return self._("Day {first} to {last} ({first_date} to {last_date})").format(
+            first=first,
+            last=last,
+            first_date=self.dates.long(plan.date_of(first)),
+            last_date=self.dates.long(plan.date_of(last)),
+        )
+
+    def limit_span(self, plan: Plan, window: Window) -> str:
+        """``Day 0 to 41 (Sat, Mar 1, 2025 to Fri, Apr 11, 2025)``, or open-ended."""
+        start, last = window.start_day, window.last_day
+        if last is None:
+            return self._("From day {day} ({date}) {until}").format(
+                day=start, date=self.dates.long(plan.date_of(start)), until=self._(UNTIL_CLEARED)
+            )
+        return self.days_span(plan, start, last)
+
+    def changes_on(self, plan: Plan, day: int, text: str) -> str:
+        """``From Sat, Apr 12, 2025 (day 42): TEXT``: what the next limit says, from its day."""
+        return self._("From {date}: {text}").format(date=self.day_and_date(plan, day), text=text)
+
+    def allowed_again(self, activity: Activity) -> str:
+        """``Driving: allowed again``."""
+        return self._("{name}: allowed again").format(name=activity.name.get(self.lang))
+
+    def milestone_text(self, plan: Plan, milestone: Milestone) -> str:
+        """What happens at a milestone, in a short sentence."""
+        lang = self.lang
+        if isinstance(milestone, FollowUpVisit):
+            return self.visit_text(plan)
+        if isinstance(milestone, RuleEvent):
+            text = milestone.text.get(lang)
+            if milestone.by_day is not None:
+                by = self._("(by {date})").format(
+                    date=self.dates.long(plan.date_of(milestone.by_day))
+                )
+                text += f" {by}"
+            return text
+        name = milestone.activity.name.get(lang)
+        if isinstance(milestone, AllowedAgain):
+            cautions = [c.text.get(lang) for c in milestone.activity.cautions]
+            return " ".join([f"{self.allowed_again(milestone.activity)}.", *cautions])
+        limit = milestone.following.limit.max
+        if limit is None:
+            return self._("{name}: not allowed from today").format(name=name)
+        return self._("{name}: limit changes to {limit}").format(
+            name=name, limit=limit.describe(limit=True)
+        )
+
+    def allowed_from_day_text(self, plan: Plan, day: int | None) -> str:
+        """``Sat, Apr 12, 2025 (day 42)``, or only when the care team says so (``day`` None)."""
+        if day is None:
+            return self._("Only when your care team says it is OK")
+        return self.day_and_date(plan, day)
+
+    def visit_when(self, plan: Plan, *, year: bool = True) -> str:
+        """``Mon, Mar 10, 2025 at 2:30 PM, Spine Clinic``: the booked visit's date, time, place."""
+        visit = plan.follow_up
+        assert visit is not None
+        when = self.dates.long(visit.date) if year else self.dates.short(visit.date)
+        if visit.time is not None:
+            when = self._(VISIT_AT).format(date=when, time=self.dates.time(visit.time))
+        if visit.place:
+            when = self._(VISIT_PLACE).format(when=when, place=visit.place)
+        return when
+
+    def visit_text(self, plan: Plan) -> str:
+        """The follow-up visit in a sentence: booked, or due within the protocol's span."""
+        if plan.follow_up is not None:
+            return self._(VISIT_BOOKED).format(when=self.visit_when(plan))
+        due = next(
+            (m for m in plan.milestones if isinstance(m, RuleEvent) and m.rule.follow_up), None
+        )
+        if due is None:
+            return ""
+        return self._(VISIT_DUE).format(
+            first=self.date_near(plan, due.day, 0), last=self.date_near(plan, due.last_day, 0)
+        )
+
+    def limit_now_text(self, plan: Plan, window: Window) -> str:
+        """A limit in force, with its figure and each date it changes: never a bare "until".
+
+        ``No lifting over 10 lb (4.5 kg). Up to 20 lb (9 kg) allowed from Sat, Apr 12.
+        Allowed again from Sun, Jun 1.``
+        """
+        parts = [self.restriction_title(window) + "."]
+        current: Window | None = window
+        while current is not None and current.end_day is not None:
+            following = plan.following(current)
+            when = self.date_near(plan, current.end_day, 0)
+            if following is None:
+                parts.append(self._(ALLOWED_AGAIN_FROM).format(date=when))
+            elif following.limit.max is None:
+                parts.append(self._(NOT_ALLOWED_FROM).format(date=when))
+            else:
+                parts.append(
+                    self._(UP_TO_FROM).format(
+                        limit=following.limit.max.describe(limit=True), date=when
+                    )
+                )
+            if following is not None and following.end_day is None:
+                parts.append(self._(ONLY_WHEN_CLEARED))
+            current = following
+        parts += [c.text.get(self.lang) for c in window.activity.cautions]
+        return " ".join(parts)
+
+    def order_texts(self, plan: Plan) -> tuple[str, ...]:
+        """What the care team ordered for this patient: changed limits, dated items, then notes.
+
+        A changed limit in force on the discharge day is said with its figure and the dates it
+        changes, as page 1's box says the protocol's; one that starts later, by its own text.
+        """
+        found = [
+            self.limit_now_text(plan, w) if w.covers(0) else w.limit.text.get(self.lang)
+            for w in plan.windows
+            if w.limit.ordered and (w.covers(0) or (w.start_day > 0 and not _chained(plan, w)))
+        ]
+        found += [
+            self._(ORDER_DATED).format(
+                date=capitalized(self.date_near(plan, m.day, 0)),
+                text=self.milestone_text(plan, m),
+            )
+            for m in plan.milestones
+            if isinstance(m, RuleEvent | FollowUpVisit) and m.rule is not None and m.rule.ordered
+        ]
+        found += [note.get(self.lang) for note in plan.notes]
+        return tuple(found)
+
+    def stamp_line(self, stamp: Stamp, protocol: Protocol) -> str:
+        """What made the output, in one line: date, vplan, protocol, digests (8 hex), language."""
+        template = STAMP if stamp.orders_short is None else STAMP_WITH_ORDERS
+        return self._(template).format(
+            date=stamp.made_on.isoformat(),
+            vplan=stamp.vplan,
+            protocol=protocol.info.name.get(self.lang),
+            version=stamp.protocol_version,
+            rules=stamp.rules_short,
+            orders=stamp.orders_short,
+            language=self._(LANGUAGE_NAMES[stamp.lang]),
+        )
+
+
+def _chained(plan: Plan, window: Window) -> bool:
+    """Whether an earlier limit of the same activity, in force on day 0, leads to this one."""
+    return any(
+        w.covers(0) and w.end_day is not None and w.end_day <= window.start_day
+        for w in plan.windows_of(window.activity)
+    )

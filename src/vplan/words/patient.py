@@ -1,0 +1,246 @@
+"""The patient's words: the handout and the phone calendar, in one language.
+
+What the terminal says to the nurse is in ``nurse.py``; what both say, in ``common.py``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from vplan.dates import capitalized
+from vplan.i18n import N_
+from vplan.model import Tier
+from vplan.plan import AllowedAgain, FollowUpVisit, LimitChange, RuleEvent, Window
+from vplan.words.common import (
+    ALLOWED_AGAIN_FROM,
+    CALL_US,
+    RESTRICTION_NO,
+    UNTIL_CLEARED,
+    Words,
+)
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from vplan.model import Protocol
+    from vplan.plan import Milestone, Plan
+
+# The handout: headings and phrases around the protocol's texts.
+HANDOUT_TITLE = N_("Your recovery after {procedure}")
+HANDOUT_FIELDS = {
+    "patient": N_("Patient"),
+    "procedure": N_("Procedure"),
+    "date": N_("Procedure date"),
+    "clinic": N_("Clinic"),
+    "doctor": N_("Doctor"),
+    "phone": N_("Phone"),
+    "levels": N_("Levels treated"),
+}
+HANDOUT_HEADINGS = {
+    "signs": N_("Warning signs"),
+    "key_dates": N_("Key dates"),
+    "first_days": N_("The first two weeks, day by day"),
+    "months": N_("Your recovery calendar"),
+    "instead": N_("What you can do"),
+}
+CALL_US_AT = N_("Call us at {phone} today if:")
+MARKS_NOTE = N_("Each letter on the calendar is a key date above. Day 0 is the procedure day.")
+EVERY_DAY = N_("Every day of these two weeks, keep to the limits in the box on page 1.")
+NOT_YET = N_("Not yet: {labels}.")
+DO_TODAY = N_("Do: {labels}.")
+CLEARED_ONLY = N_("{name}: only when your care team says it is OK.")
+CLEARED_LIST = N_("Only when your care team says it is OK: {names}.")
+PAGE_OF = N_("Page {page} of {pages}")
+ALLOWED_AGAIN_LIST = N_("Allowed again from today: {names}.")
+
+# The handout's first box: the limits in force on the discharge day, the visit, whom to call.
+LIMITS_BOX = N_("What not to do yet, and from when it is allowed")
+VISIT_TITLE = N_("Your follow-up visit")
+VISIT_SHORT = N_("Your follow-up visit at {time}.")
+AFTER_HOURS = N_("After hours, call {phone}.")
+NAMES_OR = N_("{names} or {last}")
+
+
+class PatientWords(Words):
+    """What the patient takes home, in one language: the handout, the phone calendar."""
+
+    def handout_title(self, protocol: Protocol) -> str:
+        """``Your recovery after vertebroplasty``."""
+        return self._(HANDOUT_TITLE).format(procedure=protocol.info.procedure.get(self.lang))
+
+    def handout_tier_heading(self, protocol: Protocol, tier: Tier, phone: str | None) -> str:
+        """A tier heading on the handout: with the clinic's phone number when there is one."""
+        if tier is Tier.CALL_TODAY and phone:
+            return self._(CALL_US_AT).format(phone=phone)
+        return self.tier_heading(protocol, tier)
+
+    def footer_text(self, protocol: Protocol) -> str:
+        """The protocol's name, version and review date, and that it does not replace advice."""
+        info = protocol.info
+        about = self._("{name}, version {version}, last reviewed {date}.").format(
+            name=info.name.get(self.lang),
+            version=info.version,
+            date=self.dates.long(info.last_reviewed),
+        )
+        return " ".join([about, *self.notices(protocol)])
+
+    def phone_lines(self, phone: str, after_hours: str | None) -> tuple[str, ...]:
+        """``Questions? Call us at 555-0100.``, then the after-hours number when there is one."""
+        lines = [self._(CALL_US).format(phone=phone)]
+        if after_hours:
+            lines.append(self._(AFTER_HOURS).format(phone=after_hours))
+        return tuple(lines)
+
+    def limits_now(self, plan: Plan) -> tuple[str, ...]:
+        """Each limit in force on the discharge day, with its figure and the dates it changes.
+
+        Activities not allowed at all that are allowed again on the same day share one line:
+        ``No driving, showering or tub bath. Allowed again from Mon, Mar 3.``
+        """
+        groups: dict[int | None, list[Window]] = {}  # by the day allowed again (None: cleared)
+        lines: list[Window | int | None] = []
+        for window in plan.in_force(0):
+            if window.limit.ordered:
+                continue  # said under the care team's instructions (order_texts)
+            end = window.end_day
+            if window.limit.max is not None or plan.following(window) is not None:
+                lines.append(window)
+                continue
+            if end not in groups:
+                groups[end] = []
+                lines.append(end)
+            groups[end].append(window)
+        found = []
+        for line in lines:
+            if isinstance(line, Window):
+                found.append(self.limit_now_text(plan, line))
+                continue
+            windows = groups[line]
+            if len(windows) == 1:
+                found.append(self.limit_now_text(plan, windows[0]))
+                continue
+            names = [w.activity.name.get(self.lang) for w in windows]
+            names = [f"{n[:1].lower()}{n[1:]}" for n in names]
+            joined = self._(NAMES_OR).format(names=", ".join(names[:-1]), last=names[-1])
+            if line is None:
+                # "No driving, work or travel until your care team says it is OK."
+                until = self._(UNTIL_CLEARED)
+                parts = [self._(RESTRICTION_NO).format(label=f"{joined} {until}.")]
+            else:
+                parts = [
+                    self._(RESTRICTION_NO).format(label=joined) + ".",
+                    self._(ALLOWED_AGAIN_FROM).format(date=self.date_near(plan, line, 0)),
+                ]
+            parts += [c.text.get(self.lang) for w in windows for c in w.activity.cautions]
+            found.append(" ".join(parts))
+        return tuple(found)
+
+    def key_date_text(self, plan: Plan, milestone: Milestone) -> str:
+        """What changes on a key date; a new limit is said with the date it lasts until."""
+        if isinstance(milestone, FollowUpVisit):
+            return self.visit_short(plan)
+        if not isinstance(milestone, LimitChange):
+            return self.milestone_text(plan, milestone)
+        name = milestone.activity.name.get(self.lang)
+        following = milestone.following
+        if following.limit.max is None:
+            return self._("{name}: not allowed from today. {text}").format(
+                name=name, text=following.limit.text.get(self.lang)
+            )
+        until = (
+            self._(UNTIL_CLEARED)
+            if following.last_day is None
+            else self._("until {date}").format(
+                date=self.date_near(plan, following.last_day, milestone.day)
+            )
+        )
+        return self._("{name}: up to {limit} from today {until}.").format(
+            name=name, limit=following.limit.max.describe(limit=True), until=until
+        )
+
+    def visit_short(self, plan: Plan) -> str:
+        """The booked visit for a row of its own day: the time and place, not the date."""
+        visit = plan.follow_up
+        assert visit is not None
+        if visit.time is None:
+            text = self._(VISIT_TITLE) + "."
+        else:
+            text = self._(VISIT_SHORT).format(time=self.dates.time(visit.time))
+        if visit.place:
+            text = f"{text[:-1]} ({visit.place})."
+        return text
+
+    # --- the first two weeks, day by day ------------------------------------------------------
+
+    def every_day_text(self) -> str:
+        """The limits in force on each of the first days: page 1's box says them, with dates."""
+        return self._(EVERY_DAY)
+
+    def day_event_text(self, plan: Plan, milestone: Milestone) -> str:
+        """A milestone in a few words, for a row of the day-by-day table."""
+        if isinstance(milestone, FollowUpVisit):
+            return self.visit_short(plan)
+        if isinstance(milestone, RuleEvent):
+            first = milestone.text.get(self.lang).split(". ")[0].rstrip(".")
+            return f"{first}."
+        if isinstance(milestone, AllowedAgain):
+            return self.allowed_again(milestone.activity) + "."
+        name = milestone.activity.name.get(self.lang)
+        limit = milestone.following.limit.max
+        if limit is None:
+            return self._("{name}: not allowed from today").format(name=name) + "."
+        return self._("{name}: up to {limit} from today.").format(
+            name=name, limit=limit.describe(limit=True)
+        )
+
+    def day_span(self, first: int, last: int) -> str:
+        """``Day 3``, or ``Days 3 to 6``."""
+        if first == last:
+            return self._("Day {day}").format(day=first)
+        return self._("Days {first} to {last}").format(first=first, last=last)
+
+    def date_span(self, first: date, last: date) -> str:
+        """``Tue, Mar 4 to Fri, Mar 7``, each with its weekday."""
+        return " ".join(self.date_span_lines(first, last))
+
+    def date_span_lines(self, first: date, last: date) -> tuple[str, str]:
+        """``date_span`` on two lines: ``Tue, Mar 4 to`` and ``Fri, Mar 7``."""
+        # TRANSLATORS: two dates without the year, both days included: "Tue, Mar 4 to Fri, Mar 7".
+        # Printed on two lines: where the translation has a line break ("\n"), else before {last}.
+        # The first letter is made a capital.
+        template = self._("{first} to {last}")
+        head, tail = template.split("\n", 1) if "\n" in template else _before_last(template)
+        return (
+            capitalized(head.format(first=self.dates.short(first)).rstrip()),
+            tail.format(last=self.dates.short(last)).lstrip(),
+        )
+
+    # --- the phone calendar --------------------------------------------------------------------
+
+    def calendar_name(self, protocol: Protocol, patient: str | None) -> str:
+        """``Recovery after vertebroplasty``, then the patient's name when one was given."""
+        name = self._("Recovery after {procedure}").format(
+            procedure=protocol.info.procedure.get(self.lang)
+        )
+        return name if patient is None else f"{name}: {patient}"
+
+    def milestone_title(self, plan: Plan, milestone: Milestone) -> str:
+        """A milestone in a few words, for a calendar entry: the event without its dates."""
+        if isinstance(milestone, FollowUpVisit):
+            return self._(VISIT_TITLE)
+        if isinstance(milestone, RuleEvent):
+            return milestone.text.get(self.lang)
+        if isinstance(milestone, AllowedAgain):
+            return self.allowed_again(milestone.activity)
+        return self.milestone_text(plan, milestone)
+
+
+def row_label(when: str, days: str, mark: str) -> str:
+    """``Sat, Mar 1 (day 0, A)``: the label of one day's row on the handout."""
+    inside = f"{days.lower()}, {mark}" if mark else days.lower()
+    return f"{when} ({inside})"
+
+
+def _before_last(template: str) -> tuple[str, str]:
+    head, _, tail = template.partition("{last}")
+    return head, "{last}" + tail
