@@ -20,7 +20,7 @@ from vplan.model import (
 from vplan.parse import parse_duration
 from vplan.rules import RulesSource, load_book
 from vplan.units import Duration
-from vplan.validate import position, strings, validate, validated_tree
+from vplan.validate import position, rules_data, strings, validate, validated_tree
 
 LABEL = "rules.yaml"
 
@@ -100,7 +100,7 @@ def test_every_text_place_points_at_its_english_line() -> None:
     """Each text lint and the translations name is found on the line of its English text."""
     tree, model = validated_tree(DEFAULT_RULES.encode("utf-8"), LABEL)
     lines = DEFAULT_RULES.splitlines()
-    rules = book_from_data(model.model_dump(mode="json", by_alias=True), LABEL)
+    rules = book_from_data(rules_data(model), LABEL)
     checked = 0
     for protocol in rules.protocols.values():
         for where, text in patient_texts(protocol):

@@ -18,9 +18,12 @@ import re
 import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from vplan.errors import BrokenJournalError, InputError, OutputError
+
+if TYPE_CHECKING:
+    from vplan.datatypes import Json
 
 RECORD_ENV = "VPLAN_RECORD"
 KEY_ENV = "VPLAN_RECORD_KEY"
@@ -46,7 +49,7 @@ def file_mac(key: bytes, sha256_hex: str) -> str:
     return hmac.new(key, _FILE_MESSAGE + sha256_hex.encode("ascii"), hashlib.sha256).hexdigest()
 
 
-def _sealed_line(key: bytes, prev: str, fields: Mapping[str, Any]) -> tuple[bytes, str]:
+def _sealed_line(key: bytes, prev: str, fields: Mapping[str, Json]) -> tuple[bytes, str]:
     body = json.dumps({"prev": prev, **fields}, ensure_ascii=False, separators=(",", ":"))
     data = body.encode("utf-8")
     mac = seal(key, data)
@@ -120,7 +123,7 @@ def write_key(path: Path, key_hex: str) -> None:
         handle.write(key_hex + "\n")
 
 
-def append(path: Path, key: bytes, fields: Mapping[str, Any]) -> str:
+def append(path: Path, key: bytes, fields: Mapping[str, Json]) -> str:
     """Add one sealed entry to the journal under an exclusive lock; return its mac."""
     import fcntl
 
@@ -167,7 +170,7 @@ def check_last(path: Path, key: bytes) -> None:
         _last_mac(handle, path, key)
 
 
-def _last_mac(handle: Any, path: Path, key: bytes) -> str:
+def _last_mac(handle: BinaryIO, path: Path, key: bytes) -> str:
     """The mac of the file's last line (read from its end, and checked), or FIRST when empty."""
     size = handle.seek(0, os.SEEK_END)
     if size == 0:
@@ -196,7 +199,7 @@ class Entry(NamedTuple):
     """One line of the journal: its number, its fields (without ``mac``) and its mac."""
 
     line: int
-    fields: dict[str, Any]
+    fields: dict[str, Json]
     mac: str
 
 

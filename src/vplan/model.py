@@ -16,11 +16,22 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from enum import Enum
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from vplan.errors import InputError, UntranslatedError
 from vplan.parse import parse_weight
 from vplan.units import CalendarUnit, Duration, Weight
+
+if TYPE_CHECKING:
+    from vplan.datatypes import (
+        ActivityData,
+        LimitData,
+        MilestoneData,
+        ProcedureData,
+        RulesData,
+        SourceData,
+        UntilData,
+    )
 
 DEFAULT_LANG = "en"
 # A place in a rules (or orders) file, such as ("activities", "lifting", "limits", 0): the one
@@ -208,7 +219,7 @@ def _optional_text(data: Mapping[str, str] | None) -> Text | None:
     return None if data is None else Text(dict(data))
 
 
-def _citation(value: str | dict[str, str]) -> str:
+def _citation(value: str | SourceData) -> str:
     """The citation patients read; a source's reviewer's 'file' is never printed."""
     return value if isinstance(value, str) else value["title"]
 
@@ -229,11 +240,11 @@ def _duration(value: Sequence[int | str]) -> Duration:
 _UNITS: dict[int | str, CalendarUnit] = {"days": "days", "weeks": "weeks", "months": "months"}
 
 
-def _until(value: Sequence[int | str] | None) -> Duration | None:
+def _until(value: UntilData | None) -> Duration | None:
     return None if value is None or value == CLEARED else _duration(value)
 
 
-def procedure_names(data: Mapping[str, Any]) -> dict[str, str]:
+def procedure_names(data: RulesData) -> dict[str, str]:
     """Every name a procedure answers to, folded, with the procedure's key (the main one first)."""
     main = normalize_name(data["protocol"]["procedure"]["en"])
     found: dict[str, str] = {main: main}
@@ -250,7 +261,7 @@ def _unknown_procedure(name: str, main: str, others: Iterable[str]) -> InputErro
     )
 
 
-def _procedure(data: Mapping[str, Any], name: str | None) -> tuple[Mapping[str, Any] | None, str]:
+def _procedure(data: RulesData, name: str | None) -> tuple[ProcedureData | None, str]:
     """The procedure called ``name`` (None: the main one) and its key; unknown is an error."""
     main = data["protocol"]["procedure"]["en"]
     if name is None:
@@ -263,7 +274,7 @@ def _procedure(data: Mapping[str, Any], name: str | None) -> tuple[Mapping[str, 
     return (None, key) if key == normalize_name(main) else (data["procedures"][key], key)
 
 
-def limit_from_data(lim: Mapping[str, Any], *, ordered: bool = False) -> Limit:
+def limit_from_data(lim: LimitData, *, ordered: bool = False) -> Limit:
     """One limit of an activity, from validated data."""
     return Limit(
         start=_duration(lim["from"]),
@@ -275,7 +286,7 @@ def limit_from_data(lim: Mapping[str, Any], *, ordered: bool = False) -> Limit:
     )
 
 
-def activity_from_data(key: str, act: Mapping[str, Any]) -> Activity:
+def activity_from_data(key: str, act: ActivityData) -> Activity:
     """One activity, from validated data."""
     return Activity(
         key=key,
@@ -291,7 +302,7 @@ def activity_from_data(key: str, act: Mapping[str, Any]) -> Activity:
     )
 
 
-def milestone_from_data(m: Mapping[str, Any], *, ordered: bool = False) -> MilestoneRule:
+def milestone_from_data(m: MilestoneData, *, ordered: bool = False) -> MilestoneRule:
     """One milestone rule, from validated data."""
     return MilestoneRule(
         at=_duration(m["at"]),
@@ -303,9 +314,7 @@ def milestone_from_data(m: Mapping[str, Any], *, ordered: bool = False) -> Miles
     )
 
 
-def protocol_from_data(
-    data: Mapping[str, Any], path: str, procedure: str | None = None
-) -> Protocol:
+def protocol_from_data(data: RulesData, path: str, procedure: str | None = None) -> Protocol:
     """Build the protocol of one procedure (the main one by default) from validated rules data.
 
     Another procedure is the main protocol with its own activities, care and milestones
@@ -314,11 +323,10 @@ def protocol_from_data(
     return _built(data, path, *_procedure(data, procedure))
 
 
-def _built(
-    data: Mapping[str, Any], path: str, changes: Mapping[str, Any] | None, key: str
-) -> Protocol:
+def _built(data: RulesData, path: str, changes: ProcedureData | None, key: str) -> Protocol:
     """The protocol of the procedure keyed ``key``: the main one when ``changes`` is None."""
     meta = data["protocol"]
+    contact = meta.get("contact")
     activities_data = dict(data["activities"])
     care_data, milestones_data = data["care"], data["milestones"]
     if changes is not None:
@@ -337,8 +345,8 @@ def _built(
         notice=_text(meta["notice"]),
         review_note=meta["review_note"],
         translation_note=_optional_text(meta.get("translation_note")),
-        phone=(meta.get("contact") or {}).get("phone"),
-        after_hours_phone=(meta.get("contact") or {}).get("after_hours_phone"),
+        phone=None if contact is None else contact.get("phone"),
+        after_hours_phone=None if contact is None else contact.get("after_hours_phone"),
     )
     activities = tuple(activity_from_data(key, act) for key, act in activities_data.items())
     care = tuple(
@@ -456,7 +464,7 @@ class Book(NamedTuple):
         return self.protocols[self.key(name)]
 
 
-def book_from_data(data: Mapping[str, Any], path: str, digest: str = "") -> Book:
+def book_from_data(data: RulesData, path: str, digest: str = "") -> Book:
     """Every procedure's protocol of a rules file, from its validated data, built once."""
     title = data["protocol"]["procedure"]["en"]
     main = normalize_name(title)

@@ -18,26 +18,32 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from vplan.errors import OrdersError, Problem
 from vplan.model import (
     DEFAULT_LANG,
     Activity,
+    Caution,
+    Limit,
     MilestoneRule,
     Protocol,
     Text,
     Where,
-    activity_from_data,
-    limit_from_data,
-    milestone_from_data,
     normalize_name,
 )
+from vplan.parse import parse_weight
 from vplan.units import Duration
 
 if TYPE_CHECKING:
     from vplan.plan import Window
-    from vplan.schema import OrderActivityModel, OrdersModel
+    from vplan.schema import (
+        CautionModel,
+        LimitModel,
+        MilestoneModel,
+        OrderActivityModel,
+        OrdersModel,
+    )
 
 MAX_BYTES = 256 * 1024
 LastEnd = Duration | bool | None  # when an activity's last limit ends (None: cleared; False: none)
@@ -151,18 +157,41 @@ def orders_from_bytes(
         sha256=hashlib.sha256(data).hexdigest(),
         raw=data,
         activities=tuple(_activity(key, act, protocol) for key, act in model.activities.items()),
-        milestones=tuple(
-            milestone_from_data(_sourced(m.model_dump(by_alias=True)), ordered=True)
-            for m in model.milestones
-        ),
+        milestones=tuple(_milestone(m) for m in model.milestones),
         notes=tuple(Text(dict(note)) for note in model.notes),
     )
 
 
-def _sourced(data: dict[str, Any]) -> dict[str, Any]:
-    if data.get("source") is None:
-        data["source"] = [ORDERS_SOURCE]
-    return data
+def _sourced(refs: list[str] | None) -> tuple[str, ...]:
+    """The sources an order cites: the orders themselves when it names none."""
+    return (ORDERS_SOURCE,) if refs is None else tuple(refs)
+
+
+def _limit(lim: LimitModel, *, ordered: bool = True) -> Limit:
+    """A limit as ordered (``ordered=False``: as written, to compare with the protocol's)."""
+    return Limit(
+        start=lim.start,
+        end=None if isinstance(lim.until, str) else lim.until,
+        max=None if lim.max is None else parse_weight(lim.max),
+        text=Text(dict(lim.text)),
+        sources=_sourced(lim.source) if ordered else tuple(lim.source or ()),
+        ordered=ordered,
+    )
+
+
+def _caution(caution: CautionModel) -> Caution:
+    return Caution(Text(dict(caution.text)), _sourced(caution.source))
+
+
+def _milestone(milestone: MilestoneModel) -> MilestoneRule:
+    return MilestoneRule(
+        at=milestone.at,
+        by=milestone.by,
+        text=Text(dict(milestone.text)),
+        sources=_sourced(milestone.source),
+        follow_up=milestone.kind == "follow_up",
+        ordered=True,
+    )
 
 
 def _existing(protocol: Protocol, key: str) -> Activity | None:
@@ -172,14 +201,18 @@ def _existing(protocol: Protocol, key: str) -> Activity | None:
 def _activity(key: str, order: OrderActivityModel, protocol: Protocol) -> Activity:
     """The activity as ordered: the order's fields in place of the protocol's."""
     base = _existing(protocol, key)
-    data = order.model_dump(by_alias=True)
     if base is None:
-        data = _sourced(data)
-        data["aliases"] = data["aliases"] or []
-        data["limits"] = [_sourced(lim) for lim in data["limits"] or []]
-        data["cautions"] = [_sourced(c) for c in data["cautions"] or []]
-        new = activity_from_data(key, data)
-        return new._replace(limits=tuple(lim._replace(ordered=True) for lim in new.limits))
+        assert order.name is not None  # _checks refuses a new activity without a name
+        return Activity(
+            key=key,
+            name=Text(dict(order.name)),
+            aliases=tuple(order.aliases or ()),
+            measured=order.measure == "weight",
+            limits=tuple(_limit(lim) for lim in order.limits or ()),
+            cautions=tuple(_caution(c) for c in order.cautions or ()),
+            advice=None if order.advice is None else Text(dict(order.advice)),
+            sources=_sourced(order.source),
+        )
     changed = base
     if order.name is not None:
         changed = changed._replace(name=Text(dict(order.name)))
@@ -188,14 +221,9 @@ def _activity(key: str, order: OrderActivityModel, protocol: Protocol) -> Activi
     if order.advice is not None:
         changed = changed._replace(advice=Text(dict(order.advice)))
     if order.limits is not None:
-        changed = changed._replace(
-            limits=tuple(limit_from_data(_sourced(lim), ordered=True) for lim in data["limits"])
-        )
+        changed = changed._replace(limits=tuple(_limit(lim) for lim in order.limits))
     if order.cautions is not None:
-        new_cautions = activity_from_data(key, _sourced(data | {
-            "name": {"en": "-"}, "aliases": [], "limits": [], "advice": None,
-            "cautions": [_sourced(c) for c in data["cautions"]]})).cautions  # fmt: skip
-        changed = changed._replace(cautions=new_cautions)
+        changed = changed._replace(cautions=tuple(_caution(c) for c in order.cautions))
     if order.measure is not None:
         changed = changed._replace(measured=True)
     return changed
@@ -303,7 +331,7 @@ def _source_checks(at: Where, order: OrderActivityModel, protocol: Protocol) -> 
                 )
 
 
-def _untranslated(data: Any, loc: Where, lang: str) -> Iterator[Finding]:
+def _untranslated(data: object, loc: Where, lang: str) -> Iterator[Finding]:
     """Every text of the orders without a version in ``lang``."""
     if isinstance(data, Mapping):
         if DEFAULT_LANG in data and all(isinstance(v, str) for v in data.values()):
@@ -340,8 +368,7 @@ def _loosening(
     """Where the ordered limits allow more than the protocol's, on some day of recovery."""
     from vplan.plan import place_limits
 
-    ordered = base._replace(limits=tuple(limit_from_data(lim.model_dump(by_alias=True))
-                                         for lim in order.limits or []))  # fmt: skip
+    ordered = base._replace(limits=tuple(_limit(lim, ordered=False) for lim in order.limits or ()))
     dates: Iterable[date] = (procedure_date,) if procedure_date else reference_dates()
     for start in dates:
         old, new = place_limits(base, start), place_limits(ordered, start)

@@ -17,12 +17,15 @@ import warnings
 from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
 from vplan import __version__
 from vplan.errors import CacheNotUsed, Problem, RulesError, VplanError
 from vplan.files import NotAFileError, NotPrivateError, TooLargeError, is_private, read_regular
 from vplan.model import Book, Protocol, book_from_data, protocol_from_data
+
+if TYPE_CHECKING:
+    from vplan.datatypes import Json, RulesData
 
 T = TypeVar("T")
 
@@ -129,7 +132,7 @@ def load_book(source: RulesSource, env: Mapping[str, str]) -> Book:
 def _validated(
     source: RulesSource,
     env: Mapping[str, str],
-    build: Callable[[dict[str, Any], str], T],
+    build: Callable[[RulesData, str], T],
     use_cache: bool,
 ) -> T:
     """``build`` applied to the validated rules and the SHA-256 of the file's bytes.
@@ -196,7 +199,7 @@ def _private_folder(folder: Path) -> bool:
     return True
 
 
-def _read_entry(cache: Path) -> dict[str, Any] | None:
+def _read_entry(cache: Path) -> RulesData | None:
     """The rules stored in a cache entry, or None if it is missing, damaged or not to be trusted."""
     try:
         raw = read_regular(cache, MAX_CACHE_BYTES, private=True)
@@ -210,10 +213,11 @@ def _read_entry(cache: Path) -> dict[str, Any] | None:
     if head != _entry_head(payload):
         return None  # damaged, or written by another version
     try:
-        data = json.loads(payload)
+        data: Json = json.loads(payload)
     except (ValueError, RecursionError):
         return None
-    return data if isinstance(data, dict) else None
+    # Its shape is checked as it is built: an entry that does not build is validated afresh.
+    return cast("RulesData", data) if isinstance(data, dict) else None
 
 
 def _entry_head(payload: bytes) -> bytes:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -91,11 +91,11 @@ def _check_format(value: int) -> int:
     return value
 
 
-def _one_or_many(value: Any) -> Any:
+def _one_or_many(value: object) -> object:
     return [value] if isinstance(value, str) else value
 
 
-def _title_alone(value: Any) -> Any:
+def _title_alone(value: object) -> object:
     return {"title": value} if isinstance(value, str) else value
 
 

@@ -8,7 +8,7 @@ the first 8 hex digits of each digest; JSON and the journal carry the full diges
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from vplan import __version__
 from vplan.model import Protocol
@@ -57,7 +57,7 @@ def make_stamp(
     )
 
 
-def stamp_data(stamp: Stamp) -> dict[str, Any]:
+def stamp_data(stamp: Stamp) -> dict[str, str | None]:
     """The stamp as JSON data, with the full digests."""
     return {
         "vplan": stamp.vplan,

@@ -11,7 +11,7 @@ import difflib
 import re
 from collections.abc import Iterator, Sequence
 from datetime import date
-from typing import Any, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Union, cast, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -34,6 +34,9 @@ from vplan.model import Tier, Where, normalize_name
 from vplan.schema import ActivityModel, CareModel, MilestoneModel, RulesModel
 from vplan.units import Duration
 
+if TYPE_CHECKING:
+    from vplan.datatypes import RulesData
+
 _MISSING_HINTS = {
     "source": "add 'source:' with the key of an entry in 'sources:' that this rule comes from",
     "text": "add 'text:' with a line 'en: <the sentence for patients>'",
@@ -51,9 +54,15 @@ _TYPE_WORDS = {
 }
 
 
-def validate(data: bytes, label: str) -> dict[str, Any]:
+def validate(data: bytes, label: str) -> RulesData:
     """Return the validated rules as plain data, or raise ``RulesError`` listing every problem."""
-    return validated_tree(data, label)[1].model_dump(mode="json", by_alias=True)
+    return rules_data(validated_tree(data, label)[1])
+
+
+def rules_data(model: RulesModel) -> RulesData:
+    """A valid rules file as plain JSON data, keyed as the file is: what the cache keeps."""
+    # The dump of a RulesModel has the shape RulesData spells out (tests/test_datatypes.py).
+    return cast("RulesData", model.model_dump(mode="json", by_alias=True))
 
 
 def validated_tree(data: bytes, label: str) -> tuple[CommentedMap, RulesModel]:
@@ -325,7 +334,7 @@ def _describe(value: object) -> str:
 
 def _keys_at(loc: Where, root: type[BaseModel] = RulesModel) -> list[str]:
     """The keys the schema allows at ``loc``."""
-    annotation: Any = root
+    annotation: object = root
     for step in loc:
         annotation = _unwrap(annotation)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -343,7 +352,7 @@ def _keys_at(loc: Where, root: type[BaseModel] = RulesModel) -> list[str]:
     return []
 
 
-def _unwrap(annotation: Any) -> Any:
+def _unwrap(annotation: object) -> object:
     while True:
         origin = get_origin(annotation)
         if origin is Union or str(origin) == "<class 'types.UnionType'>":

@@ -7,7 +7,10 @@ The schema is a guide for editors; ``vplan rules validate`` remains the judge.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vplan.datatypes import Json
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 TITLE = "vplan rules file"
@@ -18,7 +21,7 @@ DESCRIPTION = (
 )
 
 
-def rules_json_schema() -> dict[str, Any]:
+def rules_json_schema() -> dict[str, Json]:
     """The JSON Schema (draft 2020-12) of a rules file."""
     from vplan.schema import RulesModel
 

@@ -28,7 +28,7 @@ from vplan.model import (
     place,
     written_at,
 )
-from vplan.validate import position, validated_tree
+from vplan.validate import position, rules_data, validated_tree
 
 READING_GRADE = 6.0
 # Flesch-Kincaid weighs words per sentence against syllables per word; on fewer words
@@ -92,7 +92,7 @@ class _Finding:
 def lint(data: bytes, label: str, *, today: date) -> list[LintWarning]:
     """Validate the file (``RulesError`` if it is not valid), then list its warnings in order."""
     tree, model = validated_tree(data, label)
-    book = book_from_data(model.model_dump(mode="json", by_alias=True), label)
+    book = book_from_data(rules_data(model), label)
     protocol = book.protocol()
     findings = [*_findings(protocol), *_old_review(protocol, today)]
     for key in book.others:

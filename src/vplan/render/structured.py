@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from vplan.i18n import ENGLISH
@@ -11,17 +11,13 @@ from vplan.units import KG_PER_LB
 from vplan.words.nurse import NurseWords
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from vplan.answer import Answer
+    from vplan.datatypes import Json
     from vplan.model import Protocol
     from vplan.plan import Plan
     from vplan.reports import Activities, LintReport, Rule, ValidateReport, WarningSigns
     from vplan.schedule import LimitRow, Restriction, Schedule, SignTier
     from vplan.units import Weight
-
-    # What json.dumps writes: read-only containers, so that a list of strings is one too.
-    Json: TypeAlias = str | int | float | bool | Sequence["Json"] | Mapping[str, "Json"] | None
 
 
 def weight(value: Weight | None, *, limit: bool = False) -> dict[str, Json] | None:
