@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -102,3 +106,34 @@ def edited(old: str, new: str, count: int = 1) -> str:
 def line_of(text: str, needle: str) -> int:
     """The 1-based line on which ``needle`` first appears in ``text``."""
     return text[: text.index(needle)].count("\n") + 1
+
+
+def modules_loaded(tmp_path: Path, prefixes: tuple[str, ...], *runs: Sequence[str]) -> list[str]:
+    """The modules named ``prefixes...`` that these runs of vplan load in one process.
+
+    The runs go in ``tmp_path``, with the rules already validated and cached there.
+    """
+    probe = (
+        "import json, sys\n"
+        "from vplan.cli import main\n"
+        "for args in json.loads(sys.argv[1]):\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "prefixes = tuple(json.loads(sys.argv[2]))\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(prefixes))), file=sys.stderr)\n"
+    )
+    env = dict(os.environ, VPLAN_CACHE_DIR=str(tmp_path / "cache"))
+    warm = [sys.executable, "-m", "vplan", "schedule", "2025-03-01"]
+    subprocess.run(warm, env=env, capture_output=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", probe, json.dumps(runs), json.dumps(prefixes)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    loaded: list[str] = json.loads(done.stderr.strip().splitlines()[-1])
+    return loaded

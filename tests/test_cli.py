@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUNDLED_RULES, DEFAULT_RULES, TODAY, RulesFile, Run, edited
+from conftest import BUNDLED_RULES, DEFAULT_RULES, TODAY, RulesFile, Run, edited, modules_loaded
 
 CHECK = ("check", "lifting", "15lb", "-p", "2025-03-01", "--on", "2025-03-11")
 
@@ -296,32 +296,15 @@ def test_python_m_vplan_runs(tmp_path: Path) -> None:
     assert "Walking" in done.stdout
 
 
+HEAVY = (  # what check and schedule must not load
+    "pydantic.main", "ruamel.yaml", "reportlab", "icalendar", "jinja2", "rich.table", "textstat",
+    "jsonschema", "vplan.authoring", "babel", "openpyxl", "pypdf",
+)  # fmt: skip
+
+
 def _heavy_modules(tmp_path: Path, *runs: tuple[str, ...]) -> list[str]:
     """The heavy modules loaded by these runs of vplan in one process, the rules cached."""
-    probe = (
-        "import json, sys\n"
-        "from vplan.cli import main\n"
-        "for args in json.loads(sys.argv[1]):\n"
-        "    try:\n"
-        "        main(args)\n"
-        "    except SystemExit:\n"
-        "        pass\n"
-        "heavy = ('pydantic.main', 'ruamel.yaml', 'reportlab', 'icalendar', 'jinja2', 'rich.table',\n"
-        "         'textstat', 'jsonschema', 'vplan.authoring', 'babel', 'openpyxl', 'pypdf')\n"
-        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(heavy))), file=sys.stderr)\n"
-    )
-    env = dict(os.environ, VPLAN_CACHE_DIR=str(tmp_path / "cache"))
-    warm = [sys.executable, "-m", "vplan", "schedule", "2025-03-01"]
-    subprocess.run(warm, env=env, capture_output=True, check=True)
-    done = subprocess.run(
-        [sys.executable, "-c", probe, json.dumps(runs)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    loaded: list[str] = json.loads(done.stderr.strip().splitlines()[-1])
-    return loaded
+    return modules_loaded(tmp_path, HEAVY, *runs)
 
 
 def test_check_and_schedule_import_no_validation_or_document_libraries(tmp_path: Path) -> None:

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import io
-import json
-import os
 import re
-import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
 import pypdf
 import pytest
 
-from conftest import Run
+from conftest import Run, modules_loaded
 from vplan.handout import Layout, Patient, build_handout
 from vplan.plan import Plan
 from vplan.render import font, webpage
@@ -116,28 +112,9 @@ def test_the_html_handout_and_rules_lint_check_characters_without_the_pdf_render
     tmp_path: Path,
 ) -> None:
     """An HTML handout and 'rules lint' check the font's characters without loading the PDF code."""
-    probe = (
-        "import json, sys\n"
-        "from vplan.cli import main\n"
-        "for args in json.loads(sys.argv[1]):\n"
-        "    try:\n"
-        "        main(args)\n"
-        "    except SystemExit:\n"
-        "        pass\n"
-        "pdf = ('vplan.render.pdf', 'reportlab.platypus')\n"
-        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(pdf))), file=sys.stderr)\n"
-    )
     runs = [
         ["handout", "2025-03-01", "--patient", "Ann Lee", "--phone", "555-0100", "-o", "a.html"],
         ["rules", "lint"],
     ]
-    done = subprocess.run(
-        [sys.executable, "-c", probe, json.dumps(runs)],
-        cwd=tmp_path,
-        env=dict(os.environ, VPLAN_CACHE_DIR=str(tmp_path / "cache")),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert (tmp_path / "a.html").exists(), done.stderr
-    assert json.loads(done.stderr.strip().splitlines()[-1]) == []
+    assert modules_loaded(tmp_path, ("vplan.render.pdf", "reportlab.platypus"), *runs) == []
+    assert (tmp_path / "a.html").exists()

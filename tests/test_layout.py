@@ -149,12 +149,32 @@ def test_normal_print_is_the_roomy_layout_when_it_fits_two_pages_else_the_shorte
     assert pdf.document(handout) == expected
 
 
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    when=st.sampled_from(YEAR),
+    older=st.booleans(),
+    size=st.sampled_from([pdf.NORMAL, pdf.COMPACT, pdf.LARGE]),
+    paper=st.sampled_from(list(Paper)),
+    lang=st.sampled_from(["en", "es"]),
+)
+def test_laying_out_without_drawing_counts_the_pages_of_the_drawn_handout(
+    when: date, older: bool, size: pdf.Sizes, paper: Paper, lang: str
+) -> None:
+    """The layout that draws nothing ends on the page the printed handout ends on."""
+    rules = older_protocol() if older else protocol(None)
+    layout = Layout(paper, large_print=size is pdf.LARGE)
+    handout = build_handout(build_plan(rules, when), PATIENT, layout, lang)
+    data, pages = pdf._build(handout, size)
+    assert pdf._pages_needed(handout, size) == pages == len(pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.mark.parametrize("when", YEAR[::61])
 def test_breaking_each_paragraph_once_per_width_changes_no_byte(
-    monkeypatch: pytest.MonkeyPatch,
+    when: date, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Reusing a paragraph's line breaks gives the very PDF that breaking them again gives."""
-    for layout in (Layout(), Layout(Paper.A4, large_print=True)):
-        handout = build_handout(build_plan(protocol(None), YEAR[40]), PATIENT, layout, "es")
+    for layout, lang in ((Layout(), "en"), (Layout(Paper.A4, large_print=True), "es")):
+        handout = build_handout(build_plan(protocol(None), when), PATIENT, layout, lang)
         reused = pdf.document(handout)
         with monkeypatch.context() as patch:
             patch.setattr(pdf, "_Paragraph", Paragraph)

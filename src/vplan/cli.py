@@ -34,7 +34,7 @@ from vplan.errors import (
     VplanError,
 )
 from vplan.formats import AnswerFormat, DocumentFormat, Paper, ScheduleFormat, choices
-from vplan.i18n import ENGLISH, Language
+from vplan.i18n import ENGLISH, LANGUAGES, NAMES, Language
 from vplan.parse import DATE_ORDERS, MAX_SPAN_DAYS, DateOrder
 
 if TYPE_CHECKING:
@@ -64,12 +64,13 @@ MAX_DAYS = 730
 DateFormat = StrEnum("DateFormat", {order.upper(): order for order in DATE_ORDERS})  # type: ignore[misc]
 ISO_DATES = DateFormat("iso")
 ENGLISH_CHOICE = Language(ENGLISH)
+_LANGUAGE_CHOICES = " or ".join(f"{code} ({NAMES[code]})" for code in LANGUAGES)
 LangOption = Annotated[
     Language,
     typer.Option(
         "--lang",
-        help="Language of the patient texts: en (English) or es (Spanish). Every text of the "
-        "rules must have it; none is shown in English instead.",
+        help=f"Language of the patient texts: {_LANGUAGE_CHOICES}. Every text of the rules must "
+        "have it; none is shown in English instead.",
     ),
 ]
 RulesOption = Annotated[
@@ -507,7 +508,6 @@ def handout(
     from vplan.handout import Layout
 
     layout = Layout(paper, large_print)
-    asked = fmt
     if batch is not None:
         per_patient = (patient, output, levels, follow_up, follow_up_place, orders)
         if procedure_date is not None or any(v is not None for v in per_patient):
@@ -519,7 +519,7 @@ def handout(
         if out_dir is None:
             raise InputError("--batch needs --out-dir DIR, the folder for the handouts")
         return _batch(
-            batch, out_dir, layout, asked, force=force, jobs=jobs, rules=rules,
+            batch, out_dir, layout, fmt, force=force, jobs=jobs, rules=rules,
             procedure=procedure, lang=lang, details=(clinic, phone, doctor), record=record,
             reading=(sheet, date_format.value), combined=combined,
         )  # fmt: skip
@@ -535,7 +535,7 @@ def handout(
     if output is None:
         raise InputError("give --output FILE.pdf, FILE.html or FILE.ics: the handout is a file")
     return _one_handout(
-        procedure_date, output, asked, layout, force=force, rules=rules, procedure=procedure,
+        procedure_date, output, fmt, layout, force=force, rules=rules, procedure=procedure,
         details=(patient, clinic, phone, doctor), lang=lang, record=record, levels=levels,
         visit=(follow_up, follow_up_place), orders=orders,
     )  # fmt: skip

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from html import escape as _html_escape
 from typing import NamedTuple
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
@@ -276,11 +277,11 @@ class _Paragraph(Paragraph):
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         """The width and height of the paragraph's lines at ``availWidth``."""
         laid_out: dict[float, dict[str, object]] = vars(self).setdefault("_laid_out", {})
+        if availWidth < rl_config._FUZZ:  # too narrow for any line: reportlab says so
+            return super().wrap(availWidth, availHeight)
         known = laid_out.get(availWidth)
         if known is None:
-            size = super().wrap(availWidth, availHeight)
-            if not hasattr(self, "blPara"):  # too narrow for any line: nothing to keep
-                return size
+            super().wrap(availWidth, availHeight)
             known = laid_out[availWidth] = {name: vars(self)[name] for name in _LINES}
         vars(self).update(known)
         return self.width, self.height
