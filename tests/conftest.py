@@ -27,6 +27,13 @@ DEFAULT_RULES = (Path(__file__).parent / "data" / "rules-2026.11-1.yaml").read_t
 )
 # Ann Lee's handout, for 2025-03-01, with the phone every handout needs.
 ANN_HANDOUT = ("handout", "2025-03-01", "--patient", "Ann Lee", "--phone", "555-0100")
+
+
+def batch_of(day_list: Path, out_dir: Path) -> tuple[str, ...]:
+    """The arguments of a batch of handouts: the day's list into a folder, one phone for all."""
+    return ("handout", "--phone", "555-0100", "--batch", str(day_list), "--out-dir", str(out_dir))
+
+
 # The date every test takes as "today": no test reads the clock.
 TODAY = date(2027, 1, 15)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from conftest import Run
+from conftest import Run, batch_of
 from vplan.batch import safe_stem
 
 HEADER = "name,procedure_date,phone,clinic,doctor,paper,large_print,output\n"
@@ -51,15 +51,7 @@ MIXED = (
 def test_bad_rows_are_refused_by_line_and_good_rows_are_written(run: Run, tmp_path: Path) -> None:
     """Every good row is written; each bad row is named with its line and reason; exit 5."""
     out = tmp_path / "out"
-    result = run(
-        "handout",
-        "--phone",
-        "555-0100",
-        "--batch",
-        str(write_csv(tmp_path, MIXED)),
-        "--out-dir",
-        str(out),
-    )
+    result = run(*batch_of(write_csv(tmp_path, MIXED), out))
     assert result.code == 5
     assert files_under(out) == {"ann-lee_2025-03-01.pdf", "eve.html"}
     assert is_whole_pdf(out / "ann-lee_2025-03-01.pdf")
@@ -87,15 +79,7 @@ def test_a_clean_list_exits_0(run: Run, tmp_path: Path) -> None:
     """When every row is written the batch exits 0 and says so."""
     rows = "Ann Lee,2025-03-01,,,,,,\nBo Li,2025-03-02,,,,,,\n"
     out = tmp_path / "out"
-    result = run(
-        "handout",
-        "--phone",
-        "555-0100",
-        "--batch",
-        str(write_csv(tmp_path, rows)),
-        "--out-dir",
-        str(out),
-    )
+    result = run(*batch_of(write_csv(tmp_path, rows), out))
     assert result.code == 0, result.err
     assert result.out.splitlines()[-1] == f"Wrote 2 handouts in {out} (refused 0 rows)."
     assert result.err == ""
@@ -107,14 +91,12 @@ def test_an_existing_file_is_kept_without_force(run: Run, tmp_path: Path) -> Non
     out.mkdir()
     (out / "ann-lee_2025-03-01.pdf").write_bytes(b"printed yesterday")
     csv_path = write_csv(tmp_path, "Ann Lee,2025-03-01,,,,,,\nBo Li,2025-03-02,,,,,,\n")
-    result = run("handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(out))
+    result = run(*batch_of(csv_path, out))
     assert result.code == 5
     assert "already exists; choose another name or add --force" in result.err
     assert (out / "ann-lee_2025-03-01.pdf").read_bytes() == b"printed yesterday"
     assert is_whole_pdf(out / "bo-li_2025-03-02.pdf")
-    result = run(
-        "handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(out), "--force"
-    )
+    result = run(*batch_of(csv_path, out), "--force")
     assert result.code == 0, result.err
     assert is_whole_pdf(out / "ann-lee_2025-03-01.pdf")
 
@@ -131,7 +113,7 @@ def test_hostile_names_never_leave_the_folder(run: Run, tmp_path: Path) -> None:
     out.parent.mkdir()
     csv_path = write_csv(tmp_path, rows)
     before = files_under(tmp_path)
-    result = run("handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(out))
+    result = run(*batch_of(csv_path, out))
     assert result.code == 0, result.err
     assert files_under(out) == {
         "etc-x_2025-03-01.pdf",
@@ -162,15 +144,7 @@ def test_safe_stem_keeps_letters_digits_and_dashes(text: str, stem: str) -> None
 def test_two_rows_for_the_same_file_are_not_both_written(run: Run, tmp_path: Path) -> None:
     """The second row that would write the same file is refused, naming the first."""
     rows = "Ann Lee,2025-03-01,,,,,,\nann lee,2025-03-01,,,,,,\n"
-    result = run(
-        "handout",
-        "--phone",
-        "555-0100",
-        "--batch",
-        str(write_csv(tmp_path, rows)),
-        "--out-dir",
-        str(tmp_path / "o"),
-    )
+    result = run(*batch_of(write_csv(tmp_path, rows), tmp_path / "o"))
     assert result.code == 5
     assert (
         "list.csv:3: refused: the file name ann-lee_2025-03-01.pdf is already used by line 2"
@@ -195,13 +169,7 @@ def test_a_bad_header_stops_the_batch_before_anything_is_written(
     """A misspelt or missing column is exit 2 with the list of columns, and no file is written."""
     out = tmp_path / "out"
     result = run(
-        "handout",
-        "--phone",
-        "555-0100",
-        "--batch",
-        str(write_csv(tmp_path, "Ann,2025-03-01,x\n" if header else "", header)),
-        "--out-dir",
-        str(out),
+        *batch_of(write_csv(tmp_path, "Ann,2025-03-01,x\n" if header else "", header), out)
     )
     assert result.code == 2
     assert message in result.err
@@ -211,15 +179,7 @@ def test_a_bad_header_stops_the_batch_before_anything_is_written(
 def test_a_row_with_too_many_values_is_refused(run: Run, tmp_path: Path) -> None:
     """A stray comma shifts the values: the row is refused rather than read wrongly."""
     rows = "Lee, Ann,2025-03-01\nBo,2025-03-02\n"
-    result = run(
-        "handout",
-        "--phone",
-        "555-0100",
-        "--batch",
-        str(write_csv(tmp_path, rows, "name,procedure_date\n")),
-        "--out-dir",
-        str(tmp_path / "o"),
-    )
+    result = run(*batch_of(write_csv(tmp_path, rows, "name,procedure_date\n"), tmp_path / "o"))
     assert result.code == 5
     assert "list.csv:2: refused: the row has more values than the header has columns" in result.err
 
@@ -230,13 +190,7 @@ def test_both_cores_write_the_same_handouts_as_one(run: Run, tmp_path: Path) -> 
     csv_path = write_csv(tmp_path, rows)
     assert (
         run(
-            "handout",
-            "--phone",
-            "555-0100",
-            "--batch",
-            str(csv_path),
-            "--out-dir",
-            str(tmp_path / "one"),
+            *batch_of(csv_path, tmp_path / "one"),
             "--jobs",
             "1",
         ).code
@@ -244,13 +198,7 @@ def test_both_cores_write_the_same_handouts_as_one(run: Run, tmp_path: Path) -> 
     )
     assert (
         run(
-            "handout",
-            "--phone",
-            "555-0100",
-            "--batch",
-            str(csv_path),
-            "--out-dir",
-            str(tmp_path / "two"),
+            *batch_of(csv_path, tmp_path / "two"),
             "--jobs",
             "2",
         ).code
@@ -267,13 +215,7 @@ def test_the_batch_writes_calendars_too(run: Run, tmp_path: Path) -> None:
     """--format ics writes each patient's phone calendar, named with .ics."""
     csv_path = write_csv(tmp_path, "Ann Lee,2025-03-01,,,,,,\n")
     result = run(
-        "handout",
-        "--phone",
-        "555-0100",
-        "--batch",
-        str(csv_path),
-        "--out-dir",
-        str(tmp_path / "o"),
+        *batch_of(csv_path, tmp_path / "o"),
         "--format",
         "ics",
     )
@@ -285,21 +227,11 @@ def test_the_batch_writes_calendars_too(run: Run, tmp_path: Path) -> None:
 
 def test_a_missing_list_or_a_file_as_folder_is_one_line(run: Run, tmp_path: Path) -> None:
     """No such CSV: exit 2; --out-dir naming a file: exit 4."""
-    result = run(
-        "handout",
-        "--phone",
-        "555-0100",
-        "--batch",
-        str(tmp_path / "nope.csv"),
-        "--out-dir",
-        str(tmp_path / "o"),
-    )
+    result = run(*batch_of(tmp_path / "nope.csv", tmp_path / "o"))
     assert result.code == 2
     assert "no such file" in result.err
     csv_path = write_csv(tmp_path, "Ann,2025-03-01,,,,,,\n")
-    result = run(
-        "handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(csv_path)
-    )
+    result = run(*batch_of(csv_path, csv_path))
     assert result.code == 4
     assert "is a file, not a folder" in result.err
 
@@ -322,7 +254,7 @@ def test_an_unwritable_folder_is_refused_before_any_row(tmp_path: Path) -> None:
     out.chmod(0o555)
     env = {**os.environ, "VPLAN_NO_CACHE": "1", "NO_COLOR": "1"}
     result = subprocess.run(
-        [*_without_root_powers(), *VPLAN, "handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(out)],
+        [*_without_root_powers(), *VPLAN, *batch_of(csv_path, out)],
         capture_output=True, text=True, env=env, check=False,
     )  # fmt: skip
     assert result.returncode == 4, result.stderr
@@ -339,7 +271,7 @@ def test_a_progress_bar_shows_on_a_terminal_and_not_when_piped(tmp_path: Path) -
     env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "80"}
     leader, follower = pty.openpty()
     process = subprocess.Popen(
-        [*VPLAN, "handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(tmp_path / "tty")],
+        [*VPLAN, *batch_of(csv_path, tmp_path / "tty")],
         stdout=subprocess.PIPE, stderr=follower, env=env,
     )  # fmt: skip
     os.close(follower)
@@ -356,7 +288,7 @@ def test_a_progress_bar_shows_on_a_terminal_and_not_when_piped(tmp_path: Path) -
     os.close(leader)
     assert b"Writing handouts" in seen
     piped = subprocess.run(
-        [*VPLAN, "handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(tmp_path / "pipe")],
+        [*VPLAN, *batch_of(csv_path, tmp_path / "pipe")],
         capture_output=True, env=env, check=False,
     )  # fmt: skip
     assert piped.returncode == 0
@@ -369,7 +301,7 @@ def test_a_stopped_batch_leaves_no_half_written_handout(tmp_path: Path) -> None:
     csv_path = write_csv(tmp_path, rows)
     out = tmp_path / "out"
     process = subprocess.Popen(
-        [*VPLAN, "handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(out)],
+        [*VPLAN, *batch_of(csv_path, out)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )  # fmt: skip
     deadline = time.monotonic() + 60
@@ -392,13 +324,7 @@ def test_rows_may_name_any_procedure_whatever_the_commands(run: Run, tmp_path: P
     rows = "name,procedure_date,procedure\nAnn,2025-03-01,vertebroplasty\nBo,2025-03-01,\n"
     csv_path = write_csv(tmp_path, rows, header="")
     result = run(
-        "handout",
-        "--phone",
-        "555-0100",
-        "--batch",
-        str(csv_path),
-        "--out-dir",
-        str(tmp_path / "o"),
+        *batch_of(csv_path, tmp_path / "o"),
         "--procedure",
         "kp",
     )
@@ -420,7 +346,7 @@ def test_the_commands_phone_clinic_and_doctor_fill_empty_cells(run: Run, tmp_pat
     """--phone, --clinic and --doctor print on every handout whose cell is empty; a cell wins."""
     rows = "Ann,2025-03-01,,,,,,\nBo,2025-03-01,555-0199,,,,,\n"
     csv_path = write_csv(tmp_path, rows)
-    result = run("handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(tmp_path / "o"),
+    result = run(*batch_of(csv_path, tmp_path / "o"),
                  "--phone", "555-0100", "--clinic", "Spine Clinic", "--doctor", "Dr. Rivera")  # fmt: skip
     assert result.code == 0, result.err
 
@@ -445,15 +371,7 @@ def test_a_list_in_no_known_encoding_is_refused_before_the_folder_is_made(
     (tmp_path / "list.csv").write_bytes(
         b"name,procedure_date\nAnn,2025-03-01\nJos\x81,2025-03-01\n"
     )
-    result = run(
-        "handout",
-        "--phone",
-        "555-0100",
-        "--batch",
-        str(tmp_path / "list.csv"),
-        "--out-dir",
-        str(tmp_path / "o"),
-    )
+    result = run(*batch_of(tmp_path / "list.csv", tmp_path / "o"))
     assert result.code == 2
     assert "list.csv line 3 is neither UTF-8 nor Windows-1252 text" in result.err
     assert "save it from Excel as 'CSV UTF-8'" in result.err
@@ -465,8 +383,6 @@ def test_a_refused_row_is_named_by_the_line_it_starts_on(run: Run, tmp_path: Pat
     """A name written over three lines (in quotes) is reported at its first line."""
     rows = '"Multi\nline\nname",2025-13-01\nOk,2025-01-01\n'
     csv_path = write_csv(tmp_path, rows, header="name,procedure_date\n")
-    result = run(
-        "handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(tmp_path / "o")
-    )
+    result = run(*batch_of(csv_path, tmp_path / "o"))
     assert result.code == 5
     assert "list.csv:2: refused:" in result.err

@@ -13,7 +13,7 @@ import openpyxl
 import pypdf
 import pytest
 
-from conftest import Run
+from conftest import Run, batch_of
 from vplan.columns import COLUMNS
 from vplan.daylist import DayList, normalize_header, open_list
 from vplan.errors import InputError
@@ -61,9 +61,7 @@ def pdf_text(path: Path) -> str:
 
 def batch(run: Run, path: Path, out: Path, *extra: str) -> tuple[int, str, str]:
     """Run a batch of ``path`` into ``out``."""
-    result = run(
-        "handout", "--phone", "555-0100", "--batch", str(path), "--out-dir", str(out), *extra
-    )
+    result = run(*batch_of(path, out), *extra)
     return result.code, result.out, result.err
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEFAULT_RULES, Run, edited, line_of
+from conftest import DEFAULT_RULES, Run, batch_of, edited, line_of
 from vplan import output
 from vplan.chars import controls_in, escaped, is_control
 from vplan.errors import RulesError
@@ -282,9 +282,7 @@ def test_a_csv_header_with_control_characters_is_one_clean_line(
     """A bad CSV header is echoed escaped, on one line."""
     csv_path = tmp_path / "list.csv"
     csv_path.write_text(header + "\nAnn,2025-03-01\n", encoding="utf-8")
-    result = run(
-        "handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(tmp_path / "o")
-    )
+    result = run(*batch_of(csv_path, tmp_path / "o"))
     assert result.code == 2
     assert one_clean_line(result.err), result.err
 
@@ -328,9 +326,7 @@ def test_a_batch_row_with_control_characters_in_the_name_is_refused(
         f'name,procedure_date,output\n"{name}",2025-03-01,a.ics\nBo,2025-03-01,b.ics\n',
         encoding="utf-8",
     )
-    result = run(
-        "handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(tmp_path / "o")
-    )
+    result = run(*batch_of(csv_path, tmp_path / "o"))
     assert result.code == 5, result.err
     [line] = result.err.splitlines()
     assert "list.csv:2: refused: the patient's name has a control character" in line
@@ -547,7 +543,7 @@ def test_the_workers_stop_when_the_batch_parent_goes(
     out = tmp_path / "out"
     env = dict(os.environ, VPLAN_CACHE_DIR=str(tmp_path / "cache"))
     parent = subprocess.Popen(
-        [sys.executable, "-m", "vplan", "handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(out),
+        [sys.executable, "-m", "vplan", *batch_of(csv_path, out),
          "-j", "2"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True,
     )  # fmt: skip
@@ -658,9 +654,7 @@ def test_stale_temporaries_are_removed_on_the_next_run(
         else:
             csv_path = tmp_path / "list.csv"
             csv_path.write_text("name,procedure_date,output\nAnn,2025-03-01,a.ics\n")
-            result = run(
-                "handout", "--phone", "555-0100", "--batch", str(csv_path), "--out-dir", str(out)
-            )
+            result = run(*batch_of(csv_path, out))
     finally:
         if holder is not None:
             holder.communicate(b"")

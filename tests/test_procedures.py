@@ -9,7 +9,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from conftest import ANN_HANDOUT, DEFAULT_RULES, RulesFile, Run, edited, line_of
+from conftest import ANN_HANDOUT, DEFAULT_RULES, RulesFile, Run, batch_of, edited, line_of
 from vplan.model import Protocol
 from vplan.plan import build_plan
 from vplan.rules import load, resolve
@@ -154,15 +154,7 @@ def test_the_batch_takes_a_procedure_column(run: Run, tmp_path: Path) -> None:
     """Each row may name its procedure; an empty cell takes --procedure, an unknown one is refused."""
     rows = "name,procedure_date,procedure\nAnn,2025-03-01,kyphoplasty\nBo,2025-03-01,\nCy,2025-03-01,knee\n"
     (tmp_path / "list.csv").write_text(rows, encoding="utf-8")
-    result = run(
-        "handout",
-        "--phone",
-        "555-0100",
-        "--batch",
-        str(tmp_path / "list.csv"),
-        "--out-dir",
-        str(tmp_path / "o"),
-    )
+    result = run(*batch_of(tmp_path / "list.csv", tmp_path / "o"))
     assert result.code == 5
     assert (
         "list.csv:4: refused: unknown procedure 'knee'; write one of: kyphoplasty, vertebroplasty"

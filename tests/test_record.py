@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import ANN_HANDOUT, Run
+from conftest import ANN_HANDOUT, Run, batch_of
 from vplan import __version__
 from vplan.journal import append, entries, file_mac
 from vplan.plan import Plan
@@ -494,7 +494,7 @@ def test_a_batch_records_every_file_from_the_parent(run: Run, tmp_path: Path) ->
     csv.write_text("name,procedure_date,output\n" + rows.replace("\n", ",\n"), encoding="utf-8")
     journal = tmp_path / "journal.jsonl"
     out = tmp_path / "out"
-    result = run("handout", "--phone", "555-0100", "--batch", str(csv), "--out-dir", str(out), "--jobs", "2",
+    result = run(*batch_of(csv, out), "--jobs", "2",
                  "--format", "html", "--record", str(journal))  # fmt: skip
     assert result.code == 5
     assert len(journal_lines(journal)) == 4

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from conftest import DEFAULT_RULES, TODAY, Run, edited, line_of
+from conftest import DEFAULT_RULES, TODAY, Run, batch_of, edited, line_of
 from vplan import cli, i18n
 from vplan.answer import build_answer
 from vplan.authoring.lint import Kind, lint
@@ -410,13 +410,7 @@ def test_batch_takes_each_rows_language_and_refuses_an_unknown_one(
     )
     out = tmp_path / "out"
     result = run(
-        "handout",
-        "--phone",
-        "555-0100",
-        "--batch",
-        str(listing),
-        "--out-dir",
-        str(out),
+        *batch_of(listing, out),
         "--lang",
         "es",
         "-j",
@@ -439,13 +433,7 @@ def test_batch_refuses_spanish_rows_when_the_rules_lack_spanish(run: Run, tmp_pa
     )
     out = tmp_path / "out"
     result = run(
-        "handout",
-        "--phone",
-        "555-0100",
-        "--batch",
-        str(listing),
-        "--out-dir",
-        str(out),
+        *batch_of(listing, out),
         "--rules",
         str(rules),
     )
