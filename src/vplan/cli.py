@@ -4,8 +4,9 @@ Errors are caught in one place, ``main``, and end as one line on stderr with a
 documented exit code.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: typer reads the annotations of every
+# command at each start, and objects are read faster than strings are evaluated. Names
+# imported only for type checking are written in quotes instead.
 import json
 import os
 import shlex
@@ -164,7 +165,7 @@ class _PipeClosed(Exception):
 class _Group(typer.core.TyperGroup):
     """The command group, passing a closed pipe to ``main`` instead of to typer (which exits 1)."""
 
-    def invoke(self, ctx: Context) -> object:
+    def invoke(self, ctx: "Context") -> object:
         """Run the command; a closed stdout pipe becomes ``_PipeClosed``."""
         try:
             return super().invoke(ctx)
@@ -211,7 +212,7 @@ def _root(
 
 def _load(
     rules: Path | None, procedure: str | None = None, lang: Language | None = None
-) -> Protocol:
+) -> "Protocol":
     """The protocol of the procedure; in a language other than English, only if all of it is."""
     from vplan.rules import load_from
 
@@ -257,8 +258,8 @@ class _Journal:
     def add(
         self,
         procedure_date: date,
-        made: Stamp,
-        written: Written,
+        made: "Stamp",
+        written: "Written",
         patient: str | None,
         made_at: datetime,
     ) -> None:
@@ -545,7 +546,7 @@ def _one_handout(
     procedure_date: str,
     output: Path,
     asked: DocumentFormat | None,
-    layout: Layout,
+    layout: "Layout",
     *,
     force: bool,
     rules: Path | None,
@@ -598,12 +599,12 @@ def _one_handout(
     return EXIT_OK
 
 
-def _orders_digest(plan: Plan) -> str | None:
+def _orders_digest(plan: "Plan") -> str | None:
     """The SHA-256 of the orders file the plan was made with, for the stamp."""
     return None if plan.orders is None else plan.orders.sha256
 
 
-def _visit_moment(plan: Plan) -> datetime | date | None:
+def _visit_moment(plan: "Plan") -> datetime | date | None:
     """The booked follow-up visit as a date and time (or a date), for the chart note."""
     visit = plan.follow_up
     if visit is None:
@@ -611,7 +612,7 @@ def _visit_moment(plan: Plan) -> datetime | date | None:
     return visit.date if visit.time is None else datetime.combine(visit.date, visit.time)
 
 
-def _describe(fmt: DocumentFormat, layout: Layout) -> str:
+def _describe(fmt: DocumentFormat, layout: "Layout") -> str:
     """``PDF, letter, large print``: what was written."""
     if fmt.value == "ics":
         return "phone calendar"
@@ -623,7 +624,7 @@ def _describe(fmt: DocumentFormat, layout: Layout) -> str:
 def _batch(
     csv_path: Path,
     out_dir: Path,
-    layout: Layout,
+    layout: "Layout",
     asked: DocumentFormat | None,
     *,
     force: bool,
@@ -874,7 +875,7 @@ def _split_activity(words: list[str]) -> tuple[list[str], list[str]]:
     return words, []
 
 
-def _show_rule(protocol: Protocol, activity: Activity, fmt: AnswerFormat, lang: str) -> int:
+def _show_rule(protocol: "Protocol", activity: "Activity", fmt: AnswerFormat, lang: str) -> int:
     from vplan.render import structured, text
     from vplan.reports import build_rule
 
@@ -1003,7 +1004,9 @@ def rules_show(rules: RulesOption = None) -> None:
     sys.stdout.write(text.rules_show(build_show(_load(rules), source.label, written)))
 
 
-def _answer(fmt: AnswerFormat, data: Callable[[], object], lines: Callable[[], list[Line]]) -> None:
+def _answer(
+    fmt: AnswerFormat, data: Callable[[], object], lines: "Callable[[], list[Line]]"
+) -> None:
     """Print an answer as JSON data or as text lines."""
     if fmt is AnswerFormat.JSON:
         sys.stdout.write(_dump(data()))
@@ -1022,7 +1025,7 @@ def _emit(text: str | bytes, output: Path | None, force: bool) -> None:
     emit(text, output, force=force)
 
 
-def _emit_lines(lines: list[Line], output: Path | None, force: bool) -> None:
+def _emit_lines(lines: "list[Line]", output: Path | None, force: bool) -> None:
     from vplan.output import show, write_file
     from vplan.render.lines import plain
 
@@ -1158,7 +1161,7 @@ def record_verify(
     return EXIT_OK
 
 
-def _describe_entry(fields: Mapping[str, object]) -> str:
+def _describe_entry(fields: "Mapping[str, object]") -> str:
     """An entry as the lines a person reads."""
     from vplan.i18n import NAMES
 
