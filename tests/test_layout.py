@@ -169,10 +169,10 @@ def test_laying_out_without_drawing_counts_the_pages_of_the_drawn_handout(
 
 
 @pytest.mark.parametrize("when", YEAR[::61])
-def test_breaking_each_paragraph_once_per_width_changes_no_byte(
+def test_reading_and_breaking_each_paragraph_once_changes_no_byte(
     when: date, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Reusing a paragraph's line breaks gives the very PDF that breaking them again gives."""
+    """Reusing a text's parts and line breaks gives the very PDF that working them out again gives."""
     for layout, lang in ((Layout(), "en"), (Layout(Paper.A4, large_print=True), "es")):
         handout = build_handout(build_plan(protocol(None), when), PATIENT, layout, lang)
         reused = pdf.document(handout)

@@ -32,6 +32,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.paraparser import ParaFrag
 
 from vplan.handout import DayRow, Field, Handout, MonthGrid, Paper, in_columns
 from vplan.i18n import ENGLISH
@@ -272,7 +273,20 @@ class _Paragraph(Paragraph):
     reportlab breaks a paragraph into lines each time a table, a block kept together or
     the page asks its height, three times on average in a handout; the lines depend on
     the width alone (the style is fixed), so the later asks reuse the first answer.
+    Its markup is read once for each text and type (``_read``), however many times the
+    text is printed.
     """
+
+    def __init__(
+        self,
+        text: str,
+        style: ParagraphStyle,
+        bulletText: str | None = None,
+        frags: list[ParaFrag] | None = None,  # given by reportlab for each part of a split
+    ) -> None:
+        if frags is None:
+            frags = _read(text, style)
+        super().__init__(text, style, bulletText, frags)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         """The width and height of the paragraph's lines at ``availWidth``."""
@@ -288,6 +302,23 @@ class _Paragraph(Paragraph):
 
 
 _LINES = ("width", "_wrapWidths", "blPara", "height")  # what Paragraph.wrap works out
+_READ: dict[tuple[str, str, str, float], list[ParaFrag]] = {}  # each text's parts, by type
+_READ_LIMIT = 4096  # texts kept: a batch's handouts share most of theirs
+
+
+def _read(text: str, style: ParagraphStyle) -> list[ParaFrag]:
+    """The parts of ``text`` (its runs of plain and bold type) in ``style``'s font and size.
+
+    The parts depend on the font and size alone, not on the spacing, so the roomy and the
+    compact print share them. They are never changed once read.
+    """
+    key = (text, style.name, style.fontName, style.fontSize)
+    parts = _READ.get(key)
+    if parts is None:
+        if len(_READ) >= _READ_LIMIT:
+            _READ.clear()
+        parts = _READ[key] = Paragraph(text, style).frags
+    return parts
 
 
 def _p(text: str, style: ParagraphStyle, *, bold: bool = False) -> Paragraph:
