@@ -33,7 +33,12 @@ STRICTER = """\
 activities:
   lifting:
     limits:
-      - until: 3 months
+      - until: 1 day
+        text:
+          en: "Today, do not lift or carry anything."
+          es: "Hoy no levante ni cargue nada."
+      - from: 1 day
+        until: 3 months
         max: 5 lb
         text:
           en: "Do not lift more than 5 lb (2.2 kg) until your doctor says so."
@@ -96,8 +101,9 @@ def test_every_schedule_view_shows_the_orders(run: Run, orders_file: Callable[..
     assert len(data["orders"]["sha256"]) == 64
     assert data["orders"]["notes"] == ["Wear your back brace when you are out of bed."]
     lifting = next(r for r in data["restrictions"] if r["activity"] == "lifting")
-    assert [(lim["max"]["text"], lim["ordered"]) for lim in lifting["limits"]] == [
-        ("5 lb (2.2 kg)", True)
+    assert [(lim["max"] and lim["max"]["text"], lim["ordered"]) for lim in lifting["limits"]] == [
+        (None, True),
+        ("5 lb (2.2 kg)", True),
     ]
 
 
@@ -140,9 +146,9 @@ def test_an_earlier_end_is_looser_too(protocol: Protocol) -> None:
         ("activities: [\n", "2:1", "YAML syntax"),
         ("milestones:\n  - {at: 2 days, kind: follow_up, text: {en: Hi}}\n", "2:24", "follow-up"),
         (
-            "activities:\n  lifting:\n    limits:\n      - {until: 3 months, max: 5 lb,"
+            "activities:\n  lifting:\n    limits:\n      - {until: 3 months,"
             " text: {en: x}, source: nowhere}\n",
-            "4:61",
+            "4:50",
             "source 'nowhere' is not in the rules",
         ),
         (
@@ -255,8 +261,9 @@ def test_page_one_box_says_each_limit_with_its_figure_and_dates(protocol: Protoc
     """The box names the lifting figures and the dates they change, never a bare 'until'."""
     handout = build_handout(build_plan(protocol, START), Patient("Ann Lee", phone="555-0100"))
     assert (
-        "No lifting over 10 lb (4.5 kg). Up to 20 lb (9 kg) allowed from Sat, Apr 12. "
-        "Allowed again from Sun, Jun 1." in handout.now.limits
+        "No lifting. Up to 10 lb (4.5 kg) allowed from Sun, Mar 2. Up to 20 lb (9 kg) allowed "
+        "from Sat, Apr 12. Allowed again from Sun, Jun 1. Add weight a little at a time. "
+        "Stop if it hurts." in handout.now.limits
     )
     assert any(t.startswith("No bending and twisting") for t in handout.now.limits)
     assert handout.now.phone == ("Questions? Call us at 555-0100.",)
@@ -266,8 +273,8 @@ def test_page_one_box_says_each_limit_with_its_figure_and_dates(protocol: Protoc
 @pytest.mark.parametrize(
     ("layout", "lang", "words"),
     [
-        (Layout(), "en", "No lifting over 10 lb (4.5 kg)."),
-        (Layout(large_print=True), "en", "No lifting over 10 lb (4.5 kg)."),
+        (Layout(), "en", "Up to 10 lb (4.5 kg) allowed from Sun, Mar 2."),
+        (Layout(large_print=True), "en", "Up to 10 lb (4.5 kg) allowed from Sun, Mar 2."),
         (Layout(), "es", "se permite hasta 20 lb (9 kg)"),
         (Layout(large_print=True), "es", "Lo que todavía no debe hacer"),
     ],

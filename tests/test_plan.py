@@ -4,7 +4,7 @@ from datetime import date
 
 from vplan.model import Protocol
 from vplan.parse import parse_weight
-from vplan.plan import MilestoneKind, Plan, build_plan
+from vplan.plan import MilestoneKind, Plan, Status, build_plan
 from vplan.words.common import Words
 
 
@@ -26,19 +26,21 @@ def test_month_limits_count_calendar_months_from_the_procedure(plan: Plan) -> No
     assert not answer.allowed
     assert answer.allowed_from_day is not None
     assert plan.date_of(answer.allowed_from_day) == date(2025, 6, 1)
-    assert plan.verdict(lifting, 92, heavy).allowed
+    # From then on, weight is added a little at a time: a yes with care, never a plain yes.
+    assert plan.verdict(lifting, 92, heavy).status is Status.WITH_CARE
 
 
 def test_lifting_limits_step_up(plan: Plan) -> None:
-    """15 lb waits until day 42; 8 lb is fine from day 0; with no weight it waits for day 92."""
+    """Nothing on the day of rest; 15 lb waits until day 42; with no weight, up to the limit."""
     lifting = plan.protocol.activity("lift")
     assert plan.verdict(lifting, 10, parse_weight("15lb")).allowed_from_day == 42
-    assert plan.verdict(lifting, 0, parse_weight("8 lb")).allowed
+    assert plan.verdict(lifting, 0, parse_weight("8 lb")).status is Status.NOT_YET
+    assert plan.verdict(lifting, 1, parse_weight("8 lb")).allowed
     assert plan.verdict(lifting, 10, parse_weight("10 lb")).allowed  # "nothing over 10 lb"
-    assert not plan.verdict(lifting, 10, parse_weight("4.54 kg")).allowed
+    assert plan.verdict(lifting, 10, parse_weight("4.54 kg")).status is Status.NOT_YET
     no_weight = plan.verdict(lifting, 50)
-    assert not no_weight.allowed
-    assert no_weight.allowed_from_day == 92
+    assert no_weight.status is Status.WITH_CARE  # up to 20 lb only
+    assert no_weight.free_from_day == 92
 
 
 def test_an_allowed_answer_says_since_when(plan: Plan) -> None:
@@ -49,19 +51,21 @@ def test_an_allowed_answer_says_since_when(plan: Plan) -> None:
 
 
 def test_until_cleared_never_becomes_allowed_by_date(plan: Plan) -> None:
-    """A pool is never allowed by the calendar alone: only the care team clears it."""
+    """A pool is never allowed by the calendar alone: the answer is to ask the care team."""
     pool = plan.protocol.activity("Hot-Tub")
     answer = plan.verdict(pool, 365)
-    assert not answer.allowed
+    assert answer.status is Status.ASK
     assert answer.allowed_from_day is None
 
 
-def test_walking_waits_for_the_first_day_of_rest(plan: Plan) -> None:
-    """Day 0 is rest in bed, up only with help (seed 004): walking is allowed from day 1."""
+def test_walking_on_the_day_of_rest_is_with_help(plan: Plan) -> None:
+    """Day 0 is rest, up only with help (seed 004): walking is allowed with care, freely from day 1."""
     walk = plan.protocol.activity("walk")
     first = plan.verdict(walk, 0)
-    assert not first.allowed
-    assert first.allowed_from_day == 1
+    assert first.status is Status.WITH_CARE
+    assert first.window is not None
+    assert "with someone to help you" in first.window.limit.text.get()
+    assert first.free_from_day == 1
     assert plan.verdict(walk, 1).allowed
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from vplan.i18n import ENGLISH
+from vplan.plan import Status
 from vplan.render.sources import cite
 from vplan.words.common import CALL_US
 from vplan.words.nurse import NurseWords
@@ -19,9 +20,10 @@ if TYPE_CHECKING:
 
 
 class Involved(NamedTuple):
-    """An activity the one asked about involves, not allowed on the day."""
+    """An activity the one asked about involves, which holds it back on the day."""
 
     activity: str  # the activity's key
+    status: Status
     allowed_from_day: int | None
     allowed_from: date | None
 
@@ -32,34 +34,49 @@ class Answer(NamedTuple):
     plan: Plan
     verdict: Verdict
     title: str
-    allowed: bool
+    status: Status
     reason: str
     allowed_from_day: int | None  # None: only when the care team clears it
     allowed_from: date | None
-    allowed_from_text: str
+    no_limit_from_day: int | None  # the first day no limit holds it back (None: when cleared)
+    when_label: str  # "allowed_from" or, for a yes with care, "no_limit_from"
+    when_text: str
+    condition: str | None  # the rule's sentence for a yes with care
+    then: str | None  # how to come back once the limits end, when it is still to come
     involved: tuple[Involved, ...]
     cautions: tuple[str, ...]
     tip: str | None
     sources: tuple[str, ...]  # cited
 
+    @property
+    def allowed(self) -> bool:
+        """Whether the answer is a plain yes."""
+        return self.status is Status.ALLOWED
+
 
 def build_answer(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> Answer:
-    """The answer to ``check`` for ``verdict``: allowed or not, why, from when, the sources."""
+    """The answer to ``check`` for ``verdict``: one of four, why, the dates, the sources."""
     free = verdict.allowed_from_day
     advice = verdict.activity.advice
     words = NurseWords(lang)
+    when_label, when_text = _when(plan, verdict, words)
     return Answer(
         plan=plan,
         verdict=verdict,
         title=words.verdict_title(plan, verdict),
-        allowed=verdict.allowed,
+        status=verdict.status,
         reason=words.verdict_reason(plan, verdict),
         allowed_from_day=free,
         allowed_from=None if free is None else plan.date_of(free),
-        allowed_from_text=_allowed_from_text(plan, verdict, words),
+        no_limit_from_day=verdict.free_from_day,
+        when_label=when_label,
+        when_text=when_text,
+        condition=_condition(verdict, lang),
+        then=_then(plan, verdict, words),
         involved=tuple(
             Involved(
                 v.activity.key,
+                v.status,
                 v.allowed_from_day,
                 None if v.allowed_from_day is None else plan.date_of(v.allowed_from_day),
             )
@@ -71,11 +88,35 @@ def build_answer(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> Answer:
     )
 
 
-def _allowed_from_text(plan: Plan, verdict: Verdict, words: NurseWords) -> str:
+def _then(plan: Plan, verdict: Verdict, words: NurseWords) -> str | None:
+    """How to come back once the limits end, from the day they end, while that is still to come."""
+    lasting = verdict.activity.then
+    if lasting is None or verdict.lasting is not None:
+        return None
+    text = lasting.text.get(words.lang)
+    ends = [w.end_day for w in plan.windows_of(verdict.activity)]
+    if not ends or None in ends:
+        return text
+    return words.changes_on(plan, max(e for e in ends if e is not None), text)
+
+
+def _condition(verdict: Verdict, lang: str) -> str | None:
+    """The sentence that says how the activity is allowed, for a yes with care."""
+    if verdict.status is not Status.WITH_CARE:
+        return None
+    for each in (verdict, *verdict.involved):
+        if each.status is Status.WITH_CARE:
+            if each.window is not None:
+                return each.window.limit.text.get(lang)
+            if each.lasting is not None:
+                return each.lasting.text.get(lang)
+    return None
+
+
+def _when(plan: Plan, verdict: Verdict, words: NurseWords) -> tuple[str, str]:
     """From when; for what only the care team clears, their number when the rules give one."""
-    free = verdict.allowed_from_day
-    text = words.allowed_from_day_text(plan, free)
+    label, text = words.verdict_when(plan, verdict)
     phone = plan.protocol.info.phone
-    if free is None and not verdict.allowed and phone:
+    if verdict.allowed_from_day is None and verdict.status.forbids and phone:
         text += ". " + words.tr(CALL_US).format(phone=phone)
-    return text
+    return label, text

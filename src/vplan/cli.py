@@ -39,7 +39,7 @@ from vplan.i18n import ENGLISH, LANGUAGES, NAMES, Language
 from vplan.parse import DATE_ORDERS, MAX_SPAN_DAYS, DateOrder
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from rich.progress import Progress
     from typer._click import Context  # typer's own copy of click, which the group extends
@@ -52,7 +52,8 @@ if TYPE_CHECKING:
     from vplan.stamp import Stamp
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 success (for check: allowed); 1 check: not allowed, rules lint: warnings, "
+    "Exit codes: 0 success (for check: a plain yes); 1 check: with care, not yet or ask your "
+    "care team, rules lint: warnings, "
     "rules diff: the protocols differ; 2 bad input (usage, date, amount, unknown activity); "
     "3 a bad rules file or orders file; 4 the output file cannot be written; "
     "5 handout --batch: some rows were refused; 6 record verify: the file is not in the journal; "
@@ -773,7 +774,11 @@ class _progress:  # lower case: it reads as a function in a with statement
             self.bar.stop()
 
 
-@app.command(help="May the patient do this?", epilog=EXIT_CODES_HELP)
+@app.command(
+    help="May the patient do this? One of four answers: ALLOWED (exit 0); ALLOWED WITH CARE, "
+    "only as the rule says; NOT YET, with the date; ASK YOUR CARE TEAM (each exits 1).",
+    epilog=EXIT_CODES_HELP,
+)
 def check(
     words: Annotated[
         list[str],
@@ -806,7 +811,7 @@ def check(
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
 ) -> int:
-    """May the patient do this activity on this day? Exits 0 when allowed, 1 when not."""
+    """May the patient do this on this day? One of four answers; exit 0 only for a plain yes."""
     from vplan.parse import parse_date, parse_weight
 
     activity_words, amount_words = _split_activity(words)
@@ -823,11 +828,13 @@ def check(
         protocol = load_orders(orders, protocol, procedure_date=start, lang=lang.value).apply(
             protocol
         )
-    activity = protocol.activity(" ".join(activity_words))
+    question = " ".join(activity_words)
+    found = protocol.activities_named(question)
     amount = parse_weight(" ".join(amount_words)) if amount_words else None
-    if amount is not None and not activity.measured:
+    unmeasured = next((a for a in found if not a.measured), None)
+    if amount is not None and unmeasured is not None:
         raise InputError(
-            f"{activity.name.get().lower()} does not take an amount; "
+            f"{unmeasured.name.get().lower()} does not take an amount; "
             f"leave out '{' '.join(amount_words)}'"
         )
     if on is not None and day is not None:
@@ -838,7 +845,7 @@ def check(
                 "--on and --day count from the procedure date; add -p YYYY-MM-DD, "
                 "or leave them out to see the rule in post-operative days"
             )
-        return _show_rule(protocol, activity, fmt, lang.value)
+        return _show_rules(protocol, found, question, fmt, lang.value)
     from vplan.plan import build_plan
 
     plan = build_plan(protocol, start)
@@ -854,13 +861,13 @@ def check(
     from vplan.render import structured, text
 
     code = lang.value
-    answer = build_answer(plan, plan.verdict(activity, day, amount), code)
+    answers = [build_answer(plan, plan.verdict(act, day, amount), code) for act in found]
     _answer(
         fmt,
-        lambda: structured.verdict(answer, code),
-        lambda: text.verdict(answer, code),
+        lambda: structured.verdicts(answers, question, code),
+        lambda: text.verdicts(answers, code),
     )
-    return EXIT_OK if answer.allowed else EXIT_NOT_ALLOWED
+    return EXIT_OK if all(answer.allowed for answer in answers) else EXIT_NOT_ALLOWED
 
 
 def _split_activity(words: list[str]) -> tuple[list[str], list[str]]:
@@ -875,12 +882,18 @@ def _split_activity(words: list[str]) -> tuple[list[str], list[str]]:
     return words, []
 
 
-def _show_rule(protocol: "Protocol", activity: "Activity", fmt: AnswerFormat, lang: str) -> int:
+def _show_rules(
+    protocol: "Protocol",
+    activities: "Sequence[Activity]",
+    question: str,
+    fmt: AnswerFormat,
+    lang: str,
+) -> int:
     from vplan.render import structured, text
     from vplan.reports import build_rule
 
-    view = build_rule(protocol, activity, lang)
-    _answer(fmt, lambda: structured.rule(view), lambda: text.rule(view))
+    views = [build_rule(protocol, activity, lang) for activity in activities]
+    _answer(fmt, lambda: structured.rules(views, question), lambda: text.rules(views))
     return EXIT_OK
 
 

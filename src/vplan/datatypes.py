@@ -23,6 +23,7 @@ LimitData = TypedDict(
         "from": DurationData,
         "until": UntilData,
         "max": str | None,
+        "with_care": bool,
         "text": TextData,
         "source": list[str] | None,
     },
@@ -55,6 +56,7 @@ class ActivityData(TypedDict):
     advice: TextData | None
     limits: list[LimitData]
     cautions: list[CautionData]
+    then: CautionData | None
     involves: list[str]
     synonyms: dict[str, list[str]]
     source: list[str]
@@ -143,4 +145,5 @@ class RulesData(TypedDict):
     milestones: list[MilestoneData]
     warning_signs: WarningSignsData
     guidance: list[GuidanceData]
+    shared_words: dict[str, list[str]]
     procedures: dict[str, ProcedureData]

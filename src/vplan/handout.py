@@ -421,6 +421,7 @@ def _first_days(plan: Plan, marks: dict[int, str], words: PatientWords) -> tuple
         changing = [w for w in today.avoid if not all(w.covers(d) for d in range(FIRST_DAYS))]
         events = _key_date_items(plan, today.milestones, words, row=True)
         todo = "; ".join(c.item.label.get(words.lang) for c in today.care)
+        careful = " ".join(w.limit.text.get(words.lang) for w in today.careful)
         not_yet = "; ".join(words.avoid_label(w) for w in changing)
         days = words.day_span(n, n)
         when = capitalized(words.dates.short(today.date))
@@ -432,7 +433,12 @@ def _first_days(plan: Plan, marks: dict[int, str], words: PatientWords) -> tuple
             when=when,
             mark=mark,
             events=events,
-            todo=words.tr(DO_TODAY).format(labels=todo) if todo else "",
+            todo=" ".join(
+                [
+                    *([words.tr(DO_TODAY).format(labels=todo)] if todo else []),
+                    *([words.label("with_care", careful)] if careful else []),
+                ]
+            ),
             not_yet=words.tr(NOT_YET).format(labels=not_yet) if not_yet else "",
             label=(row_label(when, days, mark),),
         )

@@ -25,6 +25,7 @@ from vplan.units import CalendarUnit, Duration, Weight
 if TYPE_CHECKING:
     from vplan.datatypes import (
         ActivityData,
+        CautionData,
         LimitData,
         MilestoneData,
         ProcedureData,
@@ -77,6 +78,7 @@ class Limit(NamedTuple):
     text: Text
     sources: tuple[str, ...]
     ordered: bool = False  # from the care team's orders for this patient
+    with_care: bool = False  # allowed during the limit, but only as its text says
 
 
 class Caution(NamedTuple):
@@ -99,6 +101,7 @@ class Activity(NamedTuple):
     sources: tuple[str, ...]
     involves: tuple[str, ...] = ()  # keys of the activities this one involves
     synonyms: Mapping[str, tuple[str, ...]] = MappingProxyType({})  # words in other languages
+    then: Caution | None = None  # how to come back once the last limit ends
 
 
 class Guidance(NamedTuple):
@@ -168,6 +171,8 @@ class Protocol(NamedTuple):
     origin: Mapping[Where, Where] = MappingProxyType({})
     digest: str = ""  # the SHA-256 (hex) of the rules file's bytes, for the stamp on outputs
     guidance: tuple[Guidance, ...] = ()
+    # Words that name more than one activity (folded), with the keys of those activities.
+    shared_words: Mapping[str, tuple[str, ...]] = MappingProxyType({})
 
     def by_key(self, key: str) -> Activity | None:
         """The activity with this key, if there is one."""
@@ -191,19 +196,51 @@ class Protocol(NamedTuple):
 
     def activity(self, name: str) -> Activity:
         """The activity called ``name``; an unknown name is an error, never a guess."""
+        found = self.activities_named(name)
+        if len(found) > 1:
+            raise InputError(
+                f"'{name}' may mean {' or '.join(repr(a.name.get().lower()) for a in found)}; "
+                "name one of them"
+            )
+        return found[0]
+
+    def activities_named(self, name: str) -> tuple[Activity, ...]:
+        """The activity called ``name``, or each one a shared word may mean ('bathing').
+
+        An unknown name is an error, never a guess.
+        """
         names = self.names()
         folded = normalize_name(name)
         if folded in names:
-            return names[folded]
-        import difflib
-
-        close = difflib.get_close_matches(folded, list(names), n=3, cutoff=0.6)
+            return (names[folded],)
+        shared = self.shared_words.get(folded)
+        if shared:
+            return tuple(act for key in shared if (act := self.by_key(key)) is not None)
+        close = _near_spellings(folded, [*names, *self.shared_words])
         known = ", ".join(act.key.replace("_", " ") for act in self.activities)
         hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
         raise InputError(
             f"'{name}' is not an activity in the rules; {hint}known activities: {known}. "
             "For anything else, ask your care team"
         )
+
+
+def _near_spellings(word: str, names: Sequence[str]) -> list[str]:
+    """The names ``word`` is most likely a misspelling of: never a merely similar word.
+
+    Only names nearly as close as the closest count, and only when that is very close:
+    'sleping' is 'sleeping', not 'sweeping'; 'knitting' is not 'sitting'.
+    """
+    import difflib
+
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, word, name).ratio(), name) for name in names),
+        reverse=True,
+    )
+    if not scored or scored[0][0] < 0.85:
+        return []
+    best = scored[0][0]
+    return [name for score, name in scored[:3] if score >= best - 0.03]
 
 
 def normalize_name(name: str) -> str:
@@ -283,6 +320,7 @@ def limit_from_data(lim: LimitData, *, ordered: bool = False) -> Limit:
         text=_text(lim["text"]),
         sources=_sources(lim["source"]),
         ordered=ordered,
+        with_care=lim.get("with_care", False),
     )
 
 
@@ -294,12 +332,17 @@ def activity_from_data(key: str, act: ActivityData) -> Activity:
         aliases=tuple(act["aliases"]),
         measured=act["measure"] == "weight",
         limits=tuple(limit_from_data(lim) for lim in act["limits"]),
-        cautions=tuple(Caution(_text(c["text"]), _sources(c["source"])) for c in act["cautions"]),
+        cautions=tuple(_caution(c) for c in act["cautions"]),
         advice=None if act["advice"] is None else _text(act["advice"]),
         sources=_sources(act["source"]),
         involves=tuple(act.get("involves", ())),
         synonyms={lang: tuple(names) for lang, names in act.get("synonyms", {}).items()},
+        then=None if (then := act.get("then")) is None else _caution(then),
     )
+
+
+def _caution(data: CautionData) -> Caution:
+    return Caution(_text(data["text"]), _sources(data["source"]))
 
 
 def milestone_from_data(m: MilestoneData, *, ordered: bool = False) -> MilestoneRule:
@@ -386,6 +429,9 @@ def _built(data: RulesData, path: str, changes: ProcedureData | None, key: str) 
             Guidance(_text(g["title"]), _text(g["text"]), _sources(g["source"]))
             for g in data.get("guidance", ())
         ),
+        shared_words={
+            normalize_name(word): tuple(keys) for word, keys in data.get("shared_words", {}).items()
+        },
     )
 
 
@@ -410,6 +456,8 @@ def patient_texts(protocol: Protocol) -> Iterator[tuple[Where, Text]]:
             yield (*base, "limits", i, "text"), lim.text
         for i, caution in enumerate(act.cautions):
             yield (*base, "cautions", i, "text"), caution.text
+        if act.then is not None:
+            yield (*base, "then", "text"), act.then.text
     for i, item in enumerate(protocol.care):
         yield ("care", i, "label"), item.label
         yield ("care", i, "text"), item.text

@@ -176,6 +176,7 @@ def _limit(lim: LimitModel, *, ordered: bool = True) -> Limit:
         text=Text(dict(lim.text)),
         sources=_sourced(lim.source) if ordered else tuple(lim.source or ()),
         ordered=ordered,
+        with_care=lim.with_care,
     )
 
 
@@ -212,6 +213,7 @@ def _activity(key: str, order: OrderActivityModel, protocol: Protocol) -> Activi
             cautions=tuple(_caution(c) for c in order.cautions or ()),
             advice=None if order.advice is None else Text(dict(order.advice)),
             sources=_sourced(order.source),
+            then=None if order.then is None else _caution(order.then),
         )
     changed = base
     if order.name is not None:
@@ -224,6 +226,8 @@ def _activity(key: str, order: OrderActivityModel, protocol: Protocol) -> Activi
         changed = changed._replace(limits=tuple(_limit(lim) for lim in order.limits))
     if order.cautions is not None:
         changed = changed._replace(cautions=tuple(_caution(c) for c in order.cautions))
+    if order.then is not None:
+        changed = changed._replace(then=_caution(order.then))
     if order.measure is not None:
         changed = changed._replace(measured=True)
     return changed
@@ -405,6 +409,13 @@ def _first_looser(
                 last,
                 "until",
                 f"{name} is allowed again, while the protocol still limits it",
+            )
+        if new[after].with_care and not before.with_care and before.limit.max is None:
+            return (
+                day,
+                after,
+                "with_care",
+                f"{name} is allowed with care, while the protocol does not allow it",
             )
         limit, was = new[after].limit.max, before.limit.max
         if limit is not None and (was is None or limit.kg > was.kg):

@@ -7,7 +7,7 @@ no printing, no files.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, time, timedelta
 from enum import Enum
 from types import MappingProxyType
@@ -29,6 +29,28 @@ class FollowUp(NamedTuple):
     place: str | None = None
 
 
+class Status(Enum):
+    """The four answers to "may the patient do this?", from the plainest yes to the firmest no."""
+
+    ALLOWED = "allowed"  # a plain yes
+    WITH_CARE = "with_care"  # yes, but only as the rule says (with help, only what is shown)
+    NOT_YET = "not_yet"  # no, with the date it is allowed from
+    ASK = "ask_care_team"  # no date: only the care team clears it
+
+    @property
+    def rank(self) -> int:
+        """How strict the answer is: 0 for a plain yes, 3 for "ask your care team"."""
+        return _RANKS[self]
+
+    @property
+    def forbids(self) -> bool:
+        """Whether the answer is a no (not yet, or not until the care team says so)."""
+        return self is Status.NOT_YET or self is Status.ASK
+
+
+_RANKS = {Status.ALLOWED: 0, Status.WITH_CARE: 1, Status.NOT_YET: 2, Status.ASK: 3}
+
+
 class Window(NamedTuple):
     """An activity's limit placed on the calendar: days ``start_day`` to ``end_day - 1``."""
 
@@ -42,15 +64,33 @@ class Window(NamedTuple):
         """The last day the limit is in force, included (None: until the care team clears it)."""
         return None if self.end_day is None else self.end_day - 1
 
+    @property
+    def with_care(self) -> bool:
+        """Whether the activity is allowed during the limit, but only as its text says."""
+        return self.limit.with_care
+
     def covers(self, day: int) -> bool:
         """Whether the limit is in force on ``day``."""
         return self.start_day <= day and (self.end_day is None or day < self.end_day)
 
+    def status(self, amount: Weight | None = None) -> Status:
+        """What the limit answers for the activity (with this weight, where one is given).
+
+        A limit with a most allowed weight answers "with care" when no weight is asked about
+        (up to that weight only), a plain yes for a weight within it, and no above it.
+        """
+        if self.limit.with_care:
+            return Status.WITH_CARE
+        if self.limit.max is not None:
+            if amount is None:
+                return Status.WITH_CARE
+            if amount.kg <= self.limit.max.kg:
+                return Status.ALLOWED
+        return Status.ASK if self.end_day is None else Status.NOT_YET
+
     def blocks(self, amount: Weight | None) -> bool:
         """Whether the limit forbids the activity (with this weight, where one is given)."""
-        if self.limit.max is None or amount is None:
-            return True
-        return amount.kg > self.limit.max.kg
+        return self.status(amount).forbids
 
 
 class CareWindow(NamedTuple):
@@ -191,21 +231,37 @@ class DayPlan(NamedTuple):
     day: int
     date: date
     care: tuple[CareWindow, ...]
-    avoid: tuple[Window, ...]
+    avoid: tuple[Window, ...]  # the limits in force that forbid (all or over a weight)
     milestones: tuple[Milestone, ...]
+    careful: tuple[Window, ...] = ()  # the limits in force that allow only as their text says
 
 
 class Verdict(NamedTuple):
-    """Whether the patient may do an activity on a day, and from when."""
+    """May the patient do an activity on a day: one of four answers, and the dates with it."""
 
     activity: Activity
     day: int
     amount: Weight | None
-    allowed: bool
+    status: Status
     window: Window | None  # the limit in force on the day, if any
-    allowed_from_day: int | None  # None: only when the care team clears it
-    # The activities this one involves that are not allowed on the day, each with its verdict.
+    # A no: the first day the activity is allowed (perhaps with care); None: only when the care
+    # team clears it. A yes: the day the last limit that forbade it ended (0: none did).
+    allowed_from_day: int | None
+    # The first day from ``day`` on when no limit holds the activity back at all (its lasting
+    # condition, ``then``, aside); None: only when the care team clears it.
+    free_from_day: int | None = None
+    # The activities this one involves whose answer makes this one stricter or later.
     involved: tuple[Verdict, ...] = ()
+
+    @property
+    def allowed(self) -> bool:
+        """Whether the answer is a plain yes."""
+        return self.status is Status.ALLOWED
+
+    @property
+    def lasting(self) -> Caution | None:
+        """How to come back, once the activity's last limit has ended (its ``then``)."""
+        return self.activity.then if self.window is None and self.activity.then else None
 
     @property
     def cautions(self) -> tuple[Caution, ...]:
@@ -214,8 +270,11 @@ class Verdict(NamedTuple):
 
     @property
     def sources(self) -> tuple[str, ...]:
-        """The sources of the limit in force, else of the activity."""
-        return self.window.limit.sources if self.window else self.activity.sources
+        """The sources of the limit in force, else of the lasting condition, else the activity's."""
+        if self.window is not None:
+            return self.window.limit.sources
+        lasting = self.lasting
+        return lasting.sources if lasting is not None and lasting.sources else self.activity.sources
 
 
 class Plan(NamedTuple):
@@ -263,43 +322,64 @@ class Plan(NamedTuple):
 
     def day(self, day: int) -> DayPlan:
         """What to do, what to avoid and what happens on post-operative ``day``."""
+        limits = self.in_force(day)
         return DayPlan(
             day=day,
             date=self.date_of(day),
             care=tuple(c for c in self.care if c.covers(day)),
-            avoid=tuple(w for w in self.windows if w.covers(day)),
+            avoid=tuple(w for w in limits if not w.with_care),
             milestones=tuple(m for m in self.milestones if m.day == day),
+            careful=tuple(w for w in limits if w.with_care),
         )
 
     def verdict(self, activity: Activity, day: int, amount: Weight | None = None) -> Verdict:
         """May the patient do ``activity`` (with ``amount``) on ``day``? Never a guess.
 
-        An activity that involves another (a tub bath involves bending) is not allowed
-        while that one is not; validation makes the rules say so too.
+        An activity is never freer than one it involves (a tub bath involves bending): the
+        answer is the strictest of its own and theirs, with the latest dates.
         """
         own = self._own_verdict(activity, day, amount)
-        involved = []
-        for key in activity.involves:
-            other = self.protocol.by_key(key)
-            if other is not None:
-                answer = self._own_verdict(other, day, None)
-                if not answer.allowed:
-                    involved.append(answer)
-        if not involved:
+        others = [
+            self._own_verdict(other, day, None)
+            for key in activity.involves
+            if (other := self.protocol.by_key(key)) is not None
+        ]
+        stricter = tuple(v for v in others if _holds_longer(v, own))
+        if not stricter:
             return own
-        froms = [own.allowed_from_day if not own.allowed else day]
-        froms += [v.allowed_from_day for v in involved]
-        latest = None if None in froms else max(f for f in froms if f is not None)
-        return own._replace(allowed=False, allowed_from_day=latest, involved=tuple(involved))
+        every = (own, *stricter)
+        status = max((v.status for v in every), key=lambda s: s.rank)
+        if status.forbids:
+            froms = [v.allowed_from_day for v in every if v.status.forbids]
+            allowed_from = None if None in froms else max(f for f in froms if f is not None)
+        else:
+            allowed_from = own.allowed_from_day
+        frees = [v.free_from_day for v in every]
+        free_from = None if None in frees else max(f for f in frees if f is not None)
+        return own._replace(
+            status=status,
+            allowed_from_day=allowed_from,
+            free_from_day=free_from,
+            involved=stricter,
+        )
 
     def _own_verdict(self, activity: Activity, day: int, amount: Weight | None) -> Verdict:
         windows = self.windows_of(activity)
         in_force = next((w for w in windows if w.covers(day)), None)
-        if in_force is not None and in_force.blocks(amount):
-            return Verdict(activity, day, amount, False, in_force, _free_from(windows, day, amount))
-        ended = [w.end_day for w in windows if w.end_day is not None and w.end_day <= day]
-        ended = [end for end in ended if _blocking(windows, end - 1, amount)]
-        return Verdict(activity, day, amount, True, in_force, max(ended, default=0))
+        free_from = _first_day(windows, day, lambda w: w.status(amount) is Status.ALLOWED)
+        if in_force is None:
+            ended = [w.end_day for w in windows if w.end_day is not None and w.end_day <= day]
+            past_limits = bool(windows) and len(ended) == len(windows)
+            status = Status.WITH_CARE if past_limits and activity.then else Status.ALLOWED
+        else:
+            status = in_force.status(amount)
+        if status.forbids:
+            allowed_from = _first_day(windows, day, lambda w: not w.status(amount).forbids)
+        else:
+            ended = [w.end_day for w in windows if w.end_day is not None and w.end_day <= day]
+            ended = [end for end in ended if _blocking(windows, end - 1, amount)]
+            allowed_from = max(ended, default=0)
+        return Verdict(activity, day, amount, status, in_force, allowed_from, free_from)
 
     @property
     def last_change_day(self) -> int:
@@ -313,16 +393,37 @@ def _blocking(windows: tuple[Window, ...], day: int, amount: Weight | None) -> b
     return any(w.covers(day) and w.blocks(amount) for w in windows)
 
 
-def _free_from(windows: tuple[Window, ...], day: int, amount: Weight | None) -> int | None:
-    """The first day from ``day`` on when no limit forbids the activity."""
+def _first_day(windows: tuple[Window, ...], day: int, lets: Callable[[Window], bool]) -> int | None:
+    """The first day from ``day`` on when every limit in force ``lets`` the activity.
+
+    None when a limit that does not let it lasts until the care team clears it.
+    """
     candidate = day
     while True:
-        blocking = next((w for w in windows if w.covers(candidate) and w.blocks(amount)), None)
-        if blocking is None:
+        holding = next((w for w in windows if w.covers(candidate) and not lets(w)), None)
+        if holding is None:
             return candidate
-        if blocking.end_day is None:
+        if holding.end_day is None:
             return None
-        candidate = blocking.end_day
+        candidate = holding.end_day
+
+
+def _holds_longer(other: Verdict, own: Verdict) -> bool:
+    """Whether an involved activity's answer is stricter than the activity's, or lasts longer."""
+    if other.status.rank > own.status.rank:
+        return True
+    if other.status is Status.ALLOWED:
+        return False
+    if own.free_from_day is not None and (
+        other.free_from_day is None or other.free_from_day > own.free_from_day
+    ):
+        return True
+    return (
+        other.status.forbids
+        and own.status.forbids
+        and own.allowed_from_day is not None
+        and (other.allowed_from_day is None or other.allowed_from_day > own.allowed_from_day)
+    )
 
 
 def _day(duration: Duration, start: date) -> int:
@@ -390,12 +491,12 @@ def build_plan(
 
 
 def _allowed_from(plan: Plan) -> dict[str, int | None]:
-    """Each activity's allowed-from day, counted from the day its first limit starts."""
+    """Each activity's allowed-again day (no limit holds it back), from its first limit's start."""
     found: dict[str, int | None] = {}
     for activity in plan.protocol.activities:
         windows = plan.windows_of(activity)
         found[activity.key] = (
-            plan.verdict(activity, windows[0].start_day).allowed_from_day if windows else 0
+            plan.verdict(activity, windows[0].start_day).free_from_day if windows else 0
         )
     return found
 

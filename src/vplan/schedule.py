@@ -43,6 +43,13 @@ class Avoid(NamedTuple):
     max: Weight | None
 
 
+class Careful(NamedTuple):
+    """A limit in force on a day that allows the activity only as its rule says."""
+
+    activity: str  # the activity's key
+    text: str  # the rule's own sentence, which says how
+
+
 class DayRow(NamedTuple):
     """One day of the calendar."""
 
@@ -53,6 +60,7 @@ class DayRow(NamedTuple):
     milestones: tuple[str, ...]
     do: tuple[str, ...]
     avoid: tuple[Avoid, ...]
+    careful: tuple[Careful, ...] = ()
 
 
 class LimitRow(NamedTuple):
@@ -77,6 +85,7 @@ class Restriction(NamedTuple):
     allowed_from_text: str
     cautions: tuple[str, ...]
     advice: str | None
+    then: str | None = None  # how to come back once the last limit ends
 
 
 class CareRow(NamedTuple):
@@ -210,6 +219,7 @@ def _day(plan: Plan, n: int, words: NurseWords) -> DayRow:
         milestones=tuple(words.milestone_text(plan, m) for m in day.milestones),
         do=tuple(c.item.label.get(lang) for c in day.care),
         avoid=tuple(Avoid(w.activity.key, words.avoid_label(w), w.limit.max) for w in day.avoid),
+        careful=tuple(Careful(w.activity.key, w.limit.text.get(lang)) for w in day.careful),
     )
 
 
@@ -235,4 +245,5 @@ def _restriction(plan: Plan, activity: Activity, words: NurseWords) -> Restricti
         allowed_from_text=words.allowed_from_day_text(plan, free),
         cautions=tuple(c.text.get(lang) for c in activity.cautions),
         advice=None if activity.advice is None else activity.advice.get(lang),
+        then=None if activity.then is None else activity.then.text.get(lang),
     )

@@ -234,6 +234,12 @@ class LimitModel(Strict):
         description="For an activity with 'measure: weight': the most allowed, such as '10 lb'. "
         "Left out: not at all.",
     )
+    with_care: bool = Field(
+        False,
+        description="true when the activity is allowed during this limit, but only as its text "
+        "says (with someone to help, only what the therapist shows): 'vplan check' answers "
+        "'with care', never a plain yes. Left out: not allowed during the limit.",
+    )
     text: LocalText = Field(description=_text("What the patient reads about this limit."))
     source: SourceRefs | None = Field(None, description=_SOURCE)
 
@@ -266,6 +272,11 @@ class ActivityModel(Strict):
         "it ends.",
     )
     cautions: list[CautionModel] = Field([], description="Conditions that apply whatever the day.")
+    then: CautionModel | None = Field(
+        None,
+        description="How to come back once the last limit ends, such as 'add weight a little at "
+        "a time': shown after the limits, and from then on 'vplan check' answers 'with care'.",
+    )
     involves: list[str] = Field(
         [],
         description="Other activities this one involves, by key, such as [bending] for a tub "
@@ -452,6 +463,12 @@ class RulesModel(Strict):
         description="Advice for the whole recovery (physical therapy, medicines, preventing "
         "the next fracture), shown in the schedule and on the handout. Shared by every procedure.",
     )
+    shared_words: dict[str, list[str]] = Field(
+        {},
+        description="Words that name more than one activity, such as 'bathing' (a shower or a "
+        "tub bath), each with the keys of the activities it may mean: 'vplan check' answers "
+        "for each of them.",
+    )
     procedures: dict[str, ProcedureModel] = Field(
         {},
         description="Other procedures this file also covers, by key (the key is also a name). "
@@ -472,6 +489,9 @@ class OrderActivityModel(Strict):
         None, description="Replace the protocol's limits for this activity, in time order."
     )
     cautions: list[CautionModel] | None = Field(None, description="Replace the cautions.")
+    then: CautionModel | None = Field(
+        None, description="Replaces how to come back once the last limit ends."
+    )
     source: SourceRefs | None = Field(None, description=_SOURCE)
     loosen: Literal["confirmed"] | None = Field(
         None,

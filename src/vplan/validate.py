@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Union, cast, get_args, get_origin
 
@@ -377,10 +377,59 @@ def _cross_checks(model: RulesModel) -> list[Finding]:
         *_name_checks(main),
         *(f for loc, key, act in main for f in _limit_checks(loc, key, act)),
         *_involves_checks(main),
+        *_shared_word_checks(model.shared_words, main),
         *_window_checks(model.care, ("care",), model.milestones, ("milestones",)),
         *_sign_checks(model),
         *_procedure_checks(model),
     ]
+
+
+def _shared_word_checks(
+    shared: Mapping[str, Sequence[str]],
+    activities: Sequence[tuple[Where, str, ActivityModel]],
+    procedure: Where = (),
+) -> Iterator[Finding]:
+    """A shared word is no activity's own name, and means two or more activities that exist.
+
+    For another procedure (``procedure``, its place), only the names it writes are checked:
+    the rest was checked with the main protocol.
+    """
+    names = {
+        normalize_name(name): (key, loc)
+        for at, key, act in activities
+        for loc, name in _names(at, key, act)
+    }
+    keys = sorted(key for _, key, _ in activities)
+    seen: set[str] = set()
+    for word, means in shared.items():
+        here: Where = ("shared_words", word)
+        folded = normalize_name(word)
+        owner, written = names.get(folded, ("", ()))
+        if owner and written[: len(procedure)] == procedure:
+            yield (
+                written if procedure else here,
+                f"'{word}' already names the activity '{owner}', and is a shared word",
+                "remove it from that activity's names, or from 'shared_words'",
+            )
+        if procedure:
+            continue
+        if not folded:
+            yield here, "an empty word", "write a word patients would type"
+            continue
+        if folded in seen:
+            yield here, f"'{word}' is listed twice", "keep one of them"
+        seen.add(folded)
+        for i, key in enumerate(means):
+            if key not in keys:
+                close = difflib.get_close_matches(key, keys, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(keys)}"
+                yield (*here, i), f"'{key}' is not an activity", hint
+        if len(set(means)) < 2:
+            yield (
+                here,
+                f"'{word}' means fewer than two activities",
+                "list two or more activity keys, or make it an alias of the one activity",
+            )
 
 
 def _procedure_checks(model: RulesModel) -> Iterator[Finding]:
@@ -415,6 +464,7 @@ def _procedure_checks(model: RulesModel) -> Iterator[Finding]:
                 yield finding
         for k, act in proc.activities.items():
             yield from _limit_checks((*here, "activities", k), k, act)
+        yield from _shared_word_checks(model.shared_words, merged, here)
         main_findings = set(_involves_checks(main))
         for finding in _involves_checks(merged, f" for {key}"):
             if finding[0][:2] == here or finding[0] not in {f[0] for f in main_findings}:
@@ -519,9 +569,21 @@ def _limit_checks(at: Where, key: str, act: ActivityModel) -> Iterator[Finding]:
     base: Where = (*at, "limits")
     previous_end: Duration | None = None
     previous_index = -1
+    if act.then is not None and not act.limits:
+        yield (
+            (*at, "then"),
+            f"'{key}' has no limits, so nothing ends for 'then' to follow",
+            "write it as 'advice', or add the limits it follows",
+        )
     for i, lim in enumerate(act.limits):
         start = lim.start
         end = None if isinstance(lim.until, str) else lim.until  # str: 'cleared'
+        if lim.with_care and lim.max is not None:
+            yield (
+                (*base, i, "with_care"),
+                "a limit with 'max' already allows what is under it",
+                "remove 'with_care', or remove 'max' and say the condition in the text",
+            )
         if lim.max is not None and act.measure is None:
             yield (
                 (*base, i, "max"),
@@ -603,6 +665,15 @@ def _involves_checks(
             if other == key:
                 yield loc, f"'{key}' involves itself", "remove it from 'involves'"
                 continue
+            forbidden = _careful_while_forbidden(act, by_key[other])
+            if forbidden is not None:
+                yield (
+                    (*at, "limits", forbidden, "with_care"),
+                    f"'{key}' would be allowed with care{context} while '{other}', which it "
+                    "involves, is not allowed at all",
+                    f"remove 'with_care' from this limit, or make the limit of '{other}' "
+                    "'with_care' too",
+                )
             mine, theirs = _limited_until(act), _limited_until(by_key[other])
             if _ends_by(mine, theirs):
                 continue
@@ -616,6 +687,28 @@ def _involves_checks(
                 f"make the last limit of '{key}' last until '{needed}' or later, "
                 f"or remove '{other}' from its 'involves'",
             )
+
+
+def _careful_while_forbidden(act: ActivityModel, other: ActivityModel) -> int | None:
+    """The first limit of ``act`` allowed with care while ``other`` forbids, for some date."""
+    for i, lim in enumerate(act.limits):
+        if not lim.with_care:
+            continue
+        for theirs in other.limits:
+            if theirs.with_care or theirs.max is not None:
+                continue
+            if _may_overlap(lim.start, lim.until, theirs.start, theirs.until):
+                return i
+    return None
+
+
+def _may_overlap(
+    start: Duration, end: Duration | str, other_start: Duration, other_end: Duration | str
+) -> bool:
+    """Whether two spans of days share a day for some procedure date (str: 'cleared')."""
+    starts_before = isinstance(other_end, str) or start.day_bounds()[0] < other_end.day_bounds()[1]
+    other_before = isinstance(end, str) or other_start.day_bounds()[0] < end.day_bounds()[1]
+    return starts_before and other_before
 
 
 def _same_time(a: Duration, b: Duration) -> bool:

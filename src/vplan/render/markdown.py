@@ -49,7 +49,12 @@ def schedule(view: Schedule) -> str:
             str(day.day),
             "; ".join(day.milestones),
             "; ".join(day.do),
-            "; ".join(a.text for a in day.avoid),
+            " ".join(
+                [
+                    *(f"{words.tr(LABELS['with_care'])} {c.text}" for c in day.careful),
+                    *(["; ".join(a.text for a in day.avoid)] if day.avoid else []),
+                ]
+            ),
         ]
         out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     if view.orders:
@@ -61,6 +66,8 @@ def schedule(view: Schedule) -> str:
         out.append("")
         out += [f"- {limit.span}: {limit.text}" for limit in item.limits]
         out.append(f"- **{words.tr(LABELS['allowed_from'])}** {item.allowed_from_text}")
+        if item.then is not None:
+            out.append(f"- **{words.tr(LABELS['then'])}** {item.then}")
         out += [f"- **{words.tr(LABELS['caution'])}** {c}" for c in item.cautions]
         out.append("")
     out += [f"## {words.tr(HEADINGS['care'])}", ""]

@@ -63,6 +63,7 @@ def _limit(limit: LimitRow, plan: Plan) -> dict[str, Json]:
         "until": None if last is None else plan.date_of(last).isoformat(),
         "until_cleared": last is None,
         "max": weight(limit.window.limit.max, limit=True),
+        "with_care": limit.window.with_care,
         "text": limit.text,
         "ordered": limit.window.limit.ordered,
         "sources": list(limit.sources),
@@ -80,6 +81,7 @@ def restriction(item: Restriction, plan: Plan) -> dict[str, Json]:
         "allowed_from": None if free is None else free.isoformat(),
         "cautions": list(item.cautions),
         "advice": item.advice,
+        "then": item.then,
     }
 
 
@@ -121,6 +123,7 @@ def schedule(view: Schedule) -> dict[str, Json]:
                     {"activity": a.activity, "text": a.text, "max": weight(a.max, limit=True)}
                     for a in day.avoid
                 ],
+                "with_care": [{"activity": c.activity, "text": c.text} for c in day.careful],
             }
             for day in view.days
         ],
@@ -174,20 +177,26 @@ def orders(view: Schedule) -> dict[str, Json] | None:
 def verdict(answer: Answer, lang: str = ENGLISH) -> dict[str, Json]:
     """The answer to ``check``."""
     plan = answer.plan
-    free = answer.allowed_from
+    free, no_limit = answer.allowed_from, answer.no_limit_from_day
     return {
         "activity": answer.verdict.activity.key,
         "amount": weight(answer.verdict.amount),
         "procedure_date": plan.procedure_date.isoformat(),
         "date": plan.date_of(answer.verdict.day).isoformat(),
         "day": answer.verdict.day,
+        "verdict": answer.status.value,
         "allowed": answer.allowed,
         "allowed_from": None if free is None else free.isoformat(),
         "allowed_from_day": answer.allowed_from_day,
+        "no_limit_from": None if no_limit is None else plan.date_of(no_limit).isoformat(),
+        "no_limit_from_day": no_limit,
         "reason": answer.reason,
+        "condition": answer.condition,
+        "then": answer.then,
         "involves": [
             {
                 "activity": v.activity,
+                "verdict": v.status.value,
                 "allowed_from_day": v.allowed_from_day,
                 "allowed_from": None if v.allowed_from is None else v.allowed_from.isoformat(),
             }
@@ -197,6 +206,29 @@ def verdict(answer: Answer, lang: str = ENGLISH) -> dict[str, Json]:
         "source": list(answer.sources),
         "protocol": protocol_info(plan.protocol, lang),
     }
+
+
+def verdicts(answers: Sequence[Answer], question: str, lang: str = ENGLISH) -> dict[str, Json]:
+    """The answer to ``check``; for a word that means more than one activity, each answer.
+
+    ``verdict`` is then the strictest answer and ``allowed`` true only when every one is.
+    """
+    if len(answers) == 1:
+        return verdict(answers[0], lang)
+    strictest = max((a.status for a in answers), key=lambda status: status.rank)
+    return {
+        "question": question,
+        "verdict": strictest.value,
+        "allowed": all(a.allowed for a in answers),
+        "answers": [verdict(a, lang) for a in answers],
+    }
+
+
+def rules(views: Sequence[Rule], question: str) -> dict[str, Json]:
+    """The rule of an activity; for a word that means more than one activity, each rule."""
+    if len(views) == 1:
+        return rule(views[0])
+    return {"question": question, "rules": [rule(view) for view in views]}
 
 
 def rule(view: Rule) -> dict[str, Json]:

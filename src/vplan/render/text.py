@@ -77,6 +77,9 @@ def calendar(view: Schedule) -> list[Line]:
         ]
         if day.do:
             details.append((words.label("do", "; ".join(day.do)), Style.PLAIN))
+        if day.careful:
+            careful = " ".join(c.text for c in day.careful)
+            details.append((words.label("with_care", careful), Style.PLAIN))
         if day.avoid:
             avoid = "; ".join(a.text for a in day.avoid)
             details.append((words.label("avoid", avoid), Style.PLAIN))
@@ -113,6 +116,8 @@ def restrictions(view: Schedule) -> list[Line]:
             indent="  ",
             style=Style.GOOD,
         )
+        if item.then is not None:
+            lines += wrap(words.label("then", item.then), indent="  ", hang="    ")
         for caution in item.cautions:
             lines += wrap(
                 words.label("caution", caution), indent="  ", hang="    ", style=Style.ALERT
@@ -160,8 +165,10 @@ def verdict(answer: Answer, lang: str = ENGLISH) -> list[Line]:
     lines = [
         Line(answer.title, Style.GOOD if answer.allowed else Style.ALERT),
         *wrap(words.label("why", answer.reason)),
-        *wrap(words.label("allowed_from", answer.allowed_from_text)),
+        *wrap(words.label(answer.when_label, answer.when_text)),
     ]
+    if answer.then is not None:
+        lines += wrap(words.label("then", answer.then))
     lines += [
         line for c in answer.cautions for line in wrap(words.label("caution", c), style=Style.ALERT)
     ]
@@ -170,6 +177,22 @@ def verdict(answer: Answer, lang: str = ENGLISH) -> list[Line]:
     lines += [
         line for s in answer.sources for line in wrap(words.label("source", s), style=Style.MUTED)
     ]
+    return lines
+
+
+def verdicts(answers: Sequence[Answer], lang: str = ENGLISH) -> list[Line]:
+    """The answers to ``check`` for a word that means more than one activity, one after another."""
+    lines: list[Line] = []
+    for answer in answers:
+        lines += [*([Line("")] if lines else []), *verdict(answer, lang)]
+    return lines
+
+
+def rules(views: Sequence[Rule]) -> list[Line]:
+    """The rules of each activity a word may mean, one after another."""
+    lines: list[Line] = []
+    for view in views:
+        lines += [*([Line("")] if lines else []), *rule(view)]
     return lines
 
 

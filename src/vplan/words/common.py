@@ -38,7 +38,10 @@ LABELS = {
     "today": N_("Today:"),
     "do": N_("Do:"),
     "avoid": N_("Avoid:"),
+    "with_care": N_("With care:"),
     "allowed_from": N_("Allowed from:"),
+    "no_limit_from": N_("No limit from:"),
+    "then": N_("Then:"),
     "caution": N_("Caution:"),
     "why": N_("Why:"),
     "tip": N_("Tip:"),
@@ -52,6 +55,17 @@ UP_TO_FROM = N_("Up to {limit} allowed from {date}.")
 NOT_ALLOWED_FROM = N_("Not allowed at all from {date}.")
 ALLOWED_AGAIN_FROM = N_("Allowed again from {date}.")
 ONLY_WHEN_CLEARED = N_("Allowed only when your care team says it is OK.")
+NO_LIMIT_FROM = N_("No limit from {date}.")
+# TRANSLATORS: what a limit allows from a date, with the rule's own sentence after the colon:
+# "With care from Mon, Mar 3: Do only the exercises your therapist shows you."
+WITH_CARE_FROM = N_("With care from {date}: {text}")
+HOLDS_UNTIL_CLEARED = N_("This holds until your care team says otherwise.")
+NO_LIMIT_FROM_TODAY = N_("{name}: no limit from today.")
+# TRANSLATORS: an activity's name from the rules, allowed only as its rule says: the title of
+# a calendar event, "Walking: with care".
+WITH_CARE_TITLE = N_("{name}: with care")
+# TRANSLATORS: a day's event: "Exercises your therapist shows you: with care from today."
+WITH_CARE_FROM_TODAY = N_("{name}: with care from today.")
 ORDERS_HEADING = N_("Your care team's instructions for you")
 ORDER_DATED = N_("{date}: {text}")
 VISIT_BOOKED = N_("Your follow-up visit: {when}.")
@@ -135,7 +149,12 @@ class Words:
         )
 
     def restriction_title(self, window: Window) -> str:
-        """``No lifting over 10 lb (4.5 kg)``; a limit with no end date says until when."""
+        """``No lifting over 10 lb (4.5 kg)``; a limit with no end date says until when.
+
+        A limit that allows the activity with care says so: ``Walking: with care``.
+        """
+        if window.with_care:
+            return self._(WITH_CARE_TITLE).format(name=window.activity.name.get(self.lang))
         text = self.avoid_label(window)
         title = self._(RESTRICTION_NO).format(label=f"{text[:1].lower()}{text[1:]}")
         return title if window.end_day is not None else f"{title} {self._(UNTIL_CLEARED)}"
@@ -181,8 +200,22 @@ class Words:
             return text
         name = milestone.activity.name.get(lang)
         if isinstance(milestone, AllowedAgain):
-            cautions = [c.text.get(lang) for c in milestone.activity.cautions]
-            return " ".join([f"{self.allowed_again(milestone.activity)}.", *cautions])
+            activity = milestone.activity
+            cautions = [c.text.get(lang) for c in activity.cautions]
+            then = [] if activity.then is None else [activity.then.text.get(lang)]
+            ended = (
+                self._(NO_LIMIT_FROM_TODAY).format(name=name)
+                if milestone.ending.with_care
+                else f"{self.allowed_again(activity)}."
+            )
+            return " ".join([ended, *then, *cautions])
+        if milestone.following.with_care:
+            return " ".join(
+                [
+                    self._(WITH_CARE_FROM_TODAY).format(name=name),
+                    milestone.following.limit.text.get(lang),
+                ]
+            )
         limit = milestone.following.limit.max
         if limit is None:
             return self._("{name}: not allowed from today").format(name=name)
@@ -226,6 +259,15 @@ class Words:
         ``No lifting over 10 lb (4.5 kg). Up to 20 lb (9 kg) allowed from Sat, Apr 12.
         Allowed again from Sun, Jun 1.``
         """
+        if window.with_care:
+            parts = [window.limit.text.get(self.lang)]
+            free = plan.verdict(window.activity, window.start_day).free_from_day
+            parts.append(
+                self._(HOLDS_UNTIL_CLEARED)
+                if free is None
+                else self._(NO_LIMIT_FROM).format(date=self.date_near(plan, free, 0))
+            )
+            return " ".join(parts + [c.text.get(self.lang) for c in window.activity.cautions])
         parts = [self.restriction_title(window) + "."]
         current: Window | None = window
         while current is not None and current.end_day is not None:
@@ -233,6 +275,15 @@ class Words:
             when = self.date_near(plan, current.end_day, 0)
             if following is None:
                 parts.append(self._(ALLOWED_AGAIN_FROM).format(date=when))
+                then = window.activity.then
+                if then is not None:
+                    parts.append(then.text.get(self.lang))
+            elif following.with_care:
+                parts.append(
+                    self._(WITH_CARE_FROM).format(
+                        date=when, text=following.limit.text.get(self.lang)
+                    )
+                )
             elif following.limit.max is None:
                 parts.append(self._(NOT_ALLOWED_FROM).format(date=when))
             else:

@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from vplan.i18n import ENGLISH, N_
+from vplan.plan import Status
 from vplan.words.common import UNTIL_CLEARED, Words
 
 if TYPE_CHECKING:
     from vplan.model import Activity, Limit, Protocol
-    from vplan.plan import Plan, Verdict
+    from vplan.plan import Plan, Verdict, Window
     from vplan.units import Duration
 
 # Headings of the schedule (the terminal shows them in capitals) and of its table.
@@ -30,6 +31,14 @@ COLUMNS = {
     "happens": N_("What happens"),
     "do": N_("Do"),
     "avoid": N_("Avoid"),
+}
+
+# check's answer, in capitals on the terminal.
+HEADLINES = {
+    Status.ALLOWED: N_("ALLOWED"),
+    Status.WITH_CARE: N_("ALLOWED WITH CARE"),
+    Status.NOT_YET: N_("NOT YET"),
+    Status.ASK: N_("ASK YOUR CARE TEAM"),
 }
 
 
@@ -76,65 +85,120 @@ class NurseWords(Words):
 
     # --- check's answer ----------------------------------------------------------------------
 
+    def verdict_headline(self, status: Status) -> str:
+        """``ALLOWED``, ``ALLOWED WITH CARE``, ``NOT YET`` or ``ASK YOUR CARE TEAM``."""
+        return self._(HEADLINES[status])
+
     def verdict_title(self, plan: Plan, verdict: Verdict) -> str:
-        """``Lifting 15 lb (6.8 kg) on Tue, Mar 11, 2025 (day 10): NOT ALLOWED``."""
+        """``Lifting 15 lb (6.8 kg) on Tue, Mar 11, 2025 (day 10): NOT YET``."""
         what = verdict.activity.name.get(self.lang)
         if verdict.amount is not None:
             # TRANSLATORS: an activity and the weight asked about: "Lifting 15 lb (6.8 kg)".
             what = self._("{name} {amount}").format(name=what, amount=_compared(verdict)[0])
-        status = self._("ALLOWED") if verdict.allowed else self._("NOT ALLOWED")
         return self._("{what} on {when}: {status}").format(
-            what=what, when=self.day_and_date(plan, verdict.day), status=status
+            what=what,
+            when=self.day_and_date(plan, verdict.day),
+            status=self.verdict_headline(verdict.status),
         )
 
     def verdict_reason(self, plan: Plan, verdict: Verdict) -> str:
-        """Why the activity is or is not allowed on the day, in plain words."""
+        """Why the answer is what it is, in plain words: the rule's own sentence, kept whole."""
         name = verdict.activity.name.get(self.lang)
         window = verdict.window
-        if not verdict.allowed:
-            if window is not None and window.limit.max is not None and verdict.amount is None:
-                return self._(
-                    "{name} is limited to {limit} on this day. Give a weight to check, "
-                    "for example: vplan check {activity} 5lb"
-                ).format(
-                    name=name,
-                    limit=window.limit.max.describe(limit=True),
-                    activity=verdict.activity.key.replace("_", " "),
+        parts: list[str] = []
+        if window is not None:
+            limit = window.limit
+            if limit.max is not None and verdict.amount is not None and verdict.allowed:
+                amount, most = _compared(verdict)
+                # TRANSLATORS: "15 lb (6.8 kg) is within the limit of 20 lb (9 kg) that holds
+                # from Sat, Apr 12, 2025 (day 42); that limit ends Sun, Jun 1, 2025 (day 92)."
+                parts.append(
+                    self._(
+                        "{amount} is within the limit of {limit} that holds from {start}; {end}"
+                    ).format(
+                        amount=amount,
+                        limit=most,
+                        start=self.day_and_date(plan, window.start_day),
+                        end=self._limit_end(plan, window),
+                    )
                 )
-            own = [] if window is None else [window.limit.text.get(self.lang)]
-            because = [self.involves_reason(plan, verdict, v) for v in verdict.involved]
-            return " ".join([*own, *because])
-        if window is not None and window.limit.max is not None and verdict.amount is not None:
-            amount, limit = _compared(verdict)
-            return self._(
-                "{amount} is within the limit of {limit} that applies on this day."
-            ).format(amount=amount, limit=limit)
-        if verdict.allowed_from_day:
-            return self._("The limit on {name} is over: allowed again from {date}.").format(
-                name=name.lower(), date=self.day_and_date(plan, verdict.allowed_from_day)
+            else:
+                parts.append(limit.text.get(self.lang))
+                if limit.max is not None and verdict.amount is None:
+                    parts.append(
+                        self._(
+                            "Give a weight to check, for example: vplan check {activity} 5lb"
+                        ).format(activity=verdict.activity.key.replace("_", " "))
+                    )
+        elif verdict.activity.limits:
+            ends = [w.end_day for w in plan.windows_of(verdict.activity)]
+            last = max(end for end in ends if end is not None)
+            parts.append(
+                self._("The limits on {name} ended on {date}.").format(
+                    name=f"{name[:1].lower()}{name[1:]}", date=self.day_and_date(plan, last)
+                )
             )
-        return self._("{name}: no limit in this plan.").format(name=name)
+            if verdict.lasting is not None:
+                parts.append(verdict.lasting.text.get(self.lang))
+        else:
+            parts.append(self._("{name}: no limit in this plan.").format(name=name))
+        parts += [self.involves_reason(plan, verdict, v) for v in verdict.involved]
+        return " ".join(parts)
+
+    def _limit_end(self, plan: Plan, window: Window) -> str:
+        if window.end_day is None:
+            return self._("that limit holds until your care team says it is OK.")
+        return self._("that limit ends {date}.").format(
+            date=self.day_and_date(plan, window.end_day)
+        )
 
     def involves_reason(self, plan: Plan, verdict: Verdict, other: Verdict) -> str:
-        """Why an activity waits for another it involves, and until when.
+        """One short sentence: the activity also means another, which holds it back.
 
-        ``Tub bath involves bending and twisting, allowed again from Sat, Apr 12, 2025 (day 42).``
+        ``A tub bath also means bending and twisting: not until Sat, Apr 12, 2025 (day 42).``
         """
         name = other.activity.name.get(self.lang)
         values = {
             "name": verdict.activity.name.get(self.lang),
             "other": f"{name[:1].lower()}{name[1:]}",
         }
-        if other.allowed_from_day is None:
+        if other.status is Status.ASK:
             # TRANSLATORS: {name} and {other} are activities' names from the rules, {other} in
-            # lower case: "Tub bath involves bending and twisting, allowed only when ...".
+            # lower case: "Stairs also means walking: only when your care team says it is OK."
             return self._(
-                "{name} involves {other}, allowed only when your care team says it is OK."
+                "{name} also means {other}: only when your care team says it is OK."
             ).format(**values)
-        # TRANSLATORS: "Tub bath involves bending and twisting, allowed again from Sat, Apr 12".
-        return self._("{name} involves {other}, allowed again from {date}.").format(
-            date=self.day_and_date(plan, other.allowed_from_day), **values
+        if other.status is Status.NOT_YET and other.allowed_from_day is not None:
+            return self._("{name} also means {other}: not until {date}.").format(
+                date=self.day_and_date(plan, other.allowed_from_day), **values
+            )
+        condition = (
+            other.window.limit.text.get(self.lang)
+            if other.window is not None
+            else ("" if other.lasting is None else other.lasting.text.get(self.lang))
         )
+        # TRANSLATORS: "Stairs also means walking, with care: Walk only with someone to help
+        # you." The rule's own sentence follows the colon.
+        return self._("{name} also means {other}, with care: {condition}").format(
+            condition=condition, **values
+        )
+
+    def verdict_when(self, plan: Plan, verdict: Verdict) -> tuple[str, str]:
+        """The label and text of the answer's dates: from when, or when the condition ends."""
+        status, free = verdict.status, verdict.free_from_day
+        if status is Status.WITH_CARE and verdict.window is not None:
+            text = (
+                self._("Only when your care team says it is OK")
+                if free is None
+                else self.day_and_date(plan, free)
+            )
+            return "no_limit_from", text
+        text = self.allowed_from_day_text(plan, verdict.allowed_from_day)
+        if status.forbids and free is not None and free != verdict.allowed_from_day:
+            text = self._("{date}, with care; with no limit from {free}").format(
+                date=text, free=self.day_and_date(plan, free)
+            )
+        return "allowed_from", text
 
     # --- the rules, without a procedure date ---------------------------------------------------
 

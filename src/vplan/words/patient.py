@@ -16,6 +16,7 @@ from vplan.words.common import (
     CALL_US,
     RESTRICTION_NO,
     UNTIL_CLEARED,
+    WITH_CARE_FROM_TODAY,
     Words,
 )
 
@@ -100,8 +101,10 @@ class PatientWords(Words):
         groups: dict[int | None, list[Window]] = {}  # by the day allowed again (None: cleared)
         lines: list[Window | int | None] = []
         for window in plan.in_force(0):
-            if window.limit.ordered:
-                continue  # said under the care team's instructions (order_texts)
+            if window.limit.ordered or window.with_care:
+                # Orders are said under the care team's instructions (order_texts); what is
+                # allowed with care, in the rows of the days it holds, as its rule says it.
+                continue
             end = window.end_day
             if window.limit.max is not None or plan.following(window) is not None:
                 lines.append(window)
@@ -143,6 +146,8 @@ class PatientWords(Words):
             return self.milestone_text(plan, milestone)
         name = milestone.activity.name.get(self.lang)
         following = milestone.following
+        if following.with_care:
+            return self.milestone_text(plan, milestone)
         if following.limit.max is None:
             return self._("{name}: not allowed from today. {text}").format(
                 name=name, text=following.limit.text.get(self.lang)
@@ -186,6 +191,8 @@ class PatientWords(Words):
         if isinstance(milestone, AllowedAgain):
             return self.allowed_again(milestone.activity) + "."
         name = milestone.activity.name.get(self.lang)
+        if milestone.following.with_care:
+            return self._(WITH_CARE_FROM_TODAY).format(name=name)
         limit = milestone.following.limit.max
         if limit is None:
             return self._("{name}: not allowed from today").format(name=name) + "."
