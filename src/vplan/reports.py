@@ -179,6 +179,7 @@ class RuleLimit(NamedTuple):
     max: Weight | None
     text: str
     sources: tuple[str, ...]  # cited
+    with_care: bool = False  # allowed during the limit, only as its text says
 
 
 class Rule(NamedTuple):
@@ -200,6 +201,7 @@ class Rule(NamedTuple):
     hint: str  # how to get an answer for a given day
     sources: tuple[str, ...]  # the activity's, cited
     limit_sources: tuple[str, ...]  # the first limit's (else the activity's), cited
+    then: str | None = None  # how to come back once the last limit ends
 
 
 def build_rule(protocol: Protocol, activity: Activity, lang: str = ENGLISH) -> Rule:
@@ -220,10 +222,11 @@ def build_rule(protocol: Protocol, activity: Activity, lang: str = ENGLISH) -> R
             RuleLimit(
                 lim.start,
                 lim.end,
-                words.rule_span(lim),
+                words.rule_span(lim, with_care=lim.with_care),
                 lim.max,
                 lim.text.get(lang),
                 tuple(cite(protocol, lim.sources)),
+                lim.with_care,
             )
             for lim in activity.limits
         ),
@@ -231,6 +234,7 @@ def build_rule(protocol: Protocol, activity: Activity, lang: str = ENGLISH) -> R
         cautions=tuple(c.text.get(lang) for c in activity.cautions),
         tip=None if advice is None else advice.get(lang),
         hint=words.give_a_date(),
+        then=None if activity.then is None else activity.then.text.get(lang),
         sources=tuple(cite(protocol, activity.sources)),
         limit_sources=tuple(
             cite(protocol, activity.limits[0].sources if activity.limits else activity.sources)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from vplan.i18n import ENGLISH
 from vplan.model import Tier
+from vplan.plan import Status
 from vplan.render.sources import cite
 from vplan.words.nurse import NurseWords
 
@@ -41,6 +42,7 @@ class Avoid(NamedTuple):
     activity: str  # the activity's key
     text: str
     max: Weight | None
+    ask: bool = False  # no date: only the care team clears it
 
 
 class Careful(NamedTuple):
@@ -218,7 +220,10 @@ def _day(plan: Plan, n: int, words: NurseWords) -> DayRow:
         weekday=words.dates.weekday(day.date),
         milestones=tuple(words.milestone_text(plan, m) for m in day.milestones),
         do=tuple(c.item.label.get(lang) for c in day.care),
-        avoid=tuple(Avoid(w.activity.key, words.avoid_label(w), w.limit.max) for w in day.avoid),
+        avoid=tuple(
+            Avoid(w.activity.key, words.avoid_label(w), w.limit.max, w.status() is Status.ASK)
+            for w in day.avoid
+        ),
         careful=tuple(Careful(w.activity.key, w.limit.text.get(lang)) for w in day.careful),
     )
 

@@ -52,7 +52,12 @@ def schedule(view: Schedule) -> str:
             " ".join(
                 [
                     *(f"{words.tr(LABELS['with_care'])} {c.text}" for c in day.careful),
-                    *(["; ".join(a.text for a in day.avoid)] if day.avoid else []),
+                    *(["; ".join(a.text for a in day.avoid if not a.ask)] if day.avoid else []),
+                    *(
+                        [f"{words.tr(LABELS['ask'])} " + "; ".join(asked)]
+                        if (asked := [a.text for a in day.avoid if a.ask])
+                        else []
+                    ),
                 ]
             ),
         ]

@@ -120,7 +120,12 @@ def schedule(view: Schedule) -> dict[str, Json]:
                 "milestones": list(day.milestones),
                 "do": list(day.do),
                 "avoid": [
-                    {"activity": a.activity, "text": a.text, "max": weight(a.max, limit=True)}
+                    {
+                        "activity": a.activity,
+                        "text": a.text,
+                        "max": weight(a.max, limit=True),
+                        "ask_care_team": a.ask,
+                    }
                     for a in day.avoid
                 ],
                 "with_care": [{"activity": c.activity, "text": c.text} for c in day.careful],
@@ -245,11 +250,13 @@ def rule(view: Rule) -> dict[str, Json]:
                 "from": str(lim.start),
                 "until": "cleared" if lim.end is None else str(lim.end),
                 "max": weight(lim.max, limit=True),
+                "with_care": lim.with_care,
                 "text": lim.text,
                 "sources": list(lim.sources),
             }
             for lim in view.limits
         ],
+        "then": view.then,
         "cautions": list(view.cautions),
         "source": list(view.sources),
         "protocol": protocol_info(view.protocol, view.lang),

@@ -80,9 +80,10 @@ def calendar(view: Schedule) -> list[Line]:
         if day.careful:
             careful = " ".join(c.text for c in day.careful)
             details.append((words.label("with_care", careful), Style.PLAIN))
-        if day.avoid:
-            avoid = "; ".join(a.text for a in day.avoid)
-            details.append((words.label("avoid", avoid), Style.PLAIN))
+        for key, ask in (("avoid", False), ("ask", True)):
+            names = "; ".join(a.text for a in day.avoid if a.ask is ask)
+            if names:
+                details.append((words.label(key, names), Style.PLAIN))
         if not details:
             details.append((words.no_limits_today(), Style.PLAIN))
         rows = [row for text, style in details for row in wrap(text, width=cell_width, style=style)]
@@ -204,6 +205,8 @@ def rule(view: Rule) -> list[Line]:
     for lim in view.limits:
         lines += wrap(f"{lim.span}: {lim.text}", indent="  ", hang="    ")
     lines += wrap(view.summary, style=Style.GOOD)
+    if view.then is not None:
+        lines += wrap(words.label("then", view.then))
     lines += [
         line for c in view.cautions for line in wrap(words.label("caution", c), style=Style.ALERT)
     ]

@@ -39,6 +39,7 @@ LABELS = {
     "do": N_("Do:"),
     "avoid": N_("Avoid:"),
     "with_care": N_("With care:"),
+    "ask": N_("Ask your care team first:"),
     "allowed_from": N_("Allowed from:"),
     "no_limit_from": N_("No limit from:"),
     "then": N_("Then:"),
@@ -64,6 +65,11 @@ NO_LIMIT_FROM_TODAY = N_("{name}: no limit from today.")
 # TRANSLATORS: an activity's name from the rules, allowed only as its rule says: the title of
 # a calendar event, "Walking: with care".
 WITH_CARE_TITLE = N_("{name}: with care")
+# TRANSLATORS: an activity's name from the rules that only the care team clears: the title of
+# a calendar event, "Work: ask your care team first".
+ASK_TITLE = N_("{name}: ask your care team first")
+# TRANSLATORS: the activities only the care team clears, in a list: "driving, work or sex".
+ASK_FIRST_LIST = N_("Ask your care team before you start: {names}.")
 # TRANSLATORS: a day's event: "Exercises your therapist shows you: with care from today."
 WITH_CARE_FROM_TODAY = N_("{name}: with care from today.")
 ORDERS_HEADING = N_("Your care team's instructions for you")
@@ -153,8 +159,11 @@ class Words:
 
         A limit that allows the activity with care says so: ``Walking: with care``.
         """
+        name = window.activity.name.get(self.lang)
         if window.with_care:
-            return self._(WITH_CARE_TITLE).format(name=window.activity.name.get(self.lang))
+            return self._(WITH_CARE_TITLE).format(name=name)
+        if window.end_day is None and window.limit.max is None:
+            return self._(ASK_TITLE).format(name=name)
         text = self.avoid_label(window)
         title = self._(RESTRICTION_NO).format(label=f"{text[:1].lower()}{text[1:]}")
         return title if window.end_day is not None else f"{title} {self._(UNTIL_CLEARED)}"

@@ -232,18 +232,22 @@ class NurseWords(Words):
         # TRANSLATORS: as "day {day}", with the span the rules give: "day 42 (6 weeks)".
         return self._("day {day} ({duration})").format(day=day, duration=written)
 
-    def rule_span(self, limit: Limit) -> str:
-        """When a limit applies, in post-operative days."""
+    def rule_span(self, limit: Limit, *, with_care: bool = False) -> str:
+        """When a limit applies, in post-operative days; ``with care`` when it allows so."""
         start = (
             self._("the procedure day (day 0)")
             if limit.start.amount == 0
             else self.point_in_time(limit.start)
         )
         if limit.end is None:
-            return self._("From {start} {until}").format(start=start, until=self._(UNTIL_CLEARED))
-        return self._("From {start}, until {end}").format(
-            start=start, end=self.point_in_time(limit.end)
-        )
+            span = self._("From {start} {until}").format(start=start, until=self._(UNTIL_CLEARED))
+        else:
+            span = self._("From {start}, until {end}").format(
+                start=start, end=self.point_in_time(limit.end)
+            )
+        # TRANSLATORS: a span of days during which an activity is allowed only as its rule
+        # says: "From day 2, until day 42 (6 weeks), with care".
+        return self._("{span}, with care").format(span=span) if with_care else span
 
     def rule_summary(self, activity: Activity) -> str:
         """When the activity is allowed, without a procedure date."""

@@ -13,6 +13,7 @@ from vplan.model import Tier
 from vplan.plan import AllowedAgain, FollowUpVisit, LimitChange, RuleEvent, Window
 from vplan.words.common import (
     ALLOWED_AGAIN_FROM,
+    ASK_FIRST_LIST,
     CALL_US,
     RESTRICTION_NO,
     UNTIL_CLEARED,
@@ -126,14 +127,16 @@ class PatientWords(Words):
             names = [f"{n[:1].lower()}{n[1:]}" for n in names]
             joined = self._(NAMES_OR).format(names=", ".join(names[:-1]), last=names[-1])
             if line is None:
-                # "No driving, work or travel until your care team says it is OK."
-                until = self._(UNTIL_CLEARED)
-                parts = [self._(RESTRICTION_NO).format(label=f"{joined} {until}.")]
+                # "Ask your care team before you start: driving, work or travel."
+                parts = [self._(ASK_FIRST_LIST).format(names=joined)]
             else:
                 parts = [
                     self._(RESTRICTION_NO).format(label=joined) + ".",
                     self._(ALLOWED_AGAIN_FROM).format(date=self.date_near(plan, line, 0)),
                 ]
+            parts += dict.fromkeys(
+                w.activity.then.text.get(self.lang) for w in windows if w.activity.then
+            )
             parts += [c.text.get(self.lang) for w in windows for c in w.activity.cautions]
             found.append(" ".join(parts))
         return tuple(found)
