@@ -31,6 +31,7 @@ from vplan.errors import (
     EXIT_SOME_REFUSED,
     EXIT_WARNINGS,
     InputError,
+    OutputError,
     RulesError,
     VplanError,
 )
@@ -262,10 +263,12 @@ class _Journal:
         written: "Written",
         patient: str | None,
         made_at: datetime,
+        file: Path,
     ) -> None:
-        """Append the entry of one written file; the patient and the file only as HMACs.
+        """Append the entry of ``file``, just written; the patient and the file only as HMACs.
 
         ``made_at`` is the time the file was made at (its stamp, its calendar's DTSTAMP).
+        When the entry cannot be added, the file is removed: nothing is given unrecorded.
         """
         from vplan.clock import calendar_stamp
         from vplan.journal import append, file_mac
@@ -277,7 +280,31 @@ class _Journal:
             patient=None if patient is None else patient_id(self.key, patient),
             file_hmac=file_mac(self.key, written.file_sha256), key=self.key_id,
         )  # fmt: skip
-        append(self.path, self.key, fields)
+        from vplan.output import held_stops
+
+        with held_stops():  # a stop comes after the file is recorded, or removed
+            try:
+                append(self.path, self.key, fields)
+            except OutputError as exc:
+                file.unlink(missing_ok=True)
+                raise OutputError(f"{exc}; {file} was removed, as it is not recorded") from None
+
+    def check_apart(self, *outputs: Path) -> None:
+        """Refuse a journal that is also one of the files to write."""
+        for output in outputs:
+            if _same_file(output, self.path):
+                raise InputError(
+                    f"--record {self.path} is also a file to write or read; give the journal "
+                    "a name of its own"
+                )
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    """Whether two paths name one file (or would, once it is made)."""
+    try:
+        return one.resolve() == other.resolve() or one.samefile(other)
+    except OSError:
+        return False
 
 
 def _journal(path: Path | None) -> _Journal | None:
@@ -352,6 +379,8 @@ def schedule(
             )
         record = None  # $VPLAN_RECORD names the journal for files; the screen is not one
     journal = _journal(record)
+    if journal is not None and output is not None:
+        journal.check_apart(output)
     visit = follow_up_visit(follow_up, follow_up_place)
     plan = patient_plan(
         _load(rules, procedure, lang), start, orders=orders, follow_up=visit, lang=lang.value
@@ -388,11 +417,11 @@ def schedule(
 
         data = plain(lines)
     _emit(data, output, force)
-    if journal is not None:
+    if journal is not None and output is not None:
         from vplan.record import Written, file_digest
 
         raw = data.encode("utf-8") if isinstance(data, str) else data
-        journal.add(start, made, Written(fmt.value, file_digest(raw)), name, moment)
+        journal.add(start, made, Written(fmt.value, file_digest(raw)), name, moment, output)
     if output is not None:
         what = {
             ScheduleFormat.JSON: "JSON",
@@ -579,6 +608,8 @@ def _one_handout(
     )
     fmt = format_for(output, asked)
     journal = _journal(record)
+    if journal is not None:
+        journal.check_apart(output)
     booked = follow_up_visit(*visit)
     plan = patient_plan(
         _load(rules, procedure, lang), _procedure_date(procedure_date), orders=orders,
@@ -593,7 +624,7 @@ def _one_handout(
     paper = None if fmt is DocumentFormat.ICS else layout
     written = Written(fmt.value, file_digest(out.data), out.pages, paper)
     if journal is not None:
-        journal.add(plan.procedure_date, made, written, patient.name, moment)
+        journal.add(plan.procedure_date, made, written, patient.name, moment, output)
     _wrote(output, _describe(fmt, layout), journal)
     sys.stdout.write(chart_note(plan, made, written, follow_up=_visit_moment(plan)) + "\n")
     return EXIT_OK
@@ -645,6 +676,8 @@ def _batch(
     if not csv_path.is_file():
         raise InputError(f"cannot read {csv_path}: no such file; give the list's path")
     journal = _journal(record)
+    if journal is not None:
+        journal.check_apart(csv_path, *([] if combined is None else [combined]))
     sheet, date_order = reading
     if combined is not None:
         _check_combined(combined, asked, force=force)
@@ -678,7 +711,7 @@ def _batch(
             paper = None if job.fmt.value == "ics" else job.layout
             written = Written(job.fmt.value, outcome.sha256, outcome.pages, paper)
             made = batch.job_stamp(job, protocols, moment.date())
-            journal.add(job.procedure_date, made, written, job.patient.name, moment)
+            journal.add(job.procedure_date, made, written, job.patient.name, moment, job.path)
 
     printed: list[tuple[int, Path]] = []  # the PDFs written, for --combined
 
@@ -1054,7 +1087,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     import signal
     import warnings
 
-    from vplan.errors import CacheNotUsed
+    from vplan.errors import CacheNotUsed, JournalNote
 
     said: set[str] = set()
 
@@ -1075,6 +1108,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("always", CacheNotUsed)
+            warnings.simplefilter("always", JournalNote)
             warnings.showwarning = note
             _run(argv)
     finally:

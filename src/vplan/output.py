@@ -8,7 +8,8 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -82,6 +83,34 @@ def write_stream(path: Path, fill: Callable[[BinaryIO], object], *, force: bool)
         tmp.unlink(missing_ok=True)
         _WRITING.discard(tmp)
         os.close(fd)
+
+
+@contextmanager
+def held_stops() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while a file is written and recorded; they stop the run after.
+
+    A stop in between would leave a file given but not recorded, or half a journal line.
+    Outside the main thread (where signals cannot be handled) nothing is held.
+    """
+    import signal
+
+    stops: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        stops.append(signum)
+
+    try:
+        previous = {sig: signal.signal(sig, hold) for sig in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if stops:
+        raise KeyboardInterrupt
 
 
 def remove_stale_temporaries(folder: Path, now: float | None = None) -> None:
