@@ -1170,12 +1170,19 @@ def record_verify(
     record: JournalOption,
 ) -> int:
     """Exit 0 and the entry when FILE was recorded and is unchanged; 6 when it is not in it."""
+    from vplan.files import MAX_DOCUMENT, NotAFileError, TooLargeError, sha256_regular
     from vplan.journal import entries, file_mac, read_key
-    from vplan.record import file_digest
 
     key = read_key(os.environ)
     try:
-        digest = file_digest(file.read_bytes())
+        digest = sha256_regular(file, MAX_DOCUMENT)
+    except (NotAFileError, IsADirectoryError):
+        raise InputError(f"{file} is not an ordinary file; give the file to verify") from None
+    except TooLargeError:
+        raise InputError(
+            f"{file} is larger than {MAX_DOCUMENT // 2**20} MiB, more than any file vplan "
+            "writes; give the file to verify"
+        ) from None
     except OSError as exc:
         raise InputError(f"cannot read {file} ({exc.strerror}); give the file to verify") from None
     mac = file_mac(key, digest)

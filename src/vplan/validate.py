@@ -161,6 +161,18 @@ def _parse_yaml(text: str, label: str) -> object:
                         "write the value out in full where it is used",
                     )
                 )
+            elif isinstance(tag := getattr(event, "tag", None), str):
+                mark = event.start_mark
+                problems.append(
+                    Problem(
+                        label,
+                        mark.line + 1,
+                        mark.column + 1,
+                        f"YAML tags ({_written_tag(tag)}) are not allowed",
+                        "remove the tag; write the value plainly (quote a text that looks "
+                        "like a number)",
+                    )
+                )
         if problems:
             raise RulesError(problems)
         try:
@@ -209,6 +221,11 @@ def _parse_yaml(text: str, label: str) -> object:
                 )
             ]
         ) from None
+
+
+def _written_tag(tag: str) -> str:
+    """A tag as it is written in the file: ``!!str`` for the standard ones."""
+    return tag.replace("tag:yaml.org,2002:", "!!", 1)
 
 
 def _too_big(event: Event, label: str, *, deep: bool) -> Problem:
@@ -279,14 +296,16 @@ def position(tree: object, loc: Where, *, value: bool) -> tuple[int, int]:
     node, line, column = tree, 0, 0
     for index, step in enumerate(loc):
         last = index == len(loc) - 1
+        found = None
         if isinstance(node, CommentedMap) and step in node:
-            line, column = node.lc.value(step) if (last and value) else node.lc.key(step)
-            node = node[step]
+            found = node.lc.value(step) if (last and value) else node.lc.key(step)
+            child = node[step]
         elif isinstance(node, CommentedSeq) and isinstance(step, int) and 0 <= step < len(node):
-            line, column = node.lc.item(step)
-            node = node[step]
-        else:
+            found = node.lc.item(step)
+            child = node[step]
+        if found is None:  # not in the tree, or a node the reader kept no place for
             break
+        (line, column), node = found, child
     return line + 1, column + 1
 
 
