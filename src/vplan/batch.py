@@ -189,6 +189,27 @@ def read_jobs(
         yield job
 
 
+def check_apart(items: Sequence[Job | Outcome], others: Mapping[Path, str]) -> None:
+    """Refuse, before anything is written, a row whose file is another file of the run.
+
+    ``others`` names the combined PDF, the journal and the list itself, with what each is:
+    a handout written there would be overwritten by it, or overwrite it.
+    """
+    places = {_place(path): (path, what) for path, what in others.items()}
+    for job in items:
+        if isinstance(job, Job) and _place(job.path) in places:
+            path, what = places[_place(job.path)]
+            raise InputError(
+                f"{what} {path} is also the handout of line {job.line} ({job.path.name}); "
+                f"give {what} another name"
+            )
+
+
+def _place(path: Path) -> tuple[Path, str]:
+    """Where a file is: its folder, resolved, and its name folded (as on a folded file system)."""
+    return path.parent.resolve(), path.name.lower()
+
+
 def _check_translated(lang: str, missing: Sequence[Where]) -> None:
     if missing:
         more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""

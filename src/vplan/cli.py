@@ -673,7 +673,7 @@ def _batch(
     from vplan.handout import Patient, check_field
     from vplan.rules import resolve
 
-    if not csv_path.is_file():
+    if not csv_path.exists():
         raise InputError(f"cannot read {csv_path}: no such file; give the list's path")
     journal = _journal(record)
     if journal is not None:
@@ -693,11 +693,17 @@ def _batch(
     day = daylist.open_list(csv_path, sheet=sheet)  # checked before the folder is made
     total = day.rows
     batch.check_out_dir(out_dir)
-    items = batch.read_jobs(
+    items = list(batch.read_jobs(
         day, out_dir, layout=layout, fmt=asked, today=_today(), lang=lang.value,
         procedure=chosen.procedure, untranslated=chosen.untranslated,
         defaults=defaults, date_order=cast(DateOrder, date_order), protocols=protocols,
-    )  # fmt: skip
+    ))  # fmt: skip
+    others = {csv_path: "the day's list"}
+    if combined is not None:
+        others[combined] = "the --combined PDF"
+    if journal is not None:
+        others[journal.path] = "the journal"
+    batch.check_apart(items, others)
     workers = min(jobs or batch.workers(), max(1, total))
     sys.stdout.write(f"Read {csv_path}: {day.describe()}.\n")
     _warm_renderers()
@@ -723,7 +729,7 @@ def _batch(
             step(outcome)
 
         summary = batch.run(
-            items, protocols, force=force, stamp=moment, jobs=workers, progress=progress,
+            iter(items), protocols, force=force, stamp=moment, jobs=workers, progress=progress,
             on_written=on_written,
         )  # fmt: skip
     for outcome in summary.refused:

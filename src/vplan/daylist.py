@@ -14,7 +14,7 @@ What each column means is the batch's business; here a column is only a name.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -34,6 +34,11 @@ KNOWN = tuple(column.name for column in COLUMNS)
 REQUIRED = tuple(column.name for column in COLUMNS if column.required)
 
 DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs"}
+# Bounds on a day's list, checked before its rows are read: far above a clinic's day.
+MAX_LIST_BYTES = 16 * 2**20  # the file as it is on disk (CSV or workbook)
+MAX_INFLATED = 64 * 2**20  # a workbook's parts unpacked, all together
+MAX_ROWS = 5_000  # rows under the header
+MAX_COLUMNS = 256  # the last column a workbook's cell may be in (IV)
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 SIMILAR = 0.75  # how close an unknown header must be to a known one to be taken for a typo
 SAVE_AS = "save it from Excel as 'CSV UTF-8' or as a workbook (.xlsx)"
@@ -107,6 +112,11 @@ class DayList:
             for index, column in enumerate(self.columns)
             if column is not None
         }
+        for index, column in enumerate(self.columns):
+            cell = cells[index] if index < len(cells) else ""
+            if column is not None and isinstance(cell, ExcelError):
+                return Record(line, {}, f"the {column} cell holds Excel's error {cell}; correct "
+                                        "the cell (or its formula) in the workbook")  # fmt: skip
         return Record(line, known)
 
     @property
@@ -123,8 +133,7 @@ def open_list(path: Path, *, sheet: str | None = None) -> DayList:
     Every problem that would stop the whole list (an unreadable file, an unknown or
     repeated column) is found here, before any folder is made or handout written.
     """
-    with path.open("rb") as handle:
-        magic = handle.read(8)
+    magic = _regular_start(path)
     if magic.startswith(b"PK\x03\x04") or path.suffix.lower() in WORKBOOK_SUFFIXES:
         return _open_workbook(path, sheet)
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
@@ -138,6 +147,29 @@ def open_list(path: Path, *, sheet: str | None = None) -> DayList:
     with _open_text(path, encoding) as handle:
         return _check(path, _csv_records(path, handle, delimiter), encoding=encoding,
                       delimiter=delimiter)  # fmt: skip
+
+
+def _regular_start(path: Path) -> bytes:
+    """The first bytes of the list, a regular file of at most MAX_LIST_BYTES; else refused."""
+    import os
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise InputError(f"cannot read {path} ({exc.strerror}); give the list's path") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"{path} is not an ordinary file; give the list's path")
+        if info.st_size > MAX_LIST_BYTES:
+            raise InputError(
+                f"{path} is larger than {MAX_LIST_BYTES // 2**20} MiB, more than any day's list; "
+                "check the path"
+            )
+        return os.read(fd, 8)
+    finally:
+        os.close(fd)
 
 
 def shown(text: str) -> str:
@@ -167,6 +199,11 @@ def _check(
             header = cells
         else:
             count += 1
+            if count > MAX_ROWS:
+                raise InputError(
+                    f"{path} has more than {MAX_ROWS:,} rows, more than any day's list; split "
+                    "it, or check the path"
+                )
     if header is None:
         raise InputError(f"{path} is empty; the first line must name the columns, such as "
                          "name,procedure_date")  # fmt: skip
@@ -314,18 +351,65 @@ def _csv_records(path: Path, handle: IO[str], delimiter: str) -> Iterator[tuple[
 # Workbooks
 
 
+class ExcelError(str):
+    """A workbook cell holding an error (``#N/A``, ``#REF!``), never a value to print."""
+
+    __slots__ = ()
+
+
+class _DamagedCell(Exception):
+    """A cell that refers to a text the workbook does not have."""
+
+
+class _SharedStrings:
+    """The workbook's shared texts, looked up only by an index they have."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = texts
+
+    def __getitem__(self, index: int) -> str:
+        if not 0 <= index < len(self.texts):
+            raise _DamagedCell(index)
+        return self.texts[index]
+
+
 def _open_workbook(path: Path, sheet: str | None) -> DayList:
+    _check_inflated(path)
     name = _sheet_name(path, sheet)
     return _check(path, _sheet_rows(path, name), sheet=name)
+
+
+def _check_inflated(path: Path) -> None:
+    """Refuse, before any part is unpacked, a workbook larger than MAX_INFLATED unpacked.
+
+    The sizes are the ones the archive declares; the reader never unpacks a part past its
+    declared size (it stops there, and a part that does not end there is damaged).
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise InputError(
+            f"{path} cannot be read as an Excel workbook ({type(exc).__name__}); {SAVE_AS}"
+        ) from None
+    inflated = sum(part.file_size for part in parts)
+    if len(parts) > 10_000 or inflated > MAX_INFLATED:
+        raise InputError(
+            f"{path} unpacks to more than {MAX_INFLATED // 2**20} MiB, more than any day's "
+            f"list; {SAVE_AS}"
+        )
 
 
 def _sheet_name(path: Path, sheet: str | None) -> str:
     with _workbook(path) as book:
         names: list[str] = book.sheetnames
+        visible = [n for n in names if getattr(book[n], "sheet_state", "visible") == "visible"]
     if sheet is None:
-        if not names:
-            raise InputError(f"{path} has no sheet; {SAVE_AS}")
-        return names[0]
+        if not visible:
+            raise InputError(f"{path} has no sheet that is shown; {SAVE_AS}")
+        return visible[0]
     if sheet not in names:
         raise InputError(
             f"{path} has no sheet {shown(sheet)}; its sheets are "
@@ -356,19 +440,78 @@ def _workbook(path: Path) -> Iterator[Workbook]:
 
 
 def _sheet_rows(path: Path, name: str | None) -> Iterator[tuple[int, list[str]]]:
-    """Each row of the sheet as text, numbered as Excel numbers its rows."""
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    """Each row of the sheet as text, numbered as Excel numbers its rows.
 
-    with _workbook(path) as book:
+    The sheet's cells are read as they are written, without the padding a reader adds
+    for a far cell: a cell past column MAX_COLUMNS, or a row past MAX_ROWS + 1, is
+    refused when it is met. A cell that refers to a text the workbook lacks, or that
+    cannot be read, is refused with its row.
+    """
+    import warnings
+
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    with _workbook(path) as book, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a date cell out of range is read as an error cell
         sheet = book[name or book.sheetnames[0]]
         if not isinstance(sheet, ReadOnlyWorksheet):
             raise InputError(
                 f"{path}'s sheet {shown(sheet.title)} is a chart, not a table; "
                 "give the list's sheet with --sheet"
             )
-        sheet.reset_dimensions()  # some programs write a wrong size; read every cell there is
-        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
-            yield number, [_cell_text(value) for value in values]
+        number = 0
+        # The reader's own parts, as its read-only sheets use them (not in its type hints).
+        texts = _SharedStrings(sheet._shared_strings)  # type: ignore[attr-defined]
+        formats = book._date_formats, book._timedelta_formats  # type: ignore[attr-defined]
+        try:
+            with sheet._get_source() as source:  # type: ignore[attr-defined]
+                parser = WorkSheetParser(
+                    source, texts, data_only=True, epoch=book.epoch, date_formats=formats[0],
+                    timedelta_formats=formats[1],
+                )  # fmt: skip
+                for number, cells in parser.parse():
+                    if number > MAX_ROWS + 1:
+                        raise InputError(
+                            f"{path} has a row {number:,}, more than the {MAX_ROWS:,} rows of "
+                            "any day's list; delete the rows below the list"
+                        )
+                    yield number, _row_texts(path, number, cells)
+        except InputError:
+            raise
+        except _DamagedCell:
+            raise InputError(
+                f"{path} has a cell below row {number} that refers to a text the workbook "
+                f"does not have: the file is damaged; {SAVE_AS}"
+            ) from None
+        except Exception as exc:  # XML and value errors of a damaged sheet
+            raise InputError(
+                f"{path} has a cell below row {number} that cannot be read "
+                f"({type(exc).__name__}): the file is damaged; {SAVE_AS}"
+            ) from None
+
+
+def _row_texts(path: Path, number: int, cells: Sequence[Mapping[str, object]]) -> list[str]:
+    """The row's cells as text, each at its column (empty cells between them filled in)."""
+    from openpyxl.utils import get_column_letter
+
+    texts: list[str] = []
+    for cell in cells:
+        column = cell["column"]
+        assert isinstance(column, int)
+        if column > MAX_COLUMNS:
+            raise InputError(
+                f"{path} has a cell at {get_column_letter(column)}{number}, past the last "
+                f"column a day's list may use ({get_column_letter(MAX_COLUMNS)}); delete the "
+                "cells right of the list"
+            )
+        texts.extend([""] * (column - 1 - len(texts)))
+        value = cell["value"]
+        if cell["data_type"] == "e" and value is not None:
+            texts.append(ExcelError(str(value)))
+        else:
+            texts.append(_cell_text(value))
+    return texts
 
 
 def _cell_text(value: object) -> str:
@@ -384,7 +527,7 @@ def _cell_text(value: object) -> str:
     if isinstance(value, time):
         return value.isoformat(timespec="minutes")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return "TRUE" if value else "FALSE"  # as Excel shows it; 'large_print' reads it as yes/no
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # a phone number typed as a number
     return str(value)
