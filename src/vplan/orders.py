@@ -328,6 +328,8 @@ def _naming_checks(model: OrdersModel, protocol: Protocol) -> Iterator[Finding]:
     An order may rename its own activity, never take another's name or alias: 'check
     driving' must keep reaching driving's limits.
     """
+    from vplan.validate import MAX_NAME
+
     owner: dict[str, str] = {}
     for act in protocol.activities:
         order = model.activities.get(act.key)
@@ -348,6 +350,13 @@ def _naming_checks(model: OrdersModel, protocol: Protocol) -> Iterator[Finding]:
             folded = normalize_name(name)
             if not folded:
                 yield loc, "an empty name", "write a word patients would type"
+            elif len(name) > MAX_NAME:
+                yield (
+                    loc,
+                    f"the name is {len(name):,} characters long, more than the {MAX_NAME} a "
+                    "name may have",
+                    "write a few words patients would type",
+                )
             elif folded[0].isdigit():
                 yield (
                     loc,

@@ -111,6 +111,7 @@ def _decode(data: bytes, label: str) -> str:
 # 450 lines, 1,100 YAML values and 8 levels), and the recursive YAML reader far from
 # Python's recursion limit.
 MAX_LINES = 20_000
+MAX_NAME = 60  # characters in an activity's name or alias: a few words (the longest is 30)
 MAX_VALUES = 10_000
 MAX_DEPTH = 32
 # Every character ``chars.is_control`` refuses, except the tab and the line ends YAML uses.
@@ -520,6 +521,13 @@ def _name_checks(
                 continue
             if not folded:
                 yield loc, "an empty name", "write a word patients would type"
+            elif len(name) > MAX_NAME:
+                yield (
+                    loc,
+                    f"the name is {len(name):,} characters long, more than the {MAX_NAME} a "
+                    "name may have",
+                    "write a few words patients would type",
+                )
             elif folded[0].isdigit():
                 yield (
                     loc,
