@@ -303,3 +303,31 @@ class _FakeJob:
 
 def _fake_job(path: Path) -> Job:
     return _FakeJob(path)  # type: ignore[return-value]
+
+
+# --- record verify reads a regular file only ------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["fifo", "/dev/zero", "folder"])
+def test_verify_of_a_special_file_is_refused_at_once(tmp_path: Path, kind: str) -> None:
+    """A FIFO, /dev/zero or a folder to verify: exit 2 at once, not a hang or all memory."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "x.pdf"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    else:
+        path = Path(kind)
+        if not path.exists():
+            pytest.skip(f"no {kind}")
+    journal = two_entries(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "vplan", "record", "verify", str(path), "--record", str(journal)],
+        capture_output=True, text=True, timeout=60, check=False,
+        env=dict(os.environ, VPLAN_RECORD_KEY=KEY),
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == f"vplan: error: {path} is not an ordinary file; give the file to verify\n"

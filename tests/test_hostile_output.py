@@ -181,3 +181,83 @@ def test_a_text_no_page_can_hold_is_one_line_exit_3(
     assert result.code == 3
     assert "too long to fit on one page ('Walk with help...')" in result.err
     assert not out.exists()
+
+
+# --- smaller promises -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [("-o", "newdir/", "'newdir/' names a folder"), ("-o", "-", "'-' is not a file name here"),
+     ("-o", ".", "'.' names a folder")],
+)  # fmt: skip
+@pytest.mark.parametrize("command", ["schedule", "handout"])
+def test_an_output_that_is_no_file_name_is_refused(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str, value: str,
+    message: str, command: str,
+) -> None:  # fmt: skip
+    """'-o newdir/' and '-o -' are bad input: no file named 'newdir' or '-' is written."""
+    monkeypatch.chdir(tmp_path)
+    args = ANN_HANDOUT if command == "handout" else ("schedule", "2025-03-01")
+    result = run(*args, option, value)
+    assert result.code == 2
+    assert message in result.err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_written_file_names_are_shown_escaped(run: Run, tmp_path: Path) -> None:
+    """A file name holding a terminal's title sequence is echoed with its controls escaped."""
+    out = tmp_path / "a\x1b]0;pwned\x07.txt"
+    result = run("schedule", "2025-03-01", "-o", str(out))
+    assert result.code == 0, result.err
+    assert "a\\x1b]0;pwned\\x07.txt" in result.out
+    assert "\x1b" not in result.out
+
+
+def test_a_day_list_name_is_shown_escaped(run: Run, tmp_path: Path) -> None:
+    """The 'Read LIST' line escapes control characters in the list's name."""
+    day = tmp_path / "day\x1b[2J.csv"
+    day.write_text("name,procedure_date\nAnn Lee,2025-03-01\n", encoding="utf-8")
+    result = run("handout", "--phone", "1", "--batch", str(day), "--out-dir", str(tmp_path / "o"))
+    assert result.code == 0, result.err
+    assert "day\\x1b[2J.csv" in result.out
+    assert "\x1b" not in result.out
+
+
+def test_a_relative_xdg_cache_home_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """XDG_CACHE_HOME that is not absolute is ignored, as the XDG spec says: HOME's is used."""
+    from vplan.rules import _cache_file
+
+    monkeypatch.chdir(tmp_path)
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    found = _cache_file(b"x", {"XDG_CACHE_HOME": "relative", "HOME": str(home)})
+    assert found is not None
+    assert found.parent == home / ".cache" / "vplan"
+    assert not (tmp_path / "relative").exists()
+
+
+def test_a_follow_up_a_century_away_is_refused(run: Run, tmp_path: Path) -> None:
+    """A follow-up visit in 2199 is a typing slip: exit 2, not a 108-page handout."""
+    out = tmp_path / "ann.pdf"
+    result = run(*ANN_HANDOUT, "-o", str(out), "--follow-up", "2199-03-10 10:00")
+    assert result.code == 2
+    assert "more than a year after the procedure date" in result.err
+    assert not out.exists()
+
+
+def test_a_terminal_of_no_width_still_shows_the_answer() -> None:
+    """COLUMNS=0 on a terminal shows the verdict, at the narrowest width vplan writes."""
+    import shutil
+
+    if shutil.which("script") is None:
+        pytest.skip("no 'script' to give vplan a terminal")
+    command = f"'{sys.executable}' -m vplan check walking -p 2025-03-01 --day 3"
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    done = subprocess.run(
+        ["script", "-qc", command, "/dev/null"], capture_output=True, text=True, timeout=120,
+        env=dict(env, COLUMNS="0"), check=False,
+    )  # fmt: skip
+    assert "ALLOWED" in done.stdout

@@ -28,7 +28,7 @@ from vplan.model import Book, Protocol, Where, normalize_name, place
 from vplan.orders import Orders
 from vplan.parse import DateOrder, ParseError, parse_levels, parse_list_date
 from vplan.patient import follow_up_visit
-from vplan.plan import FollowUp, build_plan
+from vplan.plan import MAX_FOLLOW_UP_DAYS, FollowUp, build_plan
 from vplan.record import file_digest
 from vplan.stamp import Stamp, make_stamp
 
@@ -271,6 +271,13 @@ def _with_orders(job: Job, folder: Path, protocols: Mapping[str, Protocol] | Non
         raise InputError(
             f"the follow-up visit {job.follow_up.date.isoformat()} is before the procedure "
             f"date {job.procedure_date.isoformat()}; check the date of the visit"
+        )
+    if job.follow_up is not None and (
+        (job.follow_up.date - job.procedure_date).days > MAX_FOLLOW_UP_DAYS
+    ):
+        raise InputError(
+            f"the follow-up visit {job.follow_up.date.isoformat()} is more than a year after "
+            f"the procedure date {job.procedure_date.isoformat()}; check the year of the visit"
         )
     if job.orders_file is None or protocols is None:
         return job

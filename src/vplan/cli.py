@@ -88,9 +88,32 @@ RulesFileArgument = Annotated[
     Path | None,
     typer.Argument(help="Rules file. Default: $VPLAN_RULES, else the bundled protocol."),
 ]
+
+
+def _file_to_write(text: str) -> Path:
+    """A file name to write, as typed: a folder (``out/``) or ``-`` is no file name."""
+    if text == "-":
+        raise typer.BadParameter(
+            "'-' is not a file name here; leave out the option to show the output on the "
+            "screen, or give a file name"
+        )
+    if text.endswith(("/", os.sep)) or text in ("", ".", ".."):
+        folder = text if text.endswith(("/", os.sep)) else ""
+        raise typer.BadParameter(
+            f"'{text}' names a folder; give a file name, such as {folder}ann.pdf"
+        )
+    return Path(text)
+
+
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to this file (atomically) instead of the screen."),
+    typer.Option(
+        "--output",
+        "-o",
+        parser=_file_to_write,
+        metavar="<path>",
+        help="Write to this file (atomically) instead of the screen.",
+    ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
 ProcedureOption = Annotated[
@@ -313,8 +336,11 @@ def _journal(path: Path | None) -> _Journal | None:
 
 def _wrote(target: object, what: str, journal: _Journal | None = None, then: str = "") -> None:
     """Tell the nurse what was written, as every command does: "Wrote FILE (what)."."""
+    from vplan.chars import escaped
+
     recorded = f"; recorded in {journal.path}" if journal is not None else ""
-    sys.stdout.write(f"Wrote {target} ({what}){recorded}.\n" + (f"Next: {then}\n" if then else ""))
+    line = escaped(f"Wrote {target} ({what}){recorded}.")  # a file name may hold anything
+    sys.stdout.write(line + "\n" + (f"Next: {then}\n" if then else ""))
 
 
 def _dump(data: object) -> str:
@@ -463,7 +489,13 @@ def handout(
     orders: OrdersOption = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="The file to write: NAME.pdf, NAME.html or NAME.ics."),
+        typer.Option(
+            "--output",
+            "-o",
+            parser=_file_to_write,
+            metavar="<path>",
+            help="The file to write: NAME.pdf, NAME.html or NAME.ics.",
+        ),
     ] = None,
     fmt: Annotated[
         DocumentFormat | None,
@@ -508,6 +540,8 @@ def handout(
         Path | None,
         typer.Option(
             "--combined",
+            parser=_file_to_write,
+            metavar="<path>",
             help="Also write every PDF handout of the batch into this one PDF, in the list's "
             "order, each starting on a new sheet, for one print run.",
         ),
@@ -705,7 +739,7 @@ def _batch(
         others[journal.path] = "the journal"
     batch.check_apart(items, others)
     workers = min(jobs or batch.workers(), max(1, total))
-    sys.stdout.write(f"Read {csv_path}: {day.describe()}.\n")
+    sys.stdout.write(escaped(f"Read {csv_path}: {day.describe()}.") + "\n")
     _warm_renderers()
     moment = _now()
     on_written = None
@@ -761,10 +795,11 @@ def _check_combined(combined: Path, asked: DocumentFormat | None, *, force: bool
 
 
 def _write_combined(combined: Path, handouts: list[Path], *, force: bool) -> None:
+    from vplan.chars import escaped
     from vplan.combined import write_combined
 
     if not handouts:
-        sys.stdout.write(f"No PDF handout was written, so {combined} was not made.\n")
+        sys.stdout.write(escaped(f"No PDF handout was written, so {combined} was not made.") + "\n")
         return
     done = write_combined(combined, handouts, force=force)
     _wrote(
@@ -1221,6 +1256,7 @@ def record_verify(
     record: JournalOption,
 ) -> int:
     """Exit 0 and the entry when FILE was recorded and is unchanged; 6 when it is not in it."""
+    from vplan.chars import escaped
     from vplan.files import MAX_DOCUMENT, NotAFileError, TooLargeError, sha256_regular
     from vplan.journal import entries, file_mac, read_key
 
@@ -1248,7 +1284,9 @@ def record_verify(
             "was recorded under another key.\n"
         )
         return EXIT_NOT_RECORDED
-    sys.stdout.write(f"{file}: in the journal {record}, line {found.line}, unchanged.\n")
+    sys.stdout.write(
+        escaped(f"{file}: in the journal {record}, line {found.line}, unchanged.") + "\n"
+    )
     sys.stdout.write(_describe_entry(found.fields))
     return EXIT_OK
 

@@ -19,6 +19,7 @@ from vplan.render.lines import Line, plain
 TEMP_PREFIX = ".vplan-"  # never the file's own name: that can be a patient's
 TEMP_SUFFIX = ".tmp"
 STALE_AFTER = 60  # seconds: a younger temporary may be one another worker is still opening
+MIN_WIDTH = 40  # columns: a narrower terminal is written to as if it were this wide
 _SWEPT: set[Path] = set()  # folders already cleared of stale temporaries by this process
 _WRITING: set[Path] = set()  # this process's temporaries, while they are written
 
@@ -174,6 +175,8 @@ def show(lines: list[Line]) -> None:
         from rich.text import Text
 
         console = Console(highlight=False, soft_wrap=True)
+        if console.width < MIN_WIDTH:  # COLUMNS=0 or a tiny window: nothing would be shown
+            console = Console(highlight=False, soft_wrap=True, width=MIN_WIDTH)
         for line in lines:
             console.print(Text(line.text, style=line.style.value))
     else:
