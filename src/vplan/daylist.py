@@ -5,7 +5,8 @@ row) and be UTF-8 (with or without BOM), UTF-16 with BOM ("Unicode Text") or
 Windows-1252 (Excel's plain "CSV"). An ``.xlsx`` workbook is read with openpyxl, loaded
 only for workbooks. Headers match whatever their case, spaces, hyphens or underscores;
 columns vplan does not use (MRN, DOB, room) are ignored and their values never read
-into a record. Blank rows are skipped. The file is read one record at a time, twice:
+into a record. Blank rows are skipped. The file is read through one bounded reader (a
+regular file of at most MAX_LIST_BYTES), and its records taken one at a time, twice:
 once to check the header and count the rows, once to hand out the records.
 
 What each column means is the batch's business; here a column is only a name.
@@ -13,6 +14,7 @@ What each column means is the batch's business; here a column is only a name.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -150,26 +152,29 @@ def open_list(path: Path, *, sheet: str | None = None) -> DayList:
 
 
 def _regular_start(path: Path) -> bytes:
-    """The first bytes of the list, a regular file of at most MAX_LIST_BYTES; else refused."""
-    import os
-    import stat
+    """The first bytes of the list, refused unless it is a regular file of bounded size."""
+    return _list_bytes(path)[:8]
+
+
+def _list_bytes(path: Path) -> bytes:
+    """The list's bytes, through the one bounded reader: a regular file of MAX_LIST_BYTES at most.
+
+    Every read of the list goes through here, so a file swapped for a pipe between two
+    reads is refused too, never waited on.
+    """
+    from vplan.files import NotAFileError, TooLargeError, read_regular
 
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        return read_regular(path, MAX_LIST_BYTES)
+    except (NotAFileError, IsADirectoryError):
+        raise InputError(f"{path} is not an ordinary file; give the list's path") from None
+    except TooLargeError:
+        raise InputError(
+            f"{path} is larger than {MAX_LIST_BYTES // 2**20} MiB, more than any day's list; "
+            "check the path"
+        ) from None
     except OSError as exc:
         raise InputError(f"cannot read {path} ({exc.strerror}); give the list's path") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError(f"{path} is not an ordinary file; give the list's path")
-        if info.st_size > MAX_LIST_BYTES:
-            raise InputError(
-                f"{path} is larger than {MAX_LIST_BYTES // 2**20} MiB, more than any day's list; "
-                "check the path"
-            )
-        return os.read(fd, 8)
-    finally:
-        os.close(fd)
 
 
 def shown(text: str) -> str:
@@ -299,7 +304,7 @@ def _first_bad_line(path: Path, codec: str) -> int | None:
 
     decoder = codecs.getincrementaldecoder(codec)()
     line = 1
-    with path.open("rb") as handle:
+    with io.BytesIO(_list_bytes(path)) as handle:
         while True:
             chunk = handle.read(1 << 16)
             try:
@@ -312,7 +317,7 @@ def _first_bad_line(path: Path, codec: str) -> int | None:
 
 
 def _open_text(path: Path, encoding: str) -> IO[str]:
-    return path.open(encoding=encoding, newline="")
+    return io.TextIOWrapper(io.BytesIO(_list_bytes(path)), encoding=encoding, newline="")
 
 
 def _delimiter(path: Path, first_line: str) -> str:
@@ -387,8 +392,9 @@ def _check_inflated(path: Path) -> None:
     """
     import zipfile
 
+    data = io.BytesIO(_list_bytes(path))
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(data) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise InputError(
@@ -425,10 +431,11 @@ def _workbook(path: Path) -> Iterator[Workbook]:
 
     from openpyxl import load_workbook
 
+    data = io.BytesIO(_list_bytes(path))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl's notes on styles it cannot read
-            book = load_workbook(path, read_only=True, data_only=True)
+            book = load_workbook(data, read_only=True, data_only=True)
     except Exception as exc:  # zipfile's, openpyxl's and XML errors of a damaged or foreign file
         raise InputError(
             f"{path} cannot be read as an Excel workbook ({type(exc).__name__}); {SAVE_AS}"
