@@ -331,3 +331,41 @@ def test_verify_of_a_special_file_is_refused_at_once(tmp_path: Path, kind: str) 
     )  # fmt: skip
     assert done.returncode == 2, done.stderr
     assert done.stderr == f"vplan: error: {path} is not an ordinary file; give the file to verify\n"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_batch_stopped_by_sigterm_leaves_only_recorded_handouts(
+    tmp_path: Path, jobs: str
+) -> None:
+    """SIGTERM mid-batch: exit 130, and every handout left in the folder is in the journal."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    day = tmp_path / "list.csv"
+    day.write_text("name,procedure_date\n" + "".join(
+        f"Pat Num{chr(97 + i)},2025-03-01\n" for i in range(12)), encoding="utf-8")  # fmt: skip
+    out, journal = tmp_path / "out", tmp_path / "journal.jsonl"
+    env = dict(os.environ, VPLAN_RECORD_KEY=KEY)
+    batch_run = subprocess.Popen(
+        [sys.executable, "-m", "vplan", "handout", "--phone", "1", "--batch", str(day),
+         "--out-dir", str(out), "--record", str(journal), "--jobs", jobs],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not (out.exists() and any(out.glob("*.pdf"))) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    batch_run.send_signal(signal.SIGTERM)
+    _, err = batch_run.communicate(timeout=120)
+    assert batch_run.returncode == 130, err
+    left = sorted(out.glob("*"))
+    recorded = list(entries(journal, KEY.encode()))
+    assert all(path.suffix == ".pdf" for path in left)
+    assert len(recorded) == len(left)
+    for path in left:
+        verify = subprocess.run(
+            [sys.executable, "-m", "vplan", "record", "verify", str(path), "--record",
+             str(journal)], env=env, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert verify.returncode == 0, verify.stdout
