@@ -442,12 +442,16 @@ def schedule(
         from vplan.render.lines import plain
 
         data = plain(lines)
-    _emit(data, output, force)
     if journal is not None and output is not None:
+        from vplan.output import held_stops
         from vplan.record import Written, file_digest
 
         raw = data.encode("utf-8") if isinstance(data, str) else data
-        journal.add(start, made, Written(fmt.value, file_digest(raw)), name, moment, output)
+        with held_stops():  # written and recorded, or neither
+            _emit(data, output, force)
+            journal.add(start, made, Written(fmt.value, file_digest(raw)), name, moment, output)
+    else:
+        _emit(data, output, force)
     if output is not None:
         what = {
             ScheduleFormat.JSON: "JSON",
@@ -624,7 +628,7 @@ def _one_handout(
     from vplan.clock import calendar_stamp
     from vplan.documents import DocumentFormat, format_for, render_paged
     from vplan.handout import Patient, check_field
-    from vplan.output import write_file
+    from vplan.output import held_stops, write_file
     from vplan.parse import parse_levels
     from vplan.patient import follow_up_visit, patient_plan
     from vplan.record import Written, chart_note, file_digest
@@ -654,11 +658,12 @@ def _one_handout(
     out = render_paged(
         fmt, plan, patient, layout, stamp=calendar_stamp(moment), lang=lang.value, made=made
     )
-    write_file(output, out.data, force=force)
     paper = None if fmt is DocumentFormat.ICS else layout
     written = Written(fmt.value, file_digest(out.data), out.pages, paper)
-    if journal is not None:
-        journal.add(plan.procedure_date, made, written, patient.name, moment, output)
+    with held_stops():  # written and recorded, or neither
+        write_file(output, out.data, force=force)
+        if journal is not None:
+            journal.add(plan.procedure_date, made, written, patient.name, moment, output)
     _wrote(output, _describe(fmt, layout), journal)
     sys.stdout.write(chart_note(plan, made, written, follow_up=_visit_moment(plan)) + "\n")
     return EXIT_OK
