@@ -369,3 +369,19 @@ def test_a_batch_stopped_by_sigterm_leaves_only_recorded_handouts(
              str(journal)], env=env, capture_output=True, text=True, timeout=60, check=False,
         )  # fmt: skip
         assert verify.returncode == 0, verify.stdout
+
+
+def test_a_key_that_is_not_utf8_works_from_the_environment(tmp_path: Path) -> None:
+    """VPLAN_RECORD_KEY set to bytes that are not UTF-8 records, no traceback."""
+    import subprocess
+    import sys
+
+    env = {os.fsencode(k): os.fsencode(v) for k, v in os.environ.items()}
+    env[b"VPLAN_RECORD_KEY"] = b"\xff\xfe a clinic key that is no UTF-8"
+    out = tmp_path / "plan.txt"
+    done = subprocess.run(
+        [sys.executable, "-m", "vplan", "schedule", "2025-03-01", "-o", str(out), "--record",
+         str(tmp_path / "journal.jsonl")], env=env, capture_output=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert out.exists()

@@ -180,3 +180,17 @@ def test_a_list_that_is_no_days_list_is_refused_at_once(
     assert result.code == 2
     assert message in result.err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("error", ["#N/A", "#REF!", "#VALUE!", "#NAME?"])
+def test_an_excel_error_saved_into_a_csv_refuses_its_row(
+    run: Run, tmp_path: Path, error: str
+) -> None:
+    """Excel writes a failed formula to CSV as '#N/A': that row is refused, never a handout."""
+    day = tmp_path / "day.csv"
+    day.write_text(f"name,procedure_date\n{error},2025-03-01\nBo Li,2025-03-01\n", "utf-8")
+    out = tmp_path / "out"
+    result = run(*batch_of(day, out))
+    assert result.code == 5
+    assert f"day.csv:2: refused: the name cell holds Excel's error {error}" in result.err
+    assert [path.name for path in out.iterdir()] == ["bo-li_2025-03-01.pdf"]

@@ -116,7 +116,7 @@ class DayList:
         }
         for index, column in enumerate(self.columns):
             cell = cells[index] if index < len(cells) else ""
-            if column is not None and isinstance(cell, ExcelError):
+            if column is not None and (isinstance(cell, ExcelError) or cell in EXCEL_ERRORS):
                 return Record(line, {}, f"the {column} cell holds Excel's error {cell}; correct "
                                         "the cell (or its formula) in the workbook")  # fmt: skip
         return Record(line, known)
@@ -354,6 +354,13 @@ def _csv_records(path: Path, handle: IO[str], delimiter: str) -> Iterator[tuple[
 
 
 # Workbooks
+
+
+# What Excel shows (and writes to CSV) for a cell whose formula failed: never a value.
+EXCEL_ERRORS = frozenset(
+    ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+     "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!")
+)  # fmt: skip
 
 
 class ExcelError(str):
