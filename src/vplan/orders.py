@@ -129,10 +129,10 @@ def orders_from_bytes(
 
     from vplan.errors import RulesError
     from vplan.schema import OrdersModel
-    from vplan.validate import _decode, _parse_yaml, _schema_problem, position
+    from vplan.validate import _schema_problem, position, read_yaml
 
     try:
-        tree = _parse_yaml(_decode(data, label), label)
+        tree = read_yaml(data, label)
     except RulesError as exc:
         raise OrdersError([_in_orders_words(problem) for problem in exc.problems]) from None
     if not isinstance(tree, CommentedMap):

@@ -65,12 +65,21 @@ def rules_data(model: RulesModel) -> RulesData:
     return cast("RulesData", model.model_dump(mode="json", by_alias=True))
 
 
+def read_yaml(data: bytes, label: str) -> object:
+    """The YAML tree of a file's bytes, read as every YAML file a clinic writes is read.
+
+    The rules and the orders both come through here: the encoding, lines, values, nesting
+    and characters are checked, anchors and tags refused; ``RulesError`` lists each problem.
+    """
+    return _parse_yaml(_decode(data, label), label)
+
+
 def validated_tree(data: bytes, label: str) -> tuple[CommentedMap, RulesModel]:
     """The YAML tree (with the position of every node) and the model of a valid rules file.
 
     Raises ``RulesError`` listing every problem, as ``validate`` does.
     """
-    tree = _parse_yaml(_decode(data, label), label)
+    tree = read_yaml(data, label)
     if not isinstance(tree, CommentedMap):
         raise RulesError(
             [
