@@ -1165,42 +1165,18 @@ def main(argv: list[str] | None = None) -> NoReturn:
 
 
 def _standard_streams() -> None:
-    """Make a closed stdin, stdout or stderr harmless, and refuse to run without stdout.
+    """Hold closed standard streams with /dev/null; without stdout, stop with exit 4."""
+    from vplan.output import STDOUT_CLOSED, hold_standard_streams
 
-    A closed descriptor would be reused by the next file opened (a journal, a handout),
-    and what was meant for the screen would land in it: each is held by /dev/null. A
-    closed stderr then only loses the messages, never the exit code. Without stdout, the
-    answer (for 'check', the verdict) cannot be given, and an exit code alone could be
-    read as one: vplan stops with exit 4 before doing anything.
-    """
-    closed = []
-    for fd in (0, 1, 2):
-        try:
-            os.fstat(fd)
-        except OSError:
-            closed.append(fd)
-    for fd in closed:
-        null = os.open(os.devnull, os.O_RDWR)  # the lowest free descriptor: this one
-        if null != fd:
-            os.dup2(null, fd)
-            os.close(null)
-    if 2 in closed or sys.stderr is None:
-        sys.stderr = open(2, "w", closefd=False, errors="backslashreplace")  # noqa: SIM115
-    if 1 in closed or sys.stdout is None:
-        sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
-        _fail("the standard output is closed, so nothing can be shown; run vplan with its "
-              "output going to the screen, a pipe or a file", EXIT_OUTPUT)  # fmt: skip
+    if not hold_standard_streams():
+        _fail(STDOUT_CLOSED, EXIT_OUTPUT)
 
 
 def _unshowable(exc: UnicodeEncodeError) -> NoReturn:
     """Stop with one line when the output's encoding cannot show a character of the answer."""
-    char = exc.object[exc.start : exc.end][:1]
-    _fail(
-        f"the output's encoding ({exc.encoding}) cannot show '{char}' (U+{ord(char):04X}), and "
-        "a plan is never shown with letters left out; use a UTF-8 terminal (such as "
-        "LANG=C.UTF-8) or PYTHONIOENCODING=utf-8, or write to a file with -o",
-        EXIT_OUTPUT,
-    )
+    from vplan.output import unshowable
+
+    _fail(unshowable(exc), EXIT_OUTPUT)
 
 
 def _quiet_stdout() -> None:

@@ -168,6 +168,50 @@ def _link_new(tmp: Path, path: Path) -> None:
         tmp.replace(path)
 
 
+STDOUT_CLOSED = (
+    "the standard output is closed, so nothing can be shown; run vplan with its output going "
+    "to the screen, a pipe or a file"
+)
+
+
+def hold_standard_streams() -> bool:
+    """Hold a closed stdin, stdout or stderr with /dev/null; False when stdout was closed.
+
+    A closed descriptor would be reused by the next file opened (a journal, a handout),
+    and what was meant for the screen would land in it. A closed stderr then only loses
+    the messages, never the exit code. Without stdout the answer (for 'check', the
+    verdict) cannot be given, and an exit code alone could be read as one: the caller
+    stops before doing anything.
+    """
+    closed = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.append(fd)
+    for fd in closed:
+        null = os.open(os.devnull, os.O_RDWR)  # the lowest free descriptor: this one
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+    if 2 in closed or sys.stderr is None:
+        sys.stderr = open(2, "w", closefd=False, errors="backslashreplace")  # noqa: SIM115
+    if 1 in closed or sys.stdout is None:
+        sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
+        return False
+    return True
+
+
+def unshowable(exc: UnicodeEncodeError) -> str:
+    """What to say when the output's encoding cannot show a character of the answer."""
+    char = exc.object[exc.start : exc.end][:1]
+    return (
+        f"the output's encoding ({exc.encoding}) cannot show '{char}' (U+{ord(char):04X}), and "
+        "a plan is never shown with letters left out; use a UTF-8 terminal (such as "
+        "LANG=C.UTF-8) or PYTHONIOENCODING=utf-8, or write to a file with -o"
+    )
+
+
 def show(lines: list[Line]) -> None:
     """Print lines to stdout: styled on a colour terminal, plain otherwise."""
     if sys.stdout.isatty() and not os.environ.get("NO_COLOR"):
