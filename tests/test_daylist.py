@@ -330,7 +330,7 @@ def test_a_workbook_is_read_with_its_date_cells_as_dates(tmp_path: Path) -> None
                 "name": "José Peña",
                 "procedure_date": "2025-03-01",
                 "phone": "5550100",
-                "large_print": "yes",
+                "large_print": "TRUE",
             },
             None,
         ),
@@ -346,7 +346,7 @@ def test_a_workbook_is_read_with_its_date_cells_as_dates(tmp_path: Path) -> None
         ),
         (
             5,
-            {"name": "Cy Ng", "procedure_date": "03/01/2025", "phone": "", "large_print": "no"},
+            {"name": "Cy Ng", "procedure_date": "03/01/2025", "phone": "", "large_print": "FALSE"},
             None,
         ),
     ]

@@ -399,11 +399,14 @@ def _resealed(lines: list[str]) -> list[str]:
         (lambda lines: [lines[0], lines[2]], 2),
         (lambda lines: lines[1:], 1),
         (lambda lines: [lines[1], lines[0], lines[2]], 1),
-        (lambda lines: [*lines[:2], lines[2][:-5]], 3),
+        (lambda lines: [lines[0], lines[1][:-5], lines[2]], 2),
+        (lambda lines: [*lines[:2], '{"prev":"' + "0" * 64 + '",'], 3),
+        (lambda lines: [*lines[:2], lines[2][:40] + "x"], 3),
         (_resealed, 1),
     ],
-    ids=["edited", "last edited", "deleted", "first deleted", "swapped", "cut short", "resealed"],
-)
+    ids=["edited", "last edited", "deleted", "first deleted", "swapped", "cut short",
+         "last cut, wrong prev", "last cut, changed", "resealed"],
+)  # fmt: skip
 def test_check_names_the_first_broken_line(
     run: Run, tmp_path: Path, damage: Callable[[list[str]], list[str]], line: int
 ) -> None:
@@ -412,7 +415,7 @@ def test_check_names_the_first_broken_line(
     assert run("record", "check", "--record", str(journal)).code == 0
     lines = journal.read_bytes().decode().splitlines()
     damaged = damage(lines)
-    cut = line == 3 and len(damaged[2]) < len(lines[2])
+    cut = not damaged[-1].endswith("}")
     journal.write_text("\n".join(damaged) + ("" if cut else "\n"), encoding="utf-8")
     result = run("record", "check", "--record", str(journal))
     assert result.code == 7

@@ -28,7 +28,7 @@ from vplan.model import Book, Protocol, Where, normalize_name, place
 from vplan.orders import Orders
 from vplan.parse import DateOrder, ParseError, parse_levels, parse_list_date
 from vplan.patient import follow_up_visit
-from vplan.plan import FollowUp, build_plan
+from vplan.plan import MAX_FOLLOW_UP_DAYS, FollowUp, build_plan
 from vplan.record import file_digest
 from vplan.stamp import Stamp, make_stamp
 
@@ -189,6 +189,27 @@ def read_jobs(
         yield job
 
 
+def check_apart(items: Sequence[Job | Outcome], others: Mapping[Path, str]) -> None:
+    """Refuse, before anything is written, a row whose file is another file of the run.
+
+    ``others`` names the combined PDF, the journal and the list itself, with what each is:
+    a handout written there would be overwritten by it, or overwrite it.
+    """
+    places = {_place(path): (path, what) for path, what in others.items()}
+    for job in items:
+        if isinstance(job, Job) and _place(job.path) in places:
+            path, what = places[_place(job.path)]
+            raise InputError(
+                f"{what} {path} is also the handout of line {job.line} ({job.path.name}); "
+                f"give {what} another name"
+            )
+
+
+def _place(path: Path) -> tuple[Path, str]:
+    """Where a file is: its folder, resolved, and its name folded (as on a folded file system)."""
+    return path.parent.resolve(), path.name.lower()
+
+
 def _check_translated(lang: str, missing: Sequence[Where]) -> None:
     if missing:
         more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
@@ -250,6 +271,13 @@ def _with_orders(job: Job, folder: Path, protocols: Mapping[str, Protocol] | Non
         raise InputError(
             f"the follow-up visit {job.follow_up.date.isoformat()} is before the procedure "
             f"date {job.procedure_date.isoformat()}; check the date of the visit"
+        )
+    if job.follow_up is not None and (
+        (job.follow_up.date - job.procedure_date).days > MAX_FOLLOW_UP_DAYS
+    ):
+        raise InputError(
+            f"the follow-up visit {job.follow_up.date.isoformat()} is more than a year after "
+            f"the procedure date {job.procedure_date.isoformat()}; check the year of the visit"
         )
     if job.orders_file is None or protocols is None:
         return job
@@ -430,34 +458,40 @@ def run(
         progress(outcome)
 
     if jobs <= 1:
+        from vplan.output import held_stops
+
         _start_worker(protocols)
         for item in items:
             if isinstance(item, Outcome):
                 record(item)
-            else:
+                continue
+            with held_stops():  # a stop comes between whole, recorded files
                 record(write_one(item, force=force, stamp=stamp), item)
     else:
         # The workers watch the read end; only this process holds the write end. When it
         # closes (this run stops, or this process dies) the workers stop.
         watch, parent_end = os.pipe()
         pool = _pool(jobs, protocols, watch, parent_end)
+        pending: dict[Future[Outcome], Job] = {}
+        before: dict[Path, tuple[int, int] | None] = {}  # each file as it was before its job
         try:
-            pending: dict[Future[Outcome], Job] = {}
             for item in items:
                 if isinstance(item, Outcome):
                     record(item)
                     continue
+                before[item.path] = _identity(item.path)
                 pending[pool.submit(write_one, item, force=force, stamp=stamp)] = item
                 if len(pending) >= jobs * IN_FLIGHT_PER_WORKER:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for future in done:
-                        record(future.result(), pending.pop(future))
-            for future in wait(pending).done:
-                record(future.result(), pending[future])
-        except BaseException:  # Ctrl-C, SIGTERM: the workers stop now, between whole files
+                        _take(future, pending, record)
+            while pending:
+                _take(next(iter(wait(pending).done)), pending, record)
+        except BaseException as stop:  # Ctrl-C, SIGTERM: the workers stop now, between whole files
             os.close(parent_end)
             parent_end = -1
             pool.shutdown(wait=True, cancel_futures=True)
+            _settle(pending, before, record if isinstance(stop, KeyboardInterrupt) else None)
             raise
         finally:
             pool.shutdown(wait=True)
@@ -465,6 +499,55 @@ def run(
                 if fd >= 0:
                     os.close(fd)
     return Summary(written, tuple(sorted(refused, key=lambda o: o.line)))
+
+
+def _take(
+    future: Future[Outcome],
+    pending: dict[Future[Outcome], Job],
+    record: Callable[[Outcome, Job], None],
+) -> None:
+    """Record a finished job's outcome and drop it from ``pending``, as one step."""
+    from vplan.output import held_stops
+
+    with held_stops():
+        job = pending.pop(future)
+        record(future.result(), job)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """What tells one file at ``path`` from another written there later (None: no file)."""
+    try:
+        info = path.stat(follow_symlinks=False)
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns
+
+
+def _settle(
+    pending: Mapping[Future[Outcome], Job],
+    before: Mapping[Path, tuple[int, int] | None],
+    record: Callable[[Outcome, Job], None] | None,
+) -> None:
+    """After a stopped run, leave no handout written and not recorded.
+
+    A file whose worker returned is recorded (``record``), or removed when it cannot be
+    (``None``: the run stopped because recording failed). A file written by a worker that
+    was stopped before it could return is removed.
+    """
+    for future, job in pending.items():
+        outcome = None
+        if future.done() and not future.cancelled() and future.exception() is None:
+            outcome = future.result()
+        if outcome is not None and outcome.written is None:
+            continue  # refused: nothing was written
+        if outcome is not None and record is not None:
+            try:
+                record(outcome, job)
+                continue
+            except Exception:  # the file is then removed, as not recorded
+                pass
+        if _identity(job.path) != before.get(job.path):
+            job.path.unlink(missing_ok=True)
 
 
 def _pool(jobs: int, protocols: Mapping[str, Protocol], watch: int, parent_end: int) -> Executor:

@@ -31,6 +31,7 @@ from vplan.errors import (
     EXIT_SOME_REFUSED,
     EXIT_WARNINGS,
     InputError,
+    OutputError,
     RulesError,
     VplanError,
 )
@@ -88,9 +89,32 @@ RulesFileArgument = Annotated[
     Path | None,
     typer.Argument(help="Rules file. Default: $VPLAN_RULES, else the bundled protocol."),
 ]
+
+
+def _file_to_write(text: str) -> Path:
+    """A file name to write, as typed: a folder (``out/``) or ``-`` is no file name."""
+    if text == "-":
+        raise typer.BadParameter(
+            "'-' is not a file name here; leave out the option to show the output on the "
+            "screen, or give a file name"
+        )
+    if text.endswith(("/", os.sep)) or text in ("", ".", ".."):
+        folder = text if text.endswith(("/", os.sep)) else ""
+        raise typer.BadParameter(
+            f"'{text}' names a folder; give a file name, such as {folder}ann.pdf"
+        )
+    return Path(text)
+
+
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to this file (atomically) instead of the screen."),
+    typer.Option(
+        "--output",
+        "-o",
+        parser=_file_to_write,
+        metavar="<path>",
+        help="Write to this file (atomically) instead of the screen.",
+    ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
 ProcedureOption = Annotated[
@@ -263,10 +287,12 @@ class _Journal:
         written: "Written",
         patient: str | None,
         made_at: datetime,
+        file: Path,
     ) -> None:
-        """Append the entry of one written file; the patient and the file only as HMACs.
+        """Append the entry of ``file``, just written; the patient and the file only as HMACs.
 
         ``made_at`` is the time the file was made at (its stamp, its calendar's DTSTAMP).
+        When the entry cannot be added, the file is removed: nothing is given unrecorded.
         """
         from vplan.clock import calendar_stamp
         from vplan.journal import append, file_mac
@@ -278,7 +304,31 @@ class _Journal:
             patient=None if patient is None else patient_id(self.key, patient),
             file_hmac=file_mac(self.key, written.file_sha256), key=self.key_id,
         )  # fmt: skip
-        append(self.path, self.key, fields)
+        from vplan.output import held_stops
+
+        with held_stops():  # a stop comes after the file is recorded, or removed
+            try:
+                append(self.path, self.key, fields)
+            except OutputError as exc:
+                file.unlink(missing_ok=True)
+                raise OutputError(f"{exc}; {file} was removed, as it is not recorded") from None
+
+    def check_apart(self, *outputs: Path) -> None:
+        """Refuse a journal that is also one of the files to write."""
+        for output in outputs:
+            if _same_file(output, self.path):
+                raise InputError(
+                    f"--record {self.path} is also a file to write or read; give the journal "
+                    "a name of its own"
+                )
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    """Whether two paths name one file (or would, once it is made)."""
+    try:
+        return one.resolve() == other.resolve() or one.samefile(other)
+    except OSError:
+        return False
 
 
 def _journal(path: Path | None) -> _Journal | None:
@@ -287,8 +337,11 @@ def _journal(path: Path | None) -> _Journal | None:
 
 def _wrote(target: object, what: str, journal: _Journal | None = None, then: str = "") -> None:
     """Tell the nurse what was written, as every command does: "Wrote FILE (what)."."""
+    from vplan.chars import escaped
+
     recorded = f"; recorded in {journal.path}" if journal is not None else ""
-    sys.stdout.write(f"Wrote {target} ({what}){recorded}.\n" + (f"Next: {then}\n" if then else ""))
+    line = escaped(f"Wrote {target} ({what}){recorded}.")  # a file name may hold anything
+    sys.stdout.write(line + "\n" + (f"Next: {then}\n" if then else ""))
 
 
 def _dump(data: object) -> str:
@@ -353,6 +406,8 @@ def schedule(
             )
         record = None  # $VPLAN_RECORD names the journal for files; the screen is not one
     journal = _journal(record)
+    if journal is not None and output is not None:
+        journal.check_apart(output)
     visit = follow_up_visit(follow_up, follow_up_place)
     plan = patient_plan(
         _load(rules, procedure, lang), start, orders=orders, follow_up=visit, lang=lang.value
@@ -388,12 +443,16 @@ def schedule(
         from vplan.render.lines import plain
 
         data = plain(lines)
-    _emit(data, output, force)
-    if journal is not None:
+    if journal is not None and output is not None:
+        from vplan.output import held_stops
         from vplan.record import Written, file_digest
 
         raw = data.encode("utf-8") if isinstance(data, str) else data
-        journal.add(start, made, Written(fmt.value, file_digest(raw)), name, moment)
+        with held_stops():  # written and recorded, or neither
+            _emit(data, output, force)
+            journal.add(start, made, Written(fmt.value, file_digest(raw)), name, moment, output)
+    else:
+        _emit(data, output, force)
     if output is not None:
         what = {
             ScheduleFormat.JSON: "JSON",
@@ -435,7 +494,13 @@ def handout(
     orders: OrdersOption = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="The file to write: NAME.pdf, NAME.html or NAME.ics."),
+        typer.Option(
+            "--output",
+            "-o",
+            parser=_file_to_write,
+            metavar="<path>",
+            help="The file to write: NAME.pdf, NAME.html or NAME.ics.",
+        ),
     ] = None,
     fmt: Annotated[
         DocumentFormat | None,
@@ -480,6 +545,8 @@ def handout(
         Path | None,
         typer.Option(
             "--combined",
+            parser=_file_to_write,
+            metavar="<path>",
             help="Also write every PDF handout of the batch into this one PDF, in the list's "
             "order, each starting on a new sheet, for one print run.",
         ),
@@ -562,7 +629,7 @@ def _one_handout(
     from vplan.clock import calendar_stamp
     from vplan.documents import DocumentFormat, format_for, render_paged
     from vplan.handout import Patient, check_field
-    from vplan.output import write_file
+    from vplan.output import held_stops, write_file
     from vplan.parse import parse_levels
     from vplan.patient import follow_up_visit, patient_plan
     from vplan.record import Written, chart_note, file_digest
@@ -580,6 +647,8 @@ def _one_handout(
     )
     fmt = format_for(output, asked)
     journal = _journal(record)
+    if journal is not None:
+        journal.check_apart(output)
     booked = follow_up_visit(*visit)
     plan = patient_plan(
         _load(rules, procedure, lang), _procedure_date(procedure_date), orders=orders,
@@ -590,11 +659,12 @@ def _one_handout(
     out = render_paged(
         fmt, plan, patient, layout, stamp=calendar_stamp(moment), lang=lang.value, made=made
     )
-    write_file(output, out.data, force=force)
     paper = None if fmt is DocumentFormat.ICS else layout
     written = Written(fmt.value, file_digest(out.data), out.pages, paper)
-    if journal is not None:
-        journal.add(plan.procedure_date, made, written, patient.name, moment)
+    with held_stops():  # written and recorded, or neither
+        write_file(output, out.data, force=force)
+        if journal is not None:
+            journal.add(plan.procedure_date, made, written, patient.name, moment, output)
     _wrote(output, _describe(fmt, layout), journal)
     sys.stdout.write(chart_note(plan, made, written, follow_up=_visit_moment(plan)) + "\n")
     return EXIT_OK
@@ -643,9 +713,11 @@ def _batch(
     from vplan.handout import Patient, check_field
     from vplan.rules import resolve
 
-    if not csv_path.is_file():
+    if not csv_path.exists():
         raise InputError(f"cannot read {csv_path}: no such file; give the list's path")
     journal = _journal(record)
+    if journal is not None:
+        journal.check_apart(csv_path, *([] if combined is None else [combined]))
     sheet, date_order = reading
     if combined is not None:
         _check_combined(combined, asked, force=force)
@@ -661,13 +733,19 @@ def _batch(
     day = daylist.open_list(csv_path, sheet=sheet)  # checked before the folder is made
     total = day.rows
     batch.check_out_dir(out_dir)
-    items = batch.read_jobs(
+    items = list(batch.read_jobs(
         day, out_dir, layout=layout, fmt=asked, today=_today(), lang=lang.value,
         procedure=chosen.procedure, untranslated=chosen.untranslated,
         defaults=defaults, date_order=cast(DateOrder, date_order), protocols=protocols,
-    )  # fmt: skip
+    ))  # fmt: skip
+    others = {csv_path: "the day's list"}
+    if combined is not None:
+        others[combined] = "the --combined PDF"
+    if journal is not None:
+        others[journal.path] = "the journal"
+    batch.check_apart(items, others)
     workers = min(jobs or batch.workers(), max(1, total))
-    sys.stdout.write(f"Read {csv_path}: {day.describe()}.\n")
+    sys.stdout.write(escaped(f"Read {csv_path}: {day.describe()}.") + "\n")
     _warm_renderers()
     moment = _now()
     on_written = None
@@ -679,7 +757,7 @@ def _batch(
             paper = None if job.fmt.value == "ics" else job.layout
             written = Written(job.fmt.value, outcome.sha256, outcome.pages, paper)
             made = batch.job_stamp(job, protocols, moment.date())
-            journal.add(job.procedure_date, made, written, job.patient.name, moment)
+            journal.add(job.procedure_date, made, written, job.patient.name, moment, job.path)
 
     printed: list[tuple[int, Path]] = []  # the PDFs written, for --combined
 
@@ -691,7 +769,7 @@ def _batch(
             step(outcome)
 
         summary = batch.run(
-            items, protocols, force=force, stamp=moment, jobs=workers, progress=progress,
+            iter(items), protocols, force=force, stamp=moment, jobs=workers, progress=progress,
             on_written=on_written,
         )  # fmt: skip
     for outcome in summary.refused:
@@ -723,10 +801,11 @@ def _check_combined(combined: Path, asked: DocumentFormat | None, *, force: bool
 
 
 def _write_combined(combined: Path, handouts: list[Path], *, force: bool) -> None:
+    from vplan.chars import escaped
     from vplan.combined import write_combined
 
     if not handouts:
-        sys.stdout.write(f"No PDF handout was written, so {combined} was not made.\n")
+        sys.stdout.write(escaped(f"No PDF handout was written, so {combined} was not made.") + "\n")
         return
     done = write_combined(combined, handouts, force=force)
     _wrote(
@@ -1067,7 +1146,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     import signal
     import warnings
 
-    from vplan.errors import CacheNotUsed
+    from vplan.errors import CacheNotUsed, JournalNote
 
     said: set[str] = set()
 
@@ -1081,6 +1160,8 @@ def main(argv: list[str] | None = None) -> NoReturn:
     def terminated(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
+    _standard_streams()
+
     try:
         previous = signal.signal(signal.SIGTERM, terminated)
     except ValueError:  # not the main thread: leave signals alone
@@ -1088,11 +1169,27 @@ def main(argv: list[str] | None = None) -> NoReturn:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("always", CacheNotUsed)
+            warnings.simplefilter("always", JournalNote)
             warnings.showwarning = note
             _run(argv)
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _standard_streams() -> None:
+    """Hold closed standard streams with /dev/null; without stdout, stop with exit 4."""
+    from vplan.output import STDOUT_CLOSED, hold_standard_streams
+
+    if not hold_standard_streams():
+        _fail(STDOUT_CLOSED, EXIT_OUTPUT)
+
+
+def _unshowable(exc: UnicodeEncodeError) -> NoReturn:
+    """Stop with one line when the output's encoding cannot show a character of the answer."""
+    from vplan.output import unshowable
+
+    _fail(unshowable(exc), EXIT_OUTPUT)
 
 
 def _quiet_stdout() -> None:
@@ -1127,6 +1224,8 @@ def _run(argv: list[str] | None) -> NoReturn:
         # The reader went away (for example 'vplan schedule ... | head'): stop quietly.
         _quiet_stdout()
         raise SystemExit(EXIT_OK) from None
+    except UnicodeEncodeError as exc:
+        _unshowable(exc)
     except OSError as exc:
         _fail(f"cannot write the output ({exc.strerror}); check the disk and the file", EXIT_OUTPUT)
     if result == 130:  # Ctrl-C while typer ran the command
@@ -1136,6 +1235,8 @@ def _run(argv: list[str] | None) -> NoReturn:
     except BrokenPipeError:
         _quiet_stdout()
         raise SystemExit(EXIT_OK) from None
+    except UnicodeEncodeError as exc:
+        _unshowable(exc)
     except OSError as exc:
         _fail(f"cannot write the output ({exc.strerror}); check the disk and the file", EXIT_OUTPUT)
     raise SystemExit(result if isinstance(result, int) else EXIT_OK)
@@ -1149,12 +1250,20 @@ def record_verify(
     record: JournalOption,
 ) -> int:
     """Exit 0 and the entry when FILE was recorded and is unchanged; 6 when it is not in it."""
+    from vplan.chars import escaped
+    from vplan.files import MAX_DOCUMENT, NotAFileError, TooLargeError, sha256_regular
     from vplan.journal import entries, file_mac, read_key
-    from vplan.record import file_digest
 
     key = read_key(os.environ)
     try:
-        digest = file_digest(file.read_bytes())
+        digest = sha256_regular(file, MAX_DOCUMENT)
+    except (NotAFileError, IsADirectoryError):
+        raise InputError(f"{file} is not an ordinary file; give the file to verify") from None
+    except TooLargeError:
+        raise InputError(
+            f"{file} is larger than {MAX_DOCUMENT // 2**20} MiB, more than any file vplan "
+            "writes; give the file to verify"
+        ) from None
     except OSError as exc:
         raise InputError(f"cannot read {file} ({exc.strerror}); give the file to verify") from None
     mac = file_mac(key, digest)
@@ -1169,7 +1278,9 @@ def record_verify(
             "was recorded under another key.\n"
         )
         return EXIT_NOT_RECORDED
-    sys.stdout.write(f"{file}: in the journal {record}, line {found.line}, unchanged.\n")
+    sys.stdout.write(
+        escaped(f"{file}: in the journal {record}, line {found.line}, unchanged.") + "\n"
+    )
     sys.stdout.write(_describe_entry(found.fields))
     return EXIT_OK
 

@@ -13,10 +13,12 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 
 from vplan.errors import InputError
+from vplan.parse import EARLIEST
+from vplan.parse import LATEST as LATEST_DAY
 
 EPOCH_ENV = "SOURCE_DATE_EPOCH"
 TODAY_ENV = "VPLAN_TODAY"
-LATEST = 253402300799  # 9999-12-31 23:59:59 UTC: the last second a date can hold
+LATEST_EPOCH = 7258118399  # 2199-12-31 23:59:59 UTC: the last second of the years vplan plans for
 
 
 def now(env: Mapping[str, str], clock: Callable[[], datetime] | None = None) -> datetime:
@@ -24,7 +26,7 @@ def now(env: Mapping[str, str], clock: Callable[[], datetime] | None = None) -> 
     text = env.get(EPOCH_ENV, "").strip()
     if not text:
         return (clock or _local_now)()
-    if not text.isascii() or not text.isdigit() or int(text) > LATEST:
+    if not text.isascii() or not text.isdigit() or int(text) > LATEST_EPOCH:
         raise InputError(
             f"{EPOCH_ENV} is {text!r}; set it to a whole number of seconds since "
             "1970-01-01 00:00 UTC (such as 1740787200), or unset it"
@@ -50,9 +52,15 @@ def today(env: Mapping[str, str], clock: Callable[[], date] = date.today) -> dat
     try:
         if not (iso and text.isascii()):
             raise ValueError(text)
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InputError(
             f"{TODAY_ENV}={text!r} is not a real date; set it to YYYY-MM-DD "
             "(for example 2025-03-01), or unset it to use the system date"
         ) from None
+    if not EARLIEST <= day <= LATEST_DAY:
+        raise InputError(
+            f"{TODAY_ENV}={text!r} is outside the years vplan plans for "
+            f"({EARLIEST.year}-{LATEST_DAY.year}); set a date in them, or unset it"
+        )
+    return day

@@ -5,7 +5,8 @@ row) and be UTF-8 (with or without BOM), UTF-16 with BOM ("Unicode Text") or
 Windows-1252 (Excel's plain "CSV"). An ``.xlsx`` workbook is read with openpyxl, loaded
 only for workbooks. Headers match whatever their case, spaces, hyphens or underscores;
 columns vplan does not use (MRN, DOB, room) are ignored and their values never read
-into a record. Blank rows are skipped. The file is read one record at a time, twice:
+into a record. Blank rows are skipped. The file is read through one bounded reader (a
+regular file of at most MAX_LIST_BYTES), and its records taken one at a time, twice:
 once to check the header and count the rows, once to hand out the records.
 
 What each column means is the batch's business; here a column is only a name.
@@ -13,8 +14,9 @@ What each column means is the batch's business; here a column is only a name.
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -34,6 +36,11 @@ KNOWN = tuple(column.name for column in COLUMNS)
 REQUIRED = tuple(column.name for column in COLUMNS if column.required)
 
 DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs"}
+# Bounds on a day's list, checked before its rows are read: far above a clinic's day.
+MAX_LIST_BYTES = 16 * 2**20  # the file as it is on disk (CSV or workbook)
+MAX_INFLATED = 64 * 2**20  # a workbook's parts unpacked, all together
+MAX_ROWS = 5_000  # rows under the header
+MAX_COLUMNS = 256  # the last column a workbook's cell may be in (IV)
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 SIMILAR = 0.75  # how close an unknown header must be to a known one to be taken for a typo
 SAVE_AS = "save it from Excel as 'CSV UTF-8' or as a workbook (.xlsx)"
@@ -107,6 +114,11 @@ class DayList:
             for index, column in enumerate(self.columns)
             if column is not None
         }
+        for index, column in enumerate(self.columns):
+            cell = cells[index] if index < len(cells) else ""
+            if column is not None and (isinstance(cell, ExcelError) or cell in EXCEL_ERRORS):
+                return Record(line, {}, f"the {column} cell holds Excel's error {cell}; correct "
+                                        "the cell (or its formula) in the workbook")  # fmt: skip
         return Record(line, known)
 
     @property
@@ -123,8 +135,7 @@ def open_list(path: Path, *, sheet: str | None = None) -> DayList:
     Every problem that would stop the whole list (an unreadable file, an unknown or
     repeated column) is found here, before any folder is made or handout written.
     """
-    with path.open("rb") as handle:
-        magic = handle.read(8)
+    magic = _regular_start(path)
     if magic.startswith(b"PK\x03\x04") or path.suffix.lower() in WORKBOOK_SUFFIXES:
         return _open_workbook(path, sheet)
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
@@ -138,6 +149,32 @@ def open_list(path: Path, *, sheet: str | None = None) -> DayList:
     with _open_text(path, encoding) as handle:
         return _check(path, _csv_records(path, handle, delimiter), encoding=encoding,
                       delimiter=delimiter)  # fmt: skip
+
+
+def _regular_start(path: Path) -> bytes:
+    """The first bytes of the list, refused unless it is a regular file of bounded size."""
+    return _list_bytes(path)[:8]
+
+
+def _list_bytes(path: Path) -> bytes:
+    """The list's bytes, through the one bounded reader: a regular file of MAX_LIST_BYTES at most.
+
+    Every read of the list goes through here, so a file swapped for a pipe between two
+    reads is refused too, never waited on.
+    """
+    from vplan.files import NotAFileError, TooLargeError, read_regular
+
+    try:
+        return read_regular(path, MAX_LIST_BYTES)
+    except (NotAFileError, IsADirectoryError):
+        raise InputError(f"{path} is not an ordinary file; give the list's path") from None
+    except TooLargeError:
+        raise InputError(
+            f"{path} is larger than {MAX_LIST_BYTES // 2**20} MiB, more than any day's list; "
+            "check the path"
+        ) from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path} ({exc.strerror}); give the list's path") from None
 
 
 def shown(text: str) -> str:
@@ -167,6 +204,11 @@ def _check(
             header = cells
         else:
             count += 1
+            if count > MAX_ROWS:
+                raise InputError(
+                    f"{path} has more than {MAX_ROWS:,} rows, more than any day's list; split "
+                    "it, or check the path"
+                )
     if header is None:
         raise InputError(f"{path} is empty; the first line must name the columns, such as "
                          "name,procedure_date")  # fmt: skip
@@ -262,7 +304,7 @@ def _first_bad_line(path: Path, codec: str) -> int | None:
 
     decoder = codecs.getincrementaldecoder(codec)()
     line = 1
-    with path.open("rb") as handle:
+    with io.BytesIO(_list_bytes(path)) as handle:
         while True:
             chunk = handle.read(1 << 16)
             try:
@@ -275,7 +317,7 @@ def _first_bad_line(path: Path, codec: str) -> int | None:
 
 
 def _open_text(path: Path, encoding: str) -> IO[str]:
-    return path.open(encoding=encoding, newline="")
+    return io.TextIOWrapper(io.BytesIO(_list_bytes(path)), encoding=encoding, newline="")
 
 
 def _delimiter(path: Path, first_line: str) -> str:
@@ -314,18 +356,73 @@ def _csv_records(path: Path, handle: IO[str], delimiter: str) -> Iterator[tuple[
 # Workbooks
 
 
+# What Excel shows (and writes to CSV) for a cell whose formula failed: never a value.
+EXCEL_ERRORS = frozenset(
+    ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+     "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!")
+)  # fmt: skip
+
+
+class ExcelError(str):
+    """A workbook cell holding an error (``#N/A``, ``#REF!``), never a value to print."""
+
+    __slots__ = ()
+
+
+class _DamagedCell(Exception):
+    """A cell that refers to a text the workbook does not have."""
+
+
+class _SharedStrings:
+    """The workbook's shared texts, looked up only by an index they have."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = texts
+
+    def __getitem__(self, index: int) -> str:
+        if not 0 <= index < len(self.texts):
+            raise _DamagedCell(index)
+        return self.texts[index]
+
+
 def _open_workbook(path: Path, sheet: str | None) -> DayList:
+    _check_inflated(path)
     name = _sheet_name(path, sheet)
     return _check(path, _sheet_rows(path, name), sheet=name)
+
+
+def _check_inflated(path: Path) -> None:
+    """Refuse, before any part is unpacked, a workbook larger than MAX_INFLATED unpacked.
+
+    The sizes are the ones the archive declares; the reader never unpacks a part past its
+    declared size (it stops there, and a part that does not end there is damaged).
+    """
+    import zipfile
+
+    data = io.BytesIO(_list_bytes(path))
+    try:
+        with zipfile.ZipFile(data) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise InputError(
+            f"{path} cannot be read as an Excel workbook ({type(exc).__name__}); {SAVE_AS}"
+        ) from None
+    inflated = sum(part.file_size for part in parts)
+    if len(parts) > 10_000 or inflated > MAX_INFLATED:
+        raise InputError(
+            f"{path} unpacks to more than {MAX_INFLATED // 2**20} MiB, more than any day's "
+            f"list; {SAVE_AS}"
+        )
 
 
 def _sheet_name(path: Path, sheet: str | None) -> str:
     with _workbook(path) as book:
         names: list[str] = book.sheetnames
+        visible = [n for n in names if getattr(book[n], "sheet_state", "visible") == "visible"]
     if sheet is None:
-        if not names:
-            raise InputError(f"{path} has no sheet; {SAVE_AS}")
-        return names[0]
+        if not visible:
+            raise InputError(f"{path} has no sheet that is shown; {SAVE_AS}")
+        return visible[0]
     if sheet not in names:
         raise InputError(
             f"{path} has no sheet {shown(sheet)}; its sheets are "
@@ -341,10 +438,11 @@ def _workbook(path: Path) -> Iterator[Workbook]:
 
     from openpyxl import load_workbook
 
+    data = io.BytesIO(_list_bytes(path))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl's notes on styles it cannot read
-            book = load_workbook(path, read_only=True, data_only=True)
+            book = load_workbook(data, read_only=True, data_only=True)
     except Exception as exc:  # zipfile's, openpyxl's and XML errors of a damaged or foreign file
         raise InputError(
             f"{path} cannot be read as an Excel workbook ({type(exc).__name__}); {SAVE_AS}"
@@ -356,19 +454,78 @@ def _workbook(path: Path) -> Iterator[Workbook]:
 
 
 def _sheet_rows(path: Path, name: str | None) -> Iterator[tuple[int, list[str]]]:
-    """Each row of the sheet as text, numbered as Excel numbers its rows."""
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    """Each row of the sheet as text, numbered as Excel numbers its rows.
 
-    with _workbook(path) as book:
+    The sheet's cells are read as they are written, without the padding a reader adds
+    for a far cell: a cell past column MAX_COLUMNS, or a row past MAX_ROWS + 1, is
+    refused when it is met. A cell that refers to a text the workbook lacks, or that
+    cannot be read, is refused with its row.
+    """
+    import warnings
+
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    with _workbook(path) as book, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a date cell out of range is read as an error cell
         sheet = book[name or book.sheetnames[0]]
         if not isinstance(sheet, ReadOnlyWorksheet):
             raise InputError(
                 f"{path}'s sheet {shown(sheet.title)} is a chart, not a table; "
                 "give the list's sheet with --sheet"
             )
-        sheet.reset_dimensions()  # some programs write a wrong size; read every cell there is
-        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
-            yield number, [_cell_text(value) for value in values]
+        number = 0
+        # The reader's own parts, as its read-only sheets use them (not in its type hints).
+        texts = _SharedStrings(sheet._shared_strings)  # type: ignore[attr-defined]
+        formats = book._date_formats, book._timedelta_formats  # type: ignore[attr-defined]
+        try:
+            with sheet._get_source() as source:  # type: ignore[attr-defined]
+                parser = WorkSheetParser(
+                    source, texts, data_only=True, epoch=book.epoch, date_formats=formats[0],
+                    timedelta_formats=formats[1],
+                )  # fmt: skip
+                for number, cells in parser.parse():
+                    if number > MAX_ROWS + 1:
+                        raise InputError(
+                            f"{path} has a row {number:,}, more than the {MAX_ROWS:,} rows of "
+                            "any day's list; delete the rows below the list"
+                        )
+                    yield number, _row_texts(path, number, cells)
+        except InputError:
+            raise
+        except _DamagedCell:
+            raise InputError(
+                f"{path} has a cell below row {number} that refers to a text the workbook "
+                f"does not have: the file is damaged; {SAVE_AS}"
+            ) from None
+        except Exception as exc:  # XML and value errors of a damaged sheet
+            raise InputError(
+                f"{path} has a cell below row {number} that cannot be read "
+                f"({type(exc).__name__}): the file is damaged; {SAVE_AS}"
+            ) from None
+
+
+def _row_texts(path: Path, number: int, cells: Sequence[Mapping[str, object]]) -> list[str]:
+    """The row's cells as text, each at its column (empty cells between them filled in)."""
+    from openpyxl.utils import get_column_letter
+
+    texts: list[str] = []
+    for cell in cells:
+        column = cell["column"]
+        assert isinstance(column, int)
+        if column > MAX_COLUMNS:
+            raise InputError(
+                f"{path} has a cell at {get_column_letter(column)}{number}, past the last "
+                f"column a day's list may use ({get_column_letter(MAX_COLUMNS)}); delete the "
+                "cells right of the list"
+            )
+        texts.extend([""] * (column - 1 - len(texts)))
+        value = cell["value"]
+        if cell["data_type"] == "e" and value is not None:
+            texts.append(ExcelError(str(value)))
+        else:
+            texts.append(_cell_text(value))
+    return texts
 
 
 def _cell_text(value: object) -> str:
@@ -384,7 +541,7 @@ def _cell_text(value: object) -> str:
     if isinstance(value, time):
         return value.isoformat(timespec="minutes")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return "TRUE" if value else "FALSE"  # as Excel shows it; 'large_print' reads it as yes/no
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # a phone number typed as a number
     return str(value)

@@ -118,3 +118,7 @@ class OrdersError(RulesError):
 
 class CacheNotUsed(UserWarning):
     """The rules cache was not used (its folder or an entry is not private); said once on stderr."""
+
+
+class JournalNote(UserWarning):
+    """Something about the journal worth a word that stops nothing: a stopped write's line."""

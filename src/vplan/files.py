@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
+
+MAX_DOCUMENT = 256 * 2**20  # bytes: larger than any file vplan writes (a day's combined PDF)
 
 
 class NotAFileError(OSError):
@@ -36,6 +39,23 @@ def read_regular(path: Path, limit: int, *, private: bool = False) -> bytes:
     symbolic link is refused. Raises ``OSError`` (``FileNotFoundError``,
     ``IsADirectoryError``, ``PermissionError``, or one of the errors above).
     """
+    chunks: list[bytes] = []
+    for chunk in _chunks(path, limit, private=private):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def sha256_regular(path: Path, limit: int) -> str:
+    """The SHA-256 (hex) of the regular file at ``path``, read a block at a time, as above."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for chunk in _chunks(path, limit, private=False):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _chunks(path: Path, limit: int, *, private: bool) -> Iterator[bytes]:
     _check(path.stat(follow_symlinks=not private), path, limit, private=private)
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     if private:
@@ -43,19 +63,17 @@ def read_regular(path: Path, limit: int, *, private: bool = False) -> bytes:
     fd = os.open(path, flags)
     try:
         _check(os.fstat(fd), path, limit, private=private)  # the file that was opened
-        chunks: list[bytes] = []
         size = 0
         while size <= limit:
             chunk = os.read(fd, min(1 << 20, limit + 1 - size))
             if not chunk:
                 break
-            chunks.append(chunk)
             size += len(chunk)
+            if size > limit:  # it grew while it was read
+                raise TooLargeError(f"{path} is larger than {limit} bytes")
+            yield chunk
     finally:
         os.close(fd)
-    if size > limit:  # it grew while it was read
-        raise TooLargeError(f"{path} is larger than {limit} bytes")
-    return b"".join(chunks)
 
 
 def _check(info: os.stat_result, path: Path, limit: int, *, private: bool) -> None:

@@ -6,6 +6,11 @@ can be changed, added or forged; with it, reading names the first line that was 
 (its own mac fails) or that does not follow the one before (lines removed or added).
 Appends hold an exclusive lock on the file (``fcntl.flock``), so two batches writing the
 same journal at once neither lose nor tangle a line.
+
+An append that fails part-way (a full disk) is undone: the file is cut back to where it
+was. A last line left cut short all the same (vplan was killed while writing it) is told
+apart from a changed one: it is the start of an entry that follows the line before it
+(its ``prev``). It records nothing; reading says so, and the next append removes it.
 """
 
 from __future__ import annotations
@@ -16,11 +21,13 @@ import json
 import os
 import re
 import stat
+import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from vplan.errors import BrokenJournalError, InputError, OutputError
+from vplan.errors import BrokenJournalError, InputError, JournalNote, OutputError
+from vplan.files import read_regular
 
 if TYPE_CHECKING:
     from vplan.datatypes import Json
@@ -30,6 +37,8 @@ KEY_ENV = "VPLAN_RECORD_KEY"
 KEY_FILE_ENV = "VPLAN_RECORD_KEY_FILE"
 MIN_KEY_BYTES = 16
 FIRST = "0" * 64  # the "prev" of the first line
+MAX_LINE = 16 * 1024  # bytes: an entry is under 1 KiB; a longer line is not one vplan wrote
+MAX_KEY_FILE = 4096  # bytes: a key file holds one key
 _TAIL = 4096
 _SEAL = re.compile(rb',"mac":"([0-9a-f]{64})"\}$')
 _FILE_MESSAGE = b"vplan file sha256:"
@@ -69,7 +78,8 @@ def _opened(line: bytes, key: bytes) -> tuple[str, bytes] | None:
 def read_key(env: Mapping[str, str]) -> bytes:
     """The secret key: ``$VPLAN_RECORD_KEY``, else the owner-only ``$VPLAN_RECORD_KEY_FILE``."""
     if env.get(KEY_ENV):
-        key = env[KEY_ENV].encode("utf-8")
+        # the bytes as set, also when they are not UTF-8 (Python keeps those as surrogates)
+        key = env[KEY_ENV].encode("utf-8", "surrogateescape")
         where = KEY_ENV
     elif env.get(KEY_FILE_ENV):
         path = Path(env[KEY_FILE_ENV])
@@ -89,24 +99,33 @@ def read_key(env: Mapping[str, str]) -> bytes:
 
 
 def _key_file(path: Path) -> bytes:
+    """The whole key in the file (at most MAX_KEY_FILE bytes), the file only its owner's."""
+    from vplan.files import NotAFileError, TooLargeError
+
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-        with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise InputError(
-                    f"the key file {path} is not an ordinary file; check {KEY_FILE_ENV}"
-                )
-            if info.st_uid != os.getuid() or info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-                raise InputError(
-                    f"the key file {path} can be read by others; make it yours alone with "
-                    f"'chmod 600 {path}'"
-                )
-            return handle.read(1024).strip()
+        info = path.stat()
+        if stat.S_ISREG(info.st_mode) and (
+            info.st_uid != os.getuid() or info.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+        ):
+            raise InputError(
+                f"the key file {path} can be read by others; make it yours alone with "
+                f"'chmod 600 {path}'"
+            )
+        data = read_regular(path, MAX_KEY_FILE)
+    except (NotAFileError, IsADirectoryError):
+        raise InputError(
+            f"the key file {path} is not an ordinary file; check {KEY_FILE_ENV}"
+        ) from None
+    except TooLargeError:
+        raise InputError(
+            f"the key file {path} is larger than {MAX_KEY_FILE} bytes, so it is not a key; "
+            f"check {KEY_FILE_ENV}"
+        ) from None
     except OSError as exc:
         raise InputError(
             f"cannot read the key file {path} ({exc.strerror}); check {KEY_FILE_ENV}"
         ) from None
+    return data.strip()
 
 
 def write_key(path: Path, key_hex: str) -> None:
@@ -124,75 +143,146 @@ def write_key(path: Path, key_hex: str) -> None:
 
 
 def append(path: Path, key: bytes, fields: Mapping[str, Json]) -> str:
-    """Add one sealed entry to the journal under an exclusive lock; return its mac."""
+    """Add one sealed entry to the journal under an exclusive lock; return its mac.
+
+    A write that fails part-way is undone (the file is cut back to its size before), so
+    the journal never keeps half an entry and stays open to the next append.
+    """
     import fcntl
 
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK, 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | os.O_CLOEXEC, 0o600)
     except OSError as exc:
         raise OutputError(
             f"cannot open the journal {path} ({exc.strerror}); check --record"
         ) from None
-    with os.fdopen(fd, "r+b") as handle:
+    try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OutputError(f"the journal {path} is not an ordinary file; check --record")
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            prev = _last_mac(handle, path, key)
-            data, mac = _sealed_line(key, prev, fields)
-            handle.write(data + b"\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        except OSError as exc:
-            raise OutputError(f"cannot write the journal {path} ({exc.strerror})") from None
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        end = os.lseek(fd, 0, os.SEEK_END)
+        prev, whole = _last_mac(fd, end, path, key)
+        if whole < end:  # the start of an entry whose write was stopped: it records nothing
+            os.ftruncate(fd, whole)
+            warnings.warn(
+                JournalNote(
+                    f"the last line of the journal {path} was cut short by a write that was "
+                    "stopped; it recorded nothing and was removed before this entry"
+                ),
+                stacklevel=2,
+            )
+        data, mac = _sealed_line(key, prev, fields)
+        _write_all(fd, whole, data + b"\n", path)
+    finally:
+        os.close(fd)  # closing releases the lock
     return mac
+
+
+def _write_all(fd: int, at: int, data: bytes, path: Path) -> None:
+    """Write ``data`` at offset ``at`` and sync it; on failure cut the file back to ``at``."""
+    try:
+        done = 0
+        while done < len(data):
+            done += os.pwrite(fd, data[done:], at + done)
+        os.fsync(fd)
+    except OSError as exc:
+        try:
+            os.ftruncate(fd, at)
+            os.fsync(fd)
+        except OSError:
+            pass  # a cut-short line is still told apart from a changed one, and removed later
+        raise OutputError(
+            f"cannot add to the journal {path} ({exc.strerror}); nothing was recorded. Free "
+            "some space or check --record, and run again"
+        ) from None
 
 
 def check_last(path: Path, key: bytes) -> None:
     """Refuse, before anything is written, a journal that cannot be added to under ``key``.
 
-    Its last line must be whole and sealed under ``key``; a missing journal is fine (the
-    first append makes it).
+    Its last line must be whole and sealed under ``key`` (or the start of an entry whose
+    write was stopped, which the next append removes); a missing journal is fine when its
+    folder can be written (the first append makes it).
     """
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
+        _check_creatable(path)
         return
     except OSError as exc:
         raise OutputError(
             f"cannot open the journal {path} ({exc.strerror}); check --record"
         ) from None
-    with os.fdopen(fd, "rb") as handle:
+    try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OutputError(f"the journal {path} is not an ordinary file; check --record")
-        _last_mac(handle, path, key)
-
-
-def _last_mac(handle: BinaryIO, path: Path, key: bytes) -> str:
-    """The mac of the file's last line (read from its end, and checked), or FIRST when empty."""
-    size = handle.seek(0, os.SEEK_END)
-    if size == 0:
-        return FIRST
-    start = size
-    while True:
-        start = max(0, start - _TAIL)
-        handle.seek(start)
-        tail = handle.read(size - start)
-        if not tail.endswith(b"\n"):
-            raise BrokenJournalError(
-                f"the last line of the journal {path} is cut short (a write was stopped); "
-                f"nothing was written. Run 'vplan record check --record {path}'"
+        if not os.access(path, os.W_OK):
+            raise OutputError(
+                f"cannot add to the journal {path} (permission denied); check --record"
             )
-        if start == 0 or b"\n" in tail[:-1]:
-            opened = _opened(tail[:-1].rsplit(b"\n", 1)[-1], key)
-            if opened is None:
-                raise BrokenJournalError(
-                    f"the last line of the journal {path} was changed, or written under another "
-                    f"key; nothing was written. Run 'vplan record check --record {path}'"
-                )
-            return opened[0]
+        _last_mac(fd, os.lseek(fd, 0, os.SEEK_END), path, key)
+    finally:
+        os.close(fd)
+
+
+def _check_creatable(path: Path) -> None:
+    """Refuse a new journal whose folder is missing or cannot be written."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise OutputError(
+            f"cannot make the journal {path}: the folder {folder} does not exist; create it "
+            "first or check --record"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(
+            f"cannot make the journal {path}: its folder {folder} cannot be written; check --record"
+        )
+
+
+def _last_mac(fd: int, size: int, path: Path, key: bytes) -> tuple[str, int]:
+    """The mac of the last whole line (checked; FIRST when none) and where that line ends.
+
+    Read from the end, a block at a time, at most MAX_LINE bytes back. What follows the
+    last whole line must be empty, or the start of an entry that follows it.
+    """
+    tail = b""
+    start = size
+    while start > 0 and tail.count(b"\n") < 2 and size - start <= 2 * MAX_LINE + 1:
+        step = min(_TAIL, start)
+        start -= step
+        tail = os.pread(fd, step, start) + tail
+    cut = tail.rfind(b"\n")
+    whole = start + cut + 1  # where the last whole line ends (start when there is none)
+    if cut < 0 and start > 0:
+        raise _changed_last(path)
+    line_start = tail.rfind(b"\n", 0, cut) + 1 if cut >= 0 else 0
+    if cut >= 0 and line_start == 0 and start > 0:
+        raise _changed_last(path)  # a last whole line longer than any entry
+    prev = FIRST
+    if cut >= 0:
+        opened = _opened(tail[line_start:cut], key)
+        if opened is None:
+            raise _changed_last(path)
+        prev = opened[0]
+    if whole < size and not _stopped_write(tail[cut + 1 :], prev):
+        raise _changed_last(path)
+    return prev, whole
+
+
+def _stopped_write(partial: bytes, prev: str) -> bool:
+    """Whether ``partial`` (a last line without its end) is the start of an entry after ``prev``.
+
+    That is what a write stopped part-way leaves: vplan writes ``{"prev":"<mac>",`` first.
+    """
+    head = b'{"prev":"' + prev.encode("ascii") + b'",'
+    return len(partial) <= MAX_LINE and (head.startswith(partial) or partial.startswith(head))
+
+
+def _changed_last(path: Path) -> BrokenJournalError:
+    return BrokenJournalError(
+        f"the last line of the journal {path} was changed, or written under another key; "
+        f"nothing was written. Run 'vplan record check --record {path}'"
+    )
 
 
 class Entry(NamedTuple):
@@ -204,9 +294,13 @@ class Entry(NamedTuple):
 
 
 def entries(path: Path, key: bytes) -> Iterator[Entry]:
-    """Every entry, in order, checking each seal and the chain; the first broken line raises."""
+    """Every entry, in order, checking each seal and the chain; the first broken line raises.
+
+    A last line cut short by a stopped write records nothing: it ends the entries, with a
+    note (a ``JournalNote`` warning).
+    """
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         raise InputError(f"there is no journal {path}; check --record or {RECORD_ENV}") from None
     except OSError as exc:
@@ -215,9 +309,21 @@ def entries(path: Path, key: bytes) -> Iterator[Entry]:
     with os.fdopen(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise InputError(f"the journal {path} is not an ordinary file; check --record")
-        for number, raw in enumerate(handle, start=1):
+        number = 0
+        while raw := handle.readline(MAX_LINE + 1):
+            number += 1
             if not raw.endswith(b"\n"):
-                raise _broken(path, number, "is cut short (a write was stopped)")
+                if len(raw) <= MAX_LINE and not handle.read(1) and _stopped_write(raw, prev):
+                    warnings.warn(
+                        JournalNote(
+                            f"{path}:{number}: the last line was cut short by a write that was "
+                            "stopped; it records nothing, and the next --record removes it"
+                        ),
+                        stacklevel=2,
+                    )
+                    return
+                what = "is cut short" if len(raw) <= MAX_LINE else "is longer than any entry"
+                raise _broken(path, number, what)
             opened = _opened(raw[:-1], key)
             if opened is None:
                 raise _broken(
@@ -226,7 +332,7 @@ def entries(path: Path, key: bytes) -> Iterator[Entry]:
             mac, body = opened
             try:
                 fields = json.loads(body)
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise _broken(path, number, "is not a journal entry") from None
             if not isinstance(fields, dict) or fields.get("prev") != prev:
                 what = (

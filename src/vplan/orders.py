@@ -80,18 +80,20 @@ def read_orders_bytes(path: Path, label: str) -> bytes:
     def whole(what: str, fix: str) -> OrdersError:
         return OrdersError([Problem(label, 1, 1, what, fix)])
 
+    from vplan.files import NotAFileError, TooLargeError, read_regular
+
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+        return read_regular(path, MAX_BYTES)
     except FileNotFoundError:
         raise whole("the orders file does not exist", "check the path") from None
     except IsADirectoryError:
         raise whole("this is a folder, not an orders file", "name a .yaml file") from None
+    except NotAFileError:
+        raise whole("this is not a regular file", "name the orders .yaml file itself") from None
+    except TooLargeError:
+        raise whole("the file is larger than 256 KiB", "an orders file is a few lines") from None
     except OSError as exc:
         raise whole(f"cannot read the file ({exc.strerror})", "check its permissions") from None
-    if len(data) > MAX_BYTES:
-        raise whole("the file is larger than 256 KiB", "an orders file is a few lines")
-    return data
 
 
 def load_orders(
@@ -127,12 +129,12 @@ def orders_from_bytes(
 
     from vplan.errors import RulesError
     from vplan.schema import OrdersModel
-    from vplan.validate import _decode, _parse_yaml, _schema_problem, position
+    from vplan.validate import _schema_problem, position, read_yaml
 
     try:
-        tree = _parse_yaml(_decode(data, label), label)
+        tree = read_yaml(data, label)
     except RulesError as exc:
-        raise OrdersError(exc.problems) from None
+        raise OrdersError([_in_orders_words(problem) for problem in exc.problems]) from None
     if not isinstance(tree, CommentedMap):
         raise OrdersError(
             [Problem(label, 1, 1, "the file is not a set of 'key: value' lines",
@@ -142,7 +144,10 @@ def orders_from_bytes(
         model = OrdersModel.model_validate(tree)
     except ValidationError as exc:
         raise OrdersError(
-            [_schema_problem(err, tree, label, OrdersModel) for err in exc.errors()]
+            [
+                _in_orders_words(_schema_problem(err, tree, label, OrdersModel))
+                for err in exc.errors()
+            ]
         ) from None
     findings = list(_checks(model, protocol, procedure_date, lang))
     if findings:
@@ -160,6 +165,29 @@ def orders_from_bytes(
         milestones=tuple(_milestone(m) for m in model.milestones),
         notes=tuple(Text(dict(note)) for note in model.notes),
     )
+
+
+# The reader's words for a rules file, and what they are for an orders file.
+_ORDERS_WORDS = (
+    ("start from a copy of vplan's default rules.yaml", "start with 'activities:' or 'notes:'"),
+    ("a rules file has a few hundred lines", "an orders file has a few dozen lines"),
+    ("a rules file has about 1,000", "an orders file has a few dozen"),
+    ("a rules file nests about 8 levels", "an orders file nests about 6 levels"),
+    ("a rules file may have", "any file vplan reads may have"),
+    ("a rules file is", "an orders file is"),
+    (
+        "see 'The rules file' in the README",
+        "see 'The care team's orders for one patient' in docs/clinics.md",
+    ),
+)
+
+
+def _in_orders_words(problem: Problem) -> Problem:
+    """A problem the shared reader found, said of an orders file rather than a rules file."""
+    what, fix = problem.what, problem.fix
+    for rules, orders in _ORDERS_WORDS:
+        what, fix = what.replace(rules, orders), fix.replace(rules, orders)
+    return problem._replace(what=what, fix=fix)
 
 
 def _sourced(refs: list[str] | None) -> tuple[str, ...]:
@@ -268,6 +296,7 @@ def _checks(
         yield from _source_checks(at, order, protocol)
         if base is not None and order.limits is not None and order.loosen is None:
             yield from _loosening(at, key, base, order, procedure_date)
+    yield from _naming_checks(model, protocol)
     yield from _involves_checks(model, protocol)
     yield from _window_checks([], ("care",), model.milestones, ("milestones",))
     for i, milestone in enumerate(model.milestones):
@@ -286,6 +315,65 @@ def _checks(
                 )
     if lang != DEFAULT_LANG:
         yield from _untranslated(model.model_dump(by_alias=True), (), lang)
+
+
+def _activity_names(act: Activity) -> Iterator[str]:
+    """Every name an activity answers to: key, name in each language, aliases, synonyms."""
+    yield act.key
+    yield from act.name.translations.values()
+    yield from act.aliases
+    for words in act.synonyms.values():
+        yield from words
+
+
+def _naming_checks(model: OrdersModel, protocol: Protocol) -> Iterator[Finding]:
+    """The names an order writes, held to the rules' own: none empty, none two activities'.
+
+    An order may rename its own activity, never take another's name or alias: 'check
+    driving' must keep reaching driving's limits.
+    """
+    from vplan.validate import MAX_NAME
+
+    owner: dict[str, str] = {}
+    for act in protocol.activities:
+        order = model.activities.get(act.key)
+        kept = act._replace(
+            name=act.name if order is None or order.name is None else Text({}),
+            aliases=act.aliases if order is None or order.aliases is None else (),
+        )
+        for name in _activity_names(kept):
+            owner.setdefault(normalize_name(name), act.key)
+    reported = protocol.names()  # a new key that is one of these is reported in _checks
+    for key, order in model.activities.items():
+        at: Where = ("activities", key)
+        new_key = _existing(protocol, key) is None and normalize_name(key) not in reported
+        written: list[tuple[Where, str]] = [(at, key)] if new_key or not key.strip() else []
+        written += [((*at, "name", lang), text) for lang, text in (order.name or {}).items()]
+        written += [((*at, "aliases", i), alias) for i, alias in enumerate(order.aliases or [])]
+        for loc, name in written:
+            folded = normalize_name(name)
+            if not folded:
+                yield loc, "an empty name", "write a word patients would type"
+            elif len(name) > MAX_NAME:
+                yield (
+                    loc,
+                    f"the name is {len(name):,} characters long, more than the {MAX_NAME} a "
+                    "name may have",
+                    "write a few words patients would type",
+                )
+            elif folded[0].isdigit():
+                yield (
+                    loc,
+                    f"'{name}' starts with a digit, so 'vplan check' would read it as a weight",
+                    "start the name with a letter",
+                )
+            elif owner.setdefault(folded, key) != key:
+                yield (
+                    loc,
+                    f"'{name}' already names the activity '{owner[folded]}'",
+                    "an order cannot give an activity another one's name or alias; choose "
+                    "another word",
+                )
 
 
 def _involves_checks(model: OrdersModel, protocol: Protocol) -> Iterator[Finding]:

@@ -8,7 +8,8 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -18,6 +19,7 @@ from vplan.render.lines import Line, plain
 TEMP_PREFIX = ".vplan-"  # never the file's own name: that can be a patient's
 TEMP_SUFFIX = ".tmp"
 STALE_AFTER = 60  # seconds: a younger temporary may be one another worker is still opening
+MIN_WIDTH = 40  # columns: a narrower terminal is written to as if it were this wide
 _SWEPT: set[Path] = set()  # folders already cleared of stale temporaries by this process
 _WRITING: set[Path] = set()  # this process's temporaries, while they are written
 
@@ -84,6 +86,34 @@ def write_stream(path: Path, fill: Callable[[BinaryIO], object], *, force: bool)
         os.close(fd)
 
 
+@contextmanager
+def held_stops() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while a file is written and recorded; they stop the run after.
+
+    A stop in between would leave a file given but not recorded, or half a journal line.
+    Outside the main thread (where signals cannot be handled) nothing is held.
+    """
+    import signal
+
+    stops: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        stops.append(signum)
+
+    try:
+        previous = {sig: signal.signal(sig, hold) for sig in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if stops:
+        raise KeyboardInterrupt
+
+
 def remove_stale_temporaries(folder: Path, now: float | None = None) -> None:
     """Remove the temporary files a killed vplan left in ``folder``, once per process.
 
@@ -138,6 +168,50 @@ def _link_new(tmp: Path, path: Path) -> None:
         tmp.replace(path)
 
 
+STDOUT_CLOSED = (
+    "the standard output is closed, so nothing can be shown; run vplan with its output going "
+    "to the screen, a pipe or a file"
+)
+
+
+def hold_standard_streams() -> bool:
+    """Hold a closed stdin, stdout or stderr with /dev/null; False when stdout was closed.
+
+    A closed descriptor would be reused by the next file opened (a journal, a handout),
+    and what was meant for the screen would land in it. A closed stderr then only loses
+    the messages, never the exit code. Without stdout the answer (for 'check', the
+    verdict) cannot be given, and an exit code alone could be read as one: the caller
+    stops before doing anything.
+    """
+    closed = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.append(fd)
+    for fd in closed:
+        null = os.open(os.devnull, os.O_RDWR)  # the lowest free descriptor: this one
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+    if 2 in closed or sys.stderr is None:
+        sys.stderr = open(2, "w", closefd=False, errors="backslashreplace")  # noqa: SIM115
+    if 1 in closed or sys.stdout is None:
+        sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
+        return False
+    return True
+
+
+def unshowable(exc: UnicodeEncodeError) -> str:
+    """What to say when the output's encoding cannot show a character of the answer."""
+    char = exc.object[exc.start : exc.end][:1]
+    return (
+        f"the output's encoding ({exc.encoding}) cannot show '{char}' (U+{ord(char):04X}), and "
+        "a plan is never shown with letters left out; use a UTF-8 terminal (such as "
+        "LANG=C.UTF-8) or PYTHONIOENCODING=utf-8, or write to a file with -o"
+    )
+
+
 def show(lines: list[Line]) -> None:
     """Print lines to stdout: styled on a colour terminal, plain otherwise."""
     if sys.stdout.isatty() and not os.environ.get("NO_COLOR"):
@@ -145,6 +219,8 @@ def show(lines: list[Line]) -> None:
         from rich.text import Text
 
         console = Console(highlight=False, soft_wrap=True)
+        if console.width < MIN_WIDTH:  # COLUMNS=0 or a tiny window: nothing would be shown
+            console = Console(highlight=False, soft_wrap=True, width=MIN_WIDTH)
         for line in lines:
             console.print(Text(line.text, style=line.style.value))
     else:

@@ -23,6 +23,8 @@ DURATION_FORM = (
 MAX_POUNDS = Decimal(1000)
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2199, 12, 31)
+MAX_LEVELS = 12  # treated vertebral levels in one procedure (usually one to three)
+MAX_DECIMALS = 3  # of a weight: exact in every sum and comparison, far under Decimal's precision
 MAX_SPAN_DAYS = 3660  # no rule or question reaches beyond ten years
 MAX_NAME_LENGTH = 100
 NAME_FORM = 'write the name in quotes, such as --patient "Jane Doe"'
@@ -130,6 +132,12 @@ def parse_weight(text: str) -> Weight:
             f"'{number}' could mean a thousands separator or a decimal comma",
             "write it without the comma, or with a point, such as 1000 or 1.5",
         )
+    decimals = len(re.split(r"[.,]", number)[1]) if re.search(r"[.,]", number) else 0
+    if decimals > MAX_DECIMALS:
+        raise ParseError(
+            f"'{text}' has more decimals than a scale shows",
+            f"write at most {MAX_DECIMALS}, such as 7.5 kg",
+        )
     value = Decimal(number.replace(",", "."))
     weight = Weight(value, unit)
     if value <= 0:
@@ -228,6 +236,12 @@ def parse_follow_up(text: str) -> tuple[date, time | None]:
 def parse_levels(text: str) -> str:
     """The treated vertebral levels, such as ``T12, L1``: a letter C, T, L or S and a number."""
     parts = [p.strip().upper() for p in re.split(r"[,;]", text)]
+    if len(parts) > MAX_LEVELS:
+        raise ParseError(
+            f"--levels names {len(parts):,} levels, more than the {MAX_LEVELS} one procedure "
+            "treats",
+            "write the treated levels only, such as 'T12, L1'",
+        )
     spans = {"C": 7, "T": 12, "L": 5, "S": 5}
     for part in parts:
         match = re.fullmatch(r"([CTLS])\s*(\d{1,2})", part, re.ASCII)

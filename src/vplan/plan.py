@@ -20,6 +20,8 @@ from vplan.units import Duration, Weight
 if TYPE_CHECKING:
     from vplan.orders import Orders
 
+MAX_FOLLOW_UP_DAYS = 366  # a booked visit more than a year on is a typing slip
+
 
 class FollowUp(NamedTuple):
     """The patient's booked follow-up visit: a date, a time when known, and a place."""
@@ -462,6 +464,11 @@ def build_plan(
         raise InputError(
             f"the follow-up visit {follow_up.date.isoformat()} is before the procedure date "
             f"{procedure_date.isoformat()}; check the date of the visit"
+        )
+    if follow_up is not None and (follow_up.date - procedure_date).days > MAX_FOLLOW_UP_DAYS:
+        raise InputError(
+            f"the follow-up visit {follow_up.date.isoformat()} is more than a year after the "
+            f"procedure date {procedure_date.isoformat()}; check the year of the visit"
         )
     windows = tuple(w for act in protocol.activities for w in place_limits(act, procedure_date))
     care = tuple(

@@ -166,8 +166,8 @@ def _cache_file(data: bytes, env: Mapping[str, str]) -> Path | None:
         return None
     if env.get(CACHE_ENV):
         folder = Path(env[CACHE_ENV])
-    elif env.get("XDG_CACHE_HOME"):
-        folder = Path(env["XDG_CACHE_HOME"]) / "vplan"
+    elif env.get("XDG_CACHE_HOME") and Path(env["XDG_CACHE_HOME"]).is_absolute():
+        folder = Path(env["XDG_CACHE_HOME"]) / "vplan"  # a relative one is ignored, as XDG says
     elif env.get("HOME"):
         folder = Path(env["HOME"]) / ".cache" / "vplan"
     else:

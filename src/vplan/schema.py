@@ -34,6 +34,9 @@ def _custom(what: str, fix: str) -> PydanticCustomError:
     return PydanticCustomError("vplan", "{what}", {"what": what, "fix": fix})
 
 
+MAX_TEXT = 1_000  # characters in one text: a few sentences; the longest default one is 200
+
+
 def _check_text(value: dict[str, str]) -> dict[str, str]:
     if "en" not in value:
         raise _custom("the text has no English ('en') version", "add a line 'en: <the sentence>'")
@@ -42,6 +45,12 @@ def _check_text(value: dict[str, str]) -> dict[str, str]:
             raise _custom(f"'{lang}' is not a language code", "use a code such as en or es")
         if not text.strip():
             raise _custom(f"the '{lang}' text is empty", "write the sentence, or remove the line")
+        if len(text) > MAX_TEXT:
+            raise _custom(
+                f"the '{lang}' text is {len(text):,} characters long, more than the "
+                f"{MAX_TEXT:,} one text of a handout may have",
+                "shorten it, or split it into several items",
+            )
     return value
 
 
@@ -125,7 +134,7 @@ DURATION_PATTERN = f"^{_DURATION}$"
 UNTIL_PATTERN = f"^(?:{CLEARED}|{_DURATION})$"
 _WEIGHT_UNITS = ("lb", "pound", "kg", "kilo", "kilogram")
 WEIGHT_PATTERN = (
-    r"^\s*[0-9]+(?:[.,][0-9]+)?\s*(?:"
+    r"^\s*[0-9]+(?:[.,][0-9]{1,3})?\s*(?:"
     + "|".join(_any_case(unit) + "[sS]?" for unit in _WEIGHT_UNITS)
     + r")\.?\s*$"
 )

@@ -65,12 +65,21 @@ def rules_data(model: RulesModel) -> RulesData:
     return cast("RulesData", model.model_dump(mode="json", by_alias=True))
 
 
+def read_yaml(data: bytes, label: str) -> object:
+    """The YAML tree of a file's bytes, read as every YAML file a clinic writes is read.
+
+    The rules and the orders both come through here: the encoding, lines, values, nesting
+    and characters are checked, anchors and tags refused; ``RulesError`` lists each problem.
+    """
+    return _parse_yaml(_decode(data, label), label)
+
+
 def validated_tree(data: bytes, label: str) -> tuple[CommentedMap, RulesModel]:
     """The YAML tree (with the position of every node) and the model of a valid rules file.
 
     Raises ``RulesError`` listing every problem, as ``validate`` does.
     """
-    tree = _parse_yaml(_decode(data, label), label)
+    tree = read_yaml(data, label)
     if not isinstance(tree, CommentedMap):
         raise RulesError(
             [
@@ -111,6 +120,7 @@ def _decode(data: bytes, label: str) -> str:
 # 450 lines, 1,100 YAML values and 8 levels), and the recursive YAML reader far from
 # Python's recursion limit.
 MAX_LINES = 20_000
+MAX_NAME = 60  # characters in an activity's name or alias: a few words (the longest is 30)
 MAX_VALUES = 10_000
 MAX_DEPTH = 32
 # Every character ``chars.is_control`` refuses, except the tab and the line ends YAML uses.
@@ -161,6 +171,18 @@ def _parse_yaml(text: str, label: str) -> object:
                         "write the value out in full where it is used",
                     )
                 )
+            elif isinstance(tag := getattr(event, "tag", None), str):
+                mark = event.start_mark
+                problems.append(
+                    Problem(
+                        label,
+                        mark.line + 1,
+                        mark.column + 1,
+                        f"YAML tags ({_written_tag(tag)}) are not allowed",
+                        "remove the tag; write the value plainly (quote a text that looks "
+                        "like a number)",
+                    )
+                )
         if problems:
             raise RulesError(problems)
         try:
@@ -209,6 +231,11 @@ def _parse_yaml(text: str, label: str) -> object:
                 )
             ]
         ) from None
+
+
+def _written_tag(tag: str) -> str:
+    """A tag as it is written in the file: ``!!str`` for the standard ones."""
+    return tag.replace("tag:yaml.org,2002:", "!!", 1)
 
 
 def _too_big(event: Event, label: str, *, deep: bool) -> Problem:
@@ -279,14 +306,16 @@ def position(tree: object, loc: Where, *, value: bool) -> tuple[int, int]:
     node, line, column = tree, 0, 0
     for index, step in enumerate(loc):
         last = index == len(loc) - 1
+        found = None
         if isinstance(node, CommentedMap) and step in node:
-            line, column = node.lc.value(step) if (last and value) else node.lc.key(step)
-            node = node[step]
+            found = node.lc.value(step) if (last and value) else node.lc.key(step)
+            child = node[step]
         elif isinstance(node, CommentedSeq) and isinstance(step, int) and 0 <= step < len(node):
-            line, column = node.lc.item(step)
-            node = node[step]
-        else:
+            found = node.lc.item(step)
+            child = node[step]
+        if found is None:  # not in the tree, or a node the reader kept no place for
             break
+        (line, column), node = found, child
     return line + 1, column + 1
 
 
@@ -551,6 +580,13 @@ def _name_checks(
                 continue
             if not folded:
                 yield loc, "an empty name", "write a word patients would type"
+            elif len(name) > MAX_NAME:
+                yield (
+                    loc,
+                    f"the name is {len(name):,} characters long, more than the {MAX_NAME} a "
+                    "name may have",
+                    "write a few words patients would type",
+                )
             elif folded[0].isdigit():
                 yield (
                     loc,

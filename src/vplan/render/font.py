@@ -74,5 +74,5 @@ def check_printable(handout: Handout) -> None:
             )
         raise UnprintableError(
             f"the rules text {text[:40]!r} ({part}) has characters the handout's font cannot "
-            f"print: {shown}; change them in the rules file"
+            f"print: {shown}; change them in the rules file (or the orders file) it comes from"
         )

@@ -32,8 +32,10 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.paraparser import ParaFrag
 
+from vplan.errors import UnprintableError
 from vplan.handout import DayRow, Field, Handout, MonthGrid, Paper, in_columns
 from vplan.i18n import ENGLISH
 from vplan.model import Tier
@@ -110,6 +112,21 @@ def document_and_pages(handout: Handout) -> tuple[bytes, int]:
     """
     check_printable(handout)
     register_fonts()
+    try:
+        return _laid_out(handout)
+    except LayoutError as exc:  # a text taller than a page: no page can hold it
+        import re
+
+        found = re.search(r" at 0x[0-9a-f]+>([^'(]{1,40})", str(exc))
+        start = f" ('{found.group(1)}...')" if found else ""
+        raise UnprintableError(
+            f"a text of the handout is too long to fit on one page{start}; shorten it in the "
+            "rules file or the orders file it comes from"
+        ) from None
+
+
+def _laid_out(handout: Handout) -> tuple[bytes, int]:
+    """The handout in the sizes that fit it best (see ``document_and_pages``)."""
     if handout.layout.large_print:
         return _build(handout, LARGE)
     pages = _pages_needed(handout, NORMAL)
