@@ -218,7 +218,7 @@ def test_exit_codes_are_documented_in_readme_and_help(run: Run) -> None:
         help_text = " ".join(run(*command, "--help").out.split())
         assert "3 a bad rules file" in help_text, command
         assert (
-            "1 check: not allowed, rules lint: warnings, rules diff: the protocols differ"
+            "1 check: not a plain yes, rules lint: warnings, rules diff: the protocols differ"
             in help_text
         ), command
     assert "`rules lint`: the file is valid but has warnings" in README

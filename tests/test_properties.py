@@ -34,16 +34,32 @@ HORIZON = 366
 
 
 def forbidden_by_row(row: dict[str, Any], activity: str, amount: Weight | None) -> bool:
-    """Whether a schedule row, as printed, forbids the activity with this weight."""
+    """Whether a schedule row, as printed, forbids the activity with this weight.
+
+    A limit with a most weight forbids only a weight over it: without a weight, it allows
+    lifting up to it, with care.
+    """
     for avoid in row["avoid"]:
         if avoid["activity"] != activity:
             continue
         limit = avoid["max"]
-        if limit is None or amount is None:
+        if limit is None:
             return True
-        if amount.kg > Weight(Decimal(str(limit["value"])), limit["unit"]).kg:
+        if (
+            amount is not None
+            and amount.kg > Weight(Decimal(str(limit["value"])), limit["unit"]).kg
+        ):
             return True
     return False
+
+
+def careful_by_row(row: dict[str, Any], activity: str, amount: Weight | None) -> bool:
+    """Whether a schedule row, as printed, allows the activity only with care."""
+    if any(c["activity"] == activity for c in row["with_care"]):
+        return True
+    return amount is None and any(
+        a["activity"] == activity and a["max"] is not None for a in row["avoid"]
+    )
 
 
 @st.composite
@@ -100,8 +116,11 @@ def test_check_agrees_with_the_schedule_every_day(
             )
             assert answer["day"] == day
             assert answer["date"] == rows[day]["date"]
-            assert answer["allowed"] is not blocked[day]
-            if answer["allowed"]:
+            forbids = answer["verdict"] in ("not_yet", "ask_care_team")
+            assert forbids is blocked[day]
+            if careful_by_row(rows[day], activity.key, weight) and not forbids:
+                assert answer["verdict"] == "with_care"
+            if not forbids:
                 continue
             free = next((d for d in range(day, HORIZON) if not blocked[d]), None)
             if free is None:
@@ -119,7 +138,8 @@ def test_limits_end_on_the_dates_the_conventions_give(protocol: Protocol, start:
 
     plan = build_plan(protocol, start)
     lifting = protocol.activity("lifting")
-    first, second = plan.windows_of(lifting)
+    rest, first, second = plan.windows_of(lifting)
+    assert rest.end_day == 1
     assert first.end_day == 42
     assert second.end_day is not None
     assert plan.date_of(second.end_day) == start + relativedelta(months=3)

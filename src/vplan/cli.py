@@ -53,8 +53,7 @@ if TYPE_CHECKING:
     from vplan.stamp import Stamp
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 success (for check: a plain yes); 1 check: with care, not yet or ask your "
-    "care team, rules lint: warnings, "
+    "Exit codes: 0 success (for check: ALLOWED); 1 check: not a plain yes, rules lint: warnings, "
     "rules diff: the protocols differ; 2 bad input (usage, date, amount, unknown activity); "
     "3 a bad rules file or orders file; 4 the output file cannot be written; "
     "5 handout --batch: some rows were refused; 6 record verify: the file is not in the journal; "
