@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from conftest import BUNDLED_RULES, Run, line_of
 from vplan.authoring.lint import lint
 from vplan.errors import RulesError
-from vplan.model import Protocol, Tier
+from vplan.model import Protocol, Tier, patient_texts
 from vplan.plan import Status, build_plan
 from vplan.rules import RulesSource, default_rules_path, load
 
@@ -63,9 +64,10 @@ def test_involving_an_activity_the_rules_lack_is_refused(tmp_path: Path) -> None
 def test_a_procedure_that_shortens_what_is_involved_is_checked_too(tmp_path: Path) -> None:
     """Weight training involves lifting: a procedure lifting limit of 6 months is refused."""
     text = BUNDLED_RULES.replace(
-        "            until: 3 months\n            max: 5 lb", "            until: 6 months\n"
-        "            max: 5 lb", 1
+        "          - from: 6 weeks\n            until: 3 months\n",
+        "          - from: 6 weeks\n            until: 6 months\n", 1
     )  # fmt: skip
+    assert text != BUNDLED_RULES
     path = tmp_path / "clinic.yaml"
     path.write_text(text, encoding="utf-8")
     found = problems(path)
@@ -199,18 +201,56 @@ def test_check_understands_spanish_names_and_synonyms(run: Run, asked: str, name
 
 
 def test_the_warning_signs_cover_the_sources_in_clear_tiers(protocol: Protocol) -> None:
-    """Bleeding, allergy, severe pain and a change in moving are listed; leg weakness is 911 only."""
+    """Every sign the sources name is listed, each in one tier; any leg sign is 911 only."""
     by_tier = {
         tier: " ".join(s.text.get() for s in protocol.warning_signs if s.tier is tier)
         for tier in Tier
     }
-    assert "bleeding" in by_tier[Tier.CALL_TODAY]
-    assert "rash or hives" in by_tier[Tier.CALL_TODAY]
-    assert "face, lips or tongue swell" in by_tier[Tier.EMERGENCY]
-    assert "very bad" in by_tier[Tier.CALL_TODAY]
-    assert "walk as well as before" in by_tier[Tier.EMERGENCY]
-    assert "weak" not in by_tier[Tier.CALL_TODAY]
+    emergency, today = by_tier[Tier.EMERGENCY], by_tier[Tier.CALL_TODAY]
+    for sign in (
+        "chest pain or trouble breathing",
+        "face, lips or tongue swell",
+        "legs feel weak, numb or tingly",
+        "walk as well as before",
+        "suddenly leak pee or poop",
+        "cannot pee at all",
+        "keeps bleeding when you press",
+        "too sleepy to stay awake",
+        "breathe very slowly",
+        "Very bad pain with numb or tingly arms",
+    ):
+        assert sign in emergency, sign
+    for sign in (
+        "fever of 100.4",
+        "red, swollen or leaking",
+        "bled but stopped when you pressed",
+        "rash or hives",
+        "no better by day 3",
+        "You fall, or have sudden new back pain",
+        "numb or tingly, with no very bad pain",
+        "calf is swollen, warm or painful",
+        "headache gets worse when you stand",
+        "cannot poop while on pain medicine",
+    ):
+        assert sign in today, sign
+    assert "leg" not in today
+    assert "weak" not in today
+    assert "arms" in today
+    assert "no very bad pain" in today
+    assert "eases a little each day" in by_tier[Tier.EXPECTED]
+    assert "4 to 6 weeks" in by_tier[Tier.EXPECTED]
     assert all(s.sources for s in protocol.warning_signs)
+
+
+def test_the_sources_cited_by_signs_and_advice_are_named(protocol: Protocol) -> None:
+    """No warning sign, advice or care item of these sections cites the unnamed group."""
+    cited = [
+        *(s.sources for s in protocol.warning_signs if "throw up" not in s.text.get()),
+        *(g.sources for g in protocol.guidance),
+        *(c.sources for c in protocol.care if "Ice" in c.label.get() or "bandage" in c.text.get()),
+    ]
+    assert cited
+    assert all("discharge-sheets" not in sources for sources in cited)
 
 
 def test_the_schedule_and_handout_carry_therapy_fracture_prevention_and_medicines(
@@ -218,8 +258,37 @@ def test_the_schedule_and_handout_carry_therapy_fracture_prevention_and_medicine
 ) -> None:
     """The seeds' advice beyond the limits is in the schedule's 'what to do'."""
     out = " ".join(run("schedule", "2025-03-01").out.split())
-    for title in ("Physical therapy:", "Prevent the next fracture:", "Medicines:"):
+    for title in (
+        "Pain medicine:",
+        "Stopped medicines:",
+        "Heat:",
+        "A back brace:",
+        "Prevent the next fracture:",
+        "If you cannot reach us:",
+    ):
         assert title in out
-    assert "osteoporosis" in out
-    assert "blood thinners" in out
+    assert "Many pain pills from a doctor have Tylenol (acetaminophen)" in out
+    assert "Before you go home, ask when to restart each one" in out
+    assert "On a blood thinner, ask before you take Advil (ibuprofen)" in out
+    assert "balanced diet" in out
     assert "go home today or tomorrow" in out
+
+
+def test_pain_medicine_is_never_a_permission(protocol: Protocol) -> None:
+    """No text says a pain medicine 'may' be taken; each one that names one asks first."""
+    for _, text in patient_texts(protocol):
+        words = text.get()
+        if "Tylenol" in words or "Advil" in words:
+            assert "may take" not in words
+            assert re.search(r"[Aa]sk (them )?before", words), words
+
+
+def test_heat_waits_for_the_ice_days_and_warns_of_burns(protocol: Protocol) -> None:
+    """Ice is for days 0-1; heat is advised only after day 2, with a burn warning."""
+    ice = next(c for c in protocol.care if c.label.get().startswith("Ice"))
+    assert ice.end is not None
+    assert ice.end.day_bounds() == (2, 2)
+    heat = next(g for g in protocol.guidance if g.title.get() == "Heat")
+    assert heat.text.get().startswith("After day 2")
+    assert "burn" in heat.text.get()
+    assert "Heat" not in " ".join(c.text.get() for c in protocol.care)

@@ -438,8 +438,9 @@ def _built(data: RulesData, path: str, changes: ProcedureData | None, key: str) 
 def patient_texts(protocol: Protocol) -> Iterator[tuple[Where, Text]]:
     """Every text of the rules that patients read, with where it is in the file.
 
-    The one walk over the texts: the languages a file needs, the translations it lacks and
-    lint's warnings about texts all follow it.
+    The one walk over the texts: the languages a file needs, the translations it lacks,
+    lint's warnings about texts and the changes 'rules diff' reports all follow it, so a
+    text added here is read by each of them.
     """
     info = protocol.info
     yield ("protocol", "name"), info.name
@@ -467,6 +468,9 @@ def patient_texts(protocol: Protocol) -> Iterator[tuple[Where, Text]]:
         tiered = [sign for sign in protocol.warning_signs if sign.tier is tier]
         for i, sign in enumerate(tiered):
             yield ("warning_signs", tier.value, i, "text"), sign.text
+    for i, advice in enumerate(protocol.guidance):
+        yield ("guidance", i, "title"), advice.title
+        yield ("guidance", i, "text"), advice.text
 
 
 def place(loc: Where) -> str:

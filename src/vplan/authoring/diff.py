@@ -2,12 +2,15 @@
 
 ``compare`` is pure: two validated protocols in, the changes out. Only what patients read
 or live by counts: the activities and their limits, cautions and advice, what to do, the
-milestones, the warning signs and the texts around them. Sources, aliases, the review note,
-comments and the order of keys do not.
+milestones, the warning signs, the advice for the whole recovery and the texts around them.
+Sources, aliases, the review note, comments and the order of keys do not.
 
 Rules are matched between the versions by what they are, not by their place in the file:
 an activity by its key, a caution or a warning sign by its English text, a limit by its
-span and its weight, a care item by its label, a milestone by its text.
+span and its weight, a care item by its label, a milestone by its text, advice by its title.
+Every text patients read is found by the one walk over the texts (``patient_texts``): a
+text of a section none of these comparisons knows is compared at its place in the file, so
+a section added to the rules is never left out of the report.
 """
 
 from __future__ import annotations
@@ -21,12 +24,16 @@ from vplan.model import (
     Activity,
     Book,
     CareItem,
+    Guidance,
     Limit,
     MilestoneRule,
     Protocol,
     ProtocolInfo,
     Text,
     Tier,
+    Where,
+    patient_texts,
+    place,
 )
 from vplan.units import Duration
 
@@ -36,6 +43,7 @@ PROTOCOL = "Protocol"
 CARE = "What to do"
 MILESTONES = "Milestones"
 WARNING_SIGNS = "Warning signs"
+GUIDANCE = "Advice"
 TIER_NAMES = {
     Tier.EMERGENCY: "'emergency'",
     Tier.CALL_TODAY: "'call the care team today'",
@@ -81,6 +89,8 @@ def compare(old: Protocol, new: Protocol) -> Comparison:
         *_care_changes(old.care, new.care),
         *_milestone_changes(old.milestones, new.milestones),
         *_sign_changes(old, new),
+        *_guidance_changes(old.guidance, new.guidance),
+        *_other_text_changes(old, new),
     ]
     return Comparison(old.info, new.info, tuple(changes))
 
@@ -444,6 +454,64 @@ def _sign_changes(old: Protocol, new: Protocol) -> Iterator[Change]:
             change = _text_change(before.text, after.text)
             if change is not None:
                 yield Change(WARNING_SIGNS, ChangeKind.CHANGED, f'"{after.text.get()}": {change}')
+
+
+# --- advice for the whole recovery ----------------------------------------------------------
+
+
+def _guidance_changes(old: Sequence[Guidance], new: Sequence[Guidance]) -> Iterator[Change]:
+    def title(advice: Guidance) -> Hashable:
+        return _words(advice.title)
+
+    def text(advice: Guidance) -> Hashable:
+        return _words(advice.text)
+
+    for before, after in pair(old, new, [title, text]):
+        if after is None:
+            assert before is not None
+            yield Change(
+                GUIDANCE, ChangeKind.REMOVED, f"'{before.title.get()}': {before.text.get()}"
+            )
+            continue
+        if before is None:
+            yield Change(GUIDANCE, ChangeKind.ADDED, f"'{after.title.get()}': {after.text.get()}")
+            continue
+        name = after.title.get()
+        title_change = _text_change(before.title, after.title)
+        if title_change is not None:
+            yield Change(GUIDANCE, ChangeKind.CHANGED, f"title: {title_change}")
+        text_change = _text_change(before.text, after.text)
+        if text_change is not None:
+            yield Change(GUIDANCE, ChangeKind.CHANGED, f"text of '{name}': {text_change}")
+
+
+# --- texts of any other section ----------------------------------------------------------------
+
+# The sections whose rules the comparisons above match by what they are.
+COMPARED_SECTIONS = frozenset(
+    {"protocol", "activities", "care", "milestones", "warning_signs", "guidance"}
+)
+
+
+def _other_text_changes(old: Protocol, new: Protocol) -> Iterator[Change]:
+    """Each text of a section no comparison above knows, compared at its place in the file."""
+
+    def others(protocol: Protocol) -> dict[Where, Text]:
+        return {
+            loc: text for loc, text in patient_texts(protocol) if loc[0] not in COMPARED_SECTIONS
+        }
+
+    before, after = others(old), others(new)
+    for loc in [*after, *(loc for loc in before if loc not in after)]:
+        section = str(loc[0])
+        if loc not in before:
+            yield Change(section, ChangeKind.ADDED, f'{place(loc)}: "{after[loc].get()}"')
+        elif loc not in after:
+            yield Change(section, ChangeKind.REMOVED, f'{place(loc)}: "{before[loc].get()}"')
+        else:
+            change = _text_change(before[loc], after[loc])
+            if change is not None:
+                yield Change(section, ChangeKind.CHANGED, f"{place(loc)}: {change}")
 
 
 # --- the report ------------------------------------------------------------------------------
