@@ -317,3 +317,20 @@ def test_kyphoplasty_is_never_freer_than_vertebroplasty(
             assert mine.allowed_from_day is not None
             assert theirs.allowed_from_day is not None
             assert theirs.allowed_from_day >= mine.allowed_from_day
+
+
+def test_rules_diff_reports_a_condition_and_a_shared_word(run: Run, tmp_path: Path) -> None:
+    """A limit that loses 'with care', a changed 'then' and a shared word are changes for patients."""
+    stairs = "        with_care: true\n        text:\n          en: Today, use stairs"
+    text = (
+        BUNDLED_RULES.replace(stairs, stairs.replace("        with_care: true\n", ""), 1)
+        .replace("  bathe: [shower, bath]\n", "  bathe: [shower, bath, washing]\n", 1)
+        .replace("en: Start again slowly, a little at a time.", "en: Start again slowly.", 1)
+    )
+    path = tmp_path / "clinic.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run("rules", "diff", str(default_rules_path()), str(path))
+    assert result.code == 1, result.err
+    assert "changed: limit until 1 day (day 0): with care -> not at all" in result.out
+    assert "changed: 'bathe': shower, bath -> shower, bath, washing" in result.out
+    assert 'then: "Start again slowly, a little at a time.' in result.out

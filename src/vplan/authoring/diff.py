@@ -44,6 +44,7 @@ CARE = "What to do"
 MILESTONES = "Milestones"
 WARNING_SIGNS = "Warning signs"
 GUIDANCE = "Advice"
+SHARED_WORDS = "Words for more than one activity"
 TIER_NAMES = {
     Tier.EMERGENCY: "'emergency'",
     Tier.CALL_TODAY: "'call the care team today'",
@@ -86,6 +87,7 @@ def compare(old: Protocol, new: Protocol) -> Comparison:
     changes = [
         *_protocol_changes(old.info, new.info),
         *_activity_changes(old, new),
+        *_shared_word_changes(old, new),
         *_care_changes(old.care, new.care),
         *_milestone_changes(old.milestones, new.milestones),
         *_sign_changes(old, new),
@@ -198,6 +200,8 @@ def _limit_when(limit: Limit) -> str:
 
 
 def _allowance(limit: Limit) -> str:
+    if limit.with_care:
+        return "with care"
     return "not at all" if limit.max is None else f"up to {limit.max.describe(limit=True)}"
 
 
@@ -258,6 +262,22 @@ def _activity_changes(old: Protocol, new: Protocol) -> Iterator[Change]:
             yield from _changed_activity(before, after)
 
 
+def _shared_word_changes(old: Protocol, new: Protocol) -> Iterator[Change]:
+    """A word that answers for more than one activity, added, removed or meaning others."""
+    for word in sorted({*old.shared_words, *new.shared_words}):
+        before, after = old.shared_words.get(word), new.shared_words.get(word)
+        if before is None and after is not None:
+            yield Change(SHARED_WORDS, ChangeKind.ADDED, f"'{word}': {', '.join(after)}")
+        elif after is None and before is not None:
+            yield Change(SHARED_WORDS, ChangeKind.REMOVED, f"'{word}': {', '.join(before)}")
+        elif before != after and before is not None and after is not None:
+            yield Change(
+                SHARED_WORDS,
+                ChangeKind.CHANGED,
+                f"'{word}': {', '.join(before)} -> {', '.join(after)}",
+            )
+
+
 def _added_activity(activity: Activity) -> Iterator[Change]:
     section = activity.name.get()
     yield Change(section, ChangeKind.ADDED, "the activity")
@@ -267,6 +287,8 @@ def _added_activity(activity: Activity) -> Iterator[Change]:
         yield Change(section, ChangeKind.ADDED, f'caution "{caution.text.get()}"')
     if activity.advice is not None:
         yield Change(section, ChangeKind.ADDED, f'advice "{activity.advice.get()}"')
+    if activity.then is not None:
+        yield Change(section, ChangeKind.ADDED, f'then "{activity.then.text.get()}"')
 
 
 def _limit_line(limit: Limit) -> str:
@@ -296,6 +318,14 @@ def _changed_activity(old: Activity, new: Activity) -> Iterator[Change]:
         change = _text_change(old.advice, new.advice)
         if change is not None:
             yield Change(section, ChangeKind.CHANGED, f"advice: {change}")
+    if old.then is None and new.then is not None:
+        yield Change(section, ChangeKind.ADDED, f'then "{new.then.text.get()}"')
+    elif old.then is not None and new.then is None:
+        yield Change(section, ChangeKind.REMOVED, f'then "{old.then.text.get()}"')
+    elif old.then is not None and new.then is not None:
+        change = _text_change(old.then.text, new.then.text)
+        if change is not None:
+            yield Change(section, ChangeKind.CHANGED, f"then: {change}")
 
 
 def _limit_changes(section: str, old: Sequence[Limit], new: Sequence[Limit]) -> Iterator[Change]:
@@ -328,7 +358,7 @@ def _limit_changes(section: str, old: Sequence[Limit], new: Sequence[Limit]) -> 
                 ChangeKind.CHANGED,
                 f"limit {_allowance(after)}: {_limit_when(before)} -> {_limit_when(after)} {days}",
             )
-        elif weight(before) != weight(after):
+        elif weight(before) != weight(after) or before.with_care != after.with_care:
             yield Change(
                 section,
                 ChangeKind.CHANGED,
