@@ -43,7 +43,7 @@ def test_an_activity_allowed_while_what_it_involves_is_not_is_refused(tmp_path: 
     path = tmp_path / "clinic.yaml"
     path.write_text(text, encoding="utf-8")
     found = problems(path)
-    line = line_of(text, "    involves: [bending]\n    source: [discharge-sheets, seed-004]")
+    line = line_of(text, "    involves: [bending]\n    source: [krames, seed-004]")
     assert found == [
         f"{path}:{line}:16: 'bath' would be allowed from 2 days, but it involves 'bending', "
         "which is limited until 6 weeks; make the last limit of 'bath' last until '6 weeks' or "
