@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import functools
 from datetime import date, time
+from typing import TYPE_CHECKING
 
 from vplan.i18n import ENGLISH, LANGUAGES
+
+if TYPE_CHECKING:
+    from babel.core import Locale
 
 
 class Dates:
@@ -58,11 +62,18 @@ class BabelDates(Dates):
     def __init__(self, locale: str) -> None:
         self.locale = locale
 
+    @functools.cached_property
+    def _locale(self) -> Locale:
+        """Babel's locale, parsed once: given by name, Babel would parse it for every date."""
+        from babel.core import Locale
+
+        return Locale.parse(self.locale)
+
     def long(self, when: date) -> str:
         """``sábado, 1 de marzo de 2025``: the locale's full date."""
         from babel.dates import format_date
 
-        return str(format_date(when, "full", locale=self.locale))
+        return str(format_date(when, "full", locale=self._locale))
 
     def table(self, when: date) -> str:
         """``Sábado, 1 de marzo de 2025``: in full, for a short name can be misread.
@@ -77,34 +88,34 @@ class BabelDates(Dates):
         """``sábado, 1 de marzo``: the whole weekday, the day and the month in words."""
         from babel.dates import format_skeleton
 
-        day_and_month = format_skeleton("MMMMd", when, locale=self.locale)
+        day_and_month = format_skeleton("MMMMd", when, locale=self._locale)
         return f"{self.weekday(when)}, {day_and_month}"
 
     def month(self, year: int, month: int) -> str:
         """``Marzo de 2025``: a title, so its first letter is a capital."""
         from babel.dates import format_skeleton
 
-        return capitalized(str(format_skeleton("yMMMM", date(year, month, 1), locale=self.locale)))
+        return capitalized(str(format_skeleton("yMMMM", date(year, month, 1), locale=self._locale)))
 
     def weekday(self, when: date) -> str:
         """``sábado``."""
         from babel.dates import format_date
 
-        return str(format_date(when, "EEEE", locale=self.locale))
+        return str(format_date(when, "EEEE", locale=self._locale))
 
     def time(self, when: time) -> str:
         """The locale's short time of day."""
         from babel.dates import format_time
 
         # CLDR puts narrow no-break spaces in "2:30 p. m."; the handout's font has no glyph.
-        text = str(format_time(when, "short", locale=self.locale))
+        text = str(format_time(when, "short", locale=self._locale))
         return text.replace("\u202f", " ").replace("\u00a0", " ")
 
     def weekday_heads(self) -> tuple[str, ...]:
         """``DO``, ``LU``, ...: the locale's short weekday names, Sunday first."""
         from babel.dates import get_day_names
 
-        names = get_day_names("short", context="stand-alone", locale=self.locale)
+        names = get_day_names("short", context="stand-alone", locale=self._locale)
         return tuple(str(names[day]) for day in (6, 0, 1, 2, 3, 4, 5))
 
     def table_width(self) -> int:
