@@ -100,15 +100,16 @@ def lint(data: bytes, label: str, *, today: date) -> list[LintWarning]:
 def lint_valid(book: Book, data: bytes, label: str, *, today: date) -> list[LintWarning]:
     """The warnings of a file already validated into ``book``, as ``lint`` gives them.
 
-    The file's bytes are parsed again for the line and column of each warning only when
-    there is a warning to place.
+    The file's bytes are parsed again, for the line and column of each warning, only when
+    there is a warning to place; the file is valid, so the YAML tree is all that is read
+    (as ``validate`` reads it).
     """
     found = _book_findings(book, today)
     if not found:
         return []
-    from vplan.validate import validated_tree
+    from ruamel.yaml import YAML
 
-    return _placed(found, validated_tree(data, label)[0], label)
+    return _placed(found, YAML(typ="rt").load(data.decode("utf-8-sig")), label)
 
 
 def _placed(found: list[_Finding], tree: object, label: str) -> list[LintWarning]:
