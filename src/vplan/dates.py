@@ -7,6 +7,7 @@ Babel's locale data (CLDR) the first time one of its dates is written.
 from __future__ import annotations
 
 import functools
+import re
 from datetime import date, time
 from typing import TYPE_CHECKING
 
@@ -122,11 +123,43 @@ class BabelDates(Dates):
         """The widest date of a column of dates, over every day of a year."""
         return _table_width(self)
 
+    def full_fields(self) -> frozenset[str]:
+        """The letters of the date fields of the locale's full date (``EEEE, d 'de' MMMM ...``)."""
+        from babel.dates import get_date_format
+
+        pattern = str(get_date_format("full", locale=self._locale).pattern)
+        return frozenset(ch for ch in _QUOTED.sub("", pattern) if ch.isalpha())
+
+
+# Fields whose text depends on a date only through its era, year, weekday, month and day: in
+# a pattern of these alone each field's width adds to the others', so a year's widest date
+# has the widest weekday, the widest month and the wider day (a year has every combination).
+_SEPARATE_FIELDS = frozenset("GyEcMLd")
+_QUOTED = re.compile(r"'[^']*'")
+
 
 @functools.cache
 def _table_width(dates: Dates) -> int:
     first = date(2025, 1, 1).toordinal()
-    return max(len(dates.table(date.fromordinal(first + n))) for n in range(365))
+    year = [date.fromordinal(first + n) for n in range(365)]
+    if not isinstance(dates, BabelDates) or not dates.full_fields() <= _SEPARATE_FIELDS:
+        return max(len(dates.table(when)) for when in year)
+    # Weekday by weekday (January 10 to 16), then month by month on the widest weekday (a
+    # two-digit day), then that weekday's one-digit day in the widest month: 20 dates, not 365.
+    widths: dict[date, int] = {}
+
+    def widest(candidates: list[date]) -> date:
+        for when in candidates:
+            widths.setdefault(when, len(dates.table(when)))
+        return max(candidates, key=widths.__getitem__)
+
+    weekday = widest(year[9:16]).weekday()
+    month = widest(
+        [next(d for d in year if d.month == m and d.day >= 10 and d.weekday() == weekday)
+         for m in range(1, 13)]
+    ).month  # fmt: skip
+    widest([d for d in year if d.month == month and d.day < 10 and d.weekday() == weekday])
+    return max(widths.values())
 
 
 @functools.cache
