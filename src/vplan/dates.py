@@ -7,7 +7,6 @@ Babel's locale data (CLDR) the first time one of its dates is written.
 from __future__ import annotations
 
 import functools
-import re
 from datetime import date, time
 from typing import TYPE_CHECKING
 
@@ -125,17 +124,18 @@ class BabelDates(Dates):
 
     def full_fields(self) -> frozenset[str]:
         """The letters of the date fields of the locale's full date (``EEEE, d 'de' MMMM ...``)."""
+        import re
+
         from babel.dates import get_date_format
 
         pattern = str(get_date_format("full", locale=self._locale).pattern)
-        return frozenset(ch for ch in _QUOTED.sub("", pattern) if ch.isalpha())
+        return frozenset(ch for ch in re.sub("'[^']*'", "", pattern) if ch.isalpha())
 
 
 # Fields whose text depends on a date only through its era, year, weekday, month and day: in
 # a pattern of these alone each field's width adds to the others', so a year's widest date
 # has the widest weekday, the widest month and the wider day (a year has every combination).
 _SEPARATE_FIELDS = frozenset("GyEcMLd")
-_QUOTED = re.compile(r"'[^']*'")
 
 
 @functools.cache
