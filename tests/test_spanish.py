@@ -627,10 +627,10 @@ def test_the_date_column_is_as_wide_as_the_widest_date_of_any_year(lang: str) ->
 
 
 def test_only_a_language_other_than_english_loads_babel(tmp_path: Path) -> None:
-    """'--lang es' loads Babel (so the probe of English runs would see it if they did)."""
+    """'--lang es' with a date to write loads Babel (so the probe of English runs would see it)."""
     from test_cli import _heavy_modules
 
-    loaded = _heavy_modules(tmp_path, ("check", "walking", "--lang", "es"))
+    loaded = _heavy_modules(tmp_path, ("check", "walking", "-p", "2025-03-01", "--lang", "es"))
     assert "babel" in loaded
 
 

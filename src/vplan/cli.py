@@ -1042,13 +1042,15 @@ def rules_init(
 )
 def rules_lint(file: RulesFileArgument = None, fmt: AnswerFormatOption = AnswerFormat.TEXT) -> int:
     """Validate a rules file, then warn about what a reviewer should look at. Exits 1 if any."""
-    from vplan.authoring.lint import lint
+    from vplan.authoring.lint import lint_valid
     from vplan.render import structured, text
     from vplan.reports import build_lint
-    from vplan.rules import read_bytes, resolve
+    from vplan.rules import load_book, read_bytes, resolve
 
     source = resolve(file, os.environ)
-    report = build_lint(source.label, lint(read_bytes(source), source.label, today=_today()))
+    data = read_bytes(source)
+    book = load_book(source, os.environ, data)  # validated, or as validated before (the cache)
+    report = build_lint(source.label, lint_valid(book, data, source.label, today=_today()))
     _report(fmt, lambda: structured.rules_lint(report), lambda: text.rules_lint(report))
     return EXIT_WARNINGS if report.findings else EXIT_OK
 

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import functools
 from datetime import date, time
+from typing import TYPE_CHECKING
 
 from vplan.i18n import ENGLISH, LANGUAGES
+
+if TYPE_CHECKING:
+    from babel.core import Locale
 
 
 class Dates:
@@ -58,11 +62,18 @@ class BabelDates(Dates):
     def __init__(self, locale: str) -> None:
         self.locale = locale
 
+    @functools.cached_property
+    def _locale(self) -> Locale:
+        """Babel's locale, parsed once: given by name, Babel would parse it for every date."""
+        from babel.core import Locale
+
+        return Locale.parse(self.locale)
+
     def long(self, when: date) -> str:
         """``sábado, 1 de marzo de 2025``: the locale's full date."""
         from babel.dates import format_date
 
-        return str(format_date(when, "full", locale=self.locale))
+        return str(format_date(when, "full", locale=self._locale))
 
     def table(self, when: date) -> str:
         """``Sábado, 1 de marzo de 2025``: in full, for a short name can be misread.
@@ -77,45 +88,78 @@ class BabelDates(Dates):
         """``sábado, 1 de marzo``: the whole weekday, the day and the month in words."""
         from babel.dates import format_skeleton
 
-        day_and_month = format_skeleton("MMMMd", when, locale=self.locale)
+        day_and_month = format_skeleton("MMMMd", when, locale=self._locale)
         return f"{self.weekday(when)}, {day_and_month}"
 
     def month(self, year: int, month: int) -> str:
         """``Marzo de 2025``: a title, so its first letter is a capital."""
         from babel.dates import format_skeleton
 
-        return capitalized(str(format_skeleton("yMMMM", date(year, month, 1), locale=self.locale)))
+        return capitalized(str(format_skeleton("yMMMM", date(year, month, 1), locale=self._locale)))
 
     def weekday(self, when: date) -> str:
         """``sábado``."""
         from babel.dates import format_date
 
-        return str(format_date(when, "EEEE", locale=self.locale))
+        return str(format_date(when, "EEEE", locale=self._locale))
 
     def time(self, when: time) -> str:
         """The locale's short time of day."""
         from babel.dates import format_time
 
         # CLDR puts narrow no-break spaces in "2:30 p. m."; the handout's font has no glyph.
-        text = str(format_time(when, "short", locale=self.locale))
+        text = str(format_time(when, "short", locale=self._locale))
         return text.replace("\u202f", " ").replace("\u00a0", " ")
 
     def weekday_heads(self) -> tuple[str, ...]:
         """``DO``, ``LU``, ...: the locale's short weekday names, Sunday first."""
         from babel.dates import get_day_names
 
-        names = get_day_names("short", context="stand-alone", locale=self.locale)
+        names = get_day_names("short", context="stand-alone", locale=self._locale)
         return tuple(str(names[day]) for day in (6, 0, 1, 2, 3, 4, 5))
 
     def table_width(self) -> int:
         """The widest date of a column of dates, over every day of a year."""
         return _table_width(self)
 
+    def full_fields(self) -> frozenset[str]:
+        """The letters of the date fields of the locale's full date (``EEEE, d 'de' MMMM ...``)."""
+        import re
+
+        from babel.dates import get_date_format
+
+        pattern = str(get_date_format("full", locale=self._locale).pattern)
+        return frozenset(ch for ch in re.sub("'[^']*'", "", pattern) if ch.isalpha())
+
+
+# Fields whose text depends on a date only through its era, year, weekday, month and day: in
+# a pattern of these alone each field's width adds to the others', so a year's widest date
+# has the widest weekday, the widest month and the wider day (a year has every combination).
+_SEPARATE_FIELDS = frozenset("GyEcMLd")
+
 
 @functools.cache
 def _table_width(dates: Dates) -> int:
     first = date(2025, 1, 1).toordinal()
-    return max(len(dates.table(date.fromordinal(first + n))) for n in range(365))
+    year = [date.fromordinal(first + n) for n in range(365)]
+    if not isinstance(dates, BabelDates) or not dates.full_fields() <= _SEPARATE_FIELDS:
+        return max(len(dates.table(when)) for when in year)
+    # Weekday by weekday (January 10 to 16), then month by month on the widest weekday (a
+    # two-digit day), then that weekday's one-digit day in the widest month: 20 dates, not 365.
+    widths: dict[date, int] = {}
+
+    def widest(candidates: list[date]) -> date:
+        for when in candidates:
+            widths.setdefault(when, len(dates.table(when)))
+        return max(candidates, key=widths.__getitem__)
+
+    weekday = widest(year[9:16]).weekday()
+    month = widest(
+        [next(d for d in year if d.month == m and d.day >= 10 and d.weekday() == weekday)
+         for m in range(1, 13)]
+    ).month  # fmt: skip
+    widest([d for d in year if d.month == month and d.day < 10 and d.weekday() == weekday])
+    return max(widths.values())
 
 
 @functools.cache

@@ -3,8 +3,10 @@
 English is the source language: its phrases are the message ids written in ``words/``
 and its dates (``dates.py``) come from the standard library, so English needs neither a
 catalog nor Babel, and the commands that speak English never load them. Any other language reads
-its catalog (``locale/<code>/LC_MESSAGES/vplan.po``, shipped inside the package) and
-Babel's locale data the first time it is asked for.
+its compiled catalog (``locale/<code>/LC_MESSAGES/vplan.mo``, shipped inside the package
+and read by the standard library's ``gettext``) the first time one of its phrases is asked
+for, and Babel's date module the first time one of its dates is written (``dates.py``).
+The ``.mo`` is compiled from the ``.po`` beside it by ``scripts/compile-catalogs``.
 
 Nothing falls back to English: a phrase missing from a catalog, or a rules text without
 a version in the language asked for, is an error.
@@ -14,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import gettext
-import io
 from enum import StrEnum
 from pathlib import Path
 
@@ -56,7 +57,7 @@ class _Missing(gettext.NullTranslations):
     def gettext(self, message: str) -> str:
         raise UntranslatedError(
             f"the {language_name(self.lang)} catalog has no translation of {message!r}; "
-            f"add it to {catalog_path(self.lang)}"
+            f"add it to {catalog_path(self.lang)}, then run scripts/compile-catalogs"
         )
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
@@ -64,8 +65,13 @@ class _Missing(gettext.NullTranslations):
 
 
 def catalog_path(lang: str) -> Path:
-    """Where the message catalog of ``lang`` lives in the package."""
+    """Where the message catalog of ``lang`` lives in the package (translators edit it)."""
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def compiled_catalog_path(lang: str) -> Path:
+    """Where the compiled catalog of ``lang`` lives: what vplan reads at run time."""
+    return catalog_path(lang).with_suffix(".mo")
 
 
 @functools.cache
@@ -77,16 +83,9 @@ def translator(lang: str) -> gettext.NullTranslations:
         raise UntranslatedError(
             f"vplan has no language '{lang}'; use one of {', '.join(LANGUAGES)}"
         )
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-    from babel.support import Translations
-
-    with catalog_path(lang).open("rb") as handle:
-        catalog = read_po(handle, locale=lang, domain=DOMAIN)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog)  # fuzzy entries are left out: they are not translations yet
-    compiled.seek(0)
-    translations = Translations(compiled, domain=DOMAIN)
+    # Compiled without its fuzzy entries: they are not translations yet.
+    with compiled_catalog_path(lang).open("rb") as handle:
+        translations = gettext.GNUTranslations(handle)
     translations.add_fallback(_Missing(lang))
     return translations
 

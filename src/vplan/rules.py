@@ -119,13 +119,14 @@ def load(
     )
 
 
-def load_book(source: RulesSource, env: Mapping[str, str]) -> Book:
+def load_book(source: RulesSource, env: Mapping[str, str], data: bytes | None = None) -> Book:
     """Every procedure's protocol (stamped with the file's digest), from the cache when it is there.
 
-    A file with any mistake is refused whole.
+    ``data`` is the file's bytes when the caller has read them already. A file with any
+    mistake is refused whole.
     """
     return _validated(
-        source, env, lambda data, digest: book_from_data(data, source.label, digest), True
+        source, env, lambda rules, digest: book_from_data(rules, source.label, digest), True, data
     )
 
 
@@ -134,6 +135,7 @@ def _validated(
     env: Mapping[str, str],
     build: Callable[[RulesData, str], T],
     use_cache: bool,
+    data: bytes | None = None,
 ) -> T:
     """``build`` applied to the validated rules and the SHA-256 of the file's bytes.
 
@@ -142,7 +144,8 @@ def _validated(
     entry that cannot be read, is damaged or does not build is discarded, and the rules
     are validated afresh: the answer is always the one without the cache.
     """
-    data = read_bytes(source)
+    if data is None:
+        data = read_bytes(source)
     digest = hashlib.sha256(data).hexdigest()
     cache = _cache_file(data, env) if use_cache else None
     if cache is not None:

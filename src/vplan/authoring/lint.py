@@ -17,6 +17,7 @@ from enum import Enum
 
 from vplan.i18n import ENGLISH, LANGUAGES, languages_in_use
 from vplan.model import (
+    Book,
     Limit,
     Protocol,
     Text,
@@ -28,7 +29,6 @@ from vplan.model import (
     place,
     written_at,
 )
-from vplan.validate import position, rules_data, validated_tree
 
 READING_GRADE = 6.0
 # Flesch-Kincaid weighs words per sentence against syllables per word; on fewer words
@@ -91,10 +91,42 @@ class _Finding:
 
 def lint(data: bytes, label: str, *, today: date) -> list[LintWarning]:
     """Validate the file (``RulesError`` if it is not valid), then list its warnings in order."""
+    from vplan.validate import rules_data, validated_tree
+
     tree, model = validated_tree(data, label)
-    book = book_from_data(rules_data(model), label)
+    return _placed(_book_findings(book_from_data(rules_data(model), label), today), tree, label)
+
+
+def lint_valid(book: Book, data: bytes, label: str, *, today: date) -> list[LintWarning]:
+    """The warnings of a file already validated into ``book``, as ``lint`` gives them.
+
+    The file's bytes are parsed again, for the line and column of each warning, only when
+    there is a warning to place; the file is valid, so the YAML tree is all that is read
+    (as ``validate`` reads it).
+    """
+    found = _book_findings(book, today)
+    if not found:
+        return []
+    from ruamel.yaml import YAML
+
+    return _placed(found, YAML(typ="rt").load(data.decode("utf-8-sig")), label)
+
+
+def _placed(found: list[_Finding], tree: object, label: str) -> list[LintWarning]:
+    """Each finding at its line and column in the file, in the order of the file."""
+    from vplan.validate import position
+
+    warnings = [
+        LintWarning(label, *position(tree, f.loc, value=not f.at_key), f.kind, f.what, f.fix)
+        for f in found
+    ]
+    return sorted(warnings, key=lambda w: (w.line, w.column))
+
+
+def _book_findings(book: Book, today: date) -> list[_Finding]:
+    """What to warn about in every procedure of a valid file, each at its place in the file."""
     protocol = book.protocol()
-    findings = [*_findings(protocol), *_old_review(protocol, today)]
+    found = [*_findings(protocol), *_old_review(protocol, today)]
     for key in book.others:
         # Another procedure: only what it writes itself is checked again, where it is written.
         theirs = book.protocols[key]
@@ -107,12 +139,8 @@ def lint(data: bytes, label: str, *, today: date) -> list[LintWarning]:
                     what = what.replace(place(before), place(after))
                 if what == finding.what:
                     what = f"{key}: {what}"
-                findings.append(replace(finding, loc=moved, what=what))
-    warnings = [
-        LintWarning(label, *position(tree, f.loc, value=not f.at_key), f.kind, f.what, f.fix)
-        for f in findings
-    ]
-    return sorted(warnings, key=lambda w: (w.line, w.column))
+                found.append(replace(finding, loc=moved, what=what))
+    return found
 
 
 def _findings(protocol: Protocol) -> Iterator[_Finding]:
@@ -146,14 +174,14 @@ def sentences(text: str) -> list[str]:
 
 
 def _hard_sentences(protocol: Protocol) -> Iterator[_Finding]:
-    import textstat
+    from vplan.authoring.readability import flesch_kincaid_grade, words
 
     for loc, text in scored_texts(protocol):
         for sentence in sentences(text.get()):
             scored = _PARENTHESES.sub("", sentence)
-            if int(textstat.lexicon_count(scored)) < MIN_WORDS:
+            if len(words(scored)) < MIN_WORDS:
                 continue
-            grade = round(float(textstat.flesch_kincaid_grade(scored)), 1)
+            grade = round(flesch_kincaid_grade(scored), 1)
             if grade > READING_GRADE:
                 yield _Finding(
                     (*loc, "en"),
