@@ -71,7 +71,7 @@ def test_each_compiled_catalog_says_what_its_po_says(po: Path) -> None:
 def test_a_spanish_phrase_comes_from_the_compiled_catalog() -> None:
     """The translator reads the .mo: a phrase and a plural read as the .po writes them."""
     translations = i18n.translator("es")
-    assert translations.gettext("NOT ALLOWED") == "NO PERMITIDO"
+    assert translations.gettext("NOT YET") == "TODAVÍA NO"
     assert translations.ngettext("{n} week", "{n} weeks", 1) == "{n} semana"
     assert translations.ngettext("{n} week", "{n} weeks", 6) == "{n} semanas"
 
