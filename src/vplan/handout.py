@@ -20,21 +20,20 @@ from vplan.errors import InputError
 from vplan.formats import Paper as Paper  # where it was defined before
 from vplan.i18n import ENGLISH
 from vplan.model import Tier
-from vplan.plan import AllowedAgain, FollowUpVisit, Plan, RuleEvent
+from vplan.plan import AllowedAgain, LimitChange, Plan, Window
 from vplan.words.common import ORDERS_HEADING
 from vplan.words.patient import (
+    ALLOWED_AGAIN_HEAD,
     ALLOWED_AGAIN_LIST,
+    CLEARED_HEAD,
     CLEARED_LIST,
     CLEARED_ONLY,
-    DO_TODAY,
     HANDOUT_FIELDS,
     HANDOUT_HEADINGS,
     LIMITS_BOX,
     MARKS_NOTE,
-    NOT_YET,
     PAGE_OF,
     PatientWords,
-    row_label,
 )
 
 if TYPE_CHECKING:
@@ -42,7 +41,7 @@ if TYPE_CHECKING:
     from vplan.stamp import Stamp
 
 T = TypeVar("T")
-FIRST_DAYS = 14
+FIRST_DAYS = 14  # the calendar shows at least the first two weeks
 MAX_FIELD_LENGTH = 80
 
 
@@ -92,23 +91,13 @@ class KeyDate(NamedTuple):
     items: tuple[str, ...]
 
 
-class DayRow(NamedTuple):
-    """One of the first days (or a run of days alike): what happens, what to do, what not yet."""
+class CareRow(NamedTuple):
+    """Care items that apply on the same days: the days (a line or two), what the rules say."""
 
-    day: int
-    last_day: int
-    days: str
-    when: str
-    mark: str
-    events: tuple[str, ...]
-    todo: str
-    not_yet: str
-    label: tuple[str, ...] = ()  # the row's label, line by line: its date(s) and day
-
-    @property
-    def details(self) -> str:
-        """What to do and what not yet, as one text (empty when there is neither)."""
-        return " ".join(text for text in (self.todo, self.not_yet) if text)
+    days: tuple[str, ...]
+    first_day: int
+    last_day: int | None
+    texts: tuple[str, ...]
 
 
 class Cell(NamedTuple):
@@ -127,11 +116,22 @@ class MonthGrid(NamedTuple):
     weeks: tuple[tuple[Cell | None, ...], ...]
 
 
-class NowBox(NamedTuple):
-    """Page 1's box: the limits in force on the discharge day, the visit, whom to call, orders."""
+class LimitGroup(NamedTuple):
+    """Limits allowed again on the same day: that day, then each activity and its sentence."""
 
     heading: str
-    limits: tuple[str, ...]
+    limits: tuple[Field, ...]
+
+
+class NowBox(NamedTuple):
+    """Page 1's box: the limits in force on the discharge day, the visit, whom to call, orders.
+
+    Each limit is its activity's name and the rules' sentence (with the dates it changes),
+    under the day it is allowed again.
+    """
+
+    heading: str
+    limits: tuple[LimitGroup, ...]
     visit: str
     phone: tuple[str, ...]
     orders_heading: str
@@ -140,7 +140,11 @@ class NowBox(NamedTuple):
     def texts(self) -> Iterator[str]:
         """Every string of the box, in reading order."""
         yield self.heading
-        yield from self.limits
+        for group in self.limits:
+            yield group.heading
+            for limit in group.limits:
+                yield limit.label
+                yield limit.value
         if self.visit:
             yield self.visit
         yield from self.phone
@@ -160,9 +164,8 @@ class Handout(NamedTuple):
     key_dates_heading: str
     key_dates: tuple[KeyDate, ...]
     until_cleared: tuple[str, ...]
-    first_days_heading: str
-    every_day: str
-    first_days: tuple[DayRow, ...]
+    care_heading: str
+    care: tuple[CareRow, ...]  # what to do, by the days it applies
     months_heading: str
     marks_note: str
     months: tuple[MonthGrid, ...]
@@ -196,13 +199,10 @@ class Handout(NamedTuple):
                 yield "key dates", item
         for text in self.until_cleared:
             yield "key dates", text
-        yield "heading", self.first_days_heading
-        yield "first days", self.every_day
-        for row in self.first_days:
-            for text in (row.days, row.when, row.mark, *row.events, row.todo, row.not_yet):
-                yield "first days", text
-            for text in row.label:
-                yield "first days", text
+        yield "heading", self.care_heading
+        for row in self.care:
+            for text in (*row.days, *row.texts):
+                yield "what to do", text
         yield "heading", self.months_heading
         yield "calendar", self.marks_note
         for month in self.months:
@@ -298,7 +298,7 @@ def build_handout(
         fields=tuple(fields),
         now=NowBox(
             heading=words.tr(LIMITS_BOX),
-            limits=words.limits_now(plan),
+            limits=_limits_now(plan, words),
             visit=words.visit_text(plan),
             phone=words.phone_lines(phone, after_hours),
             orders_heading=words.tr(ORDERS_HEADING),
@@ -317,9 +317,8 @@ def build_handout(
         key_dates_heading=words.tr(HANDOUT_HEADINGS["key_dates"]),
         key_dates=key_dates,
         until_cleared=_until_cleared(plan, words),
-        first_days_heading=words.tr(HANDOUT_HEADINGS["first_days"]),
-        every_day=_every_day(plan, words),
-        first_days=_first_days(plan, marks, words),
+        care_heading=words.tr(HANDOUT_HEADINGS["care"]),
+        care=_care(plan, words),
         months_heading=words.tr(HANDOUT_HEADINGS["months"]),
         marks_note=words.tr(MARKS_NOTE),
         months=_months(plan, marks, words),
@@ -337,6 +336,40 @@ def build_handout(
         page_of=words.tr(PAGE_OF),
         stamp="" if made is None else words.stamp_line(made, protocol),
     )
+
+
+def _limits_now(plan: Plan, words: PatientWords) -> tuple[LimitGroup, ...]:
+    """Each limit in force on the discharge day, under the day it is allowed again.
+
+    The days come in order, those only the care team decides last; the care team's
+    changed limits are said with their orders.
+    """
+    groups: dict[int | None, list[Field]] = {}
+    for window in plan.in_force(0):
+        if window.limit.ordered:
+            continue
+        end = _final_end(plan, window)
+        sentence = words.limit_sentence(plan, window, last=False)
+        groups.setdefault(end, []).append(Field(window.activity.name.get(words.lang), sentence))
+    found = []
+    for end in sorted(groups, key=lambda day: (day is None, day or 0)):
+        if end is None:
+            heading = words.tr(CLEARED_HEAD)
+        else:
+            heading = words.tr(ALLOWED_AGAIN_HEAD).format(date=words.date_near(plan, end, 0))
+        found.append(LimitGroup(heading, tuple(groups[end])))
+    return tuple(found)
+
+
+def _final_end(plan: Plan, window: Window) -> int | None:
+    """The day the activity is allowed again once this limit and those that follow end."""
+    current = window
+    while current.end_day is not None:
+        following = plan.following(current)
+        if following is None:
+            return current.end_day
+        current = following
+    return None
 
 
 def _until_cleared(plan: Plan, words: PatientWords) -> tuple[str, ...]:
@@ -380,17 +413,17 @@ def _key_dates(plan: Plan, words: PatientWords) -> tuple[KeyDate, ...]:
 
 
 def _key_date_items(
-    plan: Plan, milestones: Sequence[Milestone], words: PatientWords, *, row: bool = False
+    plan: Plan, milestones: Sequence[Milestone], words: PatientWords
 ) -> tuple[str, ...]:
-    """The day's changes in a few words (page 1's box says each limit's figures and dates).
+    """The day's changes in a few words (page 1's box says each limit's sentence and dates).
 
-    Activities allowed again the same day share one line. In a row of the first days
-    (``row``), an event of the rules is said by its first sentence.
+    Activities allowed again the same day share one line.
     """
     again = [m for m in milestones if isinstance(m, AllowedAgain)]
-    full = (FollowUpVisit,) if row else (RuleEvent, FollowUpVisit)
     items = [
-        words.key_date_text(plan, m) if isinstance(m, full) else words.day_event_text(plan, m)
+        words.day_event_text(plan, m)
+        if isinstance(m, AllowedAgain | LimitChange)
+        else words.key_date_text(plan, m)
         for m in milestones
         if len(again) < 2 or m not in again
     ]
@@ -400,60 +433,16 @@ def _key_date_items(
     return tuple(items)
 
 
-def _every_day(plan: Plan, words: PatientWords) -> str:
-    """The limits in force on each of the first days, said once above the rows."""
-    # A limit until the care team clears it is said once, on page 1, with the key dates.
-    common = [
-        w
-        for w in plan.windows
-        if w.end_day is not None and all(w.covers(n) for n in range(FIRST_DAYS))
-    ]
-    if not common:
-        return ""
-    return words.every_day_text()
-
-
-def _first_days(plan: Plan, marks: dict[int, str], words: PatientWords) -> tuple[DayRow, ...]:
-    """A row for each of the first days; days in a row with nothing new share one row."""
-    rows: list[DayRow] = []
-    for n in range(FIRST_DAYS):
-        today = plan.day(n)
-        changing = [w for w in today.avoid if not all(w.covers(d) for d in range(FIRST_DAYS))]
-        events = _key_date_items(plan, today.milestones, words, row=True)
-        todo = "; ".join(c.item.label.get(words.lang) for c in today.care)
-        not_yet = "; ".join(words.avoid_label(w) for w in changing)
-        days = words.day_span(n, n)
-        when = capitalized(words.dates.short(today.date))
-        mark = marks.get(n, "")
-        row = DayRow(
-            day=n,
-            last_day=n,
-            days=days,
-            when=when,
-            mark=mark,
-            events=events,
-            todo=words.tr(DO_TODAY).format(labels=todo) if todo else "",
-            not_yet=words.tr(NOT_YET).format(labels=not_yet) if not_yet else "",
-            label=(row_label(when, days, mark),),
-        )
-        last = rows[-1] if rows else None
-        if (
-            last is not None
-            and not last.events
-            and not row.events
-            and (last.todo, last.not_yet) == (row.todo, row.not_yet)
-        ):
-            first_date = plan.date_of(last.day)
-            row = last._replace(
-                last_day=n,
-                days=words.day_span(last.day, n),
-                when=words.date_span(first_date, today.date),
-                label=words.date_span_lines(first_date, today.date),
-            )
-            rows[-1] = row
-        else:
-            rows.append(row)
-    return tuple(rows)
+def _care(plan: Plan, words: PatientWords) -> tuple[CareRow, ...]:
+    """The care items by the days they apply, in the order those days start."""
+    spans: dict[tuple[int, int | None], list[str]] = {}
+    for care in plan.care:
+        spans.setdefault((care.start_day, care.last_day), []).append(care.item.text.get(words.lang))
+    order = sorted(spans, key=lambda span: (span[0], span[1] is None, span[1] or 0))
+    return tuple(
+        CareRow(words.care_days(plan, first, last), first, last, tuple(spans[first, last]))
+        for first, last in order
+    )
 
 
 def _months(plan: Plan, marks: dict[int, str], words: PatientWords) -> tuple[MonthGrid, ...]:

@@ -34,7 +34,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.paraparser import ParaFrag
 
-from vplan.handout import DayRow, Field, Handout, MonthGrid, Paper, in_columns
+from vplan.handout import Field, Handout, MonthGrid, Paper, in_columns
 from vplan.i18n import ENGLISH
 from vplan.model import Tier
 from vplan.render.font import BOLD, REGULAR, check_printable, faces
@@ -332,18 +332,16 @@ def _blocks(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Blo
     now = _now_box(handout, st, size, width)
     now.spaceBefore = size.gap / 2
     signs = _signs(handout, st, size, width)
-    # Page 1 holds the "call 911" tier and the start of the box of limits; in large print
-    # the box is too long to come first, so the first tier comes before it.
-    first = signs[:1] if handout.layout.large_print else []
+    # One order in every size and language: the warning signs on page 1, then the box of
+    # limits, which may go on over the page (its heading repeated there).
     blocks: list[Block] = [
         [_p(handout.title, st["title"])],
         [_fields(handout, st, width)],
-        *first,
+        *signs,
         [now],
-        *signs[len(first) :],
         *_key_dates(handout, st, size, width),
+        *_care(handout, st, size, width),
         *_instead(handout, st, size, width),
-        *_first_days(handout, st, size, width),
         *_calendar(handout, st, size, width),
     ]
     footer = _p(handout.footer, st["body"])
@@ -416,22 +414,6 @@ def _balanced(items: Sequence[Flowable], width: float, size: Sizes) -> Table:
     return _columns_row([[list(items[:cut]), list(items[cut:])]], 2, width, size)
 
 
-def _first_days(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
-    stacked = handout.layout.large_print
-    lead: list[Flowable] = _heading(handout.first_days_heading, st, size)
-    if handout.every_day:
-        lead += [_p(handout.every_day, st["body"]), Spacer(1, size.gap / 2)]
-    rows: list[Row] = []
-    for row in handout.first_days:
-        what: list[Flowable] = [_p(e, st["bold"]) for e in row.events]
-        if row.details:
-            what.append(_p(row.details, st["body"]))
-        label = _row_label(row, st["bold"] if stacked else st["body"])
-        rows.append([[label, *what]] if stacked else [label, what])
-    when_w = size.body * 11.5
-    return _section(lead, _rows(rows, [width] if stacked else [when_w, width - when_w], lines=True))
-
-
 def _calendar(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
     """The month grids: whole on one page in normal print, by rows of months in large print."""
     lead, rows = _months(handout, st, size, width)
@@ -439,11 +421,6 @@ def _calendar(handout: Handout, st: Styles, size: Sizes, width: float) -> list[B
     if handout.layout.large_print:
         return _section([heading, *lead], rows)
     return [[heading, *lead, *rows]]
-
-
-def _row_label(row: DayRow, style: ParagraphStyle) -> Paragraph:
-    """``Sat, Mar 1 (day 0, A)`` for one day; the first and last dates for a run of days."""
-    return _Paragraph("<br/>".join(escape(line) for line in row.label), style)
 
 
 def _fields(handout: Handout, st: dict[str, ParagraphStyle], width: float) -> Table:
@@ -527,16 +504,35 @@ def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Table:
     def bullet(text: str) -> Paragraph:
         return _Paragraph(escape(text), st["bullet"], bulletText=BULLET)
 
-    rows: list[Row] = [[_p(box.heading, st["bold"])]]
-    rows += [[bullet(t)] for t in box.limits]
-    rows.append([_p(" ".join((box.visit, *box.phone)).strip(), st["bold"])])
+    # Each day's limits under it, two to a row in normal print (one in large print): the
+    # box may go on over the page between rows, its heading repeated there.
+    across = 1 if handout.layout.large_print else 2
+    rows: list[Row] = []
+    spans: list[StyleCommand] = []
+
+    def whole(flowable: Flowable) -> None:  # a row across the box
+        spans.append(("SPAN", (0, len(rows)), (-1, len(rows))))
+        rows.append([flowable, *[""] * (across - 1)])
+
+    whole(_p(box.heading, st["bold"]))
+    for group in box.limits:
+        whole(_p(group.heading, st["bold"]))
+        limits = [_labelled(limit, st) for limit in group.limits]
+        for start in range(0, len(limits), across):
+            pair = limits[start : start + across]
+            rows.append([*pair, *[""] * (across - len(pair))])
+    whole(_p(" ".join((box.visit, *box.phone)).strip(), st["bold"]))
     if box.orders:
-        rows.append([_p(box.orders_heading + ":", st["bold"])])
-        rows += [[bullet(t)] for t in box.orders]
-    table = _table(rows, [width])
+        whole(_p(box.orders_heading + ":", st["bold"]))
+        for t in box.orders:
+            whole(bullet(t))
+    table = Table([list(row) for row in rows], colWidths=[width / across] * across,
+                  hAlign="LEFT", repeatRows=1)  # fmt: skip
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, NORMAL.body), *spans]))
     table.setStyle(
         TableStyle(
             [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BOX", (0, 0), (-1, -1), 2.5, colors.black),
                 ("LEFTPADDING", (0, 0), (-1, -1), size.gap),
                 ("RIGHTPADDING", (0, 0), (-1, -1), size.gap),
@@ -550,12 +546,33 @@ def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Table:
     return table
 
 
+def _labelled(field: Field, st: Styles) -> Paragraph:
+    """``• Label: value``, the label in bold."""
+    text = f"<b>{escape(field.label)}:</b> {escape(field.value)}"
+    return _Paragraph(text, st["bullet"], bulletText=BULLET)
+
+
+def _care(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
+    """What to do, day by day: the days in bold, then what the rules say to do on them."""
+    stacked = handout.layout.large_print
+    days_w = size.body * 9.5
+    rows: list[Row] = []
+    for row in handout.care:
+        days = _Paragraph("<br/>".join(escape(line) for line in row.days), st["bold"])
+        texts = [_Paragraph(escape(t), st["bullet"], bulletText=BULLET) for t in row.texts]
+        rows.append([[days, *texts]] if stacked else [days, texts])
+    widths = [width] if stacked else [days_w, width - days_w]
+    return _section(_heading(handout.care_heading, st, size), _rows(rows, widths, lines=True))
+
+
 def _sign_box(tier: Tier, heading: str, signs: tuple[str, ...], st: dict[str, ParagraphStyle],
               size: Sizes, width: float) -> Table:  # fmt: skip
     bullets = [_Paragraph(escape(s), st["bullet"], bulletText=BULLET) for s in signs]
     inner = width - 2 * size.gap
     across = 2 if size.months_across > 2 and (len(signs) > 4 or tier is Tier.EXPECTED) else 1
-    content: list[Flowable] = [_p(heading, st["bold"]), *_columns(bullets, across, inner, size)]
+    balanced = [_balanced(bullets, inner, size)]
+    columns = balanced if across == 2 else _columns(bullets, 1, inner, size)
+    content: list[Flowable] = [_p(heading, st["bold"]), *columns]
     table = _table([[content]], [width])
     table.setStyle(
         TableStyle(

@@ -9,27 +9,17 @@ from __future__ import annotations
 import base64
 import functools
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from vplan.handout import DayRow, Field, Handout, Paper
+from vplan.handout import Field, Handout, Paper
 from vplan.render.font import FONT_DIR, FONT_FILES, check_printable
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PAGE_SIZES = {Paper.LETTER: "letter", Paper.A4: "A4"}
 FONT_FAMILY = '"Vplan Sans"'  # the embedded font's name inside the page
-
-
-@dataclass(frozen=True)
-class _Row:
-    """A row of the first days with its label and text joined, ready to print."""
-
-    row: DayRow
-    label: tuple[str, ...]  # lines of the label
-    text: str
 
 
 @functools.cache
@@ -80,10 +70,6 @@ def _page_of(template: str) -> Markup:
     return Markup(" ".join(values.get(part) or css_string(part) for part in parts if part))
 
 
-def _row(row: DayRow) -> _Row:
-    return _Row(row, row.label, row.details)
-
-
 def _halves(fields: tuple[Field, ...]) -> list[tuple[Field, ...]]:
     """Who and when on the left, whom to call on the right, as in the PDF."""
     return [column for column in (fields[:3], fields[3:]) if column]
@@ -119,7 +105,6 @@ def document(handout: Handout) -> bytes:
         ],
         note_beside=len(handout.months) % months_across != 0,
         stacked=large,
-        first_days=[_row(r) for r in handout.first_days],
         running_head=handout.running_head,
         page_of=_page_of(handout.page_of),
     )

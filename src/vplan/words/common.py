@@ -48,8 +48,6 @@ LABELS = {
 }
 
 # A limit in force, with each date it changes; the care team's orders; the visit.
-UP_TO_FROM = N_("Up to {limit} allowed from {date}.")
-NOT_ALLOWED_FROM = N_("Not allowed at all from {date}.")
 ALLOWED_AGAIN_FROM = N_("Allowed again from {date}.")
 ONLY_WHEN_CLEARED = N_("Allowed only when your care team says it is OK.")
 ORDERS_HEADING = N_("Your care team's instructions for you")
@@ -220,31 +218,31 @@ class Words:
             first=self.date_near(plan, due.day, 0), last=self.date_near(plan, due.last_day, 0)
         )
 
-    def limit_now_text(self, plan: Plan, window: Window) -> str:
-        """A limit in force, with its figure and each date it changes: never a bare "until".
+    def limit_sentence(self, plan: Plan, window: Window, *, last: bool = True) -> str:
+        """A limit as the rules write it, then each date it changes, in the rules' words.
 
-        ``No lifting over 10 lb (4.5 kg). Up to 20 lb (9 kg) allowed from Sat, Apr 12.
-        Allowed again from Sun, Jun 1.``
+        ``Rest today. Get up only when you need to, with someone to help you. Allowed again
+        from Sun, Mar 2.``: the text carries the limit's conditions and figures; a limit that
+        follows is said by its own text from the day it starts. Without ``last``, the day
+        it is allowed again (or that only the care team says when) is left to the caller.
         """
-        parts = [self.restriction_title(window) + "."]
-        current: Window | None = window
-        while current is not None and current.end_day is not None:
-            following = plan.following(current)
+        lang = self.lang
+        parts = [window.limit.text.get(lang)]
+        current = window
+        while current.end_day is not None:
             when = self.date_near(plan, current.end_day, 0)
+            following = plan.following(current)
             if following is None:
-                parts.append(self._(ALLOWED_AGAIN_FROM).format(date=when))
-            elif following.limit.max is None:
-                parts.append(self._(NOT_ALLOWED_FROM).format(date=when))
-            else:
-                parts.append(
-                    self._(UP_TO_FROM).format(
-                        limit=following.limit.max.describe(limit=True), date=when
-                    )
-                )
-            if following is not None and following.end_day is None:
-                parts.append(self._(ONLY_WHEN_CLEARED))
+                if last:
+                    parts.append(self._(ALLOWED_AGAIN_FROM).format(date=when))
+                break
+            parts.append(
+                self._("From {date}: {text}").format(date=when, text=following.limit.text.get(lang))
+            )
             current = following
-        parts += [c.text.get(self.lang) for c in window.activity.cautions]
+        if current.end_day is None and last:
+            parts.append(self._(ONLY_WHEN_CLEARED))
+        parts += [c.text.get(lang) for c in window.activity.cautions]
         return " ".join(parts)
 
     def order_texts(self, plan: Plan) -> tuple[str, ...]:
@@ -254,7 +252,9 @@ class Words:
         changes, as page 1's box says the protocol's; one that starts later, by its own text.
         """
         found = [
-            self.limit_now_text(plan, w) if w.covers(0) else w.limit.text.get(self.lang)
+            f"{w.activity.name.get(self.lang)}: {self.limit_sentence(plan, w)}"
+            if w.covers(0)
+            else w.limit.text.get(self.lang)
             for w in plan.windows
             if w.limit.ordered and (w.covers(0) or (w.start_day > 0 and not _chained(plan, w)))
         ]
