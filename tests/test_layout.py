@@ -178,3 +178,27 @@ def test_reading_and_breaking_each_paragraph_once_changes_no_byte(
         with monkeypatch.context() as patch:
             patch.setattr(pdf, "_Paragraph", Paragraph)
             assert pdf.document(handout) == reused
+
+
+BROKEN = re.compile(
+    r"\b(?:Sun|Mon|Tue|Wed|Thu|Fri|Sat),\n|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\n\d"
+    r"|\d,\n\d{4}|\(555\)\n|\d\n(?:lb|kg|pounds|weeks|days|months|minutes|de)\b|\d de\n"
+)
+
+
+@pytest.mark.parametrize("large_print", [False, True])
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("paper", list(Paper))
+def test_phone_numbers_dates_and_figures_are_never_broken_across_lines(
+    large_print: bool, lang: str, paper: Paper
+) -> None:
+    """No line of the PDF ends inside the phone number, a date or a figure with its unit."""
+    from vplan.plan import FollowUp
+
+    plan = build_plan(protocol(None), date(2025, 3, 1), follow_up=FollowUp(date(2025, 3, 10)))
+    handout = build_handout(plan, PATIENT, Layout(paper, large_print), lang)
+    reader = pypdf.PdfReader(io.BytesIO(pdf.document(handout)))
+    assert "(555) 010-0199" in reader.pages[0].extract_text()
+    for number, page in enumerate(reader.pages, start=1):
+        text = page.extract_text()
+        assert not BROKEN.findall(text), (number, BROKEN.findall(text))

@@ -11,6 +11,7 @@ import contextlib
 import functools
 import io
 import os
+import re
 from collections.abc import Iterator, Sequence
 from html import escape as _html_escape
 from typing import NamedTuple
@@ -41,8 +42,29 @@ from vplan.render.font import BOLD, REGULAR, check_printable, faces
 
 
 def escape(text: str) -> str:
-    """``text`` safe inside reportlab's paragraph markup: &, < and > as entities."""
-    return _html_escape(text, quote=False)
+    """``text`` safe inside reportlab's paragraph markup: &, < and > as entities.
+
+    A phone number, a date and a figure with its unit are kept on one line (``unbroken``).
+    """
+    return _html_escape(unbroken(text), quote=False)
+
+
+NBSP = "\u00a0"
+# Spaces a line never breaks at: between a figure and a short word after it ("10 lb",
+# "2:30 PM", "1 de"), in a date ("Sat, Mar 1, 2025", "1 de marzo de 2025"), in a phone
+# number ("(555) 010-0199") and before a figure in brackets ("pounds (4.5 kg)").
+_UNBROKEN = re.compile(
+    r"(?<=\d) (?=\(?\d|[^\W\d]{1,7}\b)"
+    r"|(?<=\b(?:Sun|Mon|Tue|Wed|Thu|Fri|Sat),) (?=[A-Z])"
+    r"|(?<=\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)) (?=\d)"
+    r"|(?<=\d,) (?=\d{4}\b)|(?<=\bde) (?=\d{4}\b)|(?<=\d de) (?=\w)|(?<=\w,) (?=\d{1,2} de )"
+    r"|(?<=\)) (?=\d)| (?=\(\d)"
+)
+
+
+def unbroken(text: str) -> str:
+    """``text`` with no-break spaces where a line must not break (see ``_UNBROKEN``)."""
+    return _UNBROKEN.sub(NBSP, text)
 
 
 PAGE_SIZES = {Paper.LETTER: LETTER, Paper.A4: A4}
@@ -555,7 +577,10 @@ def _labelled(field: Field, st: Styles) -> Paragraph:
 def _care(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
     """What to do, day by day: the days in bold, then what the rules say to do on them."""
     stacked = handout.layout.large_print
-    days_w = size.body * 9.5
+    # As wide as the widest line of days, each kept whole (unbroken), within a third of the page.
+    lines = [unbroken(line) for row in handout.care for line in row.days]
+    widest = max((pdfmetrics.stringWidth(line, BOLD, size.body) for line in lines), default=0)
+    days_w = min(widest + 2 * CELL_PADDING + 1, width / 3)
     rows: list[Row] = []
     for row in handout.care:
         days = _Paragraph("<br/>".join(escape(line) for line in row.days), st["bold"])
