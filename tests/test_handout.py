@@ -144,15 +144,20 @@ def test_every_limit_end_is_a_key_date_and_is_marked_on_the_calendar(
         assert (f"{shown:%B} {shown.year}", shown.day) in covered
 
 
-def test_what_to_do_prints_each_care_sentence_under_its_days(plan: Plan) -> None:
-    """Every care item's sentence from the rules is printed once, under the days it applies."""
+def test_each_care_sentence_is_printed_on_the_key_date_it_starts_with_its_last_day(
+    plan: Plan,
+) -> None:
+    """Every care item's sentence from the rules is printed once, on its first day, with its end."""
     handout = build_handout(plan, ANN)
-    printed = [text for row in handout.care for text in row.texts]
+    printed = [t for key in handout.key_dates for span in key.care for t in span.texts]
     assert sorted(printed) == sorted(c.item.text.get() for c in plan.care)
-    first = handout.care[0]
-    assert first.days == ("Sat, Mar 1",)
-    ice = next(row for row in handout.care if any("20 minutes" in t for t in row.texts))
-    assert ice.days == ("Sat, Mar 1 to", "Sun, Mar 2")
+    first = {span.heading: span.texts for span in handout.key_dates[0].care}
+    assert handout.key_dates[0].when == "Sat, Mar 1, 2025"
+    assert (
+        "Put ice on the needle site for 20 minutes, then take it off for 20 minutes. Put a "
+        "cloth between the ice and your skin." in first["From today through Sun, Mar 2:"]
+    )
+    assert any("with someone to help you" in t for t in first["Today:"])
     text = " ".join(pdf_text(handout_pdf(plan)).split())
     assert "Put a cloth between the ice and your skin." in text
 

@@ -89,9 +89,8 @@ def test_large_print_keeps_every_block_whole_and_fills_its_pages(
     for key in handout.key_dates:
         where = printed[page_of(printed, f"{key.mark} {key.when}")].text
         assert all(item in where for item in key.items), key.when
-    for row in handout.care:
-        where = printed[page_of(printed, " ".join(row.days))].text
-        assert all(text in where for text in row.texts), row.days
+        texts = [text for span in key.care for text in (span.heading, *span.texts)]
+        assert all(text in where for text in texts), key.when
     for number, page in enumerate(printed[:-1], start=1):
         assert page.lowest < page.height / 2, f"page {number} is less than half full"
 

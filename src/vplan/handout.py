@@ -28,11 +28,14 @@ from vplan.words.patient import (
     CLEARED_HEAD,
     CLEARED_LIST,
     CLEARED_ONLY,
+    FROM_TODAY,
     HANDOUT_FIELDS,
     HANDOUT_HEADINGS,
     LIMITS_BOX,
     MARKS_NOTE,
     PAGE_OF,
+    THROUGH,
+    TODAY_ONLY,
     PatientWords,
 )
 
@@ -88,15 +91,14 @@ class KeyDate(NamedTuple):
     day: int
     date: date
     when: str
-    items: tuple[str, ...]
+    items: tuple[str, ...]  # what changes
+    care: tuple[CareSpan, ...] = ()  # what to do from this day, as the rules say, by end day
 
 
-class CareRow(NamedTuple):
-    """Care items that apply on the same days: the days (a line or two), what the rules say."""
+class CareSpan(NamedTuple):
+    """Care items that start on the same key date and end on the same day: until when, what."""
 
-    days: tuple[str, ...]
-    first_day: int
-    last_day: int | None
+    heading: str  # "Through Sun, Mar 2:"
     texts: tuple[str, ...]
 
 
@@ -164,8 +166,6 @@ class Handout(NamedTuple):
     key_dates_heading: str
     key_dates: tuple[KeyDate, ...]
     until_cleared: tuple[str, ...]
-    care_heading: str
-    care: tuple[CareRow, ...]  # what to do, by the days it applies
     months_heading: str
     marks_note: str
     months: tuple[MonthGrid, ...]
@@ -197,12 +197,11 @@ class Handout(NamedTuple):
             yield "key dates", key.when
             for item in key.items:
                 yield "key dates", item
+            for span in key.care:
+                for text in (span.heading, *span.texts):
+                    yield "key dates", text
         for text in self.until_cleared:
             yield "key dates", text
-        yield "heading", self.care_heading
-        for row in self.care:
-            for text in (*row.days, *row.texts):
-                yield "what to do", text
         yield "heading", self.months_heading
         yield "calendar", self.marks_note
         for month in self.months:
@@ -317,8 +316,6 @@ def build_handout(
         key_dates_heading=words.tr(HANDOUT_HEADINGS["key_dates"]),
         key_dates=key_dates,
         until_cleared=_until_cleared(plan, words),
-        care_heading=words.tr(HANDOUT_HEADINGS["care"]),
-        care=_care(plan, words),
         months_heading=words.tr(HANDOUT_HEADINGS["months"]),
         marks_note=words.tr(MARKS_NOTE),
         months=_months(plan, marks, words),
@@ -399,17 +396,35 @@ def _mark(index: int) -> str:
 
 
 def _key_dates(plan: Plan, words: PatientWords) -> tuple[KeyDate, ...]:
-    by_day = groupby(plan.milestones, key=lambda m: m.day)
+    """Each day something changes or a care item starts: what changes, then what to do."""
+    milestones = {day: list(found) for day, found in groupby(plan.milestones, lambda m: m.day)}
+    starts: dict[int, dict[int | None, list[str]]] = {}
+    for care in plan.care:
+        ends = starts.setdefault(care.start_day, {})
+        ends.setdefault(care.last_day, []).append(care.item.text.get(words.lang))
     return tuple(
         KeyDate(
             mark=_mark(index),
             day=day,
             date=plan.date_of(day),
             when=capitalized(words.dates.long(plan.date_of(day))),
-            items=_key_date_items(plan, list(milestones), words),
+            items=_key_date_items(plan, milestones.get(day, []), words),
+            care=tuple(
+                CareSpan(_care_heading(plan, day, last, words), tuple(texts))
+                for last, texts in starts.get(day, {}).items()
+            ),
         )
-        for index, (day, milestones) in enumerate(by_day)
+        for index, day in enumerate(sorted(milestones.keys() | starts.keys()))
     )
+
+
+def _care_heading(plan: Plan, first: int, last: int | None, words: PatientWords) -> str:
+    """Until when care items that start on day ``first`` apply: ``Through Sun, Mar 2:``."""
+    if last is None:
+        return words.tr(FROM_TODAY)
+    if last == first:
+        return words.tr(TODAY_ONLY)
+    return words.tr(THROUGH).format(date=words.date_near(plan, last, first))
 
 
 def _key_date_items(
@@ -431,18 +446,6 @@ def _key_date_items(
         names = "; ".join(m.activity.name.get(words.lang) for m in again)
         items.append(words.tr(ALLOWED_AGAIN_LIST).format(names=names))
     return tuple(items)
-
-
-def _care(plan: Plan, words: PatientWords) -> tuple[CareRow, ...]:
-    """The care items by the days they apply, in the order those days start."""
-    spans: dict[tuple[int, int | None], list[str]] = {}
-    for care in plan.care:
-        spans.setdefault((care.start_day, care.last_day), []).append(care.item.text.get(words.lang))
-    order = sorted(spans, key=lambda span: (span[0], span[1] is None, span[1] or 0))
-    return tuple(
-        CareRow(words.care_days(plan, first, last), first, last, tuple(spans[first, last]))
-        for first, last in order
-    )
 
 
 def _months(plan: Plan, marks: dict[int, str], words: PatientWords) -> tuple[MonthGrid, ...]:

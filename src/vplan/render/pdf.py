@@ -362,7 +362,6 @@ def _blocks(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Blo
         *signs,
         [now],
         *_key_dates(handout, st, size, width),
-        *_care(handout, st, size, width),
         *_instead(handout, st, size, width),
         *_calendar(handout, st, size, width),
     ]
@@ -394,7 +393,10 @@ def _key_dates(handout: Handout, st: Styles, size: Sizes, width: float) -> list[
     mark_w, date_w = size.body * 2.2, size.body * 11
     rows: list[Row] = []
     for k in handout.key_dates:
-        items = [_p(i, st["body"]) for i in k.items]
+        items = [_p(i, st["bold"]) for i in k.items]
+        for span in k.care:
+            items.append(_p(span.heading, st["body"]))
+            items += [_Paragraph(escape(t), st["bullet"], bulletText=BULLET) for t in span.texts]
         if stacked:
             rows.append([[_p(f"{k.mark}   {k.when}", st["bold"]), *items]])
         else:
@@ -526,31 +528,23 @@ def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Table:
     def bullet(text: str) -> Paragraph:
         return _Paragraph(escape(text), st["bullet"], bulletText=BULLET)
 
-    # Each day's limits under it, two to a row in normal print (one in large print): the
-    # box may go on over the page between rows, its heading repeated there.
-    across = 1 if handout.layout.large_print else 2
-    rows: list[Row] = []
-    spans: list[StyleCommand] = []
-
-    def whole(flowable: Flowable) -> None:  # a row across the box
-        spans.append(("SPAN", (0, len(rows)), (-1, len(rows))))
-        rows.append([flowable, *[""] * (across - 1)])
-
-    whole(_p(box.heading, st["bold"]))
+    # Each day's limits under it: in normal print in two balanced columns, in large print
+    # one to a row. The box may go on over the page between rows, its heading repeated there.
+    large = handout.layout.large_print
+    rows: list[Row] = [[_p(box.heading, st["bold"])]]
     for group in box.limits:
-        whole(_p(group.heading, st["bold"]))
         limits = [_labelled(limit, st) for limit in group.limits]
-        for start in range(0, len(limits), across):
-            pair = limits[start : start + across]
-            rows.append([*pair, *[""] * (across - len(pair))])
-    whole(_p(" ".join((box.visit, *box.phone)).strip(), st["bold"]))
+        heading = _p(group.heading, st["bold"])
+        if large:
+            rows += [[heading], *([limit] for limit in limits)]
+        else:
+            rows.append([[heading, _balanced(limits, width - 2 * size.gap, size)]])
+    rows.append([_p(" ".join((box.visit, *box.phone)).strip(), st["bold"])])
     if box.orders:
-        whole(_p(box.orders_heading + ":", st["bold"]))
-        for t in box.orders:
-            whole(bullet(t))
-    table = Table([list(row) for row in rows], colWidths=[width / across] * across,
-                  hAlign="LEFT", repeatRows=1)  # fmt: skip
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, NORMAL.body), *spans]))
+        rows.append([_p(box.orders_heading + ":", st["bold"])])
+        rows += [[bullet(t)] for t in box.orders]
+    table = Table([list(row) for row in rows], colWidths=[width], hAlign="LEFT", repeatRows=1)
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, NORMAL.body)]))
     table.setStyle(
         TableStyle(
             [
@@ -572,22 +566,6 @@ def _labelled(field: Field, st: Styles) -> Paragraph:
     """``• Label: value``, the label in bold."""
     text = f"<b>{escape(field.label)}:</b> {escape(field.value)}"
     return _Paragraph(text, st["bullet"], bulletText=BULLET)
-
-
-def _care(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
-    """What to do, day by day: the days in bold, then what the rules say to do on them."""
-    stacked = handout.layout.large_print
-    # As wide as the widest line of days, each kept whole (unbroken), within a third of the page.
-    lines = [unbroken(line) for row in handout.care for line in row.days]
-    widest = max((pdfmetrics.stringWidth(line, BOLD, size.body) for line in lines), default=0)
-    days_w = min(widest + 2 * CELL_PADDING + 1, width / 3)
-    rows: list[Row] = []
-    for row in handout.care:
-        days = _Paragraph("<br/>".join(escape(line) for line in row.days), st["bold"])
-        texts = [_Paragraph(escape(t), st["bullet"], bulletText=BULLET) for t in row.texts]
-        rows.append([[days, *texts]] if stacked else [days, texts])
-    widths = [width] if stacked else [days_w, width - days_w]
-    return _section(_heading(handout.care_heading, st, size), _rows(rows, widths, lines=True))
 
 
 def _sign_box(tier: Tier, heading: str, signs: tuple[str, ...], st: dict[str, ParagraphStyle],

@@ -36,10 +36,9 @@ HANDOUT_FIELDS = {
 }
 HANDOUT_HEADINGS = {
     "signs": N_("Warning signs"),
-    "key_dates": N_("Key dates"),
+    "key_dates": N_("Key dates, and what to do"),
     "months": N_("Your recovery calendar"),
     "instead": N_("What you can do"),
-    "care": N_("What to do, day by day"),
 }
 CALL_US_AT = N_("Call us at {phone} today if:")
 MARKS_NOTE = N_("Each letter on the calendar is a key date above. Day 0 is the procedure day.")
@@ -50,8 +49,10 @@ ALLOWED_AGAIN_LIST = N_("Allowed again from today: {names}.")
 # The heads of page 1's limits, grouped by the day they end.
 ALLOWED_AGAIN_HEAD = N_("Allowed again from {date}:")
 CLEARED_HEAD = N_("Only when your care team says it is OK:")
-# TRANSLATORS: the first day of a care item that has no last day: "From Sat, Apr 12".
-FROM_DAY = N_("From {date}")
+# Over care items that start on a key date: the last day they apply, both included.
+THROUGH = N_("From today through {date}:")
+TODAY_ONLY = N_("Today:")
+FROM_TODAY = N_("From today on:")
 
 # The handout's first box: the limits in force on the discharge day, the visit, whom to call.
 LIMITS_BOX = N_("What not to do yet, and from when it is allowed")
@@ -89,19 +90,6 @@ class PatientWords(Words):
         if after_hours:
             lines.append(self._(AFTER_HOURS).format(phone=after_hours))
         return tuple(lines)
-
-    def care_days(self, plan: Plan, first: int, last: int | None) -> tuple[str, ...]:
-        """The days of a care item, on a line or two: ``Sat, Mar 1``, or ``From Sat, Apr 12``.
-
-        A span is ``Sat, Mar 1 to`` and ``Sun, Mar 2``, with the years if it ends in another.
-        """
-        if last is None:
-            return (self._(FROM_DAY).format(date=self.date_near(plan, first, 0)),)
-        if last == first:
-            return (capitalized(self.date_near(plan, first, 0)),)
-        if plan.date_of(last).year != plan.procedure_date.year:
-            return self.date_span_lines(plan.date_of(first), plan.date_of(last), year=True)
-        return self.date_span_lines(plan.date_of(first), plan.date_of(last))
 
     def key_date_text(self, plan: Plan, milestone: Milestone) -> str:
         """What changes on a key date; a new limit is said with the date it lasts until."""
@@ -154,12 +142,9 @@ class PatientWords(Words):
         """``Tue, Mar 4 to Fri, Mar 7``, each with its weekday."""
         return " ".join(self.date_span_lines(first, last))
 
-    def date_span_lines(self, first: date, last: date, *, year: bool = False) -> tuple[str, str]:
-        """``date_span`` on two lines: ``Tue, Mar 4 to`` and ``Fri, Mar 7``.
-
-        With ``year``, each date is written with its year.
-        """
-        written = self.dates.long if year else self.dates.short
+    def date_span_lines(self, first: date, last: date) -> tuple[str, str]:
+        """``date_span`` on two lines: ``Tue, Mar 4 to`` and ``Fri, Mar 7``."""
+        written = self.dates.short
         # TRANSLATORS: two dates without the year, both days included: "Tue, Mar 4 to Fri, Mar 7".
         # Printed on two lines: where the translation has a line break ("\n"), else before {last}.
         # The first letter is made a capital.
