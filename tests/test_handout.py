@@ -328,7 +328,8 @@ class _Page(HTMLParser):
 def _visible_text(page: str) -> str:
     parser = _Page()
     parser.feed(page)
-    return re.sub(r"\s+", " ", " ".join(parser.text))
+    # A no-break space reads as a space, a no-break hyphen (in a phone number) as a hyphen.
+    return re.sub(r"\s+", " ", " ".join(parser.text)).replace("\u2011", "-")
 
 
 def test_html_is_one_self_contained_page_with_print_css(plan: Plan) -> None:

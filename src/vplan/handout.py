@@ -8,6 +8,7 @@ same words, and the font check can see all of them before anything is drawn.
 from __future__ import annotations
 
 import calendar
+import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -66,6 +67,39 @@ class Layout(NamedTuple):
 
 
 LETTER = Layout()  # normal print on US Letter: the default
+
+INCH = 72.0  # points
+LEFT_FIELDS = frozenset({"patient", "procedure", "levels", "date"})  # who and when: the left
+
+
+class Sizes(NamedTuple):
+    """Type sizes and spacing of one print size, in points."""
+
+    body: float
+    leading: float
+    heading: float
+    title: float
+    footer: float
+    margin: float
+    gap: float
+    months_across: int
+
+
+NORMAL = Sizes(body=12, leading=13.6, heading=15, title=18, footer=10, margin=0.4 * INCH, gap=7,
+                months_across=3)  # fmt: skip
+LARGE = Sizes(body=18, leading=24.5, heading=22, title=26, footer=13, margin=0.5 * INCH, gap=10,
+               months_across=2)  # fmt: skip
+
+
+# Normal print must fit on two pages: when the three-across calendar would spill onto a
+# third page, the months go four across.
+COMPACT = NORMAL._replace(months_across=4, leading=13.0, gap=4)
+NORMAL_PAGES = 2
+
+
+def sizes(layout: Layout) -> Sizes:
+    """The sizes a handout in ``layout`` is first laid out in (the PDF and the web page)."""
+    return LARGE if layout.large_print else NORMAL
 
 
 class Field(NamedTuple):
@@ -220,6 +254,24 @@ class Handout(NamedTuple):
         yield "footer", self.running_head
         yield "footer", self.page_of
         yield "footer", self.stamp
+
+
+NBSP = "\u00a0"
+# Spaces a line never breaks at: between a figure and a short word after it ("10 lb",
+# "2:30 PM", "1 de"), in a date ("Sat, Mar 1, 2025", "1 de marzo de 2025"), in a phone
+# number ("(555) 010-0199") and before a figure in brackets ("pounds (4.5 kg)").
+_UNBROKEN = re.compile(
+    r"(?<=\d) (?=\(?\d|[^\W\d]{1,7}\b)"
+    r"|(?<=\b(?:Sun|Mon|Tue|Wed|Thu|Fri|Sat),) (?=[A-Z])"
+    r"|(?<=\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)) (?=\d)"
+    r"|(?<=\d,) (?=\d{4}\b)|(?<=\bde) (?=\d{4}\b)|(?<=\d de) (?=\w)|(?<=\w,) (?=\d{1,2} de )"
+    r"|(?<=\)) (?=\d)| (?=\(\d)"
+)
+
+
+def unbroken(text: str) -> str:
+    """``text`` with no-break spaces where a line must not break (see ``_UNBROKEN``)."""
+    return _UNBROKEN.sub(NBSP, text)
 
 
 def in_columns(items: Sequence[T], across: int) -> list[list[T | None]]:

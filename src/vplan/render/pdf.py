@@ -11,7 +11,6 @@ import contextlib
 import functools
 import io
 import os
-import re
 from collections.abc import Iterator, Sequence
 from html import escape as _html_escape
 from typing import NamedTuple
@@ -20,7 +19,6 @@ from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import inch
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -35,7 +33,20 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.paraparser import ParaFrag
 
-from vplan.handout import Field, Handout, MonthGrid, Paper, in_columns
+from vplan.handout import COMPACT as COMPACT  # the table of sizes, shared with the web page
+from vplan.handout import LARGE as LARGE
+from vplan.handout import (
+    LEFT_FIELDS,
+    NORMAL_PAGES,
+    Field,
+    Handout,
+    MonthGrid,
+    Paper,
+    in_columns,
+    unbroken,
+)
+from vplan.handout import NORMAL as NORMAL
+from vplan.handout import Sizes as Sizes
 from vplan.i18n import ENGLISH
 from vplan.model import Tier
 from vplan.render.font import BOLD, REGULAR, check_printable, faces
@@ -49,54 +60,10 @@ def escape(text: str) -> str:
     return _html_escape(unbroken(text), quote=False)
 
 
-NBSP = "\u00a0"
-# Spaces a line never breaks at: between a figure and a short word after it ("10 lb",
-# "2:30 PM", "1 de"), in a date ("Sat, Mar 1, 2025", "1 de marzo de 2025"), in a phone
-# number ("(555) 010-0199") and before a figure in brackets ("pounds (4.5 kg)").
-_UNBROKEN = re.compile(
-    r"(?<=\d) (?=\(?\d|[^\W\d]{1,7}\b)"
-    r"|(?<=\b(?:Sun|Mon|Tue|Wed|Thu|Fri|Sat),) (?=[A-Z])"
-    r"|(?<=\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)) (?=\d)"
-    r"|(?<=\d,) (?=\d{4}\b)|(?<=\bde) (?=\d{4}\b)|(?<=\d de) (?=\w)|(?<=\w,) (?=\d{1,2} de )"
-    r"|(?<=\)) (?=\d)| (?=\(\d)"
-)
-
-
-def unbroken(text: str) -> str:
-    """``text`` with no-break spaces where a line must not break (see ``_UNBROKEN``)."""
-    return _UNBROKEN.sub(NBSP, text)
-
-
 PAGE_SIZES = {Paper.LETTER: LETTER, Paper.A4: A4}
 BULLET = "\u2022"
-LEFT_FIELDS = frozenset({"patient", "procedure", "levels", "date"})  # who and when
 BORDER = {Tier.EMERGENCY: 2.5, Tier.CALL_TODAY: 1.5, Tier.EXPECTED: 0.75}
 CELL_PADDING = 3  # points left and right of the text in a table's cell
-
-
-class Sizes(NamedTuple):
-    """Type sizes and spacing of one print size, in points."""
-
-    body: float
-    leading: float
-    heading: float
-    title: float
-    footer: float
-    margin: float
-    gap: float
-    months_across: int
-
-
-NORMAL = Sizes(body=12, leading=13.6, heading=15, title=18, footer=10, margin=0.4 * inch, gap=7,
-                months_across=3)  # fmt: skip
-LARGE = Sizes(body=18, leading=24.5, heading=22, title=26, footer=13, margin=0.5 * inch, gap=10,
-               months_across=2)  # fmt: skip
-
-
-# Normal print must fit on two pages: when the three-across calendar would spill onto a
-# third page, the months go four across.
-COMPACT = NORMAL._replace(months_across=4, leading=13.0, gap=4)
-NORMAL_PAGES = 2
 
 
 @functools.cache
