@@ -22,7 +22,7 @@ from vplan.formats import Paper as Paper  # where it was defined before
 from vplan.i18n import ENGLISH
 from vplan.model import Tier
 from vplan.plan import AllowedAgain, LimitChange, Plan, Window
-from vplan.words.common import ORDERS_HEADING
+from vplan.words.common import ORDERS_HEADING, joined
 from vplan.words.patient import (
     ALLOWED_AGAIN_HEAD,
     ALLOWED_AGAIN_LIST,
@@ -433,7 +433,7 @@ def _until_cleared(plan: Plan, words: PatientWords) -> tuple[str, ...]:
         return (words.tr(CLEARED_ONLY).format(name=names[0]),)
     if not names:
         return ()
-    listed = "; ".join(f"{name[:1].lower()}{name[1:]}" for name in names)
+    listed = joined([f"{name[:1].lower()}{name[1:]}" for name in names])
     return (words.tr(CLEARED_LIST).format(names=listed),)
 
 
@@ -495,7 +495,7 @@ def _key_date_items(
         if len(again) < 2 or m not in again
     ]
     if len(again) >= 2:
-        names = "; ".join(m.activity.name.get(words.lang) for m in again)
+        names = joined([m.activity.name.get(words.lang) for m in again])
         items.append(words.tr(ALLOWED_AGAIN_LIST).format(names=names))
     return tuple(items)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vplan.words.common import LABELS, ORDERS_HEADING
+from vplan.words.common import LABELS, ORDERS_HEADING, joined, sentences
 from vplan.words.nurse import COLUMNS, HEADINGS, NurseWords
 
 if TYPE_CHECKING:
@@ -47,9 +47,9 @@ def schedule(view: Schedule) -> str:
         cells = [
             day.date_text,
             str(day.day),
-            "; ".join(day.milestones),
-            "; ".join(day.do),
-            "; ".join(a.text for a in day.avoid),
+            sentences(day.milestones),
+            sentences(day.do),
+            joined([a.text for a in day.avoid]),
         ]
         out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     if view.orders:
@@ -62,6 +62,8 @@ def schedule(view: Schedule) -> str:
         out += [f"- {limit.span}: {limit.text}" for limit in item.limits]
         out.append(f"- **{words.tr(LABELS['allowed_from'])}** {item.allowed_from_text}")
         out += [f"- **{words.tr(LABELS['caution'])}** {c}" for c in item.cautions]
+        if item.advice:
+            out.append(f"- **{words.tr(LABELS['tip'])}** {item.advice}")
         out.append("")
     out += [f"## {words.tr(HEADINGS['care'])}", ""]
     out += [f"- {item.span}: {item.text}" for item in view.care]

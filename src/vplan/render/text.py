@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from vplan.i18n import ENGLISH
 from vplan.model import Tier
 from vplan.render.lines import WIDTH, Line, Style, wrap
-from vplan.words.common import ORDERS_HEADING
+from vplan.words.common import ORDERS_HEADING, joined, sentences
 from vplan.words.nurse import COLUMNS, HEADINGS, NurseWords
 
 if TYPE_CHECKING:
@@ -76,9 +76,9 @@ def calendar(view: Schedule) -> list[Line]:
             (words.label("today", text), Style.TITLE) for text in day.milestones
         ]
         if day.do:
-            details.append((words.label("do", "; ".join(day.do)), Style.PLAIN))
+            details.append((words.label("do", sentences(day.do)), Style.PLAIN))
         if day.avoid:
-            avoid = "; ".join(a.text for a in day.avoid)
+            avoid = joined([a.text for a in day.avoid])
             details.append((words.label("avoid", avoid), Style.PLAIN))
         if not details:
             details.append((words.no_limits_today(), Style.PLAIN))
@@ -117,6 +117,8 @@ def restrictions(view: Schedule) -> list[Line]:
             lines += wrap(
                 words.label("caution", caution), indent="  ", hang="    ", style=Style.ALERT
             )
+        if item.advice:
+            lines += wrap(words.label("tip", item.advice), indent="  ", hang="    ")
     return lines
 
 

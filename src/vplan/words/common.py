@@ -9,7 +9,7 @@ one language, given once when it is made.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from vplan.dates import Dates, capitalized, dates
@@ -67,6 +67,23 @@ STAMP_WITH_ORDERS = N_(
     "Made on {date} by vplan {vplan} from {protocol} {version} (rules {rules}, orders {orders}), "
     "{language}."
 )
+
+
+def joined(items: Sequence[str]) -> str:
+    """Names on one line, ``a; b``; as sentences (``sentences``) when one has a semicolon."""
+    if any(";" in item for item in items):
+        return sentences(items)
+    return "; ".join(items)
+
+
+def sentences(items: Sequence[str]) -> str:
+    """Items on one line as sentences, each ending in a full stop: ``A. B; c.``.
+
+    ``Move your legs; keep your head raised`` in a list split by semicolons would read as
+    two items, and ``allowed again.; Stairs`` is no sentence.
+    """
+    ends = (".", "!", "?", ":")
+    return " ".join(item if item.rstrip().endswith(ends) else f"{item}." for item in items)
 
 
 class Words:
@@ -139,7 +156,11 @@ class Words:
         return title if window.end_day is not None else f"{title} {self._(UNTIL_CLEARED)}"
 
     def days_span(self, plan: Plan, first: int, last: int) -> str:
-        """``Day 0 to 41 (Sat, Mar 1, 2025 to Fri, Apr 11, 2025)``: both days included."""
+        """``Day 0 to 41 (Sat, Mar 1, 2025 to Fri, Apr 11, 2025)``, or ``Day 0 (Sat, ...)``."""
+        if first == last:
+            return self._("Day {day} ({date})").format(
+                day=first, date=self.dates.long(plan.date_of(first))
+            )
         return self._("Day {first} to {last} ({first_date} to {last_date})").format(
             first=first,
             last=last,
