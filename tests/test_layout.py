@@ -201,3 +201,18 @@ def test_phone_numbers_dates_and_figures_are_never_broken_across_lines(
     for number, page in enumerate(reader.pages, start=1):
         text = page.extract_text()
         assert not BROKEN.findall(text), (number, BROKEN.findall(text))
+
+
+@pytest.mark.parametrize("paper", list(Paper))
+@pytest.mark.parametrize("size", [pdf.NORMAL, pdf.COMPACT, pdf.LARGE])
+def test_calendar_letters_are_large_and_under_the_day_in_every_language(
+    paper: Paper, size: pdf.Sizes
+) -> None:
+    """A key date's letter is at least 10 pt (14 pt in large print), always under its day."""
+    width = pdf.month_cell_width(size, pdf.frame_width(paper, size))
+    marks = list("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    for day in (1, 28, 31):
+        for mark in ("A", "W", "M"):
+            box = pdf.mark_box(day, mark, size.body, width, marks)
+            assert box.stacked
+            assert box.mark_size >= (14 if size is pdf.LARGE else 10)

@@ -621,8 +621,11 @@ def _month(month: MonthGrid, st: Styles, size: Sizes, width: float, marks: Seque
     ]
     for c, r in faded:
         style.append(("TEXTCOLOR", (c, r), (c, r), colors.HexColor("#666666")))
-    table = _table(rows, [cell_w] * 7)
-    table.setStyle(TableStyle(style))
+    # Every week as tall as a boxed day, so that the weeks of months side by side line up.
+    week_h = mark_box(28, max(marks, key=len, default="W"), size.body, cell_w, marks).height + 2
+    table = Table([list(row) for row in rows], colWidths=[cell_w] * 7, hAlign="LEFT",
+                  rowHeights=[None, None, *[week_h] * len(month.weeks)])  # fmt: skip
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, NORMAL.body), *style]))
     return table
 
 
@@ -658,37 +661,29 @@ class MarkBox(NamedTuple):
 
 MARK_LINE = 1.25  # the box's line, in points
 MARK_PAD = 0.08  # space around the letter and the day, as a share of the type size
-MARK_SIZE = 0.65  # the letter's size beside the day, as a share of the day's
-MARK_SIZE_UNDER = 0.75  # the letter's size under the day, where it has the cell's width
+MARK_SIZE_UNDER = 0.84  # the letter's size under the day: 10 pt in normal print, 15 in large
 
 
 def mark_box(
     day: int, mark: str, body: float, cell_width: float, marks: Sequence[str] = ("W",)
 ) -> MarkBox:
-    """The box of a key date in a month grid, inside its cell.
+    """The box of a key date in a month grid, inside its cell: the letter under the day.
 
-    The day and its letter go side by side if a two-digit day with the widest of ``marks``
-    (the handout's letters) would fit so, so that every key date is boxed alike; else the
-    letter goes under the day. The type shrinks only if even that is too wide.
+    The letter is in the same place in every language and every box is as wide as a
+    two-digit day's or the widest of ``marks`` (the handout's letters), so that all look
+    alike. The type shrinks only if even that is too wide.
     """
     cap = _cap_height()
     day_size = body
     while True:
-        mark_size = day_size * MARK_SIZE
-        # Every box as wide as a two-digit day's with the widest letter: all look alike.
+        mark_size = day_size * MARK_SIZE_UNDER
         day_w = max(pdfmetrics.stringWidth(f"{n:02}", BOLD, day_size) for n in (day, 0))
         mark_w = max(pdfmetrics.stringWidth(m, BOLD, mark_size) for m in (mark, *marks))
         room = 2 * (MARK_LINE + MARK_PAD * day_size)
-        side = day_w + day_size * 0.06 + mark_w
-        if side + room <= cell_width:
-            text_w, text_h, stacked = side, cap * day_size, False
-        else:
-            mark_size = day_size * MARK_SIZE_UNDER
-            mark_w = max(pdfmetrics.stringWidth(m, BOLD, mark_size) for m in (mark, *marks))
-            text_w, stacked = max(day_w, mark_w), True
-            text_h = cap * (day_size + mark_size) + MARK_PAD * day_size
+        text_w = max(day_w, mark_w)
+        text_h = cap * (day_size + mark_size) + MARK_PAD * day_size
         if text_w + room <= cell_width or day_size <= body * 0.6:
-            return MarkBox(str(day), mark, day_size, mark_size, stacked, text_w + room,
+            return MarkBox(str(day), mark, day_size, mark_size, True, text_w + room,
                            text_h + room, text_w, text_h, cell_width)  # fmt: skip
         day_size -= 0.5
 
