@@ -71,7 +71,7 @@ def page_of(printed: list[Page], needle: str) -> int:
 def test_large_print_keeps_every_block_whole_and_fills_its_pages(
     when: date, procedure: str | None, paper: Paper, lang: str
 ) -> None:
-    """Large print, any date: header and 911 tier on page 1, no block split, no page half empty."""
+    """Large print, any date: header and 911 tier on page 1, no block split, no page two-thirds empty."""
     handout = build_handout(
         build_plan(protocol(procedure), when), PATIENT, Layout(paper, large_print=True), lang
     )
@@ -92,7 +92,9 @@ def test_large_print_keeps_every_block_whole_and_fills_its_pages(
         texts = [text for span in key.care for text in (span.heading, *span.texts)]
         assert all(text in where for text in texts), key.when
     for number, page in enumerate(printed[:-1], start=1):
-        assert page.lowest < page.height / 2, f"page {number} is less than half full"
+        # A key date with its care items, or a row of months with the footer, is one block
+        # and may leave up to two thirds of a page.
+        assert page.lowest < page.height * 2 / 3, f"page {number} is less than a third full"
 
 
 @pytest.mark.parametrize("procedure", [None, "kyphoplasty"])

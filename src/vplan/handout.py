@@ -29,6 +29,7 @@ from vplan.words.patient import (
     CLEARED_HEAD,
     CLEARED_LIST,
     CLEARED_ONLY,
+    CONTINUED,
     FROM_TODAY,
     HANDOUT_FIELDS,
     HANDOUT_HEADINGS,
@@ -168,6 +169,7 @@ class NowBox(NamedTuple):
 
     heading: str
     limits: tuple[LimitGroup, ...]
+    continued: str  # the heading repeated where the box goes on over the page
     visit: str
     phone: tuple[str, ...]
     orders_heading: str
@@ -176,6 +178,7 @@ class NowBox(NamedTuple):
     def texts(self) -> Iterator[str]:
         """Every string of the box, in reading order."""
         yield self.heading
+        yield self.continued
         for group in self.limits:
             yield group.heading
             for limit in group.limits:
@@ -349,6 +352,7 @@ def build_handout(
         fields=tuple(fields),
         now=NowBox(
             heading=words.tr(LIMITS_BOX),
+            continued=words.tr(CONTINUED).format(heading=words.tr(LIMITS_BOX)),
             limits=_limits_now(plan, words),
             visit=words.visit_text(plan),
             phone=words.phone_lines(phone, after_hours),

@@ -502,15 +502,17 @@ def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Table:
     for group in box.limits:
         limits = [_labelled(limit, st) for limit in group.limits]
         heading = _p(group.heading, st["bold"])
-        if large:
-            rows += [[heading], *([limit] for limit in limits)]
+        if large:  # the day's heading in the cell of its first limit: never alone at a foot
+            rows += [[[heading, *limits[:1]]], *([limit] for limit in limits[1:])]
         else:
             rows.append([[heading, _balanced(limits, width - 2 * size.gap, size)]])
     rows.append([_p(" ".join((box.visit, *box.phone)).strip(), st["bold"])])
     if box.orders:
         rows.append([_p(box.orders_heading + ":", st["bold"])])
         rows += [[bullet(t)] for t in box.orders]
-    table = Table([list(row) for row in rows], colWidths=[width], hAlign="LEFT", repeatRows=1)
+    table = _ContinuedTable([list(row) for row in rows], colWidths=[width], hAlign="LEFT",
+                            repeatRows=1)  # fmt: skip
+    table.continued = _p(box.continued, st["bold"])
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, NORMAL.body)]))
     table.setStyle(
         TableStyle(
@@ -522,11 +524,32 @@ def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Table:
                 ("TOPPADDING", (0, 0), (-1, -1), 0),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, 0), size.gap / 3),
-                ("BOTTOMPADDING", (0, -1), (-1, -1), size.gap * 0.6),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), _below(size)),
             ]
         )
     )
     return table
+
+
+def _below(size: Sizes) -> float:
+    """The space under a box's last line: enough for its descenders, and a little more."""
+    return size.gap * 0.6 + size.body * 0.25
+
+
+class _ContinuedTable(Table):
+    """A boxed table whose heading row says "(continued)" on the pages it goes on to."""
+
+    continued: Flowable | None = None
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # reportlab's names
+        """The parts on each page; every part after the first starts with the continued heading."""
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        for part in parts[1:]:
+            assert isinstance(part, _ContinuedTable)
+            part.continued = self.continued
+            if self.continued is not None:
+                part._cellvalues[0] = [self.continued]  # type: ignore[attr-defined]
+        return parts
 
 
 def _labelled(field: Field, st: Styles) -> Paragraph:
@@ -551,7 +574,7 @@ def _sign_box(tier: Tier, heading: str, signs: tuple[str, ...], st: dict[str, Pa
                 ("LEFTPADDING", (0, 0), (-1, -1), size.gap),
                 ("RIGHTPADDING", (0, 0), (-1, -1), size.gap),
                 ("TOPPADDING", (0, 0), (-1, -1), size.gap / 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), size.gap * 0.6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), _below(size)),
             ]
         )
     )

@@ -79,8 +79,8 @@ def _halves(fields: tuple[Field, ...]) -> list[tuple[Field, ...]]:
 
 
 def _unbroken(text: str) -> str:
-    """``text`` kept whole where the PDF keeps it (and a phone number's hyphen unbroken)."""
-    return re.sub(r"(?<=\d)-(?=\d)", "\u2011", unbroken(text))
+    """``text`` kept whole where the PDF keeps it: no-break spaces in dates and figures."""
+    return unbroken(text)
 
 
 def _pt(points: float) -> str:

@@ -56,6 +56,8 @@ FROM_TODAY = N_("From today on:")
 
 # The handout's first box: the limits in force on the discharge day, the visit, whom to call.
 LIMITS_BOX = N_("What not to do yet, and from when it is allowed")
+# TRANSLATORS: a box's heading repeated at the top of the next page.
+CONTINUED = N_("{heading} (continued)")
 VISIT_TITLE = N_("Your follow-up visit")
 VISIT_SHORT = N_("Your follow-up visit at {time}.")
 AFTER_HOURS = N_("After hours, call {phone}.")
