@@ -375,7 +375,8 @@ def schedule(
         from vplan.clock import calendar_stamp
         from vplan.render import ics
 
-        data = ics.calendar(plan, name, stamp=calendar_stamp(moment), lang=code, made=made)
+        data = ics.calendar(plan, name, stamp=calendar_stamp(moment), lang=code, made=made,
+                            phone=plan.protocol.info.phone)  # fmt: skip
     else:
         from vplan.render import text
         from vplan.schedule import build_schedule
