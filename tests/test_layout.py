@@ -203,6 +203,10 @@ def test_phone_numbers_dates_and_figures_are_never_broken_across_lines(
     for number, page in enumerate(reader.pages, start=1):
         text = page.extract_text()
         assert not BROKEN.findall(text), (number, BROKEN.findall(text))
+    # Nor is a word cut in two where a line may not break (a key date in its column).
+    whole = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    for key in handout.key_dates:
+        assert key.when in whole, key.when
 
 
 @pytest.mark.parametrize("paper", list(Paper))

@@ -357,7 +357,10 @@ def _signs(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Bloc
 
 def _key_dates(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
     stacked = handout.layout.large_print  # one column: large type needs the whole line
-    mark_w, date_w = size.body * 2.2, size.body * 11
+    # The dates' column is wide enough for the longest run a line may not break inside.
+    runs = [run for k in handout.key_dates for run in unbroken(k.when).split(" ")]
+    longest = max((pdfmetrics.stringWidth(run, BOLD, size.body) for run in runs), default=0)
+    mark_w, date_w = size.body * 2.2, max(size.body * 11, longest + 2 * CELL_PADDING + 1)
     rows: list[Row] = []
     for k in handout.key_dates:
         items = [_p(i, st["bold"]) for i in k.items]
