@@ -138,3 +138,25 @@ def test_every_output_shows_the_same_allowed_from_dates_and_milestone_dates(
         ends = [limit["until"] for limit in row["limits"]]
         if row["allowed_from"] is not None and ends[-1] is not None:
             assert name in by_date[row["allowed_from"]], (name, row["allowed_from"])
+
+
+@settings(max_examples=10, deadline=None)
+@given(start=dates, procedure=st.sampled_from(PROCEDURES), lang=st.sampled_from(["en", "es"]))
+def test_every_output_carries_the_rules_sentences_and_advice(
+    start: date, procedure: str, lang: str
+) -> None:
+    """Each limit's and care item's sentence, and each activity's advice, is in every output."""
+    plan = build_plan(procedure_protocol(procedure), start)
+    view = build_schedule(plan, plan.last_change_day + 1, lang=lang)
+    as_text = " ".join(plain(text.schedule(view)).split())
+    as_markdown = " ".join(markdown.schedule(view).split())
+    as_json = json.dumps(structured.schedule(view), ensure_ascii=False)
+    handout = build_handout(plan, Patient("Ann Lee", phone="555-0100"), lang=lang)
+    in_handout = " ".join(" ".join(t.split()) for _, t in handout.texts())
+    sentences = [w.limit.text.get(lang) for w in plan.windows]
+    sentences += [c.item.text.get(lang) for c in plan.care]
+    sentences += [a.advice.get(lang) for a in plan.protocol.activities if a.advice is not None]
+    for sentence in sentences:
+        for name, output in (("text", as_text), ("Markdown", as_markdown), ("JSON", as_json),
+                             ("handout", in_handout)):  # fmt: skip
+            assert " ".join(sentence.split()) in output, (name, sentence)
