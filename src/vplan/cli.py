@@ -381,10 +381,15 @@ def schedule(
         from vplan.render import text
         from vplan.schedule import build_schedule
 
-        lines = text.schedule(build_schedule(plan, shown, name, code, made))
-        if output is None:
-            _emit_lines(lines, None, force)
+        if output is None:  # on a terminal, as wide as it is (down to 50 columns)
+            from vplan.render.lines import at_width, terminal_width
+
+            with at_width(terminal_width()):
+                _emit_lines(
+                    text.schedule(build_schedule(plan, shown, name, code, made)), None, force
+                )
             return
+        lines = text.schedule(build_schedule(plan, shown, name, code, made))
         from vplan.render.lines import plain
 
         data = plain(lines)
@@ -1012,7 +1017,10 @@ def _answer(
     if fmt is AnswerFormat.JSON:
         sys.stdout.write(_dump(data()))
     else:
-        _emit_lines(lines(), None, False)
+        from vplan.render.lines import at_width, terminal_width
+
+        with at_width(terminal_width()):
+            _emit_lines(lines(), None, False)
 
 
 def _report(fmt: AnswerFormat, data: Callable[[], object], text: Callable[[], str]) -> None:
