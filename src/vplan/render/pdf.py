@@ -552,6 +552,9 @@ class _ContinuedTable(Table):
             part.continued = self.continued
             if self.continued is not None:
                 part._cellvalues[0] = [self.continued]  # type: ignore[attr-defined]
+                heights = part._argH  # type: ignore[attr-defined]
+                if heights:  # the longer heading's height is worked out again
+                    part._argH = [None, *heights[1:]]  # type: ignore[attr-defined]
         return parts
 
 
