@@ -222,3 +222,17 @@ def test_calendar_letters_are_large_and_under_the_day_in_every_language(
             box = pdf.mark_box(day, mark, size.body, width, marks)
             assert box.stacked
             assert box.mark_size >= (14 if size is pdf.LARGE else 10)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_box_of_limits_says_continued_on_the_pages_it_goes_on_to(lang: str) -> None:
+    """Large print: the box's heading is repeated with '(continued)' on each page after its first."""
+    plan = build_plan(protocol(None), date(2025, 3, 1))
+    handout = build_handout(plan, PATIENT, Layout(large_print=True), lang)
+    printed = pages(handout)
+    heading = " ".join(handout.now.heading.split())
+    continued = " ".join(handout.now.continued.split())
+    holding = [page.text for page in printed if heading in page.text]
+    assert len(holding) >= 2
+    assert continued not in holding[0]
+    assert all(continued in text for text in holding[1:])
