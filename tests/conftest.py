@@ -42,7 +42,7 @@ TODAY = date(2027, 1, 15)
 def _private_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Keep the validated-rules cache out of the home folder, fix "today", and colour off."""
+    """Keep the validated-rules cache out of the home folder, fix "today", colour off, 80 columns."""
     monkeypatch.setenv("VPLAN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("VPLAN_TODAY", TODAY.isoformat())
     monkeypatch.delenv("VPLAN_RULES", raising=False)
@@ -50,6 +50,7 @@ def _private_cache(
     for name in ("VPLAN_RECORD", "VPLAN_RECORD_KEY", "VPLAN_RECORD_KEY_FILE", "SOURCE_DATE_EPOCH"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "80")  # text follows the terminal's width: the examples' width
 
 
 @dataclass

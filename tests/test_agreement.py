@@ -68,13 +68,13 @@ def allowed_from_in_markdown(output: str) -> dict[str, str]:
     return found
 
 
-def milestone_days_in_markdown(output: str) -> dict[str, int]:
-    """The date of each day row whose 'What happens' cell is not empty, with its count."""
+def milestone_days_in_markdown(output: str) -> dict[str, str]:
+    """The 'What happens' cell of each day row where it is not empty, by the row's date."""
     found = {}
     for line in output.splitlines():
         cells = [c.strip() for c in line.strip("|").split("|")]
         if len(cells) == 5 and cells[1].isdigit() and cells[2]:
-            found[parser.parse(cells[0]).date().isoformat()] = len(cells[2].split("; "))
+            found[parser.parse(cells[0]).date().isoformat()] = cells[2]
     return found
 
 
@@ -122,8 +122,15 @@ def test_every_output_shows_the_same_allowed_from_dates_and_milestone_dates(
 
     milestones = {r["date"]: len(r["milestones"]) for r in as_json["days"] if r["milestones"]}
     assert milestone_days_in_text(as_text, plan) == milestones
-    assert milestone_days_in_markdown(as_markdown) == milestones
-    assert {k.date.isoformat() for k in handout.key_dates} == set(milestones)
+    in_cells = milestone_days_in_markdown(as_markdown)
+    assert set(in_cells) == set(milestones)
+    for row in as_json["days"]:
+        for milestone in row["milestones"]:
+            assert milestone.replace("|", "\\|") in in_cells[row["date"]], milestone
+    # Every key date of the handout is a milestone's day or the day a care item starts.
+    starts = {plan.date_of(c.start_day).isoformat() for c in plan.care}
+    key_dates = {k.date.isoformat() for k in handout.key_dates}
+    assert set(milestones) <= key_dates <= set(milestones) | starts
 
     # The handout names each activity on the key date it is allowed again.
     by_date = {k.date.isoformat(): " ".join(k.items) for k in handout.key_dates}
@@ -131,3 +138,25 @@ def test_every_output_shows_the_same_allowed_from_dates_and_milestone_dates(
         ends = [limit["until"] for limit in row["limits"]]
         if row["allowed_from"] is not None and ends[-1] is not None:
             assert name in by_date[row["allowed_from"]], (name, row["allowed_from"])
+
+
+@settings(max_examples=10, deadline=None)
+@given(start=dates, procedure=st.sampled_from(PROCEDURES), lang=st.sampled_from(["en", "es"]))
+def test_every_output_carries_the_rules_sentences_and_advice(
+    start: date, procedure: str, lang: str
+) -> None:
+    """Each limit's and care item's sentence, and each activity's advice, is in every output."""
+    plan = build_plan(procedure_protocol(procedure), start)
+    view = build_schedule(plan, plan.last_change_day + 1, lang=lang)
+    as_text = " ".join(plain(text.schedule(view)).split())
+    as_markdown = " ".join(markdown.schedule(view).split())
+    as_json = json.dumps(structured.schedule(view), ensure_ascii=False)
+    handout = build_handout(plan, Patient("Ann Lee", phone="555-0100"), lang=lang)
+    in_handout = " ".join(" ".join(t.split()) for _, t in handout.texts())
+    sentences = [w.limit.text.get(lang) for w in plan.windows]
+    sentences += [c.item.text.get(lang) for c in plan.care]
+    sentences += [a.advice.get(lang) for a in plan.protocol.activities if a.advice is not None]
+    for sentence in sentences:
+        for name, output in (("text", as_text), ("Markdown", as_markdown), ("JSON", as_json),
+                             ("handout", in_handout)):  # fmt: skip
+            assert " ".join(sentence.split()) in output, (name, sentence)

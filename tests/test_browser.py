@@ -68,13 +68,13 @@ def placed_text(reader: pypdf.PdfReader) -> list[tuple[int, str, float, float]]:
 @pytest.mark.parametrize(
     ("paper", "size"), [(Paper.LETTER, (612, 792)), (Paper.A4, (595.92, 842.88))]
 )
-def test_the_browser_prints_the_handout_on_two_pages_with_nothing_cut_off(
+def test_the_browser_prints_the_handout_on_three_pages_with_nothing_cut_off(
     plan: Plan, tmp_path: Path, paper: Paper, size: tuple[float, float]
 ) -> None:
-    """Printed from the browser: the paper asked for, two pages, every text whole and on the page."""
+    """Printed from the browser: the paper asked for, three pages, every text whole and on the page."""
     handout = build_handout(plan, PATIENT, Layout(paper))
     reader = print_to_pdf(webpage.document(handout), tmp_path)
-    assert len(reader.pages) == 2
+    assert len(reader.pages) == 3
     for page in reader.pages:
         assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(
             size, abs=1
@@ -83,7 +83,7 @@ def test_the_browser_prints_the_handout_on_two_pages_with_nothing_cut_off(
     expected = [
         PATIENT.name, "Sat, Mar 1, 2025", handout.signs[0].heading, handout.signs[1].heading,
         handout.signs[2].heading, *[s for box in handout.signs for s in box.signs],
-        *[k.when for k in handout.key_dates], handout.footer, "Page 1 of 2", "Page 2 of 2",
+        *[k.when for k in handout.key_dates], handout.footer, "Page 1 of 3", "Page 3 of 3",
     ]  # fmt: skip
     for needle in expected:
         assert needle in text, needle
@@ -95,10 +95,10 @@ def test_the_browser_prints_the_handout_on_two_pages_with_nothing_cut_off(
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
 @pytest.mark.parametrize("when", ["2025-03-01", "2025-06-15", "2025-12-29"])
-def test_a_full_handout_from_the_command_prints_on_two_pages(
+def test_a_full_handout_from_the_command_prints_on_three_pages(
     run: Run, tmp_path: Path, paper: str, when: str
 ) -> None:
-    """With every field, a booked visit, levels and the stamp, the browser still prints 2 pages."""
+    """With every field, a booked visit, levels and the stamp, the browser prints 3 pages."""
     out = tmp_path / "full.html"
     result = run(
         "handout", when, "--patient", PATIENT.name, "--clinic", PATIENT.clinic or "",
@@ -108,8 +108,8 @@ def test_a_full_handout_from_the_command_prints_on_two_pages(
     )  # fmt: skip
     assert result.code == 0, result.err
     reader = print_to_pdf(out.read_bytes(), tmp_path)
-    assert len(reader.pages) == 2
-    assert "Made on" in reader.pages[1].extract_text()
+    assert len(reader.pages) == 3
+    assert "Made on" in reader.pages[2].extract_text()
 
 
 def test_large_print_from_the_browser_keeps_every_text(plan: Plan, tmp_path: Path) -> None:

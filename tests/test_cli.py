@@ -430,3 +430,23 @@ def test_what_only_the_care_team_clears_gives_the_clinics_phone(
     )
     without = run("check", "work", "-p", "2025-03-01", "--on", "2025-03-20")
     assert "Call us" not in without.out
+
+
+@pytest.mark.parametrize("columns", ["50", "64"])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_text_follows_the_terminal_width_down_to_50_columns(
+    run: Run, monkeypatch: pytest.MonkeyPatch, columns: str, lang: str
+) -> None:
+    """In a narrow terminal, the schedule and check's answer fit its width, every word whole."""
+    monkeypatch.setenv("COLUMNS", columns)
+    for args in (
+        ("schedule", "2025-03-01", "--days", "14", "--lang", lang),
+        ("check", "lifting", "15lb", "-p", "2025-03-01", "--on", "2025-03-11", "--lang", lang),
+    ):
+        result = run(*args)
+        assert result.code in (0, 1), result.err
+        lines = result.out.splitlines()
+        assert max(len(line) for line in lines) <= int(columns), max(lines, key=len)
+    monkeypatch.setenv("COLUMNS", "20")  # narrower than 50: 50 columns
+    lines = run("schedule", "2025-03-01", "--days", "3").out.splitlines()
+    assert max(len(line) for line in lines) == 50

@@ -597,7 +597,7 @@ def test_combined_pdf_is_not_overwritten_and_checked_before_any_handout(
     assert not (tmp_path / "out").exists()
     code, _, err = batch(run, path, tmp_path / "out", "--combined", str(day), "--force")
     assert code == 0, err
-    assert pages_of(day) == 2
+    assert pages_of(day) == 4  # a three-page handout, and the back of its second sheet
 
 
 @pytest.mark.parametrize(

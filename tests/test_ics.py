@@ -257,3 +257,16 @@ def test_schedule_prints_the_calendar_whatever_the_days(run: Run) -> None:
     assert whole.endswith("END:VCALENDAR\r\n")
     assert uids(whole.encode()) == uids(short.encode())
     assert "DTSTART;VALUE=DATE:20250601" in whole  # lifting allowed again, day 92
+
+
+def test_the_booked_visit_carries_its_place_and_the_phone(protocol: Protocol) -> None:
+    """The visit's event has LOCATION (its place) and the number to call in its description."""
+    from vplan.plan import FollowUp
+
+    visit = FollowUp(date(2025, 3, 10), None, "Spine Clinic, room 4")
+    plan = build_plan(protocol, date(2025, 3, 1), follow_up=visit)
+    found = events(calendar(plan, stamp=STAMP, phone="(555) 010-0199"))
+    event = by_summary(found, "Your follow-up visit")
+    assert str(event["LOCATION"]) == "Spine Clinic, room 4"
+    assert "Questions? Call us at (555) 010-0199." in str(event["DESCRIPTION"])
+    assert all("LOCATION" not in e for e in found if e is not event)

@@ -101,8 +101,9 @@ def test_spanish_check_answers_in_spanish_with_both_units(run: Run) -> None:
     """'check --lang es' gives the verdict, why, from when, and the sources; exit 1 as in English."""
     result = run(*CHECK, "--lang", "es")
     assert result.code == 1, result.err
-    assert result.out.splitlines()[:5] == [
-        "Levantar objetos de 15 lb (6.8 kg) el martes, 11 de marzo de 2025 (día 10): TODAVÍA NO",
+    assert result.out.splitlines()[:6] == [
+        "Levantar objetos de 15 lb (6.8 kg) el martes, 11 de marzo de 2025 (día 10):",
+        "  TODAVÍA NO",
         "Por qué: No levante nada que pese más de 10 libras (4.5 kg). Un galón de leche",
         "  pesa unas 8 libras.",
         "Permitido desde: sábado, 12 de abril de 2025 (día 42)",
@@ -128,7 +129,11 @@ def test_check_knows_the_spanish_names_and_keeps_the_decimal_point(
 ) -> None:
     """Spanish names are understood; weights keep the point, as es_US writes decimals."""
     result = run("check", *args, "--lang", "es")
-    assert result.out.splitlines()[0] == expected, result.err
+    lines = result.out.splitlines()
+    # An 80-column headline goes on under its indent, its verdict whole.
+    wrapped = lines[0].endswith(":") and lines[1].startswith("  ")
+    headline = lines[0] + (f" {lines[1].strip()}" if wrapped else "")
+    assert headline == expected, result.err
 
 
 def test_the_decimal_point_is_the_one_the_spanish_locale_writes(protocol: Protocol) -> None:
@@ -299,7 +304,8 @@ def test_spanish_pdf_keeps_its_accents(plan: Plan) -> None:
         "Fechas importantes",
         "Levantar objetos: máximo 20 lb (9 kg) desde hoy.",
         "Lo que todavía no debe hacer, y desde cuándo puede hacerlo",
-        "se permite hasta 20 lb (9 kg)",
+        "Desde el sábado, 12 de abril: No levante nada que pese más de 20 libras (9 kg).",
+        "Permitido otra vez desde el domingo, 1 de junio:",
         "Marzo de 2025",
         "Página 1 de 3",
         "Ana López: Su recuperación después de vertebroplastia",
@@ -337,8 +343,7 @@ def test_spanish_html_says_it_is_spanish(plan: Plan) -> None:
     assert "<caption>Marzo de 2025</caption>" in page
     assert "<th>DO</th><th>LU</th><th>MA</th><th>MI</th><th>JU</th><th>VI</th><th>SA</th>" in page
     assert 'content: "Página " counter(page) " de " counter(pages);' in page
-    assert "Del martes, 4 de marzo al<br>" not in page
-    assert "Del martes, 4 de marzo<br>al viernes, 7 de marzo" in page
+    assert "Desde hoy hasta el domingo, 2 de marzo incluido:" in page.replace("\xa0", " ")
 
 
 def test_handout_command_writes_spanish(run: Run, tmp_path: Path) -> None:

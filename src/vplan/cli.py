@@ -430,15 +430,21 @@ def schedule(
         from vplan.clock import calendar_stamp
         from vplan.render import ics
 
-        data = ics.calendar(plan, name, stamp=calendar_stamp(moment), lang=code, made=made)
+        data = ics.calendar(plan, name, stamp=calendar_stamp(moment), lang=code, made=made,
+                            phone=plan.protocol.info.phone)  # fmt: skip
     else:
         from vplan.render import text
         from vplan.schedule import build_schedule
 
-        lines = text.schedule(build_schedule(plan, shown, name, code, made))
-        if output is None:
-            _emit_lines(lines, None, force)
+        if output is None:  # on a terminal, as wide as it is (down to 50 columns)
+            from vplan.render.lines import at_width, terminal_width
+
+            with at_width(terminal_width()):
+                _emit_lines(
+                    text.schedule(build_schedule(plan, shown, name, code, made)), None, force
+                )
             return
+        lines = text.schedule(build_schedule(plan, shown, name, code, made))
         from vplan.render.lines import plain
 
         data = plain(lines)
@@ -1104,7 +1110,10 @@ def _answer(
     if fmt is AnswerFormat.JSON:
         sys.stdout.write(_dump(data()))
     else:
-        _emit_lines(lines(), None, False)
+        from vplan.render.lines import at_width, terminal_width
+
+        with at_width(terminal_width()):
+            _emit_lines(lines(), None, False)
 
 
 def _report(fmt: AnswerFormat, data: Callable[[], object], text: Callable[[], str]) -> None:

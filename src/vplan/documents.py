@@ -68,7 +68,9 @@ def render_paged(
     if fmt is DocumentFormat.ICS:
         from vplan.render import ics
 
-        return Rendered(ics.calendar(plan, patient.name, stamp=stamp, lang=lang, made=made), None)
+        phone = patient.phone or plan.protocol.info.phone
+        data = ics.calendar(plan, patient.name, stamp=stamp, lang=lang, made=made, phone=phone)
+        return Rendered(data, None)
     handout = build_handout(plan, patient, layout, lang, made)
     if fmt is DocumentFormat.PDF:
         from vplan.render import pdf

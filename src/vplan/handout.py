@@ -8,6 +8,7 @@ same words, and the font check can see all of them before anything is drawn.
 from __future__ import annotations
 
 import calendar
+import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -20,21 +21,24 @@ from vplan.errors import InputError
 from vplan.formats import Paper as Paper  # where it was defined before
 from vplan.i18n import ENGLISH
 from vplan.model import Tier
-from vplan.plan import AllowedAgain, FollowUpVisit, Plan, RuleEvent
-from vplan.words.common import ORDERS_HEADING
+from vplan.plan import AllowedAgain, LimitChange, Plan, Window
+from vplan.words.common import HOLDS_UNTIL_CLEARED, LABELS, ORDERS_HEADING, joined
 from vplan.words.patient import (
+    ALLOWED_AGAIN_HEAD,
     ALLOWED_AGAIN_LIST,
     CLEARED_LIST,
     CLEARED_ONLY,
-    DO_TODAY,
+    CONTINUED,
+    FROM_TODAY,
     HANDOUT_FIELDS,
     HANDOUT_HEADINGS,
     LIMITS_BOX,
     MARKS_NOTE,
-    NOT_YET,
+    NO_LIMIT_HEAD,
     PAGE_OF,
+    THROUGH,
+    TODAY_ONLY,
     PatientWords,
-    row_label,
 )
 
 if TYPE_CHECKING:
@@ -42,7 +46,7 @@ if TYPE_CHECKING:
     from vplan.stamp import Stamp
 
 T = TypeVar("T")
-FIRST_DAYS = 14
+FIRST_DAYS = 14  # the calendar shows at least the first two weeks
 MAX_FIELD_LENGTH = 80
 
 
@@ -64,6 +68,39 @@ class Layout(NamedTuple):
 
 
 LETTER = Layout()  # normal print on US Letter: the default
+
+INCH = 72.0  # points
+LEFT_FIELDS = frozenset({"patient", "procedure", "levels", "date"})  # who and when: the left
+
+
+class Sizes(NamedTuple):
+    """Type sizes and spacing of one print size, in points."""
+
+    body: float
+    leading: float
+    heading: float
+    title: float
+    footer: float
+    margin: float
+    gap: float
+    months_across: int
+
+
+NORMAL = Sizes(body=12, leading=13.6, heading=15, title=18, footer=10, margin=0.4 * INCH, gap=7,
+                months_across=3)  # fmt: skip
+LARGE = Sizes(body=18, leading=24.5, heading=22, title=26, footer=13, margin=0.5 * INCH, gap=10,
+               months_across=2)  # fmt: skip
+
+
+# Normal print must fit on two pages: when the three-across calendar would spill onto a
+# third page, the months go four across.
+COMPACT = NORMAL._replace(months_across=4, leading=13.0, gap=4)
+NORMAL_PAGES = 2
+
+
+def sizes(layout: Layout) -> Sizes:
+    """The sizes a handout in ``layout`` is first laid out in (the PDF and the web page)."""
+    return LARGE if layout.large_print else NORMAL
 
 
 class Field(NamedTuple):
@@ -89,26 +126,15 @@ class KeyDate(NamedTuple):
     day: int
     date: date
     when: str
-    items: tuple[str, ...]
+    items: tuple[str, ...]  # what changes
+    care: tuple[CareSpan, ...] = ()  # what to do from this day, as the rules say, by end day
 
 
-class DayRow(NamedTuple):
-    """One of the first days (or a run of days alike): what happens, what to do, what not yet."""
+class CareSpan(NamedTuple):
+    """Care items that start on the same key date and end on the same day: until when, what."""
 
-    day: int
-    last_day: int
-    days: str
-    when: str
-    mark: str
-    events: tuple[str, ...]
-    todo: str
-    not_yet: str
-    label: tuple[str, ...] = ()  # the row's label, line by line: its date(s) and day
-
-    @property
-    def details(self) -> str:
-        """What to do and what not yet, as one text (empty when there is neither)."""
-        return " ".join(text for text in (self.todo, self.not_yet) if text)
+    heading: str  # "Through Sun, Mar 2:"
+    texts: tuple[str, ...]
 
 
 class Cell(NamedTuple):
@@ -127,11 +153,23 @@ class MonthGrid(NamedTuple):
     weeks: tuple[tuple[Cell | None, ...], ...]
 
 
-class NowBox(NamedTuple):
-    """Page 1's box: the limits in force on the discharge day, the visit, whom to call, orders."""
+class LimitGroup(NamedTuple):
+    """Limits allowed again on the same day: that day, then each activity and its sentence."""
 
     heading: str
-    limits: tuple[str, ...]
+    limits: tuple[Field, ...]
+
+
+class NowBox(NamedTuple):
+    """Page 1's box: the limits in force on the discharge day, the visit, whom to call, orders.
+
+    Each limit is its activity's name and the rules' sentence (with the dates it changes),
+    under the day it is allowed again.
+    """
+
+    heading: str
+    limits: tuple[LimitGroup, ...]
+    continued: str  # the heading repeated where the box goes on over the page
     visit: str
     phone: tuple[str, ...]
     orders_heading: str
@@ -140,7 +178,12 @@ class NowBox(NamedTuple):
     def texts(self) -> Iterator[str]:
         """Every string of the box, in reading order."""
         yield self.heading
-        yield from self.limits
+        yield self.continued
+        for group in self.limits:
+            yield group.heading
+            for limit in group.limits:
+                yield limit.label
+                yield limit.value
         if self.visit:
             yield self.visit
         yield from self.phone
@@ -160,9 +203,6 @@ class Handout(NamedTuple):
     key_dates_heading: str
     key_dates: tuple[KeyDate, ...]
     until_cleared: tuple[str, ...]
-    first_days_heading: str
-    every_day: str
-    first_days: tuple[DayRow, ...]
     months_heading: str
     marks_note: str
     months: tuple[MonthGrid, ...]
@@ -194,15 +234,11 @@ class Handout(NamedTuple):
             yield "key dates", key.when
             for item in key.items:
                 yield "key dates", item
+            for span in key.care:
+                for text in (span.heading, *span.texts):
+                    yield "key dates", text
         for text in self.until_cleared:
             yield "key dates", text
-        yield "heading", self.first_days_heading
-        yield "first days", self.every_day
-        for row in self.first_days:
-            for text in (row.days, row.when, row.mark, *row.events, row.todo, row.not_yet):
-                yield "first days", text
-            for text in row.label:
-                yield "first days", text
         yield "heading", self.months_heading
         yield "calendar", self.marks_note
         for month in self.months:
@@ -221,6 +257,24 @@ class Handout(NamedTuple):
         yield "footer", self.running_head
         yield "footer", self.page_of
         yield "footer", self.stamp
+
+
+NBSP = "\u00a0"
+# Spaces a line never breaks at: between a figure and a short word after it ("10 lb",
+# "2:30 PM", "1 de"), in a date ("Sat, Mar 1, 2025", "1 de marzo de 2025"), in a phone
+# number ("(555) 010-0199") and before a figure in brackets ("pounds (4.5 kg)").
+_UNBROKEN = re.compile(
+    r"(?<=\d) (?=\(?\d|[^\W\d]{1,7}\b)"
+    r"|(?<=\b(?:Sun|Mon|Tue|Wed|Thu|Fri|Sat),) (?=[A-Z])"
+    r"|(?<=\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)) (?=\d)"
+    r"|(?<=\d,) (?=\d{4}\b)|(?<=\bde) (?=\d{4}\b)|(?<=\d de) (?=\w)|(?<=\w,) (?=\d{1,2} de )"
+    r"|(?<=\)) (?=\d)| (?=\(\d)"
+)
+
+
+def unbroken(text: str) -> str:
+    """``text`` with no-break spaces where a line must not break (see ``_UNBROKEN``)."""
+    return _UNBROKEN.sub(NBSP, text)
 
 
 def in_columns(items: Sequence[T], across: int) -> list[list[T | None]]:
@@ -298,7 +352,8 @@ def build_handout(
         fields=tuple(fields),
         now=NowBox(
             heading=words.tr(LIMITS_BOX),
-            limits=words.limits_now(plan),
+            continued=words.tr(CONTINUED).format(heading=words.tr(LIMITS_BOX)),
+            limits=_limits_now(plan, words),
             visit=words.visit_text(plan),
             phone=words.phone_lines(phone, after_hours),
             orders_heading=words.tr(ORDERS_HEADING),
@@ -317,9 +372,6 @@ def build_handout(
         key_dates_heading=words.tr(HANDOUT_HEADINGS["key_dates"]),
         key_dates=key_dates,
         until_cleared=_until_cleared(plan, words),
-        first_days_heading=words.tr(HANDOUT_HEADINGS["first_days"]),
-        every_day=_every_day(plan, words),
-        first_days=_first_days(plan, marks, words),
         months_heading=words.tr(HANDOUT_HEADINGS["months"]),
         marks_note=words.tr(MARKS_NOTE),
         months=_months(plan, marks, words),
@@ -339,6 +391,43 @@ def build_handout(
     )
 
 
+def _limits_now(plan: Plan, words: PatientWords) -> tuple[LimitGroup, ...]:
+    """Each limit in force on the discharge day, under the day it is allowed again.
+
+    The days come in order, those only the care team decides last; the care team's
+    changed limits are said with their orders.
+    """
+    # By the day no limit holds the activity back, and whether it is allowed with care now.
+    groups: dict[tuple[int | None, bool], list[Field]] = {}
+    for window in plan.in_force(0):
+        if window.limit.ordered:
+            continue
+        end = _final_end(plan, window)
+        sentence = words.limit_sentence(plan, window, last=False)
+        field = Field(window.activity.name.get(words.lang), sentence)
+        groups.setdefault((end, window.with_care), []).append(field)
+    found = []
+    for end, careful in sorted(groups, key=lambda key: (key[0] is None, key[0] or 0, key[1])):
+        if end is None:
+            heading = words.tr(HOLDS_UNTIL_CLEARED if careful else LABELS["ask"])
+        else:
+            head = NO_LIMIT_HEAD if careful else ALLOWED_AGAIN_HEAD
+            heading = words.tr(head).format(date=words.date_near(plan, end, 0))
+        found.append(LimitGroup(heading, tuple(groups[end, careful])))
+    return tuple(found)
+
+
+def _final_end(plan: Plan, window: Window) -> int | None:
+    """The day the activity is allowed again once this limit and those that follow end."""
+    current = window
+    while current.end_day is not None:
+        following = plan.following(current)
+        if following is None:
+            return current.end_day
+        current = following
+    return None
+
+
 def _until_cleared(plan: Plan, words: PatientWords) -> tuple[str, ...]:
     """The activities allowed only when the care team says so: one line for all of them."""
     # Those in force on the discharge day are in page 1's box already.
@@ -351,7 +440,7 @@ def _until_cleared(plan: Plan, words: PatientWords) -> tuple[str, ...]:
         return (words.tr(CLEARED_ONLY).format(name=names[0]),)
     if not names:
         return ()
-    listed = "; ".join(f"{name[:1].lower()}{name[1:]}" for name in names)
+    listed = joined([f"{name[:1].lower()}{name[1:]}" for name in names])
     return (words.tr(CLEARED_LIST).format(names=listed),)
 
 
@@ -366,100 +455,56 @@ def _mark(index: int) -> str:
 
 
 def _key_dates(plan: Plan, words: PatientWords) -> tuple[KeyDate, ...]:
-    by_day = groupby(plan.milestones, key=lambda m: m.day)
+    """Each day something changes or a care item starts: what changes, then what to do."""
+    milestones = {day: list(found) for day, found in groupby(plan.milestones, lambda m: m.day)}
+    starts: dict[int, dict[int | None, list[str]]] = {}
+    for care in plan.care:
+        ends = starts.setdefault(care.start_day, {})
+        ends.setdefault(care.last_day, []).append(care.item.text.get(words.lang))
     return tuple(
         KeyDate(
             mark=_mark(index),
             day=day,
             date=plan.date_of(day),
             when=capitalized(words.dates.long(plan.date_of(day))),
-            items=_key_date_items(plan, list(milestones), words),
+            items=_key_date_items(plan, milestones.get(day, []), words),
+            care=tuple(
+                CareSpan(_care_heading(plan, day, last, words), tuple(texts))
+                for last, texts in starts.get(day, {}).items()
+            ),
         )
-        for index, (day, milestones) in enumerate(by_day)
+        for index, day in enumerate(sorted(milestones.keys() | starts.keys()))
     )
 
 
-def _key_date_items(
-    plan: Plan, milestones: Sequence[Milestone], words: PatientWords, *, row: bool = False
-) -> tuple[str, ...]:
-    """The day's changes in a few words (page 1's box says each limit's figures and dates).
+def _care_heading(plan: Plan, first: int, last: int | None, words: PatientWords) -> str:
+    """Until when care items that start on day ``first`` apply: ``Through Sun, Mar 2:``."""
+    if last is None:
+        return words.tr(FROM_TODAY)
+    if last == first:
+        return words.tr(TODAY_ONLY)
+    return words.tr(THROUGH).format(date=words.date_near(plan, last, first))
 
-    Activities allowed again the same day share one line. In a row of the first days
-    (``row``), an event of the rules is said by its first sentence.
+
+def _key_date_items(
+    plan: Plan, milestones: Sequence[Milestone], words: PatientWords
+) -> tuple[str, ...]:
+    """The day's changes in a few words (page 1's box says each limit's sentence and dates).
+
+    Activities allowed again the same day share one line.
     """
     again = [m for m in milestones if isinstance(m, AllowedAgain)]
-    full = (FollowUpVisit,) if row else (RuleEvent, FollowUpVisit)
     items = [
-        words.key_date_text(plan, m) if isinstance(m, full) else words.day_event_text(plan, m)
+        words.day_event_text(plan, m)
+        if isinstance(m, AllowedAgain | LimitChange)
+        else words.key_date_text(plan, m)
         for m in milestones
         if len(again) < 2 or m not in again
     ]
     if len(again) >= 2:
-        names = "; ".join(m.activity.name.get(words.lang) for m in again)
+        names = joined([m.activity.name.get(words.lang) for m in again])
         items.append(words.tr(ALLOWED_AGAIN_LIST).format(names=names))
     return tuple(items)
-
-
-def _every_day(plan: Plan, words: PatientWords) -> str:
-    """The limits in force on each of the first days, said once above the rows."""
-    # A limit until the care team clears it is said once, on page 1, with the key dates.
-    common = [
-        w
-        for w in plan.windows
-        if w.end_day is not None and all(w.covers(n) for n in range(FIRST_DAYS))
-    ]
-    if not common:
-        return ""
-    return words.every_day_text()
-
-
-def _first_days(plan: Plan, marks: dict[int, str], words: PatientWords) -> tuple[DayRow, ...]:
-    """A row for each of the first days; days in a row with nothing new share one row."""
-    rows: list[DayRow] = []
-    for n in range(FIRST_DAYS):
-        today = plan.day(n)
-        changing = [w for w in today.avoid if not all(w.covers(d) for d in range(FIRST_DAYS))]
-        events = _key_date_items(plan, today.milestones, words, row=True)
-        todo = "; ".join(c.item.label.get(words.lang) for c in today.care)
-        careful = " ".join(w.limit.text.get(words.lang) for w in today.careful)
-        not_yet = "; ".join(words.avoid_label(w) for w in changing)
-        days = words.day_span(n, n)
-        when = capitalized(words.dates.short(today.date))
-        mark = marks.get(n, "")
-        row = DayRow(
-            day=n,
-            last_day=n,
-            days=days,
-            when=when,
-            mark=mark,
-            events=events,
-            todo=" ".join(
-                [
-                    *([words.tr(DO_TODAY).format(labels=todo)] if todo else []),
-                    *([words.label("with_care", careful)] if careful else []),
-                ]
-            ),
-            not_yet=words.tr(NOT_YET).format(labels=not_yet) if not_yet else "",
-            label=(row_label(when, days, mark),),
-        )
-        last = rows[-1] if rows else None
-        if (
-            last is not None
-            and not last.events
-            and not row.events
-            and (last.todo, last.not_yet) == (row.todo, row.not_yet)
-        ):
-            first_date = plan.date_of(last.day)
-            row = last._replace(
-                last_day=n,
-                days=words.day_span(last.day, n),
-                when=words.date_span(first_date, today.date),
-                label=words.date_span_lines(first_date, today.date),
-            )
-            rows[-1] = row
-        else:
-            rows.append(row)
-    return tuple(rows)
 
 
 def _months(plan: Plan, marks: dict[int, str], words: PatientWords) -> tuple[MonthGrid, ...]:

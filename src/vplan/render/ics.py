@@ -48,6 +48,7 @@ class Entry:
     alarm: bool
     at: time | None = None  # a timed event (the booked visit) starts then
     alarm_before: bool = False  # the alarm comes the day before, not on the day
+    location: str | None = None  # where the event is (the booked visit's place)
 
 
 def calendar(
@@ -57,13 +58,15 @@ def calendar(
     stamp: datetime,
     lang: str = ENGLISH,
     made: Stamp | None = None,
+    phone: str | None = None,
 ) -> bytes:
     """The plan as an iCalendar file: one all-day event per limit and per milestone.
 
     ``patient`` names the calendar and keeps its UIDs apart from another patient's;
     without it no name is written. ``stamp`` (with a time zone) is every event's
     DTSTAMP. The UIDs do not depend on ``lang``: a calendar in another language
-    updates the same events. ``made``, when given, ends the calendar's description.
+    updates the same events. ``made``, when given, ends the calendar's description;
+    ``phone``, the number to call, is in the booked visit's event.
     """
     if stamp.tzinfo is None:
         raise ValueError("the stamp needs a time zone, such as datetime.now(UTC)")
@@ -80,15 +83,15 @@ def calendar(
     if made is not None:
         about.append(words.stamp_line(made, plan.protocol))
     cal.add("x-wr-caldesc", vText("\n".join(about)))
-    for entry in sorted(_entries(plan, words), key=lambda e: e.first_day):
+    for entry in sorted(_entries(plan, words, phone), key=lambda e: e.first_day):
         cal.add_component(_event(plan, entry, _uid(plan, entry.key, patient), stamp, notice))
     data: bytes = cal.to_ical()
     return data
 
 
-def _entries(plan: Plan, words: PatientWords) -> list[Entry]:
+def _entries(plan: Plan, words: PatientWords, phone: str | None) -> list[Entry]:
     """Every event of the calendar: the milestones, then each limit of each activity."""
-    found = [_milestone(plan, m, words) for m in plan.milestones]
+    found = [_milestone(plan, m, words, phone) for m in plan.milestones]
     for activity in plan.protocol.activities:
         for index, window in enumerate(plan.windows_of(activity)):
             found.append(_limit(plan, activity, index, window, words))
@@ -116,6 +119,8 @@ def _event(plan: Plan, entry: Entry, uid: str, stamp: datetime, notice: str) -> 
         event.add("dtstart", plan.date_of(entry.first_day))
         event.add("dtend", plan.date_of(entry.end_day))
     event.add("summary", entry.summary)
+    if entry.location:
+        event.add("location", entry.location)
     event.add("description", "\n".join([*entry.details, "", notice]))
     event.add("transp", "OPAQUE" if entry.at is not None else "TRANSPARENT")
     if entry.alarm:
@@ -135,7 +140,9 @@ def _sources(plan: Plan, keys: tuple[str, ...], words: PatientWords) -> list[str
     return [words.label("source", s) for s in cite(plan.protocol, keys)]
 
 
-def _milestone(plan: Plan, milestone: Milestone, words: PatientWords) -> Entry:
+def _milestone(
+    plan: Plan, milestone: Milestone, words: PatientWords, phone: str | None = None
+) -> Entry:
     """A milestone on its day; an event due within a span covers the span."""
     lang = words.lang
     when = words.label("when", words.day_and_date(plan, milestone.day))
@@ -145,10 +152,11 @@ def _milestone(plan: Plan, milestone: Milestone, words: PatientWords) -> Entry:
             first_day=milestone.day,
             end_day=milestone.day + 1,
             summary=words.milestone_title(plan, milestone),
-            details=(words.visit_text(plan),),
+            details=(words.visit_text(plan), *(words.phone_lines(phone, None) if phone else ())),
             alarm=True,
             at=milestone.visit.time,
             alarm_before=True,
+            location=milestone.visit.place,
         )
     if isinstance(milestone, RuleEvent):
         # The orders' items follow the rules', so they are counted apart.

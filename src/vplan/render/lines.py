@@ -5,11 +5,37 @@ Meaning is always in the words; a style only adds emphasis on a colour terminal.
 
 from __future__ import annotations
 
+import contextlib
+import shutil
 import textwrap
+from collections.abc import Iterator
+from contextvars import ContextVar
 from enum import Enum
 from typing import NamedTuple
 
-WIDTH = 80
+WIDTH = 80  # the widest lines: files, pipes, and wide terminals
+MIN_WIDTH = 50  # the narrowest terminal the lines follow
+_width: ContextVar[int] = ContextVar("width", default=WIDTH)
+
+
+def width() -> int:
+    """The width lines are wrapped to now: ``WIDTH`` unless ``at_width`` says otherwise."""
+    return _width.get()
+
+
+def terminal_width() -> int:
+    """The terminal's width in columns (``COLUMNS`` when set), 80 when there is none."""
+    return shutil.get_terminal_size((WIDTH, 24)).columns
+
+
+@contextlib.contextmanager
+def at_width(columns: int) -> Iterator[None]:
+    """Wrap lines made inside to ``columns``, kept between 50 and 80."""
+    token = _width.set(max(MIN_WIDTH, min(columns, WIDTH)))
+    try:
+        yield
+    finally:
+        _width.reset(token)
 
 
 class Style(Enum):
@@ -31,12 +57,17 @@ class Line(NamedTuple):
 
 
 def wrap(
-    text: str, *, indent: str = "", hang: str = "  ", width: int = WIDTH, style: Style = Style.PLAIN
+    text: str,
+    *,
+    indent: str = "",
+    hang: str = "  ",
+    width: int | None = None,
+    style: Style = Style.PLAIN,
 ) -> list[Line]:
-    """Wrap ``text`` to ``width``, continuing lines under a hanging indent."""
+    """Wrap ``text`` to ``width`` (by default ``width()``), continuing under a hanging indent."""
     wrapped = textwrap.wrap(
         text,
-        width=width,
+        width=_width.get() if width is None else width,
         initial_indent=indent,
         subsequent_indent=indent + hang,
         break_long_words=False,

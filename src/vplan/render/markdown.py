@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vplan.words.common import LABELS, ORDERS_HEADING
+from vplan.words.common import LABELS, ORDERS_HEADING, joined, sentences
 from vplan.words.nurse import COLUMNS, HEADINGS, NurseWords
 
 if TYPE_CHECKING:
@@ -47,14 +47,18 @@ def schedule(view: Schedule) -> str:
         cells = [
             day.date_text,
             str(day.day),
-            "; ".join(day.milestones),
-            "; ".join(day.do),
+            sentences(day.milestones),
+            sentences(day.do),
             " ".join(
                 [
                     *(f"{words.tr(LABELS['with_care'])} {c.text}" for c in day.careful),
-                    *(["; ".join(a.text for a in day.avoid if not a.ask)] if day.avoid else []),
                     *(
-                        [f"{words.tr(LABELS['ask'])} " + "; ".join(asked)]
+                        [joined(avoided)]
+                        if (avoided := [a.text for a in day.avoid if not a.ask])
+                        else []
+                    ),
+                    *(
+                        [f"{words.tr(LABELS['ask'])} {joined(asked)}"]
                         if (asked := [a.text for a in day.avoid if a.ask])
                         else []
                     ),
@@ -74,6 +78,8 @@ def schedule(view: Schedule) -> str:
         if item.then is not None:
             out.append(f"- **{words.tr(LABELS['then'])}** {item.then}")
         out += [f"- **{words.tr(LABELS['caution'])}** {c}" for c in item.cautions]
+        if item.advice:
+            out.append(f"- **{words.tr(LABELS['tip'])}** {item.advice}")
         out.append("")
     out += [f"## {words.tr(HEADINGS['care'])}", ""]
     out += [f"- {item.span}: {item.text}" for item in view.care]

@@ -19,7 +19,6 @@ from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import inch
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -36,47 +35,37 @@ from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.paraparser import ParaFrag
 
 from vplan.errors import UnprintableError
-from vplan.handout import DayRow, Field, Handout, MonthGrid, Paper, in_columns
+from vplan.handout import COMPACT as COMPACT  # the table of sizes, shared with the web page
+from vplan.handout import LARGE as LARGE
+from vplan.handout import (
+    LEFT_FIELDS,
+    NORMAL_PAGES,
+    Field,
+    Handout,
+    MonthGrid,
+    Paper,
+    in_columns,
+    unbroken,
+)
+from vplan.handout import NORMAL as NORMAL
+from vplan.handout import Sizes as Sizes
 from vplan.i18n import ENGLISH
 from vplan.model import Tier
 from vplan.render.font import BOLD, REGULAR, check_printable, faces
 
 
 def escape(text: str) -> str:
-    """``text`` safe inside reportlab's paragraph markup: &, < and > as entities."""
-    return _html_escape(text, quote=False)
+    """``text`` safe inside reportlab's paragraph markup: &, < and > as entities.
+
+    A phone number, a date and a figure with its unit are kept on one line (``unbroken``).
+    """
+    return _html_escape(unbroken(text), quote=False)
 
 
 PAGE_SIZES = {Paper.LETTER: LETTER, Paper.A4: A4}
 BULLET = "\u2022"
-LEFT_FIELDS = frozenset({"patient", "procedure", "levels", "date"})  # who and when
 BORDER = {Tier.EMERGENCY: 2.5, Tier.CALL_TODAY: 1.5, Tier.EXPECTED: 0.75}
 CELL_PADDING = 3  # points left and right of the text in a table's cell
-
-
-class Sizes(NamedTuple):
-    """Type sizes and spacing of one print size, in points."""
-
-    body: float
-    leading: float
-    heading: float
-    title: float
-    footer: float
-    margin: float
-    gap: float
-    months_across: int
-
-
-NORMAL = Sizes(body=12, leading=13.6, heading=15, title=18, footer=10, margin=0.4 * inch, gap=7,
-                months_across=3)  # fmt: skip
-LARGE = Sizes(body=18, leading=24.5, heading=22, title=26, footer=13, margin=0.5 * inch, gap=10,
-               months_across=2)  # fmt: skip
-
-
-# Normal print must fit on two pages: when the three-across calendar would spill onto a
-# third page, the months go four across.
-COMPACT = NORMAL._replace(months_across=4, leading=13.0, gap=4)
-NORMAL_PAGES = 2
 
 
 @functools.cache
@@ -349,18 +338,15 @@ def _blocks(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Blo
     now = _now_box(handout, st, size, width)
     now.spaceBefore = size.gap / 2
     signs = _signs(handout, st, size, width)
-    # Page 1 holds the "call 911" tier and the start of the box of limits; in large print
-    # the box is too long to come first, so the first tier comes before it.
-    first = signs[:1] if handout.layout.large_print else []
+    # One order in every size and language: the warning signs on page 1, then the box of
+    # limits, which may go on over the page (its heading repeated there).
     blocks: list[Block] = [
         [_p(handout.title, st["title"])],
         [_fields(handout, st, width)],
-        *first,
+        *signs,
         [now],
-        *signs[len(first) :],
         *_key_dates(handout, st, size, width),
         *_instead(handout, st, size, width),
-        *_first_days(handout, st, size, width),
         *_calendar(handout, st, size, width),
     ]
     footer = _p(handout.footer, st["body"])
@@ -388,10 +374,16 @@ def _signs(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Bloc
 
 def _key_dates(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
     stacked = handout.layout.large_print  # one column: large type needs the whole line
-    mark_w, date_w = size.body * 2.2, size.body * 11
+    # The dates' column is wide enough for the longest run a line may not break inside.
+    runs = [run for k in handout.key_dates for run in unbroken(k.when).split(" ")]
+    longest = max((pdfmetrics.stringWidth(run, BOLD, size.body) for run in runs), default=0)
+    mark_w, date_w = size.body * 2.2, max(size.body * 11, longest + 2 * CELL_PADDING + 1)
     rows: list[Row] = []
     for k in handout.key_dates:
-        items = [_p(i, st["body"]) for i in k.items]
+        items = [_p(i, st["bold"]) for i in k.items]
+        for span in k.care:
+            items.append(_p(span.heading, st["body"]))
+            items += [_Paragraph(escape(t), st["bullet"], bulletText=BULLET) for t in span.texts]
         if stacked:
             rows.append([[_p(f"{k.mark}   {k.when}", st["bold"]), *items]])
         else:
@@ -433,22 +425,6 @@ def _balanced(items: Sequence[Flowable], width: float, size: Sizes) -> Table:
     return _columns_row([[list(items[:cut]), list(items[cut:])]], 2, width, size)
 
 
-def _first_days(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
-    stacked = handout.layout.large_print
-    lead: list[Flowable] = _heading(handout.first_days_heading, st, size)
-    if handout.every_day:
-        lead += [_p(handout.every_day, st["body"]), Spacer(1, size.gap / 2)]
-    rows: list[Row] = []
-    for row in handout.first_days:
-        what: list[Flowable] = [_p(e, st["bold"]) for e in row.events]
-        if row.details:
-            what.append(_p(row.details, st["body"]))
-        label = _row_label(row, st["bold"] if stacked else st["body"])
-        rows.append([[label, *what]] if stacked else [label, what])
-    when_w = size.body * 11.5
-    return _section(lead, _rows(rows, [width] if stacked else [when_w, width - when_w], lines=True))
-
-
 def _calendar(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
     """The month grids: whole on one page in normal print, by rows of months in large print."""
     lead, rows = _months(handout, st, size, width)
@@ -456,11 +432,6 @@ def _calendar(handout: Handout, st: Styles, size: Sizes, width: float) -> list[B
     if handout.layout.large_print:
         return _section([heading, *lead], rows)
     return [[heading, *lead, *rows]]
-
-
-def _row_label(row: DayRow, style: ParagraphStyle) -> Paragraph:
-    """``Sat, Mar 1 (day 0, A)`` for one day; the first and last dates for a run of days."""
-    return _Paragraph("<br/>".join(escape(line) for line in row.label), style)
 
 
 def _fields(handout: Handout, st: dict[str, ParagraphStyle], width: float) -> Table:
@@ -544,27 +515,70 @@ def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Table:
     def bullet(text: str) -> Paragraph:
         return _Paragraph(escape(text), st["bullet"], bulletText=BULLET)
 
+    # Each day's limits under it: in normal print in two balanced columns, in large print
+    # one to a row. The box may go on over the page between rows, its heading repeated there.
+    large = handout.layout.large_print
     rows: list[Row] = [[_p(box.heading, st["bold"])]]
-    rows += [[bullet(t)] for t in box.limits]
+    for group in box.limits:
+        limits = [_labelled(limit, st) for limit in group.limits]
+        heading = _p(group.heading, st["bold"])
+        if large:  # the day's heading in the cell of its first limit: never alone at a foot
+            rows += [[[heading, *limits[:1]]], *([limit] for limit in limits[1:])]
+        else:
+            rows.append([[heading, _balanced(limits, width - 2 * size.gap, size)]])
     rows.append([_p(" ".join((box.visit, *box.phone)).strip(), st["bold"])])
     if box.orders:
         rows.append([_p(box.orders_heading + ":", st["bold"])])
         rows += [[bullet(t)] for t in box.orders]
-    table = _table(rows, [width])
+    table = _ContinuedTable([list(row) for row in rows], colWidths=[width], hAlign="LEFT",
+                            repeatRows=1)  # fmt: skip
+    table.continued = _p(box.continued, st["bold"])
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, NORMAL.body)]))
     table.setStyle(
         TableStyle(
             [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BOX", (0, 0), (-1, -1), 2.5, colors.black),
                 ("LEFTPADDING", (0, 0), (-1, -1), size.gap),
                 ("RIGHTPADDING", (0, 0), (-1, -1), size.gap),
                 ("TOPPADDING", (0, 0), (-1, -1), 0),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, 0), size.gap / 3),
-                ("BOTTOMPADDING", (0, -1), (-1, -1), size.gap * 0.6),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), _below(size)),
             ]
         )
     )
     return table
+
+
+def _below(size: Sizes) -> float:
+    """The space under a box's last line: enough for its descenders, and a little more."""
+    return size.gap * 0.6 + size.body * 0.25
+
+
+class _ContinuedTable(Table):
+    """A boxed table whose heading row says "(continued)" on the pages it goes on to."""
+
+    continued: Flowable | None = None
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # reportlab's names
+        """The parts on each page; every part after the first starts with the continued heading."""
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        for part in parts[1:]:
+            assert isinstance(part, _ContinuedTable)
+            part.continued = self.continued
+            if self.continued is not None:
+                part._cellvalues[0] = [self.continued]  # type: ignore[attr-defined]
+                heights = part._argH  # type: ignore[attr-defined]
+                if heights:  # the longer heading's height is worked out again
+                    part._argH = [None, *heights[1:]]  # type: ignore[attr-defined]
+        return parts
+
+
+def _labelled(field: Field, st: Styles) -> Paragraph:
+    """``• Label: value``, the label in bold."""
+    text = f"<b>{escape(field.label)}:</b> {escape(field.value)}"
+    return _Paragraph(text, st["bullet"], bulletText=BULLET)
 
 
 def _sign_box(tier: Tier, heading: str, signs: tuple[str, ...], st: dict[str, ParagraphStyle],
@@ -572,7 +586,9 @@ def _sign_box(tier: Tier, heading: str, signs: tuple[str, ...], st: dict[str, Pa
     bullets = [_Paragraph(escape(s), st["bullet"], bulletText=BULLET) for s in signs]
     inner = width - 2 * size.gap
     across = 2 if size.months_across > 2 and (len(signs) > 4 or tier is Tier.EXPECTED) else 1
-    content: list[Flowable] = [_p(heading, st["bold"]), *_columns(bullets, across, inner, size)]
+    balanced = [_balanced(bullets, inner, size)]
+    columns = balanced if across == 2 else _columns(bullets, 1, inner, size)
+    content: list[Flowable] = [_p(heading, st["bold"]), *columns]
     table = _table([[content]], [width])
     table.setStyle(
         TableStyle(
@@ -581,7 +597,7 @@ def _sign_box(tier: Tier, heading: str, signs: tuple[str, ...], st: dict[str, Pa
                 ("LEFTPADDING", (0, 0), (-1, -1), size.gap),
                 ("RIGHTPADDING", (0, 0), (-1, -1), size.gap),
                 ("TOPPADDING", (0, 0), (-1, -1), size.gap / 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), size.gap * 0.6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), _below(size)),
             ]
         )
     )
@@ -651,8 +667,11 @@ def _month(month: MonthGrid, st: Styles, size: Sizes, width: float, marks: Seque
     ]
     for c, r in faded:
         style.append(("TEXTCOLOR", (c, r), (c, r), colors.HexColor("#666666")))
-    table = _table(rows, [cell_w] * 7)
-    table.setStyle(TableStyle(style))
+    # Every week as tall as a boxed day, so that the weeks of months side by side line up.
+    week_h = mark_box(28, max(marks, key=len, default="W"), size.body, cell_w, marks).height + 2
+    table = Table([list(row) for row in rows], colWidths=[cell_w] * 7, hAlign="LEFT",
+                  rowHeights=[None, None, *[week_h] * len(month.weeks)])  # fmt: skip
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, NORMAL.body), *style]))
     return table
 
 
@@ -688,37 +707,29 @@ class MarkBox(NamedTuple):
 
 MARK_LINE = 1.25  # the box's line, in points
 MARK_PAD = 0.08  # space around the letter and the day, as a share of the type size
-MARK_SIZE = 0.65  # the letter's size beside the day, as a share of the day's
-MARK_SIZE_UNDER = 0.75  # the letter's size under the day, where it has the cell's width
+MARK_SIZE_UNDER = 0.84  # the letter's size under the day: 10 pt in normal print, 15 in large
 
 
 def mark_box(
     day: int, mark: str, body: float, cell_width: float, marks: Sequence[str] = ("W",)
 ) -> MarkBox:
-    """The box of a key date in a month grid, inside its cell.
+    """The box of a key date in a month grid, inside its cell: the letter under the day.
 
-    The day and its letter go side by side if a two-digit day with the widest of ``marks``
-    (the handout's letters) would fit so, so that every key date is boxed alike; else the
-    letter goes under the day. The type shrinks only if even that is too wide.
+    The letter is in the same place in every language and every box is as wide as a
+    two-digit day's or the widest of ``marks`` (the handout's letters), so that all look
+    alike. The type shrinks only if even that is too wide.
     """
     cap = _cap_height()
     day_size = body
     while True:
-        mark_size = day_size * MARK_SIZE
-        # Every box as wide as a two-digit day's with the widest letter: all look alike.
+        mark_size = day_size * MARK_SIZE_UNDER
         day_w = max(pdfmetrics.stringWidth(f"{n:02}", BOLD, day_size) for n in (day, 0))
         mark_w = max(pdfmetrics.stringWidth(m, BOLD, mark_size) for m in (mark, *marks))
         room = 2 * (MARK_LINE + MARK_PAD * day_size)
-        side = day_w + day_size * 0.06 + mark_w
-        if side + room <= cell_width:
-            text_w, text_h, stacked = side, cap * day_size, False
-        else:
-            mark_size = day_size * MARK_SIZE_UNDER
-            mark_w = max(pdfmetrics.stringWidth(m, BOLD, mark_size) for m in (mark, *marks))
-            text_w, stacked = max(day_w, mark_w), True
-            text_h = cap * (day_size + mark_size) + MARK_PAD * day_size
+        text_w = max(day_w, mark_w)
+        text_h = cap * (day_size + mark_size) + MARK_PAD * day_size
         if text_w + room <= cell_width or day_size <= body * 0.6:
-            return MarkBox(str(day), mark, day_size, mark_size, stacked, text_w + room,
+            return MarkBox(str(day), mark, day_size, mark_size, True, text_w + room,
                            text_h + room, text_w, text_h, cell_width)  # fmt: skip
         day_size -= 0.5
 

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 from vplan.i18n import ENGLISH
 from vplan.model import Tier
-from vplan.render.lines import WIDTH, Line, Style, wrap
-from vplan.words.common import ORDERS_HEADING
+from vplan.render.lines import Line, Style, width, wrap
+from vplan.words.common import ORDERS_HEADING, joined, sentences
 from vplan.words.nurse import COLUMNS, HEADINGS, NurseWords
 
 if TYPE_CHECKING:
@@ -30,9 +30,9 @@ def header(view: Schedule) -> list[Line]:
     """The title block: the patient when named, procedure, date, protocol and its review."""
     head = view.header
     return [
-        Line(head.title, Style.TITLE),
+        *wrap(head.title, style=Style.TITLE),
         *([] if head.patient is None else wrap(head.patient)),
-        Line(head.procedure),
+        *wrap(head.procedure),
         *([] if head.visit is None else wrap(head.visit, style=Style.TITLE)),
         *wrap(head.protocol),
         *(line for text in head.notices for line in wrap(text, style=Style.MUTED)),
@@ -57,39 +57,52 @@ def schedule(view: Schedule) -> list[Line]:
     ]
 
 
+NARROWEST_CELL = 36  # columns of "what happens" beside the date; fewer: under the date
+
+
 def calendar(view: Schedule) -> list[Line]:
     """One row per day: date with weekday, day number, milestones, what to do and avoid."""
     lang = view.lang
     words = NurseWords(lang)
     date_width = words.dates.table_width()
     indent = " " * (date_width + 2 + 3 + 2)
-    cell_width = WIDTH - len(indent)
+    cell_width = width() - len(indent)
+    # In a narrow terminal, each day's date on a line of its own, what happens under it.
+    stacked = cell_width < NARROWEST_CELL
+    if stacked:
+        indent, cell_width = "  ", width() - 2
     rule = "-" * date_width + "  ---  " + "-" * cell_width
     head = f"{words.tr(COLUMNS['date']):<{date_width}}  {words.tr(COLUMNS['day']):<3}  "
+    what = wrap(words.tr(COLUMNS["what"]), width=cell_width, hang="")
     lines = [
-        Line(view.days_title, Style.HEADING),
-        Line(head + words.tr(COLUMNS["what"])),
-        Line(rule),
+        *wrap(view.days_title, hang="", style=Style.HEADING),
+        *(
+            [Line("-" * width())]
+            if stacked
+            else [Line(head + what[0].text), *(Line(indent + w.text) for w in what[1:]), Line(rule)]
+        ),
     ]
     for day in view.days:
         details: list[tuple[str, Style]] = [
             (words.label("today", text), Style.TITLE) for text in day.milestones
         ]
         if day.do:
-            details.append((words.label("do", "; ".join(day.do)), Style.PLAIN))
+            details.append((words.label("do", sentences(day.do)), Style.PLAIN))
         if day.careful:
             careful = " ".join(c.text for c in day.careful)
             details.append((words.label("with_care", careful), Style.PLAIN))
         for key, ask in (("avoid", False), ("ask", True)):
-            names = "; ".join(a.text for a in day.avoid if a.ask is ask)
+            names = [a.text for a in day.avoid if a.ask is ask]
             if names:
-                details.append((words.label(key, names), Style.PLAIN))
+                details.append((words.label(key, joined(names)), Style.PLAIN))
         if not details:
             details.append((words.no_limits_today(), Style.PLAIN))
         rows = [row for text, style in details for row in wrap(text, width=cell_width, style=style)]
+        if stacked:
+            lines.append(Line(f"{day.date_text}  ({words.tr(COLUMNS['day']).lower()} {day.day})"))
         for i, row in enumerate(rows):
-            left = f"{day.date_text:<{date_width}}  {day.day:>3}  " if i == 0 else indent
-            lines.append(Line(left + row.text, row.style))
+            first = f"{day.date_text:<{date_width}}  {day.day:>3}  "
+            lines.append(Line((first if i == 0 and not stacked else indent) + row.text, row.style))
     return lines
 
 
@@ -98,7 +111,7 @@ def orders(view: Schedule) -> list[Line]:
     words = NurseWords(view.lang)
     if not view.orders:
         return []
-    lines = [Line(words.tr(ORDERS_HEADING).upper(), Style.HEADING)]
+    lines = wrap(words.tr(ORDERS_HEADING).upper(), hang="", style=Style.HEADING)
     lines += [line for t in view.orders for line in wrap(f"- {t}", indent="  ", hang="    ")]
     return [*lines, Line("")]
 
@@ -107,7 +120,7 @@ def restrictions(view: Schedule) -> list[Line]:
     """Each restricted activity, its limits and the date it is allowed again."""
     lang = view.lang
     words = NurseWords(lang)
-    lines = [Line(words.tr(HEADINGS["restrictions"]).upper(), Style.HEADING)]
+    lines = wrap(words.tr(HEADINGS["restrictions"]).upper(), hang="", style=Style.HEADING)
     for item in view.restrictions:
         lines.append(Line(item.name, Style.TITLE))
         for limit in item.limits:
@@ -123,13 +136,15 @@ def restrictions(view: Schedule) -> list[Line]:
             lines += wrap(
                 words.label("caution", caution), indent="  ", hang="    ", style=Style.ALERT
             )
+        if item.advice:
+            lines += wrap(words.label("tip", item.advice), indent="  ", hang="    ")
     return lines
 
 
 def care(view: Schedule) -> list[Line]:
     """What to do, day by day, and the activities that are good for the patient."""
     words = NurseWords(view.lang)
-    lines = [Line(words.tr(HEADINGS["care"]).upper(), Style.HEADING)]
+    lines = wrap(words.tr(HEADINGS["care"]).upper(), hang="", style=Style.HEADING)
     for item in view.care:
         lines += wrap(f"{item.span}: {item.text}", indent="  ", hang="    ")
     for advice in view.advice:
@@ -151,7 +166,7 @@ def warning_signs(listing: WarningSigns) -> list[Line]:
 
 
 def _signs(heading: str, tiers: Sequence[SignTier]) -> list[Line]:
-    lines = [Line(heading, Style.HEADING)]
+    lines = wrap(heading, hang="", style=Style.HEADING)
     for tier in tiers:
         style = Style.ALERT if tier.tier is Tier.EMERGENCY else Style.TITLE
         lines.append(Line(tier.heading, style))
@@ -160,11 +175,23 @@ def _signs(heading: str, tiers: Sequence[SignTier]) -> list[Line]:
     return lines
 
 
+def _headline(title: str, style: Style) -> list[Line]:
+    """``Lifting ... (day 10): NOT ALLOWED`` wrapped to the width, its verdict kept whole."""
+    head, colon, verdict = title.rpartition(": ")
+    if not colon:
+        return wrap(title, style=style)
+    glued = f"{head}{colon}{verdict.replace(' ', NO_BREAK)}"
+    return [Line(line.text.replace(NO_BREAK, " "), style) for line in wrap(glued, style=style)]
+
+
+NO_BREAK = "\u00a0"  # textwrap breaks at ASCII spaces only
+
+
 def verdict(answer: Answer, lang: str = ENGLISH) -> list[Line]:
     """The answer to ``check``: allowed or not, why, from when, and the source."""
     words = NurseWords(lang)
     lines = [
-        Line(answer.title, Style.GOOD if answer.allowed else Style.ALERT),
+        *_headline(answer.title, Style.GOOD if answer.allowed else Style.ALERT),
         *wrap(words.label("why", answer.reason)),
         *wrap(words.label(answer.when_label, answer.when_text)),
     ]
@@ -223,7 +250,7 @@ def rule(view: Rule) -> list[Line]:
 
 def activities(listing: Activities) -> list[Line]:
     """What the rules know: each activity, its aliases and its limits."""
-    lines = [Line(listing.heading, Style.HEADING)]
+    lines = wrap(listing.heading, hang="", style=Style.HEADING)
     for act in listing.rules:
         lines.append(Line(act.heading, Style.TITLE))
         if act.also:  # the words 'check' understands, in the language asked for
@@ -293,7 +320,7 @@ def rules_diff(report: DiffReport) -> list[Line]:
         *wrap(f"Last reviewed: {_from_to(*reviewed)}"),
     ]
     for section in report.sections:
-        lines += [Line(""), Line(section.heading, Style.HEADING)]
+        lines += [Line(""), *wrap(section.heading, hang="", style=Style.HEADING)]
         for change in section.changes:
             lines += wrap(change, indent="  ", hang="    ")
     lines.append(Line(""))

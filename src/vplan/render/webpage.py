@@ -9,27 +9,17 @@ from __future__ import annotations
 import base64
 import functools
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from vplan.handout import DayRow, Field, Handout, Paper
+from vplan.handout import COMPACT, LEFT_FIELDS, Field, Handout, Paper, sizes, unbroken
 from vplan.render.font import FONT_DIR, FONT_FILES, check_printable
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PAGE_SIZES = {Paper.LETTER: "letter", Paper.A4: "A4"}
 FONT_FAMILY = '"Vplan Sans"'  # the embedded font's name inside the page
-
-
-@dataclass(frozen=True)
-class _Row:
-    """A row of the first days with its label and text joined, ready to print."""
-
-    row: DayRow
-    label: tuple[str, ...]  # lines of the label
-    text: str
 
 
 @functools.cache
@@ -41,6 +31,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=False,
     )
     env.filters["css_string"] = css_string
+    env.filters["unbroken"] = _unbroken
     return env
 
 
@@ -80,35 +71,42 @@ def _page_of(template: str) -> Markup:
     return Markup(" ".join(values.get(part) or css_string(part) for part in parts if part))
 
 
-def _row(row: DayRow) -> _Row:
-    return _Row(row, row.label, row.details)
-
-
 def _halves(fields: tuple[Field, ...]) -> list[tuple[Field, ...]]:
-    """Who and when on the left, whom to call on the right, as in the PDF."""
-    return [column for column in (fields[:3], fields[3:]) if column]
+    """Who and when on the left, whom to call on the right, by field, as in the PDF."""
+    left = tuple(f for f in fields if f.key in LEFT_FIELDS)
+    right = tuple(f for f in fields if f.key not in LEFT_FIELDS)
+    return [column for column in (left, right) if column]
+
+
+def _unbroken(text: str) -> str:
+    """``text`` kept whole where the PDF keeps it: no-break spaces in dates and figures."""
+    return unbroken(text)
+
+
+def _pt(points: float) -> str:
+    return f"{points:g}pt"
 
 
 def document(handout: Handout) -> bytes:
     """The handout as UTF-8 HTML bytes, printable on the paper and in the size it asks for."""
     check_printable(handout)
     large = handout.layout.large_print
-    # Four months across in normal print, as the PDF's compact layout: with page 1's box of
-    # limits, three across would push the calendar onto a third page.
-    months_across = 2 if large else 4
+    size = sizes(handout.layout)  # the PDF's table of sizes
+    # Four months across in normal print, as the PDF's compact layout.
+    months_across = size.months_across if large else COMPACT.months_across
     template = _environment().get_template("handout.html.j2")
     text = template.render(
         h=handout,
         lang=handout.lang,
         fonts=_fonts_css(),
         page_size=PAGE_SIZES[handout.layout.paper],
-        margin="0.5in" if large else "0.4in",
-        bottom="0.8in" if large else "0.65in",
-        footer_size="13pt" if large else "10pt",
-        body_size="18pt" if large else "12pt",
-        line_height="1.36" if large else "1.08",
-        title_size="26pt" if large else "20pt",
-        heading_size="22pt" if large else "15pt",
+        margin=_pt(size.margin),
+        bottom=_pt(size.margin + size.footer * 2.6),
+        footer_size=_pt(size.footer),
+        body_size=_pt(size.body),
+        line_height=f"{size.leading / size.body:.3g}",
+        title_size=_pt(size.title),
+        heading_size=_pt(size.heading),
         fields_columns="auto" if large else "auto auto",
         field_columns=[handout.fields] if large else _halves(handout.fields),
         sign_columns=1 if large else 2,
@@ -119,7 +117,6 @@ def document(handout: Handout) -> bytes:
         ],
         note_beside=len(handout.months) % months_across != 0,
         stacked=large,
-        first_days=[_row(r) for r in handout.first_days],
         running_head=handout.running_head,
         page_of=_page_of(handout.page_of),
     )

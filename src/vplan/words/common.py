@@ -9,7 +9,7 @@ one language, given once when it is made.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from vplan.dates import Dates, capitalized, dates
@@ -52,8 +52,6 @@ LABELS = {
 }
 
 # A limit in force, with each date it changes; the care team's orders; the visit.
-UP_TO_FROM = N_("Up to {limit} allowed from {date}.")
-NOT_ALLOWED_FROM = N_("Not allowed at all from {date}.")
 ALLOWED_AGAIN_FROM = N_("Allowed again from {date}.")
 ONLY_WHEN_CLEARED = N_("Allowed only when your care team says it is OK.")
 NO_LIMIT_FROM = N_("No limit from {date}.")
@@ -89,6 +87,23 @@ STAMP_WITH_ORDERS = N_(
     "Made on {date} by vplan {vplan} from {protocol} {version} (rules {rules}, orders {orders}), "
     "{language}."
 )
+
+
+def joined(items: Sequence[str]) -> str:
+    """Names on one line, ``a; b``; as sentences (``sentences``) when one has a semicolon."""
+    if any(";" in item for item in items):
+        return sentences(items)
+    return "; ".join(items)
+
+
+def sentences(items: Sequence[str]) -> str:
+    """Items on one line as sentences, each ending in a full stop: ``A. B; c.``.
+
+    ``Move your legs; keep your head raised`` in a list split by semicolons would read as
+    two items, and ``allowed again.; Stairs`` is no sentence.
+    """
+    ends = (".", "!", "?", ":")
+    return " ".join(item if item.rstrip().endswith(ends) else f"{item}." for item in items)
 
 
 class Words:
@@ -169,7 +184,11 @@ class Words:
         return title if window.end_day is not None else f"{title} {self._(UNTIL_CLEARED)}"
 
     def days_span(self, plan: Plan, first: int, last: int) -> str:
-        """``Day 0 to 41 (Sat, Mar 1, 2025 to Fri, Apr 11, 2025)``: both days included."""
+        """``Day 0 to 41 (Sat, Mar 1, 2025 to Fri, Apr 11, 2025)``, or ``Day 0 (Sat, ...)``."""
+        if first == last:
+            return self._("Day {day} ({date})").format(
+                day=first, date=self.dates.long(plan.date_of(first))
+            )
         return self._("Day {first} to {last} ({first_date} to {last_date})").format(
             first=first,
             last=last,
@@ -262,49 +281,34 @@ class Words:
             first=self.date_near(plan, due.day, 0), last=self.date_near(plan, due.last_day, 0)
         )
 
-    def limit_now_text(self, plan: Plan, window: Window) -> str:
-        """A limit in force, with its figure and each date it changes: never a bare "until".
+    def limit_sentence(self, plan: Plan, window: Window, *, last: bool = True) -> str:
+        """A limit as the rules write it, then each date it changes, in the rules' words.
 
-        ``No lifting over 10 lb (4.5 kg). Up to 20 lb (9 kg) allowed from Sat, Apr 12.
-        Allowed again from Sun, Jun 1.``
+        ``Rest today. Get up only when you need to, with someone to help you. Allowed again
+        from Sun, Mar 2.``: the text carries the limit's conditions and figures; a limit that
+        follows is said by its own text from the day it starts. Without ``last``, the day
+        it is allowed again (or that only the care team says when) is left to the caller.
         """
-        if window.with_care:
-            parts = [window.limit.text.get(self.lang)]
-            free = plan.verdict(window.activity, window.start_day).free_from_day
-            parts.append(
-                self._(HOLDS_UNTIL_CLEARED)
-                if free is None
-                else self._(NO_LIMIT_FROM).format(date=self.date_near(plan, free, 0))
-            )
-            return " ".join(parts + [c.text.get(self.lang) for c in window.activity.cautions])
-        parts = [self.restriction_title(window) + "."]
-        current: Window | None = window
-        while current is not None and current.end_day is not None:
-            following = plan.following(current)
+        lang = self.lang
+        parts = [window.limit.text.get(lang)]
+        current = window
+        while current.end_day is not None:
             when = self.date_near(plan, current.end_day, 0)
+            following = plan.following(current)
             if following is None:
-                parts.append(self._(ALLOWED_AGAIN_FROM).format(date=when))
+                if last:
+                    ended = NO_LIMIT_FROM if current.with_care else ALLOWED_AGAIN_FROM
+                    parts.append(self._(ended).format(date=when))
                 then = window.activity.then
                 if then is not None:
-                    parts.append(then.text.get(self.lang))
-            elif following.with_care:
-                parts.append(
-                    self._(WITH_CARE_FROM).format(
-                        date=when, text=following.limit.text.get(self.lang)
-                    )
-                )
-            elif following.limit.max is None:
-                parts.append(self._(NOT_ALLOWED_FROM).format(date=when))
-            else:
-                parts.append(
-                    self._(UP_TO_FROM).format(
-                        limit=following.limit.max.describe(limit=True), date=when
-                    )
-                )
-            if following is not None and following.end_day is None:
-                parts.append(self._(ONLY_WHEN_CLEARED))
+                    parts.append(then.text.get(lang))
+                break
+            template = WITH_CARE_FROM if following.with_care else "From {date}: {text}"
+            parts.append(self._(template).format(date=when, text=following.limit.text.get(lang)))
             current = following
-        parts += [c.text.get(self.lang) for c in window.activity.cautions]
+        if current.end_day is None and last:
+            parts.append(self._(HOLDS_UNTIL_CLEARED if current.with_care else ONLY_WHEN_CLEARED))
+        parts += [c.text.get(lang) for c in window.activity.cautions]
         return " ".join(parts)
 
     def order_texts(self, plan: Plan) -> tuple[str, ...]:
@@ -314,7 +318,9 @@ class Words:
         changes, as page 1's box says the protocol's; one that starts later, by its own text.
         """
         found = [
-            self.limit_now_text(plan, w) if w.covers(0) else w.limit.text.get(self.lang)
+            f"{w.activity.name.get(self.lang)}: {self.limit_sentence(plan, w)}"
+            if w.covers(0)
+            else w.limit.text.get(self.lang)
             for w in plan.windows
             if w.limit.ordered and (w.covers(0) or (w.start_day > 0 and not _chained(plan, w)))
         ]

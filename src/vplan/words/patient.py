@@ -10,12 +10,9 @@ from typing import TYPE_CHECKING
 from vplan.dates import capitalized
 from vplan.i18n import N_
 from vplan.model import Tier
-from vplan.plan import AllowedAgain, FollowUpVisit, LimitChange, RuleEvent, Window
+from vplan.plan import AllowedAgain, FollowUpVisit, LimitChange, RuleEvent
 from vplan.words.common import (
-    ALLOWED_AGAIN_FROM,
-    ASK_FIRST_LIST,
     CALL_US,
-    RESTRICTION_NO,
     UNTIL_CLEARED,
     WITH_CARE_FROM_TODAY,
     Words,
@@ -40,27 +37,33 @@ HANDOUT_FIELDS = {
 }
 HANDOUT_HEADINGS = {
     "signs": N_("Warning signs"),
-    "key_dates": N_("Key dates"),
-    "first_days": N_("The first two weeks, day by day"),
+    "key_dates": N_("Key dates, and what to do"),
     "months": N_("Your recovery calendar"),
     "instead": N_("What you can do"),
 }
 CALL_US_AT = N_("Call us at {phone} today if:")
 MARKS_NOTE = N_("Each letter on the calendar is a key date above. Day 0 is the procedure day.")
-EVERY_DAY = N_("Every day of these two weeks, keep to the limits in the box on page 1.")
-NOT_YET = N_("Not yet: {labels}.")
-DO_TODAY = N_("Do: {labels}.")
 CLEARED_ONLY = N_("{name}: only when your care team says it is OK.")
 CLEARED_LIST = N_("Only when your care team says it is OK: {names}.")
 PAGE_OF = N_("Page {page} of {pages}")
 ALLOWED_AGAIN_LIST = N_("Allowed again from today: {names}.")
+# The heads of page 1's limits, grouped by the day they end.
+ALLOWED_AGAIN_HEAD = N_("Allowed again from {date}:")
+# TRANSLATORS: over the activities allowed now only as their rules say, until a date.
+NO_LIMIT_HEAD = N_("With care; no limit from {date}:")
+CLEARED_HEAD = N_("Only when your care team says it is OK:")
+# Over care items that start on a key date: the last day they apply, both included.
+THROUGH = N_("From today through {date}:")
+TODAY_ONLY = N_("Today:")
+FROM_TODAY = N_("From today on:")
 
 # The handout's first box: the limits in force on the discharge day, the visit, whom to call.
 LIMITS_BOX = N_("What not to do yet, and from when it is allowed")
+# TRANSLATORS: a box's heading repeated at the top of the next page.
+CONTINUED = N_("{heading} (continued)")
 VISIT_TITLE = N_("Your follow-up visit")
 VISIT_SHORT = N_("Your follow-up visit at {time}.")
 AFTER_HOURS = N_("After hours, call {phone}.")
-NAMES_OR = N_("{names} or {last}")
 
 
 class PatientWords(Words):
@@ -92,54 +95,6 @@ class PatientWords(Words):
         if after_hours:
             lines.append(self._(AFTER_HOURS).format(phone=after_hours))
         return tuple(lines)
-
-    def limits_now(self, plan: Plan) -> tuple[str, ...]:
-        """Each limit in force on the discharge day, with its figure and the dates it changes.
-
-        Activities not allowed at all that are allowed again on the same day share one line:
-        ``No driving, showering or tub bath. Allowed again from Mon, Mar 3.``
-        """
-        groups: dict[int | None, list[Window]] = {}  # by the day allowed again (None: cleared)
-        lines: list[Window | int | None] = []
-        for window in plan.in_force(0):
-            if window.limit.ordered or window.with_care:
-                # Orders are said under the care team's instructions (order_texts); what is
-                # allowed with care, in the rows of the days it holds, as its rule says it.
-                continue
-            end = window.end_day
-            if window.limit.max is not None or plan.following(window) is not None:
-                lines.append(window)
-                continue
-            if end not in groups:
-                groups[end] = []
-                lines.append(end)
-            groups[end].append(window)
-        found = []
-        for line in lines:
-            if isinstance(line, Window):
-                found.append(self.limit_now_text(plan, line))
-                continue
-            windows = groups[line]
-            if len(windows) == 1:
-                found.append(self.limit_now_text(plan, windows[0]))
-                continue
-            names = [w.activity.name.get(self.lang) for w in windows]
-            names = [f"{n[:1].lower()}{n[1:]}" for n in names]
-            joined = self._(NAMES_OR).format(names=", ".join(names[:-1]), last=names[-1])
-            if line is None:
-                # "Ask your care team before you start: driving, work or travel."
-                parts = [self._(ASK_FIRST_LIST).format(names=joined)]
-            else:
-                parts = [
-                    self._(RESTRICTION_NO).format(label=joined) + ".",
-                    self._(ALLOWED_AGAIN_FROM).format(date=self.date_near(plan, line, 0)),
-                ]
-            parts += dict.fromkeys(
-                w.activity.then.text.get(self.lang) for w in windows if w.activity.then
-            )
-            parts += [c.text.get(self.lang) for w in windows for c in w.activity.cautions]
-            found.append(" ".join(parts))
-        return tuple(found)
 
     def key_date_text(self, plan: Plan, milestone: Milestone) -> str:
         """What changes on a key date; a new limit is said with the date it lasts until."""
@@ -178,19 +133,8 @@ class PatientWords(Words):
             text = f"{text[:-1]} ({visit.place})."
         return text
 
-    # --- the first two weeks, day by day ------------------------------------------------------
-
-    def every_day_text(self) -> str:
-        """The limits in force on each of the first days: page 1's box says them, with dates."""
-        return self._(EVERY_DAY)
-
-    def day_event_text(self, plan: Plan, milestone: Milestone) -> str:
-        """A milestone in a few words, for a row of the day-by-day table."""
-        if isinstance(milestone, FollowUpVisit):
-            return self.visit_short(plan)
-        if isinstance(milestone, RuleEvent):
-            first = milestone.text.get(self.lang).split(". ")[0].rstrip(".")
-            return f"{first}."
+    def day_event_text(self, plan: Plan, milestone: AllowedAgain | LimitChange) -> str:
+        """An activity allowed again, or its limit changing, in a few words."""
         if isinstance(milestone, AllowedAgain):
             return self.allowed_again(milestone.activity) + "."
         name = milestone.activity.name.get(self.lang)
@@ -203,26 +147,21 @@ class PatientWords(Words):
             name=name, limit=limit.describe(limit=True)
         )
 
-    def day_span(self, first: int, last: int) -> str:
-        """``Day 3``, or ``Days 3 to 6``."""
-        if first == last:
-            return self._("Day {day}").format(day=first)
-        return self._("Days {first} to {last}").format(first=first, last=last)
-
     def date_span(self, first: date, last: date) -> str:
         """``Tue, Mar 4 to Fri, Mar 7``, each with its weekday."""
         return " ".join(self.date_span_lines(first, last))
 
     def date_span_lines(self, first: date, last: date) -> tuple[str, str]:
         """``date_span`` on two lines: ``Tue, Mar 4 to`` and ``Fri, Mar 7``."""
+        written = self.dates.short
         # TRANSLATORS: two dates without the year, both days included: "Tue, Mar 4 to Fri, Mar 7".
         # Printed on two lines: where the translation has a line break ("\n"), else before {last}.
         # The first letter is made a capital.
         template = self._("{first} to {last}")
         head, tail = template.split("\n", 1) if "\n" in template else _before_last(template)
         return (
-            capitalized(head.format(first=self.dates.short(first)).rstrip()),
-            tail.format(last=self.dates.short(last)).lstrip(),
+            capitalized(head.format(first=written(first)).rstrip()),
+            tail.format(last=written(last)).lstrip(),
         )
 
     # --- the phone calendar --------------------------------------------------------------------
@@ -243,12 +182,6 @@ class PatientWords(Words):
         if isinstance(milestone, AllowedAgain):
             return self.allowed_again(milestone.activity)
         return self.milestone_text(plan, milestone)
-
-
-def row_label(when: str, days: str, mark: str) -> str:
-    """``Sat, Mar 1 (day 0, A)``: the label of one day's row on the handout."""
-    inside = f"{days.lower()}, {mark}" if mark else days.lower()
-    return f"{when} ({inside})"
 
 
 def _before_last(template: str) -> tuple[str, str]:
