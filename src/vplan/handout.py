@@ -35,6 +35,7 @@ from vplan.words.patient import (
     LIMITS_BOX,
     MARKS_NOTE,
     NO_LIMIT_HEAD,
+    NO_LIMIT_LIST,
     PAGE_OF,
     THROUGH,
     TODAY_ONLY,
@@ -491,19 +492,25 @@ def _key_date_items(
 ) -> tuple[str, ...]:
     """The day's changes in a few words (page 1's box says each limit's sentence and dates).
 
-    Activities allowed again the same day share one line.
+    Activities allowed again the same day share one line; so do those whose care ends.
     """
-    again = [m for m in milestones if isinstance(m, AllowedAgain)]
+    ended = [m for m in milestones if isinstance(m, AllowedAgain)]
+    groups = [
+        (ALLOWED_AGAIN_LIST, [m for m in ended if not m.ending.with_care]),
+        (NO_LIMIT_LIST, [m for m in ended if m.ending.with_care]),
+    ]
+    shared = [m for _, group in groups if len(group) >= 2 for m in group]
     items = [
         words.day_event_text(plan, m)
         if isinstance(m, AllowedAgain | LimitChange)
         else words.key_date_text(plan, m)
         for m in milestones
-        if len(again) < 2 or m not in again
+        if m not in shared
     ]
-    if len(again) >= 2:
-        names = joined([m.activity.name.get(words.lang) for m in again])
-        items.append(words.tr(ALLOWED_AGAIN_LIST).format(names=names))
+    for template, group in groups:
+        if len(group) >= 2:
+            names = joined([m.activity.name.get(words.lang) for m in group])
+            items.append(words.tr(template).format(names=names))
     return tuple(items)
 
 

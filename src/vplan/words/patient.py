@@ -13,6 +13,7 @@ from vplan.model import Tier
 from vplan.plan import AllowedAgain, FollowUpVisit, LimitChange, RuleEvent
 from vplan.words.common import (
     CALL_US,
+    NO_LIMIT_FROM_TODAY,
     UNTIL_CLEARED,
     WITH_CARE_FROM_TODAY,
     Words,
@@ -47,6 +48,7 @@ CLEARED_ONLY = N_("{name}: only when your care team says it is OK.")
 CLEARED_LIST = N_("Only when your care team says it is OK: {names}.")
 PAGE_OF = N_("Page {page} of {pages}")
 ALLOWED_AGAIN_LIST = N_("Allowed again from today: {names}.")
+NO_LIMIT_LIST = N_("No limit from today: {names}.")
 # The heads of page 1's limits, grouped by the day they end.
 ALLOWED_AGAIN_HEAD = N_("Allowed again from {date}:")
 # TRANSLATORS: over the activities allowed now only as their rules say, until a date.
@@ -135,9 +137,11 @@ class PatientWords(Words):
 
     def day_event_text(self, plan: Plan, milestone: AllowedAgain | LimitChange) -> str:
         """An activity allowed again, or its limit changing, in a few words."""
-        if isinstance(milestone, AllowedAgain):
-            return self.allowed_again(milestone.activity) + "."
         name = milestone.activity.name.get(self.lang)
+        if isinstance(milestone, AllowedAgain):
+            if milestone.ending.with_care:
+                return self._(NO_LIMIT_FROM_TODAY).format(name=name)
+            return self.allowed_again(milestone.activity) + "."
         if milestone.following.with_care:
             return self._(WITH_CARE_FROM_TODAY).format(name=name)
         limit = milestone.following.limit.max
