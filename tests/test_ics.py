@@ -56,10 +56,12 @@ def test_every_event_is_all_day_with_an_end_after_its_start(plan: Plan) -> None:
 def test_events_fall_on_the_days_of_the_plan(plan: Plan) -> None:
     """Real dates for 2025-03-01: the end is exclusive, the day after the last one."""
     found = events(calendar(plan, stamp=STAMP))
+    assert span(by_summary(found, "No lifting")) == (date(2025, 3, 1), date(2025, 3, 2))
     assert span(by_summary(found, "No lifting over 10 lb (4.5 kg)")) == (
-        date(2025, 3, 1),
+        date(2025, 3, 2),
         date(2025, 4, 12),
     )
+    assert span(by_summary(found, "Walking: with care")) == (date(2025, 3, 1), date(2025, 3, 2))
     assert span(by_summary(found, "No lifting over 20 lb (9 kg)")) == (
         date(2025, 4, 12),
         date(2025, 6, 1),
@@ -78,9 +80,9 @@ def test_events_fall_on_the_days_of_the_plan(plan: Plan) -> None:
 
 
 def test_a_limit_without_an_end_date_is_one_day_that_says_until_when(plan: Plan) -> None:
-    """'until: cleared' gives a one-day event on its first day, until the care team says OK."""
+    """'until: cleared' gives a one-day event on its first day: ask the care team first."""
     found = events(calendar(plan, stamp=STAMP))
-    pool = by_summary(found, "No pool and hot tub until your care team says it is OK")
+    pool = by_summary(found, "Pool and hot tub: ask your care team first")
     assert span(pool) == (date(2025, 3, 1), date(2025, 3, 2))
     assert "Allowed from: Only when your care team says it is OK" in str(pool["DESCRIPTION"])
 
@@ -164,7 +166,7 @@ def test_descriptions_carry_the_whole_reminder(plan: Plan) -> None:
     lifting = str(by_summary(found, "No lifting over 10 lb (4.5 kg)")["DESCRIPTION"]).splitlines()
     assert lifting[:4] == [
         "Do not lift anything heavier than 10 pounds (4.5 kg). A gallon of milk weighs about 8 pounds.",
-        "When: Day 0 to 41 (Sat, Mar 1, 2025 to Fri, Apr 11, 2025)",
+        "When: Day 1 to 41 (Sun, Mar 2, 2025 to Fri, Apr 11, 2025)",
         "From Sat, Apr 12, 2025 (day 42): Do not lift anything heavier than 20 pounds (9 kg).",
         "Allowed from: Sun, Jun 1, 2025 (day 92)",
     ]
@@ -172,11 +174,11 @@ def test_descriptions_carry_the_whole_reminder(plan: Plan) -> None:
         line.startswith("Source: Advanced Spine and Pain: What Is Vertebroplasty?")
         for line in lifting
     )
-    driving = str(by_summary(found, "No driving until your care team says it is OK")["DESCRIPTION"])
+    driving = str(by_summary(found, "Driving: ask your care team first")["DESCRIPTION"])
     assert "Do not drive until your care team says you may." in driving
     assert "Caution: Never drive while you take strong pain medicine (an opioid" in driving
-    again = str(by_summary(found, "Stairs: allowed again")["DESCRIPTION"])
-    assert again.startswith("Stairs: allowed again.")
+    again = str(by_summary(found, "Stairs: no limit from today")["DESCRIPTION"])
+    assert again.startswith("Stairs: no limit from today.")
     assert "When: Sun, Mar 2, 2025 (day 1)" in again
     for event in found:
         description = str(event["DESCRIPTION"])
@@ -225,7 +227,7 @@ def test_each_limit_ends_on_the_day_the_plan_allows_the_activity_again(
             elif i + 1 < len(windows):
                 assert end == plan.date_of(windows[i + 1].start_day)
             else:
-                allowed = plan.verdict(activity, window.start_day).allowed_from_day
+                allowed = plan.verdict(activity, window.start_day).free_from_day
                 assert allowed is not None
                 assert end == plan.date_of(allowed)
 

@@ -184,6 +184,9 @@ class PatientWords(Words):
         if isinstance(milestone, RuleEvent):
             return milestone.text.get(self.lang)
         if isinstance(milestone, AllowedAgain):
+            if milestone.ending.with_care:
+                name = milestone.activity.name.get(self.lang)
+                return self._(NO_LIMIT_FROM_TODAY).format(name=name).rstrip(".")
             return self.allowed_again(milestone.activity)
         return self.milestone_text(plan, milestone)
 
