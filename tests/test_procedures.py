@@ -150,8 +150,8 @@ def test_handouts_and_calendars_name_the_procedure(run: Run, tmp_path: Path) -> 
     )
     assert "Your recovery after balloon kyphoplasty" in text
     assert (
-        "No lifting. Up to 5 lb (2.2 kg) allowed from Sun, Mar 2. Up to 10 lb (4.5 kg) allowed "
-        "from Sat, Mar 22." in text
+        "From Sun, Mar 2: Do not lift anything heavier than 5 pounds (2.2 kg). A gallon of milk "
+        "is too heavy. From Sat, Mar 22: Do not lift anything heavier than 10 pounds" in text
     )
     assert "Sat, Mar 22, 2025 Lifting: up to 10 lb (4.5 kg) from today." in text
     assert run("schedule", "2025-03-01", "-f", "ics", "-o", str(ics_path), *KYPHO).code == 0
