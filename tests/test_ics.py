@@ -11,9 +11,8 @@ from icalendar import Calendar
 
 from conftest import Run
 from vplan.model import Protocol
-from vplan.plan import Plan, build_plan
+from vplan.plan import Plan, RuleEvent, build_plan
 from vplan.render.ics import calendar
-from vplan.words.common import Words
 
 STAMP = datetime(2025, 3, 1, 12, 30, tzinfo=UTC)
 NOTICE = "This plan is a general guide. It does not replace the advice of your care team."
@@ -36,6 +35,19 @@ def by_summary(found: list[Any], summary: str) -> Any:
     return matching[0]
 
 
+def change_days(plan: Plan) -> set[int]:
+    """The days something changes (the procedure day too), each one event of the calendar."""
+    spans = [m for m in plan.milestones if isinstance(m, RuleEvent) and m.by_day is not None]
+    return {0} | {m.day for m in plan.milestones if m not in spans}
+
+
+def on(found: list[Any], when: date) -> Any:
+    """The one all-day event that starts on ``when``."""
+    matching = [e for e in found if e.decoded("DTSTART") == when]
+    assert len(matching) == 1, (when, [str(e["SUMMARY"]) for e in matching])
+    return matching[0]
+
+
 def uids(data: bytes) -> list[str]:
     """The UIDs of the events, in file order."""
     return [str(e["UID"]) for e in events(data)]
@@ -44,7 +56,7 @@ def uids(data: bytes) -> list[str]:
 def test_every_event_is_all_day_with_an_end_after_its_start(plan: Plan) -> None:
     """Each event has DTSTART and DTEND as VALUE=DATE dates, and ends after it starts."""
     found = events(calendar(plan, stamp=STAMP))
-    assert len(found) == len(plan.windows) + len(plan.milestones)
+    assert len(found) == len(change_days(plan)) + 1  # and the follow-up visit's span
     for event in found:
         for name in ("DTSTART", "DTEND"):
             assert event[name].params["VALUE"] == "DATE"
@@ -54,37 +66,27 @@ def test_every_event_is_all_day_with_an_end_after_its_start(plan: Plan) -> None:
 
 
 def test_events_fall_on_the_days_of_the_plan(plan: Plan) -> None:
-    """Real dates for 2025-03-01: the end is exclusive, the day after the last one."""
+    """One event a day something changes, on its real date; the visit's span is its own."""
     found = events(calendar(plan, stamp=STAMP))
-    assert span(by_summary(found, "No lifting")) == (date(2025, 3, 1), date(2025, 3, 2))
-    assert span(by_summary(found, "No lifting over 10 lb (4.5 kg)")) == (
-        date(2025, 3, 2),
-        date(2025, 4, 12),
-    )
-    assert span(by_summary(found, "Walking: with care")) == (date(2025, 3, 1), date(2025, 3, 2))
-    assert span(by_summary(found, "No lifting over 20 lb (9 kg)")) == (
-        date(2025, 4, 12),
-        date(2025, 6, 1),
-    )
-    assert span(by_summary(found, "Showering: allowed again")) == (
-        date(2025, 3, 3),
-        date(2025, 3, 4),
-    )
-    assert span(by_summary(found, "No showering")) == (date(2025, 3, 1), date(2025, 3, 3))
-    assert span(by_summary(found, "Lifting: limit changes to 20 lb (9 kg)")) == (
-        date(2025, 4, 12),
-        date(2025, 4, 13),
-    )
+    for day in change_days(plan):
+        assert span(on(found, plan.date_of(day))) == (plan.date_of(day), plan.date_of(day + 1))
+    assert "Showering: allowed again" in str(on(found, date(2025, 3, 3))["SUMMARY"])
+    assert "Lifting: up to 20 lb (9 kg) from today" in str(on(found, date(2025, 4, 12))["SUMMARY"])
     follow_up = next(e for e in found if str(e["SUMMARY"]).startswith("Your follow-up visit"))
     assert span(follow_up) == (date(2025, 3, 8), date(2025, 3, 16))  # day 7 to day 14
+    assert not [e for e in found if str(e["SUMMARY"]).startswith("No ")]  # no daily banners
 
 
-def test_a_limit_without_an_end_date_is_one_day_that_says_until_when(plan: Plan) -> None:
-    """'until: cleared' gives a one-day event on its first day: ask the care team first."""
-    found = events(calendar(plan, stamp=STAMP))
-    pool = by_summary(found, "Pool and hot tub: ask your care team first")
-    assert span(pool) == (date(2025, 3, 1), date(2025, 3, 2))
-    assert "Allowed from: Only when your care team says it is OK" in str(pool["DESCRIPTION"])
+def test_the_procedure_day_lists_every_limit_that_starts_in_the_rules_words(plan: Plan) -> None:
+    """Day 0's event says each limit as the rules write it, with its dates and conditions."""
+    first = str(on(events(calendar(plan, stamp=STAMP)), date(2025, 3, 1))["DESCRIPTION"])
+    assert "Walking: Today, walk only when you need to, such as to the car, with someone" in first
+    assert (
+        "Pool and hot tub: Do not go in a pool or hot tub until your care team says it is OK."
+        in first
+    )
+    assert "Allowed only when your care team says it is OK." in first
+    assert "From Sat, Apr 12: Do not lift anything heavier than 20 pounds (9 kg)." in first
 
 
 def test_calendar_properties(plan: Plan) -> None:
@@ -161,25 +163,20 @@ def test_patient_name_is_escaped_as_text(plan: Plan) -> None:
 
 
 def test_descriptions_carry_the_whole_reminder(plan: Plan) -> None:
-    """Each description has the limit or milestone text, the dates, cautions and sources."""
+    """Each day's description has what changes, in the rules' words, its date and sources."""
     found = events(calendar(plan, stamp=STAMP))
-    lifting = str(by_summary(found, "No lifting over 10 lb (4.5 kg)")["DESCRIPTION"]).splitlines()
-    assert lifting[:4] == [
-        "Do not lift anything heavier than 10 pounds (4.5 kg). A gallon of milk weighs about 8 pounds.",
-        "When: Day 1 to 41 (Sun, Mar 2, 2025 to Fri, Apr 11, 2025)",
-        "From Sat, Apr 12, 2025 (day 42): Do not lift anything heavier than 20 pounds (9 kg).",
-        "Allowed from: Sun, Jun 1, 2025 (day 92)",
+    april = str(on(found, date(2025, 4, 12))["DESCRIPTION"]).splitlines()
+    assert april[:2] == [
+        "Lifting: limit changes to 20 lb (9 kg).",
+        "Do not lift anything heavier than 20 pounds (9 kg).",
     ]
-    assert any(
-        line.startswith("Source: Advanced Spine and Pain: What Is Vertebroplasty?")
-        for line in lifting
-    )
-    driving = str(by_summary(found, "Driving: ask your care team first")["DESCRIPTION"])
-    assert "Do not drive until your care team says you may." in driving
-    assert "Caution: Never drive while you take strong pain medicine (an opioid" in driving
-    again = str(by_summary(found, "Stairs: no limit from today")["DESCRIPTION"])
-    assert again.startswith("Stairs: no limit from today.")
-    assert "When: Sun, Mar 2, 2025 (day 1)" in again
+    assert "When: Sat, Apr 12, 2025 (day 42)" in april
+    assert any(line.startswith("Source: Liv Hospital") for line in april)
+    first = str(on(found, date(2025, 3, 1))["DESCRIPTION"])
+    assert "Driving: Do not drive until your care team says you may." in first
+    assert "Never drive while you take strong pain medicine (an opioid" in first
+    second = str(on(found, date(2025, 3, 2))["DESCRIPTION"])
+    assert "Stairs: no limit from today." in second
     for event in found:
         description = str(event["DESCRIPTION"])
         assert "\nSource: " in description
@@ -187,16 +184,17 @@ def test_descriptions_carry_the_whole_reminder(plan: Plan) -> None:
 
 
 def test_milestones_after_the_procedure_day_have_a_9_am_alarm(plan: Plan) -> None:
-    """A display alarm at 9:00 on the day of each later milestone; limits have none."""
+    """A display alarm at 9:00 on each later day something changes; none on the procedure day."""
     found = events(calendar(plan, stamp=STAMP))
-    alarm = by_summary(found, "Showering: allowed again").walk("VALARM")
+    changes = on(found, date(2025, 3, 3))
+    alarm = changes.walk("VALARM")
     assert len(alarm) == 1
     assert str(alarm[0]["ACTION"]) == "DISPLAY"
     assert alarm[0].decoded("TRIGGER") == timedelta(hours=9)
-    assert str(alarm[0]["DESCRIPTION"]) == "Showering: allowed again"
-    assert not by_summary(found, "No showering").walk("VALARM")
-    first_day = [e for e in found if str(e["SUMMARY"]).startswith("Procedure day")]
-    assert not first_day[0].walk("VALARM")
+    assert str(alarm[0]["DESCRIPTION"]) == str(changes["SUMMARY"])
+    assert not on(found, date(2025, 3, 1)).walk("VALARM")
+    alarmed = [e for e in found if e.walk("VALARM")]
+    assert len(alarmed) == len(change_days(plan))  # each later change day, and the visit's span
 
 
 def test_a_stamp_without_a_time_zone_is_refused(plan: Plan) -> None:
@@ -207,29 +205,17 @@ def test_a_stamp_without_a_time_zone_is_refused(plan: Plan) -> None:
 
 @settings(max_examples=100, deadline=None)
 @given(start=st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)))
-def test_each_limit_ends_on_the_day_the_plan_allows_the_activity_again(
-    protocol: Protocol, start: date
-) -> None:
-    """For any date, events end after they start, and a limit's DTEND is the next step's date."""
+def test_each_day_a_limit_changes_or_ends_has_its_event(protocol: Protocol, start: date) -> None:
+    """For any date: one event a day, ending the next day, on every day a limit changes or ends."""
     plan = build_plan(protocol, start)
     found = events(calendar(plan, stamp=STAMP))
-    assert len(found) == len(plan.windows) + len(plan.milestones)
+    assert len(found) == len(change_days(plan)) + 1
     assert all(span(e)[1] > span(e)[0] for e in found)
-    by_start = {(span(e)[0], str(e["SUMMARY"])): e for e in found}
-    for activity in protocol.activities:
-        windows = plan.windows_of(activity)
-        for i, window in enumerate(windows):
-            first = plan.date_of(window.start_day)
-            first_day, end = span(by_start[(first, Words().restriction_title(window))])
-            assert first_day == first
-            if window.end_day is None:
-                assert end == first + timedelta(days=1)
-            elif i + 1 < len(windows):
-                assert end == plan.date_of(windows[i + 1].start_day)
-            else:
-                allowed = plan.verdict(activity, window.start_day).free_from_day
-                assert allowed is not None
-                assert end == plan.date_of(allowed)
+    starts = [span(e)[0] for e in found]
+    for window in plan.windows:
+        if window.end_day is not None:
+            assert plan.date_of(window.end_day) in starts
+    assert len(set(starts)) == len(starts)
 
 
 def test_schedule_writes_the_calendar_and_never_overwrites_without_force(

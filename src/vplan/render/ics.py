@@ -1,10 +1,13 @@
 """The plan as an iCalendar file (RFC 5545), for the patient's phone calendar.
 
-Every event lasts whole days: ``DTSTART;VALUE=DATE`` and an exclusive
-``DTEND;VALUE=DATE`` (a one-day event on Mar 3 ends on Mar 4). Each event's
-description carries the whole reminder, because phone calendars often drop alarms
-on import. UIDs depend only on the procedure date, the event's place in the rules and
-the patient's name (when given), so importing the file again updates the events
+One event for each day on which something changes, listing what changes (the
+procedure day lists every limit that starts, in the rules' words); the booked visit,
+and a visit due within a span of days, have their own. Alarms come only on those days
+after the procedure day, and before the visit. Every event but a timed visit lasts
+whole days: ``DTSTART;VALUE=DATE`` and an exclusive ``DTEND;VALUE=DATE``. Each event's
+description carries the whole reminder, because phone calendars often drop alarms on
+import. UIDs depend only on the procedure date, the event's day (or place in the rules)
+and the patient's name (when given), so importing the file again updates the events
 instead of adding them twice.
 """
 
@@ -19,10 +22,9 @@ from icalendar import Alarm, Calendar, Event, vText
 
 from vplan import __version__
 from vplan.i18n import ENGLISH
-from vplan.model import Activity
-from vplan.plan import FollowUpVisit, LimitChange, Plan, RuleEvent, Window
+from vplan.plan import FollowUpVisit, LimitChange, Plan, RuleEvent
 from vplan.render.sources import cite
-from vplan.words.patient import PatientWords
+from vplan.words.patient import LIMITS_BOX, PatientWords
 
 if TYPE_CHECKING:
     from vplan.plan import Milestone
@@ -90,12 +92,48 @@ def calendar(
 
 
 def _entries(plan: Plan, words: PatientWords, phone: str | None) -> list[Entry]:
-    """Every event of the calendar: the milestones, then each limit of each activity."""
-    found = [_milestone(plan, m, words, phone) for m in plan.milestones]
-    for activity in plan.protocol.activities:
-        for index, window in enumerate(plan.windows_of(activity)):
-            found.append(_limit(plan, activity, index, window, words))
+    """One event for each day something changes; the visit and a span of days apart."""
+    found: list[Entry] = []
+    changes: dict[int, list[Milestone]] = {0: []}  # the procedure day: the limits start
+    for milestone in plan.milestones:
+        if isinstance(milestone, FollowUpVisit) or (
+            isinstance(milestone, RuleEvent) and milestone.by_day is not None
+        ):
+            found.append(_milestone(plan, milestone, words, phone))
+        else:
+            changes.setdefault(milestone.day, []).append(milestone)
+    found += [_changes(plan, day, happening, words) for day, happening in changes.items()]
     return found
+
+
+def _changes(plan: Plan, day: int, happening: list[Milestone], words: PatientWords) -> Entry:
+    """What changes on a day, each change in a few words and then in the rules' words."""
+    lang = words.lang
+    titles = [words.milestone_title(plan, m) for m in happening]
+    details: list[str] = []
+    sources: list[str] = []
+    for milestone in happening:
+        text = words.milestone_text(plan, milestone)
+        details.append(text if text.endswith(".") else f"{text}.")
+        if isinstance(milestone, LimitChange) and not milestone.following.with_care:
+            details.append(milestone.following.limit.text.get(lang))
+        sources += milestone.sources
+    if day == 0:
+        for window in plan.in_force(0):
+            name = window.activity.name.get(lang)
+            details.append(f"{name}: {words.limit_sentence(plan, window)}")
+            sources += window.limit.sources
+        if not titles:
+            titles = [words.tr(LIMITS_BOX)]
+    details.append(words.label("when", words.day_and_date(plan, day)))
+    return Entry(
+        key=f"day:{day}",
+        first_day=day,
+        end_day=day + 1,
+        summary="; ".join(titles),
+        details=(*details, *_sources(plan, tuple(dict.fromkeys(sources)), words)),
+        alarm=day > 0,  # on the procedure day itself, a reminder comes too late
+    )
 
 
 def _uid(plan: Plan, key: str, patient: str | None) -> str:
@@ -141,11 +179,9 @@ def _sources(plan: Plan, keys: tuple[str, ...], words: PatientWords) -> list[str
 
 
 def _milestone(
-    plan: Plan, milestone: Milestone, words: PatientWords, phone: str | None = None
+    plan: Plan, milestone: FollowUpVisit | RuleEvent, words: PatientWords, phone: str | None
 ) -> Entry:
-    """A milestone on its day; an event due within a span covers the span."""
-    lang = words.lang
-    when = words.label("when", words.day_and_date(plan, milestone.day))
+    """The booked visit, with its place and the phone; or an event due within a span of days."""
     if isinstance(milestone, FollowUpVisit):
         return Entry(
             key="follow-up",  # the same event when the visit moves
@@ -158,64 +194,18 @@ def _milestone(
             alarm_before=True,
             location=milestone.visit.place,
         )
-    if isinstance(milestone, RuleEvent):
-        # The orders' items follow the rules', so they are counted apart.
-        key = f"{'order' if milestone.rule.ordered else 'milestone'}:{milestone.place}"
-        if milestone.by_day is not None:
-            when = words.label("when", words.days_span(plan, milestone.day, milestone.last_day))
-        details = [words.milestone_text(plan, milestone), when]
-    elif isinstance(milestone, LimitChange):
-        activity = milestone.activity
-        key = f"change:{activity.key}:{milestone.place}"
-        details = [
-            f"{words.milestone_text(plan, milestone)}.",
-            milestone.following.limit.text.get(lang),
-            when,
-            *_allowed_and_cautions(plan, activity, words),
-        ]
-    else:
-        activity = milestone.activity
-        key = f"change:{activity.key}:{milestone.place}"
-        advice = [] if activity.advice is None else [words.label("tip", activity.advice.get(lang))]
-        details = [words.milestone_text(plan, milestone), when, *advice]
+    # The orders' items follow the rules', so they are counted apart.
+    key = f"{'order' if milestone.rule.ordered else 'milestone'}:{milestone.place}"
+    when = words.label("when", words.days_span(plan, milestone.day, milestone.last_day))
     return Entry(
         key=key,
         first_day=milestone.day,
         end_day=milestone.last_day + 1,
         summary=words.milestone_title(plan, milestone),
-        details=(*details, *_sources(plan, milestone.sources, words)),
+        details=(
+            words.milestone_text(plan, milestone),
+            when,
+            *_sources(plan, milestone.sources, words),
+        ),
         alarm=milestone.day > 0,  # on the procedure day itself, a reminder comes too late
-    )
-
-
-def _allowed_and_cautions(plan: Plan, activity: Activity, words: PatientWords) -> list[str]:
-    lang = words.lang
-    free = plan.allowed_from[activity.key]
-    lines = [words.label("allowed_from", words.allowed_from_day_text(plan, free))]
-    lines += [words.label("caution", c.text.get(lang)) for c in activity.cautions]
-    if activity.advice is not None:
-        lines.append(words.label("tip", activity.advice.get(lang)))
-    return lines
-
-
-def _limit(
-    plan: Plan, activity: Activity, index: int, window: Window, words: PatientWords
-) -> Entry:
-    """A limit over the days it is in force; one with no end date, on its first day.
-
-    No alarm: the day a limit changes or ends has its own event, with an alarm.
-    """
-    lang = words.lang
-    details = [window.limit.text.get(lang), words.label("when", words.limit_span(plan, window))]
-    following = plan.following(window)
-    if following is not None:
-        details.append(words.changes_on(plan, following.start_day, following.limit.text.get(lang)))
-    details += _allowed_and_cautions(plan, activity, words)
-    return Entry(
-        key=f"limit:{activity.key}:{index}",
-        first_day=window.start_day,
-        end_day=window.start_day + 1 if window.end_day is None else window.end_day,
-        summary=words.restriction_title(window),
-        details=(*details, *_sources(plan, window.limit.sources, words)),
-        alarm=False,
     )

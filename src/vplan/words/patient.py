@@ -183,12 +183,7 @@ class PatientWords(Words):
             return self._(VISIT_TITLE)
         if isinstance(milestone, RuleEvent):
             return milestone.text.get(self.lang)
-        if isinstance(milestone, AllowedAgain):
-            if milestone.ending.with_care:
-                name = milestone.activity.name.get(self.lang)
-                return self._(NO_LIMIT_FROM_TODAY).format(name=name).rstrip(".")
-            return self.allowed_again(milestone.activity)
-        return self.milestone_text(plan, milestone)
+        return self.day_event_text(plan, milestone).rstrip(".")
 
 
 def _before_last(template: str) -> tuple[str, str]:
