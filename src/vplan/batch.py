@@ -29,7 +29,7 @@ from vplan.orders import Orders
 from vplan.parse import DateOrder, ParseError, parse_levels, parse_list_date
 from vplan.patient import follow_up_visit
 from vplan.plan import MAX_FOLLOW_UP_DAYS, FollowUp, build_plan
-from vplan.record import file_digest
+from vplan.record import Written, chart_note, file_digest, visit_moment
 from vplan.stamp import Stamp, make_stamp
 
 if TYPE_CHECKING:
@@ -56,6 +56,8 @@ class Job:
     follow_up: FollowUp | None = None
     orders_file: Path | None = None  # as the 'orders' column names it, from the CSV's folder
     orders: Orders | None = None  # read and checked against the row's protocol
+    mrn: str | None = None  # the list's MRN column, for the chart notes
+    keep: bool = True  # False: the handout goes into the combined PDF only, not a file
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,8 @@ class Outcome:
     problem: str | None = None
     sha256: str | None = None  # of the file written, for the journal
     pages: int | None = None  # of a PDF
+    note: str | None = None  # the chart note of the file written
+    data: bytes | None = None  # the handout itself, when it is not kept as a file
 
 
 @dataclass(frozen=True)
@@ -261,7 +265,7 @@ def _job(
     orders = Path(row["orders"]) if row.get("orders") else None
     return Job(
         line, patient, when, row_layout, row_fmt, out_dir / file_name, procedure="",
-        lang=row_lang, follow_up=visit, orders_file=orders,
+        lang=row_lang, follow_up=visit, orders_file=orders, mrn=check_field("MRN", row.get("mrn")),
     )  # fmt: skip
 
 
@@ -413,12 +417,22 @@ def write_one(job: Job, *, force: bool, stamp: datetime) -> Outcome:
             job.fmt, plan, job.patient, job.layout, stamp=calendar_stamp(stamp), lang=job.lang,
             made=made,
         )  # fmt: skip
-        write_file(job.path, out.data, force=force)
+        digest = file_digest(out.data)
+        paper = None if job.fmt is DocumentFormat.ICS else job.layout
+        note = chart_note(
+            plan, made, Written(job.fmt.value, digest, out.pages, paper),
+            follow_up=visit_moment(job.follow_up),
+        )  # fmt: skip
+        if job.keep:
+            write_file(job.path, out.data, force=force)
     except VplanError as exc:
         return Outcome(job.line, problem=str(exc))
     except Exception as exc:  # one row's failure must not stop the others
         return Outcome(job.line, problem=f"the handout could not be made ({type(exc).__name__})")
-    return Outcome(job.line, written=job.path, sha256=file_digest(out.data), pages=out.pages)
+    return Outcome(
+        job.line, written=job.path, sha256=digest, pages=out.pages, note=note,
+        data=None if job.keep else out.data,
+    )  # fmt: skip
 
 
 def workers() -> int:
@@ -439,10 +453,11 @@ def run(
     progress: Callable[[Outcome], None] = lambda outcome: None,
     on_written: Callable[[Job, Outcome], None] | None = None,
 ) -> Summary:
-    """Write every job, ``jobs`` at a time, reporting each outcome as it is known.
+    """Write every job, ``jobs`` at a time, reporting each outcome in the list's order.
 
     ``on_written`` is called in this process (never in a worker) for each file written,
-    one at a time: the journal is appended to there.
+    one at a time and in the list's order: the journal is appended to there. An outcome
+    that comes back before those of earlier rows waits for them.
     """
     written = 0
     refused: list[Outcome] = []
@@ -457,9 +472,9 @@ def run(
             refused.append(outcome)
         progress(outcome)
 
-    if jobs <= 1:
-        from vplan.output import held_stops
+    from vplan.output import held_stops
 
+    if jobs <= 1:
         _start_worker(protocols)
         for item in items:
             if isinstance(item, Outcome):
@@ -473,25 +488,52 @@ def run(
         watch, parent_end = os.pipe()
         pool = _pool(jobs, protocols, watch, parent_end)
         pending: dict[Future[Outcome], Job] = {}
+        number: dict[Future[Outcome], int] = {}  # each job's place in the list
+        ready: dict[int, tuple[Future[Outcome], Job]] = {}  # returned, waiting for earlier rows
+        counted = 0  # jobs submitted
+        following = 0  # the place of the next job to record
         before: dict[Path, tuple[int, int] | None] = {}  # each file as it was before its job
+
+        def take(future: Future[Outcome]) -> None:
+            """A finished job waits for earlier rows; every job now in order is recorded."""
+            nonlocal following
+            with held_stops():
+                job = pending.pop(future)
+                ready[number.pop(future)] = (future, job)
+                while following in ready:
+                    done_future, done_job = ready.pop(following)
+                    following += 1
+                    record(done_future.result(), done_job)
+
         try:
             for item in items:
                 if isinstance(item, Outcome):
                     record(item)
                     continue
                 before[item.path] = _identity(item.path)
-                pending[pool.submit(write_one, item, force=force, stamp=stamp)] = item
-                if len(pending) >= jobs * IN_FLIGHT_PER_WORKER:
+                future = pool.submit(write_one, item, force=force, stamp=stamp)
+                pending[future] = item
+                number[future] = counted
+                counted += 1
+                while pending and len(pending) + len(ready) >= jobs * IN_FLIGHT_PER_WORKER:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for future in done:
-                        _take(future, pending, record)
+                        take(future)
             while pending:
-                _take(next(iter(wait(pending).done)), pending, record)
+                take(next(iter(wait(pending).done)))
         except BaseException as stop:  # Ctrl-C, SIGTERM: the workers stop now, between whole files
             os.close(parent_end)
             parent_end = -1
             pool.shutdown(wait=True, cancel_futures=True)
-            _settle(pending, before, record if isinstance(stop, KeyboardInterrupt) else None)
+            left = sorted(
+                [(number[f], f, j) for f, j in pending.items()]
+                + [(place, f, j) for place, (f, j) in ready.items()],
+                key=lambda entry: entry[0],
+            )
+            _settle(
+                {f: j for _, f, j in left}, before,
+                record if isinstance(stop, KeyboardInterrupt) else None,
+            )  # fmt: skip
             raise
         finally:
             pool.shutdown(wait=True)
@@ -499,19 +541,6 @@ def run(
                 if fd >= 0:
                     os.close(fd)
     return Summary(written, tuple(sorted(refused, key=lambda o: o.line)))
-
-
-def _take(
-    future: Future[Outcome],
-    pending: dict[Future[Outcome], Job],
-    record: Callable[[Outcome, Job], None],
-) -> None:
-    """Record a finished job's outcome and drop it from ``pending``, as one step."""
-    from vplan.output import held_stops
-
-    with held_stops():
-        job = pending.pop(future)
-        record(future.result(), job)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

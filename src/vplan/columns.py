@@ -29,4 +29,5 @@ COLUMNS: tuple[Column, ...] = (
     Column("follow_up"),
     Column("follow_up_place"),
     Column("orders"),
+    Column("mrn"),  # shown only in the batch's chart notes, beside the name
 )

@@ -4,7 +4,7 @@ A CSV file may be separated by commas, semicolons or tabs (recognised from the h
 row) and be UTF-8 (with or without BOM), UTF-16 with BOM ("Unicode Text") or
 Windows-1252 (Excel's plain "CSV"). An ``.xlsx`` workbook is read with openpyxl, loaded
 only for workbooks. Headers match whatever their case, spaces, hyphens or underscores;
-columns vplan does not use (MRN, DOB, room) are ignored and their values never read
+columns vplan does not use (DOB, room) are ignored and their values never read
 into a record. Blank rows are skipped. The file is read through one bounded reader (a
 regular file of at most MAX_LIST_BYTES), and its records taken one at a time, twice:
 once to check the header and count the rows, once to hand out the records.
@@ -83,6 +83,10 @@ class DayList:
             names = ", ".join(shown(name) for name in self.ignored)
             how += f"; ignored the column{'s' if len(self.ignored) > 1 else ''} {names}"
         return how
+
+    def has(self, column: str) -> bool:
+        """Whether the list has the known ``column``."""
+        return column in self.columns
 
     def records(self) -> Iterator[Record]:
         """Each row that is not blank, with its line (or the workbook's row number)."""
