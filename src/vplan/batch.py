@@ -575,7 +575,7 @@ def _settle(
                 continue
             except Exception:  # the file is then removed, as not recorded
                 pass
-        if _identity(job.path) != before.get(job.path):
+        if job.keep and _identity(job.path) != before.get(job.path):
             job.path.unlink(missing_ok=True)
 
 

@@ -290,14 +290,15 @@ class _Journal:
         written: "Written",
         patient: str | None,
         made_at: datetime,
-        file: Path,
+        file: Path | None,
         follow_up: datetime | date | None = None,
     ) -> None:
         """Append the entry of ``file``, just written; the patient and the file only as HMACs.
 
         ``made_at`` is the time the file was made at (its stamp, its calendar's DTSTAMP);
         ``follow_up`` the booked visit the file names, as its chart note does.
-        When the entry cannot be added, the file is removed: nothing is given unrecorded.
+        When the entry cannot be added, the file is removed: nothing is given unrecorded
+        (``file`` None: a handout made for the combined PDF only, not written as a file).
         """
         from vplan.clock import calendar_stamp
         from vplan.journal import append, file_mac
@@ -316,6 +317,8 @@ class _Journal:
             try:
                 append(self.path, self.key, fields)
             except OutputError as exc:
+                if file is None:
+                    raise
                 file.unlink(missing_ok=True)
                 raise OutputError(f"{exc}; {file} was removed, as it is not recorded") from None
 
@@ -826,8 +829,8 @@ def _batch(
             written = Written(job.fmt.value, outcome.sha256, outcome.pages, paper)
             made = batch.job_stamp(job, protocols, moment.date())
             journal.add(
-                job.procedure_date, made, written, job.patient.name, moment, job.path,
-                follow_up=visit_moment(job.follow_up),
+                job.procedure_date, made, written, job.patient.name, moment,
+                job.path if job.keep else None, follow_up=visit_moment(job.follow_up),
             )  # fmt: skip
 
     printed: list[Path | bytes] = []  # the PDFs written, in the list's order, for --combined
