@@ -191,7 +191,8 @@ def test_combined_without_out_dir_writes_only_the_combined_pdf(run: Run, tmp_pat
     result = run("handout", "--phone", "555-0100", "--batch", str(listed), "--combined", str(day),
                  "--record", str(journal), "--jobs", "2")  # fmt: skip
     assert result.code == 5, result.err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["day.pdf", "journal.jsonl", "list.csv"]
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["day.pdf", "journal.jsonl", "journal.jsonl.checked", "list.csv"]
     assert "Made 5 handouts for " in result.out
     assert "Line 2, Zed Ray (MRN A-1): Discharge instructions given" in result.out
     entries = journal_lines(journal)
