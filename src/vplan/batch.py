@@ -26,7 +26,7 @@ from vplan.handout import Layout, Paper, Patient, check_field
 from vplan.i18n import ENGLISH, LANGUAGES, language_name
 from vplan.model import Book, Protocol, Where, normalize_name, place
 from vplan.orders import Orders
-from vplan.parse import DateOrder, ParseError, parse_levels, parse_list_date
+from vplan.parse import ORDER_FORM, DateOrder, ParseError, parse_levels, parse_list_date
 from vplan.patient import follow_up_visit
 from vplan.plan import MAX_FOLLOW_UP_DAYS, FollowUp, build_plan
 from vplan.record import Written, chart_note, file_digest, visit_moment
@@ -121,6 +121,7 @@ class Outcome:
     pages: int | None = None  # of a PDF
     note: str | None = None  # the chart note of the file written
     data: bytes | None = None  # the handout itself, when it is not kept as a file
+    needs_order: bool = False  # refused for a date such as 03/01/2025 without --date-format
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,8 @@ def read_jobs(
             yield Outcome(line, problem=f"{exc}: {first}{more}")
             continue
         except (InputError, ParseError) as exc:
-            yield Outcome(line, problem=_reason(exc))
+            order = isinstance(exc, ParseError) and exc.fix == ORDER_FORM
+            yield Outcome(line, problem=_reason(exc), needs_order=order)
             continue
         key = job.path.name.lower()
         if key in taken:
@@ -191,6 +193,17 @@ def read_jobs(
             continue
         taken[key] = line
         yield job
+
+
+def check_dates(path: Path, items: Sequence[Job | Outcome]) -> None:
+    """Refuse, in one line, a list whose every row has a date such as 03/01/2025 to be read."""
+    if items and all(isinstance(item, Outcome) and item.needs_order for item in items):
+        rows = f"all {len(items)} rows" if len(items) > 1 else "its row"
+        raise InputError(
+            f"{path}: the procedure dates of {rows} are written such as 03/01/2025, which "
+            "could be month first or day first; give --date-format mdy (month first, as in "
+            "the US) or --date-format dmy (day first)"
+        )
 
 
 def check_apart(items: Sequence[Job | Outcome], others: Mapping[Path, str]) -> None:
@@ -261,7 +274,9 @@ def _job(
     )
     row_fmt, file_name = _file_name(row.get("output", ""), name, when, fmt)
     row_lang = _language(row.get("lang", ""), lang)
-    visit = follow_up_visit(row.get("follow_up") or None, row.get("follow_up_place") or None)
+    visit = follow_up_visit(
+        row.get("follow_up") or None, row.get("follow_up_place") or None, date_order
+    )
     orders = Path(row["orders"]) if row.get("orders") else None
     return Job(
         line, patient, when, row_layout, row_fmt, out_dir / file_name, procedure="",

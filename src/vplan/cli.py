@@ -145,7 +145,8 @@ FollowUpOption = Annotated[
     typer.Option(
         "--follow-up",
         metavar="DATETIME",
-        help="The booked follow-up visit: '2025-03-10 14:30', 2025-03-10T14:30 or a date alone. "
+        help="The booked follow-up visit: '2025-03-10 14:30', '2025-03-10 2:30 PM', "
+        "2025-03-10T14:30 or a date alone. "
         "Replaces the protocol's 'follow-up due'.",
     ),
 ]
@@ -796,14 +797,15 @@ def _batch(
     day = daylist.open_list(csv_path, sheet=sheet)  # checked before the folder is made
     total = day.rows
     keep = out_dir is not None
-    if out_dir is not None:
-        batch.check_out_dir(out_dir)
     folder = out_dir if out_dir is not None else (combined or csv_path).parent
     items = list(batch.read_jobs(
         day, folder, layout=layout, fmt=asked, today=_today(), lang=lang.value,
         procedure=chosen.procedure, untranslated=chosen.untranslated,
         defaults=defaults, date_order=cast(DateOrder, date_order), protocols=protocols,
     ))  # fmt: skip
+    batch.check_dates(csv_path, items)
+    if out_dir is not None:
+        batch.check_out_dir(out_dir)
     if not keep:
         items = [replace(i, keep=False) if isinstance(i, batch.Job) else i for i in items]
     others = {csv_path: "the day's list"}
