@@ -25,7 +25,7 @@ from vplan.errors import InputError, OrdersError, OutputError, VplanError
 from vplan.handout import Layout, Paper, Patient, check_field
 from vplan.i18n import ENGLISH, LANGUAGES, language_name
 from vplan.model import Book, Protocol, Where, normalize_name, place
-from vplan.orders import Orders
+from vplan.orders import Orders, patient_protocol
 from vplan.parse import ORDER_FORM, DateOrder, ParseError, parse_levels, parse_list_date
 from vplan.patient import follow_up_visit
 from vplan.plan import MAX_FOLLOW_UP_DAYS, FollowUp, build_plan
@@ -423,10 +423,8 @@ def write_one(job: Job, *, force: bool, stamp: datetime) -> Outcome:
     from vplan.output import write_file
 
     try:
-        plan = build_plan(
-            _PROTOCOLS[job.procedure], job.procedure_date, orders=job.orders,
-            follow_up=job.follow_up,
-        )  # fmt: skip
+        protocol, given = patient_protocol(_PROTOCOLS[job.procedure], job.orders)
+        plan = build_plan(protocol, job.procedure_date, orders=given, follow_up=job.follow_up)
         made = job_stamp(job, _PROTOCOLS, stamp.date())
         out = render_paged(
             job.fmt, plan, job.patient, job.layout, stamp=calendar_stamp(stamp), lang=job.lang,

@@ -52,4 +52,7 @@ def patient_plan(
         loaded = load_orders(
             orders, protocol, procedure_date=procedure_date, lang=lang, label=orders_label
         )
-    return build_plan(protocol, procedure_date, orders=loaded, follow_up=follow_up)
+    from vplan.orders import patient_protocol
+
+    ordered, given = patient_protocol(protocol, loaded)
+    return build_plan(ordered, procedure_date, orders=given, follow_up=follow_up)
