@@ -208,3 +208,17 @@ def test_a_batch_without_out_dir_or_combined_is_refused(run: Run, tmp_path: Path
     assert result.code == 2
     assert "--out-dir DIR" in result.err
     assert "--combined" in result.err
+
+
+def test_combined_without_out_dir_refuses_a_row_that_is_no_pdf(run: Run, tmp_path: Path) -> None:
+    """Without --out-dir, a row asking for HTML is refused: it would be written nowhere."""
+    listed = write_list(
+        tmp_path, "name,procedure_date,output\nAnn Lee,2025-03-01,\nBo Li,2025-03-02,bo.html\n"
+    )
+    day, journal = tmp_path / "day.pdf", tmp_path / "journal.jsonl"
+    result = run("handout", "--phone", "555-0100", "--batch", str(listed), "--combined", str(day),
+                 "--record", str(journal))  # fmt: skip
+    assert result.code == 5
+    assert "list.csv:3: refused: the row asks for HTML (bo.html)" in result.err
+    assert len(journal_lines(journal)) == 2  # Ann Lee's handout and the combined PDF
+    assert not (tmp_path / "bo.html").exists()

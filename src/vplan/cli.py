@@ -807,7 +807,7 @@ def _batch(
     if out_dir is not None:
         batch.check_out_dir(out_dir)
     if not keep:
-        items = [replace(i, keep=False) if isinstance(i, batch.Job) else i for i in items]
+        items = [_combined_only(item) for item in items]
     others = {csv_path: "the day's list"}
     if combined is not None:
         others[combined] = "the --combined PDF"
@@ -876,6 +876,21 @@ def _batch(
     if chart_notes is not None:
         _write_chart_notes(chart_notes, notes, mrn=day.has("mrn"), force=force)
     return EXIT_SOME_REFUSED if refused else EXIT_OK
+
+
+def _combined_only(item: "batch.Job | batch.Outcome") -> "batch.Job | batch.Outcome":
+    """A row made for the combined PDF only (no --out-dir): a PDF, not kept as a file."""
+    from vplan import batch
+
+    if not isinstance(item, batch.Job):
+        return item
+    if item.fmt.value != "pdf":
+        return batch.Outcome(
+            item.line,
+            problem=f"the row asks for {item.fmt.value.upper()} ({item.path.name}), and without "
+            "--out-dir only PDF handouts are made, for --combined; give --out-dir DIR for it",
+        )
+    return replace(item, keep=False)
 
 
 def _whose(job: "batch.Job") -> str:
