@@ -22,6 +22,12 @@ The batch is timed from a CSV list, from an .xlsx workbook, and with --combined.
 
 The summary at the end lists every figure with its target; the exit status is 1 when
 any is over its target.
+
+    python scripts/bench.py --journal   # one append to a journal of 100,000 entries
+
+The journal: one append to a journal of JOURNAL_LINES entries (target: under 50 ms, the
+whole chain checked for a changed line before it), and, once, the first append after
+the journal was written by another program (the whole chain read).
 """
 
 from __future__ import annotations
@@ -141,7 +147,13 @@ def main() -> None:
         help="time this many separate handout runs for the batch comparison "
         "(default: the median of the --rounds single-handout runs, times 500)",
     )
+    parser.add_argument(
+        "--journal", action="store_true", help="time an append to a 100,000-line journal only"
+    )
     args = parser.parse_args()
+    if args.journal:
+        bench_journal(args.rounds)
+        return
     cache = tempfile.mkdtemp(prefix="vplan-bench-")
     env = dict(os.environ, VPLAN_CACHE_DIR=cache)
     if args.cold:
@@ -166,6 +178,52 @@ def main() -> None:
     over = [figure.name for figure in figures if not figure.within]
     print(f"over the target: {', '.join(over)}" if over else "every figure within its target")
     sys.exit(1 if over else 0)
+
+
+JOURNAL_LINES = 100_000
+JOURNAL_TARGET = 0.050  # seconds for one append
+
+
+def bench_journal(rounds: int) -> None:
+    """Time one append to a journal of JOURNAL_LINES entries as vplan writes them."""
+    from datetime import UTC, date, datetime
+
+    from vplan.journal import _sealed_line, append, checked_note
+    from vplan.record import Written, entry
+    from vplan.stamp import Stamp
+
+    key = b"a clinic secret of more than sixteen bytes"
+    moment = datetime(2025, 3, 1, 12, tzinfo=UTC)
+    stamp = Stamp("0.2.0", "Default recovery protocol", "2026.12-1", "vertebroplasty", "0" * 64,
+                  "en", date(2025, 3, 1))  # fmt: skip
+    fields = entry(
+        date(2025, 3, 1), stamp, Written("pdf", "0" * 64, 3), when=moment, made_at=moment,
+        patient="1" * 64, file_hmac="2" * 64, key="3" * 16,
+    )  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="vplan-bench-") as work:
+        path = Path(work) / "journal.jsonl"
+        prev = "0" * 64
+        with path.open("wb") as handle:
+            for _ in range(JOURNAL_LINES):
+                line, prev = _sealed_line(key, prev, fields)
+                handle.write(line + b"\n")
+        size = path.stat().st_size
+        start = time.perf_counter()
+        append(path, key, fields)  # written by another program: the whole chain is read
+        first = time.perf_counter() - start
+        samples = []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            append(path, key, fields)
+            samples.append(time.perf_counter() - start)
+        median = statistics.median(samples)
+        assert checked_note(path).exists()
+    mib = size / 2**20
+    print(f"journal of {JOURNAL_LINES:,} entries ({mib:.1f} MiB), median of {rounds} appends")
+    print(f"  first append, the whole chain read  {first * 1000:8.1f} ms  (once)")
+    print(f"  each append after it                {median * 1000:8.1f} ms  "
+          f"(target under {JOURNAL_TARGET * 1000:.0f} ms): "
+          f"{'within' if median < JOURNAL_TARGET else 'OVER'} the target")  # fmt: skip
 
 
 def bench_startup(base: list[str], env: dict[str, str], rounds: int, cold: bool) -> list[Figure]:

@@ -68,10 +68,12 @@ def test_bad_rows_are_refused_by_line_and_good_rows_are_written(run: Run, tmp_pa
     assert "the patient's name is empty" in lines[1]
     assert "unknown paper 'legal'; write letter or a4" in lines[2]
     assert "large_print is 'maybe'; write yes or no" in lines[3]
-    assert result.out == (
-        f"Read {tmp_path / 'list.csv'}: UTF-8 text, separated by commas.\n"
-        f"Wrote 2 handouts in {out} (refused 4 rows: lines 3, 4, 5, 6).\n"
-    )
+    shown = result.out.splitlines()
+    assert shown[0] == f"Read {tmp_path / 'list.csv'}: UTF-8 text, separated by commas."
+    assert shown[1] == "Chart notes:"
+    assert shown[2].startswith("Line 2, Ann Lee: Discharge instructions given: ")
+    assert shown[3].startswith("Line 7, Eve Park: Discharge instructions given: ")
+    assert shown[4:] == [f"Wrote 2 handouts in {out} (refused 4 rows: lines 3, 4, 5, 6)."]
     assert "Bob" not in result.err  # patient names stay out of the messages
 
 

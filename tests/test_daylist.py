@@ -208,7 +208,7 @@ def test_headers_as_excel_users_write_them_are_read(tmp_path: Path) -> None:
         ("name,phone", "has no column procedure_date"),
         (
             "Ann Lee,2025-03-01",
-            "has no column name or procedure_date; the first line must name the columns",
+            "has no column name or procedure_date; its first line has 'Ann Lee', '2025-03-01'",
         ),
         (
             "name,procedure_date,procedure_dat\x1be",
@@ -227,15 +227,12 @@ def test_a_header_that_is_wrong_stops_the_whole_list(
 
 
 def test_columns_vplan_does_not_use_are_ignored_and_never_read(tmp_path: Path) -> None:
-    """MRN, DOB, room and unnamed columns are named once as ignored; their values stay out."""
+    """DOB, room and unnamed columns are named once as ignored; their values stay out; MRN is read."""
     text = "MRN,Name,DOB,Procedure Date,Room,\n0012345,Ann Lee,1950-04-03,2025-03-01,12B,\n"
     day = open_list(write(tmp_path, text))
-    assert day.ignored == ("MRN", "DOB", "Room")
-    assert (
-        day.describe()
-        == "UTF-8 text, separated by commas; ignored the columns 'MRN', 'DOB', 'Room'"
-    )
-    assert records(day) == [(2, ANN, None)]
+    assert day.ignored == ("DOB", "Room")
+    assert day.describe() == "UTF-8 text, separated by commas; ignored the columns 'DOB', 'Room'"
+    assert records(day) == [(2, {**ANN, "mrn": "0012345"}, None)]
 
 
 def test_blank_rows_are_skipped_and_partial_rows_are_still_rows(tmp_path: Path) -> None:
@@ -321,7 +318,7 @@ def test_a_workbook_is_read_with_its_date_cells_as_dates(tmp_path: Path) -> None
         ["Cy Ng", "03/01/2025", None, None, False],
     ])  # fmt: skip
     day = open_list(path)
-    assert day.describe() == "sheet 'Day' of the workbook; ignored the column 'MRN'"
+    assert day.describe() == "sheet 'Day' of the workbook"
     assert day.rows == 3
     assert records(day) == [
         (
@@ -329,6 +326,7 @@ def test_a_workbook_is_read_with_its_date_cells_as_dates(tmp_path: Path) -> None
             {
                 "name": "José Peña",
                 "procedure_date": "2025-03-01",
+                "mrn": "12345",
                 "phone": "5550100",
                 "large_print": "TRUE",
             },
@@ -339,6 +337,7 @@ def test_a_workbook_is_read_with_its_date_cells_as_dates(tmp_path: Path) -> None
             {
                 "name": "Bo Li",
                 "procedure_date": "2025-03-02",
+                "mrn": "",
                 "phone": "555-0101",
                 "large_print": "",
             },
@@ -346,7 +345,13 @@ def test_a_workbook_is_read_with_its_date_cells_as_dates(tmp_path: Path) -> None
         ),
         (
             5,
-            {"name": "Cy Ng", "procedure_date": "03/01/2025", "phone": "", "large_print": "FALSE"},
+            {
+                "name": "Cy Ng",
+                "procedure_date": "03/01/2025",
+                "mrn": "",
+                "phone": "",
+                "large_print": "FALSE",
+            },
             None,
         ),
     ]
@@ -396,10 +401,12 @@ def test_a_semicolon_list_from_excel_writes_its_handouts(run: Run, tmp_path: Pat
     code, out, err = batch(run, path, tmp_path / "out")
     assert code == 0, err
     assert err == ""
-    assert out == (
-        f"Read {path}: Windows-1252 text, separated by semicolons; ignored the columns 'MRN', 'DOB'.\n"
-        f"Wrote 1 handout in {tmp_path / 'out'} (refused 0 rows).\n"
+    assert out.startswith(
+        f"Read {path}: Windows-1252 text, separated by semicolons; ignored the column 'DOB'.\n"
+        "Chart notes:\n"
+        "Line 2, José Peña (MRN 0099): Discharge instructions given: recovery after "
     )
+    assert out.endswith(f"Wrote 1 handout in {tmp_path / 'out'} (refused 0 rows).\n")
     handout = tmp_path / "out" / "jose-pena_2025-03-01.pdf"
     assert "José Peña" in pdf_text(handout)
     assert "0099" not in pdf_text(handout)
@@ -453,8 +460,8 @@ def test_month_first_dates_are_refused_without_date_format_and_read_with_it(
     """03/01/2025 is refused by default (with the option to use); mdy reads March 1, dmy 3 January."""
     path = write(tmp_path, "name,procedure_date\nAnn Lee,03/01/2025\nBo Li,3/1/2025\n")
     code, _, err = batch(run, path, tmp_path / "iso")
-    assert code == 5
-    assert "list.csv:2: refused: '03/01/2025' could be month first or day first; " in err
+    assert code == 2
+    assert "list.csv: the procedure dates of all 2 rows are written such as 03/01/2025" in err
     assert "--date-format mdy" in err
     code, _, err = batch(run, path, tmp_path / "mdy", "--date-format", "mdy")
     assert code == 0, err
@@ -480,9 +487,8 @@ def test_a_workbook_list_writes_its_handouts(run: Run, tmp_path: Path) -> None:
     ], title="Monday", first="Cover")  # fmt: skip
     code, out, err = batch(run, path, tmp_path / "out", "--sheet", "Monday")
     assert code == 0, err
-    assert out.startswith(
-        f"Read {path}: sheet 'Monday' of the workbook; ignored the column 'MRN'.\n"
-    )
+    assert out.startswith(f"Read {path}: sheet 'Monday' of the workbook.\n")
+    assert "Line 2, Ann Lee (MRN 4711): Discharge instructions given" in out
     assert {p.name for p in (tmp_path / "out").iterdir()} == {
         "ann-lee_2025-03-01.pdf",
         "bo-li_2025-03-04.pdf",

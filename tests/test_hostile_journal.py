@@ -299,6 +299,7 @@ def test_a_batch_stopped_by_the_journal_removes_its_unrecorded_handouts(tmp_path
 class _FakeJob:
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.keep = True
 
 
 def _fake_job(path: Path) -> Job:

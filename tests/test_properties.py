@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from vplan.answer import build_answer
 from vplan.model import Protocol
-from vplan.orders import orders_from_bytes
+from vplan.orders import orders_from_bytes, patient_protocol
 from vplan.plan import build_plan
 from vplan.render import structured
 from vplan.schedule import build_schedule
@@ -104,7 +104,8 @@ def test_check_agrees_with_the_schedule_every_day(
 ) -> None:
     """For any date, days 0-365, every activity, any weight and random orders, both agree."""
     ordered = None if orders is None else orders_from_bytes(orders.encode(), "o.yaml", protocol)
-    plan = build_plan(protocol, start, orders=ordered)
+    patients, given = patient_protocol(protocol, ordered)
+    plan = build_plan(patients, start, orders=given)
     schedule: dict[str, Any] = structured.schedule(build_schedule(plan, HORIZON))
     rows = schedule["days"]
     for activity in plan.protocol.activities:

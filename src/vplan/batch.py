@@ -25,11 +25,11 @@ from vplan.errors import InputError, OrdersError, OutputError, VplanError
 from vplan.handout import Layout, Paper, Patient, check_field
 from vplan.i18n import ENGLISH, LANGUAGES, language_name
 from vplan.model import Book, Protocol, Where, normalize_name, place
-from vplan.orders import Orders
-from vplan.parse import DateOrder, ParseError, parse_levels, parse_list_date
+from vplan.orders import Orders, patient_protocol
+from vplan.parse import ORDER_FORM, DateOrder, ParseError, parse_levels, parse_list_date
 from vplan.patient import follow_up_visit
 from vplan.plan import MAX_FOLLOW_UP_DAYS, FollowUp, build_plan
-from vplan.record import file_digest
+from vplan.record import Written, chart_note, file_digest, visit_moment
 from vplan.stamp import Stamp, make_stamp
 
 if TYPE_CHECKING:
@@ -56,6 +56,8 @@ class Job:
     follow_up: FollowUp | None = None
     orders_file: Path | None = None  # as the 'orders' column names it, from the CSV's folder
     orders: Orders | None = None  # read and checked against the row's protocol
+    mrn: str | None = None  # the list's MRN column, for the chart notes
+    keep: bool = True  # False: the handout goes into the combined PDF only, not a file
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,9 @@ class Outcome:
     problem: str | None = None
     sha256: str | None = None  # of the file written, for the journal
     pages: int | None = None  # of a PDF
+    note: str | None = None  # the chart note of the file written
+    data: bytes | None = None  # the handout itself, when it is not kept as a file
+    needs_order: bool = False  # refused for a date such as 03/01/2025 without --date-format
 
 
 @dataclass(frozen=True)
@@ -175,7 +180,8 @@ def read_jobs(
             yield Outcome(line, problem=f"{exc}: {first}{more}")
             continue
         except (InputError, ParseError) as exc:
-            yield Outcome(line, problem=_reason(exc))
+            order = isinstance(exc, ParseError) and exc.fix == ORDER_FORM
+            yield Outcome(line, problem=_reason(exc), needs_order=order)
             continue
         key = job.path.name.lower()
         if key in taken:
@@ -187,6 +193,17 @@ def read_jobs(
             continue
         taken[key] = line
         yield job
+
+
+def check_dates(path: Path, items: Sequence[Job | Outcome]) -> None:
+    """Refuse, in one line, a list whose every row has a date such as 03/01/2025 to be read."""
+    if items and all(isinstance(item, Outcome) and item.needs_order for item in items):
+        rows = f"all {len(items)} rows" if len(items) > 1 else "its row"
+        raise InputError(
+            f"{path}: the procedure dates of {rows} are written such as 03/01/2025, which "
+            "could be month first or day first; give --date-format mdy (month first, as in "
+            "the US) or --date-format dmy (day first)"
+        )
 
 
 def check_apart(items: Sequence[Job | Outcome], others: Mapping[Path, str]) -> None:
@@ -257,11 +274,13 @@ def _job(
     )
     row_fmt, file_name = _file_name(row.get("output", ""), name, when, fmt)
     row_lang = _language(row.get("lang", ""), lang)
-    visit = follow_up_visit(row.get("follow_up") or None, row.get("follow_up_place") or None)
+    visit = follow_up_visit(
+        row.get("follow_up") or None, row.get("follow_up_place") or None, date_order
+    )
     orders = Path(row["orders"]) if row.get("orders") else None
     return Job(
         line, patient, when, row_layout, row_fmt, out_dir / file_name, procedure="",
-        lang=row_lang, follow_up=visit, orders_file=orders,
+        lang=row_lang, follow_up=visit, orders_file=orders, mrn=check_field("MRN", row.get("mrn")),
     )  # fmt: skip
 
 
@@ -404,21 +423,29 @@ def write_one(job: Job, *, force: bool, stamp: datetime) -> Outcome:
     from vplan.output import write_file
 
     try:
-        plan = build_plan(
-            _PROTOCOLS[job.procedure], job.procedure_date, orders=job.orders,
-            follow_up=job.follow_up,
-        )  # fmt: skip
+        protocol, given = patient_protocol(_PROTOCOLS[job.procedure], job.orders)
+        plan = build_plan(protocol, job.procedure_date, orders=given, follow_up=job.follow_up)
         made = job_stamp(job, _PROTOCOLS, stamp.date())
         out = render_paged(
             job.fmt, plan, job.patient, job.layout, stamp=calendar_stamp(stamp), lang=job.lang,
             made=made,
         )  # fmt: skip
-        write_file(job.path, out.data, force=force)
+        digest = file_digest(out.data)
+        paper = None if job.fmt is DocumentFormat.ICS else job.layout
+        note = chart_note(
+            plan, made, Written(job.fmt.value, digest, out.pages, paper),
+            follow_up=visit_moment(job.follow_up),
+        )  # fmt: skip
+        if job.keep:
+            write_file(job.path, out.data, force=force)
     except VplanError as exc:
         return Outcome(job.line, problem=str(exc))
     except Exception as exc:  # one row's failure must not stop the others
         return Outcome(job.line, problem=f"the handout could not be made ({type(exc).__name__})")
-    return Outcome(job.line, written=job.path, sha256=file_digest(out.data), pages=out.pages)
+    return Outcome(
+        job.line, written=job.path, sha256=digest, pages=out.pages, note=note,
+        data=None if job.keep else out.data,
+    )  # fmt: skip
 
 
 def workers() -> int:
@@ -439,10 +466,11 @@ def run(
     progress: Callable[[Outcome], None] = lambda outcome: None,
     on_written: Callable[[Job, Outcome], None] | None = None,
 ) -> Summary:
-    """Write every job, ``jobs`` at a time, reporting each outcome as it is known.
+    """Write every job, ``jobs`` at a time, reporting each outcome in the list's order.
 
     ``on_written`` is called in this process (never in a worker) for each file written,
-    one at a time: the journal is appended to there.
+    one at a time and in the list's order: the journal is appended to there. An outcome
+    that comes back before those of earlier rows waits for them.
     """
     written = 0
     refused: list[Outcome] = []
@@ -457,9 +485,9 @@ def run(
             refused.append(outcome)
         progress(outcome)
 
-    if jobs <= 1:
-        from vplan.output import held_stops
+    from vplan.output import held_stops
 
+    if jobs <= 1:
         _start_worker(protocols)
         for item in items:
             if isinstance(item, Outcome):
@@ -473,25 +501,52 @@ def run(
         watch, parent_end = os.pipe()
         pool = _pool(jobs, protocols, watch, parent_end)
         pending: dict[Future[Outcome], Job] = {}
+        number: dict[Future[Outcome], int] = {}  # each job's place in the list
+        ready: dict[int, tuple[Future[Outcome], Job]] = {}  # returned, waiting for earlier rows
+        counted = 0  # jobs submitted
+        following = 0  # the place of the next job to record
         before: dict[Path, tuple[int, int] | None] = {}  # each file as it was before its job
+
+        def take(future: Future[Outcome]) -> None:
+            """A finished job waits for earlier rows; every job now in order is recorded."""
+            nonlocal following
+            with held_stops():
+                job = pending.pop(future)
+                ready[number.pop(future)] = (future, job)
+                while following in ready:
+                    done_future, done_job = ready.pop(following)
+                    following += 1
+                    record(done_future.result(), done_job)
+
         try:
             for item in items:
                 if isinstance(item, Outcome):
                     record(item)
                     continue
                 before[item.path] = _identity(item.path)
-                pending[pool.submit(write_one, item, force=force, stamp=stamp)] = item
-                if len(pending) >= jobs * IN_FLIGHT_PER_WORKER:
+                future = pool.submit(write_one, item, force=force, stamp=stamp)
+                pending[future] = item
+                number[future] = counted
+                counted += 1
+                while pending and len(pending) + len(ready) >= jobs * IN_FLIGHT_PER_WORKER:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for future in done:
-                        _take(future, pending, record)
+                        take(future)
             while pending:
-                _take(next(iter(wait(pending).done)), pending, record)
+                take(next(iter(wait(pending).done)))
         except BaseException as stop:  # Ctrl-C, SIGTERM: the workers stop now, between whole files
             os.close(parent_end)
             parent_end = -1
             pool.shutdown(wait=True, cancel_futures=True)
-            _settle(pending, before, record if isinstance(stop, KeyboardInterrupt) else None)
+            left = sorted(
+                [(number[f], f, j) for f, j in pending.items()]
+                + [(place, f, j) for place, (f, j) in ready.items()],
+                key=lambda entry: entry[0],
+            )
+            _settle(
+                {f: j for _, f, j in left}, before,
+                record if isinstance(stop, KeyboardInterrupt) else None,
+            )  # fmt: skip
             raise
         finally:
             pool.shutdown(wait=True)
@@ -499,19 +554,6 @@ def run(
                 if fd >= 0:
                     os.close(fd)
     return Summary(written, tuple(sorted(refused, key=lambda o: o.line)))
-
-
-def _take(
-    future: Future[Outcome],
-    pending: dict[Future[Outcome], Job],
-    record: Callable[[Outcome, Job], None],
-) -> None:
-    """Record a finished job's outcome and drop it from ``pending``, as one step."""
-    from vplan.output import held_stops
-
-    with held_stops():
-        job = pending.pop(future)
-        record(future.result(), job)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -546,7 +588,7 @@ def _settle(
                 continue
             except Exception:  # the file is then removed, as not recorded
                 pass
-        if _identity(job.path) != before.get(job.path):
+        if job.keep and _identity(job.path) != before.get(job.path):
             job.path.unlink(missing_ok=True)
 
 

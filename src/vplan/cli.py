@@ -12,6 +12,7 @@ import os
 import shlex
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
     from rich.progress import Progress
     from typer._click import Context  # typer's own copy of click, which the group extends
 
+    from vplan import batch
+    from vplan.combined import Combined
     from vplan.handout import Layout
     from vplan.model import Activity, Protocol
     from vplan.plan import Plan
@@ -141,7 +144,8 @@ FollowUpOption = Annotated[
     typer.Option(
         "--follow-up",
         metavar="DATETIME",
-        help="The booked follow-up visit: '2025-03-10 14:30', 2025-03-10T14:30 or a date alone. "
+        help="The booked follow-up visit: '2025-03-10 14:30', '2025-03-10 2:30 PM', "
+        "2025-03-10T14:30 or a date alone. "
         "Replaces the protocol's 'follow-up due'.",
     ),
 ]
@@ -286,12 +290,15 @@ class _Journal:
         written: "Written",
         patient: str | None,
         made_at: datetime,
-        file: Path,
+        file: Path | None,
+        follow_up: datetime | date | None = None,
     ) -> None:
         """Append the entry of ``file``, just written; the patient and the file only as HMACs.
 
-        ``made_at`` is the time the file was made at (its stamp, its calendar's DTSTAMP).
-        When the entry cannot be added, the file is removed: nothing is given unrecorded.
+        ``made_at`` is the time the file was made at (its stamp, its calendar's DTSTAMP);
+        ``follow_up`` the booked visit the file names, as its chart note does.
+        When the entry cannot be added, the file is removed: nothing is given unrecorded
+        (``file`` None: a handout made for the combined PDF only, not written as a file).
         """
         from vplan.clock import calendar_stamp
         from vplan.journal import append, file_mac
@@ -302,6 +309,7 @@ class _Journal:
             made_at=calendar_stamp(made_at),
             patient=None if patient is None else patient_id(self.key, patient),
             file_hmac=file_mac(self.key, written.file_sha256), key=self.key_id,
+            follow_up=follow_up,
         )  # fmt: skip
         from vplan.output import held_stops
 
@@ -309,8 +317,28 @@ class _Journal:
             try:
                 append(self.path, self.key, fields)
             except OutputError as exc:
+                if file is None:
+                    raise
                 file.unlink(missing_ok=True)
                 raise OutputError(f"{exc}; {file} was removed, as it is not recorded") from None
+
+    def add_combined(self, file: Path, done: "Combined", made_at: datetime) -> None:
+        """Append the entry of a batch's combined PDF, just written; remove it if that fails."""
+        from vplan import __version__
+        from vplan.clock import calendar_stamp
+        from vplan.journal import append, file_mac
+        from vplan.record import combined_entry
+
+        fields = combined_entry(
+            when=datetime.now(UTC), made_at=calendar_stamp(made_at), vplan=__version__,
+            handouts=done.handouts, pages=done.pages,
+            file_hmac=file_mac(self.key, done.sha256), key=self.key_id,
+        )  # fmt: skip
+        try:
+            append(self.path, self.key, fields)
+        except OutputError as exc:
+            file.unlink(missing_ok=True)
+            raise OutputError(f"{exc}; {file} was removed, as it is not recorded") from None
 
     def check_apart(self, *outputs: Path) -> None:
         """Refuse a journal that is also one of the files to write."""
@@ -455,7 +483,10 @@ def schedule(
         raw = data.encode("utf-8") if isinstance(data, str) else data
         with held_stops():  # written and recorded, or neither
             _emit(data, output, force)
-            journal.add(start, made, Written(fmt.value, file_digest(raw)), name, moment, output)
+            journal.add(
+                start, made, Written(fmt.value, file_digest(raw)), name, moment, output,
+                follow_up=_visit_moment(plan),
+            )  # fmt: skip
     else:
         _emit(data, output, force)
     if output is not None:
@@ -558,7 +589,21 @@ def handout(
     ] = None,
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out-dir", help="The folder for --batch handouts (made if it is new)."),
+        typer.Option(
+            "--out-dir",
+            help="The folder for --batch handouts (made if it is new). Without it, --combined "
+            "writes the combined PDF only.",
+        ),
+    ] = None,
+    chart_notes: Annotated[
+        Path | None,
+        typer.Option(
+            "--chart-notes",
+            parser=_file_to_write,
+            metavar="<path>",
+            help="With --batch: also write each patient's chart note to this CSV file (line, "
+            "name, the list's MRN when it has one, procedure date, file, chart note).",
+        ),
     ] = None,
     jobs: Annotated[
         int | None,
@@ -590,14 +635,19 @@ def handout(
                 "from the CSV; leave out DATE, --patient, --output, --levels, --follow-up, "
                 "--follow-up-place and --orders"
             )
-        if out_dir is None:
-            raise InputError("--batch needs --out-dir DIR, the folder for the handouts")
+        if out_dir is None and combined is None:
+            raise InputError(
+                "--batch needs --out-dir DIR, the folder for the handouts, or --combined "
+                "FILE.pdf for one PDF of them all"
+            )
         return _batch(
             batch, out_dir, layout, fmt, force=force, jobs=jobs, rules=rules,
             procedure=procedure, lang=lang, details=(clinic, phone, doctor), record=record,
-            reading=(sheet, date_format.value), combined=combined,
+            reading=(sheet, date_format.value), combined=combined, chart_notes=chart_notes,
         )  # fmt: skip
-    for given, name in ((sheet, "--sheet"), (combined, "--combined")):
+    for given, name in (
+        (sheet, "--sheet"), (combined, "--combined"), (chart_notes, "--chart-notes"),
+    ):  # fmt: skip
         if given is not None:
             raise InputError(f"{name} goes with --batch LIST; for one handout leave it out")
     if date_format is not ISO_DATES:
@@ -666,12 +716,16 @@ def _one_handout(
     )
     paper = None if fmt is DocumentFormat.ICS else layout
     written = Written(fmt.value, file_digest(out.data), out.pages, paper)
+    visit_moment = _visit_moment(plan)
     with held_stops():  # written and recorded, or neither
         write_file(output, out.data, force=force)
         if journal is not None:
-            journal.add(plan.procedure_date, made, written, patient.name, moment, output)
+            journal.add(
+                plan.procedure_date, made, written, patient.name, moment, output,
+                follow_up=visit_moment,
+            )  # fmt: skip
     _wrote(output, _describe(fmt, layout), journal)
-    sys.stdout.write(chart_note(plan, made, written, follow_up=_visit_moment(plan)) + "\n")
+    sys.stdout.write(chart_note(plan, made, written, follow_up=visit_moment) + "\n")
     return EXIT_OK
 
 
@@ -682,10 +736,9 @@ def _orders_digest(plan: "Plan") -> str | None:
 
 def _visit_moment(plan: "Plan") -> datetime | date | None:
     """The booked follow-up visit as a date and time (or a date), for the chart note."""
-    visit = plan.follow_up
-    if visit is None:
-        return None
-    return visit.date if visit.time is None else datetime.combine(visit.date, visit.time)
+    from vplan.record import visit_moment
+
+    return visit_moment(plan.follow_up)
 
 
 def _describe(fmt: DocumentFormat, layout: "Layout") -> str:
@@ -699,7 +752,7 @@ def _describe(fmt: DocumentFormat, layout: "Layout") -> str:
 
 def _batch(
     csv_path: Path,
-    out_dir: Path,
+    out_dir: Path | None,
     layout: "Layout",
     asked: DocumentFormat | None,
     *,
@@ -712,20 +765,31 @@ def _batch(
     record: Path | None,
     reading: tuple[str | None, str],
     combined: Path | None,
+    chart_notes: Path | None = None,
 ) -> int:
+    """A day's list: handouts in ``out_dir`` (None: only in the ``combined`` PDF)."""
     from vplan import batch, daylist
     from vplan.chars import escaped
     from vplan.handout import Patient, check_field
+    from vplan.output import check_writable
+    from vplan.record import visit_moment
     from vplan.rules import resolve
 
     if not csv_path.exists():
         raise InputError(f"cannot read {csv_path}: no such file; give the list's path")
     journal = _journal(record)
+    extra = [path for path in (combined, chart_notes) if path is not None]
     if journal is not None:
-        journal.check_apart(csv_path, *([] if combined is None else [combined]))
+        journal.check_apart(csv_path, *extra)
+    if combined is not None and chart_notes is not None and _same_file(combined, chart_notes):
+        raise InputError("--chart-notes and --combined name one file; give each its own name")
     sheet, date_order = reading
     if combined is not None:
         _check_combined(combined, asked, force=force)
+    if chart_notes is not None:
+        if chart_notes.suffix.lower() != ".csv":
+            raise InputError(f"--chart-notes writes a CSV file; name it {chart_notes.stem}.csv")
+        check_writable(chart_notes, force=force)
     chosen = batch.load_rules(resolve(rules, os.environ), os.environ, procedure, lang.value)
     protocols = chosen.book.protocols
     clinic, phone, doctor = details
@@ -737,18 +801,27 @@ def _batch(
     )
     day = daylist.open_list(csv_path, sheet=sheet)  # checked before the folder is made
     total = day.rows
-    batch.check_out_dir(out_dir)
+    keep = out_dir is not None
+    folder = out_dir if out_dir is not None else (combined or csv_path).parent
     items = list(batch.read_jobs(
-        day, out_dir, layout=layout, fmt=asked, today=_today(), lang=lang.value,
+        day, folder, layout=layout, fmt=asked, today=_today(), lang=lang.value,
         procedure=chosen.procedure, untranslated=chosen.untranslated,
         defaults=defaults, date_order=cast(DateOrder, date_order), protocols=protocols,
     ))  # fmt: skip
+    batch.check_dates(csv_path, items)
+    if out_dir is not None:
+        batch.check_out_dir(out_dir)
+    if not keep:
+        items = [_combined_only(item) for item in items]
     others = {csv_path: "the day's list"}
     if combined is not None:
         others[combined] = "the --combined PDF"
+    if chart_notes is not None:
+        others[chart_notes] = "the --chart-notes file"
     if journal is not None:
         others[journal.path] = "the journal"
-    batch.check_apart(items, others)
+    if keep:
+        batch.check_apart(items, others)
     workers = min(jobs or batch.workers(), max(1, total))
     sys.stdout.write(escaped(f"Read {csv_path}: {day.describe()}.") + "\n")
     _warm_renderers()
@@ -762,15 +835,24 @@ def _batch(
             paper = None if job.fmt.value == "ics" else job.layout
             written = Written(job.fmt.value, outcome.sha256, outcome.pages, paper)
             made = batch.job_stamp(job, protocols, moment.date())
-            journal.add(job.procedure_date, made, written, job.patient.name, moment, job.path)
+            journal.add(
+                job.procedure_date, made, written, job.patient.name, moment,
+                job.path if job.keep else None, follow_up=visit_moment(job.follow_up),
+            )  # fmt: skip
 
-    printed: list[tuple[int, Path]] = []  # the PDFs written, for --combined
+    printed: list[Path | bytes] = []  # the PDFs written, in the list's order, for --combined
+    notes: list[tuple[batch.Job, str]] = []  # each patient's chart note, in the list's order
+    by_line = {item.line: item for item in items if isinstance(item, batch.Job)}
 
     with _progress(total) as step:
 
         def progress(outcome: batch.Outcome) -> None:
-            if outcome.written is not None and outcome.written.suffix == ".pdf":
-                printed.append((outcome.line, outcome.written))
+            job = by_line.get(outcome.line)
+            if outcome.written is not None and job is not None:
+                if job.fmt.value == "pdf":
+                    printed.append(outcome.data if outcome.data is not None else outcome.written)
+                if outcome.note is not None:
+                    notes.append((job, outcome.note))
             step(outcome)
 
         summary = batch.run(
@@ -780,17 +862,74 @@ def _batch(
     for outcome in summary.refused:
         refusal = f"{csv_path}:{outcome.line}: refused: {outcome.problem}"
         sys.stderr.write(f"vplan: {escaped(refusal)}\n")
+    if notes:
+        sys.stdout.write("Chart notes:\n")
+        for job, note in notes:
+            sys.stdout.write(escaped(f"{_whose(job)}: {note}") + "\n")
     refused = len(summary.refused)
     lines = ", ".join(str(o.line) for o in summary.refused)
-    _wrote(
-        f"{summary.written} handout{'s' if summary.written != 1 else ''} in {out_dir}",
-        f"refused {refused} row{'s' if refused != 1 else ''}"
-        + (f": line{'s' if refused != 1 else ''} {lines}" if refused else ""),
-        journal,
+    how_many = f"{summary.written} handout{'s' if summary.written != 1 else ''}"
+    rows = f"refused {refused} row{'s' if refused != 1 else ''}" + (
+        f": line{'s' if refused != 1 else ''} {lines}" if refused else ""
     )
+    if keep:
+        _wrote(f"{how_many} in {out_dir}", rows, journal)
+    else:
+        sys.stdout.write(f"Made {how_many} for {combined} ({rows}).\n")
     if combined is not None:
-        _write_combined(combined, [path for _, path in sorted(printed)], force=force)
+        _write_combined(combined, printed, force=force, journal=journal, moment=moment)
+    if chart_notes is not None:
+        _write_chart_notes(chart_notes, notes, mrn=day.has("mrn"), force=force)
     return EXIT_SOME_REFUSED if refused else EXIT_OK
+
+
+def _combined_only(item: "batch.Job | batch.Outcome") -> "batch.Job | batch.Outcome":
+    """A row made for the combined PDF only (no --out-dir): a PDF, not kept as a file."""
+    from vplan import batch
+
+    if not isinstance(item, batch.Job):
+        return item
+    if item.fmt.value != "pdf":
+        return batch.Outcome(
+            item.line,
+            problem=f"the row asks for {item.fmt.value.upper()} ({item.path.name}), and without "
+            "--out-dir only PDF handouts are made, for --combined; give --out-dir DIR for it",
+        )
+    return replace(item, keep=False)
+
+
+def _whose(job: "batch.Job") -> str:
+    """``Line 2, Ann Lee (MRN 12345)``: whose chart a batch's note goes in."""
+    mrn = f" (MRN {job.mrn})" if job.mrn else ""
+    return f"Line {job.line}, {job.patient.name}{mrn}"
+
+
+def _write_chart_notes(
+    path: Path, notes: "list[tuple[batch.Job, str]]", *, mrn: bool, force: bool
+) -> None:
+    """The batch's chart notes as a CSV file, one row per patient, in the list's order."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\r\n")
+    mrn_column = ["mrn"] if mrn else []
+    out.writerow(["line", "name", *mrn_column, "procedure_date", "file", "chart_note"])
+    for job, note in notes:
+        cells = [job.patient.name, *([job.mrn or ""] if mrn else [])]
+        file = job.path.name if job.keep else ""
+        row = [str(job.line), *cells, job.procedure_date.isoformat(), file, note]
+        out.writerow([_inert(cell) for cell in row])
+    from vplan.output import write_file
+
+    write_file(path, buffer.getvalue().encode("utf-8"), force=force)
+    count = len(notes)
+    _wrote(path, f"CSV, {count} chart note{'s' if count != 1 else ''}")
+
+
+def _inert(cell: str) -> str:
+    """A cell a spreadsheet shows as text: one that starts like a formula gets a leading '."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 def _check_combined(combined: Path, asked: DocumentFormat | None, *, force: bool) -> None:
@@ -805,18 +944,31 @@ def _check_combined(combined: Path, asked: DocumentFormat | None, *, force: bool
     check_writable(combined, force=force)
 
 
-def _write_combined(combined: Path, handouts: list[Path], *, force: bool) -> None:
+def _write_combined(
+    combined: Path,
+    handouts: "list[Path | bytes]",
+    *,
+    force: bool,
+    journal: _Journal | None = None,
+    moment: datetime | None = None,
+) -> None:
+    """Write the combined PDF, and record it in the journal when there is one."""
     from vplan.chars import escaped
     from vplan.combined import write_combined
+    from vplan.output import held_stops
 
     if not handouts:
         sys.stdout.write(escaped(f"No PDF handout was written, so {combined} was not made.") + "\n")
         return
-    done = write_combined(combined, handouts, force=force)
+    with held_stops():  # written and recorded, or neither
+        done = write_combined(combined, handouts, force=force)
+        if journal is not None:
+            journal.add_combined(combined, done, moment or _now())
     _wrote(
         combined,
         f"PDF, {done.handouts} handout{'s' if done.handouts != 1 else ''}, {done.pages} pages, "
         "each handout starting on a new sheet",
+        journal,
     )
 
 
@@ -1303,6 +1455,13 @@ def _describe_entry(fields: "Mapping[str, object]") -> str:
         value = fields.get(key)
         return str(value)[:8] if value else ""
 
+    if isinstance(fields.get("combined"), int):
+        count, pages = fields["combined"], fields.get("pages")
+        return (
+            f"When: {fields.get('when')} (vplan {fields.get('vplan')})\n"
+            f"File: PDF, {pages} pages, the combined PDF of {count} handout"
+            f"{'s' if count != 1 else ''} of a batch (each has its own entry before this one)\n"
+        )
     orders = f", orders {short('orders_sha256')}" if fields.get("orders_sha256") else ""
     pages = fields.get("pages")
     what = str(fields.get("format", "")).upper() + (

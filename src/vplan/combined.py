@@ -8,6 +8,7 @@ numbers, so memory does not grow with the length of the list.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from array import array
 from collections.abc import Callable, Iterable
@@ -28,16 +29,23 @@ class Combined(NamedTuple):
 
     handouts: int
     pages: int  # blank pages for two-sided printing included
+    sha256: str = ""  # of the file's bytes, for the journal
 
 
-def write_combined(path: Path, handouts: Iterable[Path], *, force: bool) -> Combined:
-    """Write every PDF of ``handouts`` into one file at ``path``, in the order given."""
+def write_combined(path: Path, handouts: Iterable[Path | bytes], *, force: bool) -> Combined:
+    """Write every PDF of ``handouts`` into one file at ``path``, in the order given.
+
+    A handout is a file to read, or the bytes of one that was not written as a file.
+    """
     done = Combined(0, 0)
 
     def fill(handle: BinaryIO) -> None:
         nonlocal done
         book = _Book(handle)
         for part in handouts:
+            if isinstance(part, bytes):
+                book.add(part)
+                continue
             try:
                 data = part.read_bytes()
             except OSError as exc:
@@ -46,7 +54,7 @@ def write_combined(path: Path, handouts: Iterable[Path], *, force: bool) -> Comb
                 ) from None
             book.add(data)
         book.close()
-        done = Combined(book.handouts, len(book.kids))
+        done = Combined(book.handouts, len(book.kids), book.digest.hexdigest())
 
     write_stream(path, fill, force=force)
     return done
@@ -62,6 +70,7 @@ class _Book:
         self.kids = array("q")
         self.handouts = 0
         self.written = 0
+        self.digest = hashlib.sha256()
         self._write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
 
     def add(self, data: bytes) -> None:
@@ -146,6 +155,7 @@ class _Book:
 
     def _write(self, data: bytes) -> None:
         self.handle.write(data)
+        self.digest.update(data)
         self.written += len(data)
 
 

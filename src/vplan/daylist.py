@@ -4,7 +4,7 @@ A CSV file may be separated by commas, semicolons or tabs (recognised from the h
 row) and be UTF-8 (with or without BOM), UTF-16 with BOM ("Unicode Text") or
 Windows-1252 (Excel's plain "CSV"). An ``.xlsx`` workbook is read with openpyxl, loaded
 only for workbooks. Headers match whatever their case, spaces, hyphens or underscores;
-columns vplan does not use (MRN, DOB, room) are ignored and their values never read
+columns vplan does not use (DOB, room) are ignored and their values never read
 into a record. Blank rows are skipped. The file is read through one bounded reader (a
 regular file of at most MAX_LIST_BYTES), and its records taken one at a time, twice:
 once to check the header and count the rows, once to hand out the records.
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 KNOWN = tuple(column.name for column in COLUMNS)
 REQUIRED = tuple(column.name for column in COLUMNS if column.required)
+MEANINGS = {"name": "the patient's name", "procedure_date": "the procedure date"}
+MAX_SHOWN = 12  # headers named in a message about the list's columns
 
 DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs"}
 # Bounds on a day's list, checked before its rows are read: far above a clinic's day.
@@ -83,6 +85,10 @@ class DayList:
             names = ", ".join(shown(name) for name in self.ignored)
             how += f"; ignored the column{'s' if len(self.ignored) > 1 else ''} {names}"
         return how
+
+    def has(self, column: str) -> bool:
+        """Whether the list has the known ``column``."""
+        return column in self.columns
 
     def records(self) -> Iterator[Record]:
         """Each row that is not blank, with its line (or the workbook's row number)."""
@@ -230,7 +236,7 @@ def _columns(path: Path, header: Sequence[str]) -> tuple[tuple[str | None, ...],
                 f"{path}: the column name {shown(written)} holds the control character "
                 f"{char_name(bad[0])}; retype the first line with letters only"
             )
-        name = normalize_header(written)
+        name = _known_name(normalize_header(written))
         if name in KNOWN:
             if name in found:
                 raise InputError(
@@ -257,11 +263,33 @@ def _columns(path: Path, header: Sequence[str]) -> tuple[tuple[str | None, ...],
         )
     missing = [name for name in REQUIRED if name not in found]
     if missing:
-        raise InputError(
-            f"{path} has no column {' or '.join(missing)}; the first line must name the "
-            f"columns, such as {','.join(REQUIRED)}"
-        )
+        raise InputError(_missing(path, missing, header))
     return tuple(columns), tuple(ignored)
+
+
+def _known_name(normalized: str) -> str:
+    """The column a normalized header names: its own name, or the column it is another name for."""
+    for column in COLUMNS:
+        if normalized in (normalize_header(alias) for alias in column.aliases):
+            return column.name
+    return normalized
+
+
+def _missing(path: Path, missing: Sequence[str], header: Sequence[str]) -> str:
+    """What to rename when the list has no column for a required value: the columns it has."""
+    written = [shown(h.strip()) for h in header if h.strip()]
+    more = len(written) - MAX_SHOWN
+    names = ", ".join(written[:MAX_SHOWN]) + (f" and {more} more" if more > 0 else "")
+    renames = []
+    for name in missing:
+        column = next(c for c in COLUMNS if c.name == name)
+        others = ", ".join(f"'{alias}'" for alias in column.aliases)
+        renames.append(f"the column of {MEANINGS[name]} to {name} (or {others})")
+    return (
+        f"{path} has no column {' or '.join(missing)}; its first line has "
+        f"{names or 'no names'}. Rename {' and '.join(renames)}; if the first line is a "
+        "patient's row, add a line above it that names the columns"
+    )
 
 
 def _close(name: str, candidates: Sequence[str]) -> str | None:

@@ -11,6 +11,15 @@ An append that fails part-way (a full disk) is undone: the file is cut back to w
 was. A last line left cut short all the same (vplan was killed while writing it) is told
 apart from a changed one: it is the start of an entry that follows the line before it
 (its ``prev``). It records nothing; reading says so, and the next append removes it.
+
+A changed line anywhere in the journal is found before the next append (and before any
+file is written). Reading the whole chain on every append would cost time in proportion
+to the journal, so, as git does for its index, vplan keeps beside the journal a small
+sealed note, ``JOURNAL.checked``: the journal's file identity, size and change times
+(``st_ctime_ns`` cannot be set back by a user) as they were just after vplan last
+checked or added to it. When the journal still matches its note, no one wrote to it
+since, and only its last line is read; when it does not (another program wrote to it,
+it was copied or restored, the note is missing), the whole chain is checked first, once.
 """
 
 from __future__ import annotations
@@ -162,6 +171,7 @@ def append(path: Path, key: bytes, fields: Mapping[str, Json]) -> str:
         fcntl.flock(fd, fcntl.LOCK_EX)
         end = os.lseek(fd, 0, os.SEEK_END)
         prev, whole = _last_mac(fd, end, path, key)
+        _check_unchanged(fd, whole, path, key)
         if whole < end:  # the start of an entry whose write was stopped: it records nothing
             os.ftruncate(fd, whole)
             warnings.warn(
@@ -173,6 +183,7 @@ def append(path: Path, key: bytes, fields: Mapping[str, Json]) -> str:
             )
         data, mac = _sealed_line(key, prev, fields)
         _write_all(fd, whole, data + b"\n", path)
+        _note_checked(fd, path, key)
     finally:
         os.close(fd)  # closing releases the lock
     return mac
@@ -220,9 +231,91 @@ def check_last(path: Path, key: bytes) -> None:
             raise OutputError(
                 f"cannot add to the journal {path} (permission denied); check --record"
             )
-        _last_mac(fd, os.lseek(fd, 0, os.SEEK_END), path, key)
+        _, whole = _last_mac(fd, os.lseek(fd, 0, os.SEEK_END), path, key)
+        _check_unchanged(fd, whole, path, key)
     finally:
         os.close(fd)
+
+
+def checked_note(path: Path) -> Path:
+    """The sealed note of the journal as vplan last checked it: ``JOURNAL.checked``."""
+    return path.with_name(path.name + ".checked")
+
+
+def _identity(fd: int) -> bytes:
+    """What changes when anyone writes to the open journal: file, size and change times."""
+    info = os.fstat(fd)
+    fields = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    return ",".join(str(n) for n in fields).encode("ascii")
+
+
+def _check_unchanged(fd: int, whole: int, path: Path, key: bytes) -> None:
+    """Check every line before ``whole`` unless the journal is as vplan last left it."""
+    try:
+        note = read_regular(checked_note(path), 4 * 64)
+    except OSError:
+        note = b""
+    identity = _identity(fd)
+    if hmac.compare_digest(note, _checked_line(key, identity)):
+        return
+    _check_chain(fd, whole, path, key)
+    _write_note(path, _checked_line(key, identity))
+
+
+def _checked_line(key: bytes, identity: bytes) -> bytes:
+    return identity + b" " + seal(key, b"vplan journal checked " + identity).encode("ascii")
+
+
+def _note_checked(fd: int, path: Path, key: bytes) -> None:
+    """Note the journal as it is now, just added to (it was checked before)."""
+    _write_note(path, _checked_line(key, _identity(fd)))
+
+
+def _write_note(path: Path, line: bytes) -> None:
+    """Replace the note in one step; a note that cannot be written costs a full check later."""
+    note = checked_note(path)
+    temporary = note.with_name(f".{note.name}.{os.getpid()}")
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+        try:
+            os.write(fd, line)
+        finally:
+            os.close(fd)
+        temporary.replace(note)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+
+
+def _check_chain(fd: int, end: int, path: Path, key: bytes) -> None:
+    """Check each line's seal and that it follows the one before, up to byte ``end``."""
+    prev = FIRST
+    number = 0
+    with os.fdopen(os.dup(fd), "rb") as handle:
+        handle.seek(0)
+        offset = 0
+        while offset < end:
+            raw = handle.readline(MAX_LINE + 1)
+            number += 1
+            offset += len(raw)
+            if not raw.endswith(b"\n"):
+                what = "is cut short" if len(raw) <= MAX_LINE else "is longer than any entry"
+                raise _refused(_broken(path, number, what))
+            opened = _opened(raw[:-1], key)
+            if opened is None:
+                what = "was changed, or was not written by vplan under this key"
+                raise _refused(_broken(path, number, what))
+            if not opened[1].startswith(b'{"prev":"' + prev.encode("ascii") + b'",'):
+                what = (
+                    "does not follow the line before it (lines were removed or added between them)"
+                    if number > 1
+                    else "should be the first entry, but lines before it were removed"
+                )
+                raise _refused(_broken(path, number, what))
+            prev = opened[0]
+
+
+def _refused(error: BrokenJournalError) -> BrokenJournalError:
+    return BrokenJournalError(f"{error}; nothing was written")
 
 
 def _check_creatable(path: Path) -> None:

@@ -36,7 +36,7 @@ from vplan.parse import parse_weight
 from vplan.units import Duration
 
 if TYPE_CHECKING:
-    from vplan.plan import Window
+    from vplan.plan import OrdersGiven, Window
     from vplan.schema import (
         CautionModel,
         LimitModel,
@@ -62,6 +62,13 @@ class Orders(NamedTuple):
     milestones: tuple[MilestoneRule, ...]
     notes: tuple[Text, ...]
 
+    @property
+    def given(self) -> OrdersGiven:
+        """What a plan keeps of these orders for the outputs: digest, activities, notes."""
+        from vplan.plan import OrdersGiven
+
+        return OrdersGiven(self.sha256, self.activities, self.notes)
+
     def apply(self, protocol: Protocol) -> Protocol:
         """The protocol with these orders in place; the protocol itself is not changed."""
         ordered = {act.key: act for act in self.activities}
@@ -72,6 +79,19 @@ class Orders(NamedTuple):
             milestones=protocol.milestones + self.milestones,
             sources=MappingProxyType(sources),
         )
+
+
+def patient_protocol(
+    protocol: Protocol, orders: Orders | None
+) -> tuple[Protocol, OrdersGiven | None]:
+    """The patient's protocol: ``protocol`` with the care team's ``orders`` in place.
+
+    Also what a plan keeps of the orders for the outputs (None without orders); both go
+    to ``plan.build_plan``.
+    """
+    if orders is None:
+        return protocol, None
+    return orders.apply(protocol), orders.given
 
 
 def read_orders_bytes(path: Path, label: str) -> bytes:
@@ -129,7 +149,7 @@ def orders_from_bytes(
 
     from vplan.errors import RulesError
     from vplan.schema import OrdersModel
-    from vplan.validate import _schema_problem, position, read_yaml
+    from vplan.validate import position, read_yaml, schema_problem
 
     try:
         tree = read_yaml(data, label)
@@ -145,7 +165,7 @@ def orders_from_bytes(
     except ValidationError as exc:
         raise OrdersError(
             [
-                _in_orders_words(_schema_problem(err, tree, label, OrdersModel))
+                _in_orders_words(schema_problem(err, tree, label, OrdersModel))
                 for err in exc.errors()
             ]
         ) from None
@@ -268,7 +288,7 @@ def _checks(
     model: OrdersModel, protocol: Protocol, procedure_date: date | None, lang: str
 ) -> Iterator[Finding]:
     from vplan.schema import ActivityModel
-    from vplan.validate import _limit_checks, _window_checks
+    from vplan.validate import limit_checks, window_checks
 
     names = protocol.names()
     known = ", ".join(act.key for act in protocol.activities)
@@ -292,13 +312,13 @@ def _checks(
             shape = ActivityModel.model_construct(
                 limits=order.limits, measure="weight" if measured else None
             )
-            yield from _limit_checks(at, key, shape)
+            yield from limit_checks(at, key, shape)
         yield from _source_checks(at, order, protocol)
         if base is not None and order.limits is not None and order.loosen is None:
             yield from _loosening(at, key, base, order, procedure_date)
     yield from _naming_checks(model, protocol)
     yield from _involves_checks(model, protocol)
-    yield from _window_checks([], ("care",), model.milestones, ("milestones",))
+    yield from window_checks([], ("care",), model.milestones, ("milestones",))
     for i, milestone in enumerate(model.milestones):
         if milestone.kind is not None:
             yield (
@@ -378,7 +398,7 @@ def _naming_checks(model: OrdersModel, protocol: Protocol) -> Iterator[Finding]:
 
 def _involves_checks(model: OrdersModel, protocol: Protocol) -> Iterator[Finding]:
     """With the orders applied, no activity is allowed while something it involves is not."""
-    from vplan.validate import _ends_by
+    from vplan.validate import ends_by
 
     def ends(each: Sequence[Duration | None]) -> LastEnd:
         return False if not each else each[-1]
@@ -392,7 +412,7 @@ def _involves_checks(model: OrdersModel, protocol: Protocol) -> Iterator[Finding
         last[key] = ends([None if isinstance(lim.until, str) else lim.until for lim in limits])
     for act in protocol.activities:
         for other in act.involves:
-            if (act.key in ordered or other in ordered) and not _ends_by(
+            if (act.key in ordered or other in ordered) and not ends_by(
                 last.get(act.key, False), last.get(other, False)
             ):
                 where = act.key if act.key in ordered else other

@@ -90,9 +90,14 @@ def parse_list_date(text: str, *, order: DateOrder, today: date, name: str = "da
     match = _NUMERIC_DATE.fullmatch(cleaned)
     if match is None:
         return parse_date(text, today=today, name=name)
-    if order == "iso":
-        raise ParseError(f"'{text}' could be month first or day first", ORDER_FORM)
     first, _, second, year = match.groups()
+    if order == "iso":
+        if not any(_real(int(year), m, d) for m, d in ((first, second), (second, first))):
+            raise ParseError(
+                f"'{text}' is not a real calendar date, month first or day first",
+                "check the month and day; write the date as YYYY-MM-DD",
+            )
+        raise ParseError(f"'{text}' could be month first or day first", ORDER_FORM)
     if len(year) == 2:
         raise ParseError(f"'{text}' has a two-digit year", "write the year in full, such as 2025")
     month, day = (int(first), int(second)) if order == "mdy" else (int(second), int(first))
@@ -104,6 +109,15 @@ def parse_list_date(text: str, *, order: DateOrder, today: date, name: str = "da
             "check the month and day, and --date-format",
         ) from None
     return _in_range(text, value)
+
+
+def _real(year: int, month: str | int, day: str | int) -> bool:
+    """Whether the year, month and day make a calendar date."""
+    try:
+        date(year, int(month), int(day))
+    except ValueError:
+        return False
+    return True
 
 
 _MASS_UNITS: dict[str, MassUnit] = {
@@ -208,27 +222,54 @@ def parse_name(text: str) -> str:
 
 
 FOLLOW_UP_FORM = (
-    "write the visit as YYYY-MM-DD HH:MM, such as '2025-03-10 14:30' (or 2025-03-10T14:30), "
-    "or the date alone"
+    "write the visit as YYYY-MM-DD HH:MM, such as '2025-03-10 14:30' or '2025-03-10 2:30 PM' "
+    "(or 2025-03-10T14:30), or the date alone"
 )
 _FOLLOW_UP = re.compile(
-    r"(?P<date>\d{4}-\d{2}-\d{2})(?:[T ]+(?P<hour>\d{1,2}):(?P<minute>\d{2}))?", re.ASCII
+    r"(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}(?P<sep>[/.-])\d{1,2}(?P=sep)(?:\d{2}|\d{4}))"
+    r"(?:(?:T|\s+)(?P<hour>\d{1,2}):(?P<minute>\d{2})(?:\s*(?P<noon>[ap])\.?m\.?)?)?",
+    re.ASCII | re.IGNORECASE,
 )
 
 
-def parse_follow_up(text: str) -> tuple[date, time | None]:
-    """Read the follow-up visit: ``2025-03-10T14:30``, ``2025-03-10 14:30`` or a date alone."""
+def parse_follow_up(text: str, order: DateOrder = "iso") -> tuple[date, time | None]:
+    """Read the follow-up visit: ``2025-03-10 14:30``, ``2025-03-10 2:30 PM`` or a date alone.
+
+    A date such as ``03/10/2025`` is read in the day's list's ``order``, as its procedure
+    dates are (with the default order it is refused, as they are).
+    """
     match = _FOLLOW_UP.fullmatch(text.strip())
     if match is None:
         raise ParseError(f"'{text}' is not a follow-up visit vplan can read", FOLLOW_UP_FORM)
-    when = parse_date(match.group("date"), today=EARLIEST, name="follow-up date")
+    try:
+        when = parse_list_date(
+            match.group("date"), order=order, today=EARLIEST, name="follow-up date"
+        )
+    except ParseError as exc:
+        if exc.fix != ORDER_FORM:
+            raise
+        raise ParseError(
+            f"the follow-up date in '{text}' could be month first or day first",
+            "write it as YYYY-MM-DD, such as '2025-03-10 2:30 PM'; in a day's list, "
+            "--date-format mdy or dmy reads the list's dates",
+        ) from None
     if match.group("hour") is None:
         return when, None
     hour, minute = int(match.group("hour")), int(match.group("minute"))
+    noon = match.group("noon")
+    if noon is not None:
+        if not (1 <= hour <= 12 and 0 <= minute <= 59):
+            raise ParseError(
+                f"'{text}' has no such time on a 12-hour clock ({hour}:{minute:02d})",
+                "write the hour from 1 to 12 with AM or PM, such as 2:30 PM, or on a 24-hour "
+                "clock, such as 14:30",
+            )
+        hour = hour % 12 + (12 if noon.lower() == "p" else 0)
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
         raise ParseError(
             f"'{text}' has no such time of day ({hour}:{minute:02d})",
-            "write the time on a 24-hour clock, from 00:00 to 23:59, such as 14:30",
+            "write the time on a 24-hour clock, from 00:00 to 23:59, such as 14:30, or with "
+            "AM or PM, such as 2:30 PM",
         )
     return when, time(hour, minute)
 

@@ -13,12 +13,17 @@ from pathlib import Path
 from vplan.errors import InputError
 from vplan.i18n import ENGLISH
 from vplan.model import Protocol
-from vplan.parse import parse_follow_up, parse_place
+from vplan.parse import DateOrder, parse_follow_up, parse_place
 from vplan.plan import FollowUp, Plan, build_plan
 
 
-def follow_up_visit(when: str | None, place: str | None) -> FollowUp | None:
-    """The booked visit typed as ``--follow-up`` and ``--follow-up-place``, or None."""
+def follow_up_visit(
+    when: str | None, place: str | None, order: DateOrder = "iso"
+) -> FollowUp | None:
+    """The booked visit typed as ``--follow-up`` and ``--follow-up-place``, or None.
+
+    ``order`` is how a day's list writes dates such as 03/10/2025 (its --date-format).
+    """
     if when is None or not when.strip():
         if place is not None and place.strip():
             raise InputError(
@@ -26,7 +31,7 @@ def follow_up_visit(when: str | None, place: str | None) -> FollowUp | None:
                 "YYYY-MM-DD HH:MM too (in a batch, the 'follow_up' column)"
             )
         return None
-    day, at = parse_follow_up(when)
+    day, at = parse_follow_up(when, order)
     return FollowUp(day, at, None if place is None or not place.strip() else parse_place(place))
 
 
@@ -47,4 +52,7 @@ def patient_plan(
         loaded = load_orders(
             orders, protocol, procedure_date=procedure_date, lang=lang, label=orders_label
         )
-    return build_plan(protocol, procedure_date, orders=loaded, follow_up=follow_up)
+    from vplan.orders import patient_protocol
+
+    ordered, given = patient_protocol(protocol, loaded)
+    return build_plan(ordered, procedure_date, orders=given, follow_up=follow_up)

@@ -11,14 +11,11 @@ from collections.abc import Callable, Mapping
 from datetime import date, time, timedelta
 from enum import Enum
 from types import MappingProxyType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from vplan.errors import InputError
 from vplan.model import Activity, CareItem, Caution, Limit, MilestoneRule, Protocol, Text
 from vplan.units import Duration, Weight
-
-if TYPE_CHECKING:
-    from vplan.orders import Orders
 
 MAX_FOLLOW_UP_DAYS = 366  # a booked visit more than a year on is a typing slip
 
@@ -279,6 +276,18 @@ class Verdict(NamedTuple):
         return lasting.sources if lasting is not None and lasting.sources else self.activity.sources
 
 
+class OrdersGiven(NamedTuple):
+    """The care team's orders in a patient's protocol, as the outputs name them.
+
+    The orders themselves are already in the protocol the plan was built from
+    (``orders.patient_protocol``); this says which file they came from and what it said.
+    """
+
+    sha256: str  # of the orders file's bytes, for the stamp and the record
+    activities: tuple[Activity, ...]  # the activities the orders changed or added
+    notes: tuple[Text, ...]  # the care team's notes for this patient
+
+
 class Plan(NamedTuple):
     """The whole recovery plan of one patient."""
 
@@ -288,7 +297,7 @@ class Plan(NamedTuple):
     care: tuple[CareWindow, ...]
     milestones: tuple[Milestone, ...]
     follow_up: FollowUp | None = None  # the booked visit, in place of the protocol's "due"
-    orders: Orders | None = None  # the care team's orders, already applied to ``protocol``
+    orders: OrdersGiven | None = None  # the care team's orders, already in ``protocol``
     # Each activity's key: the day it is allowed again once its first limit starts (0 for an
     # activity without limits; None: only when the care team clears it).
     allowed_from: Mapping[str, int | None] = MappingProxyType({})
@@ -449,17 +458,16 @@ def build_plan(
     protocol: Protocol,
     procedure_date: date,
     *,
-    orders: Orders | None = None,
+    orders: OrdersGiven | None = None,
     follow_up: FollowUp | None = None,
 ) -> Plan:
-    """Place every rule of the protocol on the calendar from ``procedure_date`` (day 0).
+    """Place every rule of the patient's protocol on the calendar from ``procedure_date`` (day 0).
 
-    ``orders`` (the care team's changes for this patient) are applied to the protocol
-    first; a booked ``follow_up`` visit takes the place of the protocol's follow-up
-    milestone. A visit before the procedure date is an input error.
+    ``protocol`` is this patient's: with the care team's orders already in it
+    (``orders.patient_protocol``), which ``orders`` names for the outputs. A booked
+    ``follow_up`` visit takes the place of the protocol's follow-up milestone. A visit
+    before the procedure date is an input error.
     """
-    if orders is not None:
-        protocol = orders.apply(protocol)
     if follow_up is not None and follow_up.date < procedure_date:
         raise InputError(
             f"the follow-up visit {follow_up.date.isoformat()} is before the procedure date "

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from vplan.dates import Dates
 from vplan.handout import Layout
-from vplan.plan import Plan
+from vplan.plan import FollowUp, Plan
 from vplan.stamp import Stamp
 
 EntryValue = str | int | bool | None  # a value of a journal entry, as JSON writes it
@@ -95,6 +95,34 @@ def entry(
     }
 
 
+def combined_entry(
+    *,
+    when: datetime,
+    made_at: datetime,
+    vplan: str,
+    handouts: int,
+    pages: int,
+    file_hmac: str,
+    key: str,
+) -> dict[str, EntryValue]:
+    """The journal entry of a batch's combined PDF, without its seal.
+
+    Each handout in it has an entry of its own, just before; this one records the file
+    that was printed: how many handouts and pages it holds, and its HMAC.
+    """  # fmt: skip
+    return {
+        "format_version": ENTRY_FORMAT,
+        "when": when.isoformat(timespec="seconds"),
+        "made_at": made_at.isoformat(timespec="seconds"),
+        "vplan": vplan,
+        "format": "pdf",
+        "combined": handouts,
+        "pages": pages,
+        "file_hmac": file_hmac,
+        "key_id": key,
+    }
+
+
 def chart_note(
     plan: Plan, stamp: Stamp, written: Written, follow_up: datetime | date | None = None
 ) -> str:
@@ -122,6 +150,13 @@ def chart_note(
     if follow_up is not None:
         parts.append(f"follow-up {_when(follow_up)}")
     return ", ".join(parts) + "."
+
+
+def visit_moment(visit: FollowUp | None) -> datetime | date | None:
+    """A booked follow-up visit as a date and time (or a date alone), as notes and entries say."""
+    if visit is None:
+        return None
+    return visit.date if visit.time is None else datetime.combine(visit.date, visit.time)
 
 
 def _language_name(lang: str) -> str:

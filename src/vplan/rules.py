@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 import tempfile
 import warnings
@@ -35,9 +36,15 @@ RULES_ENV = "VPLAN_RULES"
 CACHE_ENV = "VPLAN_CACHE_DIR"
 NO_CACHE_ENV = "VPLAN_NO_CACHE"
 _CACHE_FORMAT = b"vplan-rules-cache-3"  # 3: durations carried as read: [6, "weeks", "6 weeks"]
-# The modules whose code decides what a valid file becomes; a change to any of them
-# is a change of cache key.
-_VALIDATING_MODULES = ("schema.py", "validate.py", "model.py", "parse.py", "units.py")
+# The code that decides what a valid file becomes is validate.py and every module of vplan
+# it imports, directly or through another (found by reading their import lines, not listed
+# by hand): a change to any of them is a change of cache key.
+_VALIDATOR = "validate"
+_IMPORT = re.compile(
+    rb"^[ \t]*(?:from[ \t]+vplan((?:\.\w+)*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]*)"
+    rb"|import[ \t]+vplan((?:\.\w+)+))",
+    re.MULTILINE,
+)
 
 
 class RulesSource(NamedTuple):
@@ -178,11 +185,52 @@ def _cache_file(data: bytes, env: Mapping[str, str]) -> Path | None:
     if not _private_folder(folder):
         return None
     digest = hashlib.sha256(_CACHE_FORMAT + __version__.encode())
-    here = Path(__file__).parent
-    for name in _VALIDATING_MODULES:
-        digest.update((here / name).read_bytes())
+    for code in validating_code(Path(__file__).parent).values():
+        digest.update(code)
     digest.update(data)
     return folder / f"rules-{digest.hexdigest()}.json"
+
+
+def validating_code(package: Path) -> dict[str, bytes]:
+    """The source of validate.py and of every module of ``package`` it imports, by module name.
+
+    Read from the modules' import lines (those inside functions and for type checking too),
+    so a module that comes to take part in validation takes part in the cache key.
+    """
+    found: dict[str, bytes] = {}
+    waiting = [_VALIDATOR]
+    while waiting:
+        name = waiting.pop()
+        if name in found:
+            continue
+        path = _module_file(package, name)
+        if path is None:
+            continue
+        code = path.read_bytes()
+        found[name] = code
+        for match in _IMPORT.finditer(code):
+            within, names, whole = match.groups()
+            if whole is not None:
+                waiting.append(whole.decode("ascii").lstrip("."))
+                continue
+            base = within.decode("ascii").lstrip(".")
+            if base:
+                waiting.append(base)
+            for word in re.findall(rb"\w+", names):  # `from vplan.x import y`: y may be a module
+                waiting.append(f"{base}.{word.decode('ascii')}" if base else word.decode("ascii"))
+    return dict(sorted(found.items()))
+
+
+def _module_file(package: Path, name: str) -> Path | None:
+    """The file of module ``name`` (``render.text``) in ``package``, or None when there is none."""
+    parts = name.split(".")
+    for path in (
+        package.joinpath(*parts[:-1], parts[-1] + ".py"),
+        package.joinpath(*parts, "__init__.py"),
+    ):
+        if path.is_file():
+            return path
+    return None
 
 
 def _private_folder(folder: Path) -> bool:

@@ -91,7 +91,7 @@ def validated_tree(data: bytes, label: str) -> tuple[CommentedMap, RulesModel]:
     try:
         model = RulesModel.model_validate(tree)
     except ValidationError as exc:
-        raise RulesError([_schema_problem(err, tree, label) for err in exc.errors()]) from None
+        raise RulesError([schema_problem(err, tree, label) for err in exc.errors()]) from None
     problems = [
         Problem(label, *position(tree, loc, value=True), what, fix)
         for loc, what, fix in _cross_checks(model)
@@ -319,9 +319,14 @@ def position(tree: object, loc: Where, *, value: bool) -> tuple[int, int]:
     return line + 1, column + 1
 
 
-def _schema_problem(
+def schema_problem(
     err: ErrorDetails, tree: object, label: str, root: type[BaseModel] = RulesModel
 ) -> Problem:
+    """One pydantic error as a problem a person reads: where in the file, what, what to write.
+
+    ``tree`` is the YAML as read (with its line numbers), ``label`` how to name the file,
+    and ``root`` the model the file was checked against (the rules, or an orders file).
+    """
     loc: Where = tuple(step for step in err["loc"] if step != "[key]")
     kind = err["type"]
     field = next((str(step) for step in reversed(loc) if isinstance(step, str)), "value")
@@ -404,10 +409,10 @@ def _cross_checks(model: RulesModel) -> list[Finding]:
     return [
         *_source_checks(model),
         *_name_checks(main),
-        *(f for loc, key, act in main for f in _limit_checks(loc, key, act)),
+        *(f for loc, key, act in main for f in limit_checks(loc, key, act)),
         *_involves_checks(main),
         *_shared_word_checks(model.shared_words, main),
-        *_window_checks(model.care, ("care",), model.milestones, ("milestones",)),
+        *window_checks(model.care, ("care",), model.milestones, ("milestones",)),
         *_sign_checks(model),
         *_procedure_checks(model),
     ]
@@ -492,13 +497,13 @@ def _procedure_checks(model: RulesModel) -> Iterator[Finding]:
             if finding[0][:2] == here:  # the main protocol's own names are checked once
                 yield finding
         for k, act in proc.activities.items():
-            yield from _limit_checks((*here, "activities", k), k, act)
+            yield from limit_checks((*here, "activities", k), k, act)
         yield from _shared_word_checks(model.shared_words, merged, here)
         main_findings = set(_involves_checks(main))
         for finding in _involves_checks(merged, f" for {key}"):
             if finding[0][:2] == here or finding[0] not in {f[0] for f in main_findings}:
                 yield finding
-        yield from _window_checks(
+        yield from window_checks(
             proc.care or [], (*here, "care"), proc.milestones or [], (*here, "milestones")
         )
 
@@ -601,7 +606,14 @@ def _name_checks(
                 )
 
 
-def _limit_checks(at: Where, key: str, act: ActivityModel) -> Iterator[Finding]:
+def limit_checks(at: Where, key: str, act: ActivityModel) -> Iterator[Finding]:
+    """What is wrong with an activity's limits, taken together.
+
+    Each ends after it starts, the first starts on day 0, each follows the one before
+    without a gap or an overlap, and 'max', 'with_care' and 'then' fit the activity.
+
+    ``at`` is where the activity is in the file and ``key`` its name, for the findings.
+    """
     base: Where = (*at, "limits")
     previous_end: Duration | None = None
     previous_index = -1
@@ -668,7 +680,7 @@ def _limited_until(act: ActivityModel) -> Duration | bool | None:
     return None if isinstance(last, str) else last  # str: 'cleared'
 
 
-def _ends_by(first: Duration | bool | None, second: Duration | bool | None) -> bool:
+def ends_by(first: Duration | bool | None, second: Duration | bool | None) -> bool:
     """Whether a limit ending at ``first`` lasts at least as long as one ending at ``second``.
 
     Both cover day 0 onwards (limits are back to back from the procedure day), so the
@@ -711,7 +723,7 @@ def _involves_checks(
                     "'with_care' too",
                 )
             mine, theirs = _limited_until(act), _limited_until(by_key[other])
-            if _ends_by(mine, theirs):
+            if ends_by(mine, theirs):
                 continue
             ends = "until the care team clears it" if theirs is None else f"until {theirs}"
             allowed = "from the procedure day" if mine is False else f"from {mine}"
@@ -754,12 +766,18 @@ def _same_time(a: Duration, b: Duration) -> bool:
     return a.day_bounds() == b.day_bounds()
 
 
-def _window_checks(
+def window_checks(
     care: Sequence[CareModel],
     care_at: Where,
     milestones: Sequence[MilestoneModel],
     events_at: Where,
 ) -> Iterator[Finding]:
+    """What is wrong with the spans of care items and milestones, taken together.
+
+    Each ends after it starts, and only one milestone is the follow-up visit.
+
+    ``care_at`` and ``events_at`` are where the two lists are in the file.
+    """
     spans: list[tuple[Where, Duration, Duration | None, str]] = [
         ((*care_at, i, "until"), c.start, c.until, "from") for i, c in enumerate(care)
     ]
