@@ -352,7 +352,7 @@ def _naming_checks(model: OrdersModel, protocol: Protocol) -> Iterator[Finding]:
     An order may rename its own activity, never take another's name or alias: 'check
     driving' must keep reaching driving's limits.
     """
-    from vplan.validate import MAX_NAME
+    from vplan.validate import name_problem
 
     owner: dict[str, str] = {}
     for act in protocol.activities:
@@ -372,21 +372,9 @@ def _naming_checks(model: OrdersModel, protocol: Protocol) -> Iterator[Finding]:
         written += [((*at, "aliases", i), alias) for i, alias in enumerate(order.aliases or [])]
         for loc, name in written:
             folded = normalize_name(name)
-            if not folded:
-                yield loc, "an empty name", "write a word patients would type"
-            elif len(name) > MAX_NAME:
-                yield (
-                    loc,
-                    f"the name is {len(name):,} characters long, more than the {MAX_NAME} a "
-                    "name may have",
-                    "write a few words patients would type",
-                )
-            elif folded[0].isdigit():
-                yield (
-                    loc,
-                    f"'{name}' starts with a digit, so 'vplan check' would read it as a weight",
-                    "start the name with a letter",
-                )
+            problem = name_problem(name)
+            if problem is not None:
+                yield (loc, *problem)
             elif owner.setdefault(folded, key) != key:
                 yield (
                     loc,

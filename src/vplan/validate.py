@@ -573,6 +573,28 @@ def _clashes(activities: Sequence[tuple[Where, str, ActivityModel]]) -> set[str]
     return {name for name, keys in owners.items() if len(keys) > 1}
 
 
+def name_problem(name: str) -> tuple[str, str] | None:
+    """What is wrong with an activity's name or alias on its own, and the fix; None if nothing.
+
+    An empty name, one longer than ``MAX_NAME``, or one that starts with a digit (which
+    'vplan check' would read as a weight). Rules and orders are held to the same.
+    """
+    folded = normalize_name(name)
+    if not folded:
+        return "an empty name", "write a word patients would type"
+    if len(name) > MAX_NAME:
+        return (
+            f"the name is {len(name):,} characters long, more than the {MAX_NAME} a name may have",
+            "write a few words patients would type",
+        )
+    if folded[0].isdigit():
+        return (
+            f"'{name}' starts with a digit, so 'vplan check' would read it as a weight",
+            "start the name with a letter",
+        )
+    return None
+
+
 def _name_checks(
     activities: Sequence[tuple[Where, str, ActivityModel]], known: frozenset[str] = frozenset()
 ) -> Iterator[Finding]:
@@ -583,21 +605,9 @@ def _name_checks(
             folded = normalize_name(name)
             if folded in known:
                 continue
-            if not folded:
-                yield loc, "an empty name", "write a word patients would type"
-            elif len(name) > MAX_NAME:
-                yield (
-                    loc,
-                    f"the name is {len(name):,} characters long, more than the {MAX_NAME} a "
-                    "name may have",
-                    "write a few words patients would type",
-                )
-            elif folded[0].isdigit():
-                yield (
-                    loc,
-                    f"'{name}' starts with a digit, so 'vplan check' would read it as a weight",
-                    "start the name with a letter",
-                )
+            problem = name_problem(name)
+            if problem is not None:
+                yield (loc, *problem)
             elif owner.setdefault(folded, key) != key:
                 yield (
                     loc,
