@@ -161,23 +161,19 @@ def _parse_yaml(text: str, label: str) -> object:
                 or isinstance(event, AliasEvent)
                 or (isinstance(event, NodeEvent) and event.anchor is not None)
             ):
-                mark = event.start_mark
                 problems.append(
-                    Problem(
+                    _at_event(
+                        event,
                         label,
-                        mark.line + 1,
-                        mark.column + 1,
                         "YAML anchors and aliases (&name, *name, <<) are not allowed",
                         "write the value out in full where it is used",
                     )
                 )
             elif isinstance(tag := getattr(event, "tag", None), str):
-                mark = event.start_mark
                 problems.append(
-                    Problem(
+                    _at_event(
+                        event,
                         label,
-                        mark.line + 1,
-                        mark.column + 1,
                         f"YAML tags ({_written_tag(tag)}) are not allowed",
                         "remove the tag; write the value plainly (quote a text that looks "
                         "like a number)",
@@ -238,15 +234,20 @@ def _written_tag(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!", 1)
 
 
-def _too_big(event: Event, label: str, *, deep: bool) -> Problem:
+def _at_event(event: Event, label: str, what: str, fix: str) -> Problem:
+    """A problem at the line and column where a YAML event starts."""
     mark = event.start_mark
+    return Problem(label, mark.line + 1, mark.column + 1, what, fix)
+
+
+def _too_big(event: Event, label: str, *, deep: bool) -> Problem:
     if deep:
         what = f"the values are nested more than {MAX_DEPTH} levels deep"
         fix = "a rules file nests about 8 levels; check the brackets and the indentation"
     else:
         what = f"the file has more than {MAX_VALUES:,} values (keys, items and texts)"
         fix = "a rules file has about 1,000; check the path"
-    return Problem(label, mark.line + 1, mark.column + 1, what, fix)
+    return _at_event(event, label, what, fix)
 
 
 def _texts_with_controls(tree: object) -> Iterator[tuple[int, int, list[str]]]:
