@@ -236,3 +236,41 @@ def test_the_box_of_limits_says_continued_on_the_pages_it_goes_on_to(lang: str) 
     assert len(holding) >= 2
     assert continued not in holding[0]
     assert all(continued in text for text in holding[1:])
+
+
+@pytest.mark.parametrize(("procedure", "lang"), [(None, "en"), ("kyphoplasty", "es")])
+def test_normal_print_key_dates_and_advice_go_on_over_the_page_under_their_heading(
+    procedure: str | None, lang: str
+) -> None:
+    """Normal print: a section cut by the page goes on under its heading with '(continued)'."""
+    plan = build_plan(protocol(procedure), date(2025, 3, 1))
+    handout = build_handout(plan, PATIENT, Layout(), lang)
+    printed = pages(handout)
+    went_on = 0
+    for heading, continued in (
+        (handout.key_dates_heading, handout.key_dates_continued),
+        (handout.instead_heading, handout.instead_continued),
+    ):
+        first = page_of(printed, heading)
+        later = [n for n, page in enumerate(printed) if continued in page.text]
+        # Each page it goes on to starts with the continued heading, right after the first.
+        assert later == list(range(first + 1, first + 1 + len(later))), heading
+        went_on += len(later)
+    assert went_on  # this patient's handout cuts one of them (so the check above ran)
+    # No care item or piece of advice is cut by the page: each is whole on one page.
+    whole = [
+        *(t for k in handout.key_dates for span in k.care for t in span.texts),
+        *(f"{i.label}: {i.value}" for i in handout.instead),
+    ]
+    for text in whole:
+        assert any(" ".join(text.split()) in page.text for page in printed), text
+
+
+def test_an_activity_allowed_with_care_until_the_care_team_says_is_never_said_forbidden() -> None:
+    """Sleeping (back or side, until the care team says) is not 'only when your care team says'."""
+    plan = build_plan(protocol(None), date(2025, 3, 1))
+    handout = build_handout(plan, PATIENT, Layout())
+    sleeping = plan.protocol.activity("sleeping").name.get()
+    assert not any(sleeping in text for text in handout.until_cleared)
+    in_box = [f.value for group in handout.now.limits for f in group.limits if f.label == sleeping]
+    assert in_box and "not your stomach" in in_box[0]

@@ -202,12 +202,14 @@ class Handout(NamedTuple):
     signs_heading: str
     signs: tuple[SignBox, ...]
     key_dates_heading: str
+    key_dates_continued: str  # the heading where the key dates go on over the page
     key_dates: tuple[KeyDate, ...]
     until_cleared: tuple[str, ...]
     months_heading: str
     marks_note: str
     months: tuple[MonthGrid, ...]
     instead_heading: str
+    instead_continued: str  # the heading where the advice goes on over the page
     instead: tuple[Field, ...]
     footer: str
     running_head: str
@@ -230,6 +232,7 @@ class Handout(NamedTuple):
             for sign in box.signs:
                 yield "warning signs", sign
         yield "heading", self.key_dates_heading
+        yield "heading", self.key_dates_continued
         for key in self.key_dates:
             yield "key dates", key.mark
             yield "key dates", key.when
@@ -251,6 +254,7 @@ class Handout(NamedTuple):
                     if cell is not None:
                         yield "calendar", f"{cell.day_of_month} {cell.mark}"
         yield "heading", self.instead_heading
+        yield "heading", self.instead_continued
         for advice in self.instead:
             yield "what you can do", advice.label
             yield "what you can do", advice.value
@@ -371,12 +375,16 @@ def build_handout(
             if any(s.tier is tier for s in protocol.warning_signs)
         ),
         key_dates_heading=words.tr(HANDOUT_HEADINGS["key_dates"]),
+        key_dates_continued=words.tr(CONTINUED).format(
+            heading=words.tr(HANDOUT_HEADINGS["key_dates"])
+        ),
         key_dates=key_dates,
         until_cleared=_until_cleared(plan, words),
         months_heading=words.tr(HANDOUT_HEADINGS["months"]),
         marks_note=words.tr(MARKS_NOTE),
         months=_months(plan, marks, words),
         instead_heading=words.tr(HANDOUT_HEADINGS["instead"]),
+        instead_continued=words.tr(CONTINUED).format(heading=words.tr(HANDOUT_HEADINGS["instead"])),
         instead=tuple(
             Field(act.name.get(lang), act.advice.get(lang))
             for act in protocol.activities
@@ -431,11 +439,12 @@ def _final_end(plan: Plan, window: Window) -> int | None:
 
 def _until_cleared(plan: Plan, words: PatientWords) -> tuple[str, ...]:
     """The activities allowed only when the care team says so: one line for all of them."""
-    # Those in force on the discharge day are in page 1's box already.
+    # Those in force on the discharge day are in page 1's box already, and so is a limit
+    # that allows the activity with care until then (it is allowed, as its text says).
     names = [
         w.activity.name.get(words.lang)
         for w in plan.windows
-        if w.end_day is None and not w.covers(0)
+        if w.end_day is None and not w.covers(0) and not w.with_care
     ]
     if len(names) == 1:
         return (words.tr(CLEARED_ONLY).format(name=names[0]),)

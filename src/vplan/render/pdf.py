@@ -378,21 +378,64 @@ def _key_dates(handout: Handout, st: Styles, size: Sizes, width: float) -> list[
     runs = [run for k in handout.key_dates for run in unbroken(k.when).split(" ")]
     longest = max((pdfmetrics.stringWidth(run, BOLD, size.body) for run in runs), default=0)
     mark_w, date_w = size.body * 2.2, max(size.body * 11, longest + 2 * CELL_PADDING + 1)
+    if not stacked:
+        table = _flowing_key_dates(handout, st, size, [mark_w, date_w, width - mark_w - date_w])
+        cleared: list[Block] = [[_p(t, st["bold"])] for t in handout.until_cleared]
+        return [[table], *cleared]
     rows: list[Row] = []
     for k in handout.key_dates:
         items = [_p(i, st["bold"]) for i in k.items]
         for span in k.care:
             items.append(_p(span.heading, st["body"]))
             items += [_Paragraph(escape(t), st["bullet"], bulletText=BULLET) for t in span.texts]
-        if stacked:
-            rows.append([[_p(f"{k.mark}   {k.when}", st["bold"]), *items]])
-        else:
-            rows.append([_p(k.mark, st["bold"]), _p(k.when, st["bold"]), items])
-    widths = [width] if stacked else [mark_w, date_w, width - mark_w - date_w]
+        rows.append([[_p(f"{k.mark}   {k.when}", st["bold"]), *items]])
     return _section(
         _heading(handout.key_dates_heading, st, size),
-        [*_rows(rows, widths, lines=True), *(_p(t, st["bold"]) for t in handout.until_cleared)],
+        [*_rows(rows, [width], lines=True), *(_p(t, st["bold"]) for t in handout.until_cleared)],
     )
+
+
+def _flowing_key_dates(handout: Handout, st: Styles, size: Sizes, widths: list[float]) -> Table:
+    """Normal print's key dates: one table that may go on over the page between its lines.
+
+    Each key date is cut into rows (its date with what changes, then each thing to do), so
+    a long day does not leave the rest of a page empty. The heading is the table's first
+    row, repeated with "(continued)" on the next page; a line is drawn under each key date.
+    """
+    rows: list[Row] = [[_p(handout.key_dates_heading, st["heading"]), "", ""]]
+    style: list[StyleCommand] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ("SPAN", (0, 0), (-1, 0)),
+        ("LEFTPADDING", (0, 0), (0, 0), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, 0), size.gap / 2),
+    ]
+    for k in handout.key_dates:
+        first = len(rows)
+        pieces: list[list[Flowable]] = [[_p(i, st["bold"]) for i in k.items]]
+        for span in k.care:
+            bullets = [_Paragraph(escape(t), st["bullet"], bulletText=BULLET) for t in span.texts]
+            pieces.append([_p(span.heading, st["body"]), *bullets[:1]])  # never a heading alone
+            pieces += [[bullet] for bullet in bullets[1:]]
+        if not pieces[0] and len(pieces) > 1:
+            pieces = pieces[1:]
+        rows.append([_p(k.mark, st["bold"]), _p(k.when, st["bold"]), pieces[0]])
+        rows += [["", "", piece] for piece in pieces[1:]]
+        last = len(rows) - 1
+        style += [
+            ("TOPPADDING", (0, first), (-1, first), 0.5),
+            ("BOTTOMPADDING", (0, last), (-1, last), 1.5),
+            ("LINEBELOW", (0, last), (-1, last), 0.5, colors.black),
+        ]
+    table = _ContinuedTable([list(row) for row in rows], colWidths=widths, hAlign="LEFT",
+                            repeatRows=1)  # fmt: skip
+    table.continued = _p(handout.key_dates_continued, st["heading"])
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, NORMAL.body)]))
+    table.setStyle(TableStyle(style))
+    return table
 
 
 def _instead(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
@@ -403,7 +446,64 @@ def _instead(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Bl
     lead = _heading(handout.instead_heading, st, size)
     if handout.layout.large_print:  # one column, each item whole on its page
         return _section(lead, _columns(items, 1, width, size))
-    return _section(lead, [_balanced(items, width, size)])
+    heading, continued = (_p(t, st["heading"]) for t in (handout.instead_heading,
+                                                           handout.instead_continued))  # fmt: skip
+    return [[_TwoColumns(heading, continued, items, width, size)]]
+
+
+class _TwoColumns(Flowable):
+    """A heading over two balanced columns of items, which may go on over the page.
+
+    Where the items do not all fit, the left column is filled down the page, then the right,
+    and the rest goes on over the page under the heading marked "(continued)". An item is
+    never cut, and the heading is never left alone at the foot of a page.
+    """
+
+    def __init__(self, heading: Paragraph, continued: Paragraph, items: Sequence[Flowable],
+                 width: float, size: Sizes) -> None:  # fmt: skip
+        super().__init__()
+        self.heading, self.continued, self.items = heading, continued, list(items)
+        self.size, self.width = size, width
+        self.table = self._table(_balanced(self.items, width, size))
+
+    def _table(self, columns: Table) -> Table:
+        table = _table([[self.heading], [columns]], [self.width])
+        table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                   ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))  # fmt: skip
+        return table
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """The size of the heading and both columns, all of the items."""
+        self.width, self.height = self.table.wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        """What fits here (both columns filled from the top) and the rest, for the next page."""
+        column = self.width / 2 - self.size.gap
+        room = availHeight - self.heading.wrap(self.width, availHeight)[1]
+        heights = [item.wrap(column, 10_000)[1] for item in self.items]
+        cuts, start = [], 0
+        for _ in range(2):  # the left column, then the right
+            used, end = 0.0, start
+            while end < len(heights) and used + heights[end] <= room:
+                used += heights[end]
+                end += 1
+            cuts.append(end)
+            start = end
+        if cuts[0] == 0:  # not even one item under the heading: all of it on the next page
+            return []
+        left, right = self.items[: cuts[0]], self.items[cuts[0] : cuts[1]]
+        here = self._table(_columns_row([[left, right]], 2, self.width, self.size))
+        rest = self.items[cuts[1] :]
+        if not rest:
+            return [here]
+        return [here, _TwoColumns(self.continued, self.continued, rest, self.width, self.size)]
+
+    def draw(self) -> None:
+        """The heading and the columns, as laid out by ``wrap``."""
+        self.table.drawOn(self.canv, 0, 0)
 
 
 def _balanced(items: Sequence[Flowable], width: float, size: Sizes) -> Table:
@@ -568,7 +668,8 @@ class _ContinuedTable(Table):
             assert isinstance(part, _ContinuedTable)
             part.continued = self.continued
             if self.continued is not None:
-                part._cellvalues[0] = [self.continued]  # type: ignore[attr-defined]
+                first = part._cellvalues[0]  # type: ignore[attr-defined]
+                part._cellvalues[0] = [self.continued, *first[1:]]  # type: ignore[attr-defined]
                 heights = part._argH  # type: ignore[attr-defined]
                 if heights:  # the longer heading's height is worked out again
                     part._argH = [None, *heights[1:]]  # type: ignore[attr-defined]
