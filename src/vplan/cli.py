@@ -1492,3 +1492,45 @@ def record_key(
         then=f"set {KEY_FILE_ENV}={file}, and keep a copy somewhere safe: without the key, names "
         "cannot be matched to the journal's entries.",
     )
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def serve(
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Only print the page's address; open no browser.")
+    ] = False,
+    port: Annotated[
+        int,
+        typer.Option(
+            "--port", min=0, max=65535, help="The port to listen on. Default: a free one."
+        ),
+    ] = 0,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host", help="The address to listen on: 127.0.0.1 only (this computer), the default."
+        ),
+    ] = "127.0.0.1",
+    idle_minutes: Annotated[
+        float,
+        typer.Option(
+            "--idle-minutes",
+            min=0.05,
+            max=24 * 60,
+            help="Stop after this many minutes without a request.",
+        ),
+    ] = 30,
+    rules: RulesOption = None,
+    procedure: ProcedureOption = None,
+    record: RecordOption = None,
+) -> None:
+    """A page for this computer's browser: the handout form, the day's list, check, the signs."""
+    from vplan.serve.run import check_host
+
+    check_host(host)
+    _load(rules, procedure)  # a bad rules file stops here, before the page starts
+    from vplan.serve.made import Settings
+    from vplan.serve.run import serve as run_page
+
+    settings = Settings(rules=rules, procedure=procedure, env=os.environ, journal=_journal(record))
+    run_page(settings, port=port, idle_minutes=idle_minutes, open_browser=not no_browser)
