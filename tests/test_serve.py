@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -440,3 +443,75 @@ def test_the_server_prints_its_address_answers_and_stops_when_idle(tmp_path: Pat
     assert "stopped after the idle time" in out
     assert "Ann Lee" not in out + err
     assert "token" not in err
+
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = next(
+    (found for name in ("chromium", "chromium-browser") if (found := shutil.which(name))), None
+)
+NODE = shutil.which("node")
+MODULES = ROOT / "node_modules"
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (Debian: apt-get install chromium)"
+)
+@pytest.mark.skipif(
+    NODE is None, reason="node is not installed (Debian: apt-get install nodejs npm)"
+)
+@pytest.mark.skipif(
+    not (MODULES / "axe-core").is_dir() or not (MODULES / "puppeteer-core").is_dir(),
+    reason="axe-core and puppeteer-core are not installed: run 'npm ci' (.ci/run does)",
+)
+def test_a_nurse_drives_the_page_in_chromium(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In Chromium: fill, preview, save the PDF (the CLI's bytes), a list, a question; axe on each page."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)  # the page and the command line alike
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vplan", "serve", "--no-browser", "--idle-minutes", "5"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    day = tmp_path / "day.csv"
+    day.write_text(DAY, encoding="utf-8")
+    try:
+        assert process.stdout is not None
+        found = re.search(r"http://\S+", process.stdout.readline())
+        assert found is not None
+        assert CHROMIUM is not None
+        assert NODE is not None
+        done = subprocess.run(
+            [NODE, str(ROOT / "tests" / "axe" / "serve.mjs"), CHROMIUM, found.group(0), str(day)],
+            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=30)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert "token" not in report["landed"]  # the key left the address once traded
+    assert report["blocked"] == []  # nothing refused by the policy, nothing from elsewhere
+    assert set(report["audits"]) == {
+        "handout form", "handout preview", "handout saved", "handout with problems",
+        "day's list form", "day's list made", "question box", "question answered", "warning signs",
+    }  # fmt: skip
+    for page, violations in report["audits"].items():
+        assert violations == [], page
+    assert sorted(report["page_fonts"]) == ["Vplan Sans bold", "Vplan Sans normal"]
+    assert sorted(report["preview_fonts"]) == ["Vplan Sans bold", "Vplan Sans normal"]
+
+    cli = run(*ANN_HANDOUT, "-o", str(tmp_path / "ann.pdf"))
+    assert base64.b64decode(report["pdf"]) == (tmp_path / "ann.pdf").read_bytes()
+    assert report["chart_note"] == cli.out.splitlines()[1]
+    assert dict(report["errors"]) == {
+        "procedure_date-error": "give the procedure date",
+        "levels-error": "'X9' is not a vertebral level; write levels such as 'T12, L1' "
+        "(C1-C7, T1-T12, L1-L5, S1-S5), separated by commas",
+    }
+    listed = run("handout", "--batch", str(day), "--combined", str(tmp_path / "day.pdf"))
+    assert base64.b64decode(report["combined"]) == (tmp_path / "day.pdf").read_bytes()
+    assert [row[0] for row in report["refused"]] == ["3"]
+    assert report["refused"][0][1] in listed.err
+    checked = run("check", "lifting", "15lb", "-p", "2025-03-01", "--on", "2025-03-11")
+    assert report["answer"] == checked.out.splitlines()
+    assert "Ann Lee" not in err

@@ -117,6 +117,7 @@ class Site:
             Route("/signs", self.signs, methods=["GET"]),
             Route("/made/{key}", self.document, methods=["GET"]),
             Route("/static/{name}", self.static, methods=["GET"]),
+            Route("/favicon.ico", lambda request: Response(status_code=204), methods=["GET"]),
         ]
 
     def page(self, template: str, status: int = 200, **values: object) -> HTMLResponse:
