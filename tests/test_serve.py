@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx2
 import pytest
@@ -515,3 +516,54 @@ def test_a_nurse_drives_the_page_in_chromium(
     checked = run("check", "lifting", "15lb", "-p", "2025-03-01", "--on", "2025-03-11")
     assert report["answer"] == checked.out.splitlines()
     assert "Ann Lee" not in err
+
+
+class _Journal:
+    """A journal that keeps what it was asked to record."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, str | None, Path | None]] = []
+
+    def add(self, procedure_date: object, made: object, written: Any, patient: str | None,
+            made_at: object, file: Path | None, follow_up: object = None) -> None:  # fmt: skip
+        """Keep the entry's format, patient and file."""
+        self.entries.append((written.fmt, patient, file))
+
+
+def test_a_saved_file_is_recorded_and_a_preview_is_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a journal, each file saved or printed is recorded, as the command line records it."""
+    journal = _Journal()
+    app = make_app(Settings(journal=journal), port=PORT, token=TOKEN)
+    with TestClient(app, base_url=HOME, follow_redirects=False) as page:
+        page.cookies.set(cookie_name(PORT), TOKEN)
+        page.post("/", data={**ANN, "do": "preview"}, headers=OURS)
+        assert journal.entries == []
+        page.post("/", data={**ANN, "do": "pdf"}, headers=OURS)
+        page.post("/", data={**ANN, "do": "ics"}, headers=OURS)
+        page.post("/list", headers=OURS, files={"list": ("d.csv", DAY.encode(), "text/csv")})
+    assert journal.entries == [
+        ("pdf", "Ann Lee", None), ("ics", "Ann Lee", None), ("pdf", "Ann Lee", None),
+        ("pdf", "Cy Moe", None),
+    ]  # fmt: skip
+
+
+def test_an_uploaded_list_is_never_spooled_to_disk() -> None:
+    """A form's file up to the largest body the page takes stays in memory, not a temporary file."""
+    from starlette.formparsers import MultiPartParser
+
+    from vplan.daylist import MAX_LIST_BYTES
+    from vplan.serve.guard import MAX_BODY
+
+    make_app(Settings(), port=PORT, token=TOKEN)
+    assert MAX_BODY > MAX_LIST_BYTES
+    assert MultiPartParser.spool_max_size >= MAX_BODY
+
+
+def test_a_body_larger_than_any_list_is_refused(client: TestClient) -> None:
+    """A form larger than the page takes is refused before it is read."""
+    from vplan.serve.guard import MAX_BODY
+
+    answer = client.post(
+        "/list", headers={**OURS, "content-length": str(MAX_BODY + 1)}, content=b""
+    )
+    assert answer.status_code == 413

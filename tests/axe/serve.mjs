@@ -80,7 +80,7 @@ try {
   await page.goto(new URL("/list", page.url()).href, { waitUntil: "load" });
   await audit(page, "day's list form");
   await (await page.$("#list")).uploadFile(dayList);
-  await submit(page, 'form[action="/list"] button[type="submit"]');
+  await submit(page, 'form[action^="/list"] button[type="submit"]');
   report.refused = await page.$$eval("#refused tbody tr", (rows) =>
     rows.map((r) => [...r.querySelectorAll("td")].map((d) => d.textContent)));
   report.combined = await fetched(page, "#download");
@@ -91,7 +91,7 @@ try {
   await page.type("#question", "lifting 15lb");
   await page.$eval("#procedure_date", (e) => { e.value = "2025-03-01"; });
   await page.$eval("#on", (e) => { e.value = "2025-03-11"; });
-  await submit(page, 'form[action="/check"] button[type="submit"]');
+  await submit(page, 'form[action^="/check"] button[type="submit"]');
   report.answer = await page.$$eval(".lines p", (all) => all.map((p) => p.textContent));
   await audit(page, "question answered");
 
