@@ -567,3 +567,14 @@ def test_a_body_larger_than_any_list_is_refused(client: TestClient) -> None:
         "/list", headers={**OURS, "content-length": str(MAX_BODY + 1)}, content=b""
     )
     assert answer.status_code == 413
+
+
+def test_a_day_to_check_without_a_procedure_date_is_refused_beside_it(
+    client: TestClient, run: Run
+) -> None:
+    """The day to check counts from the procedure date: asked alone, check's own sentence says so."""
+    page = client.post("/check", data={"question": "walking", "on": "2025-03-05"}, headers=OURS)
+    assert page.status_code == 422
+    done = run("check", "walking", "--on", "2025-03-05")
+    assert done.code == 2
+    assert _errors(page.text) == {"on": done.err.removeprefix("vplan: error: ").strip()}

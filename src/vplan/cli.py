@@ -1049,7 +1049,13 @@ def check(
 ) -> int:
     """May the patient do this on this day? One of four answers; exit 0 only for a plain yes."""
     from vplan.parse import parse_date
-    from vplan.question import answers, day_asked, read_question, split_activity
+    from vplan.question import (
+        NEEDS_PROCEDURE_DATE,
+        answers,
+        day_asked,
+        read_question,
+        split_activity,
+    )
 
     activity_words, amount_words = split_activity(words)
     protocol = _load(rules, procedure, lang)
@@ -1070,10 +1076,7 @@ def check(
         raise InputError("give either --on DATE or --day N, not both")
     if start is None:
         if on is not None or day is not None:
-            raise InputError(
-                "--on and --day count from the procedure date; add -p YYYY-MM-DD, "
-                "or leave them out to see the rule in post-operative days"
-            )
+            raise InputError(NEEDS_PROCEDURE_DATE)
         return _show_rules(protocol, question.found, question.text, fmt, lang.value)
     from vplan.plan import build_plan
 

@@ -20,6 +20,12 @@ if TYPE_CHECKING:
     from vplan.units import Weight
 
 
+NEEDS_PROCEDURE_DATE = (
+    "--on and --day count from the procedure date; add -p YYYY-MM-DD, "
+    "or leave them out to see the rule in post-operative days"
+)
+
+
 class Question(NamedTuple):
     """What is asked: the words of the activity, the activities they name, and an amount."""
 

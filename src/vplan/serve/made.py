@@ -305,7 +305,13 @@ class Asked:
 def ask(values: Mapping[str, str], settings: Settings) -> Asked:
     """The question box, answered as ``vplan check`` answers it."""
     from vplan.parse import parse_date
-    from vplan.question import answers, day_asked, read_question, split_activity
+    from vplan.question import (
+        NEEDS_PROCEDURE_DATE,
+        answers,
+        day_asked,
+        read_question,
+        split_activity,
+    )
 
     form = Reader(values)
     lang = form.choice("lang", {code: code for code in LANGUAGES}, ENGLISH)
@@ -328,9 +334,7 @@ def ask(values: Mapping[str, str], settings: Settings) -> Asked:
     assert question is not None
     if start is None:
         if form.text("on").strip():
-            raise Problems({"on": "--on and --day count from the procedure date; add -p "
-                                  "YYYY-MM-DD, or leave them out to see the rule in "
-                                  "post-operative days"})  # fmt: skip
+            raise Problems({"on": NEEDS_PROCEDURE_DATE})
         from vplan.reports import build_rule
 
         return Asked(rules=tuple(build_rule(protocol, a, lang) for a in question.found))
