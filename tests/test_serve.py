@@ -578,3 +578,16 @@ def test_a_day_to_check_without_a_procedure_date_is_refused_beside_it(
     done = run("check", "walking", "--on", "2025-03-05")
     assert done.code == 2
     assert _errors(page.text) == {"on": done.err.removeprefix("vplan: error: ").strip()}
+
+
+def test_a_row_naming_an_orders_file_is_refused_and_no_file_is_opened(client: TestClient) -> None:
+    """A row naming an orders file (even '3', an open file of the server) is refused; others made."""
+    listed = "name,procedure_date,phone,orders\nAnn Lee,2025-03-01,555-0100,3\nCy Moe,2025-03-03,555-0100,\n"
+    page = client.post(
+        "/list", headers=OURS, files={"list": ("d.csv", listed.encode(), "text/csv")}
+    )
+    assert page.status_code == 200
+    rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td></tr>", page.text)
+    said = "the row names an orders file (3); this page reads only the list sent, so make this row with 'vplan handout --batch'"
+    assert [(line, _shown(why)) for line, why in rows] == [("2", said)]
+    assert "Made 1 handout, refused 1 row" in page.text

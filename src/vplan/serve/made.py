@@ -23,6 +23,7 @@ from vplan.i18n import ENGLISH, LANGUAGES
 if TYPE_CHECKING:
     from vplan import batch
     from vplan.answer import Answer
+    from vplan.daylist import DayList
     from vplan.handout import Layout, Patient
     from vplan.model import Protocol as RulesProtocol
     from vplan.plan import Plan
@@ -406,7 +407,7 @@ def day_list(values: Mapping[str, str], upload: Upload | None, settings: Setting
                 resolve(settings.rules, settings.env), settings.env, settings.procedure, lang
             )
             protocols = chosen.book.protocols
-            listed = daylist.open_list(path, sheet=form.text("sheet") or None)
+            listed = _without_orders(daylist.open_list(path, sheet=form.text("sheet") or None))
             items = list(batch.read_jobs(
                 listed, path.parent, layout=layout, fmt=None, today=day, lang=lang,
                 procedure=chosen.procedure, untranslated=chosen.untranslated,
@@ -449,6 +450,30 @@ def day_list(values: Mapping[str, str], upload: Upload | None, settings: Setting
         return DayResult(None, 0, 0, tuple(notes), refused, described)
     data, done = combined_bytes(printed)
     return DayResult(data, done.handouts, done.pages, tuple(notes), refused, described)
+
+
+def _without_orders(listed: DayList) -> DayList:
+    """The list, each row that names an orders file refused: the page has only the list sent.
+
+    (A name is never looked up beside the list: the page's list is in memory, not in a folder.)
+    """
+    from dataclasses import fields
+
+    from vplan.daylist import DayList, Record
+
+    class WithoutOrders(DayList):
+        def records(self) -> Iterator[Record]:
+            for record in super().records():
+                named = record.cells.get("orders", "")
+                if record.problem is None and named:
+                    yield record._replace(cells={}, problem=(
+                        f"the row names an orders file ({named}); this page reads only the list "
+                        "sent, so make this row with 'vplan handout --batch'"
+                    ))  # fmt: skip
+                else:
+                    yield record
+
+    return WithoutOrders(*(getattr(listed, f.name) for f in fields(listed)))
 
 
 def _combined_only(item: batch.Job | batch.Outcome) -> batch.Job | batch.Outcome:
