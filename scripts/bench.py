@@ -150,6 +150,7 @@ def main() -> None:
     parser.add_argument(
         "--journal", action="store_true", help="time an append to a 100,000-line journal only"
     )
+    parser.add_argument("--no-serve", action="store_true", help="skip the page's preview")
     args = parser.parse_args()
     if args.journal:
         bench_journal(args.rounds)
@@ -170,6 +171,8 @@ def main() -> None:
             figures += bench_startup(base, env, args.rounds, args.cold)
         if not args.no_handouts:
             figures += bench_handouts(base, env, args.rounds, args.separate_runs)
+        if not args.no_serve:
+            figures.append(bench_preview(base, env, args.rounds))
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     print("summary: each figure against its target")
@@ -367,3 +370,50 @@ def bench_handouts(
 
 if __name__ == "__main__":
     main()
+
+
+PREVIEW_TARGET = 0.150  # seconds: the handout's preview, asked of a running 'vplan serve'
+
+
+def bench_preview(base: list[str], env: dict[str, str], rounds: int) -> Figure:
+    """The page's preview: the form posted and the handout fetched, from a running 'vplan serve'."""
+    import re
+    import urllib.parse
+    import urllib.request
+
+    server = subprocess.Popen(
+        [*base, "serve", "--no-browser", "--idle-minutes", "5"], env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    try:
+        assert server.stdout is not None
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/\?token=(\S+)", server.stdout.readline())
+        assert found is not None, "vplan serve printed no address"
+        home = f"http://127.0.0.1:{found.group(1)}"
+        headers = {"Cookie": f"vplan-{found.group(1)}={found.group(2)}", "Origin": home}
+        form = urllib.parse.urlencode({
+            "patient": "Ann Lee", "procedure_date": "2025-03-01", "phone": "555-0100",
+            "do": "preview",
+        }).encode()  # fmt: skip
+
+        def preview() -> float:
+            start = time.perf_counter()
+            request = urllib.request.Request(f"{home}/", data=form, headers=headers)
+            with urllib.request.urlopen(request) as answer:
+                page = answer.read().decode()
+            key = re.search(r'<iframe id="preview" src="(/made/[^"]+)"', page)
+            assert key is not None, "no preview on the page"
+            fetch = urllib.request.Request(home + key.group(1), headers=headers)
+            with urllib.request.urlopen(fetch) as answer:
+                answer.read()
+            return time.perf_counter() - start
+
+        first = preview()
+        median = statistics.median(preview() for _ in range(rounds))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(f"vplan serve: the handout's preview (form posted, handout fetched), {rounds} rounds")
+    print(f"  first {first * 1000:7.1f} ms (the rules, fonts and templates loaded once)")
+    print(f"  then  {median * 1000:7.1f} ms  (target under {PREVIEW_TARGET * 1000:.0f} ms)")
+    return Figure("serve: preview (seconds)", median, PREVIEW_TARGET)

@@ -1048,9 +1048,16 @@ def check(
     procedure: ProcedureOption = None,
 ) -> int:
     """May the patient do this on this day? One of four answers; exit 0 only for a plain yes."""
-    from vplan.parse import parse_date, parse_weight
+    from vplan.parse import parse_date
+    from vplan.question import (
+        NEEDS_PROCEDURE_DATE,
+        answers,
+        day_asked,
+        read_question,
+        split_activity,
+    )
 
-    activity_words, amount_words = _split_activity(words)
+    activity_words, amount_words = split_activity(words)
     protocol = _load(rules, procedure, lang)
     today = _today()
     start = (
@@ -1064,58 +1071,26 @@ def check(
         protocol = load_orders(orders, protocol, procedure_date=start, lang=lang.value).apply(
             protocol
         )
-    question = " ".join(activity_words)
-    found = protocol.activities_named(question)
-    amount = parse_weight(" ".join(amount_words)) if amount_words else None
-    unmeasured = next((a for a in found if not a.measured), None)
-    if amount is not None and unmeasured is not None:
-        raise InputError(
-            f"{unmeasured.name.get().lower()} does not take an amount; "
-            f"leave out '{' '.join(amount_words)}'"
-        )
+    question = read_question(protocol, activity_words, amount_words)
     if on is not None and day is not None:
         raise InputError("give either --on DATE or --day N, not both")
     if start is None:
         if on is not None or day is not None:
-            raise InputError(
-                "--on and --day count from the procedure date; add -p YYYY-MM-DD, "
-                "or leave them out to see the rule in post-operative days"
-            )
-        return _show_rules(protocol, found, question, fmt, lang.value)
+            raise InputError(NEEDS_PROCEDURE_DATE)
+        return _show_rules(protocol, question.found, question.text, fmt, lang.value)
     from vplan.plan import build_plan
 
     plan = build_plan(protocol, start)
-    if day is None:
-        when = parse_date(on or "today", today=today, name="check date")
-        day = plan.day_of(when)
-        if day < 0:
-            raise InputError(
-                f"the check date {when.isoformat()} is before the procedure date "
-                f"{start.isoformat()}; check a day on or after the procedure"
-            )
-    from vplan.answer import build_answer
     from vplan.render import structured, text
 
     code = lang.value
-    answers = [build_answer(plan, plan.verdict(act, day, amount), code) for act in found]
+    found = answers(plan, question, day_asked(plan, on, day, today), code)
     _answer(
         fmt,
-        lambda: structured.verdicts(answers, question, code),
-        lambda: text.verdicts(answers, code),
+        lambda: structured.verdicts(found, question.text, code),
+        lambda: text.verdicts(found, code),
     )
-    return EXIT_OK if all(answer.allowed for answer in answers) else EXIT_NOT_ALLOWED
-
-
-def _split_activity(words: list[str]) -> tuple[list[str], list[str]]:
-    """The activity is the words before the first one that starts with a digit."""
-    for index, word in enumerate(words):
-        if word[:1].isdigit() or word[:1] in "-.,":
-            if index == 0:
-                raise InputError(
-                    f"'{word}' is not an activity; write the activity first, then the weight"
-                )
-            return words[:index], words[index:]
-    return words, []
+    return EXIT_OK if all(answer.allowed for answer in found) else EXIT_NOT_ALLOWED
 
 
 def _show_rules(
@@ -1520,3 +1495,45 @@ def record_key(
         then=f"set {KEY_FILE_ENV}={file}, and keep a copy somewhere safe: without the key, names "
         "cannot be matched to the journal's entries.",
     )
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def serve(
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Only print the page's address; open no browser.")
+    ] = False,
+    port: Annotated[
+        int,
+        typer.Option(
+            "--port", min=0, max=65535, help="The port to listen on. Default: a free one."
+        ),
+    ] = 0,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host", help="The address to listen on: 127.0.0.1 only (this computer), the default."
+        ),
+    ] = "127.0.0.1",
+    idle_minutes: Annotated[
+        float,
+        typer.Option(
+            "--idle-minutes",
+            min=0.05,
+            max=24 * 60,
+            help="Stop after this many minutes without a request.",
+        ),
+    ] = 30,
+    rules: RulesOption = None,
+    procedure: ProcedureOption = None,
+    record: RecordOption = None,
+) -> None:
+    """A page for this computer's browser: the handout form, the day's list, check, the signs."""
+    from vplan.serve.run import check_host
+
+    check_host(host)
+    _load(rules, procedure)  # a bad rules file stops here, before the page starts
+    from vplan.serve.made import Settings
+    from vplan.serve.run import serve as run_page
+
+    settings = Settings(rules=rules, procedure=procedure, env=os.environ, journal=_journal(record))
+    run_page(settings, port=port, idle_minutes=idle_minutes, open_browser=not no_browser)

@@ -60,6 +60,16 @@ def write_combined(path: Path, handouts: Iterable[Path | bytes], *, force: bool)
     return done
 
 
+def combined_bytes(handouts: Iterable[bytes]) -> tuple[bytes, Combined]:
+    """The combined PDF of ``handouts`` (each a PDF's bytes) made in memory, as written above."""
+    buffer = io.BytesIO()
+    book = _Book(buffer)
+    for part in handouts:
+        book.add(part)
+    book.close()
+    return buffer.getvalue(), Combined(book.handouts, len(book.kids), book.digest.hexdigest())
+
+
 class _Book:
     """A PDF written as it grows: objects of each handout renumbered and copied out."""
 

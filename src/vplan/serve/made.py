@@ -1,0 +1,491 @@
+"""What the page makes from its forms, through the core's own functions, in memory.
+
+Each field is read by the parser the command line reads it with, so the page refuses
+what the command line refuses, in the same words, and a problem is shown beside the
+field it concerns. The documents are the command line's, byte for byte, for the same
+inputs: the same plan, stamp, renderer and clock (``SOURCE_DATE_EPOCH``, ``VPLAN_TODAY``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from vplan.errors import RulesError, VplanError
+from vplan.formats import DocumentFormat, Paper
+from vplan.i18n import ENGLISH, LANGUAGES
+
+if TYPE_CHECKING:
+    from vplan import batch
+    from vplan.answer import Answer
+    from vplan.daylist import DayList
+    from vplan.handout import Layout, Patient
+    from vplan.model import Protocol as RulesProtocol
+    from vplan.plan import Plan
+    from vplan.record import Written
+    from vplan.reports import Rule, WarningSigns
+    from vplan.stamp import Stamp
+
+T = TypeVar("T")
+GENERAL = ""  # the key of a problem that concerns no one field
+
+
+class Journal(Protocol):
+    """The journal the command line records in (``--record``), as the page is given it."""
+
+    def add(
+        self,
+        procedure_date: date,
+        made: Stamp,
+        written: Written,
+        patient: str | None,
+        made_at: datetime,
+        file: Path | None,
+        follow_up: datetime | date | None = None,
+    ) -> None:
+        """Append the entry of a file given to a patient."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the page makes its outputs with: the rules, the clock's settings, the journal."""
+
+    rules: Path | None = None
+    procedure: str | None = None
+    env: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    journal: Journal | None = None
+
+
+class Problems(Exception):
+    """What the nurse must correct, by field (``GENERAL``: the form as a whole)."""
+
+    def __init__(self, by_field: Mapping[str, str]) -> None:
+        super().__init__("; ".join(by_field.values()))
+        self.by_field = dict(by_field)
+
+
+class Upload:
+    """A file sent with a form, kept in memory: its name as the nurse's computer gave it."""
+
+    def __init__(self, name: str, data: bytes) -> None:
+        self.name = name
+        self.data = data
+
+
+@dataclass(frozen=True)
+class Document:
+    """One patient's file made for the page, and what the command line says of it."""
+
+    data: bytes
+    fmt: DocumentFormat
+    file_name: str
+    chart_note: str
+    pages: int | None
+
+
+def _message(exc: VplanError, upload: Path | None = None, name: str = "") -> str:
+    """The error's words, as the command line prints them; an upload is named as sent."""
+    text = "\n".join([*exc.lines(), exc.summary()]) if isinstance(exc, RulesError) else str(exc)
+    return text.replace(str(upload), name or "the file") if upload is not None else text
+
+
+@contextmanager
+def in_memory(upload: Upload) -> Iterator[Path]:
+    """A path the core can read ``upload`` at, with its bytes in memory only (never a disk file)."""
+    make = getattr(os, "memfd_create", None)
+    if make is None:
+        raise Problems({GENERAL: "reading a file sent to this page needs Linux; on this "
+                                 "computer, use the command line"})  # fmt: skip
+    fd = make("vplan-upload", getattr(os, "MFD_CLOEXEC", 0))
+    try:
+        view = memoryview(upload.data)
+        while view:
+            view = view[os.write(fd, view) :]
+        yield Path(f"/proc/self/fd/{fd}")
+    finally:
+        os.close(fd)
+
+
+def today(settings: Settings) -> date:
+    """The date 'today' means, as on the command line (``VPLAN_TODAY``, else the system's)."""
+    from vplan.clock import today as clock_today
+
+    try:
+        return clock_today(settings.env)
+    except VplanError as exc:
+        raise Problems({GENERAL: str(exc)}) from None
+
+
+def load(settings: Settings, lang: str, procedure: str | None = None) -> RulesProtocol:
+    """The protocol, as the command line loads it; refused in a language it lacks."""
+    from vplan.rules import load_from
+
+    try:
+        protocol = load_from(settings.rules, settings.env, procedure or settings.procedure)
+        if lang != ENGLISH:
+            from vplan.i18n import require
+
+            require(protocol, lang)
+    except VplanError as exc:
+        raise Problems({GENERAL: _message(exc)}) from None
+    return protocol
+
+
+def procedures(settings: Settings) -> list[str]:
+    """The procedures the rules file has, the main one first."""
+    from vplan.rules import load_book, resolve
+
+    try:
+        book = load_book(resolve(settings.rules, settings.env), settings.env)
+    except VplanError:
+        return []
+    return [book.main, *book.others]
+
+
+class Reader:
+    """A form's fields read one by one; each problem is kept with its field."""
+
+    def __init__(self, values: Mapping[str, str]) -> None:
+        self.values = values
+        self.problems: dict[str, str] = {}
+
+    def text(self, name: str) -> str:
+        """The field as typed ("" when absent)."""
+        return self.values.get(name, "")
+
+    def take(self, name: str, read: Callable[[], T]) -> T | None:
+        """``read()``, or None with its problem kept beside ``name``."""
+        try:
+            return read()
+        except VplanError as exc:
+            self.problems.setdefault(name, _message(exc))
+            return None
+
+    def choice(self, name: str, choices: Mapping[str, T], default: str) -> T | None:
+        """One of ``choices`` (a select's value), else a problem."""
+        value = self.text(name) or default
+        if value not in choices:
+            self.problems[name] = f"'{value}' is not a choice here; pick one of the list"
+            return None
+        return choices[value]
+
+    def done(self) -> None:
+        """Stop with every problem found, if any."""
+        if self.problems:
+            raise Problems(self.problems)
+
+
+@dataclass(frozen=True)
+class HandoutForm:
+    """The handout form, read: everything but the plan, which is made from it."""
+
+    patient: Patient
+    procedure_date: date
+    procedure: str | None
+    lang: str
+    layout: Layout
+    follow_up: tuple[str | None, str | None]
+
+
+def read_handout(values: Mapping[str, str], settings: Settings) -> HandoutForm:
+    """The handout form's fields, each read as the command line reads its option."""
+    from vplan.handout import Layout, Patient, check_field
+    from vplan.parse import parse_date, parse_levels
+    from vplan.patient import follow_up_visit
+
+    form = Reader(values)
+    name = form.take("patient", lambda: check_field("patient's name", form.text("patient"),
+                                                    required=True))  # fmt: skip
+    clinic = form.take("clinic", lambda: check_field("clinic", form.text("clinic")))
+    phone = form.take("phone", lambda: check_field("phone", form.text("phone")))
+    doctor = form.take("doctor", lambda: check_field("doctor", form.text("doctor")))
+    levels_text = form.text("levels")
+    levels = form.take("levels", lambda: parse_levels(levels_text) if levels_text.strip() else None)
+    day = today(settings)
+    start_text = form.text("procedure_date")
+    if not start_text.strip():
+        form.problems["procedure_date"] = "give the procedure date"
+    start = form.take("procedure_date", lambda: parse_date(start_text, today=day,
+                                                           name="procedure date"))  # fmt: skip
+    visit = (form.text("follow_up") or None, form.text("follow_up_place") or None)
+    place_only = visit[0] is None and visit[1] is not None
+    form.take("follow_up_place" if place_only else "follow_up", lambda: follow_up_visit(*visit))
+    lang = form.choice("lang", {code: code for code in LANGUAGES}, ENGLISH)
+    paper = form.choice("paper", {p.value: p for p in Paper}, Paper.LETTER.value)
+    procedure = form.text("procedure") or None
+    form.done()
+    assert name is not None
+    assert start is not None
+    assert lang is not None
+    assert paper is not None
+    patient = Patient(name, clinic, phone, doctor, levels)
+    layout = Layout(paper, form.text("large_print") == "yes")
+    return HandoutForm(patient, start, procedure, lang, layout, visit)
+
+
+def plan_for(form: HandoutForm, orders: Upload | None, settings: Settings) -> Plan:
+    """The patient's plan: the protocol, the care team's orders (a file sent) and the visit."""
+    from vplan.errors import OrdersError
+    from vplan.patient import follow_up_visit, patient_plan
+
+    protocol = load(settings, form.lang, form.procedure)
+    path = None
+    try:
+        booked = follow_up_visit(*form.follow_up)
+        if orders is None:
+            return patient_plan(protocol, form.procedure_date, follow_up=booked, lang=form.lang)
+        with in_memory(orders) as path:
+            return patient_plan(
+                protocol, form.procedure_date, orders=path, follow_up=booked, lang=form.lang,
+                orders_label=orders.name,
+            )  # fmt: skip
+    except VplanError as exc:
+        text = _message(exc, path, orders.name if orders is not None else "")
+        if isinstance(exc, OrdersError) or (
+            path is not None and orders is not None and orders.name in text
+        ):
+            raise Problems({"orders": text}) from None
+        raise Problems({"follow_up" if "follow-up" in text else GENERAL: text}) from None
+
+
+PHONE_PROBLEM = "the handout has no phone number"
+
+
+def make_document(
+    form: HandoutForm, plan: Plan, fmt: DocumentFormat, settings: Settings, *, record: bool
+) -> Document:
+    """The handout (or phone calendar) as the command line writes it; recorded when given."""
+    from vplan.batch import safe_stem
+    from vplan.clock import calendar_stamp, now
+    from vplan.documents import render_paged
+    from vplan.record import Written, chart_note, file_digest, visit_moment
+    from vplan.stamp import make_stamp
+
+    try:
+        moment = now(settings.env)
+        orders = None if plan.orders is None else plan.orders.sha256
+        made = make_stamp(plan.protocol, form.lang, moment.date(), orders_sha256=orders)
+        out = render_paged(
+            fmt, plan, form.patient, form.layout, stamp=calendar_stamp(moment), lang=form.lang,
+            made=made,
+        )  # fmt: skip
+    except VplanError as exc:
+        text = _message(exc)
+        raise Problems({"phone" if text.startswith(PHONE_PROBLEM) else GENERAL: text}) from None
+    paper = None if fmt is DocumentFormat.ICS else form.layout
+    written = Written(fmt.value, file_digest(out.data), out.pages, paper)
+    visit = visit_moment(plan.follow_up)
+    if record and settings.journal is not None:
+        try:
+            settings.journal.add(
+                plan.procedure_date, made, written, form.patient.name, moment, None,
+                follow_up=visit,
+            )  # fmt: skip
+        except VplanError as exc:
+            raise Problems({GENERAL: _message(exc)}) from None
+    stem = safe_stem(form.patient.name) or "handout"
+    return Document(
+        out.data, fmt, f"{stem}.{fmt.value}", chart_note(plan, made, written, follow_up=visit),
+        out.pages,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Asked:
+    """``check``'s answer, or the rule itself when no procedure date is given."""
+
+    answers: tuple[Answer, ...] = ()
+    rules: tuple[Rule, ...] = ()
+
+
+def ask(values: Mapping[str, str], settings: Settings) -> Asked:
+    """The question box, answered as ``vplan check`` answers it."""
+    from vplan.parse import parse_date
+    from vplan.question import (
+        NEEDS_PROCEDURE_DATE,
+        answers,
+        day_asked,
+        read_question,
+        split_activity,
+    )
+
+    form = Reader(values)
+    lang = form.choice("lang", {code: code for code in LANGUAGES}, ENGLISH)
+    words = form.text("question").split()
+    if not words:
+        form.problems["question"] = "write the activity, such as: lifting 15lb"
+    split = form.take("question", lambda: split_activity(words))
+    day = today(settings)
+    start_text = form.text("procedure_date")
+    start = None
+    if start_text.strip():
+        start = form.take("procedure_date", lambda: parse_date(start_text, today=day,
+                                                               name="procedure date"))  # fmt: skip
+    form.done()
+    assert split is not None
+    assert lang is not None
+    protocol = load(settings, lang)
+    question = form.take("question", lambda: read_question(protocol, *split))
+    form.done()
+    assert question is not None
+    if start is None:
+        if form.text("on").strip():
+            raise Problems({"on": NEEDS_PROCEDURE_DATE})
+        from vplan.reports import build_rule
+
+        return Asked(rules=tuple(build_rule(protocol, a, lang) for a in question.found))
+    from vplan.plan import build_plan
+
+    plan = build_plan(protocol, start)
+    asked_day = form.take("on", lambda: day_asked(plan, form.text("on") or None, None, day))
+    form.done()
+    assert asked_day is not None
+    return Asked(answers=tuple(answers(plan, question, asked_day, lang)))
+
+
+def warning_signs(settings: Settings, lang: str) -> WarningSigns:
+    """The warning signs, as ``vplan red-flags`` lists them."""
+    from vplan.reports import build_warning_signs
+
+    return build_warning_signs(load(settings, lang), lang)
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A row of the day's list that was not made, with the reason the command line gives."""
+
+    line: int
+    problem: str
+
+
+@dataclass(frozen=True)
+class DayResult:
+    """The day's list made: the combined PDF, the chart notes and the refused rows."""
+
+    combined: bytes | None
+    handouts: int
+    pages: int
+    notes: tuple[tuple[int, str, str], ...]  # line, name, chart note
+    refused: tuple[Refused, ...]
+    described: str
+
+
+def day_list(values: Mapping[str, str], upload: Upload | None, settings: Settings) -> DayResult:
+    """The day's list as ``handout --batch LIST --combined FILE.pdf`` makes it, in memory."""
+    from vplan import batch, daylist
+    from vplan.clock import now
+    from vplan.combined import combined_bytes
+    from vplan.handout import Layout, Patient, check_field
+    from vplan.parse import DATE_ORDERS
+    from vplan.record import visit_moment
+    from vplan.rules import resolve
+
+    form = Reader(values)
+    if upload is None or not upload.data:
+        form.problems["list"] = "choose the day's list, a CSV file or an Excel workbook (.xlsx)"
+    lang = form.choice("lang", {code: code for code in LANGUAGES}, ENGLISH)
+    paper = form.choice("paper", {p.value: p for p in Paper}, Paper.LETTER.value)
+    order = form.choice("date_format", {o: o for o in DATE_ORDERS}, "iso")
+    clinic = form.take("clinic", lambda: check_field("clinic", form.text("clinic")))
+    phone = form.take("phone", lambda: check_field("phone", form.text("phone")))
+    doctor = form.take("doctor", lambda: check_field("doctor", form.text("doctor")))
+    form.done()
+    assert upload is not None
+    assert lang is not None
+    assert paper is not None
+    assert order is not None
+    layout = Layout(paper, form.text("large_print") == "yes")
+    day = today(settings)
+    with in_memory(upload) as path:
+        try:
+            chosen = batch.load_rules(
+                resolve(settings.rules, settings.env), settings.env, settings.procedure, lang
+            )
+            protocols = chosen.book.protocols
+            listed = _without_orders(daylist.open_list(path, sheet=form.text("sheet") or None))
+            items = list(batch.read_jobs(
+                listed, path.parent, layout=layout, fmt=None, today=day, lang=lang,
+                procedure=chosen.procedure, untranslated=chosen.untranslated,
+                defaults=Patient("", clinic=clinic, phone=phone, doctor=doctor),
+                date_order=order, protocols=protocols,
+            ))  # fmt: skip
+            batch.check_dates(path, items)
+        except VplanError as exc:
+            raise Problems({"list": _message(exc, path, upload.name)}) from None
+        described = listed.describe()
+    items = [_combined_only(item) for item in items]
+    jobs = {item.line: item for item in items if isinstance(item, batch.Job)}
+    moment = now(settings.env)
+    printed: list[bytes] = []
+    notes: list[tuple[int, str, str]] = []
+
+    def on_written(job: batch.Job, outcome: batch.Outcome) -> None:
+        if settings.journal is not None and outcome.sha256 is not None:
+            from vplan.record import Written
+
+            written = Written(job.fmt.value, outcome.sha256, outcome.pages, job.layout)
+            made = batch.job_stamp(job, protocols, moment.date())
+            settings.journal.add(
+                job.procedure_date, made, written, job.patient.name, moment, None,
+                follow_up=visit_moment(job.follow_up),
+            )  # fmt: skip
+
+    def progress(outcome: batch.Outcome) -> None:
+        job = jobs.get(outcome.line)
+        if outcome.data is not None and job is not None:
+            printed.append(outcome.data)
+            notes.append((job.line, job.patient.name, outcome.note or ""))
+
+    summary = batch.run(
+        iter(items), protocols, force=False, stamp=moment, jobs=1, progress=progress,
+        on_written=on_written,
+    )  # fmt: skip
+    refused = tuple(Refused(o.line, o.problem or "") for o in summary.refused)
+    if not printed:
+        return DayResult(None, 0, 0, tuple(notes), refused, described)
+    data, done = combined_bytes(printed)
+    return DayResult(data, done.handouts, done.pages, tuple(notes), refused, described)
+
+
+def _without_orders(listed: DayList) -> DayList:
+    """The list, each row that names an orders file refused: the page has only the list sent.
+
+    (A name is never looked up beside the list: the page's list is in memory, not in a folder.)
+    """
+    from dataclasses import fields
+
+    from vplan.daylist import DayList, Record
+
+    class WithoutOrders(DayList):
+        def records(self) -> Iterator[Record]:
+            for record in super().records():
+                named = record.cells.get("orders", "")
+                if record.problem is None and named:
+                    yield record._replace(cells={}, problem=(
+                        f"the row names an orders file ({named}); this page reads only the list "
+                        "sent, so make this row with 'vplan handout --batch'"
+                    ))  # fmt: skip
+                else:
+                    yield record
+
+    return WithoutOrders(*(getattr(listed, f.name) for f in fields(listed)))
+
+
+def _combined_only(item: batch.Job | batch.Outcome) -> batch.Job | batch.Outcome:
+    """A row made for the combined PDF only: a PDF, not written as a file."""
+    from vplan import batch
+
+    if not isinstance(item, batch.Job):
+        return item
+    if item.fmt is not DocumentFormat.PDF:
+        return batch.Outcome(
+            item.line,
+            problem=f"the row asks for {item.fmt.value.upper()} ({item.path.name}), and this "
+            "page makes the combined PDF only; use 'vplan handout --batch' with --out-dir for it",
+        )
+    return replace(item, keep=False)

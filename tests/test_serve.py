@@ -1,0 +1,593 @@
+"""``vplan serve``: the guard on every request, and the page's outputs against the command line's."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+from starlette.testclient import TestClient
+
+from conftest import ANN_HANDOUT, Run, modules_loaded
+from vplan.serve.guard import cookie_name
+from vplan.serve.made import Settings
+from vplan.serve.pages import make_app
+
+PORT = 8765
+TOKEN = "a-token-for-the-tests"
+HOME = f"http://127.0.0.1:{PORT}"
+OURS = {"origin": HOME}
+EPOCH = "1740787200"  # 2025-03-01 00:00 UTC: the stamp of the outputs compared
+ANN = {"patient": "Ann Lee", "procedure_date": "2025-03-01", "phone": "555-0100"}
+PAGES = ("/", "/list", "/check", "/signs")
+
+
+@pytest.fixture
+def client(monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    """The page, its cookie already given, with outputs stamped as in the command line's tests."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    app = make_app(Settings(), port=PORT, token=TOKEN)
+    with TestClient(app, base_url=HOME, follow_redirects=False) as tried:
+        tried.cookies.set(cookie_name(PORT), TOKEN)
+        yield tried
+
+
+@pytest.fixture
+def stranger() -> TestClient:
+    """A browser that has not opened the page's first address: no cookie."""
+    app = make_app(Settings(), port=PORT, token=TOKEN)
+    return TestClient(app, base_url=HOME, follow_redirects=False)
+
+
+def _errors(page: str) -> dict[str, str]:
+    """The problems shown beside each field, by the field's name."""
+    found = re.findall(r'<div class="error" id="([a-z_]+)-error">(.*?)</div>', page, re.DOTALL)
+    return {
+        name: re.sub(r"<[^>]+>", " ", text).replace("&#39;", "'").strip() for name, text in found
+    }
+
+
+def _kept(page: str, how: str = "save") -> str:
+    """The address of the document the page made, as its link names it."""
+    found = re.search(rf'href="(/made/[A-Za-z0-9_-]+)\?{how}"', page)
+    assert found is not None, page
+    return found.group(1) + f"?{how}"
+
+
+def _joined(lines: list[str]) -> list[str]:
+    """The text output's entries: a tier's heading, or a sign with its wrapped lines joined."""
+    entries: list[str] = []
+    for line in lines:
+        if line.startswith("    ") and entries:
+            entries[-1] += " " + line.strip()
+        else:
+            entries.append(line.strip().removeprefix("- "))
+    return entries
+
+
+def _shown(text: str) -> str:
+    return (
+        text.replace("&#39;", "'").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    )
+
+
+def test_the_first_address_trades_its_token_for_a_strict_cookie(stranger: TestClient) -> None:
+    """The right token sets an HttpOnly, SameSite=Strict cookie and sends on to an address without it."""
+    answer = stranger.get(f"/?token={TOKEN}")
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/"
+    cookie = answer.headers["set-cookie"]
+    assert cookie.startswith(f"{cookie_name(PORT)}={TOKEN};")
+    assert "HttpOnly" in cookie
+    assert "SameSite=Strict" in cookie
+    assert stranger.get("/").status_code == 200  # the cookie now opens the page
+
+
+@pytest.mark.parametrize("token", ["wrong", TOKEN[:-1], "", TOKEN + "x"])
+def test_a_wrong_token_is_refused_and_gives_no_cookie(stranger: TestClient, token: str) -> None:
+    """An address with any other token is refused, with no cookie."""
+    answer = stranger.get(f"/?token={token}")
+    assert answer.status_code == 403
+    assert "set-cookie" not in answer.headers
+    assert "token is wrong" in answer.text
+
+
+@pytest.mark.parametrize("path", [*PAGES, "/static/serve.css", "/made/anything"])
+def test_without_the_cookie_every_address_is_refused(stranger: TestClient, path: str) -> None:
+    """A browser that never opened the first address gets nothing, not even the style sheet."""
+    answer = stranger.get(path)
+    assert answer.status_code == 403
+    assert "Open the address 'vplan serve' printed" in answer.text
+
+
+def test_a_wrong_cookie_is_refused(stranger: TestClient) -> None:
+    """A cookie with another value opens nothing."""
+    stranger.cookies.set(cookie_name(PORT), "guessed")
+    assert stranger.get("/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "host", ["evil.example", f"evil.example:{PORT}", "127.0.0.1:9999", f"192.168.1.5:{PORT}", ""]
+)
+def test_a_foreign_host_is_refused_even_with_the_cookie(client: TestClient, host: str) -> None:
+    """A request naming another server (DNS rebinding) is refused though it carries the cookie."""
+    answer = client.get("/", headers={"host": host})
+    assert answer.status_code == 403
+    assert f"http://127.0.0.1:{PORT}/" in answer.text
+
+
+def test_localhost_is_this_server_too(client: TestClient) -> None:
+    """The page answers to localhost on its port as well as to 127.0.0.1."""
+    assert client.get("/", headers={"host": f"localhost:{PORT}"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "origin",
+    ["http://evil.example", f"http://127.0.0.1:{PORT + 1}", "null", f"https://127.0.0.1:{PORT}"],
+)
+def test_a_form_from_another_site_is_refused(client: TestClient, origin: str) -> None:
+    """A form posted by another web page (a foreign Origin) is refused, cookie or not."""
+    answer = client.post("/check", data={"question": "walking"}, headers={"origin": origin})
+    assert answer.status_code == 403
+    assert "another site" in answer.text
+
+
+def test_a_form_without_an_origin_is_refused(client: TestClient) -> None:
+    """A post that does not say where it comes from is refused."""
+    assert client.post("/check", data={"question": "walking"}).status_code == 403
+
+
+def test_a_cross_site_fetch_is_refused(client: TestClient) -> None:
+    """The browser's Sec-Fetch-Site: cross-site is refused, even for a plain GET."""
+    assert client.get("/signs", headers={"sec-fetch-site": "cross-site"}).status_code == 403
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_is_private_strict_and_self_contained(client: TestClient, path: str) -> None:
+    """No caching, a strict policy (nothing from elsewhere, no inline script), and only local links."""
+    answer = client.get(path)
+    assert answer.status_code == 200
+    assert answer.headers["cache-control"] == "no-store"
+    policy = answer.headers["content-security-policy"]
+    assert "default-src 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert "http" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert not re.search(r'(src|href|action)="(?!/|#)', answer.text), "an address off this page"
+    assert "<script>" not in answer.text
+    assert "style=" not in answer.text
+
+
+def test_the_preview_is_the_command_lines_web_page(
+    client: TestClient, run: Run, tmp_path: Path
+) -> None:
+    """The preview is the HTML handout vplan writes, byte for byte, its style allowed by digest only."""
+    page = client.post("/", data={**ANN, "do": "preview"}, headers=OURS)
+    assert page.status_code == 200
+    found = re.search(r'<iframe id="preview" src="(/made/[^"]+)"', page.text)
+    assert found is not None
+    preview = client.get(found.group(1))
+    out = tmp_path / "ann.html"
+    assert run(*ANN_HANDOUT, "-o", str(out)).code == 0
+    assert preview.content == out.read_bytes()
+    policy = preview.headers["content-security-policy"]
+    assert "style-src 'sha256-" in policy
+    assert "script-src" not in policy  # default-src 'none': no script at all
+    assert "frame-ancestors 'self'" in policy
+
+
+@pytest.mark.parametrize(
+    ("action", "suffix", "extra"),
+    [
+        ("pdf", "pdf", {}),
+        ("print", "pdf", {}),
+        ("ics", "ics", {}),
+        ("pdf", "pdf", {"lang": "es", "paper": "a4", "large_print": "yes", "levels": "T12, L1",
+                        "clinic": "St. Mary's", "doctor": "Dr. Ó Sé",
+                        "follow_up": "2025-03-10 2:30 PM", "follow_up_place": "Room 4"}),
+    ],
+)  # fmt: skip
+def test_a_saved_file_is_the_command_lines_byte_for_byte(
+    client: TestClient, run: Run, tmp_path: Path, action: str, suffix: str, extra: dict[str, str]
+) -> None:
+    """The PDF and the phone calendar saved from the page are the command line's, and so is the note."""
+    page = client.post("/", data={**ANN, **extra, "do": action}, headers=OURS)
+    assert page.status_code == 200, _errors(page.text)
+    saved = client.get(_kept(page.text))
+    assert saved.headers["content-disposition"] == f'attachment; filename="ann-lee.{suffix}"'
+    out = tmp_path / f"ann.{suffix}"
+    options = {"lang": "--lang", "paper": "--paper", "levels": "--levels", "clinic": "--clinic",
+               "doctor": "--doctor", "follow_up": "--follow-up", "follow_up_place": "--follow-up-place"}  # fmt: skip
+    args = [arg for key, value in extra.items() if key in options for arg in (options[key], value)]
+    args += ["--large-print"] if extra.get("large_print") else []
+    done = run(*ANN_HANDOUT, *args, "-o", str(out))
+    assert done.code == 0, done.err
+    assert saved.content == out.read_bytes()
+    note = re.search(r'id="chart-note">(.*?)</p>', page.text)
+    assert note is not None
+    assert _shown(note.group(1)) == done.out.splitlines()[1]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "option"),
+    [
+        ("procedure_date", "2025-02-30", None),
+        ("procedure_date", "03/01/2025", None),
+        ("levels", "X9", "--levels"),
+        ("follow_up", "2025-02-20 10:00", "--follow-up"),
+        ("follow_up", "next week", "--follow-up"),
+        ("patient", "A" * 81, "--patient"),
+        ("phone", "555\x010100", "--phone"),
+    ],
+)
+def test_a_problem_is_shown_beside_its_field_in_the_command_lines_words(
+    client: TestClient, run: Run, tmp_path: Path, field: str, value: str, option: str | None
+) -> None:
+    """What the command line refuses, the page refuses beside the field, with the same sentence."""
+    page = client.post("/", data={**ANN, field: value, "do": "pdf"}, headers=OURS)
+    assert page.status_code == 422
+    args = list(ANN_HANDOUT)
+    if option is None:
+        args[1] = value
+    else:
+        args += [option, value]
+    done = run(*args, "-o", str(tmp_path / "ann.pdf"))
+    assert done.code == 2
+    said = done.err.removeprefix("vplan: error: ").strip()
+    assert list(_errors(page.text)) == [field]
+    assert _errors(page.text)[field] == said.replace("\\x01", "\\x01")
+    assert not (tmp_path / "ann.pdf").exists()
+
+
+def test_every_field_of_a_wrong_form_is_named_at_once(client: TestClient) -> None:
+    """Several mistakes are each shown beside their own field, not one at a time."""
+    page = client.post(
+        "/", data={"patient": "", "procedure_date": "2025-13-01", "levels": "Q1", "do": "preview"},
+        headers=OURS,
+    )  # fmt: skip
+    assert set(_errors(page.text)) == {"patient", "procedure_date", "levels"}
+
+
+def test_a_handout_without_a_phone_is_refused_beside_the_phone(client: TestClient) -> None:
+    """The phone number every handout needs is asked for beside the phone field."""
+    page = client.post("/", data={**ANN, "phone": "", "do": "pdf"}, headers=OURS)
+    assert page.status_code == 422
+    assert _errors(page.text)["phone"].startswith("the handout has no phone number")
+
+
+def test_an_orders_file_is_read_from_memory_and_named_as_sent(
+    client: TestClient, tmp_path: Path
+) -> None:
+    """A wrong orders file is refused beside its field, named as the nurse's computer named it."""
+    page = client.post(
+        "/", data={**ANN, "do": "preview"}, headers=OURS,
+        files={"orders": ("ann-orders.yaml", b"limits: [1, 2\n", "application/yaml")},
+    )  # fmt: skip
+    assert page.status_code == 422
+    said = _errors(page.text)["orders"]
+    assert "ann-orders.yaml" in said
+    assert "/proc/" not in said
+
+
+@pytest.mark.parametrize(
+    ("question", "options"),
+    [
+        ("lifting 15lb", {"procedure_date": "2025-03-01", "on": "2025-03-11"}),
+        ("lifting 8lb", {"procedure_date": "2025-03-01", "on": "2025-03-11"}),
+        ("walking", {"procedure_date": "2025-03-01", "on": "2025-03-01"}),
+        ("driving", {"procedure_date": "2025-03-01", "on": "2025-03-11"}),
+        ("lifting", {}),
+        ("bath", {"procedure_date": "2025-03-01", "lang": "es"}),
+    ],
+)
+def test_the_question_box_answers_as_check_does(
+    client: TestClient, run: Run, question: str, options: dict[str, str]
+) -> None:
+    """The answer's lines are check's, word for word, with each of the four verdicts."""
+    page = client.post("/check", data={"question": question, **options}, headers=OURS)
+    assert page.status_code == 200, _errors(page.text)
+    lines = [
+        _shown(t).replace("\u00a0", "")
+        for t in re.findall(r'<p class="line [a-z]*">(.*?)</p>', page.text)
+    ]
+    flags = {"procedure_date": "-p", "on": "--on", "lang": "--lang"}
+    args = [arg for key, value in options.items() for arg in (flags[key], value)]
+    done = run("check", *question.split(), *args)
+    assert lines == done.out.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("question", "field"),
+    [("", "question"), ("15lb", "question"), ("juggling", "question"), ("walking 5kg", "question")],
+)
+def test_a_question_check_refuses_is_refused_beside_the_box(
+    client: TestClient, run: Run, question: str, field: str
+) -> None:
+    """A question check refuses shows check's own sentence beside the question."""
+    page = client.post(
+        "/check", data={"question": question, "procedure_date": "2025-03-01"}, headers=OURS
+    )
+    assert page.status_code == 422
+    assert list(_errors(page.text)) == [field]
+    if question:
+        done = run("check", *question.split(), "-p", "2025-03-01")
+        assert _errors(page.text)[field] == done.err.removeprefix("vplan: error: ").strip()
+
+
+def test_the_warning_signs_page_lists_what_red_flags_prints(client: TestClient, run: Run) -> None:
+    """Every warning sign and tier heading of 'vplan red-flags' is on the signs page."""
+    page = _shown(client.get("/signs").text)
+    printed = run("red-flags").out
+    listed = _joined(printed.splitlines()[1:])
+    assert listed
+    for text in listed:
+        assert text in page
+
+
+DAY = "name,procedure_date,phone\nAnn Lee,2025-03-01,555-0100\nBob Stone,2025-02-30,555-0100\nCy Moe,2025-03-03,555-0100\n"
+
+
+def test_the_days_list_gives_the_combined_pdf_and_the_refused_rows(
+    client: TestClient, run: Run, tmp_path: Path
+) -> None:
+    """The combined PDF is the command line's --combined, byte for byte; a refused row has its reason."""
+    page = client.post(
+        "/list",
+        data={"lang": "en"},
+        headers=OURS,
+        files={"list": ("day.csv", DAY.encode(), "text/csv")},
+    )
+    assert page.status_code == 200, _errors(page.text)
+    combined = client.get(_kept(page.text)).content
+    listed = tmp_path / "day.csv"
+    listed.write_text(DAY, encoding="utf-8")
+    done = run("handout", "--batch", str(listed), "--combined", str(tmp_path / "day.pdf"))
+    assert done.code == 5
+    assert combined == (tmp_path / "day.pdf").read_bytes()
+    rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td></tr>", page.text)
+    said = [line.split(": refused: ", 1)[1] for line in done.err.splitlines() if "refused" in line]
+    assert [(line, _shown(why)) for line, why in rows] == [("3", said[0])]
+    assert (
+        "Line 2, Ann Lee: " + _shown(re.findall(r"<td>Ann Lee</td><td>([^<]*)</td>", page.text)[0])
+        in done.out
+    )
+
+
+def test_a_list_without_a_name_column_is_refused_beside_the_upload(client: TestClient) -> None:
+    """A list the command line refuses whole is refused beside the file field, named as sent."""
+    page = client.post(
+        "/list",
+        headers=OURS,
+        files={"list": ("monday.csv", b"who,when\nAnn,2025-03-01\n", "text/csv")},
+    )
+    assert page.status_code == 422
+    said = _errors(page.text)["list"]
+    assert "monday.csv" in said
+    assert "/proc/" not in said
+
+
+def test_no_patient_name_reaches_a_log_line(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Making, refusing and failing log nothing that holds the patient's name."""
+    caplog.set_level(logging.DEBUG)
+    client.post("/", data={**ANN, "do": "pdf"}, headers=OURS)
+    client.post("/", data={**ANN, "levels": "Ann Lee", "do": "pdf"}, headers=OURS)
+    client.post("/list", headers=OURS, files={"list": ("d.csv", DAY.encode(), "text/csv")})
+    assert all("Ann Lee" not in record.getMessage() for record in caplog.records)
+
+
+def test_a_non_loopback_bind_is_refused_in_one_line(run: Run) -> None:
+    """--host 0.0.0.0 (or any other address) is refused with exit 2 and one line, before listening."""
+    for host in ("0.0.0.0", "192.168.1.5", "::", "example.org"):
+        done = run("serve", "--no-browser", "--host", host)
+        assert done.code == 2
+        assert done.err.count("\n") == 1
+        assert f"--host {host} is refused" in done.err
+
+
+def test_check_and_schedule_never_import_the_web_server(tmp_path: Path) -> None:
+    """Starlette, uvicorn and the form parser load for 'serve' only."""
+    web = (
+        "starlette",
+        "uvicorn",
+        "multipart",
+        "python_multipart",
+        "anyio",
+        "httpx2",
+        "vplan.serve",
+    )
+    runs = [
+        ("schedule", "2025-03-01"),
+        ("check", "lifting", "15lb", "-p", "2025-03-01", "--day", "10"),
+    ]
+    assert modules_loaded(tmp_path, web, *runs) == []
+
+
+def test_the_server_prints_its_address_answers_and_stops_when_idle(tmp_path: Path) -> None:
+    """--no-browser prints the address; the page answers there; it stops alone, naming no patient."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vplan", "serve", "--no-browser", "--idle-minutes", "0.05"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/\?token=(\S+)", first)
+        assert found is not None, first
+        port = int(found.group(1))
+        with httpx2.Client(base_url=f"http://127.0.0.1:{port}") as browser:
+            opened = browser.get(f"/?token={found.group(2)}")
+            assert opened.status_code == 303
+            browser.cookies.set(cookie_name(port), found.group(2))
+            made = browser.post(
+                "/", data={**ANN, "do": "preview"}, headers={"origin": f"http://127.0.0.1:{port}"}
+            )
+            assert made.status_code == 200
+            assert browser.get("/", headers={"host": "evil.example"}).status_code == 403
+        started = time.monotonic()
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    assert time.monotonic() - started < 30
+    assert "stopped after the idle time" in out
+    assert "Ann Lee" not in out + err
+    assert "token" not in err
+
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = next(
+    (found for name in ("chromium", "chromium-browser") if (found := shutil.which(name))), None
+)
+NODE = shutil.which("node")
+MODULES = ROOT / "node_modules"
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (Debian: apt-get install chromium)"
+)
+@pytest.mark.skipif(
+    NODE is None, reason="node is not installed (Debian: apt-get install nodejs npm)"
+)
+@pytest.mark.skipif(
+    not (MODULES / "axe-core").is_dir() or not (MODULES / "puppeteer-core").is_dir(),
+    reason="axe-core and puppeteer-core are not installed: run 'npm ci' (.ci/run does)",
+)
+def test_a_nurse_drives_the_page_in_chromium(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In Chromium: fill, preview, save the PDF (the CLI's bytes), a list, a question; axe on each page."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)  # the page and the command line alike
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vplan", "serve", "--no-browser", "--idle-minutes", "5"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    day = tmp_path / "day.csv"
+    day.write_text(DAY, encoding="utf-8")
+    try:
+        assert process.stdout is not None
+        found = re.search(r"http://\S+", process.stdout.readline())
+        assert found is not None
+        assert CHROMIUM is not None
+        assert NODE is not None
+        done = subprocess.run(
+            [NODE, str(ROOT / "tests" / "axe" / "serve.mjs"), CHROMIUM, found.group(0), str(day)],
+            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=30)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert "token" not in report["landed"]  # the key left the address once traded
+    assert report["blocked"] == []  # nothing refused by the policy, nothing from elsewhere
+    assert set(report["audits"]) == {
+        "handout form", "handout preview", "handout saved", "handout with problems",
+        "day's list form", "day's list made", "question box", "question answered", "warning signs",
+    }  # fmt: skip
+    for page, violations in report["audits"].items():
+        assert violations == [], page
+    assert sorted(report["page_fonts"]) == ["Vplan Sans bold", "Vplan Sans normal"]
+    assert sorted(report["preview_fonts"]) == ["Vplan Sans bold", "Vplan Sans normal"]
+
+    cli = run(*ANN_HANDOUT, "-o", str(tmp_path / "ann.pdf"))
+    assert base64.b64decode(report["pdf"]) == (tmp_path / "ann.pdf").read_bytes()
+    assert report["chart_note"] == cli.out.splitlines()[1]
+    assert dict(report["errors"]) == {
+        "procedure_date-error": "give the procedure date",
+        "levels-error": "'X9' is not a vertebral level; write levels such as 'T12, L1' "
+        "(C1-C7, T1-T12, L1-L5, S1-S5), separated by commas",
+    }
+    listed = run("handout", "--batch", str(day), "--combined", str(tmp_path / "day.pdf"))
+    assert base64.b64decode(report["combined"]) == (tmp_path / "day.pdf").read_bytes()
+    assert [row[0] for row in report["refused"]] == ["3"]
+    assert report["refused"][0][1] in listed.err
+    checked = run("check", "lifting", "15lb", "-p", "2025-03-01", "--on", "2025-03-11")
+    assert report["answer"] == checked.out.splitlines()
+    assert "Ann Lee" not in err
+
+
+class _Journal:
+    """A journal that keeps what it was asked to record."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, str | None, Path | None]] = []
+
+    def add(self, procedure_date: object, made: object, written: Any, patient: str | None,
+            made_at: object, file: Path | None, follow_up: object = None) -> None:  # fmt: skip
+        """Keep the entry's format, patient and file."""
+        self.entries.append((written.fmt, patient, file))
+
+
+def test_a_saved_file_is_recorded_and_a_preview_is_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a journal, each file saved or printed is recorded, as the command line records it."""
+    journal = _Journal()
+    app = make_app(Settings(journal=journal), port=PORT, token=TOKEN)
+    with TestClient(app, base_url=HOME, follow_redirects=False) as page:
+        page.cookies.set(cookie_name(PORT), TOKEN)
+        page.post("/", data={**ANN, "do": "preview"}, headers=OURS)
+        assert journal.entries == []
+        page.post("/", data={**ANN, "do": "pdf"}, headers=OURS)
+        page.post("/", data={**ANN, "do": "ics"}, headers=OURS)
+        page.post("/list", headers=OURS, files={"list": ("d.csv", DAY.encode(), "text/csv")})
+    assert journal.entries == [
+        ("pdf", "Ann Lee", None), ("ics", "Ann Lee", None), ("pdf", "Ann Lee", None),
+        ("pdf", "Cy Moe", None),
+    ]  # fmt: skip
+
+
+def test_an_uploaded_list_is_never_spooled_to_disk() -> None:
+    """A form's file up to the largest body the page takes stays in memory, not a temporary file."""
+    from starlette.formparsers import MultiPartParser
+
+    from vplan.daylist import MAX_LIST_BYTES
+    from vplan.serve.guard import MAX_BODY
+
+    make_app(Settings(), port=PORT, token=TOKEN)
+    assert MAX_BODY > MAX_LIST_BYTES
+    assert MultiPartParser.spool_max_size >= MAX_BODY
+
+
+def test_a_body_larger_than_any_list_is_refused(client: TestClient) -> None:
+    """A form larger than the page takes is refused before it is read."""
+    from vplan.serve.guard import MAX_BODY
+
+    answer = client.post(
+        "/list", headers={**OURS, "content-length": str(MAX_BODY + 1)}, content=b""
+    )
+    assert answer.status_code == 413
+
+
+def test_a_day_to_check_without_a_procedure_date_is_refused_beside_it(
+    client: TestClient, run: Run
+) -> None:
+    """The day to check counts from the procedure date: asked alone, check's own sentence says so."""
+    page = client.post("/check", data={"question": "walking", "on": "2025-03-05"}, headers=OURS)
+    assert page.status_code == 422
+    done = run("check", "walking", "--on", "2025-03-05")
+    assert done.code == 2
+    assert _errors(page.text) == {"on": done.err.removeprefix("vplan: error: ").strip()}
+
+
+def test_a_row_naming_an_orders_file_is_refused_and_no_file_is_opened(client: TestClient) -> None:
+    """A row naming an orders file (even '3', an open file of the server) is refused; others made."""
+    listed = "name,procedure_date,phone,orders\nAnn Lee,2025-03-01,555-0100,3\nCy Moe,2025-03-03,555-0100,\n"
+    page = client.post(
+        "/list", headers=OURS, files={"list": ("d.csv", listed.encode(), "text/csv")}
+    )
+    assert page.status_code == 200
+    rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td></tr>", page.text)
+    said = "the row names an orders file (3); this page reads only the list sent, so make this row with 'vplan handout --batch'"
+    assert [(line, _shown(why)) for line, why in rows] == [("2", said)]
+    assert "Made 1 handout, refused 1 row" in page.text
