@@ -1,0 +1,74 @@
+"""``vplan schedule``: the plan's schedule on the screen, or made and delivered as a file."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+from vplan.commands.common import load, now, procedure_date
+from vplan.errors import InputError
+from vplan.formats import Command, format_for
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def schedule(
+    date_text: str,
+    *,
+    days: int | None,
+    asked: str | None,
+    output: Path | None,
+    force: bool,
+    patient: str | None,
+    visit: tuple[str | None, str | None],
+    orders: Path | None,
+    lang: str,
+    rules: Path | None,
+    procedure: str | None,
+    record: Path | None,
+) -> None:
+    """Show the schedule (text as wide as the terminal), or write it in its format and record it."""
+    from vplan.delivery import deliver, journal, wrote
+    from vplan.documents import Subject, make
+    from vplan.handout import Patient
+    from vplan.parse import parse_name
+    from vplan.patient import follow_up_visit, patient_plan
+
+    fmt = format_for(asked, output, Command.SCHEDULE, default="text")
+    start = procedure_date(date_text)
+    name = None if patient is None else parse_name(patient)
+    if output is None:
+        if record is not None and os.environ.get("VPLAN_RECORD") != str(record):
+            raise InputError(
+                "--record keeps a record of a file written; add --output FILE, or leave out "
+                "--record (what is shown on the screen is not recorded)"
+            )
+        record = None  # $VPLAN_RECORD names the journal for files; the screen is not one
+    book = journal(record)
+    if book is not None and output is not None:
+        book.check_apart(output)
+    plan = patient_plan(
+        load(rules, procedure, lang), start, orders=orders,
+        follow_up=follow_up_visit(*visit), lang=lang,
+    )  # fmt: skip
+    subject = Subject(plan, now(), lang, patient=None if name is None else Patient(name), days=days)
+    if output is not None:
+        given = deliver(make(fmt, subject), output, force=force, record=book)
+        wrote(output, given.what, book)
+    elif fmt.name == "text":  # on a terminal, as wide as it is (down to 50 columns)
+        from vplan.documents import schedule_view
+        from vplan.output import show
+        from vplan.render import text
+        from vplan.render.lines import at_width, terminal_width
+
+        with at_width(terminal_width()):
+            show(text.schedule(schedule_view(subject, subject.stamp)))
+    else:
+        data = make(fmt, subject).data
+        if fmt.shown_as_text:
+            sys.stdout.write(data.decode("utf-8"))
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
