@@ -8,9 +8,7 @@ documented exit code.
 # command at each start, and objects are read faster than strings are evaluated. Names
 # imported only for type checking are written in quotes instead.
 import os
-import shlex
 import sys
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -21,23 +19,28 @@ from vplan import __version__
 from vplan.columns import COLUMNS
 from vplan.errors import (
     EXIT_BAD_INPUT,
-    EXIT_CHANGED,
     EXIT_OK,
     EXIT_OUTPUT,
-    EXIT_WARNINGS,
-    InputError,
     RulesError,
     VplanError,
 )
-from vplan.formats import AnswerFormat, DocumentFormat, Paper, ScheduleFormat, choices
+from vplan.formats import (
+    AnswerFormat,
+    Command,
+    DocumentFormat,
+    Paper,
+    ScheduleFormat,
+    choices,
+    endings,
+    file_names,
+    format_help,
+)
 from vplan.i18n import ENGLISH, LANGUAGES, NAMES, Language
 from vplan.parse import DATE_ORDERS, MAX_SPAN_DAYS
 
 if TYPE_CHECKING:
     from typer._click import Context  # typer's own copy of click, which the group extends
 
-    from vplan.model import Protocol
-    from vplan.render.lines import Line
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success (for check: ALLOWED); 1 check: not a plain yes, rules lint: warnings, "
@@ -222,22 +225,6 @@ def _root(
     """Recovery planner for patients after vertebroplasty."""
 
 
-def _load(
-    rules: Path | None, procedure: str | None = None, lang: Language | None = None
-) -> "Protocol":
-    """The protocol of the procedure; in a language other than English, only if all of it is."""
-    from vplan.commands.common import load
-
-    return load(rules, procedure, None if lang is None else lang.value)
-
-
-def _wrote(target: object, what: str, then: str = "") -> None:
-    """Tell the nurse what was written: "Wrote FILE (what)."."""
-    from vplan.delivery import wrote
-
-    wrote(target, what, then=then)
-
-
 @app.command()
 def schedule(
     procedure_date: Annotated[str, typer.Argument(help="Procedure date: YYYY-MM-DD or 'today'.")],
@@ -257,7 +244,7 @@ def schedule(
             "--format",
             "-f",
             help="Output format; ics is a calendar file for the patient's phone. Default: text, "
-            "or what the --output file's name ends in (.txt, .md, .json, .ics).",
+            f"or what the --output file's name ends in ({', '.join(endings(Command.SCHEDULE))}).",
         ),
     ] = None,
     output: OutputOption = None,
@@ -323,7 +310,7 @@ def handout(
             "-o",
             parser=_file_to_write,
             metavar="<path>",
-            help="The file to write: NAME.pdf, NAME.html or NAME.ics.",
+            help=f"The file to write: {file_names(Command.HANDOUT)}.",
         ),
     ] = None,
     fmt: Annotated[
@@ -331,8 +318,7 @@ def handout(
         typer.Option(
             "--format",
             "-f",
-            help=f"{choices(DocumentFormat)} (the phone calendar). "
-            "Default: from the file name's ending.",
+            help=f"{format_help(Command.HANDOUT)}. Default: from the file name's ending.",
         ),
     ] = None,
     paper: Annotated[
@@ -412,51 +398,17 @@ def handout(
     record: RecordOption = None,
 ) -> int:
     """The printed handout for one patient, or one per row of a CSV list."""
+    from vplan.commands.handout import handout as make_handouts
     from vplan.handout import Layout
 
-    layout = Layout(paper, large_print)
-    asked = None if fmt is None else str(fmt.value)
-    if batch is not None:
-        per_patient = (patient, output, levels, follow_up, follow_up_place, orders)
-        if procedure_date is not None or any(v is not None for v in per_patient):
-            raise InputError(
-                "with --batch, the dates, names, file names, levels, visits and orders come "
-                "from the CSV; leave out DATE, --patient, --output, --levels, --follow-up, "
-                "--follow-up-place and --orders"
-            )
-        if out_dir is None and combined is None:
-            raise InputError(
-                "--batch needs --out-dir DIR, the folder for the handouts, or --combined "
-                "FILE.pdf for one PDF of them all"
-            )
-        from vplan.commands.day import day_list
-
-        return day_list(
-            batch, out_dir, layout, asked, force=force, jobs=jobs, rules=rules, procedure=procedure,
-            lang=lang.value, details=(clinic, phone, doctor), record=record,
-            reading=(sheet, date_format.value), combined=combined, chart_notes=chart_notes,
-        )  # fmt: skip
-    for given, name in (
-        (sheet, "--sheet"), (combined, "--combined"), (chart_notes, "--chart-notes"),
-    ):  # fmt: skip
-        if given is not None:
-            raise InputError(f"{name} goes with --batch LIST; for one handout leave it out")
-    if date_format is not ISO_DATES:
-        raise InputError("--date-format goes with --batch LIST; write DATE as YYYY-MM-DD")
-    if procedure_date is None:
-        raise InputError("give the procedure date, or --batch FILE.csv for a list")
-    if out_dir is not None:
-        raise InputError("--out-dir goes with --batch; for one handout use --output FILE")
-    if output is None:
-        raise InputError("give --output FILE.pdf, FILE.html or FILE.ics: the handout is a file")
-    from vplan.commands.handout import one_handout
-
-    one_handout(
-        procedure_date, output, asked, layout, force=force, rules=rules, procedure=procedure,
-        details=(patient, clinic, phone, doctor), lang=lang.value, record=record, levels=levels,
-        visit=(follow_up, follow_up_place), orders=orders,
+    return make_handouts(
+        procedure_date, batch=batch, output=output, asked=None if fmt is None else fmt.value,
+        layout=Layout(paper, large_print), details=(patient, clinic, phone, doctor),
+        levels=levels, visit=(follow_up, follow_up_place), orders=orders,
+        batch_only=(sheet, combined, chart_notes, out_dir),
+        date_order=None if date_format is ISO_DATES else date_format.value, force=force,
+        jobs=jobs, lang=lang.value, rules=rules, procedure=procedure, record=record,
     )  # fmt: skip
-    return EXIT_OK
 
 
 @app.command(
@@ -513,11 +465,9 @@ def red_flags(
     procedure: ProcedureOption = None,
 ) -> None:
     """The warning signs by tier: call the emergency number, call the care team, expected."""
-    from vplan.render import structured, text
-    from vplan.reports import build_warning_signs
+    from vplan.commands.rules import red_flags as listing
 
-    listing = build_warning_signs(_load(rules, procedure, lang), lang.value)
-    _answer(fmt, lambda: structured.warning_signs(listing), lambda: text.warning_signs(listing))
+    listing(fmt is AnswerFormat.JSON, lang.value, rules, procedure)
 
 
 @app.command()
@@ -528,11 +478,9 @@ def activities(
     procedure: ProcedureOption = None,
 ) -> None:
     """What the rules know: each activity with its aliases and limits."""
-    from vplan.render import structured, text
-    from vplan.reports import build_activities
+    from vplan.commands.rules import activities as listing
 
-    listing = build_activities(_load(rules, procedure, lang), lang.value)
-    _answer(fmt, lambda: structured.activities(listing), lambda: text.activities(listing))
+    listing(fmt is AnswerFormat.JSON, lang.value, rules, procedure)
 
 
 @rules_app.command("validate")
@@ -540,17 +488,9 @@ def rules_validate(
     file: RulesFileArgument = None, fmt: AnswerFormatOption = AnswerFormat.TEXT
 ) -> None:
     """Check a rules file and list every problem as file:line:column. Exits 3 if any."""
-    from vplan.model import protocol_from_data
-    from vplan.render import structured, text
-    from vplan.reports import build_validate
-    from vplan.rules import read_bytes, resolve
-    from vplan.validate import validate
+    from vplan.commands.rules import validate
 
-    source = resolve(file, os.environ)
-    data = validate(read_bytes(source), source.label)
-    protocol = protocol_from_data(data, source.label)
-    report = build_validate(protocol, source.label, data["procedures"])
-    _report(fmt, lambda: structured.rules_validate(report), lambda: text.rules_validate(report))
+    validate(file, fmt is AnswerFormat.JSON)
 
 
 @rules_app.command("init")
@@ -559,12 +499,9 @@ def rules_init(
     force: ForceOption = False,
 ) -> None:
     """Start a protocol of your own: write a copy of the bundled default rules to FILE."""
-    from vplan.output import write_file
-    from vplan.rules import default_rules_path
+    from vplan.commands.rules import init
 
-    write_file(file, default_rules_path().read_bytes(), force=force)
-    lint = f"vplan rules lint {shlex.quote(str(file))}"
-    _wrote(file, "a copy of the default protocol", then=f"edit it, then run: {lint}")
+    init(file, force)
 
 
 @rules_app.command(
@@ -572,30 +509,17 @@ def rules_init(
 )
 def rules_lint(file: RulesFileArgument = None, fmt: AnswerFormatOption = AnswerFormat.TEXT) -> int:
     """Validate a rules file, then warn about what a reviewer should look at. Exits 1 if any."""
-    from vplan.authoring.lint import lint_valid
-    from vplan.commands.common import today
-    from vplan.render import structured, text
-    from vplan.reports import build_lint
-    from vplan.rules import load_book, read_bytes, resolve
+    from vplan.commands.rules import lint
 
-    source = resolve(file, os.environ)
-    data = read_bytes(source)
-    book = load_book(source, os.environ, data)  # validated, or as validated before (the cache)
-    report = build_lint(source.label, lint_valid(book, data, source.label, today=today()))
-    _report(fmt, lambda: structured.rules_lint(report), lambda: text.rules_lint(report))
-    return EXIT_WARNINGS if report.findings else EXIT_OK
+    return lint(file, fmt is AnswerFormat.JSON)
 
 
 @rules_app.command("schema")
 def rules_schema(output: OutputOption = None, force: ForceOption = False) -> None:
     """Print the JSON Schema of the rules format, for editors that check YAML as you type."""
-    from vplan.authoring.json_schema import rules_json_schema
-    from vplan.commands.answers import dump
-    from vplan.output import emit
+    from vplan.commands.rules import schema
 
-    emit(dump(rules_json_schema()), output, force=force)
-    if output is not None:
-        _wrote(output, "the JSON Schema of the rules format")
+    schema(output, force)
 
 
 @rules_app.command(
@@ -606,46 +530,17 @@ def rules_diff(
     new: Annotated[Path, typer.Argument(help="The new version of the rules file.")],
 ) -> int:
     """What changes for patients from OLD to NEW. Exits 1 if anything does, else 0."""
-    from vplan.authoring.diff import compare_files
-    from vplan.render import text
-    from vplan.reports import build_diff
-    from vplan.rules import RulesSource, load_book
+    from vplan.commands.rules import diff
 
-    before = load_book(RulesSource(old, str(old)), os.environ)
-    after = load_book(RulesSource(new, str(new)), os.environ)
-    report = build_diff(compare_files(before, after), str(old), str(new))
-    from vplan.output import show
-
-    show(text.rules_diff(report))
-    return EXIT_CHANGED if report.changes else EXIT_OK
+    return diff(old, new)
 
 
 @rules_app.command("show")
 def rules_show(rules: RulesOption = None) -> None:
     """Print the rules file in use (after checking it), with its path and version."""
-    from vplan.render import text
-    from vplan.reports import build_show
-    from vplan.rules import read_bytes, resolve
+    from vplan.commands.rules import show
 
-    source = resolve(rules, os.environ)
-    written = read_bytes(source).decode("utf-8-sig")
-    sys.stdout.write(text.rules_show(build_show(_load(rules), source.label, written)))
-
-
-def _answer(
-    fmt: AnswerFormat, data: Callable[[], object], lines: "Callable[[], list[Line]]"
-) -> None:
-    """Print an answer as JSON data or as text lines."""
-    from vplan.commands.answers import answer
-
-    answer(fmt is AnswerFormat.JSON, data, lines)
-
-
-def _report(fmt: AnswerFormat, data: Callable[[], object], text: Callable[[], str]) -> None:
-    """Print a rules report as JSON data or as its plain text."""
-    from vplan.commands.answers import report
-
-    report(fmt is AnswerFormat.JSON, data, text)
+    show(rules)
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -791,14 +686,6 @@ def record_key(
     file: Annotated[Path, typer.Argument(help="The new key file, such as ~/.vplan-record.key.")],
 ) -> None:
     """Make a new secret key for the journal, in a file only you can read."""
-    import secrets
+    from vplan.commands.given import make_key
 
-    from vplan.journal import KEY_FILE_ENV, write_key
-
-    write_key(file, secrets.token_hex(32))
-    _wrote(
-        file,
-        "a new secret key for the journal; only you can read it",
-        then=f"set {KEY_FILE_ENV}={file}, and keep a copy somewhere safe: without the key, names "
-        "cannot be matched to the journal's entries.",
-    )
+    make_key(file)

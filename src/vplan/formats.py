@@ -202,6 +202,20 @@ def found_ending(file_name: str, row: OutputFormat) -> str:
     return file_name[-len(ending) :]
 
 
+def format_help(command: Command) -> str:
+    """``pdf, html or ics (the phone calendar)``: a command's formats, as its help lists them."""
+    names = [
+        row.name + (" (the phone calendar)" if row.calendar else "") for row in offered(command)
+    ]
+    return ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+
+
+def file_names(command: Command, stem: str = "NAME", last: str = "or") -> str:
+    """``NAME.pdf, NAME.html or NAME.ics``: the files a command writes, as help lists them."""
+    names = [stem + ending for ending in endings(command)]
+    return ", ".join(names[:-1]) + f" {last} {names[-1]}" if len(names) > 1 else names[0]
+
+
 def choices(options: type[StrEnum], last: str = "or") -> str:
     """``letter or a4``: the values of an option, as its help text lists them."""
     values = [str(option.value) for option in options]

@@ -105,3 +105,19 @@ def check(record: Path) -> int:
         f"whole. Seal of the last line: {last}\n"
     )
     return EXIT_OK
+
+
+def make_key(file: Path) -> None:
+    """Write a new secret key for the journal to ``file``, readable by its owner only."""
+    import secrets
+
+    from vplan.delivery import wrote
+    from vplan.journal import KEY_FILE_ENV, write_key
+
+    write_key(file, secrets.token_hex(32))
+    wrote(
+        file,
+        "a new secret key for the journal; only you can read it",
+        then=f"set {KEY_FILE_ENV}={file}, and keep a copy somewhere safe: without the key, names "
+        "cannot be matched to the journal's entries.",
+    )
