@@ -111,8 +111,7 @@ def make(fmt: OutputFormat, subject: Subject) -> Made:
     note = chart_note(plan, stamp, written, follow_up=follow_up, given=fmt.note)
     paper: Paper | None = None if layout is None else layout.paper
     large = layout is not None and layout.large_print
-    days = subject.shown_days if not fmt.paged and not fmt.calendar else None
-    what = fmt.describe(paper, large, days)
+    what = fmt.describe(paper, large, subject.shown_days)
     given = Given(
         plan.procedure_date, stamp, written, subject.name, subject.moment, follow_up, note, what
     )

@@ -48,6 +48,15 @@ HANDOUT_NOTE = "Discharge instructions given"
 CALENDAR_NOTE = "Recovery calendar for the patient's phone given"
 
 
+# What "Wrote FILE (...)" says of a file, by medium: {label} is the format's label, {paper}
+# the paper size, {large_print} ", large print" or nothing, {last_day} a schedule's last day.
+WROTE = {
+    "paper": "{label}, {paper}{large_print}",
+    "phone": "phone calendar",
+    "file": "{label}, days 0 to {last_day}",
+}
+
+
 @dataclass(frozen=True)
 class OutputFormat:
     """One format vplan writes: one row of ``FORMATS``."""
@@ -55,10 +64,11 @@ class OutputFormat:
     name: str  # the value of --format, and the journal's "format"
     endings: tuple[str, ...]  # file names in it end so (lower case); the first is the one to use
     medium: Medium
-    label: str  # "Wrote ann.pdf (PDF, letter)": how the nurse's messages name it
+    label: str  # how the nurse's messages name it: "PDF"
     note: str  # how its chart note starts: what was given
-    renderer: str  # "module:function", a function of a ``documents.Subject`` to ``Rendered``
+    renderer: str  # "module:function", a function of (``documents.Subject``, stamp) to bytes
     commands: frozenset[Command]
+    wrote: str = ""  # what "Wrote FILE (...)" says (see WROTE); empty: its medium's wording
 
     @property
     def paged(self) -> bool:
@@ -80,14 +90,14 @@ class OutputFormat:
         """The ending to give a file in this format (``.pdf``)."""
         return self.endings[0]
 
-    def describe(self, paper: Paper | None, large_print: bool, days: int | None) -> str:
+    def describe(self, paper: Paper | None, large_print: bool, days: int) -> str:
         """What was written, as "Wrote FILE (...)" says: ``PDF, letter, large print``."""
-        if self.medium is Medium.PHONE:
-            return "phone calendar"
-        if self.medium is Medium.PAPER:
-            size = "" if paper is None else f", {paper.value}"
-            return f"{self.label}{size}" + (", large print" if large_print else "")
-        return self.label if days is None else f"{self.label}, days 0 to {days - 1}"
+        return (self.wrote or WROTE[self.medium.value]).format(
+            label=self.label,
+            paper="" if paper is None else paper.value,
+            large_print=", large print" if large_print else "",
+            last_day=days - 1,
+        )
 
 
 def _row(
@@ -131,6 +141,11 @@ def offered(command: Command) -> list[OutputFormat]:
 def by_name(name: str) -> OutputFormat:
     """The format of this name (a ``--format`` choice, or the journal's "format")."""
     return FORMATS[name]
+
+
+def known(name: str) -> OutputFormat | None:
+    """The format of this name, if vplan has it (a journal may name one it no longer has)."""
+    return FORMATS.get(name)
 
 
 def by_ending(file_name: str, command: Command | None = None) -> OutputFormat | None:

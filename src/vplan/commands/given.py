@@ -7,7 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from vplan.errors import EXIT_NOT_RECORDED, EXIT_OK, InputError
-from vplan.formats import FORMATS
+from vplan.formats import known
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -69,8 +69,8 @@ def describe_entry(fields: Mapping[str, object]) -> str:
     orders = f", orders {short('orders_sha256')}" if fields.get("orders_sha256") else ""
     pages = fields.get("pages")
     name = str(fields.get("format", ""))
-    label = FORMATS[name].label if name in FORMATS else name.upper()
-    what = label.upper() + (
+    row = known(name)
+    what = (name if row is None else row.label).upper() + (
         f", {pages} page{'s' if pages != 1 else ''}" if isinstance(pages, int) else ""
     )
     lines = [
