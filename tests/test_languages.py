@@ -1,7 +1,7 @@
 """Languages are one table: following docs/languages.md to add one is enough to print a handout.
 
 In a copy of the package, a made-up language (French, "fr", with Canadian French dates) is
-added as the guide says: one row in ``words/languages.py``, a catalog started from the
+added as the guide says: one row in ``languages.py``, a catalog started from the
 template and compiled, and an ``fr:`` text beside every ``en:`` text of the rules. vplan,
 run from the copy, then prints a handout in it.
 """
@@ -16,15 +16,15 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from ruamel.yaml import YAML
 
 import vplan
 from vplan import i18n
+from vplan.languages import TABLE
 from vplan.rules import default_rules_path
-from vplan.words.languages import TABLE
 
 PACKAGE = Path(vplan.__file__).parent
 ROW = '    Language("es", "es_US", N_("Spanish")),\n'
@@ -50,7 +50,7 @@ def french(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     copy = root / "vplan"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
     # 1. One row in the table of languages.
-    table = copy / "words" / "languages.py"
+    table = copy / "languages.py"
     source = table.read_text(encoding="utf-8")
     assert ROW in source
     table.write_text(
@@ -61,7 +61,9 @@ def french(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     #    phrases stand in for a translator's French), then compiled.
     spanish = {m.id: m.string for m in read_po(i18n.catalog_path("es").open("rb")) if m.id}
     catalog = Catalog(locale="fr_CA", domain="vplan")
-    for _, _, message, _, _ in extract_from_dir(str(copy / "words"), [("**.py", "python")]):
+    found = [m for _, _, m, _, _ in extract_from_dir(str(copy / "words"), [("**.py", "python")])]
+    found += [m for _, m, _, _ in extract_from_file("python", str(table))]
+    for message in found:
         msgid = message if isinstance(message, str) else tuple(message)
         catalog.add(msgid, FRENCH.get(str(msgid)) or spanish[msgid])
     catalog.fuzzy = False

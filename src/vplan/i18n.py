@@ -20,12 +20,12 @@ from enum import StrEnum
 from pathlib import Path
 
 from vplan.errors import MissingTranslationsError, Problem, UntranslatedError, VplanError
+from vplan.languages import TABLE
 from vplan.model import DEFAULT_LANG, Protocol, Where, patient_texts, place, written_at
-from vplan.words.languages import TABLE
 
 ENGLISH = DEFAULT_LANG
 # Each language vplan writes, with the Babel locale its dates follow, and its name in
-# English: from the one table of languages, ``words/languages.py``.
+# English: from the one table of languages, ``languages.py``.
 LANGUAGES = {row.code: row.locale for row in TABLE}
 # The choices of ``--lang``, one per language above (mypy cannot list them: it sees an enum).
 Language = StrEnum("Language", {code.upper(): code for code in LANGUAGES})  # type: ignore[misc]
