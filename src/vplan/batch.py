@@ -421,7 +421,8 @@ def write_one(job: Job, *, force: bool, stamp: datetime) -> Outcome:
         subject = Subject(plan, stamp, job.lang, patient=job.patient, layout=job.layout)
         made = make(job.fmt, subject)
         if job.keep:
-            deliver(made, job.path, force=force)  # recorded by the parent, in the list's order
+            # Recorded by the parent, in the list's order; a worker stops as _start_worker says.
+            deliver(made, job.path, force=force, hold=False)
     except VplanError as exc:
         return Outcome(job.line, problem=str(exc))
     except Exception as exc:  # one row's failure must not stop the others

@@ -104,11 +104,19 @@ def same_file(one: Path, other: Path) -> bool:
         return False
 
 
-def deliver(made: Made, path: Path, *, force: bool, record: Journal | None = None) -> Given:
-    """Write a made document to ``path`` in one step and record it: both are done, or neither."""
+def deliver(
+    made: Made, path: Path, *, force: bool, record: Journal | None = None, hold: bool = True
+) -> Given:
+    """Write a made document to ``path`` in one step and record it: both are done, or neither.
+
+    ``hold`` holds Ctrl-C and SIGTERM until both are done; a batch's worker process passes
+    False, as it has its own way to stop (the parent, which records, holds them).
+    """
+    from contextlib import nullcontext
+
     from vplan.output import held_stops, write_file
 
-    with held_stops():  # written and recorded, or neither
+    with held_stops() if hold else nullcontext():  # written and recorded, or neither
         write_file(path, made.data, force=force)
         if record is not None:
             record.add(made.given, path)

@@ -15,29 +15,28 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from vplan.formats import OutputFormat, Paper
 from vplan.i18n import ENGLISH
-from vplan.record import Written, chart_note, file_digest, visit_moment
 from vplan.stamp import Stamp, make_stamp
 
 if TYPE_CHECKING:
     from vplan.handout import Handout, Layout, Patient
     from vplan.plan import Plan
+    from vplan.record import Written
     from vplan.schedule import Schedule
 
 
-@dataclass(frozen=True)
-class Subject:
+class Subject(NamedTuple):
     """What a document is made of: one patient's plan, who it is for, how it is laid out."""
 
     plan: Plan
     moment: datetime  # when it is made: its stamp's date, its calendar's DTSTAMP
     lang: str = ENGLISH
-    patient: Patient | None = None  # None: no name is written (a schedule without --patient)
+    patient: Patient | None = None  # a handout's details: name, clinic, phone, doctor, levels
+    named: str | None = None  # a name without details (a schedule's --patient); else none
     layout: Layout | None = None  # the paper and print size, for a printed format
     days: int | None = None  # the days a schedule shows (None: as many as the plan needs)
 
@@ -54,8 +53,8 @@ class Subject:
 
     @property
     def name(self) -> str | None:
-        """The patient's name, when one was given."""
-        return None if self.patient is None else self.patient.name
+        """The patient's name, when one was given (None: no name is written)."""
+        return self.named if self.patient is None else self.patient.name
 
 
 class Rendered(NamedTuple):
@@ -102,6 +101,8 @@ def renderer(fmt: OutputFormat) -> Renderer:
 
 def make(fmt: OutputFormat, subject: Subject) -> Made:
     """Stamp the plan and render it in ``fmt``: the document and what the clinic keeps of it."""
+    from vplan.record import Written, chart_note, file_digest, visit_moment
+
     stamp = subject.stamp
     out = renderer(fmt)(subject, stamp)
     layout = subject.layout if fmt.paged else None

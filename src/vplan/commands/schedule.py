@@ -30,9 +30,7 @@ def schedule(
     record: Path | None,
 ) -> None:
     """Show the schedule (text as wide as the terminal), or write it in its format and record it."""
-    from vplan.delivery import deliver, journal, wrote
     from vplan.documents import Subject, make
-    from vplan.handout import Patient
     from vplan.parse import parse_name
     from vplan.patient import follow_up_visit, patient_plan
 
@@ -46,15 +44,20 @@ def schedule(
                 "--record (what is shown on the screen is not recorded)"
             )
         record = None  # $VPLAN_RECORD names the journal for files; the screen is not one
-    book = journal(record)
-    if book is not None and output is not None:
+    book = None
+    if record is not None and output is not None:
+        from vplan.delivery import Journal
+
+        book = Journal(record)
         book.check_apart(output)
     plan = patient_plan(
         load(rules, procedure, lang), start, orders=orders,
         follow_up=follow_up_visit(*visit), lang=lang,
     )  # fmt: skip
-    subject = Subject(plan, now(), lang, patient=None if name is None else Patient(name), days=days)
+    subject = Subject(plan, now(), lang, named=name, days=days)
     if output is not None:
+        from vplan.delivery import deliver, wrote
+
         given = deliver(make(fmt, subject), output, force=force, record=book)
         wrote(output, given.what, book)
     elif fmt.name == "text":  # on a terminal, as wide as it is (down to 50 columns)
