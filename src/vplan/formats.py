@@ -126,6 +126,7 @@ FORMATS: dict[str, OutputFormat] = {
     )
 }  # fmt: skip
 PDF = FORMATS["pdf"]  # the format of a printed handout, and of a batch's combined file
+TEXT = FORMATS["text"]  # the schedule's format when none is asked for: on a screen, its width
 
 
 def register(row: OutputFormat) -> None:

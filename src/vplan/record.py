@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from vplan.dates import Dates
+from vplan.formats import PDF
 
 if TYPE_CHECKING:
     from vplan.handout import Layout
@@ -117,7 +118,7 @@ def combined_entry(
         "when": when.isoformat(timespec="seconds"),
         "made_at": made_at.isoformat(timespec="seconds"),
         "vplan": vplan,
-        "format": "pdf",
+        "format": PDF.name,
         "combined": handouts,
         "pages": pages,
         "file_hmac": file_hmac,

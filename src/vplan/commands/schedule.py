@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from vplan.commands.common import load, now, procedure_date
 from vplan.errors import InputError
-from vplan.formats import Command, format_for
+from vplan.formats import TEXT, Command, format_for
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -34,7 +34,7 @@ def schedule(
     from vplan.parse import parse_name
     from vplan.patient import follow_up_visit, patient_plan
 
-    fmt = format_for(asked, output, Command.SCHEDULE, default="text")
+    fmt = format_for(asked, output, Command.SCHEDULE, default=TEXT.name)
     start = procedure_date(date_text)
     name = None if patient is None else parse_name(patient)
     if output is None:
@@ -60,7 +60,7 @@ def schedule(
 
         given = deliver(make(fmt, subject), output, force=force, record=book)
         wrote(output, given.what, book)
-    elif fmt.name == "text":  # on a terminal, as wide as it is (down to 50 columns)
+    elif fmt is TEXT:  # on a terminal, as wide as it is (down to 50 columns)
         from vplan.documents import schedule_view
         from vplan.output import show
         from vplan.render import text
