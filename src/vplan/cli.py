@@ -1,4 +1,4 @@
-"""The vplan command line: options in, one plan built, one renderer, output out.
+"""The vplan command line: each command's options and help, then one call to ``commands/``.
 
 Errors are caught in one place, ``main``, and end as one line on stderr with a
 documented exit code.
