@@ -272,7 +272,7 @@ def test_a_stopped_batch_records_what_its_workers_returned(tmp_path: Path) -> No
     cancelled: Future[Outcome] = Future()
     cancelled.cancel()
     jobs = {
-        _finished(Outcome(2, written=returned, sha256="0" * 64)): _fake_job(returned),
+        _finished(Outcome(2, written=returned)): _fake_job(returned),
         cancelled: _fake_job(unreturned),
     }
     recorded: list[Path] = []
@@ -288,7 +288,7 @@ def test_a_batch_stopped_by_the_journal_removes_its_unrecorded_handouts(tmp_path
     for path in (written, older):
         path.write_bytes(b"%PDF")
     jobs = {
-        _finished(Outcome(2, written=written, sha256="0" * 64)): _fake_job(written),
+        _finished(Outcome(2, written=written)): _fake_job(written),
         _finished(Outcome(3, problem="exists")): _fake_job(older),
     }
     batch._settle(jobs, {written: None, older: batch._identity(older)}, None)

@@ -76,6 +76,45 @@ def test_the_import_graph_has_no_circle() -> None:
     assert _circle(graph) is None
 
 
+def _all_imports(path: Path, modules: dict[str, Path]) -> set[str]:
+    """The vplan modules a file imports, for type checking too."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("vplan"):
+            base = node.module[len("vplan.") :] if "." in node.module else ""
+            found.update(
+                f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names
+            )
+    return found
+
+
+VIEWS = ("schedule", "answer", "reports", "handout", "sections")
+
+
+def test_no_view_imports_a_renderer() -> None:
+    """The views (schedule, check's answer, the reports, the handout) never import render/."""
+    modules = _module_names()
+    for view in VIEWS:
+        imported = _all_imports(modules[view], modules)
+        assert not [name for name in imported if name.startswith("render")], view
+
+
+def test_the_reports_do_not_import_the_schedule() -> None:
+    """The rules reports share the warning signs with the schedule through sections, not it."""
+    modules = _module_names()
+    assert "schedule" not in _all_imports(modules["reports"], modules)
+
+
+def test_the_core_never_imports_the_command_line() -> None:
+    """No module but the entry point imports cli or the commands' work: the CLI sits on top."""
+    modules = _module_names()
+    for name, path in modules.items():
+        if name in ("cli", "__main__") or name.startswith("commands"):
+            continue
+        imported = _all_imports(path, modules)
+        assert not [m for m in imported if m == "cli" or m.startswith("commands")], name
+
+
 def test_a_circle_is_found() -> None:
     """The check finds a circle of three modules."""
     assert _circle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]

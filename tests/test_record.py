@@ -188,21 +188,21 @@ def test_another_time_the_same_day_changes_nothing(
 @pytest.mark.parametrize("large_print", [False, True])
 def test_without_an_epoch_the_pdf_depends_only_on_the_stamp(plan: Plan, large_print: bool) -> None:
     """Without SOURCE_DATE_EPOCH, two PDFs with the same stamp are the same bytes."""
-    from vplan.documents import DocumentFormat, render_paged
+    from vplan.documents import Subject, make
+    from vplan.formats import PDF
     from vplan.handout import Layout, Patient
-    from vplan.stamp import make_stamp
 
-    made = make_stamp(plan.protocol, "en", date(2025, 3, 1))
     layout = Layout(large_print=large_print)
     one, two = (
-        render_paged(
-            DocumentFormat.PDF,
-            plan,
-            Patient("Ann Lee", phone="555-0100"),
-            layout,
-            stamp=datetime(2025, 3, 1, hour, tzinfo=UTC),
-            made=made,
-        )
+        make(
+            PDF,
+            Subject(
+                plan,
+                datetime(2025, 3, 1, hour, tzinfo=UTC),
+                patient=Patient("Ann Lee", phone="555-0100"),
+                layout=layout,
+            ),
+        ).data
         for hour in (8, 17)
     )
     assert one == two

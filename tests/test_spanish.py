@@ -11,7 +11,7 @@ from typing import get_args
 
 import pypdf
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from hypothesis import given, settings
@@ -37,6 +37,7 @@ from vplan.words.patient import PatientWords
 
 ROOT = Path(__file__).resolve().parents[1]
 WORDS = ROOT / "src" / "vplan" / "words"  # the package whose phrases the catalogs translate
+LANGUAGE_TABLE = ROOT / "src" / "vplan" / "languages.py"  # and the languages' names
 ANA = Patient("Ana López", "Clínica de la Columna", "555-0100", "Dra. Rivera")
 STAMP = datetime(2025, 1, 1, tzinfo=UTC)
 CHECK = ("check", "lifting", "15lb", "-p", "2025-03-01", "--on", "2025-03-11")
@@ -552,9 +553,11 @@ def test_rules_validate_counts_the_texts_missing_in_a_language(run: Run, tmp_pat
 
 
 def catalog_ids() -> set[str | tuple[str, str]]:
-    """The message ids written in the words package."""
+    """The message ids written in the words package and the table of languages."""
     found: set[str | tuple[str, str]] = set()
     for _, _, message, _, _ in extract_from_dir(str(WORDS), [("**.py", "python")]):
+        found.add(message if isinstance(message, str) else (message[0], message[1]))
+    for _, message, _, _ in extract_from_file("python", str(LANGUAGE_TABLE)):
         found.add(message if isinstance(message, str) else (message[0], message[1]))
     return found
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from vplan.i18n import ENGLISH
 from vplan.plan import Status
-from vplan.render.sources import cite
+from vplan.sections import cite
 from vplan.words.common import CALL_US
 from vplan.words.nurse import NurseWords
 

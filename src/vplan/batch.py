@@ -18,10 +18,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vplan.clock import calendar_stamp
 from vplan.daylist import DayList
-from vplan.documents import SUFFIXES, DocumentFormat, render_paged
+from vplan.documents import Given, Subject, make
 from vplan.errors import InputError, OrdersError, OutputError, VplanError
+from vplan.formats import PDF, Command, OutputFormat, by_ending, endings
 from vplan.handout import Layout, Paper, Patient, check_field
 from vplan.i18n import ENGLISH, LANGUAGES, language_name
 from vplan.model import Book, Protocol, Where, normalize_name, place
@@ -29,8 +29,6 @@ from vplan.orders import Orders, patient_protocol
 from vplan.parse import ORDER_FORM, DateOrder, ParseError, parse_levels, parse_list_date
 from vplan.patient import follow_up_visit
 from vplan.plan import MAX_FOLLOW_UP_DAYS, FollowUp, build_plan
-from vplan.record import Written, chart_note, file_digest, visit_moment
-from vplan.stamp import Stamp, make_stamp
 
 if TYPE_CHECKING:
     from vplan.rules import RulesSource
@@ -49,7 +47,7 @@ class Job:
     patient: Patient
     procedure_date: date
     layout: Layout
-    fmt: DocumentFormat
+    fmt: OutputFormat
     path: Path
     procedure: str  # the key of the procedure's protocol
     lang: str = ENGLISH
@@ -117,9 +115,7 @@ class Outcome:
     line: int
     written: Path | None = None
     problem: str | None = None
-    sha256: str | None = None  # of the file written, for the journal
-    pages: int | None = None  # of a PDF
-    note: str | None = None  # the chart note of the file written
+    given: Given | None = None  # of the file written: its journal entry and chart note
     data: bytes | None = None  # the handout itself, when it is not kept as a file
     needs_order: bool = False  # refused for a date such as 03/01/2025 without --date-format
 
@@ -144,7 +140,7 @@ def read_jobs(
     out_dir: Path,
     *,
     layout: Layout,
-    fmt: DocumentFormat | None,
+    fmt: OutputFormat | None,
     today: date,
     procedure: ProcedureChoice,
     lang: str = ENGLISH,
@@ -249,7 +245,7 @@ def _job(
     out_dir: Path,
     *,
     layout: Layout,
-    fmt: DocumentFormat | None,
+    fmt: OutputFormat | None,
     today: date,
     lang: str,
     defaults: Patient | None = None,
@@ -340,30 +336,33 @@ def _yes_no(text: str, default: bool) -> bool:
 
 
 def _file_name(
-    output: str, name: str, when: date, fmt: DocumentFormat | None
-) -> tuple[DocumentFormat, str]:
+    output: str, name: str, when: date, fmt: OutputFormat | None
+) -> tuple[OutputFormat, str]:
     """The row's format and a safe file name inside the folder, never a path out of it."""
-    suffix = ""
+    found = by_ending(output, Command.HANDOUT) if output else None
     stem_text = output
-    if output:
+    if found is not None:
+        ending = max((e for e in found.endings if output.lower().endswith(e)), key=len)
+        stem_text = output[: -len(ending)]
+    elif output:
         suffix = Path(output).suffix.lower()
-        if suffix and suffix in SUFFIXES:
-            stem_text = output[: -len(suffix)]
-        elif suffix and not re.fullmatch(r"\.[0-9]+", suffix):
+        if suffix and not re.fullmatch(r"\.[0-9]+", suffix):
+            known = endings(Command.HANDOUT)
             raise InputError(
-                f"the output name '{output}' ends in {suffix}; end it in .pdf, .html or .ics"
+                f"the output name '{output}' ends in {suffix}; end it in "
+                f"{', '.join(known[:-1])} or {known[-1]}"
             )
-        else:
-            suffix = ""
-    row_fmt = SUFFIXES[suffix] if suffix else (fmt or DocumentFormat.PDF)
+    row_fmt = found or fmt or PDF
     if fmt is not None and row_fmt is not fmt:
-        raise InputError(f"the output name '{output}' is not a {fmt.value} file; end it in .{fmt}")
+        raise InputError(
+            f"the output name '{output}' is not a {fmt.name} file; end it in {fmt.ending}"
+        )
     stem = safe_stem(stem_text) if output else ""
     if output and not stem:
         raise InputError(f"the output name '{output}' has no letters or digits to name a file")
     if not stem:
         stem = f"{safe_stem(name) or 'patient'}_{when.isoformat()}"
-    return row_fmt, f"{stem}.{row_fmt.value}"
+    return row_fmt, f"{stem}{row_fmt.ending}"
 
 
 # Each worker process keeps the protocols (one per procedure) it was given at start.
@@ -409,43 +408,28 @@ def _stop_worker() -> None:
     os._exit(143)
 
 
-def job_stamp(job: Job, protocols: Mapping[str, Protocol], made_on: date) -> Stamp:
-    """The stamp printed on a row's file: its procedure's protocol, its language, the day."""
-    orders = None if job.orders is None else job.orders.sha256
-    return make_stamp(protocols[job.procedure], job.lang, made_on, orders_sha256=orders)
-
-
 def write_one(job: Job, *, force: bool, stamp: datetime) -> Outcome:
     """Build, render and write one row's handout; a failure is the row's outcome, not a crash.
 
     ``stamp`` is when the batch was made: the calendar's DTSTAMP and the stamp's date.
     """
-    from vplan.output import write_file
+    from vplan.delivery import deliver
 
     try:
         protocol, given = patient_protocol(_PROTOCOLS[job.procedure], job.orders)
         plan = build_plan(protocol, job.procedure_date, orders=given, follow_up=job.follow_up)
-        made = job_stamp(job, _PROTOCOLS, stamp.date())
-        out = render_paged(
-            job.fmt, plan, job.patient, job.layout, stamp=calendar_stamp(stamp), lang=job.lang,
-            made=made,
-        )  # fmt: skip
-        digest = file_digest(out.data)
-        paper = None if job.fmt is DocumentFormat.ICS else job.layout
-        note = chart_note(
-            plan, made, Written(job.fmt.value, digest, out.pages, paper),
-            follow_up=visit_moment(job.follow_up),
-        )  # fmt: skip
+        subject = Subject(plan, stamp, job.lang, patient=job.patient, layout=job.layout)
+        made = make(job.fmt, subject)
         if job.keep:
-            write_file(job.path, out.data, force=force)
+            # Recorded by the parent, in the list's order; a worker stops as _start_worker says.
+            deliver(made, job.path, force=force, hold=False)
     except VplanError as exc:
         return Outcome(job.line, problem=str(exc))
     except Exception as exc:  # one row's failure must not stop the others
         return Outcome(job.line, problem=f"the handout could not be made ({type(exc).__name__})")
     return Outcome(
-        job.line, written=job.path, sha256=digest, pages=out.pages, note=note,
-        data=None if job.keep else out.data,
-    )  # fmt: skip
+        job.line, written=job.path, given=made.given, data=None if job.keep else made.data
+    )
 
 
 def workers() -> int:

@@ -1,4 +1,4 @@
-"""The vplan command line: options in, one plan built, one renderer, output out.
+"""The vplan command line: each command's options and help, then one call to ``commands/``.
 
 Errors are caught in one place, ``main``, and end as one line on stderr with a
 documented exit code.
@@ -7,16 +7,11 @@ documented exit code.
 # No ``from __future__ import annotations`` here: typer reads the annotations of every
 # command at each start, and objects are read faster than strings are evaluated. Names
 # imported only for type checking are written in quotes instead.
-import json
 import os
-import shlex
 import sys
-from collections.abc import Callable
-from dataclasses import replace
-from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, cast
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -24,36 +19,28 @@ from vplan import __version__
 from vplan.columns import COLUMNS
 from vplan.errors import (
     EXIT_BAD_INPUT,
-    EXIT_CHANGED,
-    EXIT_NOT_ALLOWED,
-    EXIT_NOT_RECORDED,
     EXIT_OK,
     EXIT_OUTPUT,
-    EXIT_SOME_REFUSED,
-    EXIT_WARNINGS,
-    InputError,
-    OutputError,
     RulesError,
     VplanError,
 )
-from vplan.formats import AnswerFormat, DocumentFormat, Paper, ScheduleFormat, choices
+from vplan.formats import (
+    AnswerFormat,
+    Command,
+    DocumentFormat,
+    Paper,
+    ScheduleFormat,
+    choices,
+    endings,
+    file_names,
+    format_help,
+)
 from vplan.i18n import ENGLISH, LANGUAGES, NAMES, Language
-from vplan.parse import DATE_ORDERS, MAX_SPAN_DAYS, DateOrder
+from vplan.parse import DATE_ORDERS, MAX_SPAN_DAYS
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
-
-    from rich.progress import Progress
     from typer._click import Context  # typer's own copy of click, which the group extends
 
-    from vplan import batch
-    from vplan.combined import Combined
-    from vplan.handout import Layout
-    from vplan.model import Activity, Protocol
-    from vplan.plan import Plan
-    from vplan.record import Written
-    from vplan.render.lines import Line
-    from vplan.stamp import Stamp
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success (for check: ALLOWED); 1 check: not a plain yes, rules lint: warnings, "
@@ -238,143 +225,6 @@ def _root(
     """Recovery planner for patients after vertebroplasty."""
 
 
-def _load(
-    rules: Path | None, procedure: str | None = None, lang: Language | None = None
-) -> "Protocol":
-    """The protocol of the procedure; in a language other than English, only if all of it is."""
-    from vplan.rules import load_from
-
-    protocol = load_from(rules, os.environ, procedure)
-    if lang is not None and lang is not ENGLISH_CHOICE:
-        from vplan.i18n import require
-
-        require(protocol, lang.value)
-    return protocol
-
-
-def _today() -> date:
-    from vplan.clock import today
-
-    return today(os.environ)
-
-
-def _procedure_date(text: str) -> date:
-    from vplan.parse import parse_date
-
-    return parse_date(text, today=_today(), name="procedure date")
-
-
-def _now() -> datetime:
-    """When outputs are made: $SOURCE_DATE_EPOCH, else now."""
-    from vplan.clock import now
-
-    return now(os.environ)
-
-
-class _Journal:
-    """The journal that files are recorded in, with the clinic's key (read before any write)."""
-
-    def __init__(self, path: Path) -> None:
-        from vplan.journal import check_last, read_key
-        from vplan.record import key_id
-
-        self.path = path
-        self.key = read_key(os.environ)
-        self.key_id = key_id(self.key)
-        check_last(path, self.key)  # a journal that cannot be added to stops us before a write
-
-    def add(
-        self,
-        procedure_date: date,
-        made: "Stamp",
-        written: "Written",
-        patient: str | None,
-        made_at: datetime,
-        file: Path | None,
-        follow_up: datetime | date | None = None,
-    ) -> None:
-        """Append the entry of ``file``, just written; the patient and the file only as HMACs.
-
-        ``made_at`` is the time the file was made at (its stamp, its calendar's DTSTAMP);
-        ``follow_up`` the booked visit the file names, as its chart note does.
-        When the entry cannot be added, the file is removed: nothing is given unrecorded
-        (``file`` None: a handout made for the combined PDF only, not written as a file).
-        """
-        from vplan.clock import calendar_stamp
-        from vplan.journal import append, file_mac
-        from vplan.record import entry, patient_id
-
-        fields = entry(
-            procedure_date, made, written, when=datetime.now(UTC),
-            made_at=calendar_stamp(made_at),
-            patient=None if patient is None else patient_id(self.key, patient),
-            file_hmac=file_mac(self.key, written.file_sha256), key=self.key_id,
-            follow_up=follow_up,
-        )  # fmt: skip
-        from vplan.output import held_stops
-
-        with held_stops():  # a stop comes after the file is recorded, or removed
-            try:
-                append(self.path, self.key, fields)
-            except OutputError as exc:
-                if file is None:
-                    raise
-                file.unlink(missing_ok=True)
-                raise OutputError(f"{exc}; {file} was removed, as it is not recorded") from None
-
-    def add_combined(self, file: Path, done: "Combined", made_at: datetime) -> None:
-        """Append the entry of a batch's combined PDF, just written; remove it if that fails."""
-        from vplan import __version__
-        from vplan.clock import calendar_stamp
-        from vplan.journal import append, file_mac
-        from vplan.record import combined_entry
-
-        fields = combined_entry(
-            when=datetime.now(UTC), made_at=calendar_stamp(made_at), vplan=__version__,
-            handouts=done.handouts, pages=done.pages,
-            file_hmac=file_mac(self.key, done.sha256), key=self.key_id,
-        )  # fmt: skip
-        try:
-            append(self.path, self.key, fields)
-        except OutputError as exc:
-            file.unlink(missing_ok=True)
-            raise OutputError(f"{exc}; {file} was removed, as it is not recorded") from None
-
-    def check_apart(self, *outputs: Path) -> None:
-        """Refuse a journal that is also one of the files to write."""
-        for output in outputs:
-            if _same_file(output, self.path):
-                raise InputError(
-                    f"--record {self.path} is also a file to write or read; give the journal "
-                    "a name of its own"
-                )
-
-
-def _same_file(one: Path, other: Path) -> bool:
-    """Whether two paths name one file (or would, once it is made)."""
-    try:
-        return one.resolve() == other.resolve() or one.samefile(other)
-    except OSError:
-        return False
-
-
-def _journal(path: Path | None) -> _Journal | None:
-    return None if path is None else _Journal(path)
-
-
-def _wrote(target: object, what: str, journal: _Journal | None = None, then: str = "") -> None:
-    """Tell the nurse what was written, as every command does: "Wrote FILE (what)."."""
-    from vplan.chars import escaped
-
-    recorded = f"; recorded in {journal.path}" if journal is not None else ""
-    line = escaped(f"Wrote {target} ({what}){recorded}.")  # a file name may hold anything
-    sys.stdout.write(line + "\n" + (f"Next: {then}\n" if then else ""))
-
-
-def _dump(data: object) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
 @app.command()
 def schedule(
     procedure_date: Annotated[str, typer.Argument(help="Procedure date: YYYY-MM-DD or 'today'.")],
@@ -394,7 +244,7 @@ def schedule(
             "--format",
             "-f",
             help="Output format; ics is a calendar file for the patient's phone. Default: text, "
-            "or what the --output file's name ends in (.txt, .md, .json, .ics).",
+            f"or what the --output file's name ends in ({', '.join(endings(Command.SCHEDULE))}).",
         ),
     ] = None,
     output: OutputOption = None,
@@ -417,88 +267,13 @@ def schedule(
     record: RecordOption = None,
 ) -> None:
     """The day-by-day recovery calendar, the restrictions and the warning signs."""
-    from vplan.formats import schedule_format
-    from vplan.parse import parse_name
-    from vplan.patient import follow_up_visit, patient_plan
-    from vplan.stamp import make_stamp
+    from vplan.commands.schedule import schedule as write_schedule
 
-    fmt = schedule_format(asked, output)
-    start = _procedure_date(procedure_date)
-    name = None if patient is None else parse_name(patient)
-    if output is None:
-        if record is not None and os.environ.get("VPLAN_RECORD") != str(record):
-            raise InputError(
-                "--record keeps a record of a file written; add --output FILE, or leave out "
-                "--record (what is shown on the screen is not recorded)"
-            )
-        record = None  # $VPLAN_RECORD names the journal for files; the screen is not one
-    journal = _journal(record)
-    if journal is not None and output is not None:
-        journal.check_apart(output)
-    visit = follow_up_visit(follow_up, follow_up_place)
-    plan = patient_plan(
-        _load(rules, procedure, lang), start, orders=orders, follow_up=visit, lang=lang.value
-    )
-    shown = days if days is not None else max(90, plan.last_change_day + 1)
-    code = lang.value
-    moment = _now()
-    made = make_stamp(plan.protocol, code, moment.date(), orders_sha256=_orders_digest(plan))
-    data: str | bytes
-    if fmt is ScheduleFormat.JSON:
-        from vplan.render import structured
-        from vplan.schedule import build_schedule
-
-        data = _dump(structured.schedule(build_schedule(plan, shown, name, code, made)))
-    elif fmt is ScheduleFormat.MARKDOWN:
-        from vplan.render import markdown
-        from vplan.schedule import build_schedule
-
-        data = markdown.schedule(build_schedule(plan, shown, name, code, made))
-    elif fmt is ScheduleFormat.ICS:
-        from vplan.clock import calendar_stamp
-        from vplan.render import ics
-
-        data = ics.calendar(plan, name, stamp=calendar_stamp(moment), lang=code, made=made,
-                            phone=plan.protocol.info.phone)  # fmt: skip
-    else:
-        from vplan.render import text
-        from vplan.schedule import build_schedule
-
-        if output is None:  # on a terminal, as wide as it is (down to 50 columns)
-            from vplan.render.lines import at_width, terminal_width
-
-            with at_width(terminal_width()):
-                _emit_lines(
-                    text.schedule(build_schedule(plan, shown, name, code, made)), None, force
-                )
-            return
-        lines = text.schedule(build_schedule(plan, shown, name, code, made))
-        from vplan.render.lines import plain
-
-        data = plain(lines)
-    if journal is not None and output is not None:
-        from vplan.output import held_stops
-        from vplan.record import Written, file_digest
-
-        raw = data.encode("utf-8") if isinstance(data, str) else data
-        with held_stops():  # written and recorded, or neither
-            _emit(data, output, force)
-            journal.add(
-                start, made, Written(fmt.value, file_digest(raw)), name, moment, output,
-                follow_up=_visit_moment(plan),
-            )  # fmt: skip
-    else:
-        _emit(data, output, force)
-    if output is not None:
-        what = {
-            ScheduleFormat.JSON: "JSON",
-            ScheduleFormat.MARKDOWN: "Markdown",
-            ScheduleFormat.TEXT: "text",
-        }
-        span = (
-            "phone calendar" if fmt is ScheduleFormat.ICS else f"{what[fmt]}, days 0 to {shown - 1}"
-        )
-        _wrote(output, span, journal)
+    write_schedule(
+        procedure_date, days=days, asked=None if asked is None else asked.value, output=output,
+        force=force, patient=patient, visit=(follow_up, follow_up_place), orders=orders,
+        lang=lang.value, rules=rules, procedure=procedure, record=record,
+    )  # fmt: skip
 
 
 @app.command(
@@ -535,7 +310,7 @@ def handout(
             "-o",
             parser=_file_to_write,
             metavar="<path>",
-            help="The file to write: NAME.pdf, NAME.html or NAME.ics.",
+            help=f"The file to write: {file_names(Command.HANDOUT)}.",
         ),
     ] = None,
     fmt: Annotated[
@@ -543,8 +318,7 @@ def handout(
         typer.Option(
             "--format",
             "-f",
-            help=f"{choices(DocumentFormat)} (the phone calendar). "
-            "Default: from the file name's ending.",
+            help=f"{format_help(Command.HANDOUT)}. Default: from the file name's ending.",
         ),
     ] = None,
     paper: Annotated[
@@ -624,390 +398,17 @@ def handout(
     record: RecordOption = None,
 ) -> int:
     """The printed handout for one patient, or one per row of a CSV list."""
+    from vplan.commands.handout import handout as make_handouts
     from vplan.handout import Layout
 
-    layout = Layout(paper, large_print)
-    if batch is not None:
-        per_patient = (patient, output, levels, follow_up, follow_up_place, orders)
-        if procedure_date is not None or any(v is not None for v in per_patient):
-            raise InputError(
-                "with --batch, the dates, names, file names, levels, visits and orders come "
-                "from the CSV; leave out DATE, --patient, --output, --levels, --follow-up, "
-                "--follow-up-place and --orders"
-            )
-        if out_dir is None and combined is None:
-            raise InputError(
-                "--batch needs --out-dir DIR, the folder for the handouts, or --combined "
-                "FILE.pdf for one PDF of them all"
-            )
-        return _batch(
-            batch, out_dir, layout, fmt, force=force, jobs=jobs, rules=rules,
-            procedure=procedure, lang=lang, details=(clinic, phone, doctor), record=record,
-            reading=(sheet, date_format.value), combined=combined, chart_notes=chart_notes,
-        )  # fmt: skip
-    for given, name in (
-        (sheet, "--sheet"), (combined, "--combined"), (chart_notes, "--chart-notes"),
-    ):  # fmt: skip
-        if given is not None:
-            raise InputError(f"{name} goes with --batch LIST; for one handout leave it out")
-    if date_format is not ISO_DATES:
-        raise InputError("--date-format goes with --batch LIST; write DATE as YYYY-MM-DD")
-    if procedure_date is None:
-        raise InputError("give the procedure date, or --batch FILE.csv for a list")
-    if out_dir is not None:
-        raise InputError("--out-dir goes with --batch; for one handout use --output FILE")
-    if output is None:
-        raise InputError("give --output FILE.pdf, FILE.html or FILE.ics: the handout is a file")
-    return _one_handout(
-        procedure_date, output, fmt, layout, force=force, rules=rules, procedure=procedure,
-        details=(patient, clinic, phone, doctor), lang=lang, record=record, levels=levels,
-        visit=(follow_up, follow_up_place), orders=orders,
+    return make_handouts(
+        procedure_date, batch=batch, output=output, asked=None if fmt is None else fmt.value,
+        layout=Layout(paper, large_print), details=(patient, clinic, phone, doctor),
+        levels=levels, visit=(follow_up, follow_up_place), orders=orders,
+        batch_only=(sheet, combined, chart_notes, out_dir),
+        date_order=None if date_format is ISO_DATES else date_format.value, force=force,
+        jobs=jobs, lang=lang.value, rules=rules, procedure=procedure, record=record,
     )  # fmt: skip
-
-
-def _one_handout(
-    procedure_date: str,
-    output: Path,
-    asked: DocumentFormat | None,
-    layout: "Layout",
-    *,
-    force: bool,
-    rules: Path | None,
-    procedure: str | None,
-    details: tuple[str | None, str | None, str | None, str | None],
-    lang: Language,
-    record: Path | None,
-    levels: str | None = None,
-    visit: tuple[str | None, str | None] = (None, None),
-    orders: Path | None = None,
-) -> int:
-    from vplan.clock import calendar_stamp
-    from vplan.documents import DocumentFormat, format_for, render_paged
-    from vplan.handout import Patient, check_field
-    from vplan.output import held_stops, write_file
-    from vplan.parse import parse_levels
-    from vplan.patient import follow_up_visit, patient_plan
-    from vplan.record import Written, chart_note, file_digest
-    from vplan.stamp import make_stamp
-
-    name, clinic, phone, doctor = details
-    if name is None:
-        raise InputError('give --patient "NAME": the handout is printed for one patient')
-    patient = Patient(
-        name=check_field("patient's name", name, required=True) or "",
-        clinic=check_field("clinic", clinic),
-        phone=check_field("phone", phone),
-        doctor=check_field("doctor", doctor),
-        levels=None if levels is None else parse_levels(levels),
-    )
-    fmt = format_for(output, asked)
-    journal = _journal(record)
-    if journal is not None:
-        journal.check_apart(output)
-    booked = follow_up_visit(*visit)
-    plan = patient_plan(
-        _load(rules, procedure, lang), _procedure_date(procedure_date), orders=orders,
-        follow_up=booked, lang=lang.value,
-    )  # fmt: skip
-    moment = _now()
-    made = make_stamp(plan.protocol, lang.value, moment.date(), orders_sha256=_orders_digest(plan))
-    out = render_paged(
-        fmt, plan, patient, layout, stamp=calendar_stamp(moment), lang=lang.value, made=made
-    )
-    paper = None if fmt is DocumentFormat.ICS else layout
-    written = Written(fmt.value, file_digest(out.data), out.pages, paper)
-    visit_moment = _visit_moment(plan)
-    with held_stops():  # written and recorded, or neither
-        write_file(output, out.data, force=force)
-        if journal is not None:
-            journal.add(
-                plan.procedure_date, made, written, patient.name, moment, output,
-                follow_up=visit_moment,
-            )  # fmt: skip
-    _wrote(output, _describe(fmt, layout), journal)
-    sys.stdout.write(chart_note(plan, made, written, follow_up=visit_moment) + "\n")
-    return EXIT_OK
-
-
-def _orders_digest(plan: "Plan") -> str | None:
-    """The SHA-256 of the orders file the plan was made with, for the stamp."""
-    return None if plan.orders is None else plan.orders.sha256
-
-
-def _visit_moment(plan: "Plan") -> datetime | date | None:
-    """The booked follow-up visit as a date and time (or a date), for the chart note."""
-    from vplan.record import visit_moment
-
-    return visit_moment(plan.follow_up)
-
-
-def _describe(fmt: DocumentFormat, layout: "Layout") -> str:
-    """``PDF, letter, large print``: what was written."""
-    if fmt.value == "ics":
-        return "phone calendar"
-    return f"{fmt.value.upper()}, {layout.paper.value}" + (
-        ", large print" if layout.large_print else ""
-    )
-
-
-def _batch(
-    csv_path: Path,
-    out_dir: Path | None,
-    layout: "Layout",
-    asked: DocumentFormat | None,
-    *,
-    force: bool,
-    jobs: int | None,
-    rules: Path | None,
-    procedure: str | None,
-    lang: Language,
-    details: tuple[str | None, str | None, str | None],
-    record: Path | None,
-    reading: tuple[str | None, str],
-    combined: Path | None,
-    chart_notes: Path | None = None,
-) -> int:
-    """A day's list: handouts in ``out_dir`` (None: only in the ``combined`` PDF)."""
-    from vplan import batch, daylist
-    from vplan.chars import escaped
-    from vplan.handout import Patient, check_field
-    from vplan.output import check_writable
-    from vplan.record import visit_moment
-    from vplan.rules import resolve
-
-    if not csv_path.exists():
-        raise InputError(f"cannot read {csv_path}: no such file; give the list's path")
-    journal = _journal(record)
-    extra = [path for path in (combined, chart_notes) if path is not None]
-    if journal is not None:
-        journal.check_apart(csv_path, *extra)
-    if combined is not None and chart_notes is not None and _same_file(combined, chart_notes):
-        raise InputError("--chart-notes and --combined name one file; give each its own name")
-    sheet, date_order = reading
-    if combined is not None:
-        _check_combined(combined, asked, force=force)
-    if chart_notes is not None:
-        if chart_notes.suffix.lower() != ".csv":
-            raise InputError(f"--chart-notes writes a CSV file; name it {chart_notes.stem}.csv")
-        check_writable(chart_notes, force=force)
-    chosen = batch.load_rules(resolve(rules, os.environ), os.environ, procedure, lang.value)
-    protocols = chosen.book.protocols
-    clinic, phone, doctor = details
-    defaults = Patient(
-        "",
-        clinic=check_field("clinic", clinic),
-        phone=check_field("phone", phone),
-        doctor=check_field("doctor", doctor),
-    )
-    day = daylist.open_list(csv_path, sheet=sheet)  # checked before the folder is made
-    total = day.rows
-    keep = out_dir is not None
-    folder = out_dir if out_dir is not None else (combined or csv_path).parent
-    items = list(batch.read_jobs(
-        day, folder, layout=layout, fmt=asked, today=_today(), lang=lang.value,
-        procedure=chosen.procedure, untranslated=chosen.untranslated,
-        defaults=defaults, date_order=cast(DateOrder, date_order), protocols=protocols,
-    ))  # fmt: skip
-    batch.check_dates(csv_path, items)
-    if out_dir is not None:
-        batch.check_out_dir(out_dir)
-    if not keep:
-        items = [_combined_only(item) for item in items]
-    others = {csv_path: "the day's list"}
-    if combined is not None:
-        others[combined] = "the --combined PDF"
-    if chart_notes is not None:
-        others[chart_notes] = "the --chart-notes file"
-    if journal is not None:
-        others[journal.path] = "the journal"
-    if keep:
-        batch.check_apart(items, others)
-    workers = min(jobs or batch.workers(), max(1, total))
-    sys.stdout.write(escaped(f"Read {csv_path}: {day.describe()}.") + "\n")
-    _warm_renderers()
-    moment = _now()
-    on_written = None
-    if journal is not None:
-        from vplan.record import Written
-
-        def on_written(job: batch.Job, outcome: batch.Outcome) -> None:
-            assert outcome.sha256 is not None
-            paper = None if job.fmt.value == "ics" else job.layout
-            written = Written(job.fmt.value, outcome.sha256, outcome.pages, paper)
-            made = batch.job_stamp(job, protocols, moment.date())
-            journal.add(
-                job.procedure_date, made, written, job.patient.name, moment,
-                job.path if job.keep else None, follow_up=visit_moment(job.follow_up),
-            )  # fmt: skip
-
-    printed: list[Path | bytes] = []  # the PDFs written, in the list's order, for --combined
-    notes: list[tuple[batch.Job, str]] = []  # each patient's chart note, in the list's order
-    by_line = {item.line: item for item in items if isinstance(item, batch.Job)}
-
-    with _progress(total) as step:
-
-        def progress(outcome: batch.Outcome) -> None:
-            job = by_line.get(outcome.line)
-            if outcome.written is not None and job is not None:
-                if job.fmt.value == "pdf":
-                    printed.append(outcome.data if outcome.data is not None else outcome.written)
-                if outcome.note is not None:
-                    notes.append((job, outcome.note))
-            step(outcome)
-
-        summary = batch.run(
-            iter(items), protocols, force=force, stamp=moment, jobs=workers, progress=progress,
-            on_written=on_written,
-        )  # fmt: skip
-    for outcome in summary.refused:
-        refusal = f"{csv_path}:{outcome.line}: refused: {outcome.problem}"
-        sys.stderr.write(f"vplan: {escaped(refusal)}\n")
-    if notes:
-        sys.stdout.write("Chart notes:\n")
-        for job, note in notes:
-            sys.stdout.write(escaped(f"{_whose(job)}: {note}") + "\n")
-    refused = len(summary.refused)
-    lines = ", ".join(str(o.line) for o in summary.refused)
-    how_many = f"{summary.written} handout{'s' if summary.written != 1 else ''}"
-    rows = f"refused {refused} row{'s' if refused != 1 else ''}" + (
-        f": line{'s' if refused != 1 else ''} {lines}" if refused else ""
-    )
-    if keep:
-        _wrote(f"{how_many} in {out_dir}", rows, journal)
-    else:
-        sys.stdout.write(f"Made {how_many} for {combined} ({rows}).\n")
-    if combined is not None:
-        _write_combined(combined, printed, force=force, journal=journal, moment=moment)
-    if chart_notes is not None:
-        _write_chart_notes(chart_notes, notes, mrn=day.has("mrn"), force=force)
-    return EXIT_SOME_REFUSED if refused else EXIT_OK
-
-
-def _combined_only(item: "batch.Job | batch.Outcome") -> "batch.Job | batch.Outcome":
-    """A row made for the combined PDF only (no --out-dir): a PDF, not kept as a file."""
-    from vplan import batch
-
-    if not isinstance(item, batch.Job):
-        return item
-    if item.fmt.value != "pdf":
-        return batch.Outcome(
-            item.line,
-            problem=f"the row asks for {item.fmt.value.upper()} ({item.path.name}), and without "
-            "--out-dir only PDF handouts are made, for --combined; give --out-dir DIR for it",
-        )
-    return replace(item, keep=False)
-
-
-def _whose(job: "batch.Job") -> str:
-    """``Line 2, Ann Lee (MRN 12345)``: whose chart a batch's note goes in."""
-    mrn = f" (MRN {job.mrn})" if job.mrn else ""
-    return f"Line {job.line}, {job.patient.name}{mrn}"
-
-
-def _write_chart_notes(
-    path: Path, notes: "list[tuple[batch.Job, str]]", *, mrn: bool, force: bool
-) -> None:
-    """The batch's chart notes as a CSV file, one row per patient, in the list's order."""
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    out = csv.writer(buffer, lineterminator="\r\n")
-    mrn_column = ["mrn"] if mrn else []
-    out.writerow(["line", "name", *mrn_column, "procedure_date", "file", "chart_note"])
-    for job, note in notes:
-        cells = [job.patient.name, *([job.mrn or ""] if mrn else [])]
-        file = job.path.name if job.keep else ""
-        row = [str(job.line), *cells, job.procedure_date.isoformat(), file, note]
-        out.writerow([_inert(cell) for cell in row])
-    from vplan.output import write_file
-
-    write_file(path, buffer.getvalue().encode("utf-8"), force=force)
-    count = len(notes)
-    _wrote(path, f"CSV, {count} chart note{'s' if count != 1 else ''}")
-
-
-def _inert(cell: str) -> str:
-    """A cell a spreadsheet shows as text: one that starts like a formula gets a leading '."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
-def _check_combined(combined: Path, asked: DocumentFormat | None, *, force: bool) -> None:
-    """Refuse --combined before any handout is written, if its file cannot be written."""
-    from vplan.documents import DocumentFormat
-    from vplan.output import check_writable
-
-    if asked is not None and asked is not DocumentFormat.PDF:
-        raise InputError(f"--combined makes one PDF; leave out --format {asked.value}")
-    if combined.suffix.lower() != ".pdf":
-        raise InputError(f"--combined writes a PDF; name it {combined.stem}.pdf")
-    check_writable(combined, force=force)
-
-
-def _write_combined(
-    combined: Path,
-    handouts: "list[Path | bytes]",
-    *,
-    force: bool,
-    journal: _Journal | None = None,
-    moment: datetime | None = None,
-) -> None:
-    """Write the combined PDF, and record it in the journal when there is one."""
-    from vplan.chars import escaped
-    from vplan.combined import write_combined
-    from vplan.output import held_stops
-
-    if not handouts:
-        sys.stdout.write(escaped(f"No PDF handout was written, so {combined} was not made.") + "\n")
-        return
-    with held_stops():  # written and recorded, or neither
-        done = write_combined(combined, handouts, force=force)
-        if journal is not None:
-            journal.add_combined(combined, done, moment or _now())
-    _wrote(
-        combined,
-        f"PDF, {done.handouts} handout{'s' if done.handouts != 1 else ''}, {done.pages} pages, "
-        "each handout starting on a new sheet",
-        journal,
-    )
-
-
-def _warm_renderers() -> None:
-    """Load the fonts and templates once, before the worker processes are forked."""
-    from vplan.render import pdf, webpage
-
-    pdf.register_fonts()
-    webpage.warm()
-
-
-class _progress:  # lower case: it reads as a function in a with statement
-    """A progress bar on a terminal; nothing when stderr is a file or a pipe."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.bar: Progress | None = None
-
-    def __enter__(self) -> Callable[[object], None]:
-        if not sys.stderr.isatty():
-            return lambda outcome: None
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        self.bar = Progress(
-            TextColumn("Writing handouts"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        bar = self.bar
-        bar.start()
-        task = bar.add_task("handouts", total=self.total)
-        return lambda outcome: bar.advance(task)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 @app.command(
@@ -1048,64 +449,12 @@ def check(
     procedure: ProcedureOption = None,
 ) -> int:
     """May the patient do this on this day? One of four answers; exit 0 only for a plain yes."""
-    from vplan.parse import parse_date
-    from vplan.question import (
-        NEEDS_PROCEDURE_DATE,
-        answers,
-        day_asked,
-        read_question,
-        split_activity,
-    )
+    from vplan.commands.answers import check as answer_check
 
-    activity_words, amount_words = split_activity(words)
-    protocol = _load(rules, procedure, lang)
-    today = _today()
-    start = (
-        None
-        if procedure_date is None
-        else parse_date(procedure_date, today=today, name="procedure date")
-    )
-    if orders is not None:
-        from vplan.orders import load_orders
-
-        protocol = load_orders(orders, protocol, procedure_date=start, lang=lang.value).apply(
-            protocol
-        )
-    question = read_question(protocol, activity_words, amount_words)
-    if on is not None and day is not None:
-        raise InputError("give either --on DATE or --day N, not both")
-    if start is None:
-        if on is not None or day is not None:
-            raise InputError(NEEDS_PROCEDURE_DATE)
-        return _show_rules(protocol, question.found, question.text, fmt, lang.value)
-    from vplan.plan import build_plan
-
-    plan = build_plan(protocol, start)
-    from vplan.render import structured, text
-
-    code = lang.value
-    found = answers(plan, question, day_asked(plan, on, day, today), code)
-    _answer(
-        fmt,
-        lambda: structured.verdicts(found, question.text, code),
-        lambda: text.verdicts(found, code),
-    )
-    return EXIT_OK if all(answer.allowed for answer in found) else EXIT_NOT_ALLOWED
-
-
-def _show_rules(
-    protocol: "Protocol",
-    activities: "Sequence[Activity]",
-    question: str,
-    fmt: AnswerFormat,
-    lang: str,
-) -> int:
-    from vplan.render import structured, text
-    from vplan.reports import build_rule
-
-    views = [build_rule(protocol, activity, lang) for activity in activities]
-    _answer(fmt, lambda: structured.rules(views, question), lambda: text.rules(views))
-    return EXIT_OK
+    return answer_check(
+        words, procedure_date=procedure_date, on=on, day=day, orders=orders,
+        as_json=fmt is AnswerFormat.JSON, lang=lang.value, rules=rules, procedure=procedure,
+    )  # fmt: skip
 
 
 @app.command("red-flags")
@@ -1116,11 +465,9 @@ def red_flags(
     procedure: ProcedureOption = None,
 ) -> None:
     """The warning signs by tier: call the emergency number, call the care team, expected."""
-    from vplan.render import structured, text
-    from vplan.reports import build_warning_signs
+    from vplan.commands.rules import red_flags as listing
 
-    listing = build_warning_signs(_load(rules, procedure, lang), lang.value)
-    _answer(fmt, lambda: structured.warning_signs(listing), lambda: text.warning_signs(listing))
+    listing(fmt is AnswerFormat.JSON, lang.value, rules, procedure)
 
 
 @app.command()
@@ -1131,11 +478,9 @@ def activities(
     procedure: ProcedureOption = None,
 ) -> None:
     """What the rules know: each activity with its aliases and limits."""
-    from vplan.render import structured, text
-    from vplan.reports import build_activities
+    from vplan.commands.rules import activities as listing
 
-    listing = build_activities(_load(rules, procedure, lang), lang.value)
-    _answer(fmt, lambda: structured.activities(listing), lambda: text.activities(listing))
+    listing(fmt is AnswerFormat.JSON, lang.value, rules, procedure)
 
 
 @rules_app.command("validate")
@@ -1143,17 +488,9 @@ def rules_validate(
     file: RulesFileArgument = None, fmt: AnswerFormatOption = AnswerFormat.TEXT
 ) -> None:
     """Check a rules file and list every problem as file:line:column. Exits 3 if any."""
-    from vplan.model import protocol_from_data
-    from vplan.render import structured, text
-    from vplan.reports import build_validate
-    from vplan.rules import read_bytes, resolve
-    from vplan.validate import validate
+    from vplan.commands.rules import validate
 
-    source = resolve(file, os.environ)
-    data = validate(read_bytes(source), source.label)
-    protocol = protocol_from_data(data, source.label)
-    report = build_validate(protocol, source.label, data["procedures"])
-    _report(fmt, lambda: structured.rules_validate(report), lambda: text.rules_validate(report))
+    validate(file, fmt is AnswerFormat.JSON)
 
 
 @rules_app.command("init")
@@ -1162,12 +499,9 @@ def rules_init(
     force: ForceOption = False,
 ) -> None:
     """Start a protocol of your own: write a copy of the bundled default rules to FILE."""
-    from vplan.output import write_file
-    from vplan.rules import default_rules_path
+    from vplan.commands.rules import init
 
-    write_file(file, default_rules_path().read_bytes(), force=force)
-    lint = f"vplan rules lint {shlex.quote(str(file))}"
-    _wrote(file, "a copy of the default protocol", then=f"edit it, then run: {lint}")
+    init(file, force)
 
 
 @rules_app.command(
@@ -1175,27 +509,17 @@ def rules_init(
 )
 def rules_lint(file: RulesFileArgument = None, fmt: AnswerFormatOption = AnswerFormat.TEXT) -> int:
     """Validate a rules file, then warn about what a reviewer should look at. Exits 1 if any."""
-    from vplan.authoring.lint import lint_valid
-    from vplan.render import structured, text
-    from vplan.reports import build_lint
-    from vplan.rules import load_book, read_bytes, resolve
+    from vplan.commands.rules import lint
 
-    source = resolve(file, os.environ)
-    data = read_bytes(source)
-    book = load_book(source, os.environ, data)  # validated, or as validated before (the cache)
-    report = build_lint(source.label, lint_valid(book, data, source.label, today=_today()))
-    _report(fmt, lambda: structured.rules_lint(report), lambda: text.rules_lint(report))
-    return EXIT_WARNINGS if report.findings else EXIT_OK
+    return lint(file, fmt is AnswerFormat.JSON)
 
 
 @rules_app.command("schema")
 def rules_schema(output: OutputOption = None, force: ForceOption = False) -> None:
     """Print the JSON Schema of the rules format, for editors that check YAML as you type."""
-    from vplan.authoring.json_schema import rules_json_schema
+    from vplan.commands.rules import schema
 
-    _emit(_dump(rules_json_schema()), output, force)
-    if output is not None:
-        _wrote(output, "the JSON Schema of the rules format")
+    schema(output, force)
 
 
 @rules_app.command(
@@ -1206,62 +530,17 @@ def rules_diff(
     new: Annotated[Path, typer.Argument(help="The new version of the rules file.")],
 ) -> int:
     """What changes for patients from OLD to NEW. Exits 1 if anything does, else 0."""
-    from vplan.authoring.diff import compare_files
-    from vplan.render import text
-    from vplan.reports import build_diff
-    from vplan.rules import RulesSource, load_book
+    from vplan.commands.rules import diff
 
-    before = load_book(RulesSource(old, str(old)), os.environ)
-    after = load_book(RulesSource(new, str(new)), os.environ)
-    report = build_diff(compare_files(before, after), str(old), str(new))
-    _emit_lines(text.rules_diff(report), None, False)
-    return EXIT_CHANGED if report.changes else EXIT_OK
+    return diff(old, new)
 
 
 @rules_app.command("show")
 def rules_show(rules: RulesOption = None) -> None:
     """Print the rules file in use (after checking it), with its path and version."""
-    from vplan.render import text
-    from vplan.reports import build_show
-    from vplan.rules import read_bytes, resolve
+    from vplan.commands.rules import show
 
-    source = resolve(rules, os.environ)
-    written = read_bytes(source).decode("utf-8-sig")
-    sys.stdout.write(text.rules_show(build_show(_load(rules), source.label, written)))
-
-
-def _answer(
-    fmt: AnswerFormat, data: Callable[[], object], lines: "Callable[[], list[Line]]"
-) -> None:
-    """Print an answer as JSON data or as text lines."""
-    if fmt is AnswerFormat.JSON:
-        sys.stdout.write(_dump(data()))
-    else:
-        from vplan.render.lines import at_width, terminal_width
-
-        with at_width(terminal_width()):
-            _emit_lines(lines(), None, False)
-
-
-def _report(fmt: AnswerFormat, data: Callable[[], object], text: Callable[[], str]) -> None:
-    """Print a rules report as JSON data or as its plain text."""
-    sys.stdout.write(_dump(data()) if fmt is AnswerFormat.JSON else text())
-
-
-def _emit(text: str | bytes, output: Path | None, force: bool) -> None:
-    from vplan.output import emit
-
-    emit(text, output, force=force)
-
-
-def _emit_lines(lines: "list[Line]", output: Path | None, force: bool) -> None:
-    from vplan.output import show, write_file
-    from vplan.render.lines import plain
-
-    if output is None:
-        show(lines)
-    else:
-        write_file(output, plain(lines).encode("utf-8"), force=force)
+    show(rules)
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -1387,73 +666,9 @@ def record_verify(
     record: JournalOption,
 ) -> int:
     """Exit 0 and the entry when FILE was recorded and is unchanged; 6 when it is not in it."""
-    from vplan.chars import escaped
-    from vplan.files import MAX_DOCUMENT, NotAFileError, TooLargeError, sha256_regular
-    from vplan.journal import entries, file_mac, read_key
+    from vplan.commands.given import verify
 
-    key = read_key(os.environ)
-    try:
-        digest = sha256_regular(file, MAX_DOCUMENT)
-    except (NotAFileError, IsADirectoryError):
-        raise InputError(f"{file} is not an ordinary file; give the file to verify") from None
-    except TooLargeError:
-        raise InputError(
-            f"{file} is larger than {MAX_DOCUMENT // 2**20} MiB, more than any file vplan "
-            "writes; give the file to verify"
-        ) from None
-    except OSError as exc:
-        raise InputError(f"cannot read {file} ({exc.strerror}); give the file to verify") from None
-    mac = file_mac(key, digest)
-    found = None
-    for entry in entries(record, key):  # the whole chain is checked, even after a match
-        if found is None and entry.fields.get("file_hmac") == mac:
-            found = entry
-    if found is None:
-        sys.stdout.write(
-            f"{file}: not in the journal {record}. No entry matches this file (SHA-256 "
-            f"{digest}): it was changed after it was written, vplan did not record it, or it "
-            "was recorded under another key.\n"
-        )
-        return EXIT_NOT_RECORDED
-    sys.stdout.write(
-        escaped(f"{file}: in the journal {record}, line {found.line}, unchanged.") + "\n"
-    )
-    sys.stdout.write(_describe_entry(found.fields))
-    return EXIT_OK
-
-
-def _describe_entry(fields: "Mapping[str, object]") -> str:
-    """An entry as the lines a person reads."""
-    from vplan.i18n import NAMES
-
-    def short(key: str) -> str:
-        value = fields.get(key)
-        return str(value)[:8] if value else ""
-
-    if isinstance(fields.get("combined"), int):
-        count, pages = fields["combined"], fields.get("pages")
-        return (
-            f"When: {fields.get('when')} (vplan {fields.get('vplan')})\n"
-            f"File: PDF, {pages} pages, the combined PDF of {count} handout"
-            f"{'s' if count != 1 else ''} of a batch (each has its own entry before this one)\n"
-        )
-    orders = f", orders {short('orders_sha256')}" if fields.get("orders_sha256") else ""
-    pages = fields.get("pages")
-    what = str(fields.get("format", "")).upper() + (
-        f", {pages} page{'s' if pages != 1 else ''}" if isinstance(pages, int) else ""
-    )
-    lines = [
-        f"When: {fields.get('when')} (made on {fields.get('made_on')}, "
-        f"vplan {fields.get('vplan')})",
-        f"Protocol: {fields.get('protocol')} {fields.get('protocol_version')} "
-        f"(rules {short('rules_sha256')}{orders})",
-        f"Procedure: {fields.get('procedure')}, on {fields.get('procedure_date')}",
-        f"Language: {NAMES.get(str(fields.get('lang')), fields.get('lang'))}",
-        f"File: {what}",
-    ]
-    if fields.get("follow_up"):
-        lines.append(f"Follow-up: {fields['follow_up']}")
-    return "".join(line + "\n" for line in lines)
+    return verify(file, record)
 
 
 @record_app.command(
@@ -1461,22 +676,9 @@ def _describe_entry(fields: "Mapping[str, object]") -> str:
 )
 def record_check(record: JournalOption) -> int:
     """Exit 0 when every line follows the one before; 7 and the first broken line when not."""
-    from vplan.journal import entries, read_key
+    from vplan.commands.given import check
 
-    key = read_key(os.environ)
-    count = 0
-    last = None
-    for entry in entries(record, key):
-        count += 1
-        last = entry.mac
-    if last is None:
-        sys.stdout.write(f"{record}: the journal is empty.\n")
-        return EXIT_OK
-    sys.stdout.write(
-        f"{record}: {count} entr{'ies' if count != 1 else 'y'}, every line sealed and the chain "
-        f"whole. Seal of the last line: {last}\n"
-    )
-    return EXIT_OK
+    return check(record)
 
 
 @record_app.command("key")
@@ -1484,17 +686,9 @@ def record_key(
     file: Annotated[Path, typer.Argument(help="The new key file, such as ~/.vplan-record.key.")],
 ) -> None:
     """Make a new secret key for the journal, in a file only you can read."""
-    import secrets
+    from vplan.commands.given import make_key
 
-    from vplan.journal import KEY_FILE_ENV, write_key
-
-    write_key(file, secrets.token_hex(32))
-    _wrote(
-        file,
-        "a new secret key for the journal; only you can read it",
-        then=f"set {KEY_FILE_ENV}={file}, and keep a copy somewhere safe: without the key, names "
-        "cannot be matched to the journal's entries.",
-    )
+    make_key(file)
 
 
 @app.command(epilog=EXIT_CODES_HELP)
@@ -1531,9 +725,12 @@ def serve(
     from vplan.serve.run import check_host
 
     check_host(host)
-    _load(rules, procedure)  # a bad rules file stops here, before the page starts
+    from vplan.commands.common import load
+    from vplan.delivery import journal
+
+    load(rules, procedure)  # a bad rules file stops here, before the page starts
     from vplan.serve.made import Settings
     from vplan.serve.run import serve as run_page
 
-    settings = Settings(rules=rules, procedure=procedure, env=os.environ, journal=_journal(record))
+    settings = Settings(rules=rules, procedure=procedure, env=os.environ, journal=journal(record))
     run_page(settings, port=port, idle_minutes=idle_minutes, open_browser=not no_browser)

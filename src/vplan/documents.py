@@ -1,81 +1,189 @@
-"""The files vplan writes for one patient: which format a file name asks for, and its bytes.
+"""Making one patient's document: the plan, stamped and rendered in one format, pure.
 
-Each format is a pure function of the plan; this module only picks one, importing its
-library when it is used, so that commands that print to the terminal never load them.
+``make(fmt, subject)`` is the one way a patient's file is made, for ``schedule -o``,
+``handout`` and every batch worker: it stamps the plan, calls the format's renderer (named
+by its row of ``formats.FORMATS`` and imported only now) and returns a ``Made``: the
+bytes, and the ``Given``, what the clinic keeps of it (the journal entry's fields and the
+chart note are both built from it, so they cannot disagree). ``delivery.deliver`` writes
+a made document and records it.
+
+The renderers below are the table's own: each is a function of a ``Subject`` to
+``Rendered``, loading its library when it is called.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from pathlib import Path
-from typing import NamedTuple
+import importlib
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, NamedTuple
 
-from vplan.errors import InputError
-from vplan.formats import DocumentFormat as DocumentFormat  # where it was defined before
-from vplan.handout import Layout, Patient, build_handout
+from vplan.formats import OutputFormat, Paper
 from vplan.i18n import ENGLISH
-from vplan.plan import Plan
-from vplan.stamp import Stamp
+from vplan.stamp import Stamp, make_stamp
 
-SUFFIXES = {
-    ".pdf": DocumentFormat.PDF,
-    ".html": DocumentFormat.HTML,
-    ".htm": DocumentFormat.HTML,
-    ".ics": DocumentFormat.ICS,
-}
+if TYPE_CHECKING:
+    from vplan.handout import Handout, Layout, Patient
+    from vplan.plan import Plan
+    from vplan.record import Written
+    from vplan.schedule import Schedule
 
 
-def format_for(path: Path, asked: DocumentFormat | None) -> DocumentFormat:
-    """The format asked for, else the one the file name ends in."""
-    found = SUFFIXES.get(path.suffix.lower())
-    if asked is not None:
-        if found is not None and found is not asked:
-            raise InputError(
-                f"'{path.name}' ends in {path.suffix} but --format is {asked.value}; "
-                f"name the file .{asked.value}, or leave out --format"
-            )
-        return asked
-    if found is None:
-        raise InputError(
-            f"cannot tell the format of '{path.name}'; end the file name in "
-            f"{' or '.join(sorted(set(SUFFIXES) - {'.htm'}))}, or give --format"
-        )
-    return found
+class Subject(NamedTuple):
+    """What a document is made of: one patient's plan, who it is for, how it is laid out."""
+
+    plan: Plan
+    moment: datetime  # when it is made: its stamp's date, its calendar's DTSTAMP
+    lang: str = ENGLISH
+    patient: Patient | None = None  # a handout's details: name, clinic, phone, doctor, levels
+    named: str | None = None  # a name without details (a schedule's --patient); else none
+    layout: Layout | None = None  # the paper and print size, for a printed format
+    days: int | None = None  # the days a schedule shows (None: as many as the plan needs)
+
+    @property
+    def stamp(self) -> Stamp:
+        """The stamp printed on the document: what made it, from which rules, and when."""
+        orders = None if self.plan.orders is None else self.plan.orders.sha256
+        return make_stamp(self.plan.protocol, self.lang, self.moment.date(), orders_sha256=orders)
+
+    @property
+    def shown_days(self) -> int:
+        """The days a schedule shows: as asked, else 90, or more to reach the last change."""
+        return self.days if self.days is not None else max(90, self.plan.last_change_day + 1)
+
+    @property
+    def name(self) -> str | None:
+        """The patient's name, when one was given (None: no name is written)."""
+        return self.named if self.patient is None else self.patient.name
 
 
 class Rendered(NamedTuple):
     """A file's bytes, and its number of pages when the format has pages of its own (PDF)."""
 
     data: bytes
-    pages: int | None
+    pages: int | None = None
 
 
-def render_paged(
-    fmt: DocumentFormat,
-    plan: Plan,
-    patient: Patient,
-    layout: Layout,
-    *,
-    stamp: datetime,
-    lang: str = ENGLISH,
-    made: Stamp | None = None,
-) -> Rendered:
-    """The bytes of one patient's file in ``fmt`` and ``lang``, and the pages of a PDF.
+Renderer = Callable[[Subject, Stamp], Rendered]
 
-    Pages are None for HTML and calendars; ``stamp`` dates a calendar file, and ``made``
-    is the stamp printed on the file (what made it, and when).
+
+class Given(NamedTuple):
+    """What the clinic keeps of a document made for a patient: one value, small to pass on.
+
+    The journal entry (``delivery.Journal.add``), the chart note and the "Wrote" line are
+    all built from it.
     """
-    if fmt is DocumentFormat.ICS:
-        from vplan.render import ics
 
-        phone = patient.phone or plan.protocol.info.phone
-        data = ics.calendar(plan, patient.name, stamp=stamp, lang=lang, made=made, phone=phone)
-        return Rendered(data, None)
-    handout = build_handout(plan, patient, layout, lang, made)
-    if fmt is DocumentFormat.PDF:
-        from vplan.render import pdf
+    procedure_date: date
+    stamp: Stamp
+    written: Written
+    patient: str | None  # the name, for the journal's HMAC; never written anywhere in clear
+    made_at: datetime
+    follow_up: datetime | date | None
+    note: str  # the chart note, in English
+    what: str  # how "Wrote FILE (...)" describes it
 
-        return Rendered(*pdf.document_and_pages(handout))
+
+class Made(NamedTuple):
+    """A document made for a patient: its bytes and what the clinic keeps of it."""
+
+    fmt: OutputFormat
+    data: bytes
+    given: Given
+
+
+def renderer(fmt: OutputFormat) -> Renderer:
+    """The renderer of a format, imported now (only the format used is ever loaded)."""
+    module, _, function = fmt.renderer.partition(":")
+    found: Renderer = getattr(importlib.import_module(module), function)
+    return found
+
+
+def make(fmt: OutputFormat, subject: Subject) -> Made:
+    """Stamp the plan and render it in ``fmt``: the document and what the clinic keeps of it."""
+    from vplan.record import Written, chart_note, file_digest, visit_moment
+
+    stamp = subject.stamp
+    out = renderer(fmt)(subject, stamp)
+    layout = subject.layout if fmt.paged else None
+    written = Written(fmt.name, file_digest(out.data), out.pages, layout)
+    plan = subject.plan
+    follow_up = visit_moment(plan.follow_up)
+    note = chart_note(plan, stamp, written, follow_up=follow_up, given=fmt.note)
+    paper: Paper | None = None if layout is None else layout.paper
+    large = layout is not None and layout.large_print
+    what = fmt.describe(paper, large, subject.shown_days)
+    given = Given(
+        plan.procedure_date, stamp, written, subject.name, subject.moment, follow_up, note, what
+    )
+    return Made(fmt, out.data, given)
+
+
+# --- the renderers of the table's formats ----------------------------------------------------
+
+
+def pdf_file(subject: Subject, stamp: Stamp) -> Rendered:
+    """The printed handout as a PDF, with its number of pages."""
+    from vplan.render import pdf
+
+    return Rendered(*pdf.document_and_pages(_handout(subject, stamp)))
+
+
+def html_file(subject: Subject, stamp: Stamp) -> Rendered:
+    """The printed handout as a web page."""
     from vplan.render import webpage
 
-    return Rendered(webpage.document(handout), None)
+    return Rendered(webpage.document(_handout(subject, stamp)))
+
+
+def ics_file(subject: Subject, stamp: Stamp) -> Rendered:
+    """The phone calendar; the phone it names is the patient's, else the protocol's."""
+    from vplan.clock import calendar_stamp
+    from vplan.render import ics
+
+    plan = subject.plan
+    given = None if subject.patient is None else subject.patient.phone
+    data = ics.calendar(
+        plan, subject.name, stamp=calendar_stamp(subject.moment), lang=subject.lang, made=stamp,
+        phone=given or plan.protocol.info.phone,
+    )  # fmt: skip
+    return Rendered(data)
+
+
+def text_file(subject: Subject, stamp: Stamp) -> Rendered:
+    """The schedule as plain text, 80 columns wide."""
+    from vplan.render import text
+    from vplan.render.lines import plain
+
+    return Rendered(plain(text.schedule(schedule_view(subject, stamp))).encode("utf-8"))
+
+
+def markdown_file(subject: Subject, stamp: Stamp) -> Rendered:
+    """The schedule as Markdown."""
+    from vplan.render import markdown
+
+    return Rendered(markdown.schedule(schedule_view(subject, stamp)).encode("utf-8"))
+
+
+def json_file(subject: Subject, stamp: Stamp) -> Rendered:
+    """The schedule as JSON data."""
+    import json
+
+    from vplan.render import structured
+
+    data = structured.schedule(schedule_view(subject, stamp))
+    return Rendered((json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+def schedule_view(subject: Subject, stamp: Stamp) -> Schedule:
+    """The schedule view of a subject (its days, restrictions, warning signs, stamp)."""
+    from vplan.schedule import build_schedule
+
+    return build_schedule(subject.plan, subject.shown_days, subject.name, subject.lang, stamp)
+
+
+def _handout(subject: Subject, stamp: Stamp) -> Handout:
+    from vplan.handout import LETTER, Patient, build_handout
+
+    patient = subject.patient or Patient("")
+    return build_handout(subject.plan, patient, subject.layout or LETTER, subject.lang, stamp)

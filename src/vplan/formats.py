@@ -1,12 +1,19 @@
-"""The formats vplan writes and the paper it prints on: the choices of ``--format`` and ``--paper``.
+"""The formats vplan writes and the paper it prints on: one table, from which every choice follows.
 
-Each choice is named here once; the command line builds its options from these at start-up,
-so this module stays light (no renderer, no plan).
+``FORMATS`` holds one ``OutputFormat`` per format: its name (the value of ``--format``), the
+endings of its file names, its medium, what "Wrote FILE (...)" and the chart note call it,
+the commands that write it, and its renderer, named as ``module:function`` and imported only
+when a file in that format is made. The ``--format`` choices, their help texts, what a file
+name's ending asks for and every question of the kind "is this a calendar?" are answered
+from the table, so adding a format is one renderer and one row (see ``register``).
+
+This module stays light (no renderer, no plan): the command line reads it at start-up.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
+from dataclasses import dataclass
+from enum import Enum, StrEnum
 from typing import TYPE_CHECKING
 
 from vplan.errors import InputError
@@ -22,21 +29,152 @@ class Paper(StrEnum):
     A4 = "a4"
 
 
-class DocumentFormat(StrEnum):
-    """Formats of a patient's handout file."""
+class Medium(Enum):
+    """What a file is to the patient or the clinic, which decides what a format needs and says."""
 
-    PDF = "pdf"
-    HTML = "html"
-    ICS = "ics"
+    PAPER = "paper"  # printed: laid out on a paper size, in normal or large print, with pages
+    PHONE = "phone"  # the patient's phone calendar
+    FILE = "file"  # a schedule as a file: text, Markdown, JSON
 
 
-class ScheduleFormat(StrEnum):
-    """Output formats of ``schedule``."""
+class Command(StrEnum):
+    """The commands that write a patient's file, each with the formats it offers."""
 
-    TEXT = "text"
-    JSON = "json"
-    MARKDOWN = "markdown"
-    ICS = "ics"
+    SCHEDULE = "schedule"
+    HANDOUT = "handout"
+
+
+HANDOUT_NOTE = "Discharge instructions given"
+CALENDAR_NOTE = "Recovery calendar for the patient's phone given"
+
+
+# What "Wrote FILE (...)" says of a file, by medium: {label} is the format's label, {paper}
+# the paper size, {large_print} ", large print" or nothing, {last_day} a schedule's last day.
+WROTE = {
+    "paper": "{label}, {paper}{large_print}",
+    "phone": "phone calendar",
+    "file": "{label}, days 0 to {last_day}",
+}
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    """One format vplan writes: one row of ``FORMATS``."""
+
+    name: str  # the value of --format, and the journal's "format"
+    endings: tuple[str, ...]  # file names in it end so (lower case); the first is the one to use
+    medium: Medium
+    label: str  # how the nurse's messages name it: "PDF"
+    note: str  # how its chart note starts: what was given
+    renderer: str  # "module:function", a function of (``documents.Subject``, stamp) to bytes
+    commands: frozenset[Command]
+    wrote: str = ""  # what "Wrote FILE (...)" says (see WROTE); empty: its medium's wording
+
+    @property
+    def paged(self) -> bool:
+        """Whether the format is printed: laid out on a paper size, in normal or large print."""
+        return self.medium is Medium.PAPER
+
+    @property
+    def calendar(self) -> bool:
+        """Whether the format is the patient's phone calendar."""
+        return self.medium is Medium.PHONE
+
+    @property
+    def shown_as_text(self) -> bool:
+        """Whether the format is text to show on a screen (else its bytes are written as is)."""
+        return self.medium is Medium.FILE
+
+    @property
+    def ending(self) -> str:
+        """The ending to give a file in this format (``.pdf``)."""
+        return self.endings[0]
+
+    def describe(self, paper: Paper | None, large_print: bool, days: int) -> str:
+        """What was written, as "Wrote FILE (...)" says: ``PDF, letter, large print``."""
+        return (self.wrote or WROTE[self.medium.value]).format(
+            label=self.label,
+            paper="" if paper is None else paper.value,
+            large_print=", large print" if large_print else "",
+            last_day=days - 1,
+        )
+
+
+def _row(
+    name: str, endings: tuple[str, ...], medium: Medium, label: str, renderer: str,
+    *commands: Command,
+) -> OutputFormat:  # fmt: skip
+    note = CALENDAR_NOTE if medium is Medium.PHONE else HANDOUT_NOTE
+    return OutputFormat(name, endings, medium, label, note, renderer, frozenset(commands))
+
+
+_DOCUMENTS = "vplan.documents"
+# Every format vplan writes, in the order ``--format`` lists them.
+FORMATS: dict[str, OutputFormat] = {
+    row.name: row
+    for row in (
+        _row("text", (".txt", ".text"), Medium.FILE, "text", f"{_DOCUMENTS}:text_file",
+             Command.SCHEDULE),
+        _row("json", (".json",), Medium.FILE, "JSON", f"{_DOCUMENTS}:json_file", Command.SCHEDULE),
+        _row("markdown", (".md", ".markdown"), Medium.FILE, "Markdown",
+             f"{_DOCUMENTS}:markdown_file", Command.SCHEDULE),
+        _row("pdf", (".pdf",), Medium.PAPER, "PDF", f"{_DOCUMENTS}:pdf_file", Command.HANDOUT),
+        _row("html", (".html", ".htm"), Medium.PAPER, "HTML", f"{_DOCUMENTS}:html_file",
+             Command.HANDOUT),
+        _row("ics", (".ics",), Medium.PHONE, "ICS", f"{_DOCUMENTS}:ics_file", Command.SCHEDULE,
+             Command.HANDOUT),
+    )
+}  # fmt: skip
+PDF = FORMATS["pdf"]  # the format of a printed handout, and of a batch's combined file
+TEXT = FORMATS["text"]  # the schedule's format when none is asked for: on a screen, its width
+
+
+def register(row: OutputFormat) -> None:
+    """Add a format to the table (a module that brings a format calls this when it loads)."""
+    FORMATS[row.name] = row
+
+
+def offered(command: Command) -> list[OutputFormat]:
+    """The formats a command writes, in the table's order."""
+    return [row for row in FORMATS.values() if command in row.commands]
+
+
+def by_name(name: str) -> OutputFormat:
+    """The format of this name (a ``--format`` choice, or the journal's "format")."""
+    return FORMATS[name]
+
+
+def known(name: str) -> OutputFormat | None:
+    """The format of this name, if vplan has it (a journal may name one it no longer has)."""
+    return FORMATS.get(name)
+
+
+def by_ending(file_name: str, command: Command | None = None) -> OutputFormat | None:
+    """The format a file name ends in (the longest ending that matches), among a command's."""
+    lowered = file_name.lower()
+    found = [
+        (len(ending), row)
+        for row in FORMATS.values()
+        if command is None or command in row.commands
+        for ending in row.endings
+        if lowered.endswith(ending) and len(lowered) > len(ending)
+    ]
+    return max(found, key=lambda pair: pair[0])[1] if found else None
+
+
+def endings(command: Command) -> list[str]:
+    """The first ending of each format a command writes: ``.pdf``, ``.html``, ``.ics``."""
+    return [row.ending for row in offered(command)]
+
+
+def _names(command: Command) -> dict[str, str]:
+    return {row.name.upper(): row.name for row in offered(command)}
+
+
+# The choices of each command's ``--format``, one per format of the table it writes (mypy
+# cannot list them: it sees an enum built from the table).
+DocumentFormat = StrEnum("DocumentFormat", _names(Command.HANDOUT))  # type: ignore[misc]
+ScheduleFormat = StrEnum("ScheduleFormat", _names(Command.SCHEDULE))  # type: ignore[misc]
 
 
 class AnswerFormat(StrEnum):
@@ -46,28 +184,52 @@ class AnswerFormat(StrEnum):
     JSON = "json"
 
 
-SCHEDULE_SUFFIXES = {
-    ".txt": ScheduleFormat.TEXT,
-    ".text": ScheduleFormat.TEXT,
-    ".md": ScheduleFormat.MARKDOWN,
-    ".markdown": ScheduleFormat.MARKDOWN,
-    ".json": ScheduleFormat.JSON,
-    ".ics": ScheduleFormat.ICS,
-}
+def format_for(
+    asked: str | None, output: Path | None, command: Command, default: str | None = None
+) -> OutputFormat:
+    """The format ``--format`` names, else the one the output file's name ends in, else ``default``.
 
-
-def schedule_format(asked: ScheduleFormat | None, output: Path | None) -> ScheduleFormat:
-    """The format ``--format`` names, else the one the output file's name ends in, else text."""
-    if output is None:
-        return asked or ScheduleFormat.TEXT
-    found = SCHEDULE_SUFFIXES.get(output.suffix.lower())
-    if asked is not None and found is not None and found is not asked:
-        suffix = next(suffix for suffix, known in SCHEDULE_SUFFIXES.items() if known is asked)
+    A name whose ending asks for another format than ``--format`` is refused; without a
+    ``default``, so is a name whose ending names none of the command's formats.
+    """
+    found = None if output is None else by_ending(output.name, command)
+    if asked is not None:
+        row = by_name(str(asked))
+        if output is not None and found is not None and found is not row:
+            raise InputError(
+                f"'{output.name}' ends in {found_ending(output.name, found)} but --format is "
+                f"{row.name}; name the file {row.ending}, or leave out --format"
+            )
+        return row
+    if found is not None:
+        return found
+    if default is None:
+        name = "" if output is None else output.name
         raise InputError(
-            f"{output.name!r} ends in {output.suffix} but --format is {asked.value}; "
-            f"name the file {suffix}, or leave out --format"
+            f"cannot tell the format of '{name}'; end the file name in "
+            f"{' or '.join(sorted(endings(command)))}, or give --format"
         )
-    return asked or found or ScheduleFormat.TEXT
+    return by_name(default)
+
+
+def found_ending(file_name: str, row: OutputFormat) -> str:
+    """The ending of ``row`` that ``file_name`` ends in, as written there (``.PDF``)."""
+    ending = max((e for e in row.endings if file_name.lower().endswith(e)), key=len)
+    return file_name[-len(ending) :]
+
+
+def format_help(command: Command) -> str:
+    """``pdf, html or ics (the phone calendar)``: a command's formats, as its help lists them."""
+    names = [
+        row.name + (" (the phone calendar)" if row.calendar else "") for row in offered(command)
+    ]
+    return ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+
+
+def file_names(command: Command, stem: str = "NAME", last: str = "or") -> str:
+    """``NAME.pdf, NAME.html or NAME.ics``: the files a command writes, as help lists them."""
+    names = [stem + ending for ending in endings(command)]
+    return ", ".join(names[:-1]) + f" {last} {names[-1]}" if len(names) > 1 else names[0]
 
 
 def choices(options: type[StrEnum], last: str = "or") -> str:

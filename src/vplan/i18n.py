@@ -20,16 +20,16 @@ from enum import StrEnum
 from pathlib import Path
 
 from vplan.errors import MissingTranslationsError, Problem, UntranslatedError, VplanError
+from vplan.languages import TABLE
 from vplan.model import DEFAULT_LANG, Protocol, Where, patient_texts, place, written_at
 
 ENGLISH = DEFAULT_LANG
-# Each language vplan writes, with the Babel locale its dates follow. Spanish follows
-# es_US, the Latin American Spanish written in the United States: its weeks start on
-# Sunday, as the handout's month grids do, and its decimals keep the point of "4.5 kg".
-LANGUAGES = {"en": "en_US", "es": "es_US"}
+# Each language vplan writes, with the Babel locale its dates follow, and its name in
+# English: from the one table of languages, ``languages.py``.
+LANGUAGES = {row.code: row.locale for row in TABLE}
 # The choices of ``--lang``, one per language above (mypy cannot list them: it sees an enum).
 Language = StrEnum("Language", {code.upper(): code for code in LANGUAGES})  # type: ignore[misc]
-NAMES = {"en": "English", "es": "Spanish"}
+NAMES = {row.code: row.name for row in TABLE}
 DOMAIN = "vplan"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 

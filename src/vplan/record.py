@@ -11,12 +11,15 @@ import hashlib
 import hmac
 import unicodedata
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from vplan.dates import Dates
-from vplan.handout import Layout
-from vplan.plan import FollowUp, Plan
-from vplan.stamp import Stamp
+from vplan.formats import PDF
+
+if TYPE_CHECKING:
+    from vplan.handout import Layout
+    from vplan.plan import FollowUp, Plan
+    from vplan.stamp import Stamp
 
 EntryValue = str | int | bool | None  # a value of a journal entry, as JSON writes it
 ENTRY_FORMAT = 1
@@ -26,7 +29,7 @@ _KEY_ID_MESSAGE = b"vplan journal key id"
 class Written(NamedTuple):
     """One file written for a patient: its format, layout, pages and the SHA-256 of its bytes."""
 
-    fmt: str  # pdf, html, ics, text, markdown or json
+    fmt: str  # a format's name in formats.FORMATS: pdf, html, ics, text, markdown, json
     file_sha256: str
     pages: int | None = None  # PDF only: HTML and calendars have no pages of their own
     layout: Layout | None = None  # handouts only
@@ -115,7 +118,7 @@ def combined_entry(
         "when": when.isoformat(timespec="seconds"),
         "made_at": made_at.isoformat(timespec="seconds"),
         "vplan": vplan,
-        "format": "pdf",
+        "format": PDF.name,
         "combined": handouts,
         "pages": pages,
         "file_hmac": file_hmac,
@@ -124,18 +127,24 @@ def combined_entry(
 
 
 def chart_note(
-    plan: Plan, stamp: Stamp, written: Written, follow_up: datetime | date | None = None
+    plan: Plan,
+    stamp: Stamp,
+    written: Written,
+    follow_up: datetime | date | None = None,
+    *,
+    given: str | None = None,
 ) -> str:
     """One line the nurse pastes into the chart, in English: what was given, from which rules.
 
-    ``follow_up``, from an orders file, ends the line when there is one.
+    ``given`` starts it (the format's ``note`` in ``formats.FORMATS``; by default the
+    note of the format ``written`` names); ``follow_up``, from an orders file, ends it.
     """
     info = plan.protocol.info
-    what = (
-        "Recovery calendar for the patient's phone given"
-        if written.fmt == "ics"
-        else "Discharge instructions given"
-    )
+    if given is None:
+        from vplan.formats import by_name
+
+        given = by_name(written.fmt).note
+    what = given
     orders = "" if stamp.orders_short is None else f", orders {stamp.orders_short}"
     parts = [
         f"{what}: recovery after {info.procedure.get()}, procedure date "

@@ -11,8 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from vplan.i18n import ENGLISH, languages_in_use, missing_texts
-from vplan.render.sources import cite
-from vplan.schedule import SignTier, sign_tiers
+from vplan.sections import SignTier, cite, sign_tiers
 from vplan.words.nurse import HEADINGS, NurseWords
 
 if TYPE_CHECKING:

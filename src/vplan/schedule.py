@@ -11,15 +11,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from vplan.i18n import ENGLISH
-from vplan.model import Tier
 from vplan.plan import Status
-from vplan.render.sources import cite
+from vplan.sections import Note, SignTier, cite, sign_tiers
 from vplan.words.nurse import NurseWords
 
 if TYPE_CHECKING:
     from datetime import date
 
-    from vplan.model import Activity, Protocol
+    from vplan.model import Activity
     from vplan.plan import FollowUp, Plan, Window
     from vplan.stamp import Stamp
     from vplan.units import Weight
@@ -100,23 +99,6 @@ class CareRow(NamedTuple):
     sources: tuple[str, ...]  # cited
 
 
-class Note(NamedTuple):
-    """A titled text: an activity's advice, a piece of guidance or a warning sign (no title)."""
-
-    title: str
-    text: str
-    sources: tuple[str, ...] = ()  # cited
-    key: str = ""  # for advice: the activity's key
-
-
-class SignTier(NamedTuple):
-    """The warning signs of one tier, the most urgent tier first."""
-
-    tier: Tier
-    heading: str
-    signs: tuple[Note, ...]
-
-
 class Schedule(NamedTuple):
     """Everything a schedule shows, in the words of one language."""
 
@@ -191,23 +173,6 @@ def build_schedule(
         stamp=made,
         stamp_text=None if made is None else words.stamp_line(made, protocol),
         follow_up=plan.follow_up,
-    )
-
-
-def sign_tiers(protocol: Protocol, lang: str = ENGLISH) -> tuple[SignTier, ...]:
-    """The warning signs of ``protocol`` by tier, the most urgent tier first."""
-    words = NurseWords(lang)
-    return tuple(
-        SignTier(
-            tier,
-            words.tier_heading(protocol, tier),
-            tuple(
-                Note("", s.text.get(lang), tuple(cite(protocol, s.sources)))
-                for s in protocol.warning_signs
-                if s.tier is tier
-            ),
-        )
-        for tier in Tier
     )
 
 

@@ -23,7 +23,7 @@ from icalendar import Alarm, Calendar, Event, vText
 from vplan import __version__
 from vplan.i18n import ENGLISH
 from vplan.plan import FollowUpVisit, LimitChange, Plan, RuleEvent
-from vplan.render.sources import cite
+from vplan.sections import cite
 from vplan.words.patient import LIMITS_BOX, PatientWords
 
 if TYPE_CHECKING:

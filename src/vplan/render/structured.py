@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from vplan.model import Protocol
     from vplan.plan import Plan
     from vplan.reports import Activities, LintReport, Rule, ValidateReport, WarningSigns
-    from vplan.schedule import LimitRow, Restriction, Schedule, SignTier
+    from vplan.schedule import LimitRow, Restriction, Schedule
+    from vplan.sections import SignTier
     from vplan.units import Weight
 
 

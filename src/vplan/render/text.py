@@ -23,7 +23,8 @@ if TYPE_CHECKING:
         ValidateReport,
         WarningSigns,
     )
-    from vplan.schedule import Schedule, SignTier
+    from vplan.schedule import Schedule
+    from vplan.sections import SignTier
 
 
 def header(view: Schedule) -> list[Line]:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from vplan.dates import Dates, capitalized, dates
-from vplan.i18n import ENGLISH, N_, translator
+from vplan.i18n import ENGLISH, N_, NAMES, translator
 from vplan.model import Protocol, Tier
 from vplan.plan import AllowedAgain, FollowUpVisit, Plan, RuleEvent, Window
 
@@ -81,7 +81,6 @@ VISIT_DUE = N_(
 )
 CALL_US = N_("Questions? Call us at {phone}.")
 
-LANGUAGE_NAMES = {"en": N_("English"), "es": N_("Spanish")}
 STAMP = N_("Made on {date} by vplan {vplan} from {protocol} {version} (rules {rules}), {language}.")
 STAMP_WITH_ORDERS = N_(
     "Made on {date} by vplan {vplan} from {protocol} {version} (rules {rules}, orders {orders}), "
@@ -345,7 +344,7 @@ class Words:
             version=stamp.protocol_version,
             rules=stamp.rules_short,
             orders=stamp.orders_short,
-            language=self._(LANGUAGE_NAMES[stamp.lang]),
+            language=self._(NAMES[stamp.lang]),
         )
 
 
