@@ -18,6 +18,7 @@ Babel writes the date itself.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Mapping, Sequence
 from datetime import date, time, timedelta
 from importlib.util import find_spec
@@ -265,6 +266,8 @@ def forms(locale: str, env: Mapping[str, str]) -> Forms | None:
             return forms_from_json(kept)
         except (KeyError, TypeError, IndexError):
             pass  # damaged: made again
+    if not os.access(entry.parent, os.W_OK):
+        return None  # they could not be kept: Babel writes the dates, for less than tabulating
     from babel.core import Locale
 
     made = tabulate(Locale.parse(locale))
