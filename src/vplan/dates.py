@@ -1,7 +1,8 @@
 """How each language writes dates, with the weekday always shown.
 
-English comes from the standard library and never loads Babel; any other language reads
-Babel's locale data (CLDR) the first time one of its dates is written.
+English comes from the standard library and never loads Babel; any other language writes
+its dates from Babel's locale data (CLDR): from the locale's forms that ``cldr.py`` keeps in
+vplan's cache, or, the first time, by Babel itself.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from vplan.i18n import ENGLISH, LANGUAGES
 
 if TYPE_CHECKING:
     from babel.core import Locale
+
+    from vplan.cldr import Forms
 
 
 class Dates:
@@ -56,11 +59,22 @@ class Dates:
 class BabelDates(Dates):
     """Dates in a language other than English, from Babel's locale data (CLDR).
 
-    A plain class (one per language, made by ``dates``): start-up need not load dataclasses.
+    Written from the locale's forms kept in vplan's cache (``cldr.py``: each field's text as
+    Babel writes it), else by Babel itself. A plain class (one per language, made by
+    ``dates``): start-up need not load dataclasses.
     """
 
     def __init__(self, locale: str) -> None:
         self.locale = locale
+
+    @functools.cached_property
+    def _forms(self) -> Forms | None:
+        """The locale's forms, read once: from the cache, else from Babel (None without a cache)."""
+        import os
+
+        from vplan.cldr import forms
+
+        return forms(self.locale, os.environ)
 
     @functools.cached_property
     def _locale(self) -> Locale:
@@ -69,11 +83,18 @@ class BabelDates(Dates):
 
         return Locale.parse(self.locale)
 
+    def _write(self, form: str, when: date | time) -> str:
+        """``when`` in one of the forms of ``cldr.py``, from the kept forms or by Babel."""
+        text = None if self._forms is None else self._forms.write(form, when)
+        if text is None:
+            from vplan.cldr import babel_text
+
+            text = babel_text(self._locale, form, when)
+        return text
+
     def long(self, when: date) -> str:
         """``sábado, 1 de marzo de 2025``: the locale's full date."""
-        from babel.dates import format_date
-
-        return str(format_date(when, "full", locale=self._locale))
+        return self._write("long", when)
 
     def table(self, when: date) -> str:
         """``Sábado, 1 de marzo de 2025``: in full, for a short name can be misread.
@@ -86,37 +107,28 @@ class BabelDates(Dates):
 
     def short(self, when: date) -> str:
         """``sábado, 1 de marzo``: the whole weekday, the day and the month in words."""
-        from babel.dates import format_skeleton
-
-        day_and_month = format_skeleton("MMMMd", when, locale=self._locale)
-        return f"{self.weekday(when)}, {day_and_month}"
+        return f"{self.weekday(when)}, {self._write('day_month', when)}"
 
     def month(self, year: int, month: int) -> str:
         """``Marzo de 2025``: a title, so its first letter is a capital."""
-        from babel.dates import format_skeleton
-
-        return capitalized(str(format_skeleton("yMMMM", date(year, month, 1), locale=self._locale)))
+        return capitalized(self._write("month_year", date(year, month, 1)))
 
     def weekday(self, when: date) -> str:
         """``sábado``."""
-        from babel.dates import format_date
-
-        return str(format_date(when, "EEEE", locale=self._locale))
+        return self._write("weekday", when)
 
     def time(self, when: time) -> str:
         """The locale's short time of day."""
-        from babel.dates import format_time
-
         # CLDR puts narrow no-break spaces in "2:30 p. m."; the handout's font has no glyph.
-        text = str(format_time(when, "short", locale=self._locale))
-        return text.replace("\u202f", " ").replace("\u00a0", " ")
+        return self._write("time", when).replace("\u202f", " ").replace("\u00a0", " ")
 
     def weekday_heads(self) -> tuple[str, ...]:
         """``DO``, ``LU``, ...: the locale's short weekday names, Sunday first."""
-        from babel.dates import get_day_names
+        if self._forms is not None:
+            return self._forms.heads
+        from vplan.cldr import babel_heads
 
-        names = get_day_names("short", context="stand-alone", locale=self._locale)
-        return tuple(str(names[day]) for day in (6, 0, 1, 2, 3, 4, 5))
+        return babel_heads(self._locale)
 
     def table_width(self) -> int:
         """The widest date of a column of dates, over every day of a year."""
@@ -126,9 +138,12 @@ class BabelDates(Dates):
         """The letters of the date fields of the locale's full date (``EEEE, d 'de' MMMM ...``)."""
         import re
 
-        from babel.dates import get_date_format
+        if self._forms is not None:
+            pattern = self._forms.full
+        else:
+            from vplan.cldr import babel_full
 
-        pattern = str(get_date_format("full", locale=self._locale).pattern)
+            pattern = babel_full(self._locale)
         return frozenset(ch for ch in re.sub("'[^']*'", "", pattern) if ch.isalpha())
 
 

@@ -166,12 +166,12 @@ def _validated(
 
     validated = validate(data, source.label)
     if cache is not None:
-        _store(cache, validated)
+        store_entry(cache, validated)
     return build(validated, digest)
 
 
-def _cache_file(data: bytes, env: Mapping[str, str]) -> Path | None:
-    """Where the entry for ``data`` lives, or None when there is no cache (or none to trust)."""
+def cache_folder(env: Mapping[str, str]) -> Path | None:
+    """The cache folder, made if it is new; None when there is no cache (or none to trust)."""
     if env.get(NO_CACHE_ENV):
         return None
     if env.get(CACHE_ENV):
@@ -182,7 +182,13 @@ def _cache_file(data: bytes, env: Mapping[str, str]) -> Path | None:
         folder = Path(env["HOME"]) / ".cache" / "vplan"
     else:
         return None
-    if not _private_folder(folder):
+    return folder if _private_folder(folder) else None
+
+
+def _cache_file(data: bytes, env: Mapping[str, str]) -> Path | None:
+    """Where the entry for ``data`` lives, or None when there is no cache (or none to trust)."""
+    folder = cache_folder(env)
+    if folder is None:
         return None
     digest = hashlib.sha256(_CACHE_FORMAT + __version__.encode())
     for code in validating_code(Path(__file__).parent).values():
@@ -252,11 +258,23 @@ def _private_folder(folder: Path) -> bool:
 
 def _read_entry(cache: Path) -> RulesData | None:
     """The rules stored in a cache entry, or None if it is missing, damaged or not to be trusted."""
+    # Its shape is checked as it is built: an entry that does not build is validated afresh.
+    return cast("RulesData", read_entry(cache))
+
+
+def read_entry(
+    cache: Path, what: str = "rules", unused: str = "the rules were validated without the cache"
+) -> Mapping[str, Json] | None:
+    """The object stored in a cache entry; None if it is missing, damaged or not to be trusted.
+
+    An entry that others may write is not trusted: a warning says so, naming ``what`` it holds
+    and ending with ``unused``.
+    """
     try:
         raw = read_regular(cache, MAX_CACHE_BYTES, private=True)
     except NotPrivateError:
-        _not_used(f"the rules cache entry {cache} is another user's, or others may write to it; "
-                  "remove it")  # fmt: skip
+        warnings.warn(f"the {what} cache entry {cache} is another user's, or others may write "
+                      f"to it; remove it; {unused}", CacheNotUsed, stacklevel=1)  # fmt: skip
         return None
     except OSError:
         return None  # not there yet, or a link, a FIFO, a device, too large: validate afresh
@@ -267,8 +285,7 @@ def _read_entry(cache: Path) -> RulesData | None:
         data: Json = json.loads(payload)
     except (ValueError, RecursionError):
         return None
-    # Its shape is checked as it is built: an entry that does not build is validated afresh.
-    return cast("RulesData", data) if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else None
 
 
 def _entry_head(payload: bytes) -> bytes:
@@ -279,9 +296,9 @@ def _not_used(why: str) -> None:
     warnings.warn(f"{why}; the rules were validated without the cache", CacheNotUsed, stacklevel=1)
 
 
-def _store(cache: Path, validated: object) -> None:
-    """Write the cache entry atomically; a cache that cannot be written is skipped."""
-    payload = json.dumps(validated, ensure_ascii=False).encode("utf-8")
+def store_entry(cache: Path, value: object) -> None:
+    """Write a cache entry atomically; a cache that cannot be written is skipped."""
+    payload = json.dumps(value, ensure_ascii=False).encode("utf-8")
     try:
         fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".rules-", suffix=".tmp")
     except OSError:

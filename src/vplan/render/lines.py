@@ -6,6 +6,7 @@ Meaning is always in the words; a style only adds emphasis on a colour terminal.
 from __future__ import annotations
 
 import contextlib
+import functools
 import shutil
 import textwrap
 from collections.abc import Iterator
@@ -65,15 +66,22 @@ def wrap(
     style: Style = Style.PLAIN,
 ) -> list[Line]:
     """Wrap ``text`` to ``width`` (by default ``width()``), continuing under a hanging indent."""
+    wrapped = _wrapped(text, _width.get() if width is None else width, indent, hang)
+    return [Line(part, style) for part in wrapped]
+
+
+@functools.lru_cache(maxsize=512)
+def _wrapped(text: str, width: int, indent: str, hang: str) -> tuple[str, ...]:
+    """The lines of ``text`` wrapped: once for each text, as a calendar repeats a day's limits."""
     wrapped = textwrap.wrap(
         text,
-        width=_width.get() if width is None else width,
+        width=width,
         initial_indent=indent,
         subsequent_indent=indent + hang,
         break_long_words=False,
         break_on_hyphens=False,
     )
-    return [Line(part, style) for part in wrapped or [indent]]
+    return tuple(wrapped or [indent])
 
 
 def plain(lines: list[Line]) -> str:
