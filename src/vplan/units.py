@@ -86,8 +86,8 @@ class Weight(NamedTuple):
         """The exact weight in kilograms."""
         return self.value if self.unit == "kg" else self.value * KG_PER_LB
 
-    def describe(self, *, limit: bool = False) -> str:
-        """``10 lb (4.5 kg)``: as written, then the other unit.
+    def describe(self, *, limit: bool = False, pound: str = "lb") -> str:
+        """``10 lb (4.5 kg)``: as written, then the other unit; ``pound`` names the pound.
 
         For a limit the other unit is rounded down, so that following either figure
         keeps the patient under the limit.
@@ -95,10 +95,10 @@ class Weight(NamedTuple):
         rounding = ROUND_FLOOR if limit else ROUND_HALF_UP
         written = _exact(self.value)
         if self.unit == "lb":
-            return f"{written} lb ({_round(self.kg, '0.1', rounding)} kg)"
-        return f"{written} kg ({_round(self.value / KG_PER_LB, '0.1', rounding)} lb)"
+            return f"{written} {pound} ({_round(self.kg, '0.1', rounding)} kg)"
+        return f"{written} kg ({_round(self.value / KG_PER_LB, '0.1', rounding)} {pound})"
 
-    def describe_against(self, limit: Weight) -> tuple[str, str]:
+    def describe_against(self, limit: Weight, pound: str = "lb") -> tuple[str, str]:
         """The weight and ``limit`` as an answer compares them, each figure telling the truth.
 
         This weight's other figure is rounded to the nearest tenth, unless that would cross
@@ -117,15 +117,16 @@ class Weight(NamedTuple):
         shown = _round(other, "0.1", ROUND_HALF_UP)
         if (Decimal(shown) > bound) if within else (Decimal(shown) <= bound):
             shown = _round(other, "0.1", ROUND_FLOOR if within else ROUND_CEILING)
-        amount = f"{_exact(self.value)} {self.unit} ({shown} {unit})"
+        names = {"lb": pound, "kg": "kg"}
+        amount = f"{_exact(self.value)} {names[self.unit]} ({shown} {names[unit]})"
         if self.unit == limit.unit or not within:
-            return amount, limit.describe(limit=True)
+            return amount, limit.describe(limit=True, pound=pound)
         exact = limit.kg if self.unit == "kg" else limit.value / KG_PER_LB
         places = Decimal("0.1")
         while Decimal(_round(exact, str(places), ROUND_FLOOR)) < self.value:
             places /= 10
         figure = _round(exact, format(places, "f"), ROUND_FLOOR)
-        return amount, f"{_exact(limit.value)} {limit.unit} ({figure} {self.unit})"
+        return amount, f"{_exact(limit.value)} {names[limit.unit]} ({figure} {names[self.unit]})"
 
     def __str__(self) -> str:
         return self.describe()

@@ -177,10 +177,13 @@ def _signs(heading: str, tiers: Sequence[SignTier]) -> list[Line]:
 
 
 def _headline(title: str, style: Style) -> list[Line]:
-    """``Lifting ... (day 10): NOT ALLOWED`` wrapped to the width, its verdict kept whole."""
+    """``Lifting ... (day 10): NOT ALLOWED`` wrapped to the width, the day and verdict whole."""
     head, colon, verdict = title.rpartition(": ")
     if not colon:
         return wrap(title, style=style)
+    opening = head.rfind(" (")  # "(day 10)" is never cut either
+    if opening >= 0 and head.endswith(")"):
+        head = head[: opening + 1] + head[opening + 1 :].replace(" ", NO_BREAK)
     glued = f"{head}{colon}{verdict.replace(' ', NO_BREAK)}"
     return [Line(line.text.replace(NO_BREAK, " "), style) for line in wrap(glued, style=style)]
 

@@ -79,6 +79,8 @@ VISIT_DUE = N_(
     "Your follow-up visit is due between {first} and {last}. If you do not have a date yet, "
     "call to make one."
 )
+# TRANSLATORS: the pound, as the rules' texts in this language write it (Spanish: libras).
+POUND = N_("lb")
 CALL_US = N_("Questions? Call us at {phone}.")
 
 STAMP = N_("Made on {date} by vplan {vplan} from {protocol} {version} (rules {rules}), {language}.")
@@ -114,6 +116,8 @@ class Words:
         self._: Callable[[str], str] = translations.gettext
         self.ngettext: Callable[[str, str, int], str] = translations.ngettext
         self.dates: Dates = dates(lang)
+        # The pound as the rules' texts of this language write it ("libras" in Spanish).
+        self.pound = self._(POUND)
 
     def tr(self, message: str) -> str:
         """A phrase of the catalog (marked with ``N_`` where it is written)."""
@@ -165,7 +169,7 @@ class Words:
         if window.limit.max is None:
             return name
         return self._("{name} over {limit}").format(
-            name=name, limit=window.limit.max.describe(limit=True)
+            name=name, limit=window.limit.max.describe(limit=True, pound=self.pound)
         )
 
     def restriction_title(self, window: Window) -> str:
@@ -247,7 +251,7 @@ class Words:
         if limit is None:
             return self._("{name}: not allowed from today").format(name=name)
         return self._("{name}: limit changes to {limit}").format(
-            name=name, limit=limit.describe(limit=True)
+            name=name, limit=limit.describe(limit=True, pound=self.pound)
         )
 
     def allowed_from_day_text(self, plan: Plan, day: int | None) -> str:

@@ -94,7 +94,8 @@ class NurseWords(Words):
         what = verdict.activity.name.get(self.lang)
         if verdict.amount is not None:
             # TRANSLATORS: an activity and the weight asked about: "Lifting 15 lb (6.8 kg)".
-            what = self._("{name} {amount}").format(name=what, amount=_compared(verdict)[0])
+            amount = _compared(verdict, self.pound)[0]
+            what = self._("{name} {amount}").format(name=what, amount=amount)
         return self._("{what} on {when}: {status}").format(
             what=what,
             when=self.day_and_date(plan, verdict.day),
@@ -109,7 +110,7 @@ class NurseWords(Words):
         if window is not None:
             limit = window.limit
             if limit.max is not None and verdict.amount is not None and verdict.allowed:
-                amount, most = _compared(verdict)
+                amount, most = _compared(verdict, self.pound)
                 # TRANSLATORS: "15 lb (6.8 kg) is within the limit of 20 lb (9 kg) that holds
                 # from Sat, Apr 12, 2025 (day 42); that limit ends Sun, Jun 1, 2025 (day 92)."
                 parts.append(
@@ -272,10 +273,10 @@ class NurseWords(Words):
         return self._("Give the procedure date (-p YYYY-MM-DD) for an answer on a given day.")
 
 
-def _compared(verdict: Verdict) -> tuple[str, str]:
+def _compared(verdict: Verdict, pound: str) -> tuple[str, str]:
     """The weight asked about and the limit in force, as the answer shows both."""
     assert verdict.amount is not None
     window = verdict.window
     if window is None or window.limit.max is None:
-        return verdict.amount.describe(), ""
-    return verdict.amount.describe_against(window.limit.max)
+        return verdict.amount.describe(pound=pound), ""
+    return verdict.amount.describe_against(window.limit.max, pound)

@@ -120,7 +120,7 @@ class PatientWords(Words):
             )
         )
         return self._("{name}: up to {limit} from today {until}.").format(
-            name=name, limit=following.limit.max.describe(limit=True), until=until
+            name=name, limit=following.limit.max.describe(limit=True, pound=self.pound), until=until
         )
 
     def visit_short(self, plan: Plan) -> str:
@@ -148,7 +148,7 @@ class PatientWords(Words):
         if limit is None:
             return self._("{name}: not allowed from today").format(name=name) + "."
         return self._("{name}: up to {limit} from today.").format(
-            name=name, limit=limit.describe(limit=True)
+            name=name, limit=limit.describe(limit=True, pound=self.pound)
         )
 
     def date_span(self, first: date, last: date) -> str:
