@@ -12,13 +12,13 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx2
 import pytest
 from starlette.testclient import TestClient
 
 from conftest import ANN_HANDOUT, Run, modules_loaded
+from vplan.delivery import Journal
 from vplan.serve.guard import cookie_name
 from vplan.serve.made import Settings
 from vplan.serve.pages import make_app
@@ -518,33 +518,53 @@ def test_a_nurse_drives_the_page_in_chromium(
     assert "Ann Lee" not in err
 
 
-class _Journal:
-    """A journal that keeps what it was asked to record."""
-
-    def __init__(self) -> None:
-        self.entries: list[tuple[str, str | None, Path | None]] = []
-
-    def add(self, procedure_date: object, made: object, written: Any, patient: str | None,
-            made_at: object, file: Path | None, follow_up: object = None) -> None:  # fmt: skip
-        """Keep the entry's format, patient and file."""
-        self.entries.append((written.fmt, patient, file))
+KEY = "a clinic secret of more than sixteen bytes"
 
 
-def test_a_saved_file_is_recorded_and_a_preview_is_not(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With a journal, each file saved or printed is recorded, as the command line records it."""
-    journal = _Journal()
-    app = make_app(Settings(journal=journal), port=PORT, token=TOKEN)
+def _entries(journal: Path) -> list[dict[str, object]]:
+    """The journal's entries, less when each line was added and its seal (the clock's, the chain's)."""
+    lines = journal.read_text(encoding="utf-8").splitlines() if journal.exists() else []
+    return [
+        {
+            key: value
+            for key, value in json.loads(line).items()
+            if key not in ("when", "prev", "mac")
+        }
+        for line in lines
+    ]
+
+
+def test_a_saved_file_is_recorded_as_the_command_line_records_it(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each file saved and the day's combined PDF get the command line's journal entries; a preview none."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("VPLAN_RECORD_KEY", KEY)
+    paged, typed = tmp_path / "page.jsonl", tmp_path / "cli.jsonl"
+    app = make_app(Settings(journal=Journal(paged)), port=PORT, token=TOKEN)
     with TestClient(app, base_url=HOME, follow_redirects=False) as page:
         page.cookies.set(cookie_name(PORT), TOKEN)
         page.post("/", data={**ANN, "do": "preview"}, headers=OURS)
-        assert journal.entries == []
-        page.post("/", data={**ANN, "do": "pdf"}, headers=OURS)
+        assert _entries(paged) == []
+        saved = page.post("/", data={**ANN, "do": "pdf"}, headers=OURS)
+        pdf = page.get(_kept(saved.text)).content
         page.post("/", data={**ANN, "do": "ics"}, headers=OURS)
-        page.post("/list", headers=OURS, files={"list": ("d.csv", DAY.encode(), "text/csv")})
-    assert journal.entries == [
-        ("pdf", "Ann Lee", None), ("ics", "Ann Lee", None), ("pdf", "Ann Lee", None),
-        ("pdf", "Cy Moe", None),
-    ]  # fmt: skip
+        made = page.post("/list", headers=OURS, files={"list": ("d.csv", DAY.encode(), "text/csv")})
+        combined = page.get(_kept(made.text)).content
+    day = tmp_path / "day.csv"
+    day.write_text(DAY, encoding="utf-8")
+    assert run(*ANN_HANDOUT, "-o", str(tmp_path / "ann.pdf"), "--record", str(typed)).code == 0
+    assert run(*ANN_HANDOUT, "-o", str(tmp_path / "ann.ics"), "--record", str(typed)).code == 0
+    listed = run("handout", "--batch", str(day), "--combined", str(tmp_path / "day.pdf"),
+                 "--record", str(typed))  # fmt: skip
+    assert listed.code == 5
+    assert [entry["format"] for entry in _entries(paged)] == ["pdf", "ics", "pdf", "pdf", "pdf"]
+    assert _entries(paged)[-1]["combined"] == 2
+    assert _entries(paged) == _entries(typed)
+    for name, data in (("saved.pdf", pdf), ("day.pdf", combined)):
+        (tmp_path / name).write_bytes(data)
+        assert run("record", "verify", str(tmp_path / name), "--record", str(paged)).code == 0
+    assert run("record", "check", "--record", str(paged)).code == 0
 
 
 def test_an_uploaded_list_is_never_spooled_to_disk() -> None:
