@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,10 +19,14 @@ import pytest
 from starlette.testclient import TestClient
 
 from conftest import ANN_HANDOUT, Run, modules_loaded
+from vplan import formats
 from vplan.delivery import Journal
+from vplan.documents import Rendered, Subject
+from vplan.formats import Command, Medium, OutputFormat
 from vplan.serve.guard import cookie_name
 from vplan.serve.made import Settings
 from vplan.serve.pages import make_app
+from vplan.stamp import Stamp
 
 PORT = 8765
 TOKEN = "a-token-for-the-tests"
@@ -565,6 +570,50 @@ def test_a_saved_file_is_recorded_as_the_command_line_records_it(
         (tmp_path / name).write_bytes(data)
         assert run("record", "verify", str(tmp_path / name), "--record", str(paged)).code == 0
     assert run("record", "check", "--record", str(paged)).code == 0
+
+
+def _memo_file(subject: Subject, stamp: Stamp) -> Rendered:
+    """A one-line memo: the patient, the procedure date and the rules it came from."""
+    line = f"{subject.name}|{subject.plan.procedure_date.isoformat()}|{stamp.rules_short}\n"
+    return Rendered(line.encode("utf-8"))
+
+
+def test_a_handout_format_added_to_the_table_gets_a_button_and_is_recorded(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A format registered for handouts has its save button; its file, type and entry are the CLI's."""
+    module = types.ModuleType("memo_renderer")
+    module.memo_file = _memo_file  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "memo_renderer", module)
+    memo = OutputFormat(
+        "memo", (".memo",), Medium.FILE, "memo", "Recovery memo given", "memo_renderer:memo_file",
+        frozenset({Command.HANDOUT}), wrote="{label}", media="text/x-memo; charset=utf-8",
+    )  # fmt: skip
+    monkeypatch.setattr(formats, "FORMATS", dict(formats.FORMATS))
+    formats.register(memo)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("VPLAN_RECORD_KEY", KEY)
+    paged, typed = tmp_path / "page.jsonl", tmp_path / "cli.jsonl"
+    app = make_app(Settings(journal=Journal(paged)), port=PORT, token=TOKEN)
+    with TestClient(app, base_url=HOME, follow_redirects=False) as page:
+        page.cookies.set(cookie_name(PORT), TOKEN)
+        assert '<button type="submit" name="do" value="memo">Save the memo</button>' in (
+            page.get("/").text
+        )
+        made = page.post("/", data={**ANN, "do": "memo"}, headers=OURS)
+        assert made.status_code == 200, _errors(made.text)
+        saved = page.get(_kept(made.text))
+    out = tmp_path / "ann.memo"
+    done = run(*ANN_HANDOUT, "-o", str(out), "--record", str(typed))
+    assert done.code == 0, done.err
+    assert saved.content == out.read_bytes()
+    assert saved.headers["content-type"] == "text/x-memo; charset=utf-8"
+    assert saved.headers["content-disposition"] == 'attachment; filename="ann-lee.memo"'
+    note = re.search(r'id="chart-note">(.*?)</p>', made.text)
+    assert note is not None
+    assert _shown(note.group(1)) == done.out.splitlines()[1]
+    assert _shown(note.group(1)).startswith("Recovery memo given")
+    assert _entries(paged) == _entries(typed)
 
 
 def test_an_uploaded_list_is_never_spooled_to_disk() -> None:
