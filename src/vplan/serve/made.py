@@ -3,7 +3,9 @@
 Each field is read by the parser the command line reads it with, so the page refuses
 what the command line refuses, in the same words, and a problem is shown beside the
 field it concerns. The documents are the command line's, byte for byte, for the same
-inputs: the same plan, stamp, renderer and clock (``SOURCE_DATE_EPOCH``, ``VPLAN_TODAY``).
+inputs: made by ``documents.make`` from the same plan and clock (``SOURCE_DATE_EPOCH``,
+``VPLAN_TODAY``), and recorded from the same ``Given`` in the command line's
+``delivery.Journal``, so their chart notes and journal entries are the command line's too.
 """
 
 from __future__ import annotations
