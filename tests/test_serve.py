@@ -10,18 +10,23 @@ import shutil
 import subprocess
 import sys
 import time
+import types
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx2
 import pytest
 from starlette.testclient import TestClient
 
 from conftest import ANN_HANDOUT, Run, modules_loaded
+from vplan import formats
+from vplan.delivery import Journal
+from vplan.documents import Rendered, Subject
+from vplan.formats import Command, Medium, OutputFormat
 from vplan.serve.guard import cookie_name
 from vplan.serve.made import Settings
 from vplan.serve.pages import make_app
+from vplan.stamp import Stamp
 
 PORT = 8765
 TOKEN = "a-token-for-the-tests"
@@ -518,33 +523,97 @@ def test_a_nurse_drives_the_page_in_chromium(
     assert "Ann Lee" not in err
 
 
-class _Journal:
-    """A journal that keeps what it was asked to record."""
-
-    def __init__(self) -> None:
-        self.entries: list[tuple[str, str | None, Path | None]] = []
-
-    def add(self, procedure_date: object, made: object, written: Any, patient: str | None,
-            made_at: object, file: Path | None, follow_up: object = None) -> None:  # fmt: skip
-        """Keep the entry's format, patient and file."""
-        self.entries.append((written.fmt, patient, file))
+KEY = "a clinic secret of more than sixteen bytes"
 
 
-def test_a_saved_file_is_recorded_and_a_preview_is_not(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With a journal, each file saved or printed is recorded, as the command line records it."""
-    journal = _Journal()
-    app = make_app(Settings(journal=journal), port=PORT, token=TOKEN)
+def _entries(journal: Path) -> list[dict[str, object]]:
+    """The journal's entries, less when each line was added and its seal (the clock's, the chain's)."""
+    lines = journal.read_text(encoding="utf-8").splitlines() if journal.exists() else []
+    return [
+        {
+            key: value
+            for key, value in json.loads(line).items()
+            if key not in ("when", "prev", "mac")
+        }
+        for line in lines
+    ]
+
+
+def test_a_saved_file_is_recorded_as_the_command_line_records_it(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each file saved and the day's combined PDF get the command line's journal entries; a preview none."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("VPLAN_RECORD_KEY", KEY)
+    paged, typed = tmp_path / "page.jsonl", tmp_path / "cli.jsonl"
+    app = make_app(Settings(journal=Journal(paged)), port=PORT, token=TOKEN)
     with TestClient(app, base_url=HOME, follow_redirects=False) as page:
         page.cookies.set(cookie_name(PORT), TOKEN)
         page.post("/", data={**ANN, "do": "preview"}, headers=OURS)
-        assert journal.entries == []
-        page.post("/", data={**ANN, "do": "pdf"}, headers=OURS)
+        assert _entries(paged) == []
+        saved = page.post("/", data={**ANN, "do": "pdf"}, headers=OURS)
+        pdf = page.get(_kept(saved.text)).content
         page.post("/", data={**ANN, "do": "ics"}, headers=OURS)
-        page.post("/list", headers=OURS, files={"list": ("d.csv", DAY.encode(), "text/csv")})
-    assert journal.entries == [
-        ("pdf", "Ann Lee", None), ("ics", "Ann Lee", None), ("pdf", "Ann Lee", None),
-        ("pdf", "Cy Moe", None),
-    ]  # fmt: skip
+        made = page.post("/list", headers=OURS, files={"list": ("d.csv", DAY.encode(), "text/csv")})
+        combined = page.get(_kept(made.text)).content
+    day = tmp_path / "day.csv"
+    day.write_text(DAY, encoding="utf-8")
+    assert run(*ANN_HANDOUT, "-o", str(tmp_path / "ann.pdf"), "--record", str(typed)).code == 0
+    assert run(*ANN_HANDOUT, "-o", str(tmp_path / "ann.ics"), "--record", str(typed)).code == 0
+    listed = run("handout", "--batch", str(day), "--combined", str(tmp_path / "day.pdf"),
+                 "--record", str(typed))  # fmt: skip
+    assert listed.code == 5
+    assert [entry["format"] for entry in _entries(paged)] == ["pdf", "ics", "pdf", "pdf", "pdf"]
+    assert _entries(paged)[-1]["combined"] == 2
+    assert _entries(paged) == _entries(typed)
+    for name, data in (("saved.pdf", pdf), ("day.pdf", combined)):
+        (tmp_path / name).write_bytes(data)
+        assert run("record", "verify", str(tmp_path / name), "--record", str(paged)).code == 0
+    assert run("record", "check", "--record", str(paged)).code == 0
+
+
+def _memo_file(subject: Subject, stamp: Stamp) -> Rendered:
+    """A one-line memo: the patient, the procedure date and the rules it came from."""
+    line = f"{subject.name}|{subject.plan.procedure_date.isoformat()}|{stamp.rules_short}\n"
+    return Rendered(line.encode("utf-8"))
+
+
+def test_a_handout_format_added_to_the_table_gets_a_button_and_is_recorded(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A format registered for handouts has its save button; its file, type and entry are the CLI's."""
+    module = types.ModuleType("memo_renderer")
+    module.memo_file = _memo_file  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "memo_renderer", module)
+    memo = OutputFormat(
+        "memo", (".memo",), Medium.FILE, "memo", "Recovery memo given", "memo_renderer:memo_file",
+        frozenset({Command.HANDOUT}), wrote="{label}", media="text/x-memo; charset=utf-8",
+    )  # fmt: skip
+    monkeypatch.setattr(formats, "FORMATS", dict(formats.FORMATS))
+    formats.register(memo)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("VPLAN_RECORD_KEY", KEY)
+    paged, typed = tmp_path / "page.jsonl", tmp_path / "cli.jsonl"
+    app = make_app(Settings(journal=Journal(paged)), port=PORT, token=TOKEN)
+    with TestClient(app, base_url=HOME, follow_redirects=False) as page:
+        page.cookies.set(cookie_name(PORT), TOKEN)
+        assert '<button type="submit" name="do" value="memo">Save the memo</button>' in (
+            page.get("/").text
+        )
+        made = page.post("/", data={**ANN, "do": "memo"}, headers=OURS)
+        assert made.status_code == 200, _errors(made.text)
+        saved = page.get(_kept(made.text))
+    out = tmp_path / "ann.memo"
+    done = run(*ANN_HANDOUT, "-o", str(out), "--record", str(typed))
+    assert done.code == 0, done.err
+    assert saved.content == out.read_bytes()
+    assert saved.headers["content-type"] == "text/x-memo; charset=utf-8"
+    assert saved.headers["content-disposition"] == 'attachment; filename="ann-lee.memo"'
+    note = re.search(r'id="chart-note">(.*?)</p>', made.text)
+    assert note is not None
+    assert _shown(note.group(1)) == done.out.splitlines()[1]
+    assert _shown(note.group(1)).startswith("Recovery memo given")
+    assert _entries(paged) == _entries(typed)
 
 
 def test_an_uploaded_list_is_never_spooled_to_disk() -> None:

@@ -17,13 +17,7 @@ import typer
 
 from vplan import __version__
 from vplan.columns import COLUMNS
-from vplan.errors import (
-    EXIT_BAD_INPUT,
-    EXIT_OK,
-    EXIT_OUTPUT,
-    RulesError,
-    VplanError,
-)
+from vplan.errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTPUT, RulesError, VplanError
 from vplan.formats import (
     AnswerFormat,
     Command,
@@ -51,7 +45,6 @@ EXIT_CODES_HELP = (
 )
 MAX_DAYS = 730
 
-
 # The orders of a day's list's dates, one per order the parser reads.
 DateFormat = StrEnum("DateFormat", {order.upper(): order for order in DATE_ORDERS})  # type: ignore[misc]
 ISO_DATES = DateFormat("iso")
@@ -72,7 +65,6 @@ RulesOption = Annotated[
         help="Rules file to use. Default: $VPLAN_RULES, else the protocol bundled with vplan.",
     ),
 ]
-
 
 RulesFileArgument = Annotated[
     Path | None,
@@ -116,7 +108,6 @@ ProcedureOption = Annotated[
     ),
 ]
 
-
 OrdersOption = Annotated[
     Path | None,
     typer.Option(
@@ -159,7 +150,6 @@ JournalOption = Annotated[
         help="The journal file (default: $VPLAN_RECORD).",
     ),
 ]
-
 
 AnswerFormatOption = Annotated[
     AnswerFormat,
@@ -601,13 +591,6 @@ def _standard_streams() -> None:
         _fail(STDOUT_CLOSED, EXIT_OUTPUT)
 
 
-def _unshowable(exc: UnicodeEncodeError) -> NoReturn:
-    """Stop with one line when the output's encoding cannot show a character of the answer."""
-    from vplan.output import unshowable
-
-    _fail(unshowable(exc), EXIT_OUTPUT)
-
-
 def _quiet_stdout() -> None:
     """Send what is left for stdout nowhere: its reader went away."""
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -616,6 +599,9 @@ def _quiet_stdout() -> None:
 def _run(argv: list[str] | None) -> NoReturn:
     try:
         result = app(args=argv, prog_name="vplan", standalone_mode=False)
+        if result == 130:  # Ctrl-C while typer ran the command
+            raise KeyboardInterrupt
+        sys.stdout.flush()  # what is left to print: a closed pipe or a bad encoding ends below
     except RulesError as exc:
         from vplan.chars import escaped
 
@@ -640,19 +626,10 @@ def _run(argv: list[str] | None) -> NoReturn:
         # The reader went away (for example 'vplan schedule ... | head'): stop quietly.
         _quiet_stdout()
         raise SystemExit(EXIT_OK) from None
-    except UnicodeEncodeError as exc:
-        _unshowable(exc)
-    except OSError as exc:
-        _fail(f"cannot write the output ({exc.strerror}); check the disk and the file", EXIT_OUTPUT)
-    if result == 130:  # Ctrl-C while typer ran the command
-        _fail("stopped", 130)
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _quiet_stdout()
-        raise SystemExit(EXIT_OK) from None
-    except UnicodeEncodeError as exc:
-        _unshowable(exc)
+    except UnicodeEncodeError as exc:  # the output's encoding cannot show a character of it
+        from vplan.output import unshowable
+
+        _fail(unshowable(exc), EXIT_OUTPUT)
     except OSError as exc:
         _fail(f"cannot write the output ({exc.strerror}); check the disk and the file", EXIT_OUTPUT)
     raise SystemExit(result if isinstance(result, int) else EXIT_OK)
@@ -697,40 +674,23 @@ def serve(
         bool, typer.Option("--no-browser", help="Only print the page's address; open no browser.")
     ] = False,
     port: Annotated[
-        int,
-        typer.Option(
-            "--port", min=0, max=65535, help="The port to listen on. Default: a free one."
-        ),
+        int, typer.Option(min=0, max=65535, help="The port to listen on. Default: a free one.")
     ] = 0,
     host: Annotated[
-        str,
-        typer.Option(
-            "--host", help="The address to listen on: 127.0.0.1 only (this computer), the default."
-        ),
+        str, typer.Option(help="The address to listen on: 127.0.0.1 only (this computer).")
     ] = "127.0.0.1",
     idle_minutes: Annotated[
         float,
-        typer.Option(
-            "--idle-minutes",
-            min=0.05,
-            max=24 * 60,
-            help="Stop after this many minutes without a request.",
-        ),
+        typer.Option(min=0.05, max=1440, help="Stop after this many minutes without a request."),
     ] = 30,
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
     record: RecordOption = None,
 ) -> None:
     """A page for this computer's browser: the handout form, the day's list, check, the signs."""
-    from vplan.serve.run import check_host
+    from vplan.commands.serve import serve as run_page
 
-    check_host(host)
-    from vplan.commands.common import load
-    from vplan.delivery import journal
-
-    load(rules, procedure)  # a bad rules file stops here, before the page starts
-    from vplan.serve.made import Settings
-    from vplan.serve.run import serve as run_page
-
-    settings = Settings(rules=rules, procedure=procedure, env=os.environ, journal=journal(record))
-    run_page(settings, port=port, idle_minutes=idle_minutes, open_browser=not no_browser)
+    run_page(
+        host=host, port=port, idle_minutes=idle_minutes, open_browser=not no_browser, rules=rules,
+        procedure=procedure, record=record,
+    )  # fmt: skip

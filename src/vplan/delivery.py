@@ -63,8 +63,12 @@ class Journal:
                 file.unlink(missing_ok=True)
                 raise OutputError(f"{exc}; {file} was removed, as it is not recorded") from None
 
-    def add_combined(self, file: Path, done: Combined, made_at: datetime) -> None:
-        """Append the entry of a batch's combined PDF, just written; remove it if that fails."""
+    def add_combined(self, file: Path | None, done: Combined, made_at: datetime) -> None:
+        """Append the entry of a batch's combined PDF, just written; remove it if that fails.
+
+        ``file`` None: the combined PDF was given without being written here (the page offers
+        it for download); when its entry cannot be added, the error says so and it is not given.
+        """
         from vplan import __version__
         from vplan.clock import calendar_stamp
         from vplan.journal import append, file_mac
@@ -78,6 +82,8 @@ class Journal:
         try:
             append(self.path, self.key, fields)
         except OutputError as exc:
+            if file is None:
+                raise
             file.unlink(missing_ok=True)
             raise OutputError(f"{exc}; {file} was removed, as it is not recorded") from None
 

@@ -2,10 +2,11 @@
 
 ``FORMATS`` holds one ``OutputFormat`` per format: its name (the value of ``--format``), the
 endings of its file names, its medium, what "Wrote FILE (...)" and the chart note call it,
-the commands that write it, and its renderer, named as ``module:function`` and imported only
-when a file in that format is made. The ``--format`` choices, their help texts, what a file
-name's ending asks for and every question of the kind "is this a calendar?" are answered
-from the table, so adding a format is one renderer and one row (see ``register``).
+the commands that write it, its media type (as a browser is sent it) and its renderer,
+named as ``module:function`` and imported only when a file in that format is made. The
+``--format`` choices, their help texts, what a file name's ending asks for and every
+question of the kind "is this a calendar?" are answered from the table, so adding a format
+is one renderer and one row (see ``register``).
 
 This module stays light (no renderer, no plan): the command line reads it at start-up.
 """
@@ -69,6 +70,7 @@ class OutputFormat:
     renderer: str  # "module:function", a function of (``documents.Subject``, stamp) to bytes
     commands: frozenset[Command]
     wrote: str = ""  # what "Wrote FILE (...)" says (see WROTE); empty: its medium's wording
+    media: str = "application/octet-stream"  # its media type, as a browser is sent the file
 
     @property
     def paged(self) -> bool:
@@ -101,28 +103,33 @@ class OutputFormat:
 
 
 def _row(
-    name: str, endings: tuple[str, ...], medium: Medium, label: str, renderer: str,
+    name: str, endings: tuple[str, ...], medium: Medium, label: str, media: str, renderer: str,
     *commands: Command,
 ) -> OutputFormat:  # fmt: skip
     note = CALENDAR_NOTE if medium is Medium.PHONE else HANDOUT_NOTE
-    return OutputFormat(name, endings, medium, label, note, renderer, frozenset(commands))
+    return OutputFormat(
+        name, endings, medium, label, note, renderer, frozenset(commands), media=media
+    )
 
 
 _DOCUMENTS = "vplan.documents"
+_UTF8 = "; charset=utf-8"
 # Every format vplan writes, in the order ``--format`` lists them.
 FORMATS: dict[str, OutputFormat] = {
     row.name: row
     for row in (
-        _row("text", (".txt", ".text"), Medium.FILE, "text", f"{_DOCUMENTS}:text_file",
-             Command.SCHEDULE),
-        _row("json", (".json",), Medium.FILE, "JSON", f"{_DOCUMENTS}:json_file", Command.SCHEDULE),
-        _row("markdown", (".md", ".markdown"), Medium.FILE, "Markdown",
+        _row("text", (".txt", ".text"), Medium.FILE, "text", f"text/plain{_UTF8}",
+             f"{_DOCUMENTS}:text_file", Command.SCHEDULE),
+        _row("json", (".json",), Medium.FILE, "JSON", "application/json",
+             f"{_DOCUMENTS}:json_file", Command.SCHEDULE),
+        _row("markdown", (".md", ".markdown"), Medium.FILE, "Markdown", f"text/markdown{_UTF8}",
              f"{_DOCUMENTS}:markdown_file", Command.SCHEDULE),
-        _row("pdf", (".pdf",), Medium.PAPER, "PDF", f"{_DOCUMENTS}:pdf_file", Command.HANDOUT),
-        _row("html", (".html", ".htm"), Medium.PAPER, "HTML", f"{_DOCUMENTS}:html_file",
+        _row("pdf", (".pdf",), Medium.PAPER, "PDF", "application/pdf", f"{_DOCUMENTS}:pdf_file",
              Command.HANDOUT),
-        _row("ics", (".ics",), Medium.PHONE, "ICS", f"{_DOCUMENTS}:ics_file", Command.SCHEDULE,
-             Command.HANDOUT),
+        _row("html", (".html", ".htm"), Medium.PAPER, "HTML", f"text/html{_UTF8}",
+             f"{_DOCUMENTS}:html_file", Command.HANDOUT),
+        _row("ics", (".ics",), Medium.PHONE, "ICS", f"text/calendar{_UTF8}",
+             f"{_DOCUMENTS}:ics_file", Command.SCHEDULE, Command.HANDOUT),
     )
 }  # fmt: skip
 PDF = FORMATS["pdf"]  # the format of a printed handout, and of a batch's combined file

@@ -3,7 +3,9 @@
 Each field is read by the parser the command line reads it with, so the page refuses
 what the command line refuses, in the same words, and a problem is shown beside the
 field it concerns. The documents are the command line's, byte for byte, for the same
-inputs: the same plan, stamp, renderer and clock (``SOURCE_DATE_EPOCH``, ``VPLAN_TODAY``).
+inputs: made by ``documents.make`` from the same plan and clock (``SOURCE_DATE_EPOCH``,
+``VPLAN_TODAY``), and recorded from the same ``Given`` in the command line's
+``delivery.Journal``, so their chart notes and journal entries are the command line's too.
 """
 
 from __future__ import annotations
@@ -12,48 +14,36 @@ import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from vplan.errors import RulesError, VplanError
-from vplan.formats import DocumentFormat, Paper
+from vplan.formats import PDF, OutputFormat, Paper
 from vplan.i18n import ENGLISH, LANGUAGES
 
 if TYPE_CHECKING:
     from vplan import batch
     from vplan.answer import Answer
     from vplan.daylist import DayList
+    from vplan.delivery import Journal
+    from vplan.documents import Given
     from vplan.handout import Layout, Patient
     from vplan.model import Protocol as RulesProtocol
     from vplan.plan import Plan
-    from vplan.record import Written
     from vplan.reports import Rule, WarningSigns
-    from vplan.stamp import Stamp
 
 T = TypeVar("T")
 GENERAL = ""  # the key of a problem that concerns no one field
 
 
-class Journal(Protocol):
-    """The journal the command line records in (``--record``), as the page is given it."""
-
-    def add(
-        self,
-        procedure_date: date,
-        made: Stamp,
-        written: Written,
-        patient: str | None,
-        made_at: datetime,
-        file: Path | None,
-        follow_up: datetime | date | None = None,
-    ) -> None:
-        """Append the entry of a file given to a patient."""
-
-
 @dataclass(frozen=True)
 class Settings:
-    """What the page makes its outputs with: the rules, the clock's settings, the journal."""
+    """What the page makes its outputs with: the rules, the clock's settings, the journal.
+
+    ``journal`` is the command line's (``--record``): the page records each file it gives
+    there, with the same entries as the command line.
+    """
 
     rules: Path | None = None
     procedure: str | None = None
@@ -79,13 +69,22 @@ class Upload:
 
 @dataclass(frozen=True)
 class Document:
-    """One patient's file made for the page, and what the command line says of it."""
+    """One patient's file made for the page, and what the clinic keeps of it (its ``Given``)."""
 
     data: bytes
-    fmt: DocumentFormat
+    fmt: OutputFormat
     file_name: str
-    chart_note: str
-    pages: int | None
+    given: Given
+
+    @property
+    def chart_note(self) -> str:
+        """The chart note, as the command line prints it."""
+        return self.given.note
+
+    @property
+    def printed(self) -> bool:
+        """Whether it is the PDF, which the browser opens to print."""
+        return self.fmt is PDF
 
 
 def _message(exc: VplanError, upload: Path | None = None, name: str = "") -> str:
@@ -257,42 +256,31 @@ PHONE_PROBLEM = "the handout has no phone number"
 
 
 def make_document(
-    form: HandoutForm, plan: Plan, fmt: DocumentFormat, settings: Settings, *, record: bool
+    form: HandoutForm, plan: Plan, fmt: OutputFormat, settings: Settings, *, record: bool
 ) -> Document:
-    """The handout (or phone calendar) as the command line writes it; recorded when given."""
+    """The handout (or phone calendar) as the command line makes it; recorded when given.
+
+    Made by ``documents.make``, as ``vplan handout`` makes it, and recorded from the same
+    ``Given``: the bytes, the journal's entry and the chart note are the command line's.
+    """
     from vplan.batch import safe_stem
-    from vplan.clock import calendar_stamp, now
-    from vplan.documents import render_paged
-    from vplan.record import Written, chart_note, file_digest, visit_moment
-    from vplan.stamp import make_stamp
+    from vplan.clock import now
+    from vplan.documents import Subject, make
 
     try:
-        moment = now(settings.env)
-        orders = None if plan.orders is None else plan.orders.sha256
-        made = make_stamp(plan.protocol, form.lang, moment.date(), orders_sha256=orders)
-        out = render_paged(
-            fmt, plan, form.patient, form.layout, stamp=calendar_stamp(moment), lang=form.lang,
-            made=made,
-        )  # fmt: skip
+        subject = Subject(plan, now(settings.env), form.lang, patient=form.patient,
+                          layout=form.layout)  # fmt: skip
+        made = make(fmt, subject)
     except VplanError as exc:
         text = _message(exc)
         raise Problems({"phone" if text.startswith(PHONE_PROBLEM) else GENERAL: text}) from None
-    paper = None if fmt is DocumentFormat.ICS else form.layout
-    written = Written(fmt.value, file_digest(out.data), out.pages, paper)
-    visit = visit_moment(plan.follow_up)
     if record and settings.journal is not None:
         try:
-            settings.journal.add(
-                plan.procedure_date, made, written, form.patient.name, moment, None,
-                follow_up=visit,
-            )  # fmt: skip
+            settings.journal.add(made.given, None)  # given for download, not written here
         except VplanError as exc:
             raise Problems({GENERAL: _message(exc)}) from None
     stem = safe_stem(form.patient.name) or "handout"
-    return Document(
-        out.data, fmt, f"{stem}.{fmt.value}", chart_note(plan, made, written, follow_up=visit),
-        out.pages,
-    )  # fmt: skip
+    return Document(made.data, fmt, f"{stem}{fmt.ending}", made.given)
 
 
 @dataclass(frozen=True)
@@ -382,7 +370,6 @@ def day_list(values: Mapping[str, str], upload: Upload | None, settings: Setting
     from vplan.combined import combined_bytes
     from vplan.handout import Layout, Patient, check_field
     from vplan.parse import DATE_ORDERS
-    from vplan.record import visit_moment
     from vplan.rules import resolve
 
     form = Reader(values)
@@ -424,31 +411,34 @@ def day_list(values: Mapping[str, str], upload: Upload | None, settings: Setting
     printed: list[bytes] = []
     notes: list[tuple[int, str, str]] = []
 
-    def on_written(job: batch.Job, outcome: batch.Outcome) -> None:
-        if settings.journal is not None and outcome.sha256 is not None:
-            from vplan.record import Written
+    journal = settings.journal
+    on_written = None
+    if journal is not None:
+        recording = journal
 
-            written = Written(job.fmt.value, outcome.sha256, outcome.pages, job.layout)
-            made = batch.job_stamp(job, protocols, moment.date())
-            settings.journal.add(
-                job.procedure_date, made, written, job.patient.name, moment, None,
-                follow_up=visit_moment(job.follow_up),
-            )  # fmt: skip
+        def on_written(job: batch.Job, outcome: batch.Outcome) -> None:
+            assert outcome.given is not None
+            recording.add(outcome.given, None)  # in the combined PDF only, as with --combined
 
     def progress(outcome: batch.Outcome) -> None:
         job = jobs.get(outcome.line)
-        if outcome.data is not None and job is not None:
+        if outcome.data is not None and outcome.given is not None and job is not None:
             printed.append(outcome.data)
-            notes.append((job.line, job.patient.name, outcome.note or ""))
+            notes.append((job.line, job.patient.name, outcome.given.note))
 
-    summary = batch.run(
-        iter(items), protocols, force=False, stamp=moment, jobs=1, progress=progress,
-        on_written=on_written,
-    )  # fmt: skip
-    refused = tuple(Refused(o.line, o.problem or "") for o in summary.refused)
-    if not printed:
-        return DayResult(None, 0, 0, tuple(notes), refused, described)
-    data, done = combined_bytes(printed)
+    try:
+        summary = batch.run(
+            iter(items), protocols, force=False, stamp=moment, jobs=1, progress=progress,
+            on_written=on_written,
+        )  # fmt: skip
+        refused = tuple(Refused(o.line, o.problem or "") for o in summary.refused)
+        if not printed:
+            return DayResult(None, 0, 0, tuple(notes), refused, described)
+        data, done = combined_bytes(printed)
+        if journal is not None:
+            journal.add_combined(None, done, moment)  # offered for download, not written here
+    except VplanError as exc:
+        raise Problems({GENERAL: _message(exc)}) from None
     return DayResult(data, done.handouts, done.pages, tuple(notes), refused, described)
 
 
@@ -482,10 +472,10 @@ def _combined_only(item: batch.Job | batch.Outcome) -> batch.Job | batch.Outcome
 
     if not isinstance(item, batch.Job):
         return item
-    if item.fmt is not DocumentFormat.PDF:
+    if item.fmt is not PDF:
         return batch.Outcome(
             item.line,
-            problem=f"the row asks for {item.fmt.value.upper()} ({item.path.name}), and this "
+            problem=f"the row asks for {item.fmt.label} ({item.path.name}), and this "
             "page makes the combined PDF only; use 'vplan handout --batch' with --out-dir for it",
         )
     return replace(item, keep=False)

@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from vplan.formats import DocumentFormat, Paper
+from vplan.formats import PDF, Command, OutputFormat, Paper, by_name, offered
 from vplan.i18n import ENGLISH, LANGUAGES, NAMES
 from vplan.serve import made
 from vplan.serve.guard import MAX_BODY, Guard, Idle
@@ -43,18 +43,23 @@ STATIC_FILES = {
 }
 PAPER_NAMES = {"letter": "US Letter", "a4": "A4"}
 KEPT = 16  # documents kept in memory at once
-MEDIA = {
-    DocumentFormat.PDF: "application/pdf",
-    DocumentFormat.HTML: "text/html; charset=utf-8",
-    DocumentFormat.ICS: "text/calendar; charset=utf-8",
-}
-SAVES = {
-    "print": DocumentFormat.PDF,
-    "pdf": DocumentFormat.PDF,
-    "ics": DocumentFormat.ICS,
-    "html": DocumentFormat.HTML,
-}
+PREVIEW = "html"  # the format the preview shows in its frame: the handout as a web page
+PRINT = "print"  # the Print button: the PDF, opened in the browser to print
 STYLE = re.compile(rb"<style>(.*?)</style>", re.DOTALL)
+
+
+def saves() -> dict[str, OutputFormat]:
+    """What each button that gives a file asks for: Print, then each format ``handout`` writes."""
+    return {PRINT: PDF, **{row.name: row for row in offered(Command.HANDOUT)}}
+
+
+def save_words(row: OutputFormat) -> str:
+    """What a format's button says: "Save the PDF", "Save the phone calendar (.ics)"."""
+    if row.calendar:
+        return f"Save the phone calendar ({row.ending})"
+    if row.media.startswith("text/html"):
+        return "Save as a web page"
+    return f"Save the {row.label}"
 
 
 @functools.cache
@@ -127,6 +132,7 @@ class Site:
             "result": None, "key": None, "lines": None, "listing": None, "procedures": [],
             "languages": [(code, NAMES[code]) for code in LANGUAGES],
             "papers": [(p.value, PAPER_NAMES.get(p.value, p.value)) for p in Paper],
+            "saves": [(row.name, save_words(row)) for row in offered(Command.HANDOUT)],
         }  # fmt: skip
         html = _templates().get_template(template).render({**shown, **values})
         return HTMLResponse(html, status_code=status)
@@ -139,13 +145,14 @@ class Site:
             return self.page("handout.html.j2", values={}, errors={}, procedures=procedures)
         values, files = await _form(request)
         action = values.get("do", "preview")
-        fmt = SAVES.get(action, DocumentFormat.HTML)
+        given = saves()
+        fmt = given.get(action) or by_name(PREVIEW)
         orders = files.get("orders")
 
         def make() -> made.Document:
             form = made.read_handout(values, self.settings)
             plan = made.plan_for(form, orders, self.settings)
-            return made.make_document(form, plan, fmt, self.settings, record=action in SAVES)
+            return made.make_document(form, plan, fmt, self.settings, record=action in given)
 
         try:
             document = await run_in_threadpool(make)
@@ -154,8 +161,8 @@ class Site:
                 "handout.html.j2", status=422, values=values, errors=problems.by_field,
                 procedures=procedures,
             )  # fmt: skip
-        key = self.kept.put(document.data, MEDIA[fmt], document.file_name)
-        preview = key if action not in SAVES else None
+        key = self.kept.put(document.data, fmt.media, document.file_name)
+        preview = key if action not in given else None
         return self.page(
             "handout.html.j2", values=values, errors={}, procedures=procedures, preview=preview,
             saved=None if preview else document, saved_key=key,
@@ -188,7 +195,7 @@ class Site:
             return self.page("list.html.j2", status=422, values=values, errors=problems.by_field)
         key = None
         if result.combined is not None:
-            key = self.kept.put(result.combined, MEDIA[DocumentFormat.PDF], "day.pdf")
+            key = self.kept.put(result.combined, PDF.media, f"day{PDF.ending}")
         return self.page("list.html.j2", values=values, errors={}, result=result, key=key)
 
     async def check(self, request: Request) -> Response:
