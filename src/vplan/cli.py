@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress
     from typer._click import Context  # typer's own copy of click, which the group extends
 
-    from vplan import batch
+    from vplan import batch, teachback
     from vplan.combined import Combined
     from vplan.handout import Layout
     from vplan.model import Activity, Protocol
@@ -1520,3 +1520,104 @@ def record_key(
         then=f"set {KEY_FILE_ENV}={file}, and keep a copy somewhere safe: without the key, names "
         "cannot be matched to the journal's entries.",
     )
+
+
+@app.command(
+    "teach-back",
+    help="Teach-back: questions from the patient's own plan, with the answers expected; "
+    "--taught records which were answered.",
+    epilog=EXIT_CODES_HELP,
+)
+def teach_back(
+    procedure_date: Annotated[str, typer.Argument(help="Procedure date: YYYY-MM-DD or 'today'.")],
+    patient: Annotated[
+        str | None,
+        typer.Option(
+            "--patient", help="The patient's name: for the journal only (as an HMAC), never shown."
+        ),
+    ] = None,
+    phone: Annotated[
+        str | None, typer.Option("--phone", help="The phone number the patient should call.")
+    ] = None,
+    follow_up: FollowUpOption = None,
+    follow_up_place: FollowUpPlaceOption = None,
+    orders: OrdersOption = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on",
+            help="The day the questions are asked: YYYY-MM-DD or 'today' (the default); "
+            "the procedure day when earlier.",
+        ),
+    ] = None,
+    taught: Annotated[
+        str | None,
+        typer.Option(
+            "--taught",
+            metavar="1,2,4",
+            help="The numbers of the questions the patient answered (or 'none'): prints the "
+            "chart note, and records it with --record. The others were taught again.",
+        ),
+    ] = None,
+    lang: LangOption = ENGLISH_CHOICE,
+    rules: RulesOption = None,
+    procedure: ProcedureOption = None,
+    record: RecordOption = None,
+) -> int:
+    """The teach-back questions for one patient; with --taught, the chart note of the answers."""
+    from vplan.handout import check_field
+    from vplan.parse import parse_date
+    from vplan.patient import follow_up_visit, patient_plan
+    from vplan.teachback import build_teach_back, outcome, parse_taught
+
+    journal = _journal(record) if taught is not None else None
+    plan = patient_plan(
+        _load(rules, procedure, lang), _procedure_date(procedure_date), orders=orders,
+        follow_up=follow_up_visit(follow_up, follow_up_place), lang=lang.value,
+    )  # fmt: skip
+    number = check_field("phone", phone) or plan.protocol.info.phone
+    if not number:
+        raise InputError(
+            "the teach-back asks which number to call; give --phone NUMBER, or the clinic's "
+            "number in the rules (protocol.contact.phone)"
+        )
+    day = max(0, plan.day_of(parse_date(on or "today", today=_today(), name="teach-back date")))
+    view = build_teach_back(plan, day=day, phone=number, lang=lang.value)
+    if taught is None:
+        from vplan.output import show
+        from vplan.render.lines import at_width, terminal_width
+        from vplan.render.teach import teach_back as lines
+
+        with at_width(terminal_width()):
+            show(lines(view))
+        return EXIT_OK
+    done = outcome(view, parse_taught(taught, len(view.questions)))
+    name = None if patient is None else check_field("patient's name", patient, required=True)
+    _record_teach_back(plan, done, name, lang, journal)
+    return EXIT_OK
+
+
+def _record_teach_back(
+    plan: "Plan",
+    done: "teachback.Outcome",
+    name: str | None,
+    lang: Language,
+    journal: _Journal | None,
+) -> None:
+    """Print the teach-back's chart note, after adding it to the journal when there is one."""
+    from vplan.record import patient_id
+    from vplan.stamp import make_stamp
+    from vplan.teachback import chart_note, journal_entry
+
+    made = make_stamp(plan.protocol, lang.value, _now().date(), orders_sha256=_orders_digest(plan))
+    if journal is not None:
+        from vplan.journal import append
+
+        fields = journal_entry(
+            plan, made, done, when=datetime.now(UTC),
+            patient=None if name is None else patient_id(journal.key, name),
+            key=journal.key_id, follow_up=_visit_moment(plan),
+        )  # fmt: skip
+        append(journal.path, journal.key, fields)
+        sys.stdout.write(f"Recorded in {journal.path}.\n")
+    sys.stdout.write(chart_note(plan, made, done) + "\n")
