@@ -383,7 +383,9 @@ def test_handout_writes_the_format_its_name_ends_in(run: Run, tmp_path: Path) ->
         str(tmp_path / "ann.txt"),
     )
     assert result.code == 2
-    assert "end the file name in .html or .ics or .pdf, or give --format" in result.err
+    assert "end the file name in .hl7, .html, .ics, .pdf or .fhir.json, or give --format" in (
+        result.err
+    )
     result = run(
         *ANN_HANDOUT,
         "-o",

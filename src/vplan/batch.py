@@ -20,15 +20,17 @@ from typing import TYPE_CHECKING
 
 from vplan.clock import calendar_stamp
 from vplan.daylist import DayList
-from vplan.documents import SUFFIXES, DocumentFormat, render_paged
+from vplan.documents import FHIR_SUFFIX, SUFFIXES, DocumentFormat, render_paged
+from vplan.ehr import check_id, require_mrn
 from vplan.errors import InputError, OrdersError, OutputError, VplanError
+from vplan.formats import EXPORTS
 from vplan.handout import Layout, Paper, Patient, check_field
 from vplan.i18n import ENGLISH, LANGUAGES, language_name
 from vplan.model import Book, Protocol, Where, normalize_name, place
 from vplan.orders import Orders, patient_protocol
 from vplan.parse import ORDER_FORM, DateOrder, ParseError, parse_levels, parse_list_date
 from vplan.patient import follow_up_visit
-from vplan.plan import MAX_FOLLOW_UP_DAYS, FollowUp, build_plan
+from vplan.plan import MAX_FOLLOW_UP_DAYS, FollowUp, Plan, build_plan
 from vplan.record import Written, chart_note, file_digest, visit_moment
 from vplan.stamp import Stamp, make_stamp
 
@@ -278,9 +280,12 @@ def _job(
         row.get("follow_up") or None, row.get("follow_up_place") or None, date_order
     )
     orders = Path(row["orders"]) if row.get("orders") else None
+    mrn = check_field("MRN", row.get("mrn"))
+    if row_fmt in EXPORTS:
+        mrn = require_mrn(check_id("medical record number", mrn, "the MRN"), row_fmt.value)
     return Job(
         line, patient, when, row_layout, row_fmt, out_dir / file_name, procedure="",
-        lang=row_lang, follow_up=visit, orders_file=orders, mrn=check_field("MRN", row.get("mrn")),
+        lang=row_lang, follow_up=visit, orders_file=orders, mrn=mrn,
     )  # fmt: skip
 
 
@@ -345,17 +350,21 @@ def _file_name(
     """The row's format and a safe file name inside the folder, never a path out of it."""
     suffix = ""
     stem_text = output
-    if output:
+    if output.lower().endswith(FHIR_SUFFIX):
+        suffix, stem_text = FHIR_SUFFIX, output[: -len(FHIR_SUFFIX)]
+    elif output:
         suffix = Path(output).suffix.lower()
         if suffix and suffix in SUFFIXES:
             stem_text = output[: -len(suffix)]
         elif suffix and not re.fullmatch(r"\.[0-9]+", suffix):
             raise InputError(
-                f"the output name '{output}' ends in {suffix}; end it in .pdf, .html or .ics"
+                f"the output name '{output}' ends in {suffix}; end it in .pdf, .html, .ics, "
+                ".fhir.json or .hl7"
             )
         else:
             suffix = ""
-    row_fmt = SUFFIXES[suffix] if suffix else (fmt or DocumentFormat.PDF)
+    found = DocumentFormat.FHIR if suffix == FHIR_SUFFIX else SUFFIXES.get(suffix)
+    row_fmt = found or fmt or DocumentFormat.PDF
     if fmt is not None and row_fmt is not fmt:
         raise InputError(f"the output name '{output}' is not a {fmt.value} file; end it in .{fmt}")
     stem = safe_stem(stem_text) if output else ""
@@ -363,7 +372,7 @@ def _file_name(
         raise InputError(f"the output name '{output}' has no letters or digits to name a file")
     if not stem:
         stem = f"{safe_stem(name) or 'patient'}_{when.isoformat()}"
-    return row_fmt, f"{stem}.{row_fmt.value}"
+    return row_fmt, stem + (FHIR_SUFFIX if row_fmt is DocumentFormat.FHIR else f".{row_fmt.value}")
 
 
 # Each worker process keeps the protocols (one per procedure) it was given at start.
@@ -426,16 +435,20 @@ def write_one(job: Job, *, force: bool, stamp: datetime) -> Outcome:
         protocol, given = patient_protocol(_PROTOCOLS[job.procedure], job.orders)
         plan = build_plan(protocol, job.procedure_date, orders=given, follow_up=job.follow_up)
         made = job_stamp(job, _PROTOCOLS, stamp.date())
+        drawn = DocumentFormat.PDF if job.fmt in EXPORTS else job.fmt
         out = render_paged(
-            job.fmt, plan, job.patient, job.layout, stamp=calendar_stamp(stamp), lang=job.lang,
+            drawn, plan, job.patient, job.layout, stamp=calendar_stamp(stamp), lang=job.lang,
             made=made,
         )  # fmt: skip
         digest = file_digest(out.data)
         paper = None if job.fmt is DocumentFormat.ICS else job.layout
         note = chart_note(
-            plan, made, Written(job.fmt.value, digest, out.pages, paper),
+            plan, made, Written(drawn.value, digest, out.pages, paper),
             follow_up=visit_moment(job.follow_up),
         )  # fmt: skip
+        if job.fmt in EXPORTS and job.mrn is not None:
+            out = out._replace(data=_export(job, plan, out.data, out.pages, note, stamp))
+            digest = file_digest(out.data)
         if job.keep:
             write_file(job.path, out.data, force=force)
     except VplanError as exc:
@@ -446,6 +459,21 @@ def write_one(job: Job, *, force: bool, stamp: datetime) -> Outcome:
         job.line, written=job.path, sha256=digest, pages=out.pages, note=note,
         data=None if job.keep else out.data,
     )  # fmt: skip
+
+
+def _export(
+    job: Job, plan: Plan, pdf: bytes, pages: int | None, note: str, stamp: datetime
+) -> bytes:
+    """The row's FHIR Bundle or HL7 v2 message around its PDF and chart note."""
+    from vplan.ehr import Export, export_bytes
+
+    assert job.mrn is not None
+    export = Export(
+        pdf=pdf, pages=pages or 0, note=note, lang=job.lang, mrn=job.mrn, encounter=None,
+        title=f"Discharge instructions: recovery after {plan.protocol.info.procedure.get()}",
+        made_at=calendar_stamp(stamp), settings=plan.protocol.info.ehr,
+    )  # fmt: skip
+    return export_bytes(job.fmt.value, export)
 
 
 def workers() -> int:

@@ -535,7 +535,8 @@ def handout(
             "-o",
             parser=_file_to_write,
             metavar="<path>",
-            help="The file to write: NAME.pdf, NAME.html or NAME.ics.",
+            help="The file to write: NAME.pdf, NAME.html, NAME.ics, or for the clinic's "
+            "record system NAME.fhir.json (FHIR R4) or NAME.hl7 (HL7 v2), which need --mrn.",
         ),
     ] = None,
     fmt: Annotated[
@@ -543,8 +544,29 @@ def handout(
         typer.Option(
             "--format",
             "-f",
-            help=f"{choices(DocumentFormat)} (the phone calendar). "
-            "Default: from the file name's ending.",
+            help="pdf, html, ics (the phone calendar), fhir or hl7 (the PDF and the chart "
+            "note for the record system). Default: from the file name's ending.",
+        ),
+    ] = None,
+    mrn: Annotated[
+        str | None,
+        typer.Option(
+            "--mrn",
+            help="The patient's medical record number: a .fhir.json or .hl7 file names the "
+            "patient by it, and needs it.",
+        ),
+    ] = None,
+    encounter: Annotated[
+        str | None,
+        typer.Option("--encounter", help="The visit (encounter) number the documents belong to."),
+    ] = None,
+    taught: Annotated[
+        str | None,
+        typer.Option(
+            "--taught",
+            metavar="1,2,4",
+            help="The teach-back questions answered (as 'vplan teach-back' numbers them "
+            "today): the chart note adds the outcome.",
         ),
     ] = None,
     paper: Annotated[
@@ -628,12 +650,14 @@ def handout(
 
     layout = Layout(paper, large_print)
     if batch is not None:
-        per_patient = (patient, output, levels, follow_up, follow_up_place, orders)
+        per_patient = (patient, output, levels, follow_up, follow_up_place, orders, mrn)
+        if encounter is not None or taught is not None:
+            raise InputError("--encounter and --taught are for one patient; leave them out")
         if procedure_date is not None or any(v is not None for v in per_patient):
             raise InputError(
                 "with --batch, the dates, names, file names, levels, visits and orders come "
                 "from the CSV; leave out DATE, --patient, --output, --levels, --follow-up, "
-                "--follow-up-place and --orders"
+                "--follow-up-place, --orders and --mrn"
             )
         if out_dir is None and combined is None:
             raise InputError(
@@ -661,7 +685,7 @@ def handout(
     return _one_handout(
         procedure_date, output, fmt, layout, force=force, rules=rules, procedure=procedure,
         details=(patient, clinic, phone, doctor), lang=lang, record=record, levels=levels,
-        visit=(follow_up, follow_up_place), orders=orders,
+        visit=(follow_up, follow_up_place), orders=orders, chart=(mrn, encounter, taught),
     )  # fmt: skip
 
 
@@ -680,9 +704,11 @@ def _one_handout(
     levels: str | None = None,
     visit: tuple[str | None, str | None] = (None, None),
     orders: Path | None = None,
+    chart: tuple[str | None, str | None, str | None] = (None, None, None),
 ) -> int:
     from vplan.clock import calendar_stamp
     from vplan.documents import DocumentFormat, format_for, render_paged
+    from vplan.ehr import check_id, require_mrn
     from vplan.handout import Patient, check_field
     from vplan.output import held_stops, write_file
     from vplan.parse import parse_levels
@@ -701,6 +727,14 @@ def _one_handout(
         levels=None if levels is None else parse_levels(levels),
     )
     fmt = format_for(output, asked)
+    from vplan.formats import EXPORTS
+
+    mrn = check_id("medical record number", chart[0], "--mrn")
+    encounter = check_id("visit number", chart[1], "--encounter")
+    if fmt in EXPORTS:
+        mrn = require_mrn(mrn, "FHIR" if fmt is DocumentFormat.FHIR else "HL7 v2")
+    elif encounter is not None:
+        raise InputError("--encounter goes with a .fhir.json or .hl7 file; leave it out")
     journal = _journal(record)
     if journal is not None:
         journal.check_apart(output)
@@ -709,14 +743,28 @@ def _one_handout(
         _load(rules, procedure, lang), _procedure_date(procedure_date), orders=orders,
         follow_up=booked, lang=lang.value,
     )  # fmt: skip
+    taught = None if chart[2] is None else _taught_line(plan, chart[2], patient.phone, lang)
     moment = _now()
     made = make_stamp(plan.protocol, lang.value, moment.date(), orders_sha256=_orders_digest(plan))
+    drawn = DocumentFormat.PDF if fmt in EXPORTS else fmt
     out = render_paged(
-        fmt, plan, patient, layout, stamp=calendar_stamp(moment), lang=lang.value, made=made
+        drawn, plan, patient, layout, stamp=calendar_stamp(moment), lang=lang.value, made=made
     )
     paper = None if fmt is DocumentFormat.ICS else layout
-    written = Written(fmt.value, file_digest(out.data), out.pages, paper)
     visit_moment = _visit_moment(plan)
+    note = chart_note(plan, made, Written(drawn.value, "", out.pages, paper), visit_moment)
+    if taught is not None:
+        note += f" {taught}"
+    if mrn is not None and fmt in EXPORTS:
+        from vplan.ehr import Export, export_bytes
+
+        export = Export(
+            pdf=out.data, pages=out.pages or 0, note=note, lang=lang.value, mrn=mrn,
+            title=f"Discharge instructions: recovery after {plan.protocol.info.procedure.get()}",
+            encounter=encounter, made_at=calendar_stamp(moment), settings=plan.protocol.info.ehr,
+        )  # fmt: skip
+        out = out._replace(data=export_bytes(fmt.value, export))
+    written = Written(fmt.value, file_digest(out.data), out.pages, paper)
     with held_stops():  # written and recorded, or neither
         write_file(output, out.data, force=force)
         if journal is not None:
@@ -725,8 +773,18 @@ def _one_handout(
                 follow_up=visit_moment,
             )  # fmt: skip
     _wrote(output, _describe(fmt, layout), journal)
-    sys.stdout.write(chart_note(plan, made, written, follow_up=visit_moment) + "\n")
+    sys.stdout.write(note + "\n")
     return EXIT_OK
+
+
+def _taught_line(plan: "Plan", taught: str, phone: str | None, lang: Language) -> str:
+    """``Teach-back: 4 of 6 answered; re-taught: driving.``: the questions of today."""
+    from vplan.teachback import build_teach_back, outcome, parse_taught
+
+    day = max(0, plan.day_of(_today()))
+    number = phone or plan.protocol.info.phone or ""
+    view = build_teach_back(plan, day=day, phone=number, lang=lang.value)
+    return outcome(view, parse_taught(taught, len(view.questions))).chart_line()
 
 
 def _orders_digest(plan: "Plan") -> str | None:
@@ -745,6 +803,9 @@ def _describe(fmt: DocumentFormat, layout: "Layout") -> str:
     """``PDF, letter, large print``: what was written."""
     if fmt.value == "ics":
         return "phone calendar"
+    if fmt.value in ("fhir", "hl7"):
+        what = "FHIR R4 Bundle" if fmt.value == "fhir" else "HL7 v2 MDM^T02 message"
+        return f"{what} with the PDF, {layout.paper.value}, and the chart note"
     return f"{fmt.value.upper()}, {layout.paper.value}" + (
         ", large print" if layout.large_print else ""
     )

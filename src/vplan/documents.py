@@ -22,25 +22,32 @@ SUFFIXES = {
     ".html": DocumentFormat.HTML,
     ".htm": DocumentFormat.HTML,
     ".ics": DocumentFormat.ICS,
+    ".hl7": DocumentFormat.HL7,
 }
+FHIR_SUFFIX = ".fhir.json"  # two suffixes: a JSON file that is a FHIR Bundle
 
 
 def format_for(path: Path, asked: DocumentFormat | None) -> DocumentFormat:
     """The format asked for, else the one the file name ends in."""
-    found = SUFFIXES.get(path.suffix.lower())
+    fhir = path.name.lower().endswith(FHIR_SUFFIX)
+    found = DocumentFormat.FHIR if fhir else SUFFIXES.get(path.suffix.lower())
     if asked is not None:
         if found is not None and found is not asked:
             raise InputError(
-                f"'{path.name}' ends in {path.suffix} but --format is {asked.value}; "
-                f"name the file .{asked.value}, or leave out --format"
+                f"'{path.name}' ends in {FHIR_SUFFIX if fhir else path.suffix} but --format is "
+                f"{asked.value}; name the file {_suffix(asked)}, or leave out --format"
             )
         return asked
     if found is None:
         raise InputError(
             f"cannot tell the format of '{path.name}'; end the file name in "
-            f"{' or '.join(sorted(set(SUFFIXES) - {'.htm'}))}, or give --format"
+            f"{', '.join(sorted(set(SUFFIXES) - {'.htm'}))} or {FHIR_SUFFIX}, or give --format"
         )
     return found
+
+
+def _suffix(fmt: DocumentFormat) -> str:
+    return FHIR_SUFFIX if fmt is DocumentFormat.FHIR else f".{fmt.value}"
 
 
 class Rendered(NamedTuple):

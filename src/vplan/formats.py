@@ -28,6 +28,11 @@ class DocumentFormat(StrEnum):
     PDF = "pdf"
     HTML = "html"
     ICS = "ics"
+    FHIR = "fhir"  # a FHIR R4 Bundle holding the PDF and the chart note, NAME.fhir.json
+    HL7 = "hl7"  # an HL7 v2 MDM^T02 message holding the PDF and the chart note
+
+
+EXPORTS = (DocumentFormat.FHIR, DocumentFormat.HL7)  # files for the record system, by MRN
 
 
 class ScheduleFormat(StrEnum):

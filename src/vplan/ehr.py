@@ -1,0 +1,87 @@
+"""What a file for the clinic's record system carries: the PDF, the chart note, who and when.
+
+FHIR R4 (``render/fhir.py``) and HL7 v2 (``render/hl7.py``) lay out one ``Export``, built
+here from what the handout command made. The patient is named only by the MRN: an export
+never identifies a patient by name alone. Pure: no clock, no files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from datetime import datetime
+from typing import NamedTuple
+
+from vplan.errors import InputError
+from vplan.model import EhrSettings
+
+MAX_ID = 64  # characters of an MRN or an encounter number
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-_/:]*")
+# The namespace of the identifiers vplan gives its documents (a UUID made from a name).
+_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://vplan.invalid/document")
+
+
+class Export(NamedTuple):
+    """One handout for the record system: the PDF, its chart note, the patient's MRN, when."""
+
+    pdf: bytes
+    pages: int
+    note: str  # the chart note, in English (with the teach-back's outcome when one was given)
+    title: str  # "Discharge instructions: recovery after vertebroplasty"
+    lang: str  # the handout's language
+    mrn: str
+    encounter: str | None
+    made_at: datetime  # with its time zone
+    settings: EhrSettings
+
+    @property
+    def pdf_sha256(self) -> str:
+        """The SHA-256 of the PDF (hex)."""
+        return hashlib.sha256(self.pdf).hexdigest()
+
+    @property
+    def pdf_id(self) -> str:
+        """``urn:uuid:...``, the same for the same PDF: a resend is the same document."""
+        return f"urn:uuid:{uuid.uuid5(_NAMESPACE, 'pdf:' + self.pdf_sha256)}"
+
+    @property
+    def note_id(self) -> str:
+        """``urn:uuid:...`` of the chart note, made from the note and the PDF it is about."""
+        digest = hashlib.sha256(self.note.encode("utf-8")).hexdigest()
+        return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'note:{self.pdf_sha256}:{digest}')}"
+
+
+def check_id(what: str, value: str | None, option: str) -> str | None:
+    """An MRN or encounter number as typed: letters, digits and ``.-_/:``, up to 64."""
+    if value is None:
+        return None
+    cleaned = value.strip()
+    if not cleaned or len(cleaned) > MAX_ID or _ID.fullmatch(cleaned) is None:
+        raise InputError(
+            f"{option} {value!r} is not a {what}; write letters and digits (and . - _ / :), "
+            f"at most {MAX_ID} characters, such as 0012345"
+        )
+    return cleaned
+
+
+def require_mrn(mrn: str | None, fmt: str) -> str:
+    """The MRN an export needs: without one, the file is refused (exit 2)."""
+    if mrn is None:
+        raise InputError(
+            f"the {fmt} file is filed in the patient's chart by the MRN; give --mrn NUMBER (in a "
+            "batch, an 'mrn' column): vplan never names a patient to a record system by name "
+            "alone"
+        )
+    return mrn
+
+
+def export_bytes(fmt: str, export: Export) -> bytes:
+    """The file of ``fmt`` (``fhir`` or ``hl7``), its renderer loaded only now."""
+    if fmt == "fhir":
+        from vplan.render import fhir
+
+        return fhir.bundle(export)
+    from vplan.render import hl7
+
+    return hl7.message(export)
