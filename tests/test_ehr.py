@@ -12,7 +12,7 @@ import base64
 import hashlib
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,9 @@ from jsonschema import Draft6Validator
 from conftest import BUNDLED_RULES, RulesFile, Run
 from vplan.ehr import Export
 from vplan.model import INSTRUCTIONS, Coding, EhrSettings
+from vplan.plan import build_plan
 from vplan.render import fhir, hl7
+from vplan.rules import load_from
 
 SCHEMA = (
     Path(__file__).resolve().parent.parent
@@ -367,3 +369,54 @@ def test_the_guide_shows_the_bundle_and_the_message_as_made(run: Run, tmp_path: 
     assert _comparable(bundle.decode("utf-8")) == _comparable(_block("json"))
     shown = message.decode("utf-8").replace("\r", "\n")
     assert _comparable(shown) == _comparable(_block("hl7"))
+
+
+@pytest.mark.parametrize("procedure", ["vertebroplasty", "kyphoplasty"])
+def test_a_care_plan_when_the_rules_ask_for_one(
+    run: Run,
+    tmp_path: Path,
+    rules_file: RulesFile,
+    validator: Draft6Validator,
+    procedure: str,
+) -> None:
+    """protocol.ehr.care_plan adds a CarePlan: each limit with its dates and its own sentence."""
+    ehr = "protocol:\n  ehr:\n    care_plan: true\n"
+    rules = rules_file(BUNDLED_RULES.replace("protocol:\n", ehr, 1))
+    data, _ = export_of(
+        run, tmp_path, "ann.fhir.json", "--rules", str(rules), "--procedure", procedure,
+        "--encounter", "V100",
+    )  # fmt: skip
+    bundle = json.loads(data)
+    assert not list(validator.iter_errors(bundle))
+    entry = bundle["entry"][2]
+    plan = entry["resource"]
+    assert entry["request"]["url"] == "CarePlan"
+    assert entry["request"]["ifNoneExist"] == f"identifier={fhir.URI}|{entry['fullUrl']}"
+    assert (plan["status"], plan["intent"]) == ("active", "plan")
+    assert plan["supportingInfo"] == [{"reference": bundle["entry"][0]["fullUrl"]}]
+    assert plan["encounter"]["identifier"] == {"value": "V100"}
+    expected = build_plan(load_from(rules, {"VPLAN_NO_CACHE": "1"}, procedure), date(2025, 3, 1))
+    details = [activity["detail"] for activity in plan["activity"]]
+    assert len(details) == len(expected.windows)
+    for detail, window in zip(details, expected.windows, strict=True):
+        assert detail["code"] == {"text": window.activity.name.get()}
+        assert detail["description"] == window.limit.text.get()
+        waits = not window.with_care and window.limit.max is None
+        assert detail["doNotPerform"] is waits
+        period = detail["scheduledPeriod"]
+        assert period["start"] == expected.date_of(window.start_day).isoformat()
+        if window.last_day is None:
+            assert "end" not in period
+        else:
+            assert period["end"] == expected.date_of(window.last_day).isoformat()
+    driving = next(d for d in details if d["code"]["text"] == "Driving")
+    assert driving["doNotPerform"] is True
+    assert "end" not in driving["scheduledPeriod"]
+    assert "Ann" not in json.dumps(plan)
+
+
+def test_no_care_plan_by_default(run: Run, tmp_path: Path) -> None:
+    """Without protocol.ehr.care_plan, the Bundle holds the two documents only."""
+    data, _ = export_of(run, tmp_path, "ann.fhir.json")
+    kinds = [entry["request"]["url"] for entry in json.loads(data)["entry"]]
+    assert kinds == ["DocumentReference", "DocumentReference"]

@@ -465,13 +465,12 @@ def _export(
     job: Job, plan: Plan, pdf: bytes, pages: int | None, note: str, stamp: datetime
 ) -> bytes:
     """The row's FHIR Bundle or HL7 v2 message around its PDF and chart note."""
-    from vplan.ehr import Export, export_bytes
+    from vplan.ehr import export_bytes, make_export
 
     assert job.mrn is not None
-    export = Export(
-        pdf=pdf, pages=pages or 0, note=note, lang=job.lang, mrn=job.mrn, encounter=None,
-        title=f"Discharge instructions: recovery after {plan.protocol.info.procedure.get()}",
-        made_at=calendar_stamp(stamp), settings=plan.protocol.info.ehr,
+    export = make_export(
+        plan, pdf, pages or 0, note, lang=job.lang, mrn=job.mrn, encounter=None,
+        made_at=calendar_stamp(stamp),
     )  # fmt: skip
     return export_bytes(job.fmt.value, export)
 

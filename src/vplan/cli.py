@@ -756,12 +756,11 @@ def _one_handout(
     if taught is not None:
         note += f" {taught}"
     if mrn is not None and fmt in EXPORTS:
-        from vplan.ehr import Export, export_bytes
+        from vplan.ehr import export_bytes, make_export
 
-        export = Export(
-            pdf=out.data, pages=out.pages or 0, note=note, lang=lang.value, mrn=mrn,
-            title=f"Discharge instructions: recovery after {plan.protocol.info.procedure.get()}",
-            encounter=encounter, made_at=calendar_stamp(moment), settings=plan.protocol.info.ehr,
+        export = make_export(
+            plan, out.data, out.pages or 0, note, lang=lang.value, mrn=mrn, encounter=encounter,
+            made_at=calendar_stamp(moment),
         )  # fmt: skip
         out = out._replace(data=export_bytes(fmt.value, export))
     written = Written(fmt.value, file_digest(out.data), out.pages, paper)

@@ -111,6 +111,7 @@ class EhrData(TypedDict):
     sending_facility: str | None
     receiving_application: str | None
     receiving_facility: str | None
+    care_plan: bool
 
 
 class GuidanceData(TypedDict):

@@ -10,16 +10,41 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
 from vplan.errors import InputError
 from vplan.model import EhrSettings
+from vplan.plan import Plan
 
 MAX_ID = 64  # characters of an MRN or an encounter number
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-_/:]*")
 # The namespace of the identifiers vplan gives its documents (a UUID made from a name).
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://vplan.invalid/document")
+
+
+class PlannedLimit(NamedTuple):
+    """One limit of the plan as a CarePlan activity: what, the rule's sentence, its dates."""
+
+    activity: str  # the activity's name, in English
+    text: str  # the rule's own sentence, in English
+    start: date
+    end: date | None  # the last day it holds; None: until the care team clears it
+    do_not_perform: bool  # True: the activity waits; False: allowed only as the text says
+
+
+def planned_limits(plan: Plan) -> tuple[PlannedLimit, ...]:
+    """Every limit of the plan, in the rules' order, for a CarePlan."""
+    return tuple(
+        PlannedLimit(
+            activity=w.activity.name.get(),
+            text=w.limit.text.get(),
+            start=plan.date_of(w.start_day),
+            end=None if w.last_day is None else plan.date_of(w.last_day),
+            do_not_perform=not w.with_care and w.limit.max is None,
+        )
+        for w in plan.windows
+    )
 
 
 class Export(NamedTuple):
@@ -34,6 +59,7 @@ class Export(NamedTuple):
     encounter: str | None
     made_at: datetime  # with its time zone
     settings: EhrSettings
+    limits: tuple[PlannedLimit, ...] = ()  # for a CarePlan, when the rules ask for one
 
     @property
     def pdf_sha256(self) -> str:
@@ -46,10 +72,36 @@ class Export(NamedTuple):
         return f"urn:uuid:{uuid.uuid5(_NAMESPACE, 'pdf:' + self.pdf_sha256)}"
 
     @property
+    def plan_id(self) -> str:
+        """``urn:uuid:...`` of the CarePlan, made from the PDF it goes with."""
+        return f"urn:uuid:{uuid.uuid5(_NAMESPACE, 'careplan:' + self.pdf_sha256)}"
+
+    @property
     def note_id(self) -> str:
         """``urn:uuid:...`` of the chart note, made from the note and the PDF it is about."""
         digest = hashlib.sha256(self.note.encode("utf-8")).hexdigest()
         return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'note:{self.pdf_sha256}:{digest}')}"
+
+
+def make_export(
+    plan: Plan,
+    pdf: bytes,
+    pages: int,
+    note: str,
+    *,
+    lang: str,
+    mrn: str,
+    encounter: str | None,
+    made_at: datetime,
+) -> Export:
+    """The export of one patient's handout: its PDF and note, and the rules' settings."""
+    info = plan.protocol.info
+    return Export(
+        pdf=pdf, pages=pages, note=note, lang=lang, mrn=mrn, encounter=encounter,
+        title=f"Discharge instructions: recovery after {info.procedure.get()}",
+        made_at=made_at, settings=info.ehr,
+        limits=planned_limits(plan) if info.ehr.care_plan else (),
+    )  # fmt: skip
 
 
 def check_id(what: str, value: str | None, option: str) -> str | None:

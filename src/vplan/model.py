@@ -164,6 +164,7 @@ class EhrSettings(NamedTuple):
     sending_facility: str | None = None
     receiving_application: str | None = None
     receiving_facility: str | None = None
+    care_plan: bool = False  # add a FHIR CarePlan of the limits
 
 
 class ProtocolInfo(NamedTuple):
@@ -404,6 +405,7 @@ def _ehr(data: EhrData | None) -> EhrSettings:
         sending_facility=data.get("sending_facility"),
         receiving_application=data.get("receiving_application"),
         receiving_facility=data.get("receiving_facility"),
+        care_plan=bool(data.get("care_plan")),
     )
 
 

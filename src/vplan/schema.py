@@ -390,6 +390,11 @@ class EhrModel(Strict):
     receiving_facility: Nonblank | None = Field(
         None, description="HL7 v2 MSH-6, the receiving facility."
     )
+    care_plan: bool = Field(
+        False,
+        description="Add a FHIR CarePlan whose activities are the limits with their dates "
+        "(doNotPerform for what waits), for a record system that takes one.",
+    )
 
 
 class GuidanceModel(Strict):

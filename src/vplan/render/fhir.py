@@ -49,6 +49,8 @@ def bundle(export: Export) -> bytes:
         _entry(export.pdf_id, _pdf_document(export, made)),
         _entry(export.note_id, _note_document(export, made)),
     ]
+    if export.settings.care_plan:
+        entries.append(_entry(export.plan_id, _care_plan(export, made), "CarePlan"))
     data: Json = {
         "resourceType": "Bundle",
         "type": "transaction",
@@ -58,14 +60,14 @@ def bundle(export: Export) -> bytes:
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _entry(identifier: str, resource: Json) -> Json:
-    """A conditional create: POST, unless a document with this identifier exists already."""
+def _entry(identifier: str, resource: Json, kind: str = "DocumentReference") -> Json:
+    """A conditional create: POST, unless a resource with this identifier exists already."""
     return {
         "fullUrl": identifier,
         "resource": resource,
         "request": {
             "method": "POST",
-            "url": "DocumentReference",
+            "url": kind,
             "ifNoneExist": f"identifier={URI}|{identifier}",
         },
     }
@@ -128,6 +130,41 @@ def _note_document(export: Export, made: str) -> Json:
             }
         }
     ]
+    return found
+
+
+def _care_plan(export: Export, made: str) -> Json:
+    """The limits as a CarePlan: each with its dates and the rule's own sentence.
+
+    ``doNotPerform`` is true for a limit that forbids the activity; a limit that allows it
+    only up to a weight or with care is false, and its description carries the condition.
+    """
+    activities: list[Json] = []
+    for limit in export.limits:
+        period = {"start": limit.start.isoformat()}
+        if limit.end is not None:
+            period["end"] = limit.end.isoformat()
+        detail: Json = {
+            "code": {"text": limit.activity},
+            "status": "scheduled",
+            "doNotPerform": limit.do_not_perform,
+            "scheduledPeriod": period,
+            "description": limit.text,
+        }
+        activities.append({"detail": detail})
+    found: Json = {
+        "resourceType": "CarePlan",
+        "identifier": [{"system": URI, "value": export.plan_id}],
+        "status": "active",
+        "intent": "plan",
+        "title": export.title,
+        "subject": _patient(export),
+        "created": made,
+        "supportingInfo": [{"reference": export.pdf_id}],
+        "activity": activities,
+    }
+    if export.encounter is not None:
+        found["encounter"] = _encounter(export.encounter)
     return found
 
 
