@@ -272,3 +272,12 @@ def test_before_the_procedure_the_answers_start_on_day_0(run: Run) -> None:
     before = (START - timedelta(days=3)).isoformat()
     result = run("teach-back", "2025-03-01", "--phone", "555-0100", "--on", before)
     assert "Answers as of Sat, Mar 1, 2025 (day 0)" in result.out
+
+
+def test_the_questions_read_at_grade_6_or_below() -> None:
+    """Each English question scores at most lint's reading grade (Flesch-Kincaid), as rules do."""
+    from vplan.authoring.lint import READING_GRADE
+    from vplan.authoring.readability import flesch_kincaid_grade
+
+    for question in QUESTIONS.values():
+        assert flesch_kincaid_grade(question.format(number="911")) <= READING_GRADE, question
