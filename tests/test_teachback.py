@@ -281,3 +281,47 @@ def test_the_questions_read_at_grade_6_or_below() -> None:
 
     for question in QUESTIONS.values():
         assert flesch_kincaid_grade(question.format(number="911")) <= READING_GRADE, question
+
+
+@pytest.mark.parametrize("procedure", ["vertebroplasty", "kyphoplasty"])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_nurses_page_fits_one_page(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, procedure: str, lang: str
+) -> None:
+    """-o NAME.pdf writes the nurse's page: one page with every question, in either language."""
+    import io
+
+    import pypdf
+
+    monkeypatch.setenv("VPLAN_TODAY", "2025-03-01")
+    out = tmp_path / "teach.pdf"
+    result = run(
+        "teach-back", "2025-03-01", "--phone", "555-0100", "--procedure", procedure,
+        "--lang", lang, "--follow-up", "2025-03-10 14:30", "-o", str(out),
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert result.out == f"Wrote {out} (teach-back page, letter).\n"
+    reader = pypdf.PdfReader(io.BytesIO(out.read_bytes()))
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())
+    view = build_teach_back(
+        build_plan(protocol_of(None if procedure == "vertebroplasty" else procedure), START,
+                   follow_up=FollowUp(date(2025, 3, 10), None)),
+        day=0, phone="555-0100", lang=lang,
+    )  # fmt: skip
+    for question in view.questions:
+        assert " ".join(question.text.split()) in text
+    assert "--taught" in text
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [(("-o", "teach.html"), "teach.pdf"), (("-o", "teach.pdf", "--taught", "1"), "give one")],
+)
+def test_the_page_is_a_pdf_and_not_with_taught(
+    run: Run, tmp_path: Path, extra: tuple[str, ...], said: str
+) -> None:
+    """The nurse's page is a .pdf; asking for it and recording answers at once is refused."""
+    result = run("teach-back", "2025-03-01", "--phone", "555-0100", *extra)
+    assert result.code == 2
+    assert said in result.err

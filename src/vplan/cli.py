@@ -1619,12 +1619,32 @@ def teach_back(
             "chart note, and records it with --record. The others were taught again.",
         ),
     ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            parser=_file_to_write,
+            metavar="<path>",
+            help="Write the nurse's page, NAME.pdf, with a box to tick beside each question.",
+        ),
+    ] = None,
+    paper: Annotated[
+        Paper, typer.Option("--paper", help=f"Paper size of the page: {choices(Paper)}.")
+    ] = Paper.LETTER,
+    force: ForceOption = False,
     lang: LangOption = ENGLISH_CHOICE,
     rules: RulesOption = None,
     procedure: ProcedureOption = None,
     record: RecordOption = None,
 ) -> int:
     """The teach-back questions for one patient; with --taught, the chart note of the answers."""
+    if output is not None and taught is not None:
+        raise InputError(
+            "--output writes the page to ask from, --taught records the answers: give one"
+        )
+    if output is not None and not output.name.lower().endswith(".pdf"):
+        raise InputError(f"the nurse's page is a PDF; name it {output.stem}.pdf")
     from vplan.handout import check_field
     from vplan.parse import parse_date
     from vplan.patient import follow_up_visit, patient_plan
@@ -1643,6 +1663,9 @@ def teach_back(
         )
     day = max(0, plan.day_of(parse_date(on or "today", today=_today(), name="teach-back date")))
     view = build_teach_back(plan, day=day, phone=number, lang=lang.value)
+    if output is not None:
+        _teach_back_page(plan, view, output, paper, lang, force=force)
+        return EXIT_OK
     if taught is None:
         from vplan.output import show
         from vplan.render.lines import at_width, terminal_width
@@ -1655,6 +1678,34 @@ def teach_back(
     name = None if patient is None else check_field("patient's name", patient, required=True)
     _record_teach_back(plan, done, name, lang, journal)
     return EXIT_OK
+
+
+def _teach_back_page(
+    plan: "Plan",
+    view: "teachback.TeachBack",
+    output: Path,
+    paper: Paper,
+    lang: Language,
+    *,
+    force: bool,
+) -> None:
+    """Write the nurse's page of the teach-back: the questions, answers and boxes to tick."""
+    from vplan.output import write_file
+    from vplan.render.teach_pdf import page
+    from vplan.stamp import make_stamp
+    from vplan.words.teach import TeachWords
+
+    words = TeachWords(lang.value)
+    made = make_stamp(plan.protocol, lang.value, _now().date(), orders_sha256=_orders_digest(plan))
+    heads = (words.page_head("question"), words.page_head("answered"), words.page_head("retaught"))
+    record = (
+        f"Then: vplan teach-back {plan.procedure_date.isoformat()} --taught "
+        "followed by the numbers answered, such as 1,2,4 (with the same options)."
+    )
+    foot = [*words.notices(plan.protocol), words.stamp_line(made, plan.protocol), record]
+    data = page(view, paper, heads, foot)
+    write_file(output, data, force=force)
+    _wrote(output, f"teach-back page, {paper.value}")
 
 
 def _record_teach_back(

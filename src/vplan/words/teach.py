@@ -41,6 +41,12 @@ TEACH_HOW = N_(
     "missing, teach it again, then ask again."
 )
 EXPECTED = N_("Expected answer:")
+# The heads of the nurse's printed page: a column of questions, two columns of boxes to tick.
+PAGE_HEADS = {
+    "question": N_("Question, and the answer expected"),
+    "answered": N_("Answered"),
+    "retaught": N_("Taught again"),
+}
 
 
 class TeachWords(Words):
@@ -74,6 +80,10 @@ class TeachWords(Words):
     def how(self) -> str:
         """What the nurse does with the questions."""
         return self._(TEACH_HOW)
+
+    def page_head(self, key: str) -> str:
+        """A column head of the nurse's printed page."""
+        return self._(PAGE_HEADS[key])
 
     def expected(self) -> str:
         """``Expected answer:``."""
