@@ -12,17 +12,19 @@ import base64
 import hashlib
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hl7apy.consts import VALIDATION_LEVEL
 from hl7apy.parser import parse_message
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft6Validator
 
 from conftest import BUNDLED_RULES, RulesFile, Run
-from vplan.ehr import Export
+from vplan.ehr import Export, make_export, planned_limits
 from vplan.model import INSTRUCTIONS, Coding, EhrSettings
 from vplan.plan import build_plan
 from vplan.render import fhir, hl7
@@ -420,3 +422,47 @@ def test_no_care_plan_by_default(run: Run, tmp_path: Path) -> None:
     data, _ = export_of(run, tmp_path, "ann.fhir.json")
     kinds = [entry["request"]["url"] for entry in json.loads(data)["entry"]]
     assert kinds == ["DocumentReference", "DocumentReference"]
+
+
+_MRNS = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._/:-]{0,20}", fullmatch=True)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    start=st.dates(min_value=date(1990, 1, 1), max_value=date(2150, 12, 31)),
+    minutes=st.integers(min_value=-12 * 60, max_value=14 * 60),
+    mrn=_MRNS,
+    encounter=st.one_of(st.none(), _MRNS),
+)
+def test_every_bundle_is_valid_for_any_date_zone_and_identifiers(
+    validator: Draft6Validator, start: date, minutes: int, mrn: str, encounter: str | None
+) -> None:
+    """For any procedure date, time zone and MRN, the Bundle with its CarePlan passes the schema."""
+    plan = build_plan(_PROTOCOL, start)
+    made = datetime(2025, 3, 1, 9, 30, tzinfo=timezone(timedelta(minutes=minutes)))
+    export = make_export(
+        plan, b"%PDF-1.4 test", 1, "Discharge instructions given.", lang="en", mrn=mrn,
+        encounter=encounter, made_at=made,
+    )._replace(settings=EhrSettings(care_plan=True), limits=planned_limits(plan))  # fmt: skip
+    bundle = json.loads(fhir.bundle(export))
+    assert not list(validator.iter_errors(bundle))
+    times = zoned_times(bundle)
+    assert all(ZONED.fullmatch(t) for t in times), times
+    assert all(len(entry["resource"].get("content", [1])) == 1 for entry in bundle["entry"])
+
+
+@settings(max_examples=50, deadline=None)
+@given(note=st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=80))
+def test_any_note_stays_one_field_of_the_message(note: str) -> None:
+    """Whatever the chart note holds, hl7apy reads it back as one OBX-5, escaped as written."""
+    export = Export(
+        pdf=b"%PDF-1.4", pages=1, note=note, title="t", lang="en", mrn=MRN, encounter=None,
+        made_at=datetime(2025, 3, 1, tzinfo=UTC), settings=EhrSettings(),
+    )  # fmt: skip
+    message = parse_hl7(hl7.message(export))
+    obx = message.children[6].obx
+    assert obx.obx_5.to_er7() == hl7.escaped(note).strip()
+    assert obx.obx_11.to_er7() == "F"
+
+
+_PROTOCOL = load_from(None, {"VPLAN_NO_CACHE": "1"})
