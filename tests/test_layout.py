@@ -273,4 +273,5 @@ def test_an_activity_allowed_with_care_until_the_care_team_says_is_never_said_fo
     sleeping = plan.protocol.activity("sleeping").name.get()
     assert not any(sleeping in text for text in handout.until_cleared)
     in_box = [f.value for group in handout.now.limits for f in group.limits if f.label == sleeping]
-    assert in_box and "not your stomach" in in_box[0]
+    assert in_box
+    assert "not your stomach" in in_box[0]
