@@ -470,3 +470,36 @@ def test_any_note_stays_one_field_of_the_message(note: str) -> None:
 
 
 _PROTOCOL = load_from(None, {"VPLAN_NO_CACHE": "1"})
+
+
+@pytest.mark.parametrize("name", ["fhir", "hl7"])
+def test_an_export_is_made_as_every_file_is(name: str) -> None:
+    """documents.make of an export: its Given names the format, the file's digest and its note."""
+    from vplan.documents import Subject, make
+    from vplan.errors import InputError
+    from vplan.formats import FORMATS
+    from vplan.handout import Patient
+
+    plan = build_plan(_PROTOCOL, date(2025, 3, 1))
+    moment = datetime(2025, 3, 1, 14, 32, 8, tzinfo=UTC)
+    subject = Subject(plan, moment, patient=Patient("Ann Lee", phone="555-0100"), mrn=MRN)
+    made = make(FORMATS[name], subject._replace(teach_back="Teach-back: 6 of 6 answered."))
+    given = made.given
+    assert given.written.fmt == name
+    assert given.written.file_sha256 == hashlib.sha256(made.data).hexdigest()
+    assert given.note.endswith("Teach-back: 6 of 6 answered.")
+    if name == "fhir":
+        attachment = documents(json.loads(made.data))[1]["content"][0]["attachment"]
+        assert base64.b64decode(attachment["data"]).decode("utf-8") == given.note
+    else:
+        assert parse_hl7(made.data).children[6].obx.obx_5.to_er7() == hl7.escaped(given.note)
+    with pytest.raises(InputError, match="MRN"):
+        make(FORMATS[name], subject._replace(mrn=None))
+
+
+def test_encounter_goes_with_an_export_only(run: Run, tmp_path: Path) -> None:
+    """--encounter on a PDF handout is refused (exit 2), naming the files it goes with."""
+    result = run(*HANDOUT, "-o", str(tmp_path / "ann.pdf"), "--encounter", "V1")
+    assert result.code == 2
+    assert ".fhir.json or .hl7" in result.err
+    assert list(tmp_path.iterdir()) == []

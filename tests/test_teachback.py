@@ -325,3 +325,17 @@ def test_the_page_is_a_pdf_and_not_with_taught(
     result = run("teach-back", "2025-03-01", "--phone", "555-0100", *extra)
     assert result.code == 2
     assert said in result.err
+
+
+def test_the_page_is_never_replaced_without_force(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The nurse's page is delivered as every file: an existing file is kept (exit 4)."""
+    monkeypatch.setenv("VPLAN_TODAY", "2025-03-01")
+    out = tmp_path / "teach.pdf"
+    out.write_bytes(b"keep me")
+    args = ("teach-back", "2025-03-01", "--phone", "555-0100", "-o", str(out))
+    assert run(*args).code == 4
+    assert out.read_bytes() == b"keep me"
+    assert run(*args, "--force").code == 0
+    assert out.read_bytes().startswith(b"%PDF-")
