@@ -105,12 +105,31 @@ def test_a_registered_format_is_written_by_a_batch(
 
 def test_the_format_choices_and_endings_come_from_the_table() -> None:
     """Each command's --format choices and file endings are the table's rows for it."""
-    assert [row.name for row in formats.offered(Command.HANDOUT)] == ["pdf", "html", "ics"]
-    assert [f.value for f in formats.DocumentFormat] == ["pdf", "html", "ics"]
+    handout = ["pdf", "html", "ics", "fhir", "hl7"]
+    assert [row.name for row in formats.offered(Command.HANDOUT)] == handout
+    assert [f.value for f in formats.DocumentFormat] == handout
+    assert [row.name for row in formats.offered(Command.TEACH_BACK)] == ["teach-back-page"]
     assert [f.value for f in formats.ScheduleFormat] == ["text", "json", "markdown", "ics"]
     assert formats.by_ending("Ann.HTM", Command.HANDOUT) is formats.FORMATS["html"]
     assert formats.by_ending("ann.pdf", Command.SCHEDULE) is None
-    assert formats.file_names(Command.HANDOUT) == "NAME.pdf, NAME.html or NAME.ics"
+    assert formats.file_names(Command.HANDOUT) == (
+        "NAME.pdf, NAME.html, NAME.ics, NAME.fhir.json or NAME.hl7"
+    )
+    assert formats.by_ending("ann.pdf", Command.TEACH_BACK) is formats.FORMATS["teach-back-page"]
+
+
+def test_the_record_systems_files_are_rows_of_the_table() -> None:
+    """FHIR and HL7 are the handout's, need the MRN, and .fhir.json is told from .json."""
+    fhir, hl7 = formats.FORMATS["fhir"], formats.FORMATS["hl7"]
+    assert formats.by_ending("Ann.FHIR.json") is fhir
+    assert formats.by_ending("ann.json") is formats.FORMATS["json"]
+    assert formats.by_ending("ann.hl7", Command.HANDOUT) is hl7
+    assert fhir.needs_mrn
+    assert hl7.needs_mrn
+    assert not formats.PDF.needs_mrn
+    assert fhir.describe(formats.Paper.A4, True, 90) == (
+        "FHIR R4 Bundle with the PDF, a4, large print, and the chart note"
+    )
 
 
 def test_the_longest_ending_wins(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -383,7 +383,10 @@ def test_handout_writes_the_format_its_name_ends_in(run: Run, tmp_path: Path) ->
         str(tmp_path / "ann.txt"),
     )
     assert result.code == 2
-    assert "end the file name in .html or .ics or .pdf, or give --format" in result.err
+    assert (
+        "end the file name in .fhir.json or .hl7 or .html or .ics or .pdf, or give --format"
+        in result.err
+    )
     result = run(
         *ANN_HANDOUT,
         "-o",
@@ -420,7 +423,10 @@ def test_handout_never_replaces_a_file_without_force(run: Run, tmp_path: Path) -
     ("args", "message"),
     [
         (["2025-03-01", "-o", "a.pdf"], 'give --patient "NAME"'),
-        (["2025-03-01", "--patient", "Ann"], "give --output FILE.pdf, FILE.html or FILE.ics"),
+        (
+            ["2025-03-01", "--patient", "Ann"],
+            "give --output FILE.pdf, FILE.html, FILE.ics, FILE.fhir.json or FILE.hl7",
+        ),
         (["--patient", "Ann", "-o", "a.pdf"], "give the procedure date, or --batch FILE.csv"),
         (["2025-03-01", "--patient", "  ", "-o", "a.pdf"], "the patient's name is empty"),
         (["2025-03-01", "--patient", "Ann\tLee", "-o", "a.pdf"], "control character"),

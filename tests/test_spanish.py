@@ -5,7 +5,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import get_args
 
@@ -664,3 +664,20 @@ def test_the_command_line_offers_every_language_with_a_catalog() -> None:
     with_catalog = {path.parts[-3] for path in i18n.LOCALE_DIR.glob("*/LC_MESSAGES/vplan.po")}
     assert {lang.value for lang in i18n.Language} == set(i18n.LANGUAGES) == {"en", *with_catalog}
     assert get_args(cli.LangOption)[0] is i18n.Language  # what --lang takes
+
+
+@pytest.mark.parametrize("at", [time(14, 30), time(9, 0)])
+def test_a_booked_visit_ends_with_one_period(protocol: Protocol, at: time) -> None:
+    """A Spanish visit whose time ends in its own period ("p. m.") ends the sentence once."""
+    from vplan.plan import FollowUp
+    from vplan.words.common import Words
+
+    plan = build_plan(protocol, date(2025, 3, 1), follow_up=FollowUp(date(2025, 3, 10), at, None))
+    sentence = Words("es").visit_text(plan)
+    shown = dates("es").time(at)
+    assert sentence.endswith(shown if shown.endswith(".") else f"{shown}.")
+    assert not sentence.endswith("..")
+    placed = build_plan(
+        protocol, date(2025, 3, 1), follow_up=FollowUp(date(2025, 3, 10), at, "Clínica Sur")
+    )
+    assert Words("es").visit_text(placed).endswith(f"{shown}, Clínica Sur.")

@@ -54,7 +54,7 @@ class Job:
     follow_up: FollowUp | None = None
     orders_file: Path | None = None  # as the 'orders' column names it, from the CSV's folder
     orders: Orders | None = None  # read and checked against the row's protocol
-    mrn: str | None = None  # the list's MRN column, for the chart notes
+    mrn: str | None = None  # the list's MRN column: for the chart notes, and the record system
     keep: bool = True  # False: the handout goes into the combined PDF only, not a file
 
 
@@ -274,9 +274,14 @@ def _job(
         row.get("follow_up") or None, row.get("follow_up_place") or None, date_order
     )
     orders = Path(row["orders"]) if row.get("orders") else None
+    mrn = check_field("MRN", row.get("mrn"))
+    if row_fmt.needs_mrn:  # a file for the record system names the patient by the MRN only
+        from vplan.ehr import check_id, require_mrn
+
+        mrn = require_mrn(check_id("medical record number", mrn, "the MRN"), row_fmt.name)
     return Job(
         line, patient, when, row_layout, row_fmt, out_dir / file_name, procedure="",
-        lang=row_lang, follow_up=visit, orders_file=orders, mrn=check_field("MRN", row.get("mrn")),
+        lang=row_lang, follow_up=visit, orders_file=orders, mrn=mrn,
     )  # fmt: skip
 
 
@@ -418,7 +423,9 @@ def write_one(job: Job, *, force: bool, stamp: datetime) -> Outcome:
     try:
         protocol, given = patient_protocol(_PROTOCOLS[job.procedure], job.orders)
         plan = build_plan(protocol, job.procedure_date, orders=given, follow_up=job.follow_up)
-        subject = Subject(plan, stamp, job.lang, patient=job.patient, layout=job.layout)
+        subject = Subject(
+            plan, stamp, job.lang, patient=job.patient, layout=job.layout, mrn=job.mrn
+        )
         made = make(job.fmt, subject)
         if job.keep:
             # Recorded by the parent, in the list's order; a worker stops as _start_worker says.

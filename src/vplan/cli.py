@@ -11,13 +11,14 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 
 from vplan import __version__
 from vplan.columns import COLUMNS
-from vplan.errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTPUT, RulesError, VplanError
+from vplan.ending import Group
+from vplan.errors import EXIT_OK
 from vplan.formats import (
     AnswerFormat,
     Command,
@@ -31,10 +32,6 @@ from vplan.formats import (
 )
 from vplan.i18n import ENGLISH, LANGUAGES, NAMES, Language
 from vplan.parse import DATE_ORDERS, MAX_SPAN_DAYS
-
-if TYPE_CHECKING:
-    from typer._click import Context  # typer's own copy of click, which the group extends
-
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success (for check: ALLOWED); 1 check: not a plain yes, rules lint: warnings, "
@@ -131,6 +128,19 @@ FollowUpPlaceOption = Annotated[
     str | None,
     typer.Option("--follow-up-place", metavar="TEXT", help="Where the follow-up visit is."),
 ]
+PhoneOption = Annotated[
+    str | None, typer.Option("--phone", help="The phone number the patient should call.")
+]
+TaughtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--taught",
+        metavar="1,2,4",
+        help="The numbers of the teach-back questions the patient answered, as 'vplan "
+        "teach-back' numbers them today (or 'none'); the chart note says which were taught "
+        "again.",
+    ),
+]
 RecordOption = Annotated[
     Path | None,
     typer.Option(
@@ -163,23 +173,8 @@ def _version(value: bool) -> None:
         raise typer.Exit(EXIT_OK)
 
 
-class _PipeClosed(Exception):
-    """The reader of stdout went away, such as ``head`` in ``vplan rules show | head -1``."""
-
-
-class _Group(typer.core.TyperGroup):
-    """The command group, passing a closed pipe to ``main`` instead of to typer (which exits 1)."""
-
-    def invoke(self, ctx: "Context") -> object:
-        """Run the command; a closed stdout pipe becomes ``_PipeClosed``."""
-        try:
-            return super().invoke(ctx)
-        except BrokenPipeError:
-            raise _PipeClosed from None
-
-
 app = typer.Typer(
-    cls=_Group,
+    cls=Group,
     name="vplan",
     help="Recovery planner for patients after vertebroplasty. ",
     epilog=EXIT_CODES_HELP,
@@ -279,9 +274,7 @@ def handout(
         str | None, typer.Option("--patient", help="The patient's name, as it should print.")
     ] = None,
     clinic: Annotated[str | None, typer.Option("--clinic", help="The clinic's name.")] = None,
-    phone: Annotated[
-        str | None, typer.Option("--phone", help="The phone number the patient should call.")
-    ] = None,
+    phone: PhoneOption = None,
     doctor: Annotated[str | None, typer.Option("--doctor", help="The doctor's name.")] = None,
     levels: Annotated[
         str | None,
@@ -300,7 +293,8 @@ def handout(
             "-o",
             parser=_file_to_write,
             metavar="<path>",
-            help=f"The file to write: {file_names(Command.HANDOUT)}.",
+            help=f"The file to write: {file_names(Command.HANDOUT)} (those for the clinic's "
+            "record system need --mrn).",
         ),
     ] = None,
     fmt: Annotated[
@@ -311,6 +305,19 @@ def handout(
             help=f"{format_help(Command.HANDOUT)}. Default: from the file name's ending.",
         ),
     ] = None,
+    mrn: Annotated[
+        str | None,
+        typer.Option(
+            "--mrn",
+            help="The patient's medical record number, by which a file for the record "
+            "system (fhir, hl7) names the patient; it needs one.",
+        ),
+    ] = None,
+    encounter: Annotated[
+        str | None,
+        typer.Option("--encounter", help="The visit (encounter) number the documents belong to."),
+    ] = None,
+    taught: TaughtOption = None,
     paper: Annotated[
         Paper, typer.Option("--paper", help=f"Paper size: {choices(Paper)}.")
     ] = Paper.LETTER,
@@ -395,9 +402,65 @@ def handout(
         procedure_date, batch=batch, output=output, asked=None if fmt is None else fmt.value,
         layout=Layout(paper, large_print), details=(patient, clinic, phone, doctor),
         levels=levels, visit=(follow_up, follow_up_place), orders=orders,
-        batch_only=(sheet, combined, chart_notes, out_dir),
+        chart=(mrn, encounter, taught), batch_only=(sheet, combined, chart_notes, out_dir),
         date_order=None if date_format is ISO_DATES else date_format.value, force=force,
         jobs=jobs, lang=lang.value, rules=rules, procedure=procedure, record=record,
+    )  # fmt: skip
+
+
+@app.command(
+    "teach-back",
+    help="Teach-back: questions from the patient's own plan, with the answers expected; "
+    "--taught records which were answered.",
+    epilog=EXIT_CODES_HELP,
+)
+def teach_back(
+    procedure_date: Annotated[str, typer.Argument(help="Procedure date: YYYY-MM-DD or 'today'.")],
+    patient: Annotated[
+        str | None,
+        typer.Option(
+            "--patient", help="The patient's name: for the journal only (as an HMAC), never shown."
+        ),
+    ] = None,
+    phone: PhoneOption = None,
+    follow_up: FollowUpOption = None,
+    follow_up_place: FollowUpPlaceOption = None,
+    orders: OrdersOption = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on",
+            help="The day the questions are asked: YYYY-MM-DD or 'today' (the default); "
+            "the procedure day when earlier.",
+        ),
+    ] = None,
+    taught: TaughtOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            parser=_file_to_write,
+            metavar="<path>",
+            help="Write the nurse's page, NAME.pdf, with a box to tick beside each question.",
+        ),
+    ] = None,
+    paper: Annotated[
+        Paper, typer.Option("--paper", help=f"Paper size of the page: {choices(Paper)}.")
+    ] = Paper.LETTER,
+    force: ForceOption = False,
+    lang: LangOption = ENGLISH_CHOICE,
+    rules: RulesOption = None,
+    procedure: ProcedureOption = None,
+    record: RecordOption = None,
+) -> int:
+    """The teach-back questions for one patient; with --taught, the chart note of the answers."""
+    from vplan.commands.teachback import teach_back as run
+
+    return run(
+        procedure_date, patient=patient, phone=phone, visit=(follow_up, follow_up_place),
+        orders=orders, on=on, taught=taught, output=output, paper=paper, force=force,
+        lang=lang.value, rules=rules, procedure=procedure, record=record,
     )  # fmt: skip
 
 
@@ -533,106 +596,14 @@ def rules_show(rules: RulesOption = None) -> None:
     show(rules)
 
 
-def _fail(message: str, code: int) -> NoReturn:
-    from vplan.chars import escaped
-
-    try:
-        sys.stdout.flush()
-    except OSError:  # the reader went away: the error still goes to stderr
-        _quiet_stdout()
-    sys.stderr.write(f"vplan: error: {escaped(message)}\n")
-    raise SystemExit(code)
-
-
 def main(argv: list[str] | None = None) -> NoReturn:
-    """Run vplan; every error ends here as one line on stderr and its exit code.
+    """Run vplan; every error ends as one line on stderr and its exit code (``ending.main``).
 
     A closed pipe is a quiet success; SIGTERM stops a run as Ctrl-C does (exit 130).
     """
-    import signal
-    import warnings
+    from vplan.ending import main as run
 
-    from vplan.errors import CacheNotUsed, JournalNote
-
-    said: set[str] = set()
-
-    def note(message: Warning | str, *args: object, **kwargs: object) -> None:
-        from vplan.chars import escaped
-
-        if str(message) not in said:
-            said.add(str(message))
-            sys.stderr.write(f"vplan: note: {escaped(str(message))}\n")
-
-    def terminated(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    _standard_streams()
-
-    try:
-        previous = signal.signal(signal.SIGTERM, terminated)
-    except ValueError:  # not the main thread: leave signals alone
-        previous = None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("always", CacheNotUsed)
-            warnings.simplefilter("always", JournalNote)
-            warnings.showwarning = note
-            _run(argv)
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-
-
-def _standard_streams() -> None:
-    """Hold closed standard streams with /dev/null; without stdout, stop with exit 4."""
-    from vplan.output import STDOUT_CLOSED, hold_standard_streams
-
-    if not hold_standard_streams():
-        _fail(STDOUT_CLOSED, EXIT_OUTPUT)
-
-
-def _quiet_stdout() -> None:
-    """Send what is left for stdout nowhere: its reader went away."""
-    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-
-
-def _run(argv: list[str] | None) -> NoReturn:
-    try:
-        result = app(args=argv, prog_name="vplan", standalone_mode=False)
-        if result == 130:  # Ctrl-C while typer ran the command
-            raise KeyboardInterrupt
-        sys.stdout.flush()  # what is left to print: a closed pipe or a bad encoding ends below
-    except RulesError as exc:
-        from vplan.chars import escaped
-
-        sys.stderr.write("".join(escaped(line) + "\n" for line in exc.lines()))
-        _fail(exc.summary(), exc.exit_code)
-    except VplanError as exc:
-        _fail(str(exc), exc.exit_code)
-    except typer.Exit as exc:
-        raise SystemExit(exc.exit_code) from None
-    except typer.Abort:
-        _fail("stopped", 130)
-    except typer.TyperException as exc:
-        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-        if not message:  # no command given: the help was printed
-            raise SystemExit(getattr(exc, "exit_code", EXIT_BAD_INPUT)) from None
-        ctx = getattr(exc, "ctx", None)
-        where = ctx.command_path if ctx is not None else "vplan"
-        _fail(f"{message} (see '{where} --help')", getattr(exc, "exit_code", EXIT_BAD_INPUT))
-    except KeyboardInterrupt:
-        _fail("stopped", 130)
-    except (_PipeClosed, BrokenPipeError):
-        # The reader went away (for example 'vplan schedule ... | head'): stop quietly.
-        _quiet_stdout()
-        raise SystemExit(EXIT_OK) from None
-    except UnicodeEncodeError as exc:  # the output's encoding cannot show a character of it
-        from vplan.output import unshowable
-
-        _fail(unshowable(exc), EXIT_OUTPUT)
-    except OSError as exc:
-        _fail(f"cannot write the output ({exc.strerror}); check the disk and the file", EXIT_OUTPUT)
-    raise SystemExit(result if isinstance(result, int) else EXIT_OK)
+    run(app, argv)
 
 
 @record_app.command(

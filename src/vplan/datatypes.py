@@ -94,6 +94,26 @@ class ContactData(TypedDict):
     after_hours_phone: str | None
 
 
+class CodingData(TypedDict):
+    """A code from a published code system."""
+
+    system: str
+    code: str
+    display: str
+
+
+class EhrData(TypedDict):
+    """How the files for the clinic's record system name the document type and the clinic."""
+
+    document_type: CodingData | None
+    mrn_system: str | None
+    sending_application: str | None
+    sending_facility: str | None
+    receiving_application: str | None
+    receiving_facility: str | None
+    care_plan: bool
+
+
 class GuidanceData(TypedDict):
     """Advice for the whole recovery."""
 
@@ -113,6 +133,7 @@ class ProtocolData(TypedDict):
     notice: TextData
     review_note: str
     contact: ContactData | None
+    ehr: EhrData | None
     translation_note: TextData | None
 
 

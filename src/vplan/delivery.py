@@ -17,10 +17,14 @@ from vplan.errors import InputError, OutputError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from datetime import date
     from pathlib import Path
 
     from vplan.combined import Combined
     from vplan.documents import Given, Made
+    from vplan.plan import Plan
+    from vplan.stamp import Stamp
+    from vplan.teachback import Outcome
 
 
 class Journal:
@@ -62,6 +66,29 @@ class Journal:
                     raise
                 file.unlink(missing_ok=True)
                 raise OutputError(f"{exc}; {file} was removed, as it is not recorded") from None
+
+    def add_teach_back(
+        self,
+        plan: Plan,
+        stamp: Stamp,
+        done: Outcome,
+        name: str | None,
+        *,
+        follow_up: datetime | date | None,
+    ) -> None:
+        """Append the entry of a teach-back's answers: no file, no name (its HMAC only)."""
+        from vplan.journal import append
+        from vplan.output import held_stops
+        from vplan.record import patient_id
+        from vplan.teachback import journal_entry
+
+        fields = journal_entry(
+            plan, stamp, done, when=datetime.now(UTC),
+            patient=None if name is None else patient_id(self.key, name), key=self.key_id,
+            follow_up=follow_up,
+        )  # fmt: skip
+        with held_stops():
+            append(self.path, self.key, fields)
 
     def add_combined(self, file: Path | None, done: Combined, made_at: datetime) -> None:
         """Append the entry of a batch's combined PDF, just written; remove it if that fails.

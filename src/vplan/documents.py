@@ -39,6 +39,10 @@ class Subject(NamedTuple):
     named: str | None = None  # a name without details (a schedule's --patient); else none
     layout: Layout | None = None  # the paper and print size, for a printed format
     days: int | None = None  # the days a schedule shows (None: as many as the plan needs)
+    mrn: str | None = None  # the patient's MRN, by which a file for the record system names them
+    encounter: str | None = None  # the visit (encounter) number, for the record system
+    teach_back: str | None = None  # the teach-back's outcome, which ends the chart note
+    day: int | None = None  # the post-operative day a teach-back is asked on
 
     @property
     def stamp(self) -> Stamp:
@@ -58,10 +62,15 @@ class Subject(NamedTuple):
 
 
 class Rendered(NamedTuple):
-    """A file's bytes, and its number of pages when the format has pages of its own (PDF)."""
+    """A file's bytes, and its number of pages when the format has pages of its own (PDF).
+
+    A file that carries its own chart note (one for the record system) gives it as ``note``:
+    the note printed and recorded is then the one in the file.
+    """
 
     data: bytes
     pages: int | None = None
+    note: str | None = None
 
 
 Renderer = Callable[[Subject, Stamp], Rendered]
@@ -109,7 +118,11 @@ def make(fmt: OutputFormat, subject: Subject) -> Made:
     written = Written(fmt.name, file_digest(out.data), out.pages, layout)
     plan = subject.plan
     follow_up = visit_moment(plan.follow_up)
-    note = chart_note(plan, stamp, written, follow_up=follow_up, given=fmt.note)
+    note = out.note
+    if note is None:
+        note = chart_note(plan, stamp, written, follow_up=follow_up, given=fmt.note)
+        if subject.teach_back is not None:
+            note += f" {subject.teach_back}"
     paper: Paper | None = None if layout is None else layout.paper
     large = layout is not None and layout.large_print
     what = fmt.describe(paper, large, subject.shown_days)

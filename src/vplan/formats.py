@@ -36,6 +36,8 @@ class Medium(Enum):
     PAPER = "paper"  # printed: laid out on a paper size, in normal or large print, with pages
     PHONE = "phone"  # the patient's phone calendar
     FILE = "file"  # a schedule as a file: text, Markdown, JSON
+    RECORD = "record"  # for the clinic's record system: the printed handout and its chart note
+    # in one file, which names the patient by the MRN only (and is refused without one)
 
 
 class Command(StrEnum):
@@ -43,10 +45,12 @@ class Command(StrEnum):
 
     SCHEDULE = "schedule"
     HANDOUT = "handout"
+    TEACH_BACK = "teach-back"
 
 
 HANDOUT_NOTE = "Discharge instructions given"
 CALENDAR_NOTE = "Recovery calendar for the patient's phone given"
+TEACH_BACK_NOTE = "Teach-back page printed for the nurse"
 
 
 # What "Wrote FILE (...)" says of a file, by medium: {label} is the format's label, {paper}
@@ -55,6 +59,7 @@ WROTE = {
     "paper": "{label}, {paper}{large_print}",
     "phone": "phone calendar",
     "file": "{label}, days 0 to {last_day}",
+    "record": "{label} with the PDF, {paper}{large_print}, and the chart note",
 }
 
 
@@ -74,8 +79,16 @@ class OutputFormat:
 
     @property
     def paged(self) -> bool:
-        """Whether the format is printed: laid out on a paper size, in normal or large print."""
-        return self.medium is Medium.PAPER
+        """Whether the format is laid out on a paper size, in normal or large print.
+
+        A file for the record system is: it holds the printed handout.
+        """
+        return self.medium in (Medium.PAPER, Medium.RECORD)
+
+    @property
+    def needs_mrn(self) -> bool:
+        """Whether the file names the patient by the MRN, and so is refused without one."""
+        return self.medium is Medium.RECORD
 
     @property
     def calendar(self) -> bool:
@@ -107,8 +120,11 @@ def _row(
     *commands: Command,
 ) -> OutputFormat:  # fmt: skip
     note = CALENDAR_NOTE if medium is Medium.PHONE else HANDOUT_NOTE
+    if Command.TEACH_BACK in commands:
+        note = TEACH_BACK_NOTE
+    wrote = "teach-back page, {paper}" if note is TEACH_BACK_NOTE else ""
     return OutputFormat(
-        name, endings, medium, label, note, renderer, frozenset(commands), media=media
+        name, endings, medium, label, note, renderer, frozenset(commands), wrote, media=media
     )
 
 
@@ -130,6 +146,14 @@ FORMATS: dict[str, OutputFormat] = {
              f"{_DOCUMENTS}:html_file", Command.HANDOUT),
         _row("ics", (".ics",), Medium.PHONE, "ICS", f"text/calendar{_UTF8}",
              f"{_DOCUMENTS}:ics_file", Command.SCHEDULE, Command.HANDOUT),
+        # For the clinic's record system (by the MRN): the PDF and the chart note in one file.
+        _row("fhir", (".fhir.json",), Medium.RECORD, "FHIR R4 Bundle", "application/fhir+json",
+             "vplan.render.fhir:fhir_file", Command.HANDOUT),
+        _row("hl7", (".hl7",), Medium.RECORD, "HL7 v2 MDM^T02 message", "application/hl7-v2",
+             "vplan.render.hl7:hl7_file", Command.HANDOUT),
+        # The nurse's page of the teach-back: its questions and answers, boxes to tick.
+        _row("teach-back-page", (".pdf",), Medium.PAPER, "teach-back page", "application/pdf",
+             "vplan.render.teach_pdf:teach_back_file", Command.TEACH_BACK),
     )
 }  # fmt: skip
 PDF = FORMATS["pdf"]  # the format of a printed handout, and of a batch's combined file

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from vplan.datatypes import (
         ActivityData,
         CautionData,
+        EhrData,
         LimitData,
         MilestoneData,
         ProcedureData,
@@ -141,6 +142,31 @@ class WarningSign(NamedTuple):
     sources: tuple[str, ...]
 
 
+class Coding(NamedTuple):
+    """A code of a published code system: its URI, the code and its name there."""
+
+    system: str
+    code: str
+    display: str
+
+
+# LOINC 69730-0 "Instructions": "instructions given to a patient", such as not resuming normal
+# activities, potential complications and follow-up (https://loinc.org/69730-0/).
+INSTRUCTIONS = Coding("http://loinc.org", "69730-0", "Instructions")
+
+
+class EhrSettings(NamedTuple):
+    """How the files for the clinic's record system name the document type and the clinic."""
+
+    document_type: Coding = INSTRUCTIONS
+    mrn_system: str | None = None
+    sending_application: str = "vplan"
+    sending_facility: str | None = None
+    receiving_application: str | None = None
+    receiving_facility: str | None = None
+    care_plan: bool = False  # add a FHIR CarePlan of the limits
+
+
 class ProtocolInfo(NamedTuple):
     """Who wrote the protocol, which version it is, and when it was last reviewed."""
 
@@ -155,6 +181,7 @@ class ProtocolInfo(NamedTuple):
     translation_note: Text | None = None  # shown with the texts in a language not yet reviewed
     phone: str | None = None  # the clinic's phone (protocol.contact), when the rules give one
     after_hours_phone: str | None = None
+    ehr: EhrSettings = EhrSettings()  # protocol.ehr, else the defaults
 
 
 class Protocol(NamedTuple):
@@ -366,6 +393,22 @@ def protocol_from_data(data: RulesData, path: str, procedure: str | None = None)
     return _built(data, path, *_procedure(data, procedure))
 
 
+def _ehr(data: EhrData | None) -> EhrSettings:
+    """The settings of ``protocol.ehr``, each left out taking its default."""
+    if data is None:
+        return EhrSettings()
+    kind = data.get("document_type")
+    return EhrSettings(
+        document_type=INSTRUCTIONS if kind is None else Coding(**kind),
+        mrn_system=data.get("mrn_system"),
+        sending_application=data.get("sending_application") or "vplan",
+        sending_facility=data.get("sending_facility"),
+        receiving_application=data.get("receiving_application"),
+        receiving_facility=data.get("receiving_facility"),
+        care_plan=bool(data.get("care_plan")),
+    )
+
+
 def _built(data: RulesData, path: str, changes: ProcedureData | None, key: str) -> Protocol:
     """The protocol of the procedure keyed ``key``: the main one when ``changes`` is None."""
     meta = data["protocol"]
@@ -390,6 +433,7 @@ def _built(data: RulesData, path: str, changes: ProcedureData | None, key: str) 
         translation_note=_optional_text(meta.get("translation_note")),
         phone=None if contact is None else contact.get("phone"),
         after_hours_phone=None if contact is None else contact.get("after_hours_phone"),
+        ehr=_ehr(meta.get("ehr")),
     )
     activities = tuple(activity_from_data(key, act) for key, act in activities_data.items())
     care = tuple(

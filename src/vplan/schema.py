@@ -358,6 +358,45 @@ class ContactModel(Strict):
     )
 
 
+class CodingModel(Strict):
+    """A code from a published code system, such as LOINC's 69730-0 "Instructions"."""
+
+    system: Nonblank = Field(description="The code system's URI, such as http://loinc.org.")
+    code: Nonblank = Field(description='The code, in quotes: "69730-0".')
+    display: Nonblank = Field(description="The code's name in the code system.")
+
+
+class EhrModel(Strict):
+    """How the files sent to the clinic's record system (FHIR, HL7 v2) name the clinic."""
+
+    document_type: CodingModel | None = Field(
+        None,
+        description="The type of the documents sent. Default: LOINC 69730-0 'Instructions'.",
+    )
+    mrn_system: Nonblank | None = Field(
+        None,
+        description="The URI of the clinic's MRNs as its FHIR server knows them (Patient."
+        "identifier.system), such as urn:oid:2.16.840.1.113883.19.5. Default: none.",
+    )
+    sending_application: Nonblank | None = Field(
+        None, description="HL7 v2 MSH-3, the sending application. Default: vplan."
+    )
+    sending_facility: Nonblank | None = Field(
+        None, description="HL7 v2 MSH-4, the sending facility: the clinic."
+    )
+    receiving_application: Nonblank | None = Field(
+        None, description="HL7 v2 MSH-5, the receiving application (the interface engine)."
+    )
+    receiving_facility: Nonblank | None = Field(
+        None, description="HL7 v2 MSH-6, the receiving facility."
+    )
+    care_plan: bool = Field(
+        False,
+        description="Add a FHIR CarePlan whose activities are the limits with their dates "
+        "(doNotPerform for what waits), for a record system that takes one.",
+    )
+
+
 class GuidanceModel(Strict):
     """Advice for the whole recovery, such as how to prevent the next fracture."""
 
@@ -380,6 +419,11 @@ class ProtocolModel(Strict):
         None,
         description="The clinic's phone numbers for the handout. '--phone' (or the batch's "
         "'phone' column) overrides them for one patient.",
+    )
+    ehr: EhrModel | None = Field(
+        None,
+        description="How the files for the clinic's record system (NAME.fhir.json, NAME.hl7) "
+        "name the document type and the clinic.",
     )
     translation_note: LocalText | None = Field(
         None,

@@ -1,4 +1,4 @@
-"""``vplan handout`` for one patient: the handout (or phone calendar) made, delivered, noted."""
+"""``vplan handout`` for one patient: the handout, calendar or record system's file, noted."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 
 from vplan.commands.common import load, now, procedure_date
 from vplan.errors import EXIT_OK, InputError
-from vplan.formats import Command, file_names, format_for
+from vplan.formats import Command, file_names, format_for, offered
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from vplan.formats import OutputFormat
     from vplan.handout import Layout
 
 
@@ -30,8 +31,13 @@ def one_handout(
     levels: str | None = None,
     visit: tuple[str | None, str | None] = (None, None),
     orders: Path | None = None,
+    chart: tuple[str | None, str | None, str | None] = (None, None, None),
 ) -> None:
-    """Write one patient's file, record it, and print "Wrote" and the chart note."""
+    """Write one patient's file, record it, and print "Wrote" and the chart note.
+
+    ``chart`` is ``--mrn``, ``--encounter`` and ``--taught``: the MRN a file for the record
+    system needs, its visit number, and the teach-back's answers, which end the chart note.
+    """
     from vplan.delivery import deliver, journal, wrote
     from vplan.documents import Subject, make
     from vplan.handout import Patient, check_field
@@ -49,6 +55,7 @@ def one_handout(
         levels=None if levels is None else parse_levels(levels),
     )
     fmt = format_for(asked, output, Command.HANDOUT)
+    mrn, encounter = _chart_ids(fmt, chart[0], chart[1])
     book = journal(record)
     if book is not None:
         book.check_apart(output)
@@ -57,10 +64,35 @@ def one_handout(
         load(rules, procedure, lang), procedure_date(date_text), orders=orders,
         follow_up=booked, lang=lang,
     )  # fmt: skip
-    made = make(fmt, Subject(plan, now(), lang, patient=patient, layout=layout))
+    taught = None
+    if chart[2] is not None:
+        from vplan.commands.teachback import taught_line
+
+        taught = taught_line(plan, chart[2], patient.phone, lang)
+    subject = Subject(
+        plan, now(), lang, patient=patient, layout=layout, mrn=mrn, encounter=encounter,
+        teach_back=taught,
+    )  # fmt: skip
+    made = make(fmt, subject)
     given = deliver(made, output, force=force, record=book)
     wrote(output, given.what, book)
     sys.stdout.write(given.note + "\n")
+
+
+def _chart_ids(
+    fmt: OutputFormat, mrn: str | None, encounter: str | None
+) -> tuple[str | None, str | None]:
+    """``--mrn`` and ``--encounter`` checked: a file for the record system needs the MRN."""
+    from vplan.ehr import check_id, require_mrn
+
+    mrn = check_id("medical record number", mrn, "--mrn")
+    encounter = check_id("visit number", encounter, "--encounter")
+    if fmt.needs_mrn:
+        return require_mrn(mrn, fmt.label), encounter
+    if encounter is not None:
+        endings = " or ".join(row.ending for row in offered(Command.HANDOUT) if row.needs_mrn)
+        raise InputError(f"--encounter goes with a {endings} file; leave it out")
+    return mrn, encounter
 
 
 def handout(
@@ -74,6 +106,7 @@ def handout(
     levels: str | None,
     visit: tuple[str | None, str | None],
     orders: Path | None,
+    chart: tuple[str | None, str | None, str | None] = (None, None, None),
     batch_only: tuple[str | None, Path | None, Path | None, Path | None],
     date_order: str | None,
     force: bool,
@@ -91,12 +124,14 @@ def handout(
     sheet, combined, chart_notes, out_dir = batch_only
     name, clinic, phone, doctor = details
     if batch is not None:
-        per_patient = (name, output, levels, *visit, orders)
+        if chart[1] is not None or chart[2] is not None:
+            raise InputError("--encounter and --taught are for one patient; leave them out")
+        per_patient = (name, output, levels, *visit, orders, chart[0])
         if date_text is not None or any(v is not None for v in per_patient):
             raise InputError(
-                "with --batch, the dates, names, file names, levels, visits and orders come "
-                "from the CSV; leave out DATE, --patient, --output, --levels, --follow-up, "
-                "--follow-up-place and --orders"
+                "with --batch, the dates, names, file names, levels, visits, orders and MRNs "
+                "come from the CSV; leave out DATE, --patient, --output, --levels, "
+                "--follow-up, --follow-up-place, --orders and --mrn"
             )
         if out_dir is None and combined is None:
             raise InputError(
@@ -127,5 +162,6 @@ def handout(
     one_handout(
         date_text, output, asked, layout, force=force, rules=rules, procedure=procedure,
         details=details, lang=lang, record=record, levels=levels, visit=visit, orders=orders,
+        chart=chart,
     )  # fmt: skip
     return EXIT_OK

@@ -274,7 +274,11 @@ class Words:
     def visit_text(self, plan: Plan) -> str:
         """The follow-up visit in a sentence: booked, or due within the protocol's span."""
         if plan.follow_up is not None:
-            return self._(VISIT_BOOKED).format(when=self.visit_when(plan))
+            when = self.visit_when(plan)
+            sentence = self._(VISIT_BOOKED).format(when=when)
+            if when.endswith(".") and sentence.endswith(f"{when}."):
+                return sentence[:-1]  # the time's own period ends it: "2:30 p. m.", not "p. m.."
+            return sentence
         due = next(
             (m for m in plan.milestones if isinstance(m, RuleEvent) and m.rule.follow_up), None
         )
