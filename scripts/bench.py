@@ -361,10 +361,6 @@ def bench_handouts(
         shutil.rmtree(work, ignore_errors=True)
 
 
-if __name__ == "__main__":
-    main()
-
-
 PREVIEW_TARGET = 0.150  # seconds: the handout's preview, asked of a running 'vplan serve'
 
 
@@ -410,3 +406,7 @@ def bench_preview(base: list[str], env: dict[str, str], rounds: int) -> Figure:
     print(f"  first {first * 1000:7.1f} ms (the rules, fonts and templates loaded once)")
     print(f"  then  {median * 1000:7.1f} ms  (target under {PREVIEW_TARGET * 1000:.0f} ms)")
     return Figure("serve: preview (seconds)", median, PREVIEW_TARGET)
+
+
+if __name__ == "__main__":
+    main()
