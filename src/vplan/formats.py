@@ -13,9 +13,8 @@ This module stays light (no renderer, no plan): the command line reads it at sta
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum, StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from vplan.errors import InputError
 
@@ -63,8 +62,7 @@ WROTE = {
 }
 
 
-@dataclass(frozen=True)
-class OutputFormat:
+class OutputFormat(NamedTuple):
     """One format vplan writes: one row of ``FORMATS``."""
 
     name: str  # the value of --format, and the journal's "format"
