@@ -660,3 +660,85 @@ def test_a_row_naming_an_orders_file_is_refused_and_no_file_is_opened(client: Te
     said = "the row names an orders file (3); this page reads only the list sent, so make this row with 'vplan handout --batch'"
     assert [(line, _shown(why)) for line, why in rows] == [("2", said)]
     assert "Made 1 handout, refused 1 row" in page.text
+
+
+@pytest.mark.parametrize(
+    ("action", "suffix", "extra"),
+    [
+        ("fhir", "fhir.json", {"mrn": "0012345"}),
+        ("fhir", "fhir.json", {"mrn": "0012345", "encounter": "V-77", "lang": "es"}),
+        ("hl7", "hl7", {"mrn": "0012345"}),
+        ("hl7", "hl7", {"mrn": "MRN/9", "encounter": "V-77", "follow_up": "2025-03-10 14:30"}),
+    ],
+)  # fmt: skip
+def test_a_file_for_the_record_system_is_the_command_lines_and_recorded(
+    run: Run,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    action: str,
+    suffix: str,
+    extra: dict[str, str],
+) -> None:
+    """FHIR and HL7 saved with the MRN are the bytes, chart note and journal entry of --mrn."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("VPLAN_RECORD_KEY", KEY)
+    paged, typed = tmp_path / "page.jsonl", tmp_path / "cli.jsonl"
+    app = make_app(Settings(journal=Journal(paged)), port=PORT, token=TOKEN)
+    with TestClient(app, base_url=HOME, follow_redirects=False) as page:
+        page.cookies.set(cookie_name(PORT), TOKEN)
+        made = page.post("/", data={**ANN, **extra, "do": action}, headers=OURS)
+        assert made.status_code == 200, _errors(made.text)
+        saved = page.get(_kept(made.text))
+    assert saved.headers["content-disposition"] == f'attachment; filename="ann-lee.{suffix}"'
+    options = {"mrn": "--mrn", "encounter": "--encounter", "lang": "--lang",
+               "follow_up": "--follow-up"}  # fmt: skip
+    args = [arg for key, value in extra.items() for arg in (options[key], value)]
+    out = tmp_path / f"ann.{suffix}"
+    done = run(*ANN_HANDOUT, *args, "-o", str(out), "--record", str(typed))
+    assert done.code == 0, done.err
+    assert saved.content == out.read_bytes()
+    note = re.search(r'id="chart-note">(.*?)</p>', made.text)
+    assert note is not None
+    assert _shown(note.group(1)) == done.out.splitlines()[1]
+    assert [entry["format"] for entry in _entries(paged)] == [action]
+    assert _entries(paged) == _entries(typed)
+
+
+@pytest.mark.parametrize("action", ["fhir", "hl7"])
+def test_a_file_for_the_record_system_without_an_mrn_is_refused_beside_it(
+    client: TestClient, run: Run, tmp_path: Path, action: str
+) -> None:
+    """Without an MRN, FHIR and HL7 are refused beside the MRN field, as the CLI refuses them."""
+    page = client.post("/", data={**ANN, "do": action}, headers=OURS)
+    assert page.status_code == 422
+    assert "/made/" not in page.text  # no file offered
+    suffix = "fhir.json" if action == "fhir" else "hl7"
+    done = run(*ANN_HANDOUT, "-o", str(tmp_path / f"ann.{suffix}"))
+    assert done.code == 2
+    assert _errors(page.text) == {"mrn": _shown(done.err.removeprefix("vplan: error: ").strip())}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "option"),
+    [("mrn", "00 12", "--mrn"), ("mrn", "x" * 65, "--mrn"), ("encounter", "V;1", "--encounter")],
+)
+def test_a_wrong_mrn_or_visit_number_is_refused_in_the_command_lines_words(
+    client: TestClient, run: Run, tmp_path: Path, field: str, value: str, option: str
+) -> None:
+    """A malformed MRN or visit number is shown beside its field in the CLI's sentence."""
+    page = client.post("/", data={**ANN, "mrn": "0012345", field: value, "do": "fhir"},
+                       headers=OURS)  # fmt: skip
+    assert page.status_code == 422
+    done = run(*ANN_HANDOUT, "--mrn", "0012345", option, value, "-o",
+               str(tmp_path / "ann.fhir.json"))  # fmt: skip
+    assert done.code == 2
+    assert _errors(page.text) == {field: _shown(done.err.removeprefix("vplan: error: ").strip())}
+
+
+def test_a_pdf_needs_no_mrn_and_is_the_same_with_one(client: TestClient) -> None:
+    """The MRN and visit number change nothing in the PDF: the handout never names them."""
+    plain = client.post("/", data={**ANN, "do": "pdf"}, headers=OURS)
+    charted = client.post("/", data={**ANN, "mrn": "0012345", "encounter": "V-7", "do": "pdf"},
+                          headers=OURS)  # fmt: skip
+    assert charted.status_code == 200, _errors(charted.text)
+    assert client.get(_kept(plain.text)).content == client.get(_kept(charted.text)).content

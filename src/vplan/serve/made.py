@@ -189,10 +189,19 @@ class HandoutForm:
     lang: str
     layout: Layout
     follow_up: tuple[str | None, str | None]
+    mrn: str | None = None  # for a file for the record system only, as --mrn
+    encounter: str | None = None  # as --encounter
 
 
-def read_handout(values: Mapping[str, str], settings: Settings) -> HandoutForm:
-    """The handout form's fields, each read as the command line reads its option."""
+def read_handout(
+    values: Mapping[str, str], settings: Settings, fmt: OutputFormat | None = None
+) -> HandoutForm:
+    """The handout form's fields, each read as the command line reads its option.
+
+    The MRN and the visit number are read as ``--mrn`` and ``--encounter``; a file for the
+    record system (``fmt``) needs the MRN, and only such a file carries them.
+    """
+    from vplan.ehr import check_id, require_mrn
     from vplan.handout import Layout, Patient, check_field
     from vplan.parse import parse_date, parse_levels
     from vplan.patient import follow_up_visit
@@ -217,6 +226,13 @@ def read_handout(values: Mapping[str, str], settings: Settings) -> HandoutForm:
     lang = form.choice("lang", {code: code for code in LANGUAGES}, ENGLISH)
     paper = form.choice("paper", {p.value: p for p in Paper}, Paper.LETTER.value)
     procedure = form.text("procedure") or None
+    mrn = form.take("mrn", lambda: check_id("medical record number", form.text("mrn") or None,
+                                            "--mrn"))  # fmt: skip
+    encounter = form.take("encounter", lambda: check_id("visit number",
+                                                        form.text("encounter") or None,
+                                                        "--encounter"))  # fmt: skip
+    if fmt is not None and fmt.needs_mrn and "mrn" not in form.problems:
+        form.take("mrn", lambda: require_mrn(mrn, fmt.label))
     form.done()
     assert name is not None
     assert start is not None
@@ -224,7 +240,9 @@ def read_handout(values: Mapping[str, str], settings: Settings) -> HandoutForm:
     assert paper is not None
     patient = Patient(name, clinic, phone, doctor, levels)
     layout = Layout(paper, form.text("large_print") == "yes")
-    return HandoutForm(patient, start, procedure, lang, layout, visit)
+    if fmt is None or not fmt.needs_mrn:
+        mrn = encounter = None  # the other files carry neither
+    return HandoutForm(patient, start, procedure, lang, layout, visit, mrn, encounter)
 
 
 def plan_for(form: HandoutForm, orders: Upload | None, settings: Settings) -> Plan:
@@ -268,8 +286,10 @@ def make_document(
     from vplan.documents import Subject, make
 
     try:
-        subject = Subject(plan, now(settings.env), form.lang, patient=form.patient,
-                          layout=form.layout)  # fmt: skip
+        subject = Subject(
+            plan, now(settings.env), form.lang, patient=form.patient, layout=form.layout,
+            mrn=form.mrn, encounter=form.encounter,
+        )  # fmt: skip
         made = make(fmt, subject)
     except VplanError as exc:
         text = _message(exc)

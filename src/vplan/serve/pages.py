@@ -150,7 +150,7 @@ class Site:
         orders = files.get("orders")
 
         def make() -> made.Document:
-            form = made.read_handout(values, self.settings)
+            form = made.read_handout(values, self.settings, fmt)
             plan = made.plan_for(form, orders, self.settings)
             return made.make_document(form, plan, fmt, self.settings, record=action in given)
 
