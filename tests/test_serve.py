@@ -500,6 +500,7 @@ def test_a_nurse_drives_the_page_in_chromium(
     assert set(report["audits"]) == {
         "handout form", "handout preview", "handout saved", "handout with problems",
         "day's list form", "day's list made", "question box", "question answered", "warning signs",
+        "teach-back", "teach-back recorded",
     }  # fmt: skip
     for page, violations in report["audits"].items():
         assert violations == [], page
@@ -509,6 +510,12 @@ def test_a_nurse_drives_the_page_in_chromium(
     cli = run(*ANN_HANDOUT, "-o", str(tmp_path / "ann.pdf"))
     assert base64.b64decode(report["pdf"]) == (tmp_path / "ann.pdf").read_bytes()
     assert report["chart_note"] == cli.out.splitlines()[1]
+    fhir = run(*ANN_HANDOUT, "--mrn", "0012345", "-o", str(tmp_path / "ann.fhir.json"))
+    assert fhir.code == 0, fhir.err
+    assert base64.b64decode(report["fhir"]) == (tmp_path / "ann.fhir.json").read_bytes()
+    asked = run("teach-back", "2025-03-01", "--phone", "555-0100", "--taught", "1,2")
+    assert report["teach_note"] == asked.out.splitlines()[-1]
+    assert len(report["questions"]) >= 4
     assert dict(report["errors"]) == {
         "procedure_date-error": "give the procedure date",
         "levels-error": "'X9' is not a vertebral level; write levels such as 'T12, L1' "
@@ -742,3 +749,103 @@ def test_a_pdf_needs_no_mrn_and_is_the_same_with_one(client: TestClient) -> None
                           headers=OURS)  # fmt: skip
     assert charted.status_code == 200, _errors(charted.text)
     assert client.get(_kept(plain.text)).content == client.get(_kept(charted.text)).content
+
+
+TEACH_DAY = "2025-03-11"  # day 10 of ANN's plan: limits in force, the visit ahead
+
+
+def _flat(text: str) -> str:
+    """Text with its tags dropped and its runs of white space made one space."""
+    return " ".join(_shown(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+def _questions(page: str) -> list[tuple[str, str]]:
+    """The teach-back's questions on the page, each with its expected answer."""
+    asked = re.findall(r'id="question-\d+"><strong>(.*?)</strong>', page, re.DOTALL)
+    expected = re.findall(r'id="answer-\d+">(.*?)</p>', page, re.DOTALL)
+    assert len(asked) == len(expected)
+    return [(_flat(q), _flat(a)) for q, a in zip(asked, expected, strict=True)]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_teach_back_shows_what_teach_back_prints(
+    client: TestClient, run: Run, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """The Teach-back button shows each question and expected answer vplan teach-back prints."""
+    monkeypatch.setenv("VPLAN_TODAY", TEACH_DAY)
+    page = client.post("/", data={**ANN, "lang": lang, "do": "teach"}, headers=OURS)
+    assert page.status_code == 200, _errors(page.text)
+    shown = _questions(page.text)
+    done = run("teach-back", "2025-03-01", "--phone", "555-0100", "--lang", lang)
+    assert done.code == 0, done.err
+    printed = " ".join(done.out.split())
+    assert len(shown) == printed.count("? ") >= 4
+    at = 0
+    for number, (question, answer) in enumerate(shown, start=1):
+        at = printed.index(f"{number}. {question} {answer}", at)
+    assert re.search(r'name="answered_\d+" type="checkbox"', page.text)
+
+
+def test_the_teach_back_without_a_number_to_call_is_refused_beside_the_phone(
+    client: TestClient, run: Run
+) -> None:
+    """With no phone on the form or in the rules, the teach-back asks for one as the CLI does."""
+    page = client.post("/", data={**ANN, "phone": "", "do": "teach"}, headers=OURS)
+    assert page.status_code == 422
+    done = run("teach-back", "2025-03-01")
+    assert done.code == 2
+    assert _errors(page.text) == {"phone": _shown(done.err.removeprefix("vplan: error: ").strip())}
+
+
+@pytest.mark.parametrize("ticked", [(1, 2, 4), (), (1, 2, 3, 4, 5, 6)])
+def test_the_answers_ticked_are_noted_and_recorded_as_taught_does(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ticked: tuple[int, ...]
+) -> None:
+    """Recording the ticks gives the chart note and journal entry of teach-back --taught --record."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("VPLAN_RECORD_KEY", KEY)
+    monkeypatch.setenv("VPLAN_TODAY", TEACH_DAY)
+    paged, typed = tmp_path / "page.jsonl", tmp_path / "cli.jsonl"
+    app = make_app(Settings(journal=Journal(paged)), port=PORT, token=TOKEN)
+    ticks = {f"answered_{n}": "yes" for n in ticked}
+    with TestClient(app, base_url=HOME, follow_redirects=False) as page:
+        page.cookies.set(cookie_name(PORT), TOKEN)
+        shown = page.post("/", data={**ANN, "do": "teach"}, headers=OURS)
+        assert _entries(paged) == []  # shown, not yet recorded
+        made = page.post("/", data={**ANN, **ticks, "do": "taught"}, headers=OURS)
+    assert made.status_code == 200, _errors(made.text)
+    taught = ",".join(str(n) for n in ticked) or "none"
+    done = run("teach-back", "2025-03-01", "--patient", "Ann Lee", "--phone", "555-0100",
+               "--taught", taught, "--record", str(typed))  # fmt: skip
+    assert done.code == 0, done.err
+    note = re.search(r'id="teach-note">(.*?)</p>', made.text)
+    assert note is not None
+    assert _shown(note.group(1)) == done.out.splitlines()[-1]
+    assert [entry["format"] for entry in _entries(paged)] == ["teach-back"]
+    assert _entries(paged) == _entries(typed)
+    for n in ticked:  # the ticks stay as the nurse left them
+        assert f'name="answered_{n}" type="checkbox" value="yes" form="handout-form" checked' in (
+            made.text
+        )
+    assert "checked" not in shown.text.split('id="questions"')[1]
+
+
+def test_a_file_saved_after_the_teach_back_carries_it_as_taught_does(
+    client: TestClient, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once recorded, a FHIR file saved ends its chart note with the outcome, as --taught makes it."""
+    monkeypatch.setenv("VPLAN_TODAY", TEACH_DAY)
+    ticks = {"answered_1": "yes", "answered_3": "yes"}
+    made = client.post("/", data={**ANN, **ticks, "do": "taught"}, headers=OURS)
+    assert '<input type="hidden" name="taught" value="1,3">' in made.text
+    saved = client.post("/", data={**ANN, "mrn": "0012345", "taught": "1,3", "do": "fhir"},
+                        headers=OURS)  # fmt: skip
+    assert saved.status_code == 200, _errors(saved.text)
+    out = tmp_path / "ann.fhir.json"
+    done = run(*ANN_HANDOUT, "--mrn", "0012345", "--taught", "1,3", "-o", str(out))
+    assert done.code == 0, done.err
+    assert client.get(_kept(saved.text)).content == out.read_bytes()
+    note = re.search(r'id="chart-note">(.*?)</p>', saved.text)
+    assert note is not None
+    assert _shown(note.group(1)) == done.out.splitlines()[1]
+    assert "Teach-back: 2 of 6 answered" in _shown(note.group(1))

@@ -71,6 +71,19 @@ try {
   report.chart_note = await page.$eval("#chart-note", (p) => p.textContent);
   await audit(page, "handout saved");
 
+  await page.type("#mrn", "0012345");
+  await submit(page, 'button[value="fhir"]');
+  report.fhir = await fetched(page, "#download");
+
+  await submit(page, 'button[value="teach"]');
+  report.questions = await page.$$eval("#questions .question", (all) => all.map((p) => p.textContent));
+  await audit(page, "teach-back");
+  await page.click("#answered_1");
+  await page.click("#answered_2");
+  await submit(page, 'button[value="taught"]');
+  report.teach_note = await page.$eval("#teach-note", (p) => p.textContent);
+  await audit(page, "teach-back recorded");
+
   await page.$eval("#procedure_date", (e) => { e.value = ""; });
   await page.$eval("#levels", (e) => { e.value = "X9"; });
   await submit(page, 'button[value="pdf"]');

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from vplan.model import Protocol as RulesProtocol
     from vplan.plan import Plan
     from vplan.reports import Rule, WarningSigns
+    from vplan.teachback import TeachBack
 
 T = TypeVar("T")
 GENERAL = ""  # the key of a problem that concerns no one field
@@ -191,6 +192,7 @@ class HandoutForm:
     follow_up: tuple[str | None, str | None]
     mrn: str | None = None  # for a file for the record system only, as --mrn
     encounter: str | None = None  # as --encounter
+    taught: str | None = None  # the teach-back's answers recorded, as --taught: "1,2,4"
 
 
 def read_handout(
@@ -242,7 +244,8 @@ def read_handout(
     layout = Layout(paper, form.text("large_print") == "yes")
     if fmt is None or not fmt.needs_mrn:
         mrn = encounter = None  # the other files carry neither
-    return HandoutForm(patient, start, procedure, lang, layout, visit, mrn, encounter)
+    taught = form.text("taught") or None
+    return HandoutForm(patient, start, procedure, lang, layout, visit, mrn, encounter, taught)
 
 
 def plan_for(form: HandoutForm, orders: Upload | None, settings: Settings) -> Plan:
@@ -286,9 +289,15 @@ def make_document(
     from vplan.documents import Subject, make
 
     try:
+        taught = None
+        if form.taught is not None:
+            from vplan.teachback import outcome, parse_taught
+
+            view = teach_back(form, plan, settings, phone_needed=False)
+            taught = outcome(view, parse_taught(form.taught, len(view.questions))).chart_line()
         subject = Subject(
             plan, now(settings.env), form.lang, patient=form.patient, layout=form.layout,
-            mrn=form.mrn, encounter=form.encounter,
+            mrn=form.mrn, encounter=form.encounter, teach_back=taught,
         )  # fmt: skip
         made = make(fmt, subject)
     except VplanError as exc:
@@ -301,6 +310,67 @@ def make_document(
             raise Problems({GENERAL: _message(exc)}) from None
     stem = safe_stem(form.patient.name) or "handout"
     return Document(made.data, fmt, f"{stem}{fmt.ending}", made.given)
+
+
+NO_TEACH_PHONE = (
+    "the teach-back asks which number to call; give --phone NUMBER, or the clinic's "
+    "number in the rules (protocol.contact.phone)"
+)  # as ``vplan teach-back`` says it
+
+
+def teach_back(
+    form: HandoutForm, plan: Plan, settings: Settings, *, phone_needed: bool = True
+) -> TeachBack:
+    """The teach-back questions of ``plan``, asked today, as ``vplan teach-back`` shows them.
+
+    The number to call is the form's, else the rules'; ``vplan teach-back`` refuses to ask
+    without one, while a handout's ``--taught`` (``phone_needed`` False) does not ask.
+    """
+    from vplan.teachback import build_teach_back
+
+    number = form.patient.phone or plan.protocol.info.phone
+    if not number and phone_needed:
+        raise Problems({"phone": NO_TEACH_PHONE})
+    day = max(0, plan.day_of(today(settings)))
+    return build_teach_back(plan, day=day, phone=number or "", lang=form.lang)
+
+
+@dataclass(frozen=True)
+class Taught:
+    """The teach-back shown; recorded, the numbers answered ("1,2,4" or "none") and its note."""
+
+    view: TeachBack
+    answered: str | None = None
+    note: str | None = None
+
+
+def answered_in(values: Mapping[str, str], asked: int) -> str:
+    """The questions ticked as answered (``answered_N``), as ``--taught`` writes them."""
+    ticked = [str(n) for n in range(1, asked + 1) if values.get(f"answered_{n}") == "yes"]
+    return ",".join(ticked) or "none"
+
+
+def record_teach_back(
+    form: HandoutForm, plan: Plan, values: Mapping[str, str], settings: Settings
+) -> Taught:
+    """The answers ticked: the chart note and the journal's entry of ``teach-back --taught``."""
+    from vplan.clock import now
+    from vplan.documents import Subject
+    from vplan.record import visit_moment
+    from vplan.teachback import chart_note, outcome, parse_taught
+
+    view = teach_back(form, plan, settings)
+    answered = answered_in(values, len(view.questions))
+    try:
+        done = outcome(view, parse_taught(answered, len(view.questions)))
+        stamp = Subject(plan, now(settings.env), form.lang).stamp
+        if settings.journal is not None:
+            settings.journal.add_teach_back(
+                plan, stamp, done, form.patient.name, follow_up=visit_moment(plan.follow_up)
+            )
+    except VplanError as exc:
+        raise Problems({GENERAL: _message(exc)}) from None
+    return Taught(view, answered, chart_note(plan, stamp, done))
 
 
 @dataclass(frozen=True)

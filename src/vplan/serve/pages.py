@@ -45,6 +45,8 @@ PAPER_NAMES = {"letter": "US Letter", "a4": "A4"}
 KEPT = 16  # documents kept in memory at once
 PREVIEW = "html"  # the format the preview shows in its frame: the handout as a web page
 PRINT = "print"  # the Print button: the PDF, opened in the browser to print
+TEACH = "teach"  # the Teach-back button: the questions, to tick those answered
+TAUGHT = "taught"  # the button that records the answers ticked
 STYLE = re.compile(rb"<style>(.*?)</style>", re.DOTALL)
 
 
@@ -130,6 +132,7 @@ class Site:
         shown: dict[str, object] = {
             "errors": {}, "values": {}, "preview": None, "saved": None, "saved_key": None,
             "result": None, "key": None, "lines": None, "listing": None, "procedures": [],
+            "teach": None,
             "languages": [(code, NAMES[code]) for code in LANGUAGES],
             "papers": [(p.value, PAPER_NAMES.get(p.value, p.value)) for p in Paper],
             "saves": [(row.name, save_words(row)) for row in offered(Command.HANDOUT)],
@@ -145,6 +148,8 @@ class Site:
             return self.page("handout.html.j2", values={}, errors={}, procedures=procedures)
         values, files = await _form(request)
         action = values.get("do", "preview")
+        if action in (TEACH, TAUGHT):
+            return await self.teach_back(values, files.get("orders"), procedures, action)
         given = saves()
         fmt = given.get(action) or by_name(PREVIEW)
         orders = files.get("orders")
@@ -167,6 +172,35 @@ class Site:
             "handout.html.j2", values=values, errors={}, procedures=procedures, preview=preview,
             saved=None if preview else document, saved_key=key,
         )  # fmt: skip
+
+    async def teach_back(
+        self,
+        values: dict[str, str],
+        orders: made.Upload | None,
+        procedures: list[tuple[str, str]],
+        action: str,
+    ) -> Response:
+        """The teach-back questions shown; or the answers ticked, noted and recorded."""
+
+        def teach() -> made.Taught:
+            form = made.read_handout(values, self.settings)
+            plan = made.plan_for(form, orders, self.settings)
+            if action == TAUGHT:
+                return made.record_teach_back(form, plan, values, self.settings)
+            return made.Taught(made.teach_back(form, plan, self.settings))
+
+        try:
+            taught = await run_in_threadpool(teach)
+        except made.Problems as problems:
+            return self.page(
+                "handout.html.j2", status=422, values=values, errors=problems.by_field,
+                procedures=procedures,
+            )  # fmt: skip
+        if taught.answered is not None:
+            values = {**values, "taught": taught.answered}  # the files saved next carry it
+        return self.page(
+            "handout.html.j2", values=values, errors={}, procedures=procedures, teach=taught
+        )
 
     async def document(self, request: Request) -> Response:
         """A document made before: the preview in its frame, or a file to save."""
