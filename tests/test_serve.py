@@ -767,6 +767,13 @@ def _questions(page: str) -> list[tuple[str, str]]:
     return [(_flat(q), _flat(a)) for q, a in zip(asked, expected, strict=True)]
 
 
+def _digest(page: str) -> str:
+    """The digest of the teach-back questions the page showed, which the form sends back."""
+    found = re.search(r'name="teach_digest" value="([0-9a-f]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_the_teach_back_shows_what_teach_back_prints(
     client: TestClient, run: Run, monkeypatch: pytest.MonkeyPatch, lang: str
@@ -812,6 +819,7 @@ def test_the_answers_ticked_are_noted_and_recorded_as_taught_does(
         page.cookies.set(cookie_name(PORT), TOKEN)
         shown = page.post("/", data={**ANN, "do": "teach"}, headers=OURS)
         assert _entries(paged) == []  # shown, not yet recorded
+        ticks["teach_digest"] = _digest(shown.text)
         made = page.post("/", data={**ANN, **ticks, "do": "taught"}, headers=OURS)
     assert made.status_code == 200, _errors(made.text)
     taught = ",".join(str(n) for n in ticked) or "none"
@@ -835,10 +843,12 @@ def test_a_file_saved_after_the_teach_back_carries_it_as_taught_does(
 ) -> None:
     """Once recorded, a FHIR file saved ends its chart note with the outcome, as --taught makes it."""
     monkeypatch.setenv("VPLAN_TODAY", TEACH_DAY)
-    ticks = {"answered_1": "yes", "answered_3": "yes"}
+    shown = client.post("/", data={**ANN, "do": "teach"}, headers=OURS)
+    ticks = {"answered_1": "yes", "answered_3": "yes", "teach_digest": _digest(shown.text)}
     made = client.post("/", data={**ANN, **ticks, "do": "taught"}, headers=OURS)
     assert '<input type="hidden" name="taught" value="1,3">' in made.text
-    saved = client.post("/", data={**ANN, "mrn": "0012345", "taught": "1,3", "do": "fhir"},
+    carried = {"taught": "1,3", "teach_digest": _digest(made.text)}
+    saved = client.post("/", data={**ANN, **carried, "mrn": "0012345", "do": "fhir"},
                         headers=OURS)  # fmt: skip
     assert saved.status_code == 200, _errors(saved.text)
     out = tmp_path / "ann.fhir.json"
@@ -849,3 +859,44 @@ def test_a_file_saved_after_the_teach_back_carries_it_as_taught_does(
     assert note is not None
     assert _shown(note.group(1)) == done.out.splitlines()[1]
     assert "Teach-back: 2 of 6 answered" in _shown(note.group(1))
+
+
+@pytest.mark.parametrize("changed", [{}, {"teach_digest": "0" * 32}, {"lang": "es"},
+                                     {"follow_up": "2025-03-20"}])  # fmt: skip
+def test_answers_ticked_beside_other_questions_are_not_recorded(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changed: dict[str, str]
+) -> None:
+    """Ticks sent for questions other than those the form now makes are refused, and not recorded."""
+    monkeypatch.setenv("VPLAN_RECORD_KEY", KEY)
+    monkeypatch.setenv("VPLAN_TODAY", TEACH_DAY)
+    paged = tmp_path / "page.jsonl"
+    app = make_app(Settings(journal=Journal(paged)), port=PORT, token=TOKEN)
+    with TestClient(app, base_url=HOME, follow_redirects=False) as page:
+        page.cookies.set(cookie_name(PORT), TOKEN)
+        shown = page.post("/", data={**ANN, "do": "teach"}, headers=OURS)
+        sent = {**ANN, "answered_1": "yes", "teach_digest": _digest(shown.text), **changed}
+        if not changed:
+            del sent["teach_digest"]
+        made = page.post("/", data={**sent, "do": "taught"}, headers=OURS)
+    assert made.status_code == 422
+    assert "not the teach-back questions shown" in _shown(made.text)
+    assert 'id="teach-note"' not in made.text
+    assert _entries(paged) == []
+
+
+def test_a_file_saved_after_the_form_changed_does_not_carry_the_teach_back(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The outcome recorded is not put in the note of a file whose questions differ from it."""
+    monkeypatch.setenv("VPLAN_TODAY", TEACH_DAY)
+    shown = client.post("/", data={**ANN, "do": "teach"}, headers=OURS)
+    ticks = {"answered_1": "yes", "teach_digest": _digest(shown.text)}
+    made = client.post("/", data={**ANN, **ticks, "do": "taught"}, headers=OURS)
+    carried = {"taught": "1", "teach_digest": _digest(made.text)}
+    saved = client.post("/", data={**ANN, **carried, "do": "pdf"}, headers=OURS)
+    assert saved.status_code == 200, _errors(saved.text)
+    other = client.post("/", data={**ANN, **carried, "procedure_date": "2025-03-05", "do": "pdf"},
+                        headers=OURS)  # fmt: skip
+    assert other.status_code == 422
+    assert "the teach-back recorded was for other questions" in _shown(other.text)
+    assert "/made/" not in other.text

@@ -193,6 +193,7 @@ class HandoutForm:
     mrn: str | None = None  # for a file for the record system only, as --mrn
     encounter: str | None = None  # as --encounter
     taught: str | None = None  # the teach-back's answers recorded, as --taught: "1,2,4"
+    teach_digest: str | None = None  # the digest of the questions shown (``digest``)
 
 
 def read_handout(
@@ -245,7 +246,10 @@ def read_handout(
     if fmt is None or not fmt.needs_mrn:
         mrn = encounter = None  # the other files carry neither
     taught = form.text("taught") or None
-    return HandoutForm(patient, start, procedure, lang, layout, visit, mrn, encounter, taught)
+    return HandoutForm(
+        patient, start, procedure, lang, layout, visit, mrn, encounter, taught,
+        form.text("teach_digest") or None,
+    )  # fmt: skip
 
 
 def plan_for(form: HandoutForm, orders: Upload | None, settings: Settings) -> Plan:
@@ -294,6 +298,8 @@ def make_document(
             from vplan.teachback import outcome, parse_taught
 
             view = teach_back(form, plan, settings, phone_needed=False)
+            if form.teach_digest != digest(view):
+                raise Problems({GENERAL: TAUGHT_OTHERS})
             taught = outcome(view, parse_taught(form.taught, len(view.questions))).chart_line()
         subject = Subject(
             plan, now(settings.env), form.lang, patient=form.patient, layout=form.layout,
@@ -335,6 +341,29 @@ def teach_back(
     return build_teach_back(plan, day=day, phone=number or "", lang=form.lang)
 
 
+NOT_SHOWN = (
+    "these are not the teach-back questions shown: a field changed since they were shown; "
+    "press 'Teach-back questions', ask them again and tick the answers"
+)
+TAUGHT_OTHERS = (
+    "the teach-back recorded was for other questions: a field changed since; press "
+    "'Teach-back questions' and record the answers again, or open the form afresh to save "
+    "without them"
+)
+
+
+def digest(view: TeachBack) -> str:
+    """What identifies the questions shown: their day, language, words and expected answers.
+
+    The answers ticked are recorded only against the questions they were ticked beside.
+    """
+    import hashlib
+    import json
+
+    shown = [view.day, view.lang, [[q.number, q.text, q.answer] for q in view.questions]]
+    return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
 @dataclass(frozen=True)
 class Taught:
     """The teach-back shown; recorded, the numbers answered ("1,2,4" or "none") and its note."""
@@ -342,6 +371,11 @@ class Taught:
     view: TeachBack
     answered: str | None = None
     note: str | None = None
+
+    @property
+    def digest(self) -> str:
+        """The digest of the questions shown, which the form sends back with the ticks."""
+        return digest(self.view)
 
 
 def answered_in(values: Mapping[str, str], asked: int) -> str:
@@ -360,6 +394,8 @@ def record_teach_back(
     from vplan.teachback import chart_note, outcome, parse_taught
 
     view = teach_back(form, plan, settings)
+    if form.teach_digest != digest(view):
+        raise Problems({GENERAL: NOT_SHOWN})
     answered = answered_in(values, len(view.questions))
     try:
         done = outcome(view, parse_taught(answered, len(view.questions)))

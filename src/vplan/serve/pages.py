@@ -196,8 +196,9 @@ class Site:
                 "handout.html.j2", status=422, values=values, errors=problems.by_field,
                 procedures=procedures,
             )  # fmt: skip
+        values = {**values, "teach_digest": taught.digest}
         if taught.answered is not None:
-            values = {**values, "taught": taught.answered}  # the files saved next carry it
+            values["taught"] = taught.answered  # the files saved next carry it
         return self.page(
             "handout.html.j2", values=values, errors={}, procedures=procedures, teach=taught
         )
