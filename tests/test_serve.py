@@ -480,6 +480,8 @@ def test_a_nurse_drives_the_page_in_chromium(
     )  # fmt: skip
     day = tmp_path / "day.csv"
     day.write_text(DAY, encoding="utf-8")
+    orders = tmp_path / "ann-orders.yaml"
+    orders.write_bytes(STRICTER_ORDERS)
     try:
         assert process.stdout is not None
         found = re.search(r"http://\S+", process.stdout.readline())
@@ -487,7 +489,8 @@ def test_a_nurse_drives_the_page_in_chromium(
         assert CHROMIUM is not None
         assert NODE is not None
         done = subprocess.run(
-            [NODE, str(ROOT / "tests" / "axe" / "serve.mjs"), CHROMIUM, found.group(0), str(day)],
+            [NODE, str(ROOT / "tests" / "axe" / "serve.mjs"), CHROMIUM, found.group(0), str(day),
+             str(orders)],
             cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
         )  # fmt: skip
     finally:
@@ -500,7 +503,7 @@ def test_a_nurse_drives_the_page_in_chromium(
     assert set(report["audits"]) == {
         "handout form", "handout preview", "handout saved", "handout with problems",
         "day's list form", "day's list made", "question box", "question answered", "warning signs",
-        "teach-back", "teach-back recorded",
+        "teach-back", "teach-back recorded", "orders kept",
     }  # fmt: skip
     for page, violations in report["audits"].items():
         assert violations == [], page
@@ -516,6 +519,7 @@ def test_a_nurse_drives_the_page_in_chromium(
     asked = run("teach-back", "2025-03-01", "--phone", "555-0100", "--taught", "1,2")
     assert report["teach_note"] == asked.out.splitlines()[-1]
     assert len(report["questions"]) >= 4
+    assert "ann-orders.yaml" in report["orders_kept"]
     assert dict(report["errors"]) == {
         "procedure_date-error": "give the procedure date",
         "levels-error": "'X9' is not a vertebral level; write levels such as 'T12, L1' "
@@ -900,3 +904,85 @@ def test_a_file_saved_after_the_form_changed_does_not_carry_the_teach_back(
     assert other.status_code == 422
     assert "the teach-back recorded was for other questions" in _shown(other.text)
     assert "/made/" not in other.text
+
+
+STRICTER_ORDERS = b"""\
+activities:
+  lifting:
+    limits:
+      - until: 1 day
+        text:
+          en: "Today, do not lift or carry anything."
+      - from: 1 day
+        until: 3 months
+        max: 5 lb
+        text:
+          en: "Do not lift more than 5 lb (2.2 kg) until your doctor says so."
+"""
+
+
+def _kept_orders(page: str) -> str:
+    """The key by which the form names the orders file sent before."""
+    found = re.search(r'name="orders_kept" value="([A-Za-z0-9_-]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+def test_an_orders_file_sent_once_is_used_by_the_next_button(
+    client: TestClient, run: Run, tmp_path: Path
+) -> None:
+    """Orders sent with the preview make the PDF saved next (the file box is empty by then)."""
+    sent = {"orders": ("ann-orders.yaml", STRICTER_ORDERS, "application/yaml")}
+    shown = client.post("/", data={**ANN, "do": "preview"}, headers=OURS, files=sent)
+    assert shown.status_code == 200, _errors(shown.text)
+    assert "In use: the orders file ann-orders.yaml, sent before." in _shown(shown.text)
+    saved = client.post("/", data={**ANN, "orders_kept": _kept_orders(shown.text), "do": "pdf"},
+                        headers=OURS)  # fmt: skip
+    assert saved.status_code == 200, _errors(saved.text)
+    orders = tmp_path / "ann-orders.yaml"
+    orders.write_bytes(STRICTER_ORDERS)
+    out = tmp_path / "ann.pdf"
+    done = run(*ANN_HANDOUT, "--orders", str(orders), "-o", str(out))
+    assert done.code == 0, done.err
+    assert client.get(_kept(saved.text)).content == out.read_bytes()
+    assert _kept_orders(saved.text) == _kept_orders(shown.text)  # still in use
+
+
+def test_an_orders_file_ticked_out_is_left_out(
+    client: TestClient, run: Run, tmp_path: Path
+) -> None:
+    """Ticking "Leave this orders file out" makes the handout without the orders sent before."""
+    sent = {"orders": ("ann-orders.yaml", STRICTER_ORDERS, "application/yaml")}
+    shown = client.post("/", data={**ANN, "do": "preview"}, headers=OURS, files=sent)
+    key = _kept_orders(shown.text)
+    saved = client.post("/", data={**ANN, "orders_kept": key, "orders_drop": "yes", "do": "pdf"},
+                        headers=OURS)  # fmt: skip
+    assert saved.status_code == 200, _errors(saved.text)
+    assert 'name="orders_kept"' not in saved.text
+    out = tmp_path / "ann.pdf"
+    assert run(*ANN_HANDOUT, "-o", str(out)).code == 0
+    assert client.get(_kept(saved.text)).content == out.read_bytes()
+
+
+def test_an_orders_file_no_longer_kept_is_asked_for_again(client: TestClient) -> None:
+    """A form naming an orders file the page no longer holds is refused beside the orders field."""
+    page = client.post("/", data={**ANN, "orders_kept": "gone", "do": "pdf"}, headers=OURS)
+    assert page.status_code == 422
+    assert _errors(page.text) == {"orders": "the orders file sent before is no longer kept here; "
+                                            "choose it again"}  # fmt: skip
+    assert "/made/" not in page.text
+
+
+def test_the_teach_back_is_asked_and_recorded_from_the_orders_sent(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Questions shown with an orders file are recorded with it, though the file box is empty."""
+    monkeypatch.setenv("VPLAN_TODAY", TEACH_DAY)
+    sent = {"orders": ("ann-orders.yaml", STRICTER_ORDERS, "application/yaml")}
+    shown = client.post("/", data={**ANN, "do": "teach"}, headers=OURS, files=sent)
+    assert "Do not lift more than 5 lb (2.2 kg)" in _questions(shown.text)[0][1]
+    ticks = {"answered_1": "yes", "teach_digest": _digest(shown.text),
+             "orders_kept": _kept_orders(shown.text)}  # fmt: skip
+    made = client.post("/", data={**ANN, **ticks, "do": "taught"}, headers=OURS)
+    assert made.status_code == 200, _errors(made.text)
+    assert ", orders " in _shown(made.text).split('id="teach-note">')[1]
