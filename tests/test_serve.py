@@ -866,7 +866,7 @@ def test_a_file_saved_after_the_teach_back_carries_it_as_taught_does(
 
 
 @pytest.mark.parametrize("changed", [{}, {"teach_digest": "0" * 32}, {"lang": "es"},
-                                     {"follow_up": "2025-03-20"}])  # fmt: skip
+                                     {"follow_up": "2025-03-20"}, {"patient": "Bea Cruz"}])  # fmt: skip
 def test_answers_ticked_beside_other_questions_are_not_recorded(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changed: dict[str, str]
 ) -> None:
@@ -899,11 +899,11 @@ def test_a_file_saved_after_the_form_changed_does_not_carry_the_teach_back(
     carried = {"taught": "1", "teach_digest": _digest(made.text)}
     saved = client.post("/", data={**ANN, **carried, "do": "pdf"}, headers=OURS)
     assert saved.status_code == 200, _errors(saved.text)
-    other = client.post("/", data={**ANN, **carried, "procedure_date": "2025-03-05", "do": "pdf"},
-                        headers=OURS)  # fmt: skip
-    assert other.status_code == 422
-    assert "the teach-back recorded was for other questions" in _shown(other.text)
-    assert "/made/" not in other.text
+    for changed in ({"procedure_date": "2025-03-05"}, {"patient": "Bea Cruz"}):
+        other = client.post("/", data={**ANN, **carried, **changed, "do": "pdf"}, headers=OURS)
+        assert other.status_code == 422
+        assert "the teach-back recorded was for other questions" in _shown(other.text)
+        assert "/made/" not in other.text
 
 
 STRICTER_ORDERS = b"""\

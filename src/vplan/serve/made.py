@@ -298,7 +298,7 @@ def make_document(
             from vplan.teachback import outcome, parse_taught
 
             view = teach_back(form, plan, settings, phone_needed=False)
-            if form.teach_digest != digest(view):
+            if form.teach_digest != digest(view, form.patient.name):
                 raise Problems({GENERAL: TAUGHT_OTHERS})
             taught = outcome(view, parse_taught(form.taught, len(view.questions))).chart_line()
         subject = Subject(
@@ -346,21 +346,22 @@ NOT_SHOWN = (
     "press 'Teach-back questions', ask them again and tick the answers"
 )
 TAUGHT_OTHERS = (
-    "the teach-back recorded was for other questions: a field changed since; press "
-    "'Teach-back questions' and record the answers again, or open the form afresh to save "
-    "without them"
+    "the teach-back recorded was for other questions or another patient: a field changed "
+    "since; press 'Teach-back questions' and record the answers again, or open the form "
+    "afresh to save without them"
 )
 
 
-def digest(view: TeachBack) -> str:
-    """What identifies the questions shown: their day, language, words and expected answers.
+def digest(view: TeachBack, patient: str) -> str:
+    """What identifies the questions shown: the patient, the day, the words and the answers.
 
-    The answers ticked are recorded only against the questions they were ticked beside.
+    The answers ticked are recorded only against the questions they were ticked beside,
+    for the patient they were asked of.
     """
     import hashlib
     import json
 
-    shown = [view.day, view.lang, [[q.number, q.text, q.answer] for q in view.questions]]
+    shown = [patient, view.day, view.lang, [[q.number, q.text, q.answer] for q in view.questions]]
     return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()[:32]
 
 
@@ -369,13 +370,14 @@ class Taught:
     """The teach-back shown; recorded, the numbers answered ("1,2,4" or "none") and its note."""
 
     view: TeachBack
+    patient: str
     answered: str | None = None
     note: str | None = None
 
     @property
     def digest(self) -> str:
         """The digest of the questions shown, which the form sends back with the ticks."""
-        return digest(self.view)
+        return digest(self.view, self.patient)
 
 
 def answered_in(values: Mapping[str, str], asked: int) -> str:
@@ -394,7 +396,7 @@ def record_teach_back(
     from vplan.teachback import chart_note, outcome, parse_taught
 
     view = teach_back(form, plan, settings)
-    if form.teach_digest != digest(view):
+    if form.teach_digest != digest(view, form.patient.name):
         raise Problems({GENERAL: NOT_SHOWN})
     answered = answered_in(values, len(view.questions))
     try:
@@ -406,7 +408,7 @@ def record_teach_back(
             )
     except VplanError as exc:
         raise Problems({GENERAL: _message(exc)}) from None
-    return Taught(view, answered, chart_note(plan, stamp, done))
+    return Taught(view, form.patient.name, answered, chart_note(plan, stamp, done))
 
 
 @dataclass(frozen=True)

@@ -229,7 +229,7 @@ class Site:
             plan = made.plan_for(form, orders, self.settings)
             if action == TAUGHT:
                 return made.record_teach_back(form, plan, values, self.settings)
-            return made.Taught(made.teach_back(form, plan, self.settings))
+            return made.Taught(made.teach_back(form, plan, self.settings), form.patient.name)
 
         try:
             taught = await run_in_threadpool(teach)
