@@ -480,6 +480,8 @@ def test_a_nurse_drives_the_page_in_chromium(
     )  # fmt: skip
     day = tmp_path / "day.csv"
     day.write_text(DAY, encoding="utf-8")
+    orders = tmp_path / "ann-orders.yaml"
+    orders.write_bytes(STRICTER_ORDERS)
     try:
         assert process.stdout is not None
         found = re.search(r"http://\S+", process.stdout.readline())
@@ -487,7 +489,8 @@ def test_a_nurse_drives_the_page_in_chromium(
         assert CHROMIUM is not None
         assert NODE is not None
         done = subprocess.run(
-            [NODE, str(ROOT / "tests" / "axe" / "serve.mjs"), CHROMIUM, found.group(0), str(day)],
+            [NODE, str(ROOT / "tests" / "axe" / "serve.mjs"), CHROMIUM, found.group(0), str(day),
+             str(orders)],
             cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
         )  # fmt: skip
     finally:
@@ -500,6 +503,7 @@ def test_a_nurse_drives_the_page_in_chromium(
     assert set(report["audits"]) == {
         "handout form", "handout preview", "handout saved", "handout with problems",
         "day's list form", "day's list made", "question box", "question answered", "warning signs",
+        "teach-back", "teach-back recorded", "orders kept",
     }  # fmt: skip
     for page, violations in report["audits"].items():
         assert violations == [], page
@@ -509,6 +513,13 @@ def test_a_nurse_drives_the_page_in_chromium(
     cli = run(*ANN_HANDOUT, "-o", str(tmp_path / "ann.pdf"))
     assert base64.b64decode(report["pdf"]) == (tmp_path / "ann.pdf").read_bytes()
     assert report["chart_note"] == cli.out.splitlines()[1]
+    fhir = run(*ANN_HANDOUT, "--mrn", "0012345", "-o", str(tmp_path / "ann.fhir.json"))
+    assert fhir.code == 0, fhir.err
+    assert base64.b64decode(report["fhir"]) == (tmp_path / "ann.fhir.json").read_bytes()
+    asked = run("teach-back", "2025-03-01", "--phone", "555-0100", "--taught", "1,2")
+    assert report["teach_note"] == asked.out.splitlines()[-1]
+    assert len(report["questions"]) >= 4
+    assert "ann-orders.yaml" in report["orders_kept"]
     assert dict(report["errors"]) == {
         "procedure_date-error": "give the procedure date",
         "levels-error": "'X9' is not a vertebral level; write levels such as 'T12, L1' "
@@ -660,3 +671,318 @@ def test_a_row_naming_an_orders_file_is_refused_and_no_file_is_opened(client: Te
     said = "the row names an orders file (3); this page reads only the list sent, so make this row with 'vplan handout --batch'"
     assert [(line, _shown(why)) for line, why in rows] == [("2", said)]
     assert "Made 1 handout, refused 1 row" in page.text
+
+
+@pytest.mark.parametrize(
+    ("action", "suffix", "extra"),
+    [
+        ("fhir", "fhir.json", {"mrn": "0012345"}),
+        ("fhir", "fhir.json", {"mrn": "0012345", "encounter": "V-77", "lang": "es"}),
+        ("hl7", "hl7", {"mrn": "0012345"}),
+        ("hl7", "hl7", {"mrn": "MRN/9", "encounter": "V-77", "follow_up": "2025-03-10 14:30"}),
+    ],
+)  # fmt: skip
+def test_a_file_for_the_record_system_is_the_command_lines_and_recorded(
+    run: Run,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    action: str,
+    suffix: str,
+    extra: dict[str, str],
+) -> None:
+    """FHIR and HL7 saved with the MRN are the bytes, chart note and journal entry of --mrn."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("VPLAN_RECORD_KEY", KEY)
+    paged, typed = tmp_path / "page.jsonl", tmp_path / "cli.jsonl"
+    app = make_app(Settings(journal=Journal(paged)), port=PORT, token=TOKEN)
+    with TestClient(app, base_url=HOME, follow_redirects=False) as page:
+        page.cookies.set(cookie_name(PORT), TOKEN)
+        made = page.post("/", data={**ANN, **extra, "do": action}, headers=OURS)
+        assert made.status_code == 200, _errors(made.text)
+        saved = page.get(_kept(made.text))
+    assert saved.headers["content-disposition"] == f'attachment; filename="ann-lee.{suffix}"'
+    options = {"mrn": "--mrn", "encounter": "--encounter", "lang": "--lang",
+               "follow_up": "--follow-up"}  # fmt: skip
+    args = [arg for key, value in extra.items() for arg in (options[key], value)]
+    out = tmp_path / f"ann.{suffix}"
+    done = run(*ANN_HANDOUT, *args, "-o", str(out), "--record", str(typed))
+    assert done.code == 0, done.err
+    assert saved.content == out.read_bytes()
+    note = re.search(r'id="chart-note">(.*?)</p>', made.text)
+    assert note is not None
+    assert _shown(note.group(1)) == done.out.splitlines()[1]
+    assert [entry["format"] for entry in _entries(paged)] == [action]
+    assert _entries(paged) == _entries(typed)
+
+
+@pytest.mark.parametrize("action", ["fhir", "hl7"])
+def test_a_file_for_the_record_system_without_an_mrn_is_refused_beside_it(
+    client: TestClient, run: Run, tmp_path: Path, action: str
+) -> None:
+    """Without an MRN, FHIR and HL7 are refused beside the MRN field, as the CLI refuses them."""
+    page = client.post("/", data={**ANN, "do": action}, headers=OURS)
+    assert page.status_code == 422
+    assert "/made/" not in page.text  # no file offered
+    suffix = "fhir.json" if action == "fhir" else "hl7"
+    done = run(*ANN_HANDOUT, "-o", str(tmp_path / f"ann.{suffix}"))
+    assert done.code == 2
+    assert _errors(page.text) == {"mrn": _shown(done.err.removeprefix("vplan: error: ").strip())}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "option"),
+    [("mrn", "00 12", "--mrn"), ("mrn", "x" * 65, "--mrn"), ("encounter", "V;1", "--encounter")],
+)
+def test_a_wrong_mrn_or_visit_number_is_refused_in_the_command_lines_words(
+    client: TestClient, run: Run, tmp_path: Path, field: str, value: str, option: str
+) -> None:
+    """A malformed MRN or visit number is shown beside its field in the CLI's sentence."""
+    page = client.post("/", data={**ANN, "mrn": "0012345", field: value, "do": "fhir"},
+                       headers=OURS)  # fmt: skip
+    assert page.status_code == 422
+    done = run(*ANN_HANDOUT, "--mrn", "0012345", option, value, "-o",
+               str(tmp_path / "ann.fhir.json"))  # fmt: skip
+    assert done.code == 2
+    assert _errors(page.text) == {field: _shown(done.err.removeprefix("vplan: error: ").strip())}
+
+
+def test_a_pdf_needs_no_mrn_and_is_the_same_with_one(client: TestClient) -> None:
+    """The MRN and visit number change nothing in the PDF: the handout never names them."""
+    plain = client.post("/", data={**ANN, "do": "pdf"}, headers=OURS)
+    charted = client.post("/", data={**ANN, "mrn": "0012345", "encounter": "V-7", "do": "pdf"},
+                          headers=OURS)  # fmt: skip
+    assert charted.status_code == 200, _errors(charted.text)
+    assert client.get(_kept(plain.text)).content == client.get(_kept(charted.text)).content
+
+
+TEACH_DAY = "2025-03-11"  # day 10 of ANN's plan: limits in force, the visit ahead
+
+
+def _flat(text: str) -> str:
+    """Text with its tags dropped and its runs of white space made one space."""
+    return " ".join(_shown(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+def _questions(page: str) -> list[tuple[str, str]]:
+    """The teach-back's questions on the page, each with its expected answer."""
+    asked = re.findall(r'id="question-\d+"><strong>(.*?)</strong>', page, re.DOTALL)
+    expected = re.findall(r'id="answer-\d+">(.*?)</p>', page, re.DOTALL)
+    assert len(asked) == len(expected)
+    return [(_flat(q), _flat(a)) for q, a in zip(asked, expected, strict=True)]
+
+
+def _digest(page: str) -> str:
+    """The digest of the teach-back questions the page showed, which the form sends back."""
+    found = re.search(r'name="teach_digest" value="([0-9a-f]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_teach_back_shows_what_teach_back_prints(
+    client: TestClient, run: Run, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """The Teach-back button shows each question and expected answer vplan teach-back prints."""
+    monkeypatch.setenv("VPLAN_TODAY", TEACH_DAY)
+    page = client.post("/", data={**ANN, "lang": lang, "do": "teach"}, headers=OURS)
+    assert page.status_code == 200, _errors(page.text)
+    shown = _questions(page.text)
+    done = run("teach-back", "2025-03-01", "--phone", "555-0100", "--lang", lang)
+    assert done.code == 0, done.err
+    printed = " ".join(done.out.split())
+    assert len(shown) == printed.count("? ") >= 4
+    at = 0
+    for number, (question, answer) in enumerate(shown, start=1):
+        at = printed.index(f"{number}. {question} {answer}", at)
+    assert re.search(r'name="answered_\d+" type="checkbox"', page.text)
+
+
+def test_the_teach_back_without_a_number_to_call_is_refused_beside_the_phone(
+    client: TestClient, run: Run
+) -> None:
+    """With no phone on the form or in the rules, the teach-back asks for one as the CLI does."""
+    page = client.post("/", data={**ANN, "phone": "", "do": "teach"}, headers=OURS)
+    assert page.status_code == 422
+    done = run("teach-back", "2025-03-01")
+    assert done.code == 2
+    assert _errors(page.text) == {"phone": _shown(done.err.removeprefix("vplan: error: ").strip())}
+
+
+@pytest.mark.parametrize("ticked", [(1, 2, 4), (), (1, 2, 3, 4, 5, 6)])
+def test_the_answers_ticked_are_noted_and_recorded_as_taught_does(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ticked: tuple[int, ...]
+) -> None:
+    """Recording the ticks gives the chart note and journal entry of teach-back --taught --record."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("VPLAN_RECORD_KEY", KEY)
+    monkeypatch.setenv("VPLAN_TODAY", TEACH_DAY)
+    paged, typed = tmp_path / "page.jsonl", tmp_path / "cli.jsonl"
+    app = make_app(Settings(journal=Journal(paged)), port=PORT, token=TOKEN)
+    ticks = {f"answered_{n}": "yes" for n in ticked}
+    with TestClient(app, base_url=HOME, follow_redirects=False) as page:
+        page.cookies.set(cookie_name(PORT), TOKEN)
+        shown = page.post("/", data={**ANN, "do": "teach"}, headers=OURS)
+        assert _entries(paged) == []  # shown, not yet recorded
+        ticks["teach_digest"] = _digest(shown.text)
+        made = page.post("/", data={**ANN, **ticks, "do": "taught"}, headers=OURS)
+    assert made.status_code == 200, _errors(made.text)
+    taught = ",".join(str(n) for n in ticked) or "none"
+    done = run("teach-back", "2025-03-01", "--patient", "Ann Lee", "--phone", "555-0100",
+               "--taught", taught, "--record", str(typed))  # fmt: skip
+    assert done.code == 0, done.err
+    note = re.search(r'id="teach-note">(.*?)</p>', made.text)
+    assert note is not None
+    assert _shown(note.group(1)) == done.out.splitlines()[-1]
+    assert [entry["format"] for entry in _entries(paged)] == ["teach-back"]
+    assert _entries(paged) == _entries(typed)
+    for n in ticked:  # the ticks stay as the nurse left them
+        assert f'name="answered_{n}" type="checkbox" value="yes" form="handout-form" checked' in (
+            made.text
+        )
+    assert "checked" not in shown.text.split('id="questions"')[1]
+
+
+def test_a_file_saved_after_the_teach_back_carries_it_as_taught_does(
+    client: TestClient, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once recorded, a FHIR file saved ends its chart note with the outcome, as --taught makes it."""
+    monkeypatch.setenv("VPLAN_TODAY", TEACH_DAY)
+    shown = client.post("/", data={**ANN, "do": "teach"}, headers=OURS)
+    ticks = {"answered_1": "yes", "answered_3": "yes", "teach_digest": _digest(shown.text)}
+    made = client.post("/", data={**ANN, **ticks, "do": "taught"}, headers=OURS)
+    assert '<input type="hidden" name="taught" value="1,3">' in made.text
+    carried = {"taught": "1,3", "teach_digest": _digest(made.text)}
+    saved = client.post("/", data={**ANN, **carried, "mrn": "0012345", "do": "fhir"},
+                        headers=OURS)  # fmt: skip
+    assert saved.status_code == 200, _errors(saved.text)
+    out = tmp_path / "ann.fhir.json"
+    done = run(*ANN_HANDOUT, "--mrn", "0012345", "--taught", "1,3", "-o", str(out))
+    assert done.code == 0, done.err
+    assert client.get(_kept(saved.text)).content == out.read_bytes()
+    note = re.search(r'id="chart-note">(.*?)</p>', saved.text)
+    assert note is not None
+    assert _shown(note.group(1)) == done.out.splitlines()[1]
+    assert "Teach-back: 2 of 6 answered" in _shown(note.group(1))
+
+
+@pytest.mark.parametrize("changed", [{}, {"teach_digest": "0" * 32}, {"lang": "es"},
+                                     {"follow_up": "2025-03-20"}, {"patient": "Bea Cruz"}])  # fmt: skip
+def test_answers_ticked_beside_other_questions_are_not_recorded(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changed: dict[str, str]
+) -> None:
+    """Ticks sent for questions other than those the form now makes are refused, and not recorded."""
+    monkeypatch.setenv("VPLAN_RECORD_KEY", KEY)
+    monkeypatch.setenv("VPLAN_TODAY", TEACH_DAY)
+    paged = tmp_path / "page.jsonl"
+    app = make_app(Settings(journal=Journal(paged)), port=PORT, token=TOKEN)
+    with TestClient(app, base_url=HOME, follow_redirects=False) as page:
+        page.cookies.set(cookie_name(PORT), TOKEN)
+        shown = page.post("/", data={**ANN, "do": "teach"}, headers=OURS)
+        sent = {**ANN, "answered_1": "yes", "teach_digest": _digest(shown.text), **changed}
+        if not changed:
+            del sent["teach_digest"]
+        made = page.post("/", data={**sent, "do": "taught"}, headers=OURS)
+    assert made.status_code == 422
+    assert "not the teach-back questions shown" in _shown(made.text)
+    assert 'id="teach-note"' not in made.text
+    assert _entries(paged) == []
+
+
+def test_a_file_saved_after_the_form_changed_does_not_carry_the_teach_back(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The outcome recorded is not put in the note of a file whose questions differ from it."""
+    monkeypatch.setenv("VPLAN_TODAY", TEACH_DAY)
+    shown = client.post("/", data={**ANN, "do": "teach"}, headers=OURS)
+    ticks = {"answered_1": "yes", "teach_digest": _digest(shown.text)}
+    made = client.post("/", data={**ANN, **ticks, "do": "taught"}, headers=OURS)
+    carried = {"taught": "1", "teach_digest": _digest(made.text)}
+    saved = client.post("/", data={**ANN, **carried, "do": "pdf"}, headers=OURS)
+    assert saved.status_code == 200, _errors(saved.text)
+    for changed in ({"procedure_date": "2025-03-05"}, {"patient": "Bea Cruz"}):
+        other = client.post("/", data={**ANN, **carried, **changed, "do": "pdf"}, headers=OURS)
+        assert other.status_code == 422
+        assert "the teach-back recorded was for other questions" in _shown(other.text)
+        assert "/made/" not in other.text
+
+
+STRICTER_ORDERS = b"""\
+activities:
+  lifting:
+    limits:
+      - until: 1 day
+        text:
+          en: "Today, do not lift or carry anything."
+      - from: 1 day
+        until: 3 months
+        max: 5 lb
+        text:
+          en: "Do not lift more than 5 lb (2.2 kg) until your doctor says so."
+"""
+
+
+def _kept_orders(page: str) -> str:
+    """The key by which the form names the orders file sent before."""
+    found = re.search(r'name="orders_kept" value="([A-Za-z0-9_-]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+def test_an_orders_file_sent_once_is_used_by_the_next_button(
+    client: TestClient, run: Run, tmp_path: Path
+) -> None:
+    """Orders sent with the preview make the PDF saved next (the file box is empty by then)."""
+    sent = {"orders": ("ann-orders.yaml", STRICTER_ORDERS, "application/yaml")}
+    shown = client.post("/", data={**ANN, "do": "preview"}, headers=OURS, files=sent)
+    assert shown.status_code == 200, _errors(shown.text)
+    assert "In use: the orders file ann-orders.yaml, sent before." in _shown(shown.text)
+    saved = client.post("/", data={**ANN, "orders_kept": _kept_orders(shown.text), "do": "pdf"},
+                        headers=OURS)  # fmt: skip
+    assert saved.status_code == 200, _errors(saved.text)
+    orders = tmp_path / "ann-orders.yaml"
+    orders.write_bytes(STRICTER_ORDERS)
+    out = tmp_path / "ann.pdf"
+    done = run(*ANN_HANDOUT, "--orders", str(orders), "-o", str(out))
+    assert done.code == 0, done.err
+    assert client.get(_kept(saved.text)).content == out.read_bytes()
+    assert _kept_orders(saved.text) == _kept_orders(shown.text)  # still in use
+
+
+def test_an_orders_file_ticked_out_is_left_out(
+    client: TestClient, run: Run, tmp_path: Path
+) -> None:
+    """Ticking "Leave this orders file out" makes the handout without the orders sent before."""
+    sent = {"orders": ("ann-orders.yaml", STRICTER_ORDERS, "application/yaml")}
+    shown = client.post("/", data={**ANN, "do": "preview"}, headers=OURS, files=sent)
+    key = _kept_orders(shown.text)
+    saved = client.post("/", data={**ANN, "orders_kept": key, "orders_drop": "yes", "do": "pdf"},
+                        headers=OURS)  # fmt: skip
+    assert saved.status_code == 200, _errors(saved.text)
+    assert 'name="orders_kept"' not in saved.text
+    out = tmp_path / "ann.pdf"
+    assert run(*ANN_HANDOUT, "-o", str(out)).code == 0
+    assert client.get(_kept(saved.text)).content == out.read_bytes()
+
+
+def test_an_orders_file_no_longer_kept_is_asked_for_again(client: TestClient) -> None:
+    """A form naming an orders file the page no longer holds is refused beside the orders field."""
+    page = client.post("/", data={**ANN, "orders_kept": "gone", "do": "pdf"}, headers=OURS)
+    assert page.status_code == 422
+    assert _errors(page.text) == {"orders": "the orders file sent before is no longer kept here; "
+                                            "choose it again"}  # fmt: skip
+    assert "/made/" not in page.text
+
+
+def test_the_teach_back_is_asked_and_recorded_from_the_orders_sent(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Questions shown with an orders file are recorded with it, though the file box is empty."""
+    monkeypatch.setenv("VPLAN_TODAY", TEACH_DAY)
+    sent = {"orders": ("ann-orders.yaml", STRICTER_ORDERS, "application/yaml")}
+    shown = client.post("/", data={**ANN, "do": "teach"}, headers=OURS, files=sent)
+    assert "Do not lift more than 5 lb (2.2 kg)" in _questions(shown.text)[0][1]
+    ticks = {"answered_1": "yes", "teach_digest": _digest(shown.text),
+             "orders_kept": _kept_orders(shown.text)}  # fmt: skip
+    made = client.post("/", data={**ANN, **ticks, "do": "taught"}, headers=OURS)
+    assert made.status_code == 200, _errors(made.text)
+    assert ", orders " in _shown(made.text).split('id="teach-note">')[1]

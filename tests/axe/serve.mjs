@@ -1,5 +1,5 @@
 // Drive 'vplan serve' in headless Chromium as a nurse would, and audit every page with axe-core.
-// Usage: node tests/axe/serve.mjs CHROMIUM ADDRESS DAY_LIST
+// Usage: node tests/axe/serve.mjs CHROMIUM ADDRESS DAY_LIST ORDERS
 // Prints one JSON object: each page's axe violations, the files saved (base64), the answer's
 // lines and the refused rows.
 import { readFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import puppeteer from "puppeteer-core";
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const [executablePath, address, dayList] = process.argv.slice(2);
+const [executablePath, address, dayList, orders] = process.argv.slice(2);
 
 const browser = await puppeteer.launch({
   executablePath,
@@ -70,6 +70,24 @@ try {
   report.pdf = await fetched(page, "#download");
   report.chart_note = await page.$eval("#chart-note", (p) => p.textContent);
   await audit(page, "handout saved");
+
+  await page.type("#mrn", "0012345");
+  await submit(page, 'button[value="fhir"]');
+  report.fhir = await fetched(page, "#download");
+
+  await submit(page, 'button[value="teach"]');
+  report.questions = await page.$$eval("#questions .question", (all) => all.map((p) => p.textContent));
+  await audit(page, "teach-back");
+  await page.click("#answered_1");
+  await page.click("#answered_2");
+  await submit(page, 'button[value="taught"]');
+  report.teach_note = await page.$eval("#teach-note", (p) => p.textContent);
+  await audit(page, "teach-back recorded");
+
+  await (await page.$("#orders")).uploadFile(orders);
+  await submit(page, 'button[value="preview"]');
+  report.orders_kept = await page.$eval("#orders-kept", (p) => p.textContent);
+  await audit(page, "orders kept");
 
   await page.$eval("#procedure_date", (e) => { e.value = ""; });
   await page.$eval("#levels", (e) => { e.value = "X9"; });

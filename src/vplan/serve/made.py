@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from vplan.model import Protocol as RulesProtocol
     from vplan.plan import Plan
     from vplan.reports import Rule, WarningSigns
+    from vplan.teachback import TeachBack
 
 T = TypeVar("T")
 GENERAL = ""  # the key of a problem that concerns no one field
@@ -189,10 +190,21 @@ class HandoutForm:
     lang: str
     layout: Layout
     follow_up: tuple[str | None, str | None]
+    mrn: str | None = None  # for a file for the record system only, as --mrn
+    encounter: str | None = None  # as --encounter
+    taught: str | None = None  # the teach-back's answers recorded, as --taught: "1,2,4"
+    teach_digest: str | None = None  # the digest of the questions shown (``digest``)
 
 
-def read_handout(values: Mapping[str, str], settings: Settings) -> HandoutForm:
-    """The handout form's fields, each read as the command line reads its option."""
+def read_handout(
+    values: Mapping[str, str], settings: Settings, fmt: OutputFormat | None = None
+) -> HandoutForm:
+    """The handout form's fields, each read as the command line reads its option.
+
+    The MRN and the visit number are read as ``--mrn`` and ``--encounter``; a file for the
+    record system (``fmt``) needs the MRN, and only such a file carries them.
+    """
+    from vplan.ehr import check_id, require_mrn
     from vplan.handout import Layout, Patient, check_field
     from vplan.parse import parse_date, parse_levels
     from vplan.patient import follow_up_visit
@@ -217,6 +229,13 @@ def read_handout(values: Mapping[str, str], settings: Settings) -> HandoutForm:
     lang = form.choice("lang", {code: code for code in LANGUAGES}, ENGLISH)
     paper = form.choice("paper", {p.value: p for p in Paper}, Paper.LETTER.value)
     procedure = form.text("procedure") or None
+    mrn = form.take("mrn", lambda: check_id("medical record number", form.text("mrn") or None,
+                                            "--mrn"))  # fmt: skip
+    encounter = form.take("encounter", lambda: check_id("visit number",
+                                                        form.text("encounter") or None,
+                                                        "--encounter"))  # fmt: skip
+    if fmt is not None and fmt.needs_mrn and "mrn" not in form.problems:
+        form.take("mrn", lambda: require_mrn(mrn, fmt.label))
     form.done()
     assert name is not None
     assert start is not None
@@ -224,7 +243,13 @@ def read_handout(values: Mapping[str, str], settings: Settings) -> HandoutForm:
     assert paper is not None
     patient = Patient(name, clinic, phone, doctor, levels)
     layout = Layout(paper, form.text("large_print") == "yes")
-    return HandoutForm(patient, start, procedure, lang, layout, visit)
+    if fmt is None or not fmt.needs_mrn:
+        mrn = encounter = None  # the other files carry neither
+    taught = form.text("taught") or None
+    return HandoutForm(
+        patient, start, procedure, lang, layout, visit, mrn, encounter, taught,
+        form.text("teach_digest") or None,
+    )  # fmt: skip
 
 
 def plan_for(form: HandoutForm, orders: Upload | None, settings: Settings) -> Plan:
@@ -268,8 +293,18 @@ def make_document(
     from vplan.documents import Subject, make
 
     try:
-        subject = Subject(plan, now(settings.env), form.lang, patient=form.patient,
-                          layout=form.layout)  # fmt: skip
+        taught = None
+        if form.taught is not None:
+            from vplan.teachback import outcome, parse_taught
+
+            view = teach_back(form, plan, settings, phone_needed=False)
+            if form.teach_digest != digest(view, form.patient.name):
+                raise Problems({GENERAL: TAUGHT_OTHERS})
+            taught = outcome(view, parse_taught(form.taught, len(view.questions))).chart_line()
+        subject = Subject(
+            plan, now(settings.env), form.lang, patient=form.patient, layout=form.layout,
+            mrn=form.mrn, encounter=form.encounter, teach_back=taught,
+        )  # fmt: skip
         made = make(fmt, subject)
     except VplanError as exc:
         text = _message(exc)
@@ -281,6 +316,99 @@ def make_document(
             raise Problems({GENERAL: _message(exc)}) from None
     stem = safe_stem(form.patient.name) or "handout"
     return Document(made.data, fmt, f"{stem}{fmt.ending}", made.given)
+
+
+NO_TEACH_PHONE = (
+    "the teach-back asks which number to call; give --phone NUMBER, or the clinic's "
+    "number in the rules (protocol.contact.phone)"
+)  # as ``vplan teach-back`` says it
+
+
+def teach_back(
+    form: HandoutForm, plan: Plan, settings: Settings, *, phone_needed: bool = True
+) -> TeachBack:
+    """The teach-back questions of ``plan``, asked today, as ``vplan teach-back`` shows them.
+
+    The number to call is the form's, else the rules'; ``vplan teach-back`` refuses to ask
+    without one, while a handout's ``--taught`` (``phone_needed`` False) does not ask.
+    """
+    from vplan.teachback import build_teach_back
+
+    number = form.patient.phone or plan.protocol.info.phone
+    if not number and phone_needed:
+        raise Problems({"phone": NO_TEACH_PHONE})
+    day = max(0, plan.day_of(today(settings)))
+    return build_teach_back(plan, day=day, phone=number or "", lang=form.lang)
+
+
+NOT_SHOWN = (
+    "these are not the teach-back questions shown: a field changed since they were shown; "
+    "press 'Teach-back questions', ask them again and tick the answers"
+)
+TAUGHT_OTHERS = (
+    "the teach-back recorded was for other questions or another patient: a field changed "
+    "since; press 'Teach-back questions' and record the answers again, or open the form "
+    "afresh to save without them"
+)
+
+
+def digest(view: TeachBack, patient: str) -> str:
+    """What identifies the questions shown: the patient, the day, the words and the answers.
+
+    The answers ticked are recorded only against the questions they were ticked beside,
+    for the patient they were asked of.
+    """
+    import hashlib
+    import json
+
+    shown = [patient, view.day, view.lang, [[q.number, q.text, q.answer] for q in view.questions]]
+    return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Taught:
+    """The teach-back shown; recorded, the numbers answered ("1,2,4" or "none") and its note."""
+
+    view: TeachBack
+    patient: str
+    answered: str | None = None
+    note: str | None = None
+
+    @property
+    def digest(self) -> str:
+        """The digest of the questions shown, which the form sends back with the ticks."""
+        return digest(self.view, self.patient)
+
+
+def answered_in(values: Mapping[str, str], asked: int) -> str:
+    """The questions ticked as answered (``answered_N``), as ``--taught`` writes them."""
+    ticked = [str(n) for n in range(1, asked + 1) if values.get(f"answered_{n}") == "yes"]
+    return ",".join(ticked) or "none"
+
+
+def record_teach_back(
+    form: HandoutForm, plan: Plan, values: Mapping[str, str], settings: Settings
+) -> Taught:
+    """The answers ticked: the chart note and the journal's entry of ``teach-back --taught``."""
+    from vplan.clock import now
+    from vplan.documents import Subject
+    from vplan.record import visit_moment
+    from vplan.teachback import chart_note, outcome, parse_taught
+
+    view = teach_back(form, plan, settings)
+    if form.teach_digest != digest(view, form.patient.name):
+        raise Problems({GENERAL: NOT_SHOWN})
+    answered = answered_in(values, len(view.questions))
+    try:
+        done = outcome(view, parse_taught(answered, len(view.questions)))
+        stamp = Subject(plan, now(settings.env), form.lang).stamp
+        if settings.journal is not None:
+            settings.journal.add_teach_back(
+                plan, stamp, done, form.patient.name, follow_up=visit_moment(plan.follow_up)
+            )
+    except VplanError as exc:
+        raise Problems({GENERAL: _message(exc)}) from None
+    return Taught(view, form.patient.name, answered, chart_note(plan, stamp, done))
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,9 @@ PAPER_NAMES = {"letter": "US Letter", "a4": "A4"}
 KEPT = 16  # documents kept in memory at once
 PREVIEW = "html"  # the format the preview shows in its frame: the handout as a web page
 PRINT = "print"  # the Print button: the PDF, opened in the browser to print
+TEACH = "teach"  # the Teach-back button: the questions, to tick those answered
+TAUGHT = "taught"  # the button that records the answers ticked
+ORDERS_GONE = "the orders file sent before is no longer kept here; choose it again"
 STYLE = re.compile(rb"<style>(.*?)</style>", re.DOTALL)
 
 
@@ -112,6 +115,36 @@ class Site:
     def __init__(self, settings: made.Settings) -> None:
         self.settings = settings
         self.kept = Kept()
+        self.orders: OrderedDict[str, made.Upload] = OrderedDict()  # orders files sent
+
+    def orders_for(
+        self, values: dict[str, str], sent: made.Upload | None
+    ) -> tuple[made.Upload | None, dict[str, str]]:
+        """The orders file the form means: the one just sent, else the one sent before.
+
+        A file input is empty again on each page, so an orders file sent is kept in memory
+        (the newest KEPT) and the form names it by key, until another is chosen or the nurse
+        ticks it out: the next button makes its document with the same orders.
+        """
+        asked = values.get("orders_kept", "")
+        dropped = values.get("orders_drop") == "yes"
+        values = {
+            k: v
+            for k, v in values.items()
+            if k not in ("orders_kept", "orders_name", "orders_drop")
+        }
+        if sent is None:
+            if not asked or dropped:
+                return None, values
+            kept = self.orders.get(asked)
+            if kept is None:
+                raise made.Problems({"orders": ORDERS_GONE})
+            return kept, {**values, "orders_kept": asked, "orders_name": kept.name}
+        key = secrets.token_urlsafe(16)
+        self.orders[key] = sent
+        while len(self.orders) > KEPT:
+            self.orders.popitem(last=False)
+        return sent, {**values, "orders_kept": key, "orders_name": sent.name}
 
     def routes(self) -> list[Route]:
         """Every address the page answers."""
@@ -130,12 +163,24 @@ class Site:
         shown: dict[str, object] = {
             "errors": {}, "values": {}, "preview": None, "saved": None, "saved_key": None,
             "result": None, "key": None, "lines": None, "listing": None, "procedures": [],
+            "teach": None,
             "languages": [(code, NAMES[code]) for code in LANGUAGES],
             "papers": [(p.value, PAPER_NAMES.get(p.value, p.value)) for p in Paper],
             "saves": [(row.name, save_words(row)) for row in offered(Command.HANDOUT)],
         }  # fmt: skip
         html = _templates().get_template(template).render({**shown, **values})
         return HTMLResponse(html, status_code=status)
+
+    def refused(
+        self, values: dict[str, str], problems: made.Problems, procedures: list[tuple[str, str]]
+    ) -> HTMLResponse:
+        """The handout form again, each problem beside its field; a wrong orders file not kept."""
+        if "orders" in problems.by_field:
+            values = {k: v for k, v in values.items() if k not in ("orders_kept", "orders_name")}
+        return self.page(
+            "handout.html.j2", status=422, values=values, errors=problems.by_field,
+            procedures=procedures,
+        )  # fmt: skip
 
     async def handout(self, request: Request) -> Response:
         """The handout form; posted, the preview or a file to save, or the problems."""
@@ -145,28 +190,57 @@ class Site:
             return self.page("handout.html.j2", values={}, errors={}, procedures=procedures)
         values, files = await _form(request)
         action = values.get("do", "preview")
+        try:
+            orders, values = self.orders_for(values, files.get("orders"))
+        except made.Problems as problems:
+            return self.refused(values, problems, procedures)
+        if action in (TEACH, TAUGHT):
+            return await self.teach_back(values, orders, procedures, action)
         given = saves()
         fmt = given.get(action) or by_name(PREVIEW)
-        orders = files.get("orders")
 
         def make() -> made.Document:
-            form = made.read_handout(values, self.settings)
+            form = made.read_handout(values, self.settings, fmt)
             plan = made.plan_for(form, orders, self.settings)
             return made.make_document(form, plan, fmt, self.settings, record=action in given)
 
         try:
             document = await run_in_threadpool(make)
         except made.Problems as problems:
-            return self.page(
-                "handout.html.j2", status=422, values=values, errors=problems.by_field,
-                procedures=procedures,
-            )  # fmt: skip
+            return self.refused(values, problems, procedures)
         key = self.kept.put(document.data, fmt.media, document.file_name)
         preview = key if action not in given else None
         return self.page(
             "handout.html.j2", values=values, errors={}, procedures=procedures, preview=preview,
             saved=None if preview else document, saved_key=key,
         )  # fmt: skip
+
+    async def teach_back(
+        self,
+        values: dict[str, str],
+        orders: made.Upload | None,
+        procedures: list[tuple[str, str]],
+        action: str,
+    ) -> Response:
+        """The teach-back questions shown; or the answers ticked, noted and recorded."""
+
+        def teach() -> made.Taught:
+            form = made.read_handout(values, self.settings)
+            plan = made.plan_for(form, orders, self.settings)
+            if action == TAUGHT:
+                return made.record_teach_back(form, plan, values, self.settings)
+            return made.Taught(made.teach_back(form, plan, self.settings), form.patient.name)
+
+        try:
+            taught = await run_in_threadpool(teach)
+        except made.Problems as problems:
+            return self.refused(values, problems, procedures)
+        values = {**values, "teach_digest": taught.digest}
+        if taught.answered is not None:
+            values["taught"] = taught.answered  # the files saved next carry it
+        return self.page(
+            "handout.html.j2", values=values, errors={}, procedures=procedures, teach=taught
+        )
 
     async def document(self, request: Request) -> Response:
         """A document made before: the preview in its frame, or a file to save."""
