@@ -191,6 +191,20 @@ def read_jobs(
         yield job
 
 
+def combined_only(item: Job | Outcome, remedy: str) -> Job | Outcome:
+    """A row made for the combined PDF only, not kept as a file; another format is refused.
+
+    ``remedy`` ends the refusal: how to make that row (it differs by where the list came in).
+    """
+    if not isinstance(item, Job):
+        return item
+    if item.fmt is not PDF:
+        return Outcome(
+            item.line, problem=f"the row asks for {item.fmt.label} ({item.path.name}), and {remedy}"
+        )
+    return replace(item, keep=False)
+
+
 def check_dates(path: Path, items: Sequence[Job | Outcome]) -> None:
     """Refuse, in one line, a list whose every row has a date such as 03/01/2025 to be read."""
     if items and all(isinstance(item, Outcome) and item.needs_order for item in items):

@@ -46,7 +46,7 @@ class Journal:
         (``file`` None: a handout made for the combined PDF only, not written as a file).
         """
         from vplan.clock import calendar_stamp
-        from vplan.journal import append, file_mac
+        from vplan.journal import file_mac
         from vplan.output import held_stops
         from vplan.record import entry, patient_id
 
@@ -59,13 +59,7 @@ class Journal:
             follow_up=given.follow_up,
         )  # fmt: skip
         with held_stops():  # a stop comes after the file is recorded, or removed
-            try:
-                append(self.path, self.key, fields)
-            except OutputError as exc:
-                if file is None:
-                    raise
-                file.unlink(missing_ok=True)
-                raise OutputError(f"{exc}; {file} was removed, as it is not recorded") from None
+            self._append(fields, file)
 
     def add_teach_back(
         self,
@@ -98,7 +92,7 @@ class Journal:
         """
         from vplan import __version__
         from vplan.clock import calendar_stamp
-        from vplan.journal import append, file_mac
+        from vplan.journal import file_mac
         from vplan.record import combined_entry
 
         fields = combined_entry(
@@ -106,6 +100,12 @@ class Journal:
             handouts=done.handouts, pages=done.pages,
             file_hmac=file_mac(self.key, done.sha256), key=self.key_id,
         )  # fmt: skip
+        self._append(fields, file)
+
+    def _append(self, fields: dict[str, str | int | bool | None], file: Path | None) -> None:
+        """Append an entry; when that fails, remove ``file`` (just written): nothing unrecorded."""
+        from vplan.journal import append
+
         try:
             append(self.path, self.key, fields)
         except OutputError as exc:

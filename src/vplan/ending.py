@@ -105,6 +105,9 @@ def _quiet_stdout() -> None:
 def _run(app: typer.Typer, argv: list[str] | None) -> NoReturn:
     try:
         result = app(args=argv, prog_name="vplan", standalone_mode=False)
+        if result == 130:  # Ctrl-C while typer ran the command
+            raise KeyboardInterrupt
+        sys.stdout.flush()  # what is left to print: a closed pipe or a bad encoding ends below
     except RulesError as exc:
         from vplan.chars import escaped
 
@@ -127,17 +130,6 @@ def _run(app: typer.Typer, argv: list[str] | None) -> NoReturn:
         _fail("stopped", 130)
     except (_PipeClosed, BrokenPipeError):
         # The reader went away (for example 'vplan schedule ... | head'): stop quietly.
-        _quiet_stdout()
-        raise SystemExit(EXIT_OK) from None
-    except UnicodeEncodeError as exc:
-        _unshowable(exc)
-    except OSError as exc:
-        _fail(f"cannot write the output ({exc.strerror}); check the disk and the file", EXIT_OUTPUT)
-    if result == 130:  # Ctrl-C while typer ran the command
-        _fail("stopped", 130)
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
         _quiet_stdout()
         raise SystemExit(EXIT_OK) from None
     except UnicodeEncodeError as exc:

@@ -49,6 +49,9 @@ MAX_BYTES = 256 * 1024
 LastEnd = Duration | bool | None  # when an activity's last limit ends (None: cleared; False: none)
 ORDERS_SOURCE = "care-team-orders"  # the source of every order that names none
 ORDERS_CITATION = "The care team's orders for this patient"
+ANOTHER_ONES_NAME = (  # what to write instead when an order names an activity with another's name
+    "an order cannot give an activity another one's name or alias; choose another word"
+)
 Finding = tuple[Where, str, str]
 
 
@@ -352,7 +355,7 @@ def _naming_checks(model: OrdersModel, protocol: Protocol) -> Iterator[Finding]:
     An order may rename its own activity, never take another's name or alias: 'check
     driving' must keep reaching driving's limits.
     """
-    from vplan.validate import name_problem
+    from vplan.validate import name_finding
 
     owner: dict[str, str] = {}
     for act in protocol.activities:
@@ -371,17 +374,9 @@ def _naming_checks(model: OrdersModel, protocol: Protocol) -> Iterator[Finding]:
         written += [((*at, "name", lang), text) for lang, text in (order.name or {}).items()]
         written += [((*at, "aliases", i), alias) for i, alias in enumerate(order.aliases or [])]
         for loc, name in written:
-            folded = normalize_name(name)
-            problem = name_problem(name)
-            if problem is not None:
-                yield (loc, *problem)
-            elif owner.setdefault(folded, key) != key:
-                yield (
-                    loc,
-                    f"'{name}' already names the activity '{owner[folded]}'",
-                    "an order cannot give an activity another one's name or alias; choose "
-                    "another word",
-                )
+            found = name_finding(loc, name, key, owner, ANOTHER_ONES_NAME)
+            if found is not None:
+                yield found
 
 
 def _involves_checks(model: OrdersModel, protocol: Protocol) -> Iterator[Finding]:

@@ -596,6 +596,26 @@ def name_problem(name: str) -> tuple[str, str] | None:
     return None
 
 
+OWN_NAMES = "give each activity its own names and aliases"
+
+
+def name_finding(
+    loc: Where, name: str, key: str, owner: dict[str, str], remedy: str
+) -> Finding | None:
+    """What is wrong with ``name`` given to activity ``key``: itself, or that it is taken.
+
+    ``owner`` maps each folded name seen so far to its activity, and takes this one; ``remedy``
+    is what to write instead when the name is another activity's.
+    """
+    problem = name_problem(name)
+    if problem is not None:
+        return (loc, *problem)
+    folded = normalize_name(name)
+    if owner.setdefault(folded, key) != key:
+        return (loc, f"'{name}' already names the activity '{owner[folded]}'", remedy)
+    return None
+
+
 def _name_checks(
     activities: Sequence[tuple[Where, str, ActivityModel]], known: frozenset[str] = frozenset()
 ) -> Iterator[Finding]:
@@ -603,18 +623,13 @@ def _name_checks(
     owner: dict[str, str] = {}
     for at, key, act in activities:
         for loc, name in _names(at, key, act):
-            folded = normalize_name(name)
-            if folded in known:
+            if normalize_name(name) in known:
                 continue
-            problem = name_problem(name)
-            if problem is not None:
-                yield (loc, *problem)
-            elif owner.setdefault(folded, key) != key:
-                yield (
-                    loc,
-                    f"'{name}' already names the activity '{owner[folded]}'",
-                    "give each activity its own names and aliases",
-                )
+            found = name_finding(
+                loc, name, key, owner, "give each activity its own names and aliases"
+            )
+            if found is not None:
+                yield found
 
 
 def limit_checks(at: Where, key: str, act: ActivityModel) -> Iterator[Finding]:

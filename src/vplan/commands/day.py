@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
 from vplan.commands.common import now, today
 from vplan.delivery import Journal, journal, same_file, wrote
 from vplan.errors import EXIT_OK, EXIT_SOME_REFUSED, InputError
 from vplan.formats import PDF, by_name
+
+WITHOUT_OUT_DIR = (
+    "without --out-dir only PDF handouts are made, for --combined; give --out-dir DIR for it"
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -93,7 +96,7 @@ def day_list(
     if out_dir is not None:
         batch.check_out_dir(out_dir)
     if not keep:
-        items = [_combined_only(item) for item in items]
+        items = [batch.combined_only(item, WITHOUT_OUT_DIR) for item in items]
     others = {csv_path: "the day's list"}
     if combined is not None:
         others[combined] = "the --combined PDF"
@@ -156,21 +159,6 @@ def day_list(
     if chart_notes is not None:
         _write_chart_notes(chart_notes, notes, mrn=day.has("mrn"), force=force)
     return EXIT_SOME_REFUSED if refused else EXIT_OK
-
-
-def _combined_only(item: batch.Job | batch.Outcome) -> batch.Job | batch.Outcome:
-    """A row made for the combined PDF only (no --out-dir): a PDF, not kept as a file."""
-    from vplan import batch
-
-    if not isinstance(item, batch.Job):
-        return item
-    if item.fmt is not PDF:
-        return batch.Outcome(
-            item.line,
-            problem=f"the row asks for {item.fmt.label} ({item.path.name}), and without "
-            "--out-dir only PDF handouts are made, for --combined; give --out-dir DIR for it",
-        )
-    return replace(item, keep=False)
 
 
 def _whose(job: batch.Job) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 GENERAL = ""  # the key of a problem that concerns no one field
+COMBINED_ONLY = (  # how a row of another format than PDF is refused here
+    "this page makes the combined PDF only; use 'vplan handout --batch' with --out-dir for it"
+)
 
 
 @dataclass(frozen=True)
@@ -533,7 +536,7 @@ def day_list(values: Mapping[str, str], upload: Upload | None, settings: Setting
         except VplanError as exc:
             raise Problems({"list": _message(exc, path, upload.name)}) from None
         described = listed.describe()
-    items = [_combined_only(item) for item in items]
+    items = [batch.combined_only(item, COMBINED_ONLY) for item in items]
     jobs = {item.line: item for item in items if isinstance(item, batch.Job)}
     moment = now(settings.env)
     printed: list[bytes] = []
@@ -592,18 +595,3 @@ def _without_orders(listed: DayList) -> DayList:
                     yield record
 
     return WithoutOrders(*(getattr(listed, f.name) for f in fields(listed)))
-
-
-def _combined_only(item: batch.Job | batch.Outcome) -> batch.Job | batch.Outcome:
-    """A row made for the combined PDF only: a PDF, not written as a file."""
-    from vplan import batch
-
-    if not isinstance(item, batch.Job):
-        return item
-    if item.fmt is not PDF:
-        return batch.Outcome(
-            item.line,
-            problem=f"the row asks for {item.fmt.label} ({item.path.name}), and this "
-            "page makes the combined PDF only; use 'vplan handout --batch' with --out-dir for it",
-        )
-    return replace(item, keep=False)
