@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import functools
 import json
 import re
@@ -94,6 +95,9 @@ def milestone_days_in_text(output: str, plan: Plan) -> dict[str, int]:
     return found
 
 
+MONTHS = {name: n for n, name in enumerate(calendar.month_name) if name}
+
+
 @settings(max_examples=30, deadline=None)
 @given(start=dates, procedure=st.sampled_from(PROCEDURES))
 def test_every_output_shows_the_same_allowed_from_dates_and_milestone_dates(
@@ -127,17 +131,27 @@ def test_every_output_shows_the_same_allowed_from_dates_and_milestone_dates(
     for row in as_json["days"]:
         for milestone in row["milestones"]:
             assert milestone.replace("|", "\\|") in in_cells[row["date"]], milestone
-    # Every key date of the handout is a milestone's day or the day a care item starts.
+    # The handout's calendar marks every milestone's day and every day a care item starts.
     starts = {plan.date_of(c.start_day).isoformat() for c in plan.care}
-    key_dates = {k.date.isoformat() for k in handout.key_dates}
-    assert set(milestones) <= key_dates <= set(milestones) | starts
+    cells = {
+        date(int(month.title.split()[-1]), MONTHS[month.title.split()[0]], cell.day_of_month)
+        for month in handout.months
+        for week in month.weeks
+        for cell in week
+        if cell is not None and cell.mark
+    }
+    assert {d.isoformat() for d in cells} == set(milestones) | starts
 
-    # The handout names each activity on the key date it is allowed again.
-    by_date = {k.date.isoformat(): " ".join(k.items) for k in handout.key_dates}
+    # The handout names each activity beside the letter of the day it is allowed again.
+    letters = {plan.date_of(k.day).isoformat(): k.mark for k in handout.key_dates}
+    beside = handout.beside_marks()
+    marks = dict(zip(sorted(cells), handout.marks, strict=True))
     for name, row in in_json.items():
         ends = [limit["until"] for limit in row["limits"]]
         if row["allowed_from"] is not None and ends[-1] is not None:
-            assert name in by_date[row["allowed_from"]], (name, row["allowed_from"])
+            mark = marks[date.fromisoformat(row["allowed_from"])]
+            assert letters.get(row["allowed_from"], mark) == mark
+            assert any(name in text for text in beside[mark]), (name, row["allowed_from"])
 
 
 @settings(max_examples=10, deadline=None)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pypdf.generic import DictionaryObject
 
 from conftest import ANN_HANDOUT, RulesFile, Run, edited
-from vplan.handout import Layout, Paper, Patient, build_handout
+from vplan.handout import Layout, Paper, Patient, build_handout, marked
 from vplan.model import Protocol, Tier
 from vplan.plan import Plan, build_plan
 from vplan.render import font, pdf, webpage
@@ -87,50 +87,56 @@ def test_without_any_phone_the_handout_is_refused(run: Run, tmp_path: Path) -> N
     assert not out.exists()
 
 
-def test_key_dates_give_the_day_each_restriction_ends_with_its_weekday(plan: Plan) -> None:
-    """Follow-up, showering, bending, the 10 lb and 20 lb lifting limits and strengthening have dates."""
+def test_each_restriction_is_listed_under_the_day_it_ends_with_its_weekday(plan: Plan) -> None:
+    """Showering, bending, the 20 lb lifting limit and the visit have their dates and letters."""
     handout = build_handout(plan, ANN)
-    by_date = {k.when: " ".join(k.items) for k in handout.key_dates}
-    assert "Showering" in by_date["Mon, Mar 3, 2025"]
-    assert "follow-up visit" in by_date["Sat, Mar 8, 2025"]
-    assert "(by Sat, Mar 15, 2025)" in by_date["Sat, Mar 8, 2025"]
-    assert "Lifting: up to 20 lb (9 kg) from today." in by_date["Sat, Apr 12, 2025"]
-    assert "Bending and twisting" in by_date["Sat, Apr 12, 2025"]
-    assert "Strength exercises on your own" in by_date["Sat, Apr 12, 2025"]
-    assert "Tub bath" in by_date["Sat, Apr 12, 2025"]
-    assert "Allowed again from today: Lifting" in by_date["Sun, Jun 1, 2025"]
+    beside = {mark: " ".join(texts) for mark, texts in handout.beside_marks().items()}
+    by_heading = {g.heading: [f.label for f in g.limits] for g in handout.now.limits}
+    assert by_heading["Allowed again from Mon, Mar 3:"] == ["Showering"]
+    april = by_heading["Allowed again from Sat, Apr 12:"]
+    assert {"Bending and twisting", "Strength exercises on your own", "Tub bath"} <= set(april)
+    assert "Lifting" in by_heading["Allowed again from Sun, Jun 1:"]
+    lifting = next(f.value for g in handout.now.limits for f in g.limits if f.label == "Lifting")
+    assert "From Sat, Apr 12: Do not lift anything heavier than 20 pounds (9 kg)." in lifting
+    visit = handout.now.visit
+    assert "between Sat, Mar 8 and Sat, Mar 15" in visit
+    assert visit in beside[handout.now.visit_mark]
+    assert "Showering" in beside[next(g.mark for g in handout.now.limits if "Mar 3" in g.heading)]
     assert handout.until_cleared == ()  # in force from day 0: page 1's box says them
-    text = pdf_text(handout_pdf(plan))
-    for when in by_date:
-        assert when in text
+    text = " ".join(pdf_text(handout_pdf(plan)).split())
+    for group in handout.now.limits:
+        assert " ".join(marked(group.mark, group.heading).split()) in text
 
 
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)))
-def test_every_limit_end_is_a_key_date_and_is_marked_on_the_calendar(
+def test_every_limit_end_is_marked_on_the_calendar_and_beside_its_date(
     protocol: Protocol, when: date
 ) -> None:
-    """For any procedure date, each dated limit's end is a key date with its letter in the grid."""
+    """For any procedure date, each dated limit's end has a letter in the grid, shown beside that date."""
     plan = build_plan(protocol, when)
     handout = build_handout(plan, ANN)
-    keys = {k.day: k for k in handout.key_dates}
-    marked = {
+    marked_cells = {
         (month.title, cell.day_of_month): cell.mark
         for month in handout.months
         for week in month.weeks
         for cell in week
         if cell is not None and cell.mark
     }
+    assert sorted(marked_cells.values()) == list(handout.marks)
+    assert list(handout.marks) == [chr(ord("A") + i) for i in range(len(handout.marks))]
+    beside = handout.beside_marks()
     for window in plan.windows:
         if window.end_day is None:
             continue
-        key = keys[window.end_day]
-        assert key.date == plan.date_of(window.end_day)
-        assert key.when.startswith(f"{key.date:%a}, ")
-        assert marked[(f"{key.date:%B} {key.date.year}", key.date.day)] == key.mark
-    assert [k.mark for k in handout.key_dates] == [chr(ord("A") + i) for i in range(len(keys))]
+        end = plan.date_of(window.end_day)
+        mark = marked_cells[(f"{end:%B} {end.year}", end.day)]
+        short = f"{end:%a}, {end:%b} {end.day}"
+        assert any(short in text for text in beside[mark]), (mark, short)
+    for mark, texts in beside.items():
+        assert texts, f"the letter {mark} is shown beside nothing"
     covered = {
         (month.title, cell.day_of_month)
         for month in handout.months
@@ -144,20 +150,19 @@ def test_every_limit_end_is_a_key_date_and_is_marked_on_the_calendar(
         assert (f"{shown:%B} {shown.year}", shown.day) in covered
 
 
-def test_each_care_sentence_is_printed_on_the_key_date_it_starts_with_its_last_day(
-    plan: Plan,
-) -> None:
-    """Every care item's sentence from the rules is printed once, on its first day, with its end."""
+def test_each_care_sentence_is_printed_once_under_the_days_it_applies(plan: Plan) -> None:
+    """Every care item's sentence from the rules is printed once, under its first and last day."""
     handout = build_handout(plan, ANN)
-    printed = [t for key in handout.key_dates for span in key.care for t in span.texts]
+    printed = [t for span in handout.care for t in span.texts]
     assert sorted(printed) == sorted(c.item.text.get() for c in plan.care)
-    first = {span.heading: span.texts for span in handout.key_dates[0].care}
-    assert handout.key_dates[0].when == "Sat, Mar 1, 2025"
+    spans = {span.heading: span for span in handout.care}
     ice = next(c.item.text.get() for c in plan.care if "ice" in c.item.text.get().lower())
-    assert ice in first["From today through Sun, Mar 2:"]
-    assert any("with someone to help you" in t for t in first["Today:"])
+    assert ice in spans["Sat, Mar 1 to Sun, Mar 2:"].texts
+    assert spans["Sat, Mar 1 to Sun, Mar 2:"].mark == "A"
+    assert any("with someone to help you" in t for t in spans["On Sat, Mar 1:"].texts)
     text = " ".join(pdf_text(handout_pdf(plan)).split())
     assert " ".join(ice.split()) in text
+    assert "(A) Sat, Mar 1 to Sun, Mar 2:" in text
 
 
 @pytest.mark.parametrize(
@@ -221,7 +226,7 @@ def test_body_text_is_12_point_in_normal_print(plan: Plan) -> None:
     small = {text for s, text in sizes if s < 12}
     footers = {t for t in small if t.startswith(("Ann Lee: Your recovery", "Page "))}
     weekdays = {"Su", "Mo", "Tu", "We", "Th", "Fr", "Sa"}
-    letters = {k.mark for k in build_handout(plan, ANN).key_dates}
+    letters = set(build_handout(plan, ANN).marks)
     assert small - footers <= weekdays | letters, small - footers
 
 
@@ -347,7 +352,7 @@ def test_html_is_one_self_contained_page_with_print_css(plan: Plan) -> None:
         "Call 911 now if:",
         "Call us at 555-0100 today if:",
         "Normal, no need to call:",
-        "Sun, Jun 1, 2025",
+        "(F) Allowed again from Sun, Jun 1:",
         "version 2026.12-1",
     ):
         assert needle in text, needle

@@ -87,10 +87,11 @@ def test_large_print_keeps_every_block_whole_and_fills_its_pages(
         where = printed[page_of(printed, box.heading)].text
         assert all(sign in where for sign in box.signs), box.heading
     for key in handout.key_dates:
-        where = printed[page_of(printed, f"{key.mark} {key.when}")].text
+        where = printed[page_of(printed, f"({key.mark}) {key.when}")].text
         assert all(item in where for item in key.items), key.when
-        texts = [text for span in key.care for text in (span.heading, *span.texts)]
-        assert all(text in where for text in texts), key.when
+    for span in handout.care:  # the days' heading and their care items on one page
+        where = printed[page_of(printed, f"({span.mark}) {span.heading}")].text
+        assert all(text in where for text in span.texts), span.heading
     for number, page in enumerate(printed[:-1], start=1):
         # A key date with its care items, or a row of months with the footer, is one block
         # and may leave up to two thirds of a page.
@@ -112,10 +113,10 @@ def test_every_key_date_box_fits_inside_its_calendar_cell(procedure: str | None)
             build_plan(protocol(procedure), when), Patient("Ann Lee", phone="555-0100")
         )
         marked = [c for m in handout.months for w in m.weeks for c in w if c and c.mark]
-        assert len(marked) == len(handout.key_dates)
+        assert len(marked) == len(handout.marks)
         for cell in marked:
             for (size, _), width in cells.items():
-                marks = [key.mark for key in handout.key_dates]
+                marks = list(handout.marks)
                 box = pdf.mark_box(cell.day_of_month, cell.mark, size.body, width, marks)
                 assert box.day_size == size.body
                 assert box.text_width + 2 * pdf.MARK_LINE < box.width <= box.cell_width
@@ -238,8 +239,8 @@ def test_the_box_of_limits_says_continued_on_the_pages_it_goes_on_to(lang: str) 
     assert all(continued in text for text in holding[1:])
 
 
-@pytest.mark.parametrize(("procedure", "lang"), [(None, "en"), ("kyphoplasty", "es")])
-def test_normal_print_key_dates_and_advice_go_on_over_the_page_under_their_heading(
+@pytest.mark.parametrize(("procedure", "lang"), [(None, "en"), ("kyphoplasty", "en")])
+def test_normal_print_care_and_advice_go_on_over_the_page_under_their_heading(
     procedure: str | None, lang: str
 ) -> None:
     """Normal print: a section cut by the page goes on under its heading with '(continued)'."""
@@ -248,7 +249,7 @@ def test_normal_print_key_dates_and_advice_go_on_over_the_page_under_their_headi
     printed = pages(handout)
     went_on = 0
     for heading, continued in (
-        (handout.key_dates_heading, handout.key_dates_continued),
+        (handout.care_heading, handout.care_continued),
         (handout.instead_heading, handout.instead_continued),
     ):
         first = page_of(printed, heading)
@@ -259,7 +260,7 @@ def test_normal_print_key_dates_and_advice_go_on_over_the_page_under_their_headi
     assert went_on  # this patient's handout cuts one of them (so the check above ran)
     # No care item or piece of advice is cut by the page: each is whole on one page.
     whole = [
-        *(t for k in handout.key_dates for span in k.care for t in span.texts),
+        *(t for span in handout.care for t in span.texts),
         *(f"{i.label}: {i.value}" for i in handout.instead),
     ]
     for text in whole:

@@ -153,7 +153,7 @@ def test_handouts_and_calendars_name_the_procedure(run: Run, tmp_path: Path) -> 
         "From Sun, Mar 2: Do not lift anything heavier than 5 pounds (2.2 kg). A gallon of milk "
         "is too heavy. From Sat, Mar 22: Do not lift anything heavier than 10 pounds" in text
     )
-    assert "Sat, Mar 22, 2025 Lifting: up to 10 lb (4.5 kg) from today." in text
+    assert "(E) Sat, Mar 22, 2025: Lifting: up to 10 lb (4.5 kg) from today." in text
     assert run("schedule", "2025-03-01", "-f", "ics", "-o", str(ics_path), *KYPHO).code == 0
     assert b"X-WR-CALNAME:Recovery after balloon kyphoplasty" in ics_path.read_bytes()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from itertools import groupby
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
@@ -21,7 +21,7 @@ from vplan.errors import InputError
 from vplan.formats import Paper as Paper  # where it was defined before
 from vplan.i18n import ENGLISH
 from vplan.model import Tier
-from vplan.plan import AllowedAgain, LimitChange, Plan, Window
+from vplan.plan import AllowedAgain, FollowUpVisit, LimitChange, Plan, RuleEvent, Window
 from vplan.words.common import HOLDS_UNTIL_CLEARED, LABELS, ORDERS_HEADING, joined
 from vplan.words.patient import (
     ALLOWED_AGAIN_HEAD,
@@ -29,16 +29,16 @@ from vplan.words.patient import (
     CLEARED_LIST,
     CLEARED_ONLY,
     CONTINUED,
-    FROM_TODAY,
+    DAY_SPAN,
+    FROM_DAY,
     HANDOUT_FIELDS,
     HANDOUT_HEADINGS,
     LIMITS_BOX,
     MARKS_NOTE,
     NO_LIMIT_HEAD,
     NO_LIMIT_LIST,
+    ON_DAY,
     PAGE_OF,
-    THROUGH,
-    TODAY_ONLY,
     PatientWords,
 )
 
@@ -127,15 +127,15 @@ class KeyDate(NamedTuple):
     day: int
     date: date
     when: str
-    items: tuple[str, ...]  # what changes
-    care: tuple[CareSpan, ...] = ()  # what to do from this day, as the rules say, by end day
+    items: tuple[str, ...]  # what changes, in a few words (page 1's box says the sentences)
 
 
 class CareSpan(NamedTuple):
-    """Care items that start on the same key date and end on the same day: until when, what."""
+    """Care items that start on the same day and end on the same day: when, then what to do."""
 
-    heading: str  # "Through Sun, Mar 2:"
+    heading: str  # "Sat, Mar 1 to Sun, Mar 2:"
     texts: tuple[str, ...]
+    mark: str = ""  # the letter of its first day on the calendar
 
 
 class Cell(NamedTuple):
@@ -159,6 +159,7 @@ class LimitGroup(NamedTuple):
 
     heading: str
     limits: tuple[Field, ...]
+    mark: str = ""  # the letter of the day on the calendar, when it is a key date
 
 
 class NowBox(NamedTuple):
@@ -172,6 +173,7 @@ class NowBox(NamedTuple):
     limits: tuple[LimitGroup, ...]
     continued: str  # the heading repeated where the box goes on over the page
     visit: str
+    visit_mark: str  # the letter of the visit's day on the calendar
     phone: tuple[str, ...]
     orders_heading: str
     orders: tuple[str, ...]
@@ -181,11 +183,13 @@ class NowBox(NamedTuple):
         yield self.heading
         yield self.continued
         for group in self.limits:
+            yield group.mark
             yield group.heading
             for limit in group.limits:
                 yield limit.label
                 yield limit.value
         if self.visit:
+            yield self.visit_mark
             yield self.visit
         yield from self.phone
         if self.orders:
@@ -201,10 +205,13 @@ class Handout(NamedTuple):
     now: NowBox
     signs_heading: str
     signs: tuple[SignBox, ...]
+    care_heading: str
+    care_continued: str  # the heading where the care items go on over the page
+    care: tuple[CareSpan, ...]
     key_dates_heading: str
-    key_dates_continued: str  # the heading where the key dates go on over the page
-    key_dates: tuple[KeyDate, ...]
+    key_dates: tuple[KeyDate, ...]  # the letters of the calendar not shown beside a heading
     until_cleared: tuple[str, ...]
+    marks: tuple[str, ...]  # every letter of the calendar
     months_heading: str
     marks_note: str
     months: tuple[MonthGrid, ...]
@@ -217,6 +224,24 @@ class Handout(NamedTuple):
     lang: str = ENGLISH
     page_of: str = PAGE_OF  # with {page} and {pages} in it
     stamp: str = ""  # what made the handout (vplan, protocol, rules digest, language, date)
+
+    def beside_marks(self) -> dict[str, list[str]]:
+        """What the handout prints beside each letter of the calendar, in reading order."""
+        found: dict[str, list[str]] = {mark: [] for mark in self.marks}
+        for group in self.now.limits:
+            if group.mark:
+                found[group.mark] += [
+                    group.heading,
+                    *(f"{f.label}: {f.value}" for f in group.limits),
+                ]
+        if self.now.visit_mark:
+            found[self.now.visit_mark].append(self.now.visit)
+        for span in self.care:
+            if span.mark:
+                found[span.mark] += [span.heading, *span.texts]
+        for key in self.key_dates:
+            found[key.mark] += [key.when, *key.items]
+        return found
 
     def texts(self) -> Iterator[tuple[str, str]]:
         """Every string the handout prints, each with the part it belongs to."""
@@ -231,18 +256,18 @@ class Handout(NamedTuple):
             yield "warning signs", box.heading
             for sign in box.signs:
                 yield "warning signs", sign
-        yield "heading", self.key_dates_heading
-        yield "heading", self.key_dates_continued
-        for key in self.key_dates:
-            yield "key dates", key.mark
-            yield "key dates", key.when
-            for item in key.items:
-                yield "key dates", item
-            for span in key.care:
-                for text in (span.heading, *span.texts):
-                    yield "key dates", text
-        for text in self.until_cleared:
-            yield "key dates", text
+        yield "heading", self.care_heading
+        yield "heading", self.care_continued
+        for span in self.care:
+            yield "care", span.mark
+            yield "care", span.heading
+            for text in span.texts:
+                yield "care", text
+        yield "heading", self.instead_heading
+        yield "heading", self.instead_continued
+        for advice in self.instead:
+            yield "what you can do", advice.label
+            yield "what you can do", advice.value
         yield "heading", self.months_heading
         yield "calendar", self.marks_note
         for month in self.months:
@@ -253,11 +278,14 @@ class Handout(NamedTuple):
                 for cell in week:
                     if cell is not None:
                         yield "calendar", f"{cell.day_of_month} {cell.mark}"
-        yield "heading", self.instead_heading
-        yield "heading", self.instead_continued
-        for advice in self.instead:
-            yield "what you can do", advice.label
-            yield "what you can do", advice.value
+        yield "heading", self.key_dates_heading
+        for key in self.key_dates:
+            yield "key dates", key.mark
+            yield "key dates", key.when
+            for item in key.items:
+                yield "key dates", item
+        for text in self.until_cleared:
+            yield "key dates", text
         yield "footer", self.footer
         yield "footer", self.running_head
         yield "footer", self.page_of
@@ -275,6 +303,11 @@ _UNBROKEN = re.compile(
     r"|(?<=\d,) (?=\d{4}\b)|(?<=\bde) (?=\d{4}\b)|(?<=\d de) (?=\w)|(?<=\w,) (?=\d{1,2} de )"
     r"|(?<=\)) (?=\d)| (?=\(\d)"
 )
+
+
+def marked(mark: str, text: str) -> str:
+    """``text`` after the calendar's letter of its day, ``(B) Allowed again from ...``."""
+    return f"({mark}){NBSP}{text}" if mark else text
 
 
 def unbroken(text: str) -> str:
@@ -349,8 +382,13 @@ def build_handout(
     ):
         if value:
             fields.append(Field(label(key), value, key))
-    key_dates = _key_dates(plan, words)
-    marks = {key.day: key.mark for key in key_dates}
+    marks = _marks(plan)
+    limits = _limits_now(plan, words, marks)
+    care = _care(plan, words, marks)
+    visit = words.visit_text(plan)
+    visit_day = next((m.day for m in plan.milestones if _is_visit(m)), None)
+    visit_mark = marks.get(visit_day, "") if visit and visit_day is not None else ""
+    shown = {g.mark for g in limits} | {c.mark for c in care} | {visit_mark}
     title = words.handout_title(protocol)
     return Handout(
         title=title,
@@ -358,8 +396,9 @@ def build_handout(
         now=NowBox(
             heading=words.tr(LIMITS_BOX),
             continued=words.tr(CONTINUED).format(heading=words.tr(LIMITS_BOX)),
-            limits=_limits_now(plan, words),
-            visit=words.visit_text(plan),
+            limits=limits,
+            visit=visit,
+            visit_mark=visit_mark,
             phone=words.phone_lines(phone, after_hours),
             orders_heading=words.tr(ORDERS_HEADING),
             orders=words.order_texts(plan),
@@ -374,11 +413,12 @@ def build_handout(
             for tier in Tier
             if any(s.tier is tier for s in protocol.warning_signs)
         ),
+        care_heading=words.tr(HANDOUT_HEADINGS["care"]),
+        care_continued=words.tr(CONTINUED).format(heading=words.tr(HANDOUT_HEADINGS["care"])),
+        care=care,
         key_dates_heading=words.tr(HANDOUT_HEADINGS["key_dates"]),
-        key_dates_continued=words.tr(CONTINUED).format(
-            heading=words.tr(HANDOUT_HEADINGS["key_dates"])
-        ),
-        key_dates=key_dates,
+        key_dates=_key_dates(plan, words, marks, shown, said=_in_box(plan, bool(visit))),
+        marks=tuple(marks.values()),
         until_cleared=_until_cleared(plan, words),
         months_heading=words.tr(HANDOUT_HEADINGS["months"]),
         marks_note=words.tr(MARKS_NOTE),
@@ -400,7 +440,14 @@ def build_handout(
     )
 
 
-def _limits_now(plan: Plan, words: PatientWords) -> tuple[LimitGroup, ...]:
+def _is_visit(milestone: Milestone) -> bool:
+    """Whether ``milestone`` is the follow-up visit: booked, or due by the rules."""
+    if isinstance(milestone, FollowUpVisit):
+        return True
+    return isinstance(milestone, RuleEvent) and milestone.rule.follow_up
+
+
+def _limits_now(plan: Plan, words: PatientWords, marks: dict[int, str]) -> tuple[LimitGroup, ...]:
     """Each limit in force on the discharge day, under the day it is allowed again.
 
     The days come in order, those only the care team decides last; the care team's
@@ -422,7 +469,8 @@ def _limits_now(plan: Plan, words: PatientWords) -> tuple[LimitGroup, ...]:
         else:
             head = NO_LIMIT_HEAD if careful else ALLOWED_AGAIN_HEAD
             heading = words.tr(head).format(date=words.date_near(plan, end, 0))
-        found.append(LimitGroup(heading, tuple(groups[end, careful])))
+        mark = "" if end is None else marks.get(end, "")
+        found.append(LimitGroup(heading, tuple(groups[end, careful]), mark))
     return tuple(found)
 
 
@@ -464,36 +512,80 @@ def _mark(index: int) -> str:
     return letters
 
 
-def _key_dates(plan: Plan, words: PatientWords) -> tuple[KeyDate, ...]:
-    """Each day something changes or a care item starts: what changes, then what to do."""
+def _marks(plan: Plan) -> dict[int, str]:
+    """The calendar's letter of each day something changes or a care item starts."""
+    days = sorted({m.day for m in plan.milestones} | {care.start_day for care in plan.care})
+    return {day: _mark(index) for index, day in enumerate(days)}
+
+
+def _in_box(plan: Plan, visit: bool) -> Callable[[Milestone], bool]:
+    """Whether page 1's box says a milestone already: a change of a limit it lists, the visit."""
+    listed = set()
+    for window in plan.in_force(0):
+        current: Window | None = window
+        while current is not None and not window.limit.ordered:
+            listed.add((current.activity.key, current.start_day))
+            current = plan.following(current)
+
+    def said(milestone: Milestone) -> bool:
+        if isinstance(milestone, AllowedAgain | LimitChange):
+            return (milestone.activity.key, milestone.ending.start_day) in listed
+        return visit and _is_visit(milestone)
+
+    return said
+
+
+def _key_dates(
+    plan: Plan,
+    words: PatientWords,
+    marks: dict[int, str],
+    shown: set[str],
+    said: Callable[[Milestone], bool],
+) -> tuple[KeyDate, ...]:
+    """The key dates the lists above do not say: what changes on each, by its letter.
+
+    A day is left out when the box says all of its changes and its letter is shown there
+    (or beside the care items that start on it).
+    """
     milestones = {day: list(found) for day, found in groupby(plan.milestones, lambda m: m.day)}
-    starts: dict[int, dict[int | None, list[str]]] = {}
-    for care in plan.care:
-        ends = starts.setdefault(care.start_day, {})
-        ends.setdefault(care.last_day, []).append(care.item.text.get(words.lang))
-    return tuple(
-        KeyDate(
-            mark=_mark(index),
-            day=day,
-            date=plan.date_of(day),
-            when=capitalized(words.dates.long(plan.date_of(day))),
-            items=_key_date_items(plan, milestones.get(day, []), words),
-            care=tuple(
-                CareSpan(_care_heading(plan, day, last, words), tuple(texts))
-                for last, texts in starts.get(day, {}).items()
-            ),
+    found = []
+    for day, mark in marks.items():
+        changes = milestones.get(day, [])
+        unsaid = [m for m in changes if not said(m)]
+        if not unsaid and (mark in shown or not changes):
+            continue
+        found.append(
+            KeyDate(
+                mark=mark,
+                day=day,
+                date=plan.date_of(day),
+                when=capitalized(words.dates.long(plan.date_of(day))),
+                items=_key_date_items(plan, unsaid if mark in shown else changes, words),
+            )
         )
-        for index, day in enumerate(sorted(milestones.keys() | starts.keys()))
+    return tuple(found)
+
+
+def _care(plan: Plan, words: PatientWords, marks: dict[int, str]) -> tuple[CareSpan, ...]:
+    """What to do at home, as the rules say it: the items of the same days under their dates."""
+    spans: dict[tuple[int, int | None], list[str]] = {}
+    for care in plan.care:
+        spans.setdefault((care.start_day, care.last_day), []).append(care.item.text.get(words.lang))
+    order = sorted(spans, key=lambda span: (span[0], span[1] is None, span[1] or 0))
+    return tuple(
+        CareSpan(_care_heading(plan, *span, words), tuple(spans[span]), marks.get(span[0], ""))
+        for span in order
     )
 
 
 def _care_heading(plan: Plan, first: int, last: int | None, words: PatientWords) -> str:
-    """Until when care items that start on day ``first`` apply: ``Through Sun, Mar 2:``."""
+    """The days care items apply, both included: ``Sat, Mar 1 to Sun, Mar 2:``."""
+    start = capitalized(words.date_near(plan, first, 0))
     if last is None:
-        return words.tr(FROM_TODAY)
+        return words.tr(FROM_DAY).format(date=start)
     if last == first:
-        return words.tr(TODAY_ONLY)
-    return words.tr(THROUGH).format(date=words.date_near(plan, last, first))
+        return words.tr(ON_DAY).format(date=start)
+    return words.tr(DAY_SPAN).format(start=start, end=words.date_near(plan, last, first))
 
 
 def _key_date_items(

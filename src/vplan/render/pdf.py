@@ -45,6 +45,7 @@ from vplan.handout import (
     MonthGrid,
     Paper,
     in_columns,
+    marked,
     unbroken,
 )
 from vplan.handout import NORMAL as NORMAL
@@ -240,6 +241,9 @@ def _styles(size: Sizes) -> dict[str, ParagraphStyle]:
             bulletFontName=REGULAR,
             bulletFontSize=size.body,
         ),
+        "hanging": ParagraphStyle(
+            "hanging", parent=body, leftIndent=size.body * 1.2, firstLineIndent=-size.body * 1.2
+        ),
         "cell": ParagraphStyle("cell", parent=body, alignment=1, leading=size.body * 0.95),
         "stamp": ParagraphStyle(
             "stamp", parent=body, fontSize=size.footer, leading=size.footer * 1.2, spaceBefore=2
@@ -345,9 +349,10 @@ def _blocks(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Blo
         [_fields(handout, st, width)],
         *signs,
         [now],
-        *_key_dates(handout, st, size, width),
+        *_care(handout, st, size, width),
         *_instead(handout, st, size, width),
         *_calendar(handout, st, size, width),
+        *_key_dates(handout, st, size, width),
     ]
     footer = _p(handout.footer, st["body"])
     footer.spaceBefore = size.gap / 2
@@ -372,70 +377,60 @@ def _signs(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Bloc
     return _section(_heading(handout.signs_heading, st, size), boxes)
 
 
+def _care(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
+    """What to do at home, by the days it applies: each span of days whole on its page."""
+    spans: list[Flowable] = []
+    for span in handout.care:
+        bullets = [_Paragraph(escape(t), st["bullet"], bulletText=BULLET) for t in span.texts]
+        spans.append(_Stacked([_p(marked(span.mark, span.heading), st["bold"]), *bullets]))
+    return _in_two_columns(handout.care_heading, handout.care_continued, spans, handout, st,
+                           size, width)  # fmt: skip
+
+
 def _key_dates(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
-    stacked = handout.layout.large_print  # one column: large type needs the whole line
-    # The dates' column is wide enough for the longest run a line may not break inside.
-    runs = [run for k in handout.key_dates for run in unbroken(k.when).split(" ")]
-    longest = max((pdfmetrics.stringWidth(run, BOLD, size.body) for run in runs), default=0)
-    mark_w, date_w = size.body * 2.2, max(size.body * 11, longest + 2 * CELL_PADDING + 1)
-    if not stacked:
-        table = _flowing_key_dates(handout, st, size, [mark_w, date_w, width - mark_w - date_w])
-        cleared: list[Block] = [[_p(t, st["bold"])] for t in handout.until_cleared]
-        return [[table], *cleared]
-    rows: list[Row] = []
-    for k in handout.key_dates:
-        items = [_p(i, st["bold"]) for i in k.items]
-        for span in k.care:
-            items.append(_p(span.heading, st["body"]))
-            items += [_Paragraph(escape(t), st["bullet"], bulletText=BULLET) for t in span.texts]
-        rows.append([[_p(f"{k.mark}   {k.when}", st["bold"]), *items]])
-    return _section(
-        _heading(handout.key_dates_heading, st, size),
-        [*_rows(rows, [width], lines=True), *(_p(t, st["bold"]) for t in handout.until_cleared)],
-    )
-
-
-def _flowing_key_dates(handout: Handout, st: Styles, size: Sizes, widths: list[float]) -> Table:
-    """Normal print's key dates: one table that may go on over the page between its lines.
-
-    Each key date is cut into rows (its date with what changes, then each thing to do), so
-    a long day does not leave the rest of a page empty. The heading is the table's first
-    row, repeated with "(continued)" on the next page; a line is drawn under each key date.
-    """
-    rows: list[Row] = [[_p(handout.key_dates_heading, st["heading"]), "", ""]]
-    style: list[StyleCommand] = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-        ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-        ("SPAN", (0, 0), (-1, 0)),
-        ("LEFTPADDING", (0, 0), (0, 0), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, 0), size.gap / 2),
+    """The calendar's letters shown beside no heading, then what only the care team allows."""
+    cleared: list[Block] = [[_p(t, st["bold"])] for t in handout.until_cleared]
+    if not handout.key_dates:
+        return cleared
+    keys: list[Flowable] = [
+        _Paragraph(
+            f"<b>{escape(marked(k.mark, k.when))}:</b> {escape(' '.join(k.items))}", st["hanging"]
+        )
+        for k in handout.key_dates
     ]
-    for k in handout.key_dates:
-        first = len(rows)
-        pieces: list[list[Flowable]] = [[_p(i, st["bold"]) for i in k.items]]
-        for span in k.care:
-            bullets = [_Paragraph(escape(t), st["bullet"], bulletText=BULLET) for t in span.texts]
-            pieces.append([_p(span.heading, st["body"]), *bullets[:1]])  # never a heading alone
-            pieces += [[bullet] for bullet in bullets[1:]]
-        if not pieces[0] and len(pieces) > 1:
-            pieces = pieces[1:]
-        rows.append([_p(k.mark, st["bold"]), _p(k.when, st["bold"]), pieces[0]])
-        rows += [["", "", piece] for piece in pieces[1:]]
-        last = len(rows) - 1
-        style += [
-            ("TOPPADDING", (0, first), (-1, first), 0.5),
-            ("BOTTOMPADDING", (0, last), (-1, last), 1.5),
-            ("LINEBELOW", (0, last), (-1, last), 0.5, colors.black),
-        ]
-    table = _ContinuedTable([list(row) for row in rows], colWidths=widths, hAlign="LEFT",
-                            repeatRows=1)  # fmt: skip
-    table.continued = _p(handout.key_dates_continued, st["heading"])
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, NORMAL.body)]))
-    table.setStyle(TableStyle(style))
-    return table
+    heading = handout.key_dates_heading
+    return [*_in_two_columns(heading, heading, keys, handout, st, size, width), *cleared]
+
+
+class _Stacked(Flowable):
+    """Flowables one under another, as wide as the room given, kept together as one."""
+
+    def __init__(self, flowables: Sequence[Flowable]) -> None:
+        super().__init__()
+        self.flowables = list(flowables)
+        self.heights: list[float] = []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """The width given, and the height of every flowable at that width."""
+        self.heights = [f.wrap(availWidth, availHeight)[1] for f in self.flowables]
+        self.width, self.height = availWidth, sum(self.heights)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        """Each flowable under the one before."""
+        top = self.height
+        for flowable, height in zip(self.flowables, self.heights, strict=True):
+            top -= height
+            flowable.drawOn(self.canv, 0, top)
+
+
+def _in_two_columns(heading: str, continued: str, items: Sequence[Flowable], handout: Handout,
+                    st: Styles, size: Sizes, width: float) -> list[Block]:  # fmt: skip
+    """A section of items: two balanced columns in normal print, one in large print."""
+    if handout.layout.large_print:  # one column, each item whole on its page
+        return _section(_heading(heading, st, size), _columns(items, 1, width, size))
+    first, later = _p(heading, st["heading"]), _p(continued, st["heading"])
+    return [[_TwoColumns(first, later, items, width, size)]]
 
 
 def _instead(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
@@ -443,12 +438,8 @@ def _instead(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Bl
         _Paragraph(f"<b>{escape(i.label)}:</b> {escape(i.value)}", st["bullet"], bulletText=BULLET)
         for i in handout.instead
     ]
-    lead = _heading(handout.instead_heading, st, size)
-    if handout.layout.large_print:  # one column, each item whole on its page
-        return _section(lead, _columns(items, 1, width, size))
-    heading, continued = (_p(t, st["heading"]) for t in (handout.instead_heading,
-                                                           handout.instead_continued))  # fmt: skip
-    return [[_TwoColumns(heading, continued, items, width, size)]]
+    return _in_two_columns(handout.instead_heading, handout.instead_continued, items, handout,
+                           st, size, width)  # fmt: skip
 
 
 class _TwoColumns(Flowable):
@@ -621,12 +612,13 @@ def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Table:
     rows: list[Row] = [[_p(box.heading, st["bold"])]]
     for group in box.limits:
         limits = [_labelled(limit, st) for limit in group.limits]
-        heading = _p(group.heading, st["bold"])
+        heading = _p(marked(group.mark, group.heading), st["bold"])
         if large:  # the day's heading in the cell of its first limit: never alone at a foot
             rows += [[[heading, *limits[:1]]], *([limit] for limit in limits[1:])]
         else:
             rows.append([[heading, _balanced(limits, width - 2 * size.gap, size)]])
-    rows.append([_p(" ".join((box.visit, *box.phone)).strip(), st["bold"])])
+    visit = marked(box.visit_mark, box.visit) if box.visit else ""
+    rows.append([_p(" ".join((visit, *box.phone)).strip(), st["bold"])])
     if box.orders:
         rows.append([_p(box.orders_heading + ":", st["bold"])])
         rows += [[bullet(t)] for t in box.orders]
@@ -712,7 +704,7 @@ def _months(
     across = size.months_across
     gutter = _gutter(size)
     grid_w = 7 * month_cell_width(size, width)
-    marks = [key.mark for key in handout.key_dates]
+    marks = handout.marks
     grids: list[Flowable] = [_month(m, st, size, grid_w, marks) for m in handout.months]
     note = _p(handout.marks_note, st["body"])
     room = len(grids) % across != 0

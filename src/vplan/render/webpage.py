@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from vplan.handout import COMPACT, LEFT_FIELDS, Field, Handout, Paper, sizes, unbroken
+from vplan.handout import COMPACT, LEFT_FIELDS, Field, Handout, Paper, marked, sizes, unbroken
 from vplan.render.font import FONT_DIR, FONT_FILES, check_printable
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -32,6 +32,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["css_string"] = css_string
     env.filters["unbroken"] = _unbroken
+    env.filters["marked"] = _marked
     return env
 
 
@@ -81,6 +82,11 @@ def _halves(fields: tuple[Field, ...]) -> list[tuple[Field, ...]]:
 def _unbroken(text: str) -> str:
     """``text`` kept whole where the PDF keeps it: no-break spaces in dates and figures."""
     return unbroken(text)
+
+
+def _marked(text: str, mark: str) -> str:
+    """``text`` after its day's letter on the calendar (``marked``), as in the PDF."""
+    return marked(mark, text)
 
 
 def _pt(points: float) -> str:

@@ -38,12 +38,16 @@ HANDOUT_FIELDS = {
 }
 HANDOUT_HEADINGS = {
     "signs": N_("Warning signs"),
-    "key_dates": N_("Key dates, and what to do"),
+    "care": N_("At home, day by day"),
+    "key_dates": N_("Also marked on the calendar"),
     "months": N_("Your recovery calendar"),
     "instead": N_("What you can do"),
 }
 CALL_US_AT = N_("Call us at {phone} today if:")
-MARKS_NOTE = N_("Each letter on the calendar is a key date above. Day 0 is the procedure day.")
+MARKS_NOTE = N_(
+    "Each letter on the calendar marks a day. The same letter is shown beside what changes "
+    "that day."
+)
 CLEARED_ONLY = N_("{name}: only when your care team says it is OK.")
 CLEARED_LIST = N_("Only when your care team says it is OK: {names}.")
 PAGE_OF = N_("Page {page} of {pages}")
@@ -54,10 +58,10 @@ ALLOWED_AGAIN_HEAD = N_("Allowed again from {date}:")
 # TRANSLATORS: over the activities allowed now only as their rules say, until a date.
 NO_LIMIT_HEAD = N_("With care; no limit from {date}:")
 CLEARED_HEAD = N_("Only when your care team says it is OK:")
-# Over care items that start on a key date: the last day they apply, both included.
-THROUGH = N_("From today through {date}:")
-TODAY_ONLY = N_("Today:")
-FROM_TODAY = N_("From today on:")
+# Over care items: the days they apply, both included.
+DAY_SPAN = N_("{start} to {end}:")
+ON_DAY = N_("On {date}:")
+FROM_DAY = N_("From {date} on:")
 
 # The handout's first box: the limits in force on the discharge day, the visit, whom to call.
 LIMITS_BOX = N_("What not to do yet, and from when it is allowed")
