@@ -212,12 +212,13 @@ def test_the_warning_signs_cover_the_sources_in_clear_tiers(protocol: Protocol) 
         "face, lips or tongue swell",
         "legs or bottom are newly weak, numb or tingly",
         "walk as well as before",
-        "suddenly leak pee or poop",
+        "newly leak pee or poop",
         "cannot pee at all",
         "keeps bleeding after you press hard on it for 5 minutes",
         "very hard to wake up",
         "breathe very slowly",
-        "very bad pain and new numbness or tingling in your arms or body",
+        "cannot move an arm",
+        "very bad pain, and your arms, chest or belly are newly weak, numb or tingly",
     ):
         assert sign in emergency, sign
     for sign in (
@@ -227,16 +228,18 @@ def test_the_warning_signs_cover_the_sources_in_clear_tiers(protocol: Protocol) 
         "rash or hives",
         "no better by day 3",
         "You fall, or have sudden new back pain",
-        "newly numb or tingly, without very bad pain",
+        "arms, chest or belly are newly weak, numb or tingly. The pain is not very bad.",
         "arm or leg is newly swollen, red, warm or sore",
         "headache gets worse when you stand",
-        "cannot poop while on pain medicine",
+        "hard to poop while you take pain medicine",
     ):
         assert sign in today, sign
     # A leg that is weak, numb or tingly is 911 only; a swollen, sore leg (a clot) calls today.
-    assert not any(word in today for word in ("weak", "legs", "bottom"))
+    assert not any(word in today for word in ("legs", "bottom"))
     assert "arms" in today
-    assert "without very bad pain" in today
+    assert "not very bad" in today
+    # A fall the patient cannot stand up from or walk after is the 911 sign, not this one.
+    assert "but you can stand and walk as well as before" in today
     # Drowsy but easy to wake is normal; hard to wake is 911: no sign of sleepiness in both.
     assert "easy to wake" in by_tier[Tier.EXPECTED]
     assert "sleepy" not in emergency

@@ -214,7 +214,7 @@ def test_the_command_shows_the_questions(run: Run) -> None:
     assert lines[0] == "Teach-back: recovery after vertebroplasty"
     assert lines[1] == "Answers as of Sat, Mar 1, 2025 (day 0)"
     assert "4. When may you take a shower?" in lines
-    assert "   Expected answer: NOT YET: Do not shower for the first 2 days. Keep the" in lines
+    assert "   Expected answer: NOT YET: Do not shower for the first 2 days. Allowed again" in lines
 
 
 def test_the_command_needs_a_phone(run: Run) -> None:

@@ -88,7 +88,7 @@ class Sizes(NamedTuple):
 
 
 NORMAL = Sizes(body=12, leading=13.6, heading=15, title=18, footer=10, margin=0.4 * INCH, gap=7,
-                months_across=3)  # fmt: skip
+                months_across=4)  # fmt: skip
 LARGE = Sizes(body=18, leading=24.5, heading=22, title=26, footer=13, margin=0.5 * INCH, gap=10,
                months_across=2)  # fmt: skip
 
@@ -417,7 +417,7 @@ def build_handout(
         care_continued=words.tr(CONTINUED).format(heading=words.tr(HANDOUT_HEADINGS["care"])),
         care=care,
         key_dates_heading=words.tr(HANDOUT_HEADINGS["key_dates"]),
-        key_dates=_key_dates(plan, words, marks, shown, said=_in_box(plan, bool(visit))),
+        key_dates=_key_dates(plan, words, marks, shown, said=_said_above(plan, bool(visit))),
         marks=tuple(marks.values()),
         until_cleared=_until_cleared(plan, words),
         months_heading=words.tr(HANDOUT_HEADINGS["months"]),
@@ -518,8 +518,12 @@ def _marks(plan: Plan) -> dict[int, str]:
     return {day: _mark(index) for index, day in enumerate(days)}
 
 
-def _in_box(plan: Plan, visit: bool) -> Callable[[Milestone], bool]:
-    """Whether page 1's box says a milestone already: a change of a limit it lists, the visit."""
+def _said_above(plan: Plan, visit: bool) -> Callable[[Milestone], bool]:
+    """Whether the handout says a milestone already, above the calendar.
+
+    A change of a limit page 1's box lists, the visit, or an event said with the care items
+    of its day.
+    """
     listed = set()
     for window in plan.in_force(0):
         current: Window | None = window
@@ -530,7 +534,7 @@ def _in_box(plan: Plan, visit: bool) -> Callable[[Milestone], bool]:
     def said(milestone: Milestone) -> bool:
         if isinstance(milestone, AllowedAgain | LimitChange):
             return (milestone.activity.key, milestone.ending.start_day) in listed
-        return visit and _is_visit(milestone)
+        return (visit and _is_visit(milestone)) or _an_event_of_the_day(milestone)
 
     return said
 
@@ -566,9 +570,28 @@ def _key_dates(
     return tuple(found)
 
 
+def _an_event_of_the_day(milestone: Milestone) -> bool:
+    """Whether ``milestone`` is said with the care items of its day: an event of the rules.
+
+    The visit is said in page 1's box, and so are the care team's dated orders.
+    """
+    return (
+        isinstance(milestone, RuleEvent)
+        and not milestone.rule.follow_up
+        and not milestone.rule.ordered
+        and milestone.by_day is None
+    )
+
+
 def _care(plan: Plan, words: PatientWords, marks: dict[int, str]) -> tuple[CareSpan, ...]:
-    """What to do at home, as the rules say it: the items of the same days under their dates."""
+    """What to do at home, as the rules say it: the items of the same days under their dates.
+
+    An event of the rules, such as the procedure day, comes first on its day.
+    """
     spans: dict[tuple[int, int | None], list[str]] = {}
+    for event in plan.milestones:  # such as the procedure day: first on its day
+        if _an_event_of_the_day(event):
+            spans.setdefault((event.day, event.day), []).append(words.key_date_text(plan, event))
     for care in plan.care:
         spans.setdefault((care.start_day, care.last_day), []).append(care.item.text.get(words.lang))
     order = sorted(spans, key=lambda span: (span[0], span[1] is None, span[1] or 0))
@@ -580,12 +603,14 @@ def _care(plan: Plan, words: PatientWords, marks: dict[int, str]) -> tuple[CareS
 
 def _care_heading(plan: Plan, first: int, last: int | None, words: PatientWords) -> str:
     """The days care items apply, both included: ``Sat, Mar 1 to Sun, Mar 2:``."""
-    start = capitalized(words.date_near(plan, first, 0))
+    start = words.date_near(plan, first, 0)
     if last is None:
-        return words.tr(FROM_DAY).format(date=start)
-    if last == first:
-        return words.tr(ON_DAY).format(date=start)
-    return words.tr(DAY_SPAN).format(start=start, end=words.date_near(plan, last, first))
+        heading = words.tr(FROM_DAY).format(date=start)
+    elif last == first:
+        heading = words.tr(ON_DAY).format(date=start)
+    else:
+        heading = words.tr(DAY_SPAN).format(start=start, end=words.date_near(plan, last, first))
+    return capitalized(heading)
 
 
 def _key_date_items(

@@ -447,22 +447,38 @@ class _TwoColumns(Flowable):
 
     Where the items do not all fit, the left column is filled down the page, then the right,
     and the rest goes on over the page under the heading marked "(continued)". An item is
-    never cut, and the heading is never left alone at the foot of a page.
+    never cut, and the heading is never left alone at the foot of a page. Boxed (``border``),
+    it draws its frame on every page it is on, and ``tail`` is printed across the box under
+    the columns, on its last page.
     """
 
     def __init__(self, heading: Paragraph, continued: Paragraph, items: Sequence[Flowable],
-                 width: float, size: Sizes) -> None:  # fmt: skip
+                 width: float, size: Sizes, *, border: float = 0,
+                 tail: Sequence[Flowable] = ()) -> None:  # fmt: skip
         super().__init__()
         self.heading, self.continued, self.items = heading, continued, list(items)
-        self.size, self.width = size, width
-        self.table = self._table(_balanced(self.items, width, size))
+        self.size, self.width, self.border, self.tail = size, width, border, list(tail)
+        self.pad = size.gap if border else 0.0
+        self.inner = width - 2 * self.pad
+        columns = _balanced(self.items, self.inner, size) if self.items else None
+        self.table = self._table(columns, self.tail)
 
-    def _table(self, columns: Table) -> Table:
-        table = _table([[self.heading], [columns]], [self.width])
-        table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                                   ("TOPPADDING", (0, 0), (-1, -1), 0),
-                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))  # fmt: skip
+    def _table(self, columns: Table | None, tail: Sequence[Flowable]) -> Table:
+        rows: list[Row] = [[self.heading], *([[columns]] if columns else []), *([t] for t in tail)]
+        table = _table(rows, [self.width])
+        style: list[StyleCommand] = [
+            ("LEFTPADDING", (0, 0), (-1, -1), self.pad),
+            ("RIGHTPADDING", (0, 0), (-1, -1), self.pad),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]
+        if self.border:
+            style += [
+                ("BOX", (0, 0), (-1, -1), self.border, colors.black),
+                ("TOPPADDING", (0, 0), (-1, 0), self.size.gap / 3),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), _below(self.size)),
+            ]
+        table.setStyle(TableStyle(style))
         return table
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -472,25 +488,38 @@ class _TwoColumns(Flowable):
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         """What fits here (both columns filled from the top) and the rest, for the next page."""
-        column = self.width / 2 - self.size.gap
-        room = availHeight - self.heading.wrap(self.width, availHeight)[1]
+        column = self.inner / 2 - self.size.gap
+        frame = (self.size.gap / 3 + _below(self.size)) if self.border else 0.0
+        room = availHeight - frame - self.heading.wrap(self.inner, availHeight)[1]
         heights = [item.wrap(column, 10_000)[1] for item in self.items]
-        cuts, start = [], 0
+        cuts, start, tallest = [], 0, 0.0
         for _ in range(2):  # the left column, then the right
             used, end = 0.0, start
             while end < len(heights) and used + heights[end] <= room:
                 used += heights[end]
                 end += 1
             cuts.append(end)
-            start = end
-        if cuts[0] == 0:  # not even one item under the heading: all of it on the next page
+            start, tallest = end, max(tallest, used)
+        if cuts[0] == 0 and self.items:  # not one item under the heading: all on the next page
             return []
         left, right = self.items[: cuts[0]], self.items[cuts[0] : cuts[1]]
-        here = self._table(_columns_row([[left, right]], 2, self.width, self.size))
+        columns = _columns_row([[left, right]], 2, self.inner, self.size) if left else None
         rest = self.items[cuts[1] :]
-        if not rest:
-            return [here]
-        return [here, _TwoColumns(self.continued, self.continued, rest, self.width, self.size)]
+        tail_height = sum(t.wrap(self.inner, 10_000)[1] for t in self.tail)
+        if not rest and tallest + tail_height <= room:
+            return [self._part(columns, self.tail)]
+        if not left:  # only the tail is left, and it does not fit here either
+            return []
+        later = _TwoColumns(self.continued, self.continued, rest, self.width, self.size,
+                            border=self.border, tail=self.tail)  # fmt: skip
+        return [self._part(columns, ()), later]
+
+    def _part(self, columns: Table | None, tail: Sequence[Flowable]) -> _TwoColumns:
+        """The same heading over ``columns`` and ``tail``: the part of it on one page."""
+        part = _TwoColumns(self.heading, self.continued, (), self.width, self.size,
+                           border=self.border)  # fmt: skip
+        part.table = part._table(columns, tail)
+        return part
 
     def draw(self) -> None:
         """The heading and the columns, as laid out by ``wrap``."""
@@ -596,32 +625,36 @@ def _grid(rows: Sequence[Row], widths: list[float], *, lines: bool = False) -> T
     return table
 
 
-def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Table:
-    """Page 1's box: what not to do yet and from when, the visit, the phone, the orders.
-
-    One row per item, so that in large print the box can go on over the page.
-    """
+def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Flowable:
+    """Page 1's box: what not to do yet and from when, the visit, the phone, the orders."""
     box = handout.now
 
     def bullet(text: str) -> Paragraph:
         return _Paragraph(escape(text), st["bullet"], bulletText=BULLET)
 
-    # Each day's limits under it: in normal print in two balanced columns, in large print
-    # one to a row. The box may go on over the page between rows, its heading repeated there.
-    large = handout.layout.large_print
+    # In normal print the days and their limits flow down two columns, as in a newspaper,
+    # each day's heading kept with its first limit; in large print one limit to a row. The
+    # box may go on over the page, its heading repeated there.
+    visit = marked(box.visit_mark, box.visit) if box.visit else ""
+    tail: list[Flowable] = [_p(" ".join((visit, *box.phone)).strip(), st["bold"])]
+    if box.orders:
+        tail.append(_p(box.orders_heading + ":", st["bold"]))
+        tail += [bullet(t) for t in box.orders]
+    if not handout.layout.large_print:
+        items: list[Flowable] = []
+        for group in box.limits:
+            limits = [_labelled(limit, st) for limit in group.limits]
+            heading = _p(marked(group.mark, group.heading), st["bold"])
+            items += [_Stacked([heading, limits[0]]), *limits[1:]]
+        return _TwoColumns(_p(box.heading, st["bold"]), _p(box.continued, st["bold"]), items,
+                           width, size, border=2.5, tail=tail)  # fmt: skip
     rows: list[Row] = [[_p(box.heading, st["bold"])]]
     for group in box.limits:
         limits = [_labelled(limit, st) for limit in group.limits]
         heading = _p(marked(group.mark, group.heading), st["bold"])
-        if large:  # the day's heading in the cell of its first limit: never alone at a foot
-            rows += [[[heading, *limits[:1]]], *([limit] for limit in limits[1:])]
-        else:
-            rows.append([[heading, _balanced(limits, width - 2 * size.gap, size)]])
-    visit = marked(box.visit_mark, box.visit) if box.visit else ""
-    rows.append([_p(" ".join((visit, *box.phone)).strip(), st["bold"])])
-    if box.orders:
-        rows.append([_p(box.orders_heading + ":", st["bold"])])
-        rows += [[bullet(t)] for t in box.orders]
+        # The day's heading in the cell of its first limit: never alone at a foot.
+        rows += [[[heading, *limits[:1]]], *([limit] for limit in limits[1:])]
+    rows += [[t] for t in tail]
     table = _ContinuedTable([list(row) for row in rows], colWidths=[width], hAlign="LEFT",
                             repeatRows=1)  # fmt: skip
     table.continued = _p(box.continued, st["bold"])
@@ -769,7 +802,8 @@ def _month(month: MonthGrid, st: Styles, size: Sizes, width: float, marks: Seque
 
 
 def _gutter(size: Sizes) -> float:
-    return size.gap * (1.5 if size.months_across > 3 else 2)
+    """The space between months side by side: four across need their cells' room."""
+    return size.body / 2 if size.months_across > 3 else size.gap * 2
 
 
 def frame_width(paper: Paper, size: Sizes) -> float:

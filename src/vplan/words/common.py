@@ -58,6 +58,7 @@ NO_LIMIT_FROM = N_("No limit from {date}.")
 # TRANSLATORS: what a limit allows from a date, with the rule's own sentence after the colon:
 # "With care from Mon, Mar 3: Do only the exercises your therapist shows you."
 WITH_CARE_FROM = N_("With care from {date}: {text}")
+FROM_DAY_TEXT = N_("From {date}: {text}")
 HOLDS_UNTIL_CLEARED = N_("This holds until your care team says otherwise.")
 NO_LIMIT_FROM_TODAY = N_("{name}: no limit from today.")
 # TRANSLATORS: an activity's name from the rules, allowed only as its rule says: the title of
@@ -210,7 +211,7 @@ class Words:
 
     def changes_on(self, plan: Plan, day: int, text: str) -> str:
         """``From Sat, Apr 12, 2025 (day 42): TEXT``: what the next limit says, from its day."""
-        return self._("From {date}: {text}").format(date=self.day_and_date(plan, day), text=text)
+        return self._(FROM_DAY_TEXT).format(date=self.day_and_date(plan, day), text=text)
 
     def allowed_again(self, activity: Activity) -> str:
         """``Driving: allowed again``."""
@@ -307,10 +308,12 @@ class Words:
                     ended = NO_LIMIT_FROM if current.with_care else ALLOWED_AGAIN_FROM
                     parts.append(self._(ended).format(date=when))
                 then = window.activity.then
-                if then is not None:
+                if then is not None and last:
                     parts.append(then.text.get(lang))
+                elif then is not None:  # the caller says the day: the advice says it too
+                    parts.append(self._(FROM_DAY_TEXT).format(date=when, text=then.text.get(lang)))
                 break
-            template = WITH_CARE_FROM if following.with_care else "From {date}: {text}"
+            template = WITH_CARE_FROM if following.with_care else FROM_DAY_TEXT
             parts.append(self._(template).format(date=when, text=following.limit.text.get(lang)))
             current = following
         if current.end_day is None and last:

@@ -194,6 +194,14 @@ class NurseWords(Words):
                 else self.day_and_date(plan, free)
             )
             return "no_limit_from", text
+        ended = [
+            w.end_day
+            for w in plan.windows_of(verdict.activity)
+            if w.end_day is not None and w.end_day <= verdict.day
+        ]
+        if not status.forbids and verdict.window is None and ended:
+            # Its limits have ended: from when it has had none, not when it was first allowed.
+            return "no_limit_from", self.day_and_date(plan, max(ended))
         text = self.allowed_from_day_text(plan, verdict.allowed_from_day)
         if status.forbids and free is not None and free != verdict.allowed_from_day:
             text = self._("{date}, with care; with no limit from {free}").format(
