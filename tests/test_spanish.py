@@ -107,7 +107,7 @@ def test_spanish_check_answers_in_spanish_with_both_units(run: Run) -> None:
         "Se permite desde: sábado, 12 de abril de 2025 (día 42)",
         "Después: Desde el domingo, 1 de junio de 2025 (día 92): Aumente el peso poco a",
     ]
-    assert "Fuente: Liv Hospital: How Painful Is a Vertebroplasty?" in result.out
+    assert "Fuente (título original): Liv Hospital: How Painful Is a" in result.out
 
 
 @pytest.mark.parametrize(

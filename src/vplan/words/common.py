@@ -46,6 +46,8 @@ LABELS = {
     "caution": N_("Caution:"),
     "why": N_("Why:"),
     "tip": N_("Tip:"),
+    # TRANSLATORS: a source is cited under the title it was published with, often English;
+    # say so beside the label.
     "source": N_("Source:"),
     "when": N_("When:"),
     "also": N_("Also:"),
