@@ -378,11 +378,12 @@ def _signs(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Bloc
 
 
 def _care(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
-    """What to do at home, by the days it applies: each span of days whole on its page."""
+    """What to do at home, by the days it applies; the days' heading stays with its first item."""
     spans: list[Flowable] = []
     for span in handout.care:
         bullets = [_Paragraph(escape(t), st["bullet"], bulletText=BULLET) for t in span.texts]
-        spans.append(_Stacked([_p(marked(span.mark, span.heading), st["bold"]), *bullets]))
+        heading = _p(marked(span.mark, span.heading), st["bold"])
+        spans += [_Stacked([heading, bullets[0]]), *bullets[1:]]  # the days with their first
     return _in_two_columns(handout.care_heading, handout.care_continued, spans, handout, st,
                            size, width)  # fmt: skip
 
