@@ -259,10 +259,7 @@ class Handout(NamedTuple):
         yield "heading", self.care_heading
         yield "heading", self.care_continued
         for span in self.care:
-            yield "care", span.mark
-            yield "care", span.heading
-            for text in span.texts:
-                yield "care", text
+            yield from (("care", text) for text in (span.mark, span.heading, *span.texts))
         yield "heading", self.instead_heading
         yield "heading", self.instead_continued
         for advice in self.instead:
