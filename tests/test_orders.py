@@ -268,7 +268,8 @@ def test_page_one_box_says_each_limit_with_its_figure_and_dates(protocol: Protoc
         "Apr 12: Do not lift anything heavier than 20 pounds (9 kg). From Sun, Jun 1: Add "
         "weight a little at a time. Stop if it hurts."
     )
-    walking = {f.label: f.value for f in groups["With care; no limit from Sun, Mar 2:"]}["Walking"]
+    careful = groups["With care now. No limit from Sun, Mar 2:"]
+    walking = {f.label: f.value for f in careful}["Walking"]
     assert "with someone to help you" in walking
     assert "Ask your care team first:" in groups
     assert handout.now.phone == ("Questions? Call us at 555-0100.",)

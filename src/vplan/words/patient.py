@@ -56,7 +56,7 @@ NO_LIMIT_LIST = N_("No limit from today: {names}.")
 # The heads of page 1's limits, grouped by the day they end.
 ALLOWED_AGAIN_HEAD = N_("Allowed again from {date}:")
 # TRANSLATORS: over the activities allowed now only as their rules say, until a date.
-NO_LIMIT_HEAD = N_("With care; no limit from {date}:")
+NO_LIMIT_HEAD = N_("With care now. No limit from {date}:")
 CLEARED_HEAD = N_("Only when your care team says it is OK:")
 # Over care items: the days they apply, both included.
 DAY_SPAN = N_("{start} to {end}:")
