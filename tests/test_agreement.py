@@ -174,3 +174,14 @@ def test_every_output_carries_the_rules_sentences_and_advice(
         for name, output in (("text", as_text), ("Markdown", as_markdown), ("JSON", as_json),
                              ("handout", in_handout)):  # fmt: skip
             assert " ".join(sentence.split()) in output, (name, sentence)
+
+
+def test_the_markdown_day_says_which_list_is_which() -> None:
+    """A day's last cell: 'With care:', 'Avoid:' and 'Ask your care team first:' each begin a sentence."""
+    plan = build_plan(procedure_protocol("vertebroplasty"), date(2025, 3, 1))
+    table = markdown.schedule(build_schedule(plan, 1))
+    cell = next(line for line in table.splitlines() if line.startswith("| Sat, Mar 1, 2025 |"))
+    last = cell.rstrip(" |").rsplit(" | ", 1)[1]
+    assert "pillows. Avoid: Lifting; Bending and twisting;" in last
+    assert "Gardening. Ask your care team first: Driving;" in last
+    assert last.endswith("Long trips and flying.")

@@ -53,12 +53,12 @@ def schedule(view: Schedule) -> str:
                 [
                     *(f"{words.tr(LABELS['with_care'])} {c.text}" for c in day.careful),
                     *(
-                        [joined(avoided)]
+                        [f"{words.tr(LABELS['avoid'])} {_closed(joined(avoided))}"]
                         if (avoided := [a.text for a in day.avoid if not a.ask])
                         else []
                     ),
                     *(
-                        [f"{words.tr(LABELS['ask'])} {joined(asked)}"]
+                        [f"{words.tr(LABELS['ask'])} {_closed(joined(asked))}"]
                         if (asked := [a.text for a in day.avoid if a.ask])
                         else []
                     ),
@@ -94,3 +94,8 @@ def schedule(view: Schedule) -> str:
     if view.stamp_text is not None:
         out += ["---", "", f"<small>{_escape(view.stamp_text)}</small>", ""]
     return "\n".join(out)
+
+
+def _closed(text: str) -> str:
+    """``text`` ending in a full stop, so that the next label starts a new sentence."""
+    return text if text.endswith(".") else f"{text}."
