@@ -320,6 +320,14 @@ def test_check_and_schedule_import_no_validation_or_document_libraries(tmp_path:
     assert _heavy_modules(tmp_path, *runs) == []
 
 
+def test_what_is_shown_on_the_screen_loads_no_file_writing_or_orders_code(tmp_path: Path) -> None:
+    """Without --output or --orders, check and schedule load neither tempfile nor vplan.orders."""
+    lighter = ("tempfile", "importlib.resources", "vplan.orders", "vplan.delivery")
+    assert modules_loaded(tmp_path, lighter, ("schedule", "2025-03-01"), CHECK) == []
+    written = ("schedule", "2025-03-01", "-o", "plan.txt")
+    assert modules_loaded(tmp_path, lighter, written) == ["tempfile", "vplan.delivery"]
+
+
 def test_only_the_calendar_format_imports_icalendar(tmp_path: Path) -> None:
     """'schedule --format ics' loads icalendar, so the probe above would see it."""
     loaded = _heavy_modules(tmp_path, ("schedule", "2025-03-01", "--format", "ics"))
