@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -11,7 +12,16 @@ from typing import Any
 import pytest
 import typer
 
-from conftest import BUNDLED_RULES, DEFAULT_RULES, TODAY, RulesFile, Run, edited, modules_loaded
+from conftest import (
+    BUNDLED_RULES,
+    DEFAULT_RULES,
+    TODAY,
+    RulesFile,
+    Run,
+    batch_of,
+    edited,
+    modules_loaded,
+)
 
 CHECK = ("check", "lifting", "15lb", "-p", "2025-03-01", "--on", "2025-03-11")
 
@@ -326,6 +336,23 @@ def test_what_is_shown_on_the_screen_loads_no_file_writing_or_orders_code(tmp_pa
     assert modules_loaded(tmp_path, lighter, ("schedule", "2025-03-01"), CHECK) == []
     written = ("schedule", "2025-03-01", "-o", "plan.txt")
     assert modules_loaded(tmp_path, lighter, written) == ["tempfile", "vplan.delivery"]
+
+
+def test_a_day_list_collects_cycles_as_python_does(run: Run, tmp_path: Path) -> None:
+    """A short run keeps the cycle collector's raised threshold; a day's list, long, has Python's."""
+    from vplan import cli
+
+    saved = gc.get_threshold()
+    try:
+        gc.set_threshold(100_000, *cli._PYTHONS_THRESHOLDS[1:])  # as the command line starts
+        assert run("schedule", "2025-03-01").code == 0
+        assert gc.get_threshold()[0] == 100_000
+        day = tmp_path / "day.csv"
+        day.write_text("name,procedure_date\nAnn Lee,2025-03-01\n", encoding="utf-8")
+        assert run(*batch_of(day, tmp_path / "out"), "--jobs", "1").code == 0
+        assert gc.get_threshold() == cli._PYTHONS_THRESHOLDS
+    finally:
+        gc.set_threshold(*saved)
 
 
 def test_only_the_calendar_format_imports_icalendar(tmp_path: Path) -> None:
