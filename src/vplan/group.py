@@ -58,10 +58,6 @@ class Declared(MutableMapping[str, "Command"]):
     def __len__(self) -> int:
         return len(self._builders)
 
-    def built(self) -> list[str]:
-        """The names of the commands built so far."""
-        return list(self._built)
-
 
 def _same(command: "Command") -> "Command":
     return command
