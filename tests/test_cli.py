@@ -1,15 +1,27 @@
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 
-from conftest import BUNDLED_RULES, DEFAULT_RULES, TODAY, RulesFile, Run, edited, modules_loaded
+from conftest import (
+    BUNDLED_RULES,
+    DEFAULT_RULES,
+    TODAY,
+    RulesFile,
+    Run,
+    batch_of,
+    edited,
+    modules_loaded,
+)
 
 CHECK = ("check", "lifting", "15lb", "-p", "2025-03-01", "--on", "2025-03-11")
 
@@ -318,6 +330,31 @@ def test_check_and_schedule_import_no_validation_or_document_libraries(tmp_path:
     assert _heavy_modules(tmp_path, *runs) == []
 
 
+def test_what_is_shown_on_the_screen_loads_no_file_writing_or_orders_code(tmp_path: Path) -> None:
+    """Without --output or --orders, check and schedule load neither tempfile nor vplan.orders."""
+    lighter = ("tempfile", "importlib.resources", "vplan.orders", "vplan.delivery")
+    assert modules_loaded(tmp_path, lighter, ("schedule", "2025-03-01"), CHECK) == []
+    written = ("schedule", "2025-03-01", "-o", "plan.txt")
+    assert modules_loaded(tmp_path, lighter, written) == ["tempfile", "vplan.delivery"]
+
+
+def test_a_day_list_collects_cycles_as_python_does(run: Run, tmp_path: Path) -> None:
+    """A short run keeps the cycle collector's raised threshold; a day's list, long, has Python's."""
+    from vplan import cli
+
+    saved = gc.get_threshold()
+    try:
+        gc.set_threshold(100_000, *cli._PYTHONS_THRESHOLDS[1:])  # as the command line starts
+        assert run("schedule", "2025-03-01").code == 0
+        assert gc.get_threshold()[0] == 100_000
+        day = tmp_path / "day.csv"
+        day.write_text("name,procedure_date\nAnn Lee,2025-03-01\n", encoding="utf-8")
+        assert run(*batch_of(day, tmp_path / "out"), "--jobs", "1").code == 0
+        assert gc.get_threshold() == cli._PYTHONS_THRESHOLDS
+    finally:
+        gc.set_threshold(*saved)
+
+
 def test_only_the_calendar_format_imports_icalendar(tmp_path: Path) -> None:
     """'schedule --format ics' loads icalendar, so the probe above would see it."""
     loaded = _heavy_modules(tmp_path, ("schedule", "2025-03-01", "--format", "ics"))
@@ -353,6 +390,64 @@ def test_the_help_says_each_paragraph_once(run: Run) -> None:
     assert result.out.count("journal's chain is broken") == 1
     for command in ("check", "handout", "rules"):
         assert run(command, "--help").out.count("Exit codes:") == 1, command
+
+
+def _described(command: Any) -> list[object]:
+    """What a user sees of a command: names, help, each option and, for a group, its commands."""
+    shown: list[object] = [command.name, command.help, command.epilog, command.short_help]
+    shown += [(type(p).__name__, p.name, p.opts, p.secondary_opts, getattr(p, "help", None),
+               p.default, p.required, p.metavar, p.envvar, p.type.name, getattr(p, "hidden", None))
+              for p in command.params]  # fmt: skip
+    for name, sub in getattr(command, "commands", {}).items():
+        shown.append((name, _described(sub)))
+    return shown
+
+
+def test_the_group_builds_each_command_as_typer_declares_it() -> None:
+    """Every command, built when looked up, has the names, help and options typer would give it."""
+    from vplan.cli import app
+    from vplan.group import command_group
+
+    assert _described(command_group(app)) == _described(typer.main.get_command(app))
+
+
+def test_a_command_reads_the_options_of_no_other(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """'vplan check' builds check alone: serve's, handout's and the rest's options are not read."""
+    read: list[str] = []
+    reader = typer.main.get_params_convertors_ctx_param_name_from_function
+
+    def reading(callback: Any) -> Any:
+        if callback is not None:
+            read.append(callback.__name__)
+        return reader(callback)
+
+    monkeypatch.setattr(typer.main, "get_params_convertors_ctx_param_name_from_function", reading)
+    assert run(*CHECK).code == 1
+    assert read == ["_root", "check"]
+    read.clear()
+    assert run("rules", "lint").code in (0, 1)
+    assert read == ["_root", "rules_lint"]
+    read.clear()
+    assert "serve " in run("--help").out  # the help lists every command: each one is built
+    assert {"schedule", "handout", "teach_back", "check", "serve", "activities"} <= set(read)
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (("schedul",), "No such command 'schedul'. Did you mean 'schedule'? (see 'vplan --help')"),
+        (
+            ("rules", "lnt"),
+            "No such command 'lnt'. Did you mean 'lint'? (see 'vplan rules --help')",
+        ),
+    ],
+)
+def test_a_mistyped_command_is_told_the_one_meant(
+    run: Run, args: tuple[str, ...], line: str
+) -> None:
+    """A command name typed wrong names the close one, among commands not built, and exits 2."""
+    result = run(*args)
+    assert (result.code, result.out, result.err) == (2, "", f"vplan: error: {line}\n")
 
 
 @pytest.mark.parametrize(

@@ -104,7 +104,9 @@ def _quiet_stdout() -> None:
 
 def _run(app: typer.Typer, argv: list[str] | None) -> NoReturn:
     try:
-        result = app(args=argv, prog_name="vplan", standalone_mode=False)
+        from vplan.group import command_group
+
+        result = command_group(app)(args=argv, prog_name="vplan", standalone_mode=False)
         if result == 130:  # Ctrl-C while typer ran the command
             raise KeyboardInterrupt
         sys.stdout.flush()  # what is left to print: a closed pipe or a bad encoding ends below

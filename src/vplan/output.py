@@ -6,7 +6,6 @@ import fcntl
 import os
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -59,6 +58,8 @@ def write_stream(path: Path, fill: Callable[[BinaryIO], object], *, force: bool)
     check_writable(path, force=force)
     folder = path.parent
     remove_stale_temporaries(folder)
+    import tempfile  # only when a file is written: not for what is shown on the screen
+
     try:
         fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     except OSError as exc:

@@ -45,14 +45,12 @@ def patient_plan(
     orders_label: str | None = None,
 ) -> Plan:
     """The plan of one patient; an orders file is read and checked against ``protocol``."""
-    loaded = None
-    if orders is not None:
-        from vplan.orders import load_orders
+    if orders is None:  # the protocol as it is: the orders code is not loaded
+        return build_plan(protocol, procedure_date, follow_up=follow_up)
+    from vplan.orders import load_orders, patient_protocol
 
-        loaded = load_orders(
-            orders, protocol, procedure_date=procedure_date, lang=lang, label=orders_label
-        )
-    from vplan.orders import patient_protocol
-
+    loaded = load_orders(
+        orders, protocol, procedure_date=procedure_date, lang=lang, label=orders_label
+    )
     ordered, given = patient_protocol(protocol, loaded)
     return build_plan(ordered, procedure_date, orders=given, follow_up=follow_up)

@@ -13,10 +13,8 @@ import json
 import os
 import re
 import stat
-import tempfile
 import warnings
 from collections.abc import Callable, Mapping
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
@@ -56,7 +54,7 @@ class RulesSource(NamedTuple):
 
 def default_rules_path() -> Path:
     """The protocol bundled with vplan (the repository's root ``rules.yaml``)."""
-    bundled = Path(str(resources.files("vplan").joinpath("rules.yaml")))
+    bundled = Path(__file__).with_name("rules.yaml")  # beside this module, as the wheel puts it
     if bundled.is_file():
         return bundled
     # An editable install runs from the source tree, where the file sits at the root.
@@ -298,6 +296,8 @@ def _not_used(why: str) -> None:
 
 def store_entry(cache: Path, value: object) -> None:
     """Write a cache entry atomically; a cache that cannot be written is skipped."""
+    import tempfile  # only when an entry is written
+
     payload = json.dumps(value, ensure_ascii=False).encode("utf-8")
     try:
         fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".rules-", suffix=".tmp")

@@ -130,6 +130,7 @@ def build_schedule(
     """The schedule of ``plan`` for its first ``days`` days, in ``lang``."""
     protocol = plan.protocol
     words = NurseWords(lang)
+    marks = _Marks(plan, words)
     header = Header(
         title=words.schedule_title(protocol),
         patient=None if patient is None else words.patient_line(patient),
@@ -145,7 +146,7 @@ def build_schedule(
         header=header,
         days_heading=words.days_heading(days, capitals=False),
         days_title=words.days_heading(days, capitals=True),
-        days=tuple(_day(plan, n, words) for n in range(days)),
+        days=tuple(_day(plan, n, words, marks) for n in range(days)),
         orders=tuple(words.order_texts(plan)),
         restrictions=tuple(
             _restriction(plan, act, words) for act in protocol.activities if plan.windows_of(act)
@@ -176,7 +177,26 @@ def build_schedule(
     )
 
 
-def _day(plan: Plan, n: int, words: NurseWords) -> DayRow:
+class _Marks:
+    """What each limit puts on the rows of the days it is in force, made once for all of them."""
+
+    def __init__(self, plan: Plan, words: NurseWords) -> None:
+        lang = words.lang
+        # By the limit's identity: a day's limits are the plan's own windows.
+        self.avoid = {
+            id(w): Avoid(w.activity.key, words.avoid_label(w), w.limit.max,
+                         w.status() is Status.ASK)
+            for w in plan.windows
+            if not w.with_care
+        }  # fmt: skip
+        self.careful = {
+            id(w): Careful(w.activity.key, w.limit.text.get(lang))
+            for w in plan.windows
+            if w.with_care
+        }
+
+
+def _day(plan: Plan, n: int, words: NurseWords, marks: _Marks) -> DayRow:
     day, lang = plan.day(n), words.lang
     return DayRow(
         day=n,
@@ -185,11 +205,8 @@ def _day(plan: Plan, n: int, words: NurseWords) -> DayRow:
         weekday=words.dates.weekday(day.date),
         milestones=tuple(words.milestone_text(plan, m) for m in day.milestones),
         do=tuple(c.item.label.get(lang) for c in day.care),
-        avoid=tuple(
-            Avoid(w.activity.key, words.avoid_label(w), w.limit.max, w.status() is Status.ASK)
-            for w in day.avoid
-        ),
-        careful=tuple(Careful(w.activity.key, w.limit.text.get(lang)) for w in day.careful),
+        avoid=tuple(marks.avoid[id(w)] for w in day.avoid),
+        careful=tuple(marks.careful[id(w)] for w in day.careful),
     )
 
 

@@ -83,6 +83,8 @@ def _chart_ids(
     fmt: OutputFormat, mrn: str | None, encounter: str | None
 ) -> tuple[str | None, str | None]:
     """``--mrn`` and ``--encounter`` checked: a file for the record system needs the MRN."""
+    if mrn is None and encounter is None and not fmt.needs_mrn:
+        return None, None  # nothing to check: the record system's code is not loaded
     from vplan.ehr import check_id, require_mrn
 
     mrn = check_id("medical record number", mrn, "--mrn")
