@@ -97,8 +97,8 @@ def document_and_pages(handout: Handout) -> tuple[bytes, int]:
     """The handout as PDF bytes, and its number of pages.
 
     Normal print uses the roomier sizes when they fit on two pages, else the compact ones
-    if those take fewer pages. Which one fits is found by laying the roomier handout out
-    without drawing it, so that only the chosen one is drawn.
+    if those take fewer pages. Which one fits is found by laying the handout out without
+    drawing it, so that only the chosen one is drawn.
     """
     check_printable(handout)
     register_fonts()
@@ -120,11 +120,9 @@ def _laid_out(handout: Handout) -> tuple[bytes, int]:
     if handout.layout.large_print:
         return _build(handout, LARGE)
     pages = _pages_needed(handout, NORMAL)
-    if pages > NORMAL_PAGES:
-        compact, compact_pages = _build(handout, COMPACT)
-        if compact_pages < pages:  # else the roomier layout, on as many pages
-            return compact, compact_pages
-    return _build(handout, NORMAL)
+    if pages > NORMAL_PAGES and _pages_needed(handout, COMPACT) < pages:
+        return _build(handout, COMPACT)
+    return _build(handout, NORMAL)  # else the roomier layout, on as many pages
 
 
 def _document(handout: Handout, size: Sizes, buffer: io.BytesIO) -> SimpleDocTemplate:
@@ -295,6 +293,9 @@ class _Paragraph(Paragraph):
         frags: list[ParaFrag] | None = None,  # given by reportlab for each part of a split
     ) -> None:
         if frags is None:
+            # The same text in the same style breaks into the same lines wherever it is
+            # printed: when the pages are counted, then drawn, and in every handout of a batch.
+            vars(self)["_laid_out"] = _shared_lines(text, style, bulletText)
             frags = _read(text, style)
         super().__init__(text, style, bulletText, frags)
 
@@ -312,6 +313,26 @@ class _Paragraph(Paragraph):
 
 
 _LINES = ("width", "_wrapWidths", "blPara", "height")  # what Paragraph.wrap works out
+_SHARED: dict[tuple[object, ...], dict[float, dict[str, object]]] = {}  # by text and style
+
+
+def _shared_lines(
+    text: str, style: ParagraphStyle, bullet: str | None
+) -> dict[float, dict[str, object]]:
+    """The lines of ``text`` in ``style`` at each width, shared by every paragraph of them."""
+    key = (text, bullet, *(getattr(style, name) for name in _STYLE_KEY))
+    lines = _SHARED.get(key)
+    if lines is None:
+        if len(_SHARED) >= _READ_LIMIT:
+            _SHARED.clear()
+        lines = _SHARED[key] = {}
+    return lines
+
+
+# What of a paragraph's style its lines depend on (spaces above and below do not count).
+_STYLE_KEY = ("name", "fontName", "fontSize", "leading", "leftIndent", "rightIndent",
+              "firstLineIndent", "alignment", "bulletIndent", "bulletFontName",
+              "bulletFontSize", "wordWrap")  # fmt: skip
 _READ: dict[tuple[str, str, str, float], list[ParaFrag]] = {}  # each text's parts, by type
 _READ_LIMIT = 4096  # texts kept: a batch's handouts share most of theirs
 
