@@ -38,7 +38,8 @@ def by_summary(found: list[Any], summary: str) -> Any:
 def change_days(plan: Plan) -> set[int]:
     """The days something changes (the procedure day too), each one event of the calendar."""
     spans = [m for m in plan.milestones if isinstance(m, RuleEvent) and m.by_day is not None]
-    return {0} | {m.day for m in plan.milestones if m not in spans}
+    starts = {c.start_day for c in plan.care}  # what to do from that day on
+    return {0} | {m.day for m in plan.milestones if m not in spans} | starts
 
 
 def on(found: list[Any], when: date) -> Any:
@@ -84,6 +85,20 @@ def test_the_procedure_day_lists_every_limit_that_starts_in_the_rules_words(plan
     assert "Pool and hot tub: No pool or hot tub until your care team says it is OK." in first
     assert "Allowed only when your care team says it is OK." in first
     assert "From Sat, Apr 12: Do not lift anything heavier than 20 pounds (9 kg)." in first
+
+
+def test_a_days_event_says_the_care_items_that_start_that_day_until_their_last(
+    plan: Plan,
+) -> None:
+    """Day 1's event: the short walks, through their last day; day 42's: the back exercises."""
+    found = events(calendar(plan, stamp=STAMP))
+    walks = next(c for c in plan.care if c.item.label.get() == "Take short walks")
+    day_one = str(on(found, date(2025, 3, 2))["DESCRIPTION"])
+    assert f"Through Fri, Apr 11: {walks.item.text.get()}" in day_one
+    strength = next(c for c in plan.care if c.start_day == 42)
+    assert f"Through Sat, May 31: {strength.item.text.get()}" in str(
+        on(found, date(2025, 4, 12))["DESCRIPTION"]
+    )
 
 
 def test_calendar_properties(plan: Plan) -> None:

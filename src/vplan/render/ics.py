@@ -24,10 +24,10 @@ from vplan import __version__
 from vplan.i18n import ENGLISH
 from vplan.plan import FollowUpVisit, LimitChange, Plan, RuleEvent
 from vplan.sections import cite
-from vplan.words.patient import LIMITS_BOX, PatientWords
+from vplan.words.patient import CARE_THROUGH, LIMITS_BOX, PatientWords
 
 if TYPE_CHECKING:
-    from vplan.plan import Milestone
+    from vplan.plan import CareWindow, Milestone
     from vplan.stamp import Stamp
 
 UID_DOMAIN = "vplan"
@@ -95,6 +95,10 @@ def _entries(plan: Plan, words: PatientWords, phone: str | None) -> list[Entry]:
     """One event for each day something changes; the visit and a span of days apart."""
     found: list[Entry] = []
     changes: dict[int, list[Milestone]] = {0: []}  # the procedure day: the limits start
+    starts: dict[int, list[CareWindow]] = {}  # what to do from a day on is a change too
+    for care in plan.care:
+        starts.setdefault(care.start_day, []).append(care)
+        changes.setdefault(care.start_day, [])
     for milestone in plan.milestones:
         if isinstance(milestone, FollowUpVisit) or (
             isinstance(milestone, RuleEvent) and milestone.by_day is not None
@@ -102,12 +106,24 @@ def _entries(plan: Plan, words: PatientWords, phone: str | None) -> list[Entry]:
             found.append(_milestone(plan, milestone, words, phone))
         else:
             changes.setdefault(milestone.day, []).append(milestone)
-    found += [_changes(plan, day, happening, words) for day, happening in changes.items()]
+    found += [
+        _changes(plan, day, happening, starts.get(day, []), words)
+        for day, happening in changes.items()
+    ]
     return found
 
 
-def _changes(plan: Plan, day: int, happening: list[Milestone], words: PatientWords) -> Entry:
-    """What changes on a day, each change in a few words and then in the rules' words."""
+def _changes(
+    plan: Plan,
+    day: int,
+    happening: list[Milestone],
+    starting: list[CareWindow],
+    words: PatientWords,
+) -> Entry:
+    """What changes on a day, each change in a few words and then in the rules' words.
+
+    The care items that start on the day follow, each with its last day.
+    """
     lang = words.lang
     titles = [words.milestone_title(plan, m) for m in happening]
     details: list[str] = []
@@ -125,6 +141,16 @@ def _changes(plan: Plan, day: int, happening: list[Milestone], words: PatientWor
             sources += window.limit.sources
         if not titles:
             titles = [words.tr(LIMITS_BOX)]
+    for care in starting:
+        text = care.item.text.get(lang)
+        if care.last_day is not None and care.last_day > day:
+            text = words.tr(CARE_THROUGH).format(
+                date=words.date_near(plan, care.last_day, day), text=text
+            )
+        details.append(text)
+        sources += care.item.sources
+    if not titles:
+        titles = [care.item.label.get(lang) for care in starting]
     details.append(words.label("when", words.day_and_date(plan, day)))
     return Entry(
         key=f"day:{day}",

@@ -62,6 +62,8 @@ CLEARED_HEAD = N_("Only when your care team says it is OK:")
 DAY_SPAN = N_("{start} to {end}:")
 ON_DAY = N_("On {date}:")
 FROM_DAY = N_("From {date} on:")
+# The phone calendar: a care item that starts on the event's day, and its last day.
+CARE_THROUGH = N_("Through {date}: {text}")
 
 # The handout's first box: the limits in force on the discharge day, the visit, whom to call.
 LIMITS_BOX = N_("What not to do yet, and from when it is allowed")
