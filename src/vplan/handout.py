@@ -93,8 +93,8 @@ LARGE = Sizes(body=18, leading=24.5, heading=22, title=26, footer=13, margin=0.5
                months_across=2)  # fmt: skip
 
 
-# Normal print must fit on two pages: when the three-across calendar would spill onto a
-# third page, the months go four across.
+# Normal print should fit on two pages: when the roomy sizes would take more, the compact
+# ones are used if they take fewer pages.
 COMPACT = NORMAL._replace(months_across=4, leading=13.0, gap=4)
 NORMAL_PAGES = 2
 
