@@ -368,3 +368,20 @@ def test_batch_rows_take_the_visit_the_levels_and_orders(
                    "Wear your back brace"):  # fmt: skip
         assert needle in page
     assert not (out / "bob.html").exists()
+
+
+def test_forty_notes_go_on_over_the_pages_in_normal_print(
+    run: Run, orders_file: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Page 1's box with 40 of the care team's notes goes on over the pages, each note printed."""
+    note = "Keep the brace on when you walk outside and when you sit for a long time in a car."
+    notes = "".join(f"  - en: Note number {n}. {note}\n" for n in range(1, 41))
+    out = tmp_path / "ann.pdf"
+    result = run(
+        "handout", "2025-03-01", "--patient", "Ann Lee", "--phone", "555-0100",
+        "--orders", str(orders_file("notes:\n" + notes)), "-o", str(out),
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    text = " ".join(" ".join(p.extract_text().split()) for p in pdf_reader(out.read_bytes()).pages)
+    for n in range(1, 41):
+        assert f"Note number {n}. {note}" in text, n

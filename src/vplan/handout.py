@@ -224,6 +224,7 @@ class Handout(NamedTuple):
     lang: str = ENGLISH
     page_of: str = PAGE_OF  # with {page} and {pages} in it
     stamp: str = ""  # what made the handout (vplan, protocol, rules digest, language, date)
+    continued: str = CONTINUED  # with {heading} in it: a day's heading on the next page
 
     def beside_marks(self) -> dict[str, list[str]]:
         """What the handout prints beside each letter of the calendar, in reading order."""
@@ -286,6 +287,7 @@ class Handout(NamedTuple):
         yield "footer", self.footer
         yield "footer", self.running_head
         yield "footer", self.page_of
+        yield "heading", self.continued
         yield "footer", self.stamp
 
 
@@ -433,6 +435,7 @@ def build_handout(
         layout=layout,
         lang=lang,
         page_of=words.tr(PAGE_OF),
+        continued=words.tr(CONTINUED),
         stamp="" if made is None else words.stamp_line(made, protocol),
     )
 

@@ -100,8 +100,8 @@ def document_and_pages(handout: Handout) -> tuple[bytes, int]:
     """The handout as PDF bytes, and its number of pages.
 
     Normal print uses the roomier sizes when they fit on two pages, else the compact ones
-    if those take fewer pages. Which one fits is found by laying the handout out without
-    drawing it, so that only the chosen one is drawn.
+    if those take fewer pages: they are laid out without drawing them, and drawn only then,
+    and only tried when the blocks' own height leaves them a page to save.
     """
     check_printable(handout)
     register_fonts()
@@ -424,12 +424,20 @@ def _signs(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Bloc
 def _care(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
     """What to do at home, by the days it applies; the days' heading stays with its first item."""
     spans: list[Flowable] = []
+    heads: list[Flowable | None] = []
     for span in handout.care:
         bullets = [_Paragraph(escape(t), st["bullet"], bulletText=BULLET) for t in span.texts]
         heading = _p(marked(span.mark, span.heading), st["bold"])
         spans += [_Stacked([heading, bullets[0]]), *bullets[1:]]  # the days with their first
+        again = _p(marked(span.mark, _continued(handout, span.heading)), st["bold"])
+        heads += [None, *([again] * (len(bullets) - 1))]
     return _in_two_columns(handout.care_heading, handout.care_continued, spans, handout, st,
-                           size, width)  # fmt: skip
+                           size, width, heads)  # fmt: skip
+
+
+def _continued(handout: Handout, heading: str) -> str:
+    """A day's heading where its items go on over the page: ``... Sun, Jun 1 (continued):``."""
+    return handout.continued.format(heading=heading.removesuffix(":")) + ":"
 
 
 def _key_dates(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
@@ -470,12 +478,13 @@ class _Stacked(Flowable):
 
 
 def _in_two_columns(heading: str, continued: str, items: Sequence[Flowable], handout: Handout,
-                    st: Styles, size: Sizes, width: float) -> list[Block]:  # fmt: skip
+                    st: Styles, size: Sizes, width: float,
+                    heads: Sequence[Flowable | None] = ()) -> list[Block]:  # fmt: skip
     """A section of items: two balanced columns in normal print, one in large print."""
     if handout.layout.large_print:  # one column, each item whole on its page
         return _section(_heading(heading, st, size), _columns(items, 1, width, size))
     first, later = _p(heading, st["heading"]), _p(continued, st["heading"])
-    return [[_TwoColumns(first, later, items, width, size)]]
+    return [[_TwoColumns(first, later, items, width, size, heads=heads)]]
 
 
 def _instead(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
@@ -492,17 +501,21 @@ class _TwoColumns(Flowable):
 
     Where the items do not all fit, the left column is filled down the page, then the right,
     and the rest goes on over the page under the heading marked "(continued)". An item is
-    never cut, and the heading is never left alone at the foot of a page. Boxed (``border``),
-    it draws its frame on every page it is on, and ``tail`` is printed across the box under
-    the columns, on its last page.
+    never cut, and the heading is never left alone at the foot of a page. An item of a day
+    that goes on over the page has that day's heading again above it (``heads``: for each
+    item, that heading marked "(continued)", or None for an item that starts its day). Boxed
+    (``border``), it draws its frame on every page it is on, and ``tail`` is printed across
+    the box under the columns, piece by piece, on the last pages.
     """
 
     def __init__(self, heading: Paragraph, continued: Paragraph, items: Sequence[Flowable],
                  width: float, size: Sizes, *, border: float = 0,
-                 tail: Sequence[Flowable] = ()) -> None:  # fmt: skip
+                 tail: Sequence[Flowable] = (),
+                 heads: Sequence[Flowable | None] = ()) -> None:  # fmt: skip
         super().__init__()
         self.heading, self.continued, self.items = heading, continued, list(items)
         self.size, self.width, self.border, self.tail = size, width, border, list(tail)
+        self.heads = list(heads) or [None] * len(self.items)
         self.pad = size.gap if border else 0.0
         self.inner = width - 2 * self.pad
         columns = _balanced(self.items, self.inner, size) if self.items else None
@@ -549,14 +562,26 @@ class _TwoColumns(Flowable):
             return []
         left, right = self.items[: cuts[0]], self.items[cuts[0] : cuts[1]]
         columns = _columns_row([[left, right]], 2, self.inner, self.size) if left else None
-        rest = self.items[cuts[1] :]
-        tail_height = sum(t.wrap(self.inner, 10_000)[1] for t in self.tail)
-        if not rest and tallest + tail_height <= room:
-            return [self._part(columns, self.tail)]
-        if not left:  # only the tail is left, and it does not fit here either
-            return []
+        rest, heads = self.items[cuts[1] :], self.heads[cuts[1] :]
+        if not rest:  # the tail under the columns, as many of its pieces as fit here
+            used, fits = tallest, 0
+            for piece in self.tail:
+                used += piece.wrap(self.inner, 10_000)[1]
+                if used > room:
+                    break
+                fits += 1
+            if fits == len(self.tail):
+                return [self._part(columns, self.tail)]
+            if not left and not fits:  # not one piece fits here: all on the next page
+                return []
+            later = _TwoColumns(self.continued, self.continued, (), self.width, self.size,
+                                border=self.border, tail=self.tail[fits:])  # fmt: skip
+            return [self._part(columns, self.tail[:fits]), later]
+        head = heads[0]
+        if head is not None:  # a day's items go on over the page: its heading goes too
+            rest, heads = [_Stacked([head, rest[0]]), *rest[1:]], [None, *heads[1:]]
         later = _TwoColumns(self.continued, self.continued, rest, self.width, self.size,
-                            border=self.border, tail=self.tail)  # fmt: skip
+                            border=self.border, tail=self.tail, heads=heads)  # fmt: skip
         return [self._part(columns, ()), later]
 
     def _part(self, columns: Table | None, tail: Sequence[Flowable]) -> _TwoColumns:
@@ -682,27 +707,35 @@ def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Flowabl
     # box may go on over the page, its heading repeated there.
     visit = marked(box.visit_mark, box.visit) if box.visit else ""
     tail: list[Flowable] = [_p(" ".join((visit, *box.phone)).strip(), st["bold"])]
-    if box.orders:
-        tail.append(_p(box.orders_heading + ":", st["bold"]))
-        tail += [bullet(t) for t in box.orders]
+    if box.orders:  # the heading of the orders with the first of them
+        orders = [bullet(t) for t in box.orders]
+        tail += [_Stacked([_p(box.orders_heading + ":", st["bold"]), orders[0]]), *orders[1:]]
     if not handout.layout.large_print:
         items: list[Flowable] = []
+        heads: list[Flowable | None] = []
         for group in box.limits:
             limits = [_labelled(limit, st) for limit in group.limits]
             heading = _p(marked(group.mark, group.heading), st["bold"])
             items += [_Stacked([heading, limits[0]]), *limits[1:]]
+            again = _p(marked(group.mark, _continued(handout, group.heading)), st["bold"])
+            heads += [None, *([again] * (len(limits) - 1))]
         return _TwoColumns(_p(box.heading, st["bold"]), _p(box.continued, st["bold"]), items,
-                           width, size, border=2.5, tail=tail)  # fmt: skip
+                           width, size, border=2.5, tail=tail, heads=heads)  # fmt: skip
     rows: list[Row] = [[_p(box.heading, st["bold"])]]
+    row_heads: list[Flowable | None] = [None]
     for group in box.limits:
         limits = [_labelled(limit, st) for limit in group.limits]
         heading = _p(marked(group.mark, group.heading), st["bold"])
         # The day's heading in the cell of its first limit: never alone at a foot.
         rows += [[[heading, *limits[:1]]], *([limit] for limit in limits[1:])]
+        again = _p(marked(group.mark, _continued(handout, group.heading)), st["bold"])
+        row_heads += [None, *([again] * (len(limits) - 1))]
     rows += [[t] for t in tail]
+    row_heads += [None] * len(tail)
     table = _ContinuedTable([list(row) for row in rows], colWidths=[width], hAlign="LEFT",
                             repeatRows=1)  # fmt: skip
     table.continued = _p(box.continued, st["bold"])
+    table.heads = row_heads
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, NORMAL.body)]))
     table.setStyle(
         TableStyle(
@@ -727,22 +760,39 @@ def _below(size: Sizes) -> float:
 
 
 class _ContinuedTable(Table):
-    """A boxed table whose heading row says "(continued)" on the pages it goes on to."""
+    """A boxed table whose heading row says "(continued)" on the pages it goes on to.
+
+    ``heads`` holds, for each row, the heading to print above it when it is the first row
+    of a later page (a day's heading marked "(continued)"), or None.
+    """
 
     continued: Flowable | None = None
+    heads: Sequence[Flowable | None] = ()
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # reportlab's names
         """The parts on each page; every part after the first starts with the continued heading."""
         parts: list[Flowable] = super().split(availWidth, availHeight)
-        for part in parts[1:]:
+        done = 0  # the rows of this table in the parts before
+        for index, part in enumerate(parts):
             assert isinstance(part, _ContinuedTable)
+            rows = part._cellvalues  # type: ignore[attr-defined]
+            if index == 0:
+                done = len(rows)
+                continue
             part.continued = self.continued
+            part.heads = [None, *self.heads[done : done + len(rows) - 1]]
+            heights = list(part._argH or [None] * len(rows))  # type: ignore[attr-defined]
             if self.continued is not None:
-                first = part._cellvalues[0]  # type: ignore[attr-defined]
-                part._cellvalues[0] = [self.continued, *first[1:]]  # type: ignore[attr-defined]
-                heights = part._argH  # type: ignore[attr-defined]
-                if heights:  # the longer heading's height is worked out again
-                    part._argH = [None, *heights[1:]]  # type: ignore[attr-defined]
+                rows[0] = [self.continued, *rows[0][1:]]
+                heights[0] = None  # the longer heading's height is worked out again
+            head = part.heads[1] if len(rows) > 1 else None
+            if head is not None:  # a day's rows go on: its heading above the first of them
+                cell = rows[1][0]
+                rows[1] = [[head, *(cell if isinstance(cell, list) else [cell])], *rows[1][1:]]
+                heights[1] = None
+                part.heads = [None, None, *part.heads[2:]]
+            part._argH = heights  # type: ignore[attr-defined]
+            done += len(rows) - 1
         return parts
 
 
