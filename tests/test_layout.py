@@ -280,12 +280,15 @@ def test_an_activity_allowed_with_care_until_the_care_team_says_is_never_said_fo
     assert "not your stomach" in in_box[0]
 
 
+@pytest.mark.parametrize("large", [False, True])
 @pytest.mark.parametrize("when", [date(2026, 12, 7), date(2025, 3, 1)])
-def test_a_days_limits_that_go_on_over_the_page_have_its_heading_again(when: date) -> None:
-    """Normal print: the box's first item on a later page is a day's heading, never a bare limit."""
-    handout = build_handout(build_plan(protocol(None), when), PATIENT, Layout())
+def test_a_days_limits_that_go_on_over_the_page_have_its_heading_again(
+    when: date, large: bool
+) -> None:
+    """The box's first item on a later page is a day's heading, never a bare limit."""
+    handout = build_handout(build_plan(protocol(None), when), PATIENT, Layout(large_print=large))
     continued = " ".join(handout.now.continued.split())
-    plain_heads = {g.heading for g in handout.now.limits if not g.mark}
+    plain_heads = {g.heading.removesuffix(":") for g in handout.now.limits if not g.mark}
     seen = 0
     for page in pages(handout):
         if continued not in page.text:
