@@ -7,7 +7,7 @@ the first 8 hex digits of each digest; JSON and the journal carry the full diges
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple
 
 from vplan import __version__
@@ -38,6 +38,23 @@ class Stamp(NamedTuple):
     def orders_short(self) -> str | None:
         """The first 8 hex digits of the orders file's SHA-256, when one was used."""
         return None if self.orders_sha256 is None else self.orders_sha256[:SHORT]
+
+    def journal_fields(
+        self, procedure_date: date, follow_up: datetime | date | None
+    ) -> dict[str, str | None]:
+        """What a journal entry says of what made it, the procedure and the visit, in order."""
+        return {
+            "vplan": self.vplan,
+            "protocol": self.protocol,
+            "protocol_version": self.protocol_version,
+            "rules_sha256": self.rules_sha256,
+            "orders_sha256": self.orders_sha256,
+            "procedure": self.procedure,
+            "procedure_date": procedure_date.isoformat(),
+            "follow_up": None if follow_up is None else follow_up.isoformat(),
+            "lang": self.lang,
+            "made_on": self.made_on.isoformat(),
+        }
 
 
 def make_stamp(
