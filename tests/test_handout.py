@@ -162,7 +162,7 @@ def test_each_care_sentence_is_printed_once_under_the_days_it_applies(plan: Plan
     ice = next(c.item.text.get() for c in plan.care if "ice" in c.item.text.get().lower())
     assert ice in spans["Sat, Mar 1 to Sun, Mar 2:"].texts
     assert spans["Sat, Mar 1 to Sun, Mar 2:"].mark == "A"
-    assert any("with someone to help you" in t for t in spans["On Sat, Mar 1:"].texts)
+    assert any("Have an adult stay with you" in t for t in spans["On Sat, Mar 1:"].texts)
     text = " ".join(pdf_text(handout_pdf(plan)).split())
     assert " ".join(ice.split()) in text
     assert "(A) Sat, Mar 1 to Sun, Mar 2:" in text

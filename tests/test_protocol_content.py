@@ -298,3 +298,39 @@ def test_heat_waits_for_the_ice_days_and_warns_of_burns(protocol: Protocol) -> N
     assert heat.text.get().startswith("From day 2")
     assert "burn" in heat.text.get()
     assert "Heat" not in " ".join(c.text.get() for c in protocol.care)
+
+
+def test_the_procedure_days_list_to_avoid_is_short_and_grouped(run: Run) -> None:
+    """Day 0 names four things to avoid; what involves one is listed after it, with 'as in'."""
+    result = run("schedule", "2025-03-01", "--days", "1", "--format", "markdown")
+    assert result.code == 0, result.err
+    row = next(x for x in result.out.splitlines() if x.startswith("| Sat, Mar 1, 2025 |"))
+    avoided = row.split("Avoid: ", 1)[1].split(" Ask your care team first:", 1)[0]
+    assert avoided == (
+        "Lifting, as in: hard exercise, sports and heavy work; weight training. "
+        "Bending and twisting, as in: strength exercises on your own; tub bath; housework; "
+        "gardening. Physical therapy exercises. Showering."
+    )
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)),
+    st.sampled_from([None, "kyphoplasty"]),
+    st.integers(min_value=0, max_value=120),
+)
+def test_a_days_groups_name_each_limit_once_and_never_under_a_figure(
+    when: date, procedure: str | None, day: int
+) -> None:
+    """Each limit of any day is listed once, under an activity it involves that is fully stopped."""
+    from vplan.schedule import avoid_groups, build_schedule
+
+    protocol = load(RulesSource(default_rules_path(), "rules.yaml"), {}, procedure=procedure)
+    row = build_schedule(build_plan(protocol, when), day + 1).days[day]
+    groups = avoid_groups(row.avoid)
+    listed = [a for g in groups for a in (g.head, *g.members)]
+    assert sorted(listed) == sorted(a for a in row.avoid if not a.ask)
+    for group in groups:
+        for member in group.members:
+            assert group.head.activity in member.involves
+            assert group.head.max is None

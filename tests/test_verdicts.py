@@ -329,7 +329,7 @@ def test_rules_diff_reports_a_condition_and_a_shared_word(run: Run, tmp_path: Pa
     text = (
         BUNDLED_RULES.replace(stairs, stairs.replace("        with_care: true\n", ""), 1)
         .replace("  bathe: [shower, bath]\n", "  bathe: [shower, bath, washing]\n", 1)
-        .replace("en: Start again slowly, a little at a time.", "en: Start again slowly.", 1)
+        .replace("en: Start slowly. Stop if it hurts.", "en: Start again slowly.", 1)
     )
     path = tmp_path / "clinic.yaml"
     path.write_text(text, encoding="utf-8")
@@ -337,4 +337,4 @@ def test_rules_diff_reports_a_condition_and_a_shared_word(run: Run, tmp_path: Pa
     assert result.code == 1, result.err
     assert "changed: limit until 1 day (day 0): with care -> not at all" in result.out
     assert "changed: 'bathe': shower, bath -> shower, bath, washing" in result.out
-    assert 'then: "Start again slowly, a little at a time.' in result.out
+    assert 'then: "Start slowly. Stop if it hurts." -> "Start again slowly."' in result.out

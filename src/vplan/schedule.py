@@ -13,15 +13,18 @@ from typing import TYPE_CHECKING, NamedTuple
 from vplan.i18n import ENGLISH
 from vplan.plan import Status
 from vplan.sections import Note, SignTier, cite, sign_tiers
+from vplan.words.common import joined, sentences
 from vplan.words.nurse import NurseWords
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import date
 
     from vplan.model import Activity
     from vplan.plan import FollowUp, Plan, Window
     from vplan.stamp import Stamp
     from vplan.units import Weight
+    from vplan.words.common import Words
 
 
 class Header(NamedTuple):
@@ -42,6 +45,53 @@ class Avoid(NamedTuple):
     text: str
     max: Weight | None
     ask: bool = False  # no date: only the care team clears it
+    involves: tuple[str, ...] = ()  # keys of the activities this one involves (a tub bath: bending)
+
+
+def avoid_list(day: DayRow, words: Words) -> str:
+    """The day's list of limits with a date, grouped (``avoid_groups``); empty without one.
+
+    ``Lifting; Showering`` when nothing is grouped; else each group is a sentence.
+    """
+    groups = avoid_groups(day.avoid)
+    if not any(g.members for g in groups):
+        return joined([g.head.text for g in groups])
+    return sentences([words.avoid_group(g.head.text, [m.text for m in g.members]) for g in groups])
+
+
+class AvoidGroup(NamedTuple):
+    """A limit of a day's list with the limits of that day that involve its activity."""
+
+    head: Avoid
+    members: tuple[Avoid, ...] = ()
+
+
+def avoid_groups(avoid: Sequence[Avoid]) -> tuple[AvoidGroup, ...]:
+    """A day's limits with a date (not the ones to ask about), each under one it involves.
+
+    ``Bending and twisting`` heads a tub bath, housework and gardening, which involve it:
+    the patient reads a short list of what to avoid, and what each means. An activity goes
+    under the first activity it involves that heads a group that day and is not allowed
+    at all: under ``Lifting over 10 lb``, weight training would read as allowed below 10 lb.
+    Groups are in the list's order.
+    """
+    dated = [a for a in avoid if not a.ask]
+    keys = {a.activity for a in dated}
+    heads = {a.activity for a in dated if not keys.intersection(a.involves)}
+    whole = {a.activity for a in dated if a.max is None}  # heads that may have members
+    under: dict[str, str] = {}
+    for a in dated:
+        if a.activity not in heads:
+            first = next((k for k in a.involves if k in heads and k in whole), None)
+            if first is None:  # it involves only activities that are under others
+                heads.add(a.activity)
+            else:
+                under[a.activity] = first
+    return tuple(
+        AvoidGroup(a, tuple(m for m in dated if under.get(m.activity) == a.activity))
+        for a in dated
+        if a.activity in heads
+    )
 
 
 class Careful(NamedTuple):
@@ -185,7 +235,7 @@ class _Marks:
         # By the limit's identity: a day's limits are the plan's own windows.
         self.avoid = {
             id(w): Avoid(w.activity.key, words.avoid_label(w), w.limit.max,
-                         w.status() is Status.ASK)
+                         w.status() is Status.ASK, w.activity.involves)
             for w in plan.windows
             if not w.with_care
         }  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from vplan.schedule import avoid_list
 from vplan.words.common import LABELS, ORDERS_HEADING, joined, sentences
 from vplan.words.nurse import COLUMNS, HEADINGS, NurseWords
 
@@ -53,8 +54,8 @@ def schedule(view: Schedule) -> str:
                 [
                     *(f"{words.tr(LABELS['with_care'])} {c.text}" for c in day.careful),
                     *(
-                        [f"{words.tr(LABELS['avoid'])} {_closed(joined(avoided))}"]
-                        if (avoided := [a.text for a in day.avoid if not a.ask])
+                        [f"{words.tr(LABELS['avoid'])} {_closed(avoided)}"]
+                        if (avoided := avoid_list(day, words))
                         else []
                     ),
                     *(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from vplan.i18n import ENGLISH
 from vplan.model import Tier
 from vplan.render.lines import Line, Style, width, wrap
+from vplan.schedule import avoid_list
 from vplan.words.common import ORDERS_HEADING, joined, sentences
 from vplan.words.nurse import COLUMNS, HEADINGS, NurseWords
 
@@ -92,10 +93,10 @@ def calendar(view: Schedule) -> list[Line]:
         if day.careful:
             careful = " ".join(c.text for c in day.careful)
             details.append((words.label("with_care", careful), Style.PLAIN))
-        for key, ask in (("avoid", False), ("ask", True)):
-            names = [a.text for a in day.avoid if a.ask is ask]
-            if names:
-                details.append((words.label(key, joined(names)), Style.PLAIN))
+        if avoided := avoid_list(day, words):
+            details.append((words.label("avoid", avoided), Style.PLAIN))
+        if asked := [a.text for a in day.avoid if a.ask]:
+            details.append((words.label("ask", joined(asked)), Style.PLAIN))
         if not details:
             details.append((words.no_limits_today(), Style.PLAIN))
         rows = [row for text, style in details for row in wrap(text, width=cell_width, style=style)]

@@ -100,6 +100,13 @@ def joined(items: Sequence[str]) -> str:
     return "; ".join(items)
 
 
+def in_sentence(name: str) -> str:
+    """``tub bath``: a name that starts with a capital, inside a sentence (``PT`` stays)."""
+    if len(name) > 1 and name[1].isupper():
+        return name
+    return name[:1].lower() + name[1:]
+
+
 def sentences(items: Sequence[str]) -> str:
     """Items on one line as sentences, each ending in a full stop: ``A. B; c.``.
 
@@ -165,6 +172,14 @@ class Words:
     def tier_heading(self, protocol: Protocol, tier: Tier) -> str:
         """The heading of a tier of warning signs."""
         return self._(TIER_HEADINGS[tier]).format(number=protocol.info.emergency_number)
+
+    def avoid_group(self, head: str, members: Sequence[str]) -> str:
+        """``Bending and twisting, as in: tub bath; housework``: a limit and what involves it."""
+        if not members:
+            return head
+        return self._("{name}, as in: {activities}").format(
+            name=head, activities="; ".join(in_sentence(m) for m in members)
+        )
 
     def avoid_label(self, window: Window) -> str:
         """``Lifting over 10 lb (4.5 kg)``, or the activity's name when it is not allowed at all."""
