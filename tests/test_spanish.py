@@ -303,7 +303,7 @@ def test_spanish_pdf_keeps_its_accents(plan: Plan) -> None:
         "En casa, día a día",
         "(A) El sábado, 1 de marzo:",
         "Lo que todavía no debe hacer, y desde cuándo puede hacerlo",
-        "Desde el sábado, 12 de abril: No levante nada que pese más de 20 libras (9 kg).",
+        "Desde el sábado, 12 de abril (E): No levante nada que pese más de 20 libras (9 kg).",
         "Sin límite a partir del domingo, 1 de junio:",
         "Marzo de 2025",
         "Página 1 de ",

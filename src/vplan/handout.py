@@ -388,6 +388,7 @@ def build_handout(
     visit_day = next((m.day for m in plan.milestones if _is_visit(m)), None)
     visit_mark = marks.get(visit_day, "") if visit and visit_day is not None else ""
     shown = {g.mark for g in limits} | {c.mark for c in care} | {visit_mark}
+    shown |= {marks[day] for day in _changes_in_the_box(plan) if day in marks}
     title = words.handout_title(protocol)
     return Handout(
         title=title,
@@ -459,7 +460,7 @@ def _limits_now(plan: Plan, words: PatientWords, marks: dict[int, str]) -> tuple
         if window.limit.ordered:
             continue
         end = _final_end(plan, window)
-        sentence = words.limit_sentence(plan, window, last=False)
+        sentence = words.limit_sentence(plan, window, last=False, marks=marks)
         field = Field(window.activity.name.get(words.lang), sentence)
         groups.setdefault((end, window.with_care), []).append(field)
     found = []
@@ -472,6 +473,17 @@ def _limits_now(plan: Plan, words: PatientWords, marks: dict[int, str]) -> tuple
         mark = "" if end is None else marks.get(end, "")
         found.append(LimitGroup(heading, tuple(groups[end, careful]), mark))
     return tuple(found)
+
+
+def _changes_in_the_box(plan: Plan) -> set[int]:
+    """The days page 1's box dates a limit's change on, each with its calendar letter."""
+    days = set()
+    for window in plan.in_force(0):
+        current: Window | None = window
+        while current is not None and current.end_day is not None and not window.limit.ordered:
+            days.add(current.end_day)
+            current = plan.following(current)
+    return days
 
 
 def _final_end(plan: Plan, window: Window) -> int | None:

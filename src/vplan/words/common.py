@@ -9,7 +9,7 @@ one language, given once when it is made.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from vplan.dates import Dates, capitalized, dates
@@ -306,19 +306,31 @@ class Words:
             first=self.date_near(plan, due.day, 0), last=self.date_near(plan, due.last_day, 0)
         )
 
-    def limit_sentence(self, plan: Plan, window: Window, *, last: bool = True) -> str:
+    def limit_sentence(
+        self,
+        plan: Plan,
+        window: Window,
+        *,
+        last: bool = True,
+        marks: Mapping[int, str] | None = None,
+    ) -> str:
         """A limit as the rules write it, then each date it changes, in the rules' words.
 
         ``Rest today. Get up only when you need to, with someone to help you. Allowed again
         from Sun, Mar 2.``: the text carries the limit's conditions and figures; a limit that
         follows is said by its own text from the day it starts. Without ``last``, the day
         it is allowed again (or that only the care team says when) is left to the caller.
+        A day with a letter in ``marks`` (the handout's calendar) is followed by it:
+        ``From Sat, Mar 22 (C): ...``. A caution of the activity follows the first text.
         """
         lang = self.lang
-        parts = [window.limit.text.get(lang)]
+        # A caution holds all along: it follows the first text, before the dates that follow.
+        parts = [window.limit.text.get(lang), *(c.text.get(lang) for c in window.activity.cautions)]
         current = window
         while current.end_day is not None:
             when = self.date_near(plan, current.end_day, 0)
+            if mark := (marks or {}).get(current.end_day):
+                when = f"{when}\u00a0({mark})"  # never apart from its date
             following = plan.following(current)
             if following is None:
                 if last:
@@ -335,7 +347,6 @@ class Words:
             current = following
         if current.end_day is None and last:
             parts.append(self._(HOLDS_UNTIL_CLEARED if current.with_care else ONLY_WHEN_CLEARED))
-        parts += [c.text.get(lang) for c in window.activity.cautions]
         return " ".join(parts)
 
     def order_texts(self, plan: Plan) -> tuple[str, ...]:
