@@ -96,7 +96,8 @@ def test_a_days_event_says_the_care_items_that_start_that_day_until_their_last(
     day_one = str(on(found, date(2025, 3, 2))["DESCRIPTION"])
     assert f"Through Fri, Apr 11: {walks.item.text.get()}" in day_one
     strength = plan.protocol.by_key("strengthening")
-    assert strength is not None and strength.then is not None
+    assert strength is not None
+    assert strength.then is not None
     day_42 = " ".join(str(on(found, date(2025, 4, 12))["DESCRIPTION"]).split())
     assert f"Strength exercises on your own: allowed again. {strength.then.text.get()}" in day_42
 

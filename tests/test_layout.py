@@ -297,3 +297,23 @@ def test_a_days_limits_that_go_on_over_the_page_have_its_heading_again(
         assert after.startswith("(") or after.startswith(tuple(plain_heads)), after[:80]
         seen += 1
     assert seen  # the box goes on over the page for this patient
+
+
+@settings(max_examples=16, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    when=st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 12, 31)),
+    procedure=st.sampled_from([None, "kyphoplasty"]),
+    paper=st.sampled_from(list(Paper)),
+    lang=st.sampled_from(["en", "es"]),
+)
+def test_normal_print_takes_three_pages_at_most_in_either_language(
+    when: date, procedure: str | None, paper: Paper, lang: str
+) -> None:
+    """Normal print, stamped as the command makes it, long names: three pages at most."""
+    from vplan.stamp import make_stamp
+
+    made = make_stamp(protocol(procedure), lang, date(2026, 12, 7))
+    handout = build_handout(
+        build_plan(protocol(procedure), when), PATIENT, Layout(paper), lang, made
+    )
+    assert len(pages(handout)) <= 3

@@ -22,7 +22,7 @@ from vplan.formats import Paper as Paper  # where it was defined before
 from vplan.i18n import ENGLISH
 from vplan.model import Tier
 from vplan.plan import AllowedAgain, FollowUpVisit, LimitChange, Plan, RuleEvent, Window
-from vplan.words.common import HOLDS_UNTIL_CLEARED, LABELS, ORDERS_HEADING, joined
+from vplan.words.common import HOLDS_UNTIL_CLEARED, LABELS, ORDERS_HEADING, joined, ordered_event
 from vplan.words.patient import (
     ALLOWED_AGAIN_HEAD,
     ALLOWED_AGAIN_LIST,
@@ -401,7 +401,7 @@ def build_handout(
             visit_mark=visit_mark,
             phone=words.phone_lines(phone, after_hours),
             orders_heading=words.tr(ORDERS_HEADING),
-            orders=words.order_texts(plan),
+            orders=words.order_texts(plan, marks),
         ),
         signs_heading=words.tr(HANDOUT_HEADINGS["signs"]),
         signs=tuple(
@@ -437,7 +437,7 @@ def build_handout(
         lang=lang,
         page_of=words.tr(PAGE_OF),
         continued=words.tr(CONTINUED),
-        stamp="" if made is None else words.stamp_line(made, protocol),
+        stamp="" if made is None else words.stamp_line(made, protocol, handout=True),
     )
 
 
@@ -476,11 +476,15 @@ def _limits_now(plan: Plan, words: PatientWords, marks: dict[int, str]) -> tuple
 
 
 def _changes_in_the_box(plan: Plan) -> set[int]:
-    """The days page 1's box dates a limit's change on, each with its calendar letter."""
-    days = set()
+    """The days page 1's box dates a change on, each with its calendar letter.
+
+    The changes of the limits in force on the discharge day (the care team's too), and
+    the days of the care team's dated orders.
+    """
+    days = {m.day for m in plan.milestones if ordered_event(m)}
     for window in plan.in_force(0):
         current: Window | None = window
-        while current is not None and current.end_day is not None and not window.limit.ordered:
+        while current is not None and current.end_day is not None:
             days.add(current.end_day)
             current = plan.following(current)
     return days
@@ -539,14 +543,18 @@ def _said_above(plan: Plan, visit: bool) -> Callable[[Milestone], bool]:
     listed = set()
     for window in plan.in_force(0):
         current: Window | None = window
-        while current is not None and not window.limit.ordered:
+        while current is not None:
             listed.add((current.activity.key, current.start_day))
             current = plan.following(current)
 
     def said(milestone: Milestone) -> bool:
         if isinstance(milestone, AllowedAgain | LimitChange):
             return (milestone.activity.key, milestone.ending.start_day) in listed
-        return (visit and _is_visit(milestone)) or _an_event_of_the_day(milestone)
+        return (
+            (visit and _is_visit(milestone))
+            or _an_event_of_the_day(milestone)
+            or ordered_event(milestone)
+        )
 
     return said
 

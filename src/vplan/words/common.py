@@ -87,6 +87,11 @@ POUND = N_("lb")
 CALL_US = N_("Questions? Call us at {phone}.")
 
 STAMP = N_("Made on {date} by vplan {vplan} from {protocol} {version} (rules {rules}), {language}.")
+# On the handout, whose footer names the protocol and its version just above.
+HANDOUT_STAMP = N_("Made on {date} by vplan {vplan} (rules {rules}), {language}.")
+HANDOUT_STAMP_WITH_ORDERS = N_(
+    "Made on {date} by vplan {vplan} (rules {rules}, orders {orders}), {language}."
+)
 STAMP_WITH_ORDERS = N_(
     "Made on {date} by vplan {vplan} from {protocol} {version} (rules {rules}, orders {orders}), "
     "{language}."
@@ -329,8 +334,7 @@ class Words:
         current = window
         while current.end_day is not None:
             when = self.date_near(plan, current.end_day, 0)
-            if mark := (marks or {}).get(current.end_day):
-                when = f"{when}\u00a0({mark})"  # never apart from its date
+            when = _with_mark(when, (marks or {}).get(current.end_day))
             following = plan.following(current)
             if following is None:
                 if last:
@@ -349,14 +353,15 @@ class Words:
             parts.append(self._(HOLDS_UNTIL_CLEARED if current.with_care else ONLY_WHEN_CLEARED))
         return " ".join(parts)
 
-    def order_texts(self, plan: Plan) -> tuple[str, ...]:
+    def order_texts(self, plan: Plan, marks: Mapping[int, str] | None = None) -> tuple[str, ...]:
         """What the care team ordered for this patient: changed limits, dated items, then notes.
 
         A changed limit in force on the discharge day is said with its figure and the dates it
         changes, as page 1's box says the protocol's; one that starts later, by its own text.
+        A date with a letter in ``marks`` (the handout's calendar) is followed by it.
         """
         found = [
-            f"{w.activity.name.get(self.lang)}: {self.limit_sentence(plan, w)}"
+            f"{w.activity.name.get(self.lang)}: {self.limit_sentence(plan, w, marks=marks)}"
             if w.covers(0)
             else w.limit.text.get(self.lang)
             for w in plan.windows
@@ -364,18 +369,26 @@ class Words:
         ]
         found += [
             self._(ORDER_DATED).format(
-                date=capitalized(self.date_near(plan, m.day, 0)),
+                date=_with_mark(
+                    capitalized(self.date_near(plan, m.day, 0)), (marks or {}).get(m.day)
+                ),
                 text=self.milestone_text(plan, m),
             )
             for m in plan.milestones
-            if isinstance(m, RuleEvent | FollowUpVisit) and m.rule is not None and m.rule.ordered
+            if ordered_event(m)
         ]
         found += [note.get(self.lang) for note in plan.notes]
         return tuple(found)
 
-    def stamp_line(self, stamp: Stamp, protocol: Protocol) -> str:
-        """What made the output, in one line: date, vplan, protocol, digests (8 hex), language."""
-        template = STAMP if stamp.orders_short is None else STAMP_WITH_ORDERS
+    def stamp_line(self, stamp: Stamp, protocol: Protocol, *, handout: bool = False) -> str:
+        """What made the output, in one line: date, vplan, protocol, digests (8 hex), language.
+
+        The ``handout``'s leaves out the protocol, which its footer names just above.
+        """
+        if handout:
+            template = HANDOUT_STAMP if stamp.orders_short is None else HANDOUT_STAMP_WITH_ORDERS
+        else:
+            template = STAMP if stamp.orders_short is None else STAMP_WITH_ORDERS
         return self._(template).format(
             date=stamp.made_on.isoformat(),
             vplan=stamp.vplan,
@@ -385,6 +398,20 @@ class Words:
             orders=stamp.orders_short,
             language=self._(NAMES[stamp.lang]),
         )
+
+
+def _with_mark(when: str, mark: str | None) -> str:
+    """``Sat, Mar 22 (C)``: a date with its letter on the handout's calendar, never apart."""
+    return f"{when}\u00a0({mark})" if mark else when
+
+
+def ordered_event(milestone: Milestone) -> bool:
+    """Whether ``milestone`` is a dated item of the care team's orders."""
+    return (
+        isinstance(milestone, RuleEvent | FollowUpVisit)
+        and milestone.rule is not None
+        and milestone.rule.ordered
+    )
 
 
 def _chained(plan: Plan, window: Window) -> bool:
