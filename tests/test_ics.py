@@ -90,11 +90,11 @@ def test_the_procedure_day_lists_every_limit_that_starts_in_the_rules_words(plan
 def test_a_days_event_says_the_care_items_that_start_that_day_until_their_last(
     plan: Plan,
 ) -> None:
-    """Day 1's event: the short walks, through their last day; day 42's: how back exercises start."""
+    """Day 1's event: doing a little more, through its last day; day 42's: how back exercises start."""
     found = events(calendar(plan, stamp=STAMP))
-    walks = next(c for c in plan.care if c.item.label.get() == "Take short walks")
+    more = next(c for c in plan.care if c.item.label.get() == "Do a little more each day")
     day_one = str(on(found, date(2025, 3, 2))["DESCRIPTION"])
-    assert f"Through Fri, Apr 11: {walks.item.text.get()}" in day_one
+    assert f"Through Fri, Mar 28: {more.item.text.get()}" in day_one
     strength = plan.protocol.by_key("strengthening")
     assert strength is not None
     assert strength.then is not None
