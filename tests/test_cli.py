@@ -296,7 +296,7 @@ def test_version(run: Run) -> None:
 def test_python_m_vplan_runs(tmp_path: Path) -> None:
     """'python -m vplan' works from any folder."""
     done = subprocess.run(
-        [sys.executable, "-m", "vplan", "check", "walking", "-p", "2025-03-01", "--day", "1"],
+        [sys.executable, "-m", "vplan", "check", "sitting", "-p", "2025-03-01", "--day", "1"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -304,7 +304,7 @@ def test_python_m_vplan_runs(tmp_path: Path) -> None:
         env=dict(os.environ, VPLAN_CACHE_DIR=str(tmp_path / "cache")),
     )
     assert done.returncode == 0, done.stderr
-    assert "Walking" in done.stdout
+    assert "Sitting" in done.stdout
 
 
 HEAVY = (  # what check and schedule must not load

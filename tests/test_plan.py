@@ -59,14 +59,17 @@ def test_until_cleared_never_becomes_allowed_by_date(plan: Plan) -> None:
 
 
 def test_walking_on_the_day_of_rest_is_with_help(plan: Plan) -> None:
-    """Day 0 is rest, up only with help (seed 004): walking is allowed with care, freely from day 1."""
+    """Day 0 is rest, up only with help (seed 004); from day 1, short walks, a little more each day."""
     walk = plan.protocol.activity("walk")
     first = plan.verdict(walk, 0)
     assert first.status is Status.WITH_CARE
     assert first.window is not None
     assert "with someone to help you" in first.window.limit.text.get()
     assert first.free_from_day == 1
-    assert plan.verdict(walk, 1).allowed
+    then = plan.verdict(walk, 1)
+    assert then.status is Status.WITH_CARE  # no limit, and how to come back: short walks
+    assert walk.then is not None
+    assert "short walks" in walk.then.text.get()
 
 
 def test_milestones_name_the_changes(plan: Plan) -> None:

@@ -67,11 +67,11 @@ def test_each_question_gets_its_verdict(run: Run, asked: str, day: int, verdict:
     ("args", "headline"),
     [
         (("walking", "--day", "0"), "ALLOWED WITH CARE"),
-        (("walking", "--day", "1"), "ALLOWED"),
+        (("sitting", "--day", "1"), "ALLOWED"),
         (("lifting", "15lb", "--day", "10"), "NOT YET"),
         (("work", "--day", "10"), "ASK YOUR CARE TEAM"),
         (("walking", "--day", "0", "--lang", "es"), "PERMITIDO CON CUIDADO"),
-        (("caminar", "--day", "1", "--lang", "es"), "PERMITIDO"),
+        (("sentarse", "--day", "1", "--lang", "es"), "PERMITIDO"),
         (("lifting", "15lb", "--day", "10", "--lang", "es"), "TODAVÍA NO"),
         (("trabajo", "--day", "10", "--lang", "es"), "PREGUNTE A SU EQUIPO MÉDICO"),
     ],

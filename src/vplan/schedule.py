@@ -48,17 +48,6 @@ class Avoid(NamedTuple):
     involves: tuple[str, ...] = ()  # keys of the activities this one involves (a tub bath: bending)
 
 
-def avoid_list(day: DayRow, words: Words) -> str:
-    """The day's list of limits with a date, grouped (``avoid_groups``); empty without one.
-
-    ``Lifting; Showering`` when nothing is grouped; else each group is a sentence.
-    """
-    groups = avoid_groups(day.avoid)
-    if not any(g.members for g in groups):
-        return joined([g.head.text for g in groups])
-    return sentences([words.avoid_group(g.head.text, [m.text for m in g.members]) for g in groups])
-
-
 class AvoidGroup(NamedTuple):
     """A limit of a day's list with the limits of that day that involve its activity."""
 
@@ -83,7 +72,7 @@ def avoid_groups(avoid: Sequence[Avoid]) -> tuple[AvoidGroup, ...]:
     for a in dated:
         if a.activity not in heads:
             first = next((k for k in a.involves if k in heads and k in whole), None)
-            if first is None:  # it involves only activities that are under others
+            if first is None:  # nothing it involves heads a group it may go under
                 heads.add(a.activity)
             else:
                 under[a.activity] = first
@@ -112,6 +101,17 @@ class DayRow(NamedTuple):
     do: tuple[str, ...]
     avoid: tuple[Avoid, ...]
     careful: tuple[Careful, ...] = ()
+
+
+def avoid_list(day: DayRow, words: Words) -> str:
+    """The day's list of limits with a date, grouped (``avoid_groups``); empty without one.
+
+    ``Lifting; Showering`` when nothing is grouped; else each group is a sentence.
+    """
+    groups = avoid_groups(day.avoid)
+    if not any(g.members for g in groups):
+        return joined([g.head.text for g in groups])
+    return sentences([words.avoid_group(g.head.text, [m.text for m in g.members]) for g in groups])
 
 
 class LimitRow(NamedTuple):
