@@ -147,7 +147,7 @@ def test_no_activity_is_ever_freer_than_one_it_involves(
         ("wash", 1, Status.ALLOWED),  # a wash with a cloth is fine
         ("shower", 1, Status.NOT_YET),
         ("vacuuming", 30, Status.NOT_YET),
-        ("gardening", 50, Status.ALLOWED),
+        ("gardening", 50, Status.WITH_CARE),  # weeding and planting, no mowing yet
         ("stairs", 0, Status.WITH_CARE),
         ("stairs", 3, Status.WITH_CARE),
         ("sitting", 0, Status.ALLOWED),
@@ -301,15 +301,15 @@ def test_heat_waits_for_the_ice_days_and_warns_of_burns(protocol: Protocol) -> N
 
 
 def test_the_procedure_days_list_to_avoid_is_short_and_grouped(run: Run) -> None:
-    """Day 0 names four things to avoid; what involves one is listed after it, with 'as in'."""
+    """Day 0's list: what involves bending, and ends with it, is listed after bending."""
     result = run("schedule", "2025-03-01", "--days", "1", "--format", "markdown")
     assert result.code == 0, result.err
     row = next(x for x in result.out.splitlines() if x.startswith("| Sat, Mar 1, 2025 |"))
     avoided = row.split("Avoid: ", 1)[1].split(" Ask your care team first:", 1)[0]
     assert avoided == (
-        "Lifting, as in: hard exercise, sports and heavy work; weight training. "
-        "Bending and twisting, as in: strength exercises on your own; tub bath; housework; "
-        "gardening. Physical therapy exercises. Showering."
+        "Lifting. Bending and twisting, and so also: strength exercises on your own; tub bath; "
+        "housework; gardening. Hard exercise, sports and heavy work. Physical therapy exercises. "
+        "Weight training. Showering."
     )
 
 
@@ -322,7 +322,7 @@ def test_the_procedure_days_list_to_avoid_is_short_and_grouped(run: Run) -> None
 def test_a_days_groups_name_each_limit_once_and_never_under_a_figure(
     when: date, procedure: str | None, day: int
 ) -> None:
-    """Each limit of any day is listed once, under an activity it involves that is fully stopped."""
+    """Each limit of any day is listed once, under one it involves, stopped fully and as long."""
     from vplan.schedule import avoid_groups, build_schedule
 
     protocol = load(RulesSource(default_rules_path(), "rules.yaml"), {}, procedure=procedure)
@@ -334,3 +334,5 @@ def test_a_days_groups_name_each_limit_once_and_never_under_a_figure(
         for member in group.members:
             assert group.head.activity in member.involves
             assert group.head.max is None
+            ends = group.head.until
+            assert ends is None or (member.until is not None and member.until <= ends)

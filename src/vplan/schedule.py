@@ -46,6 +46,7 @@ class Avoid(NamedTuple):
     max: Weight | None
     ask: bool = False  # no date: only the care team clears it
     involves: tuple[str, ...] = ()  # keys of the activities this one involves (a tub bath: bending)
+    until: int | None = None  # the day this limit ends (None: when the care team says)
 
 
 class AvoidGroup(NamedTuple):
@@ -60,18 +61,27 @@ def avoid_groups(avoid: Sequence[Avoid]) -> tuple[AvoidGroup, ...]:
 
     ``Bending and twisting`` heads a tub bath, housework and gardening, which involve it:
     the patient reads a short list of what to avoid, and what each means. An activity goes
-    under the first activity it involves that heads a group that day and is not allowed
-    at all: under ``Lifting over 10 lb``, weight training would read as allowed below 10 lb.
-    Groups are in the list's order.
+    under the first activity it involves that heads a group that day, is not allowed at
+    all and is limited at least as long: under ``Lifting over 10 lb``, weight training
+    would read as allowed below 10 lb; under bending (6 weeks), hard exercise (3 months)
+    would read as allowed when bending is. Groups are in the list's order.
     """
     dated = [a for a in avoid if not a.ask]
     keys = {a.activity for a in dated}
     heads = {a.activity for a in dated if not keys.intersection(a.involves)}
-    whole = {a.activity for a in dated if a.max is None}  # heads that may have members
+    by_key = {a.activity: a for a in dated}
+
+    def holds(head: str, member: Avoid) -> bool:
+        """Whether ``member`` may be listed under ``head``: not at all, and as long."""
+        limit = by_key[head]
+        if limit.max is not None:
+            return False
+        return limit.until is None or (member.until is not None and member.until <= limit.until)
+
     under: dict[str, str] = {}
     for a in dated:
         if a.activity not in heads:
-            first = next((k for k in a.involves if k in heads and k in whole), None)
+            first = next((k for k in a.involves if k in heads and holds(k, a)), None)
             if first is None:  # nothing it involves heads a group it may go under
                 heads.add(a.activity)
             else:
@@ -235,7 +245,7 @@ class _Marks:
         # By the limit's identity: a day's limits are the plan's own windows.
         self.avoid = {
             id(w): Avoid(w.activity.key, words.avoid_label(w), w.limit.max,
-                         w.status() is Status.ASK, w.activity.involves)
+                         w.status() is Status.ASK, w.activity.involves, w.end_day)
             for w in plan.windows
             if not w.with_care
         }  # fmt: skip

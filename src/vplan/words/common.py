@@ -179,10 +179,10 @@ class Words:
         return self._(TIER_HEADINGS[tier]).format(number=protocol.info.emergency_number)
 
     def avoid_group(self, head: str, members: Sequence[str]) -> str:
-        """``Bending and twisting, as in: tub bath; housework``: a limit and what involves it."""
+        """``Bending and twisting, and so also: tub bath; housework``: a limit, what involves it."""
         if not members:
             return head
-        return self._("{name}, as in: {activities}").format(
+        return self._("{name}, and so also: {activities}").format(
             name=head, activities="; ".join(in_sentence(m) for m in members)
         )
 
