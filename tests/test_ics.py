@@ -81,7 +81,9 @@ def test_events_fall_on_the_days_of_the_plan(plan: Plan) -> None:
 def test_the_procedure_day_lists_every_limit_that_starts_in_the_rules_words(plan: Plan) -> None:
     """Day 0's event says each limit as the rules write it, with its dates and conditions."""
     first = str(on(events(calendar(plan, stamp=STAMP)), date(2025, 3, 1))["DESCRIPTION"])
-    assert "Walking: Today, walk only when you need to, such as to the car, with someone" in first
+    assert (
+        "Walking: Today, get up and walk only when you need to, such as to the car, with" in first
+    )
     assert "Pool and hot tub: No pool or hot tub until your care team says you may." in first
     assert "Allowed only when your care team says it is OK." in first
     assert "From Sat, Apr 12: Do not lift anything heavier than 20 pounds (9 kg)." in first

@@ -279,7 +279,7 @@ def test_page_one_box_says_each_limit_with_its_figure_and_dates(protocol: Protoc
 @pytest.mark.parametrize(
     ("layout", "lang", "words"),
     [
-        (Layout(), "en", "Today, get up only when you must, with someone to help you."),
+        (Layout(), "en", "What not to do yet, and from when it is allowed"),
         (Layout(large_print=True), "en", "What not to do yet"),
         (Layout(), "es", "Lo que todavía no debe hacer"),
         (Layout(large_print=True), "es", "Lo que todavía no debe hacer"),

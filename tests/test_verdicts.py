@@ -99,8 +99,8 @@ def test_day_zero_walking_keeps_its_condition(run: Run) -> None:
     assert data["no_limit_from"] == "2025-04-12"  # short walks, with care, until 6 weeks
     text = " ".join(run(*CHECK, "0", "walking").out.split())
     assert (
-        "Why: Today, walk only when you need to, such as to the car, with someone to help you."
-        in text
+        "Why: Today, get up and walk only when you need to, such as to the car, with someone to "
+        "help you." in text
     )
     assert "No limit from: Sat, Apr 12, 2025 (day 42)" in text
 
@@ -239,7 +239,7 @@ def test_a_with_care_limit_with_a_weight_is_refused(tmp_path: Path) -> None:
 
 def test_with_care_while_what_it_involves_is_forbidden_is_refused(tmp_path: Path) -> None:
     """Stairs with care on day 0 while walking is not allowed at all: refused at 'with_care'."""
-    walking = "        with_care: true\n        text:\n          en: Today, walk only"
+    walking = "        with_care: true\n        text:\n          en: Today, get up and walk only"
     assert walking in BUNDLED_RULES
     text = BUNDLED_RULES.replace(walking, walking.replace("        with_care: true\n", ""), 1)
     path = tmp_path / "clinic.yaml"
