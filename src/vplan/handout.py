@@ -537,8 +537,8 @@ def _marks(plan: Plan) -> dict[int, str]:
 def _said_above(plan: Plan, visit: bool) -> Callable[[Milestone], bool]:
     """Whether the handout says a milestone already, above the calendar.
 
-    A change of a limit page 1's box lists, the visit, or an event said with the care items
-    of its day.
+    A change of a limit page 1's box lists (the protocol's or the care team's), the visit,
+    a dated order of the care team, or an event said with the care items of its day.
     """
     listed = set()
     for window in plan.in_force(0):
