@@ -464,7 +464,7 @@ def _limits_now(plan: Plan, words: PatientWords, marks: dict[int, str]) -> tuple
         field = Field(window.activity.name.get(words.lang), sentence)
         groups.setdefault((end, window.with_care), []).append(field)
     found = []
-    for end, careful in sorted(groups, key=lambda key: (key[0] is None, key[0] or 0, key[1])):
+    for end, careful in sorted(groups, key=_group_order):
         if end is None:
             heading = words.tr(HOLDS_UNTIL_CLEARED if careful else LABELS["ask"])
         else:
@@ -488,6 +488,16 @@ def _changes_in_the_box(plan: Plan) -> set[int]:
             days.add(current.end_day)
             current = plan.following(current)
     return days
+
+
+def _group_order(key: tuple[int | None, bool]) -> tuple[bool, int, bool]:
+    """The order of the box's days: by the day each ends, what only the care team ends last.
+
+    Of the limits that end on the same day, what is allowed with care now comes first: the
+    procedure day's walking and stairs are read before what waits.
+    """
+    end, careful = key
+    return (end is None, end or 0, careful if end is None else not careful)
 
 
 def _final_end(plan: Plan, window: Window) -> int | None:
