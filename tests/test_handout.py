@@ -515,3 +515,13 @@ def test_an_accent_typed_apart_joins_its_letter(run: Run, tmp_path: Path) -> Non
         == 0
     )
     assert "José Nuñez" in pdf_text(out.read_bytes())
+
+
+def test_what_is_allowed_with_care_now_comes_first_of_its_day(plan: Plan) -> None:
+    """Walking with help today is on page 1, before what waits until the same day."""
+    handout = build_handout(plan, ANN)
+    headings = [g.heading for g in handout.now.limits]
+    careful = headings.index("With care now. No limit from Sat, Apr 12:")
+    assert careful < headings.index("Allowed again from Sat, Apr 12:")
+    first = " ".join(pdf_reader(handout_pdf(plan)).pages[0].extract_text().split())
+    assert "Walking: Today, get up and walk only when you need to" in first
