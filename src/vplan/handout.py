@@ -483,10 +483,7 @@ def _changes_in_the_box(plan: Plan) -> set[int]:
     """
     days = {m.day for m in plan.milestones if ordered_event(m)}
     for window in plan.in_force(0):
-        current: Window | None = window
-        while current is not None and current.end_day is not None:
-            days.add(current.end_day)
-            current = plan.following(current)
+        days |= {w.end_day for w in plan.chain(window) if w.end_day is not None}
     return days
 
 
@@ -502,13 +499,8 @@ def _group_order(key: tuple[int | None, bool]) -> tuple[bool, int, bool]:
 
 def _final_end(plan: Plan, window: Window) -> int | None:
     """The day the activity is allowed again once this limit and those that follow end."""
-    current = window
-    while current.end_day is not None:
-        following = plan.following(current)
-        if following is None:
-            return current.end_day
-        current = following
-    return None
+    *_, last = plan.chain(window)
+    return last.end_day
 
 
 def _until_cleared(plan: Plan, words: PatientWords) -> tuple[str, ...]:
@@ -550,12 +542,9 @@ def _said_above(plan: Plan, visit: bool) -> Callable[[Milestone], bool]:
     A change of a limit page 1's box lists (the protocol's or the care team's), the visit,
     a dated order of the care team, or an event said with the care items of its day.
     """
-    listed = set()
-    for window in plan.in_force(0):
-        current: Window | None = window
-        while current is not None:
-            listed.add((current.activity.key, current.start_day))
-            current = plan.following(current)
+    listed = {
+        (w.activity.key, w.start_day) for window in plan.in_force(0) for w in plan.chain(window)
+    }
 
     def said(milestone: Milestone) -> bool:
         if isinstance(milestone, AllowedAgain | LimitChange):

@@ -7,7 +7,7 @@ no printing, no files.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, time, timedelta
 from enum import Enum
 from types import MappingProxyType
@@ -318,6 +318,13 @@ class Plan(NamedTuple):
         return next(
             (w for w in self.windows_of(window.activity) if w.start_day == window.end_day), None
         )
+
+    def chain(self, window: Window) -> Iterator[Window]:
+        """``window``, then each limit of the same activity that follows it, in order."""
+        current: Window | None = window
+        while current is not None:
+            yield current
+            current = self.following(current)
 
     def date_of(self, day: int) -> date:
         """The calendar date of post-operative ``day``."""
