@@ -45,27 +45,27 @@ def shown_date(written: str, plan: Plan) -> date:
 
 
 def allowed_from_in_text(output: str) -> dict[str, str]:
-    """Each activity's 'Allowed from' line in the text schedule, by the activity's name."""
+    """Each activity's 'Allowed from' (or 'No limit from') line in the text schedule, by name."""
     section = output.split(RESTRICTIONS, 1)[1].split("\n\n", 1)[0]
     found: dict[str, str] = {}
     name = ""
     for line in section.splitlines()[1:]:
         if not line.startswith(" "):
             name = line
-        elif line.strip().startswith("Allowed from:"):
+        elif line.strip().startswith(("Allowed from:", "No limit from:")):
             found[name] = line.split(":", 1)[1].strip().rstrip(".")
     return found
 
 
 def allowed_from_in_markdown(output: str) -> dict[str, str]:
-    """Each activity's 'Allowed from' line in the Markdown schedule, by the activity's name."""
+    """Each activity's 'Allowed from' (or 'No limit from') line in the Markdown schedule, by name."""
     found: dict[str, str] = {}
     name = ""
     for line in output.splitlines():
         if line.startswith("### "):
             name = line[4:]
-        elif line.startswith("- **Allowed from:**"):
-            found[name] = line.removeprefix("- **Allowed from:**").strip()
+        elif line.startswith(("- **Allowed from:**", "- **No limit from:**")):
+            found[name] = line.split(":**", 1)[1].strip()
     return found
 
 
@@ -181,5 +181,5 @@ def test_the_markdown_day_says_which_list_is_which() -> None:
     cell = next(line for line in table.splitlines() if line.startswith("| Sat, Mar 1, 2025 |"))
     last = cell.rstrip(" |").rsplit(" | ", 1)[1]
     assert "pillows. Avoid: Lifting. Bending and twisting, and so also: strength" in last
-    assert "Showering. Ask your care team first: Driving;" in last
+    assert "Showering. Ask your care team first: Driving. Pool" in last
     assert last.endswith("Long trips and flying.")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import json
 import os
 import re
@@ -542,6 +543,29 @@ def test_text_follows_the_terminal_width_down_to_50_columns(
         assert result.code in (0, 1), result.err
         lines = result.out.splitlines()
         assert max(len(line) for line in lines) <= int(columns), max(lines, key=len)
+        for line, after in itertools.pairwise(lines):  # a figure stays with its unit, a day whole
+            assert not re.search(r"\d$", line) or not re.match(
+                r"\s*(lb|kg|pounds|libras|de|\(\d|\(day|\(día)\b", after
+            ), (line, after)
+            assert not re.search(r"\((day|día)$", line), line
     monkeypatch.setenv("COLUMNS", "20")  # narrower than 50: 50 columns
     lines = run("schedule", "2025-03-01", "--days", "3").out.splitlines()
     assert max(len(line) for line in lines) == 50
+
+
+def test_the_days_with_care_name_their_activity_and_a_caution_comes_with_its_limits(
+    run: Run,
+) -> None:
+    """Day 1 says which rule each 'with care' sentence is; kyphoplasty's caution precedes its date."""
+    out = " ".join(run("schedule", "2025-03-01", "--procedure", "kyphoplasty").out.split())
+    assert "With care: Walking: Take short walks" in out
+    assert "Stairs: Go slowly and hold the handrail." in out
+    lifting = out.split(" Lifting Day 0 ", 1)[1].split(" Bending and twisting ", 1)[0]
+    caution = lifting.index("Caution: Do not lift things over your head")
+    assert caution < lifting.index("Allowed from: Sun, Jun 1, 2025 (day 92).")
+    sleeping = out.split(" Sleeping and lying down Day 0 ", 1)[1]
+    assert "No limit from: Only when your care team says it is OK." in sleeping[:400]
+    # The day lifting is allowed again says how; its caution (until the visit) is not repeated.
+    june = out.split("Sun, Jun 1, 2025 92 ", 1)[1][:200]
+    assert "Lifting: allowed again. Add weight a little at a time." in june
+    assert "over your head" not in june

@@ -113,6 +113,28 @@ def test_each_restriction_is_listed_under_the_day_it_ends_with_its_weekday(plan:
         assert " ".join(marked(group.mark, group.heading).split()) in text
 
 
+def test_how_to_do_a_limited_activity_is_said_with_its_limits_not_as_a_thing_to_do(
+    plan: Plan,
+) -> None:
+    """Lifting's and showering's advice follow their limits on page 1, never under 'What you can do'."""
+    handout = build_handout(plan, ANN)
+    boxed = {f.label: f.value for g in handout.now.limits for f in g.limits}
+    assert boxed["Lifting"].endswith(
+        "Tip: Bend your knees, keep your back straight and the load close."
+    )
+    assert (
+        boxed["Showering"]
+        == "Do not shower for the first 2 days. Tip: Pat the small cut dry. Do not scrub it."
+    )
+    can_do = {f.label for f in handout.instead}
+    assert not can_do & set(boxed)
+    assert {"Sitting", "Riding in a car", "Pain medicine"} <= can_do
+    heads = [g.heading for g in handout.now.limits]
+    assert "With care now, until your care team says otherwise:" in heads  # sleeping, a heading
+    walking = boxed["Walking"]
+    assert "From Sun, Mar 2\u00a0(B): Take short walks" in walking  # with care already: 'From'
+
+
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -266,11 +266,12 @@ def test_page_one_box_says_each_limit_with_its_figure_and_dates(protocol: Protoc
         "Today, do not lift or carry anything. Rest. From Sun, Mar 2 (B): Do not lift anything "
         "heavier than 10 pounds (4.5 kg). A gallon of milk weighs about 8 pounds. From Sat, "
         "Apr 12 (E): Do not lift anything heavier than 20 pounds (9 kg). From Sun, Jun 1 (F): "
-        "Add weight a little at a time. Stop if it hurts."
+        "Add weight a little at a time. Stop if it hurts. Tip: Bend your knees, keep your back "
+        "straight and the load close."
     )
     careful = groups["With care now. No limit from Sat, Apr 12:"]
     walking = " ".join({f.label: f.value for f in careful}["Walking"].split())
-    assert "with someone to help you. With care from Sun, Mar 2 (B): Take short walks" in walking
+    assert "with someone to help you. From Sun, Mar 2 (B): Take short walks" in walking
     assert "Ask your care team first:" in groups
     assert handout.now.phone == ("Questions? Call us at 555-0100.",)
     assert not any(" until Sat" in f.value for limits in groups.values() for f in limits)

@@ -63,6 +63,14 @@ def test_each_question_gets_its_verdict(run: Run, asked: str, day: int, verdict:
     assert answer(run, asked, day)["verdict"] == verdict
 
 
+def test_a_weight_within_the_limit_keeps_the_procedures_caution_as_its_condition(run: Run) -> None:
+    """After kyphoplasty, 4 lb on day 3 is a yes only with its caution: no lifting overhead."""
+    data = answer(run, "lifting 4lb", 3, "--procedure", "kyphoplasty")
+    assert data["verdict"] == "with_care"
+    assert data["condition"] == "Do not lift things over your head until your follow-up visit."
+    assert answer(run, "lifting 4lb", 3)["verdict"] == "allowed"  # vertebroplasty: no caution
+
+
 @pytest.mark.parametrize(
     ("args", "headline"),
     [

@@ -8,6 +8,7 @@ reads (patient details, rules texts) and escapes them in every message it prints
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Bidirectional embeddings, overrides and isolates: they reorder the text shown after them.
@@ -50,3 +51,24 @@ def _escape(char: str) -> str:
     if code <= 0xFF:
         return f"\\x{code:02x}"
     return f"\\u{code:04x}"
+
+
+NBSP = "\u00a0"
+# Spaces a line never breaks at: between a figure and a short word after it ("10 lb",
+# "2:30 PM", "1 de"), in a date ("Sat, Mar 1, 2025", "1 de marzo de 2025"), in a phone
+# number ("(555) 010-0199"), before a figure in brackets ("pounds (4.5 kg)") and in a day
+# number ("(day 1)").
+_UNBROKEN = re.compile(
+    r"(?<=\d) (?=\(?\d|[^\W\d]{1,7}\b)"
+    r"|(?<=\b(?:Sun|Mon|Tue|Wed|Thu|Fri|Sat),) (?=[A-Z])"
+    r"|(?<=\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)) (?=\d)"
+    r"|(?<=\d,) (?=\d{4}\b)|(?<=\bde) (?=\d{4}\b)|(?<=\d de) (?=\w)|(?<=\w,) (?=\d{1,2} de )"
+    r"| (?=de \d{4}\b)"
+    r"|(?<=\)) (?=\d)| (?=\(\d)"
+    r"| (?=\((?:day|día) \d)|(?<=\((?:day|día)) (?=\d)"  # "Mar 2, 2025 (day 1)" in the terminal
+)
+
+
+def unbroken(text: str, glue: str = NBSP) -> str:
+    """``text`` with ``glue`` (a no-break space) where a line must not break (``_UNBROKEN``)."""
+    return _UNBROKEN.sub(glue, text)

@@ -8,24 +8,26 @@ same words, and the font check can see all of them before anything is drawn.
 from __future__ import annotations
 
 import calendar
-import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from itertools import groupby
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
+from vplan.chars import NBSP as NBSP
 from vplan.chars import controls_in, shown
+from vplan.chars import unbroken as unbroken
 from vplan.dates import capitalized
 from vplan.errors import InputError
 from vplan.formats import Paper as Paper  # where it was defined before
 from vplan.i18n import ENGLISH
 from vplan.model import Tier
 from vplan.plan import AllowedAgain, FollowUpVisit, LimitChange, Plan, RuleEvent, Window
-from vplan.words.common import HOLDS_UNTIL_CLEARED, LABELS, ORDERS_HEADING, joined, ordered_event
+from vplan.words.common import LABELS, ORDERS_HEADING, joined, ordered_event
 from vplan.words.patient import (
     ALLOWED_AGAIN_HEAD,
     ALLOWED_AGAIN_LIST,
+    CAREFUL_CLEARED_HEAD,
     CLEARED_LIST,
     CLEARED_ONLY,
     CONTINUED,
@@ -86,6 +88,10 @@ class Sizes(NamedTuple):
     gap: float
     months_across: int
 
+
+# A calendar letter's size under its day, as a share of the day's: 10 pt in normal print,
+# 15 in large (the PDF and the web page).
+MARK_SIZE_UNDER = 0.84
 
 NORMAL = Sizes(body=12, leading=13.6, heading=15, title=18, footer=10, margin=0.4 * INCH, gap=7,
                 months_across=4)  # fmt: skip
@@ -291,27 +297,9 @@ class Handout(NamedTuple):
         yield "footer", self.stamp
 
 
-NBSP = "\u00a0"
-# Spaces a line never breaks at: between a figure and a short word after it ("10 lb",
-# "2:30 PM", "1 de"), in a date ("Sat, Mar 1, 2025", "1 de marzo de 2025"), in a phone
-# number ("(555) 010-0199") and before a figure in brackets ("pounds (4.5 kg)").
-_UNBROKEN = re.compile(
-    r"(?<=\d) (?=\(?\d|[^\W\d]{1,7}\b)"
-    r"|(?<=\b(?:Sun|Mon|Tue|Wed|Thu|Fri|Sat),) (?=[A-Z])"
-    r"|(?<=\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)) (?=\d)"
-    r"|(?<=\d,) (?=\d{4}\b)|(?<=\bde) (?=\d{4}\b)|(?<=\d de) (?=\w)|(?<=\w,) (?=\d{1,2} de )"
-    r"|(?<=\)) (?=\d)| (?=\(\d)"
-)
-
-
 def marked(mark: str, text: str) -> str:
     """``text`` after the calendar's letter of its day, ``(B) Allowed again from ...``."""
     return f"({mark}){NBSP}{text}" if mark else text
-
-
-def unbroken(text: str) -> str:
-    """``text`` with no-break spaces where a line must not break (see ``_UNBROKEN``)."""
-    return _UNBROKEN.sub(NBSP, text)
 
 
 def in_columns(items: Sequence[T], across: int) -> list[list[T | None]]:
@@ -383,6 +371,8 @@ def build_handout(
             fields.append(Field(label(key), value, key))
     marks = _marks(plan)
     limits = _limits_now(plan, words, marks)
+    # An activity in page 1's box has its advice there: "what you can do" is the others'.
+    boxed = {w.activity.key for w in plan.in_force(0) if not w.limit.ordered}
     care = _care(plan, words, marks)
     visit = words.visit_text(plan)
     visit_day = next((m.day for m in plan.milestones if _is_visit(m)), None)
@@ -428,7 +418,7 @@ def build_handout(
         instead=tuple(
             Field(act.name.get(lang), act.advice.get(lang))
             for act in protocol.activities
-            if act.advice is not None
+            if act.advice is not None and act.key not in boxed
         )
         + tuple(Field(g.title.get(lang), g.text.get(lang)) for g in protocol.guidance),
         footer=words.footer_text(protocol),
@@ -461,12 +451,15 @@ def _limits_now(plan: Plan, words: PatientWords, marks: dict[int, str]) -> tuple
             continue
         end = _final_end(plan, window)
         sentence = words.limit_sentence(plan, window, last=False, marks=marks)
+        advice = window.activity.advice
+        if advice is not None:  # how to do it, said with its limits (not as a thing to do now)
+            sentence += " " + words.label("tip", advice.get(words.lang))
         field = Field(window.activity.name.get(words.lang), sentence)
         groups.setdefault((end, window.with_care), []).append(field)
     found = []
     for end, careful in sorted(groups, key=_group_order):
         if end is None:
-            heading = words.tr(HOLDS_UNTIL_CLEARED if careful else LABELS["ask"])
+            heading = words.tr(CAREFUL_CLEARED_HEAD if careful else LABELS["ask"])
         else:
             head = NO_LIMIT_HEAD if careful else ALLOWED_AGAIN_HEAD
             heading = words.tr(head).format(date=words.date_near(plan, end, 0))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from vplan.i18n import ENGLISH
 from vplan.plan import Status
 from vplan.sections import Note, SignTier, cite, sign_tiers
-from vplan.words.common import joined, sentences
+from vplan.words.common import sentences
 from vplan.words.nurse import NurseWords
 
 if TYPE_CHECKING:
@@ -98,6 +98,12 @@ class Careful(NamedTuple):
 
     activity: str  # the activity's key
     text: str  # the rule's own sentence, which says how
+    name: str = ""  # the activity's name, which the sentence is said under
+
+    @property
+    def named(self) -> str:
+        """``Stairs: Go slowly and hold the handrail.``: the sentence under its activity."""
+        return f"{self.name}: {self.text}" if self.name else self.text
 
 
 class DayRow(NamedTuple):
@@ -116,11 +122,9 @@ class DayRow(NamedTuple):
 def avoid_list(day: DayRow, words: Words) -> str:
     """The day's list of limits with a date, grouped (``avoid_groups``); empty without one.
 
-    ``Lifting; Showering`` when nothing is grouped; else each group is a sentence.
+    Each group is a sentence, ``Lifting. Showering.``, on every day alike.
     """
     groups = avoid_groups(day.avoid)
-    if not any(g.members for g in groups):
-        return joined([g.head.text for g in groups])
     return sentences([words.avoid_group(g.head.text, [m.text for m in g.members]) for g in groups])
 
 
@@ -147,6 +151,8 @@ class Restriction(NamedTuple):
     cautions: tuple[str, ...]
     advice: str | None
     then: str | None = None  # how to come back once the last limit ends
+    # "allowed_from"; "no_limit_from" when the last limit allows it with care (walking)
+    when_label: str = "allowed_from"
 
 
 class CareRow(NamedTuple):
@@ -250,7 +256,7 @@ class _Marks:
             if not w.with_care
         }  # fmt: skip
         self.careful = {
-            id(w): Careful(w.activity.key, w.limit.text.get(lang))
+            id(w): Careful(w.activity.key, w.limit.text.get(lang), w.activity.name.get(lang))
             for w in plan.windows
             if w.with_care
         }
@@ -273,6 +279,7 @@ def _day(plan: Plan, n: int, words: NurseWords, marks: _Marks) -> DayRow:
 def _restriction(plan: Plan, activity: Activity, words: NurseWords) -> Restriction:
     lang = words.lang
     free = plan.allowed_from[activity.key]
+    windows = plan.windows_of(activity)
     return Restriction(
         activity=activity,
         name=activity.name.get(lang),
@@ -285,7 +292,7 @@ def _restriction(plan: Plan, activity: Activity, words: NurseWords) -> Restricti
                 text=w.limit.text.get(lang),
                 sources=tuple(cite(plan.protocol, w.limit.sources)),
             )
-            for w in plan.windows_of(activity)
+            for w in windows
         ),
         allowed_from_day=free,
         allowed_from=None if free is None else plan.date_of(free),
@@ -293,4 +300,5 @@ def _restriction(plan: Plan, activity: Activity, words: NurseWords) -> Restricti
         cautions=tuple(c.text.get(lang) for c in activity.cautions),
         advice=None if activity.advice is None else activity.advice.get(lang),
         then=None if activity.then is None else activity.then.text.get(lang),
+        when_label="no_limit_from" if windows and windows[-1].with_care else "allowed_from",
     )

@@ -14,6 +14,8 @@ from contextvars import ContextVar
 from enum import Enum
 from typing import NamedTuple
 
+from vplan.chars import unbroken
+
 WIDTH = 80  # the widest lines: files, pipes, and wide terminals
 MIN_WIDTH = 50  # the narrowest terminal the lines follow
 _width: ContextVar[int] = ContextVar("width", default=WIDTH)
@@ -57,6 +59,11 @@ class Line(NamedTuple):
     style: Style = Style.PLAIN
 
 
+# Holds a space that must not break (a date, a figure and its unit) while a text is wrapped:
+# a control character, which no text vplan prints can hold (``vplan.chars``).
+GLUE = "\x00"
+
+
 def wrap(
     text: str,
     *,
@@ -74,14 +81,14 @@ def wrap(
 def _wrapped(text: str, width: int, indent: str, hang: str) -> tuple[str, ...]:
     """The lines of ``text`` wrapped: once for each text, as a calendar repeats a day's limits."""
     wrapped = textwrap.wrap(
-        text,
+        unbroken(text, GLUE),
         width=width,
         initial_indent=indent,
         subsequent_indent=indent + hang,
         break_long_words=False,
         break_on_hyphens=False,
     )
-    return tuple(wrapped or [indent])
+    return tuple(line.replace(GLUE, " ") for line in wrapped) or (indent,)
 
 
 def plain(lines: list[Line]) -> str:

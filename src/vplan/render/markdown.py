@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from vplan.schedule import avoid_list
-from vplan.words.common import LABELS, ORDERS_HEADING, joined, sentences
+from vplan.words.common import LABELS, ORDERS_HEADING, sentences
 from vplan.words.nurse import COLUMNS, HEADINGS, NurseWords
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ def schedule(view: Schedule) -> str:
     """The whole plan as a Markdown document, ending with the stamp when one is given."""
     words = NurseWords(view.lang)
     head = view.header
-    columns = [words.tr(COLUMNS[key]) for key in ("date", "day", "happens", "do", "avoid")]
+    columns = [words.tr(COLUMNS[key]) for key in ("date", "day", "happens", "do", "limits")]
     out = [
         f"# {head.title}",
         "",
@@ -52,14 +52,18 @@ def schedule(view: Schedule) -> str:
             sentences(day.do),
             " ".join(
                 [
-                    *(f"{words.tr(LABELS['with_care'])} {c.text}" for c in day.careful),
+                    *(
+                        [f"{words.tr(LABELS['with_care'])} {' '.join(c.named for c in careful)}"]
+                        if (careful := day.careful)
+                        else []
+                    ),
                     *(
                         [f"{words.tr(LABELS['avoid'])} {_closed(avoided)}"]
                         if (avoided := avoid_list(day, words))
                         else []
                     ),
                     *(
-                        [f"{words.tr(LABELS['ask'])} {_closed(joined(asked))}"]
+                        [f"{words.tr(LABELS['ask'])} {sentences(asked)}"]
                         if (asked := [a.text for a in day.avoid if a.ask])
                         else []
                     ),
@@ -75,10 +79,10 @@ def schedule(view: Schedule) -> str:
         out.append(f"### {_cell(item.name)}")
         out.append("")
         out += [f"- {limit.span}: {limit.text}" for limit in item.limits]
-        out.append(f"- **{words.tr(LABELS['allowed_from'])}** {item.allowed_from_text}")
+        out += [f"- **{words.tr(LABELS['caution'])}** {c}" for c in item.cautions]
+        out.append(f"- **{words.tr(LABELS[item.when_label])}** {item.allowed_from_text}")
         if item.then is not None:
             out.append(f"- **{words.tr(LABELS['then'])}** {item.then}")
-        out += [f"- **{words.tr(LABELS['caution'])}** {c}" for c in item.cautions]
         if item.advice:
             out.append(f"- **{words.tr(LABELS['tip'])}** {item.advice}")
         out.append("")

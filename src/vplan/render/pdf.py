@@ -39,6 +39,7 @@ from vplan.handout import COMPACT as COMPACT  # the table of sizes, shared with 
 from vplan.handout import LARGE as LARGE
 from vplan.handout import (
     LEFT_FIELDS,
+    MARK_SIZE_UNDER,
     NORMAL_PAGES,
     Field,
     Handout,
@@ -484,7 +485,9 @@ def _in_two_columns(heading: str, continued: str, items: Sequence[Flowable], han
     if handout.layout.large_print:  # one column, each item whole on its page
         return _section(_heading(heading, st, size), _columns(items, 1, width, size))
     first, later = _p(heading, st["heading"]), _p(continued, st["heading"])
-    return [[_TwoColumns(first, later, items, width, size, heads=heads)]]
+    columns = _TwoColumns(first, later, items, width, size, heads=heads)
+    columns.spaceBefore = st["heading"].spaceBefore  # inside its table, the heading's is not kept
+    return [[columns]]
 
 
 def _instead(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
@@ -589,6 +592,7 @@ class _TwoColumns(Flowable):
         part = _TwoColumns(self.heading, self.continued, (), self.width, self.size,
                            border=self.border)  # fmt: skip
         part.table = part._table(columns, tail)
+        part.spaceBefore = self.getSpaceBefore()  # the room above it, as above the whole
         return part
 
     def draw(self) -> None:
@@ -637,17 +641,35 @@ def _fields(handout: Handout, st: dict[str, ParagraphStyle], width: float) -> Ta
     left += [blank] * (len(right) - len(left))
     rows = [a + b for a, b in zip(left, right, strict=True)]
     if not handout.layout.large_print:
-        # A label may wrap between its words, never inside one ("Teléfono:").
-        labels = [f.label + ":" for f in handout.fields if f.key not in LEFT_FIELDS]
-        right_label = max(width * 0.12, _widest_word(labels, st["bold"]) + 2 * CELL_PADDING)
-        return _grid(rows, [width * 0.23, width * 0.32, right_label, width * 0.45 - right_label])
+        # Each label column as wide as its longest label, up to a limit past which a label
+        # wraps between its words, never inside one ("Teléfono:"); the values have the rest.
+        halves = (width * 0.58, width * 0.42)
+        left_label = _label_width(handout, st, left=True, most=width * 0.3, half=halves[0])
+        right_label = _label_width(handout, st, left=False, most=width * 0.2, half=halves[1])
+        widths = [left_label, halves[0] - left_label, right_label, halves[1] - right_label]
+        return _grid(rows, widths)
     return _grid([row for pair in rows for row in (pair[:2], pair[2:]) if row[0]],
                  [width * 0.35, width * 0.65])  # fmt: skip
 
 
+def _label_width(handout: Handout, st: Styles, *, left: bool, most: float, half: float) -> float:
+    """The width of a column of the details' labels: its longest label, at most ``most``.
+
+    Its values keep the room of their widest part that never breaks (a date, a phone
+    number), and a label is never narrower than its widest word.
+    """
+    fields = [f for f in handout.fields if (f.key in LEFT_FIELDS) is left]
+    labels = [f.label + ":" for f in fields]
+    bold = st["bold"]
+    widths = (pdfmetrics.stringWidth(t, bold.fontName, bold.fontSize) for t in labels)
+    whole = max(widths, default=0) + 2 * CELL_PADDING
+    room = half - _widest_word([unbroken(f.value) for f in fields], st["body"]) - 2 * CELL_PADDING
+    return max(min(whole, most, room), _widest_word(labels, bold) + 2 * CELL_PADDING)
+
+
 def _widest_word(texts: list[str], style: ParagraphStyle) -> float:
     """The width of the widest word of ``texts`` in ``style``."""
-    words = [word for text in texts for word in text.split()]
+    words = [word for text in texts for word in text.split(" ")]  # a no-break space holds
     widths = (pdfmetrics.stringWidth(word, style.fontName, style.fontSize) for word in words)
     return max(widths, default=0)
 
@@ -929,7 +951,6 @@ class MarkBox(NamedTuple):
 
 MARK_LINE = 1.25  # the box's line, in points
 MARK_PAD = 0.08  # space around the letter and the day, as a share of the type size
-MARK_SIZE_UNDER = 0.84  # the letter's size under the day: 10 pt in normal print, 15 in large
 
 
 def mark_box(

@@ -129,7 +129,9 @@ def schedule(view: Schedule) -> dict[str, Json]:
                     }
                     for a in day.avoid
                 ],
-                "with_care": [{"activity": c.activity, "text": c.text} for c in day.careful],
+                "with_care": [
+                    {"activity": c.activity, "name": c.name, "text": c.text} for c in day.careful
+                ],
             }
             for day in view.days
         ],

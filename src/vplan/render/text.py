@@ -8,7 +8,7 @@ from vplan.i18n import ENGLISH
 from vplan.model import Tier
 from vplan.render.lines import Line, Style, width, wrap
 from vplan.schedule import avoid_list
-from vplan.words.common import ORDERS_HEADING, joined, sentences
+from vplan.words.common import ORDERS_HEADING, sentences
 from vplan.words.nurse import COLUMNS, HEADINGS, NurseWords
 
 if TYPE_CHECKING:
@@ -91,12 +91,12 @@ def calendar(view: Schedule) -> list[Line]:
         if day.do:
             details.append((words.label("do", sentences(day.do)), Style.PLAIN))
         if day.careful:
-            careful = " ".join(c.text for c in day.careful)
+            careful = " ".join(c.named for c in day.careful)
             details.append((words.label("with_care", careful), Style.PLAIN))
         if avoided := avoid_list(day, words):
             details.append((words.label("avoid", avoided), Style.PLAIN))
         if asked := [a.text for a in day.avoid if a.ask]:
-            details.append((words.label("ask", joined(asked)), Style.PLAIN))
+            details.append((words.label("ask", sentences(asked)), Style.PLAIN))
         if not details:
             details.append((words.no_limits_today(), Style.PLAIN))
         rows = [row for text, style in details for row in wrap(text, width=cell_width, style=style)]
@@ -127,17 +127,17 @@ def restrictions(view: Schedule) -> list[Line]:
         lines.append(Line(item.name, Style.TITLE))
         for limit in item.limits:
             lines += wrap(f"{limit.span}: {limit.text}", indent="  ", hang="    ")
+        for caution in item.cautions:  # it holds all along: said with the limits
+            lines += wrap(
+                words.label("caution", caution), indent="  ", hang="    ", style=Style.ALERT
+            )
         lines += wrap(
-            words.label("allowed_from", f"{item.allowed_from_text}."),
+            words.label(item.when_label, f"{item.allowed_from_text}."),
             indent="  ",
             style=Style.GOOD,
         )
         if item.then is not None:
             lines += wrap(words.label("then", item.then), indent="  ", hang="    ")
-        for caution in item.cautions:
-            lines += wrap(
-                words.label("caution", caution), indent="  ", hang="    ", style=Style.ALERT
-            )
         if item.advice:
             lines += wrap(words.label("tip", item.advice), indent="  ", hang="    ")
     return lines
@@ -178,13 +178,10 @@ def _signs(heading: str, tiers: Sequence[SignTier]) -> list[Line]:
 
 
 def _headline(title: str, style: Style) -> list[Line]:
-    """``Lifting ... (day 10): NOT ALLOWED`` wrapped to the width, the day and verdict whole."""
+    """``Lifting ... (day 10): NOT ALLOWED`` wrapped to the width, the date and verdict whole."""
     head, colon, verdict = title.rpartition(": ")
     if not colon:
         return wrap(title, style=style)
-    opening = head.rfind(" (")  # "(day 10)" is never cut either
-    if opening >= 0 and head.endswith(")"):
-        head = head[: opening + 1] + head[opening + 1 :].replace(" ", NO_BREAK)
     glued = f"{head}{colon}{verdict.replace(' ', NO_BREAK)}"
     return [Line(line.text.replace(NO_BREAK, " "), style) for line in wrap(glued, style=style)]
 
@@ -233,7 +230,7 @@ def rule(view: Rule) -> list[Line]:
     """An activity's rule in post-operative days (no procedure date was given)."""
     lang = view.lang
     words = NurseWords(lang)
-    lines = [Line(view.title, Style.TITLE)]
+    lines = wrap(view.title, style=Style.TITLE)
     for lim in view.limits:
         lines += wrap(f"{lim.span}: {lim.text}", indent="  ", hang="    ")
     lines += wrap(view.summary, style=Style.GOOD)

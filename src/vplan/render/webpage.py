@@ -14,7 +14,17 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from vplan.handout import COMPACT, LEFT_FIELDS, Field, Handout, Paper, marked, sizes, unbroken
+from vplan.handout import (
+    COMPACT,
+    LEFT_FIELDS,
+    MARK_SIZE_UNDER,
+    Field,
+    Handout,
+    Paper,
+    marked,
+    sizes,
+    unbroken,
+)
 from vplan.render.font import FONT_DIR, FONT_FILES, check_printable
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -110,6 +120,7 @@ def document(handout: Handout) -> bytes:
         bottom=_pt(size.margin + size.footer * 2.6),
         footer_size=_pt(size.footer),
         body_size=_pt(size.body),
+        mark_size=_pt(size.body * MARK_SIZE_UNDER),  # as the PDF's, whatever the day's size
         line_height=f"{size.leading / size.body:.3g}",
         title_size=_pt(size.title),
         heading_size=_pt(size.heading),

@@ -247,22 +247,21 @@ class Words:
         if isinstance(milestone, RuleEvent):
             text = milestone.text.get(lang)
             if milestone.by_day is not None:
-                by = self._("(by {date})").format(
+                by = self._("Due by {date}.").format(
                     date=self.dates.long(plan.date_of(milestone.by_day))
                 )
                 text += f" {by}"
             return text
         name = milestone.activity.name.get(lang)
         if isinstance(milestone, AllowedAgain):
-            activity = milestone.activity
-            cautions = [c.text.get(lang) for c in activity.cautions]
+            activity = milestone.activity  # its cautions are said with its limits
             then = [] if activity.then is None else [activity.then.text.get(lang)]
             ended = (
                 self._(NO_LIMIT_FROM_TODAY).format(name=name)
                 if milestone.ending.with_care
                 else f"{self.allowed_again(activity)}."
             )
-            return " ".join([ended, *then, *cautions])
+            return " ".join([ended, *then])
         if milestone.following.with_care:
             return " ".join(
                 [
@@ -346,7 +345,9 @@ class Words:
                 elif then is not None:  # the caller says the day: the advice says it too
                     parts.append(self._(FROM_DAY_TEXT).format(date=when, text=then.text.get(lang)))
                 break
-            template = WITH_CARE_FROM if following.with_care else FROM_DAY_TEXT
+            # Said "with care" where it starts to be; a limit with care after one is just "From".
+            careful = following.with_care and not current.with_care
+            template = WITH_CARE_FROM if careful else FROM_DAY_TEXT
             parts.append(self._(template).format(date=when, text=following.limit.text.get(lang)))
             current = following
         if current.end_day is None and last:

@@ -31,6 +31,7 @@ COLUMNS = {
     "happens": N_("What happens"),
     "do": N_("Do"),
     "avoid": N_("Avoid"),
+    "limits": N_("Limits"),  # with care, to avoid, to ask about first
 }
 
 # check's answer, in capitals on the terminal.

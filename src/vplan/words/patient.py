@@ -58,6 +58,8 @@ ALLOWED_AGAIN_HEAD = N_("Allowed again from {date}:")
 # TRANSLATORS: over the activities allowed now only as their rules say, until a date.
 NO_LIMIT_HEAD = N_("With care now. No limit from {date}:")
 CLEARED_HEAD = N_("Only when your care team says it is OK:")
+# TRANSLATORS: over the activities allowed now only as their rules say, with no end date.
+CAREFUL_CLEARED_HEAD = N_("With care now, until your care team says otherwise:")
 # Over care items: the days they apply, both included.
 DAY_SPAN = N_("{start} to {end}:")
 ON_DAY = N_("On {date}:")
