@@ -44,6 +44,10 @@ def shown_date(written: str, plan: Plan) -> date:
     return when
 
 
+HOLDS = "This holds until your care team says otherwise."  # after a limit with care
+ONLY_WHEN = "Only when your care team says it is OK"
+
+
 def allowed_from_in_text(output: str) -> dict[str, str]:
     """Each activity's 'Allowed from' (or 'No limit from') line in the text schedule, by name."""
     section = output.split(RESTRICTIONS, 1)[1].split("\n\n", 1)[0]
@@ -54,6 +58,8 @@ def allowed_from_in_text(output: str) -> dict[str, str]:
             name = line
         elif line.strip().startswith(("Allowed from:", "No limit from:")):
             found[name] = line.split(":", 1)[1].strip().rstrip(".")
+        elif line.strip() == HOLDS:  # with care, until the care team says
+            found[name] = ONLY_WHEN
     return found
 
 
@@ -66,6 +72,8 @@ def allowed_from_in_markdown(output: str) -> dict[str, str]:
             name = line[4:]
         elif line.startswith(("- **Allowed from:**", "- **No limit from:**")):
             found[name] = line.split(":**", 1)[1].strip()
+        elif line == f"- {HOLDS.removesuffix('.')}":
+            found[name] = ONLY_WHEN
     return found
 
 
@@ -118,7 +126,7 @@ def test_every_output_shows_the_same_allowed_from_dates_and_milestone_dates(
     assert set(in_text) == set(in_markdown) == set(in_json)
     for name, row in in_json.items():
         if row["allowed_from"] is None:
-            assert in_text[name] == in_markdown[name] == "Only when your care team says it is OK"
+            assert in_text[name] == in_markdown[name] == ONLY_WHEN
             continue
         assert shown_date(in_text[name], plan).isoformat() == row["allowed_from"], name
         assert shown_date(in_markdown[name], plan).isoformat() == row["allowed_from"], name

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ANN_HANDOUT, DEFAULT_RULES, RulesFile, Run, batch_of, edited, line_of
 from vplan.model import Protocol
-from vplan.plan import build_plan
+from vplan.plan import Status, build_plan
 from vplan.rules import load, resolve
 
 KYPHO = ("--procedure", "kyphoplasty")
@@ -65,7 +65,9 @@ def test_kyphoplasty_takes_the_stricter_lifting_figure(
         for amount in ("4 lb", "8 lb", "15 lb", "25 lb"):
             weight = parse_weight(amount)
             ours, theirs = kp.verdict(lifting_kp, day, weight), vp.verdict(lifting_vp, day, weight)
-            assert ours.status is theirs.status, (day, amount)
+            # The same figures; kyphoplasty's caution (nothing over the head) makes a yes careful.
+            careful = Status.WITH_CARE if theirs.status is Status.ALLOWED else theirs.status
+            assert ours.status is careful, (day, amount)
             if ours.status.forbids:
                 assert ours.allowed_from_day == theirs.allowed_from_day, (day, amount)
     for plan, proto in ((vp, protocol), (kp, kyphoplasty)):

@@ -60,25 +60,18 @@ def build_answer(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> Answer:
     advice = verdict.activity.advice
     words = NurseWords(lang)
     when_label, when_text = _when(plan, verdict, words)
-    status = verdict.status
-    if status is Status.ALLOWED and verdict.cautions:
-        # A caution holds whatever the day ("never drive while you take an opioid"): the
-        # yes is only as it says, never a plain one.
-        status = Status.WITH_CARE
     return Answer(
         plan=plan,
         verdict=verdict,
-        title=words.verdict_title(plan, verdict._replace(status=status)),
-        status=status,
+        title=words.verdict_title(plan, verdict),
+        status=verdict.status,
         reason=words.verdict_reason(plan, verdict),
         allowed_from_day=free,
         allowed_from=None if free is None else plan.date_of(free),
         no_limit_from_day=verdict.free_from_day,
         when_label=when_label,
         when_text=when_text,
-        condition=(
-            _condition(verdict, lang) if status is verdict.status else _cautioned(verdict, lang)
-        ),
+        condition=_condition(verdict, lang),
         then=_then(plan, verdict, words),
         involved=tuple(
             Involved(
@@ -107,23 +100,19 @@ def _then(plan: Plan, verdict: Verdict, words: NurseWords) -> str | None:
     return words.changes_on(plan, max(e for e in ends if e is not None), text)
 
 
-def _cautioned(verdict: Verdict, lang: str) -> str:
-    """The activity's cautions, as the condition of a yes that only they make one with care."""
-    return " ".join(c.text.get(lang) for c in verdict.cautions)
-
-
 def _condition(verdict: Verdict, lang: str) -> str | None:
     """The sentence that says how the activity is allowed, for a yes with care."""
     if verdict.status is not Status.WITH_CARE:
         return None
     for each in (verdict, *verdict.involved):
         if each.status is Status.WITH_CARE:
-            if each.window is not None:
+            if each.window is not None and each.window.status(each.amount) is Status.WITH_CARE:
                 return each.window.limit.text.get(lang)
-            if each.lasting is not None:
+            if each.window is None and each.lasting is not None:
                 return each.lasting.text.get(lang)
+    # Else only a caution makes the yes one with care ("never drive while ...").
     cautions = [c.text.get(lang) for c in verdict.cautions]
-    return " ".join(cautions) if cautions else None
+    return " ".join(cautions) or None
 
 
 def _when(plan: Plan, verdict: Verdict, words: NurseWords) -> tuple[str, str]:

@@ -56,8 +56,8 @@ def _escape(char: str) -> str:
 NBSP = "\u00a0"
 # Spaces a line never breaks at: between a figure and a short word after it ("10 lb",
 # "2:30 PM", "1 de"), in a date ("Sat, Mar 1, 2025", "1 de marzo de 2025"), in a phone
-# number ("(555) 010-0199"), before a figure in brackets ("pounds (4.5 kg)") and in a day
-# number ("(day 1)").
+# number ("(555) 010-0199"), before a figure in brackets ("pounds (4.5 kg)"), in a day
+# number ("(day 1)", "days 0") and a temperature ("100.4 °F").
 _UNBROKEN = re.compile(
     r"(?<=\d) (?=\(?\d|[^\W\d]{1,7}\b)"
     r"|(?<=\b(?:Sun|Mon|Tue|Wed|Thu|Fri|Sat),) (?=[A-Z])"
@@ -65,7 +65,8 @@ _UNBROKEN = re.compile(
     r"|(?<=\d,) (?=\d{4}\b)|(?<=\bde) (?=\d{4}\b)|(?<=\d de) (?=\w)|(?<=\w,) (?=\d{1,2} de )"
     r"| (?=de \d{4}\b)"
     r"|(?<=\)) (?=\d)| (?=\(\d)"
-    r"| (?=\((?:day|día) \d)|(?<=\((?:day|día)) (?=\d)"  # "Mar 2, 2025 (day 1)" in the terminal
+    r"| (?=\((?:day|día) \d)|(?<=\bday) (?=\d)|(?<=\bdays) (?=\d)|(?<=\bdía) (?=\d)"
+    r"|(?<=\bdías) (?=\d)|(?<=\d) (?=°)"  # "Mar 2, 2025 (day 1)", "100.4 °F" in the terminal
 )
 
 

@@ -364,7 +364,7 @@ class Plan(NamedTuple):
         ]
         stricter = tuple(v for v in others if _holds_longer(v, own))
         if not stricter:
-            return own
+            return _cautioned(own)
         every = (own, *stricter)
         status = max((v.status for v in every), key=lambda s: s.rank)
         if status.forbids:
@@ -374,11 +374,13 @@ class Plan(NamedTuple):
             allowed_from = own.allowed_from_day
         frees = [v.free_from_day for v in every]
         free_from = None if None in frees else max(f for f in frees if f is not None)
-        return own._replace(
-            status=status,
-            allowed_from_day=allowed_from,
-            free_from_day=free_from,
-            involved=stricter,
+        return _cautioned(
+            own._replace(
+                status=status,
+                allowed_from_day=allowed_from,
+                free_from_day=free_from,
+                involved=stricter,
+            )
         )
 
     def _own_verdict(self, activity: Activity, day: int, amount: Weight | None) -> Verdict:
@@ -405,6 +407,13 @@ class Plan(NamedTuple):
         ends = [w.end_day for w in self.windows if w.end_day is not None]
         events = [m.last_day for m in self.milestones]
         return max([0, *ends, *events])
+
+
+def _cautioned(verdict: Verdict) -> Verdict:
+    """A yes for an activity with a caution is a yes with care: the caution holds every day."""
+    if verdict.status is Status.ALLOWED and verdict.activity.cautions:
+        return verdict._replace(status=Status.WITH_CARE)
+    return verdict
 
 
 def _blocking(windows: tuple[Window, ...], day: int, amount: Weight | None) -> bool:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from vplan.i18n import ENGLISH
 from vplan.plan import Status
 from vplan.sections import Note, SignTier, cite, sign_tiers
-from vplan.words.common import sentences
+from vplan.words.common import HOLDS_UNTIL_CLEARED, sentences
 from vplan.words.nurse import NurseWords
 
 if TYPE_CHECKING:
@@ -151,7 +151,8 @@ class Restriction(NamedTuple):
     cautions: tuple[str, ...]
     advice: str | None
     then: str | None = None  # how to come back once the last limit ends
-    # "allowed_from"; "no_limit_from" when the last limit allows it with care (walking)
+    # "allowed_from"; "no_limit_from" when the last limit allows it with care (walking); ""
+    # when that limit holds until the care team says (``allowed_from_text`` says so)
     when_label: str = "allowed_from"
 
 
@@ -280,6 +281,10 @@ def _restriction(plan: Plan, activity: Activity, words: NurseWords) -> Restricti
     lang = words.lang
     free = plan.allowed_from[activity.key]
     windows = plan.windows_of(activity)
+    careful = bool(windows) and windows[-1].with_care  # the last limit allows it with care
+    when = words.allowed_from_day_text(plan, free)
+    if careful and free is None:  # a sentence of its own: "No limit from" takes a date
+        when = words.tr(HOLDS_UNTIL_CLEARED).removesuffix(".")
     return Restriction(
         activity=activity,
         name=activity.name.get(lang),
@@ -296,9 +301,9 @@ def _restriction(plan: Plan, activity: Activity, words: NurseWords) -> Restricti
         ),
         allowed_from_day=free,
         allowed_from=None if free is None else plan.date_of(free),
-        allowed_from_text=words.allowed_from_day_text(plan, free),
+        allowed_from_text=when,
         cautions=tuple(c.text.get(lang) for c in activity.cautions),
         advice=None if activity.advice is None else activity.advice.get(lang),
         then=None if activity.then is None else activity.then.text.get(lang),
-        when_label="no_limit_from" if windows and windows[-1].with_care else "allowed_from",
+        when_label=("" if free is None else "no_limit_from") if careful else "allowed_from",
     )

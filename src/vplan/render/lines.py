@@ -80,15 +80,21 @@ def wrap(
 @functools.lru_cache(maxsize=512)
 def _wrapped(text: str, width: int, indent: str, hang: str) -> tuple[str, ...]:
     """The lines of ``text`` wrapped: once for each text, as a calendar repeats a day's limits."""
-    wrapped = textwrap.wrap(
-        unbroken(text, GLUE),
+    wrapped = _broken(unbroken(text, GLUE), width, indent, hang)
+    if any(len(line) > width for line in wrapped):  # a run held whole is wider than the line
+        wrapped = _broken(text, width, indent, hang)
+    return tuple(line.replace(GLUE, " ") for line in wrapped) or (indent,)
+
+
+def _broken(text: str, width: int, indent: str, hang: str) -> list[str]:
+    return textwrap.wrap(
+        text,
         width=width,
         initial_indent=indent,
         subsequent_indent=indent + hang,
         break_long_words=False,
         break_on_hyphens=False,
     )
-    return tuple(line.replace(GLUE, " ") for line in wrapped) or (indent,)
 
 
 def plain(lines: list[Line]) -> str:

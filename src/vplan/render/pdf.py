@@ -401,9 +401,12 @@ def _blocks(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Blo
     ]
     footer = _p(handout.footer, st["body"])
     footer.spaceBefore = size.gap / 2
-    blocks[-1].append(footer)  # never alone on the last page
-    if handout.stamp:
-        blocks[-1].append(_p(handout.stamp, st["stamp"]))
+    ends = [footer, *([_p(handout.stamp, st["stamp"])] if handout.stamp else [])]
+    last = blocks[-1]
+    if len(last) == 1 and isinstance(last[0], _TwoColumns) and last[0].items:
+        blocks[-1] = [last[0].ending_with(ends)]  # with its last item: never alone on a page
+    else:
+        blocks[-1] += ends  # never alone on the last page
     return blocks
 
 
@@ -414,12 +417,25 @@ def _story(blocks: list[Block]) -> list[Flowable]:
 
 
 def _signs(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
-    boxes = []
+    boxes: list[Flowable] = []
     for index, box in enumerate(handout.signs):
-        table = _sign_box(box.tier, box.heading, box.signs, st, size, width)
+        table: Flowable = _sign_box(box.tier, box.heading, box.signs, st, size, width)
+        if handout.layout.large_print and box.tier is not Tier.EMERGENCY:
+            # Whole on a page only when it fits: it may go on, its heading again, over the page.
+            # The signs to call 911 for are never apart.
+            table = _sign_pages(handout, box.tier, box.heading, box.signs, st, size, width)
         table.spaceBefore = size.gap * 0.6 if index else 0
         boxes.append(table)
     return _section(_heading(handout.signs_heading, st, size), boxes)
+
+
+def _sign_pages(handout: Handout, tier: Tier, heading: str, signs: tuple[str, ...],
+                st: Styles, size: Sizes, width: float) -> _TwoColumns:  # fmt: skip
+    """A tier of signs in one column that may go on over the page, its heading repeated."""
+    bullets = [_Paragraph(escape(s), st["bullet"], bulletText=BULLET) for s in signs]
+    again = handout.continued.format(heading=heading.removesuffix(":")) + ":"
+    return _TwoColumns(_p(heading, st["bold"]), _p(again, st["bold"]), bullets, width, size,
+                       border=BORDER[tier], across=1)  # fmt: skip
 
 
 def _care(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
@@ -482,10 +498,9 @@ def _in_two_columns(heading: str, continued: str, items: Sequence[Flowable], han
                     st: Styles, size: Sizes, width: float,
                     heads: Sequence[Flowable | None] = ()) -> list[Block]:  # fmt: skip
     """A section of items: two balanced columns in normal print, one in large print."""
-    if handout.layout.large_print:  # one column, each item whole on its page
-        return _section(_heading(heading, st, size), _columns(items, 1, width, size))
     first, later = _p(heading, st["heading"]), _p(continued, st["heading"])
-    columns = _TwoColumns(first, later, items, width, size, heads=heads)
+    across = 1 if handout.layout.large_print else 2
+    columns = _TwoColumns(first, later, items, width, size, heads=heads, across=across)
     columns.spaceBefore = st["heading"].spaceBefore  # inside its table, the heading's is not kept
     return [[columns]]
 
@@ -500,7 +515,7 @@ def _instead(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Bl
 
 
 class _TwoColumns(Flowable):
-    """A heading over two balanced columns of items, which may go on over the page.
+    """A heading over two balanced columns of items (or one), which may go on over the page.
 
     Where the items do not all fit, the left column is filled down the page, then the right,
     and the rest goes on over the page under the heading marked "(continued)". An item is
@@ -508,21 +523,31 @@ class _TwoColumns(Flowable):
     that goes on over the page has that day's heading again above it (``heads``: for each
     item, that heading marked "(continued)", or None for an item that starts its day). Boxed
     (``border``), it draws its frame on every page it is on, and ``tail`` is printed across
-    the box under the columns, piece by piece, on the last pages.
+    the box under the columns, piece by piece, on the last pages. Large print has one column
+    (``across``).
     """
 
     def __init__(self, heading: Paragraph, continued: Paragraph, items: Sequence[Flowable],
                  width: float, size: Sizes, *, border: float = 0,
                  tail: Sequence[Flowable] = (),
-                 heads: Sequence[Flowable | None] = ()) -> None:  # fmt: skip
+                 heads: Sequence[Flowable | None] = (), across: int = 2) -> None:  # fmt: skip
         super().__init__()
+        self.across = across
         self.heading, self.continued, self.items = heading, continued, list(items)
         self.size, self.width, self.border, self.tail = size, width, border, list(tail)
         self.heads = list(heads) or [None] * len(self.items)
         self.pad = size.gap if border else 0.0
         self.inner = width - 2 * self.pad
-        columns = _balanced(self.items, self.inner, size) if self.items else None
+        columns = self._columns(self.items) if self.items else None
         self.table = self._table(columns, self.tail)
+
+    def _columns(self, items: list[Flowable], right: list[Flowable] | None = None) -> Table:
+        """``items`` balanced in two columns, or cut at ``right``; all in one if ``across`` is 1."""
+        if self.across == 1:
+            return _columns_row([[items]], 1, self.inner, self.size)
+        if right is None:
+            return _balanced(items, self.inner, self.size)
+        return _columns_row([[items, right]], 2, self.inner, self.size)
 
     def _table(self, columns: Table | None, tail: Sequence[Flowable]) -> Table:
         rows: list[Row] = [[self.heading], *([[columns]] if columns else []), *([t] for t in tail)]
@@ -549,12 +574,12 @@ class _TwoColumns(Flowable):
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         """What fits here (both columns filled from the top) and the rest, for the next page."""
-        column = self.inner / 2 - self.size.gap
+        column = self.inner / self.across - self.size.gap
         frame = (self.size.gap / 3 + _below(self.size)) if self.border else 0.0
         room = availHeight - frame - self.heading.wrap(self.inner, availHeight)[1]
         heights = [item.wrap(column, 10_000)[1] for item in self.items]
         cuts, start, tallest = [], 0, 0.0
-        for _ in range(2):  # the left column, then the right
+        for _ in range(self.across):  # the left column, then the right
             used, end = 0.0, start
             while end < len(heights) and used + heights[end] <= room:
                 used += heights[end]
@@ -563,9 +588,9 @@ class _TwoColumns(Flowable):
             start, tallest = end, max(tallest, used)
         if cuts[0] == 0 and self.items:  # not one item under the heading: all on the next page
             return []
-        left, right = self.items[: cuts[0]], self.items[cuts[0] : cuts[1]]
-        columns = _columns_row([[left, right]], 2, self.inner, self.size) if left else None
-        rest, heads = self.items[cuts[1] :], self.heads[cuts[1] :]
+        left, right = self.items[: cuts[0]], self.items[cuts[0] : cuts[-1]]
+        columns = self._columns(left, right) if left else None
+        rest, heads = self.items[cuts[-1] :], self.heads[cuts[-1] :]
         if not rest:  # the tail under the columns, as many of its pieces as fit here
             used, fits = tallest, 0
             for piece in self.tail:
@@ -578,19 +603,30 @@ class _TwoColumns(Flowable):
             if not left and not fits:  # not one piece fits here: all on the next page
                 return []
             later = _TwoColumns(self.continued, self.continued, (), self.width, self.size,
-                                border=self.border, tail=self.tail[fits:])  # fmt: skip
+                                border=self.border, tail=self.tail[fits:],
+                                across=self.across)  # fmt: skip
             return [self._part(columns, self.tail[:fits]), later]
         head = heads[0]
         if head is not None:  # a day's items go on over the page: its heading goes too
             rest, heads = [_Stacked([head, rest[0]]), *rest[1:]], [None, *heads[1:]]
         later = _TwoColumns(self.continued, self.continued, rest, self.width, self.size,
-                            border=self.border, tail=self.tail, heads=heads)  # fmt: skip
+                            border=self.border, tail=self.tail, heads=heads,
+                            across=self.across)  # fmt: skip
         return [self._part(columns, ()), later]
+
+    def ending_with(self, ends: Sequence[Flowable]) -> _TwoColumns:
+        """The same, with ``ends`` under its last item and kept with it."""
+        items = [*self.items[:-1], _Stacked([self.items[-1], *ends])]
+        whole = _TwoColumns(self.heading, self.continued, items, self.width, self.size,
+                            border=self.border, tail=self.tail, heads=self.heads,
+                            across=self.across)  # fmt: skip
+        whole.spaceBefore = self.getSpaceBefore()
+        return whole
 
     def _part(self, columns: Table | None, tail: Sequence[Flowable]) -> _TwoColumns:
         """The same heading over ``columns`` and ``tail``: the part of it on one page."""
         part = _TwoColumns(self.heading, self.continued, (), self.width, self.size,
-                           border=self.border)  # fmt: skip
+                           border=self.border, across=self.across)  # fmt: skip
         part.table = part._table(columns, tail)
         part.spaceBefore = self.getSpaceBefore()  # the room above it, as above the whole
         return part
@@ -623,8 +659,11 @@ def _calendar(handout: Handout, st: Styles, size: Sizes, width: float) -> list[B
     """The month grids: whole on one page in normal print, by rows of months in large print."""
     lead, rows = _months(handout, st, size, width)
     heading = _p(handout.months_heading, st["heading"])
-    if handout.layout.large_print:
-        return _section([heading, *lead], rows)
+    if handout.layout.large_print:  # by rows of months, its heading again over the page
+        again = _p(handout.continued.format(heading=handout.months_heading), st["heading"])
+        months = _TwoColumns(heading, again, [*lead, *rows], width, size, across=1)
+        months.spaceBefore = st["heading"].spaceBefore
+        return [[months]]
     return [[heading, *lead, *rows]]
 
 

@@ -254,7 +254,7 @@ def activities(listing: Activities) -> list[Line]:
     """What the rules know: each activity, its aliases and its limits."""
     lines = wrap(listing.heading, hang="", style=Style.HEADING)
     for act in listing.rules:
-        lines.append(Line(act.heading, Style.TITLE))
+        lines += wrap(act.heading, style=Style.TITLE)
         if act.also:  # the words 'check' understands, in the language asked for
             also = NurseWords(act.lang).label("also", ", ".join(act.also))
             lines += wrap(also, indent="  ", hang="    ")

@@ -139,8 +139,8 @@ class Words:
         return self._(message)
 
     def label(self, key: str, text: str) -> str:
-        """``Why: TEXT``: a label of ``LABELS`` and what follows it."""
-        return f"{self._(LABELS[key])} {text}"
+        """``Why: TEXT``: a label of ``LABELS`` and what follows it (no label: ``key`` empty)."""
+        return f"{self._(LABELS[key])} {text}" if key else text
 
     def day_and_date(self, plan: Plan, day: int) -> str:
         """``Sat, Apr 12, 2025 (day 42)``."""
@@ -254,14 +254,15 @@ class Words:
             return text
         name = milestone.activity.name.get(lang)
         if isinstance(milestone, AllowedAgain):
-            activity = milestone.activity  # its cautions are said with its limits
+            activity = milestone.activity
+            cautions = [c.text.get(lang) for c in activity.cautions]  # they hold every day
             then = [] if activity.then is None else [activity.then.text.get(lang)]
             ended = (
                 self._(NO_LIMIT_FROM_TODAY).format(name=name)
                 if milestone.ending.with_care
                 else f"{self.allowed_again(activity)}."
             )
-            return " ".join([ended, *then])
+            return " ".join([ended, *then, *cautions])
         if milestone.following.with_care:
             return " ".join(
                 [

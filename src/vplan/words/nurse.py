@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from vplan.i18n import ENGLISH, N_
 from vplan.plan import Status
-from vplan.words.common import UNTIL_CLEARED, Words
+from vplan.words.common import HOLDS_UNTIL_CLEARED, UNTIL_CLEARED, Words
 
 if TYPE_CHECKING:
     from vplan.model import Activity, Limit, Protocol
@@ -110,7 +110,11 @@ class NurseWords(Words):
         parts: list[str] = []
         if window is not None:
             limit = window.limit
-            if limit.max is not None and verdict.amount is not None and verdict.allowed:
+            if (
+                limit.max is not None
+                and verdict.amount is not None
+                and not window.blocks(verdict.amount)
+            ):
                 amount, most = _compared(verdict, self.pound)
                 # TRANSLATORS: "15 lb (6.8 kg) is within the limit of 20 lb (9 kg) that holds
                 # from Sat, Apr 12, 2025 (day 42); that limit ends Sun, Jun 1, 2025 (day 92)."
@@ -188,13 +192,15 @@ class NurseWords(Words):
     def verdict_when(self, plan: Plan, verdict: Verdict) -> tuple[str, str]:
         """The label and text of the answer's dates: from when, or when the condition ends."""
         status, free = verdict.status, verdict.free_from_day
-        if status is Status.WITH_CARE and verdict.window is not None:
-            text = (
-                self._("Only when your care team says it is OK")
-                if free is None
-                else self.day_and_date(plan, free)
-            )
-            return "no_limit_from", text
+        window = verdict.window
+        careful = window is not None and (
+            window.status(verdict.amount) is Status.WITH_CARE
+            or any(v.status is Status.WITH_CARE for v in verdict.involved)
+        )  # else only a caution makes the yes one with care: its dates are a yes's
+        if status is Status.WITH_CARE and careful:
+            if free is None:  # a sentence of its own: "No limit from" takes a date
+                return "", self._(HOLDS_UNTIL_CLEARED)
+            return "no_limit_from", self.day_and_date(plan, free)
         ended = [
             w.end_day
             for w in plan.windows_of(verdict.activity)
