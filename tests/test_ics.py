@@ -273,3 +273,12 @@ def test_the_booked_visit_carries_its_place_and_the_phone(protocol: Protocol) ->
     assert str(event["LOCATION"]) == "Spine Clinic, room 4"
     assert "Questions? Call us at (555) 010-0199." in str(event["DESCRIPTION"])
     assert all("LOCATION" not in e for e in found if e is not event)
+
+
+def test_a_visit_due_but_not_booked_says_the_number_to_call_to_make_it(plan: Plan) -> None:
+    """'If you do not have a date yet, call to make one': the same event says the number."""
+    found = events(calendar(plan, stamp=STAMP, phone="(555) 010-0199"))
+    due = next(e for e in found if "call to make one" in str(e["DESCRIPTION"]))
+    assert "Questions? Call us at (555) 010-0199." in str(due["DESCRIPTION"])
+    others = [e for e in found if e is not due]
+    assert all("(555) 010-0199" not in str(e["DESCRIPTION"]) for e in others)

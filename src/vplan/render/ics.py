@@ -207,7 +207,10 @@ def _sources(plan: Plan, keys: tuple[str, ...], words: PatientWords) -> list[str
 def _milestone(
     plan: Plan, milestone: FollowUpVisit | RuleEvent, words: PatientWords, phone: str | None
 ) -> Entry:
-    """The booked visit, with its place and the phone; or an event due within a span of days."""
+    """The booked visit, with its place and the phone; or an event due within a span of days.
+
+    A follow-up visit due, not yet booked, says the phone to call to make it.
+    """
     if isinstance(milestone, FollowUpVisit):
         return Entry(
             key="follow-up",  # the same event when the visit moves
@@ -231,6 +234,8 @@ def _milestone(
         details=(
             words.milestone_text(plan, milestone),
             when,
+            # The visit to make: the number to call for it.
+            *(words.phone_lines(phone, None) if phone and milestone.rule.follow_up else ()),
             *_sources(plan, milestone.sources, words),
         ),
         alarm=milestone.day > 0,  # on the procedure day itself, a reminder comes too late
