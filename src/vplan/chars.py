@@ -70,6 +70,9 @@ _UNBROKEN = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")  # every space held whole is near a figure: a text without one has none
+
+
 def unbroken(text: str, glue: str = NBSP) -> str:
     """``text`` with ``glue`` (a no-break space) where a line must not break (``_UNBROKEN``)."""
-    return _UNBROKEN.sub(glue, text)
+    return _UNBROKEN.sub(glue, text) if _DIGIT.search(text) else text

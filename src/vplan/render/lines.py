@@ -62,6 +62,7 @@ class Line(NamedTuple):
 # Holds a space that must not break (a date, a figure and its unit) while a text is wrapped:
 # a control character, which no text vplan prints can hold (``vplan.chars``).
 GLUE = "\x00"
+_ONE_LINE = frozenset("\t\n\r\x0b\x0c")  # the white space textwrap would turn into spaces
 
 
 def wrap(
@@ -80,6 +81,8 @@ def wrap(
 @functools.lru_cache(maxsize=512)
 def _wrapped(text: str, width: int, indent: str, hang: str) -> tuple[str, ...]:
     """The lines of ``text`` wrapped: once for each text, as a calendar repeats a day's limits."""
+    if len(indent) + len(text) <= width and text == text.strip() and _ONE_LINE.isdisjoint(text):
+        return (indent + text,) if text else (indent,)  # one line: nothing to break or hold
     wrapped = _broken(unbroken(text, GLUE), width, indent, hang)
     if any(len(line) > width for line in wrapped):  # a run held whole is wider than the line
         wrapped = _broken(text, width, indent, hang)
