@@ -84,11 +84,11 @@ def test_large_print_keeps_every_block_whole_and_fills_its_pages(
     for text in (emergency.heading, *emergency.signs):
         assert text in first, text
     for box in handout.signs:  # each sign whole; over the page, under its tier's heading again
-        first = page_of(printed, box.heading)
+        opens = page_of(printed, box.heading)
         again = handout.continued.format(heading=box.heading.removesuffix(":")) + ":"
         for sign in box.signs:
-            where = page_of(printed, sign)
-            assert where == first or again in printed[where].text, (sign, again)
+            on = page_of(printed, sign)
+            assert on == opens or again in printed[on].text, (sign, again)
     for key in handout.key_dates:
         where = printed[page_of(printed, f"({key.mark}) {key.when}")].text
         assert all(item in where for item in key.items), key.when
