@@ -72,7 +72,7 @@ def allowed_from_in_markdown(output: str) -> dict[str, str]:
             name = line[4:]
         elif line.startswith(("- **Allowed from:**", "- **No limit from:**")):
             found[name] = line.split(":**", 1)[1].strip()
-        elif line == f"- {HOLDS.removesuffix('.')}":
+        elif line == f"- {HOLDS}":
             found[name] = ONLY_WHEN
     return found
 

@@ -570,3 +570,13 @@ def test_the_days_with_care_name_their_activity_and_a_caution_comes_with_its_lim
     sleeping = out.split(" Sleeping and lying down Day 0 ", 1)[1]
     assert "This holds until your care team says otherwise." in sleeping[:400]
     assert "No limit from: Sat, Apr 12, 2025 (day 42)." in out.split(" Walking Day 0 ", 1)[1][:400]
+
+
+def test_the_rule_of_an_activity_allowed_with_care_never_reads_as_a_no(run: Run) -> None:
+    """Without a date, sleeping is 'with care until ...' and walking has 'no limit from' day 42."""
+    sleeping = " ".join(run("check", "sleeping").out.split())
+    assert "Sleeping and lying down: with care until your care team says otherwise." in sleeping
+    assert "only when your care team says it is OK." not in sleeping
+    walking = " ".join(run("check", "walking").out.split())
+    assert "Walking: no limit from day 42 (6 weeks)." in walking
+    assert "Driving: only when your care team says it is OK." in run("check", "driving").out

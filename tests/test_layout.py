@@ -97,6 +97,8 @@ def test_large_print_keeps_every_block_whole_and_fills_its_pages(
         assert span.texts[0] in where, span.heading
         for text in span.texts:  # each item whole on one page
             assert any(text in page.text for page in printed), text
+    opens = page_of(printed, handout.months_heading)  # never alone: the first month under it
+    assert handout.months[0].title in printed[opens].text
     for number, page in enumerate(printed[:-1], start=1):
         # A key date with its care items, or a row of months with the footer, is one block
         # and may leave up to two thirds of a page.

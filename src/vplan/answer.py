@@ -39,9 +39,11 @@ class Answer(NamedTuple):
     allowed_from_day: int | None  # None: only when the care team clears it
     allowed_from: date | None
     no_limit_from_day: int | None  # the first day no limit holds it back (None: when cleared)
-    when_label: str  # "allowed_from" or, for a yes with care, "no_limit_from"
+    # "allowed_from"; for a yes with care, "no_limit_from"; "" when ``when_text`` is a sentence
+    # of its own (with care until the care team says otherwise)
+    when_label: str
     when_text: str
-    condition: str | None  # the rule's sentence for a yes with care
+    condition: str | None  # for a yes with care: the rule's sentence, or the caution that makes it
     then: str | None  # how to come back once the limits end, when it is still to come
     involved: tuple[Involved, ...]
     cautions: tuple[str, ...]

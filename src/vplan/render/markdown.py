@@ -80,8 +80,10 @@ def schedule(view: Schedule) -> str:
         out.append("")
         out += [f"- {limit.span}: {limit.text}" for limit in item.limits]
         out += [f"- **{words.tr(LABELS['caution'])}** {c}" for c in item.cautions]
-        label = f"**{words.tr(LABELS[item.when_label])}** " if item.when_label else ""
-        out.append(f"- {label}{item.allowed_from_text}")
+        if item.when_label:
+            out.append(f"- **{words.tr(LABELS[item.when_label])}** {item.allowed_from_text}")
+        else:  # a sentence of its own
+            out.append(f"- {item.allowed_from_text}.")
         if item.then is not None:
             out.append(f"- **{words.tr(LABELS['then'])}** {item.then}")
         if item.advice:

@@ -291,8 +291,8 @@ StyleCommand = tuple[str, tuple[int, int], tuple[int, int], *tuple[object, ...]]
 def _section(lead: list[Flowable], pieces: Sequence[Flowable]) -> list[Block]:
     """A section as blocks: its heading (and lead-in text) on the page of its first piece.
 
-    Each piece is unsplittable (a boxed tier, a key date, a day's row, a row of months), so a
-    page may break between pieces but never inside one.
+    Each piece is a block of its own (a boxed tier of warning signs), so a page may break
+    between pieces.
     """
     if not pieces:
         return [lead]
@@ -419,11 +419,13 @@ def _story(blocks: list[Block]) -> list[Flowable]:
 def _signs(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
     boxes: list[Flowable] = []
     for index, box in enumerate(handout.signs):
-        table: Flowable = _sign_box(box.tier, box.heading, box.signs, st, size, width)
-        if handout.layout.large_print and box.tier is not Tier.EMERGENCY:
-            # Whole on a page only when it fits: it may go on, its heading again, over the page.
-            # The signs to call 911 for are never apart.
-            table = _sign_pages(handout, box.tier, box.heading, box.signs, st, size, width)
+        # In large print a tier is whole on a page only when it fits: it may go on, its heading
+        # again, over the page. The signs to call 911 for are never apart.
+        table: Flowable = (
+            _sign_pages(handout, box.tier, box.heading, box.signs, st, size, width)
+            if handout.layout.large_print and box.tier is not Tier.EMERGENCY
+            else _sign_box(box.tier, box.heading, box.signs, st, size, width)
+        )
         table.spaceBefore = size.gap * 0.6 if index else 0
         boxes.append(table)
     return _section(_heading(handout.signs_heading, st, size), boxes)
@@ -573,7 +575,7 @@ class _TwoColumns(Flowable):
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        """What fits here (both columns filled from the top) and the rest, for the next page."""
+        """What fits here (each column filled from the top) and the rest, for the next page."""
         column = self.inner / self.across - self.size.gap
         frame = (self.size.gap / 3 + _below(self.size)) if self.border else 0.0
         room = availHeight - frame - self.heading.wrap(self.inner, availHeight)[1]
@@ -661,7 +663,8 @@ def _calendar(handout: Handout, st: Styles, size: Sizes, width: float) -> list[B
     heading = _p(handout.months_heading, st["heading"])
     if handout.layout.large_print:  # by rows of months, its heading again over the page
         again = _p(handout.continued.format(heading=handout.months_heading), st["heading"])
-        months = _TwoColumns(heading, again, [*lead, *rows], width, size, across=1)
+        first = _Stacked([*lead, rows[0]])  # the note on letters never apart from the months
+        months = _TwoColumns(heading, again, [first, *rows[1:]], width, size, across=1)
         months.spaceBefore = st["heading"].spaceBefore
         return [[months]]
     return [[heading, *lead, *rows]]

@@ -270,7 +270,16 @@ class NurseWords(Words):
         name = activity.name.get(self.lang)
         if not activity.limits:
             return self._("{name}: no limit in this plan.").format(name=name)
-        last = activity.limits[-1].end
+        final = activity.limits[-1]
+        last = final.end
+        if final.with_care:  # allowed all along, with care until then
+            if last is None:
+                return self._("{name}: with care until your care team says otherwise.").format(
+                    name=name
+                )
+            return self._("{name}: no limit from {time}.").format(
+                name=name, time=self.point_in_time(last)
+            )
         if last is None:
             return self._("{name}: only when your care team says it is OK.").format(name=name)
         return self._("{name}: allowed from {time}.").format(
