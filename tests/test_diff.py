@@ -215,9 +215,12 @@ def test_change_reads_as_kind_then_what() -> None:
     assert str(Change("Lifting", ChangeKind.MOVED, "x")) == "moved: x"
 
 
-def test_diff_cli_prints_changes_and_exits_1(run: Run, tmp_path: Path) -> None:
+def test_diff_cli_prints_changes_and_exits_1(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Two versions that differ: a report by section, a count and exit code 1."""
-    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    monkeypatch.chdir(tmp_path)
+    old, new = Path("old.yaml"), Path("new.yaml")
     old.write_text(DEFAULT_RULES, encoding="utf-8")
     new.write_text(
         edited("      - until: 6 weeks\n        max: 10 lb", "      - until: 8 weeks\n        max: 10 lb")
@@ -240,6 +243,10 @@ def test_diff_cli_prints_changes_and_exits_1(run: Run, tmp_path: Path) -> None:
         "\n"
         "2 changes for patients.\n"
     )
+    monkeypatch.setenv("COLUMNS", "50")  # a narrow terminal: its width, days kept whole
+    narrow = run("rules", "diff", str(old), str(new)).out.splitlines()
+    assert max(len(line) for line in narrow) <= 50
+    assert "      days 0 to 55)" in narrow
 
 
 def test_diff_cli_same_protocol_exits_0(run: Run, tmp_path: Path) -> None:

@@ -94,13 +94,15 @@ def diff(old: Path, new: Path) -> int:
     from vplan.authoring.diff import compare_files
     from vplan.output import show
     from vplan.render import text
+    from vplan.render.lines import at_width, terminal_width
     from vplan.reports import build_diff
     from vplan.rules import RulesSource, load_book
 
     before = load_book(RulesSource(old, str(old)), os.environ)
     after = load_book(RulesSource(new, str(new)), os.environ)
     found = build_diff(compare_files(before, after), str(old), str(new))
-    show(text.rules_diff(found))
+    with at_width(terminal_width()):  # the terminal's width, as the other reports
+        show(text.rules_diff(found))
     return EXIT_CHANGED if found.changes else EXIT_OK
 
 

@@ -317,7 +317,10 @@ def rules_diff(report: DiffReport) -> list[Line]:
     """``rules diff``: a heading per section, a line per change, then how many."""
     reviewed = (report.old_reviewed.isoformat(), report.new_reviewed.isoformat())
     lines = [
-        Line(f"Changes for patients from {report.old_label} to {report.new_label}", Style.TITLE),
+        *wrap(
+            f"Changes for patients from {report.old_label} to {report.new_label}",
+            style=Style.TITLE,
+        ),
         *wrap(f"Version: {_from_to(report.old_version, report.new_version)}"),
         *wrap(f"Last reviewed: {_from_to(*reviewed)}"),
     ]
