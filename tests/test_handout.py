@@ -388,6 +388,18 @@ def test_html_is_one_self_contained_page_with_print_css(plan: Plan) -> None:
         assert needle in text, needle
 
 
+def test_the_web_pages_footer_keeps_the_protocols_version_on_one_line(plan: Plan) -> None:
+    """'version 2026.12-1' never breaks at its hyphen on a phone; the footer stays escaped."""
+    handout = build_handout(plan, ANN)
+    page = webpage.document(handout).decode("utf-8")
+    version = plan.protocol.info.version
+    assert f'<span class="whole">{version}</span>' in page
+    assert ".whole { white-space: nowrap; }" in page
+    hostile = handout._replace(footer="A <b>protocol</b>, version 2026.12-1.")
+    footer = webpage.document(hostile).decode("utf-8")
+    assert 'A &lt;b&gt;protocol&lt;/b&gt;, version <span class="whole">2026.12-1</span>.' in footer
+
+
 def test_the_running_head_cannot_break_out_of_the_style_element(plan: Plan) -> None:
     """A name that tries to close the style element stays a CSS string."""
     patient = Patient('</style><script>alert("x")</script>', phone="555-0100")

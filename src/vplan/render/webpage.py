@@ -43,6 +43,7 @@ def _environment() -> jinja2.Environment:
     env.filters["css_string"] = css_string
     env.filters["unbroken"] = _unbroken
     env.filters["marked"] = _marked
+    env.filters["whole_versions"] = _whole_versions
     return env
 
 
@@ -92,6 +93,15 @@ def _halves(fields: tuple[Field, ...]) -> list[tuple[Field, ...]]:
 def _unbroken(text: str) -> str:
     """``text`` kept whole where the PDF keeps it: no-break spaces in dates and figures."""
     return unbroken(text)
+
+
+_VERSION = re.compile(r"\d+(?:\.\d+)*-\d+")  # "2026.12-1": a browser would break at its hyphen
+
+
+def _whole_versions(text: str) -> Markup:
+    """``text``, escaped, with each version number kept on one line (as the PDF keeps it)."""
+    escaped = str(Markup.escape(text))
+    return Markup(_VERSION.sub(lambda m: f'<span class="whole">{m.group(0)}</span>', escaped))
 
 
 def _marked(text: str, mark: str) -> str:
