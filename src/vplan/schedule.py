@@ -98,12 +98,12 @@ class Careful(NamedTuple):
 
     activity: str  # the activity's key
     text: str  # the rule's own sentence, which says how
-    name: str = ""  # the activity's name, which the sentence is said under
+    name: str  # the activity's name, which the sentence is said under
 
     @property
     def named(self) -> str:
         """``Stairs: Go slowly and hold the handrail.``: the sentence under its activity."""
-        return f"{self.name}: {self.text}" if self.name else self.text
+        return f"{self.name}: {self.text}"
 
 
 class DayRow(NamedTuple):

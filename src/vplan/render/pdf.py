@@ -435,7 +435,7 @@ def _sign_pages(handout: Handout, tier: Tier, heading: str, signs: tuple[str, ..
                 st: Styles, size: Sizes, width: float) -> _TwoColumns:  # fmt: skip
     """A tier of signs in one column that may go on over the page, its heading repeated."""
     bullets = [_Paragraph(escape(s), st["bullet"], bulletText=BULLET) for s in signs]
-    again = handout.continued.format(heading=heading.removesuffix(":")) + ":"
+    again = _continued(handout, heading)
     return _TwoColumns(_p(heading, st["bold"]), _p(again, st["bold"]), bullets, width, size,
                        border=BORDER[tier], across=1)  # fmt: skip
 
@@ -455,7 +455,7 @@ def _care(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block
 
 
 def _continued(handout: Handout, heading: str) -> str:
-    """A day's heading where its items go on over the page: ``... Sun, Jun 1 (continued):``."""
+    """A heading where what is under it goes on over the page: ``... Sun, Jun 1 (continued):``."""
     return handout.continued.format(heading=heading.removesuffix(":")) + ":"
 
 
