@@ -12,7 +12,7 @@ import pypdf
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Paragraph, Table
 
 from vplan.handout import Handout, Layout, Paper, Patient, build_handout
 from vplan.model import Protocol, Tier
@@ -322,3 +322,41 @@ def test_normal_print_takes_three_pages_in_english_and_four_at_most_in_spanish(
         build_plan(protocol(procedure), when), PATIENT, Layout(paper), lang, made
     )
     assert len(pages(handout)) <= (3 if lang == "en" else 4)
+
+
+@pytest.mark.parametrize(
+    "size", [pdf.NORMAL, pdf.COMPACT, pdf.LARGE], ids=["roomy", "compact", "large"]
+)
+@pytest.mark.parametrize("when", [date(2025, 3, 1), date(2025, 8, 31), date(2025, 12, 31)])
+def test_weeks_of_months_side_by_side_line_up_and_only_marked_weeks_are_tall(
+    size: pdf.Sizes, when: date
+) -> None:
+    """A week is as tall in every month beside it; tall for a boxed day only where one is."""
+    handout = build_handout(build_plan(protocol("kyphoplasty"), when), PATIENT)
+    pdf.register_fonts()
+    width = pdf.frame_width(Paper.LETTER, size)
+    _, rows = pdf._months(handout, pdf._styles(size), size, width)
+    grids = iter(handout.months)
+    tall_seen = plain_seen = 0
+    for row in rows:
+        tables = [cell for cell in vars(row)["_cellvalues"][0] if isinstance(cell, Table)]
+        months = [next(grids) for _ in tables]
+        heights = [
+            vars(table)["_rowHeights"][2:] for table in tables
+        ]  # under the title and weekdays
+        for week in range(max(len(m.weeks) for m in months)):
+            marked = any(
+                cell is not None and cell.mark
+                for m in months
+                if week < len(m.weeks)
+                for cell in m.weeks[week]
+            )
+            of_week = {h[week] for h in heights if week < len(h)}
+            assert len(of_week) == 1, (week, of_week)  # the same in every month of the row
+            tall_seen += marked
+            plain_seen += not marked
+            box = pdf.mark_box(28, "W", size.body, pdf.month_cell_width(size, width))
+            assert (of_week.pop() >= box.height) is marked
+    assert tall_seen
+    assert plain_seen
+    assert next(grids, None) is None

@@ -897,7 +897,15 @@ def _months(
     gutter = _gutter(size)
     grid_w = 7 * month_cell_width(size, width)
     marks = handout.marks
-    grids: list[Flowable] = [_month(m, st, size, grid_w, marks) for m in handout.months]
+    months = handout.months
+    grids: list[Flowable] = []
+    for start in range(0, len(months), across):
+        side_by_side = months[start : start + across]
+        # A week with a key date in any month of the row is as tall as its box, in each of
+        # them, so that the weeks of months side by side line up; the other weeks are not.
+        tall = {i for m in side_by_side for i, week in enumerate(m.weeks)
+                if any(cell is not None and cell.mark for cell in week)}  # fmt: skip
+        grids += [_month(m, st, size, grid_w, marks, tall) for m in side_by_side]
     note = _p(handout.marks_note, st["body"])
     room = len(grids) % across != 0
     if room:
@@ -918,7 +926,8 @@ def _months(
     return ([] if room else [note, Spacer(1, size.gap / 2)]), tables
 
 
-def _month(month: MonthGrid, st: Styles, size: Sizes, width: float, marks: Sequence[str]) -> Table:
+def _month(month: MonthGrid, st: Styles, size: Sizes, width: float, marks: Sequence[str],
+           tall: set[int]) -> Table:  # fmt: skip
     cell_w = width / 7
     rows: list[Row] = [[_p(month.title, st["bold"])] + [""] * 6, list(month.weekdays)]
     marked: list[tuple[int, int]] = []
@@ -952,10 +961,12 @@ def _month(month: MonthGrid, st: Styles, size: Sizes, width: float, marks: Seque
     ]
     for c, r in faded:
         style.append(("TEXTCOLOR", (c, r), (c, r), colors.HexColor("#666666")))
-    # Every week as tall as a boxed day, so that the weeks of months side by side line up.
+    # The weeks in ``tall`` as tall as a boxed day, the others as tall as their digits.
     week_h = mark_box(28, max(marks, key=len, default="W"), size.body, cell_w, marks).height + 2
+    plain_h = size.body * 1.2 + 2
+    heights = [week_h if i in tall else plain_h for i in range(len(month.weeks))]
     table = Table([list(row) for row in rows], colWidths=[cell_w] * 7, hAlign="LEFT",
-                  rowHeights=[None, None, *[week_h] * len(month.weeks)])  # fmt: skip
+                  rowHeights=[None, None, *heights])  # fmt: skip
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, NORMAL.body), *style]))
     return table
 
