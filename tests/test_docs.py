@@ -249,8 +249,8 @@ def test_init_and_diff_examples_are_what_vplan_prints(
         .replace("last_reviewed: 2026-11-21", "last_reviewed: 2027-01-15")
         .replace("      - until: 2 days\n        text:\n          en: Do not shower",
                  "      - until: 3 days\n        text:\n          en: Do not shower")
-        .replace("max: 20 lb\n        text:\n          en: Do not lift anything heavier than 20 pounds (9 kg).",
-                 "max: 15 lb\n        text:\n          en: Do not lift anything heavier than 15 pounds (6.8 kg).")
+        .replace("max: 20 lb\n        text:\n          en: Do not lift more than 20 pounds (9 kg).",
+                 "max: 15 lb\n        text:\n          en: Do not lift more than 15 pounds (6.8 kg).")
         .replace(sign, "")
         .replace("  emergency:\n", "  emergency:\n" + sign, 1)
     )  # fmt: skip

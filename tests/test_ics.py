@@ -84,9 +84,9 @@ def test_the_procedure_day_lists_every_limit_that_starts_in_the_rules_words(plan
     assert (
         "Walking: Today, get up and walk only when you need to, such as to the car, with" in first
     )
-    assert "Pool and hot tub: No pool or hot tub until your care team says you may." in first
+    assert "Pool and hot tub: Wait until your care team says you may." in first
     assert "Allowed only when your care team says it is OK." in first
-    assert "From Sat, Apr 12: Do not lift anything heavier than 20 pounds (9 kg)." in first
+    assert "From Sat, Apr 12: Do not lift more than 20 pounds (9 kg)." in first
 
 
 def test_a_days_event_says_the_care_items_that_start_that_day_until_their_last(
@@ -183,7 +183,7 @@ def test_descriptions_carry_the_whole_reminder(plan: Plan) -> None:
     april = str(on(found, date(2025, 4, 12))["DESCRIPTION"]).splitlines()
     assert april[:2] == [
         "Lifting: limit changes to 20 lb (9 kg).",
-        "Do not lift anything heavier than 20 pounds (9 kg).",
+        "Do not lift more than 20 pounds (9 kg).",
     ]
     assert "When: Sat, Apr 12, 2025 (day 42)" in april
     assert any(line.startswith("Source: Liv Hospital") for line in april)

@@ -33,7 +33,7 @@ TIER_HEADINGS = {
     Tier.EXPECTED: N_("Normal, no need to call:"),
 }
 
-# Labels that start a line: "Why: Do not lift anything heavier than 10 lb (4.5 kg)."
+# Labels that start a line: "Why: Do not lift more than 10 lb (4.5 kg)."
 LABELS = {
     "today": N_("Today:"),
     "do": N_("Do:"),
