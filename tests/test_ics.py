@@ -84,7 +84,7 @@ def test_the_procedure_day_lists_every_limit_that_starts_in_the_rules_words(plan
     assert (
         "Walking: Today, get up and walk only when you need to, such as to the car, with" in first
     )
-    assert "Pool and hot tub: Wait until your care team says you may." in first
+    assert "Pool and hot tub: No pool or hot tub until your care team says you may." in first
     assert "Allowed only when your care team says it is OK." in first
     assert "From Sat, Apr 12: Do not lift more than 20 pounds (9 kg)." in first
 

@@ -311,17 +311,21 @@ def test_a_days_limits_that_go_on_over_the_page_have_its_heading_again(
     paper=st.sampled_from(list(Paper)),
     lang=st.sampled_from(["en", "es"]),
 )
-def test_normal_print_takes_three_pages_in_english_and_four_at_most_in_spanish(
+def test_normal_print_takes_three_pages_and_four_at_most_in_spanish_kyphoplasty_on_letter(
     when: date, procedure: str | None, paper: Paper, lang: str
 ) -> None:
-    """Normal print, stamped as the command makes it, long names: 3 pages in English, 4 in Spanish."""
+    """Normal print, stamped as the command makes it, long names: 3 pages, bar one case.
+
+    Only the Spanish handout after kyphoplasty, on Letter paper, may take 4 on some dates.
+    """
     from vplan.stamp import make_stamp
 
     made = make_stamp(protocol(procedure), lang, date(2026, 12, 7))
     handout = build_handout(
         build_plan(protocol(procedure), when), PATIENT, Layout(paper), lang, made
     )
-    assert len(pages(handout)) <= (3 if lang == "en" else 4)
+    longest = lang == "es" and procedure == "kyphoplasty" and paper is Paper.LETTER
+    assert len(pages(handout)) <= (4 if longest else 3)
 
 
 @pytest.mark.parametrize(
