@@ -316,7 +316,7 @@ def test_normal_print_takes_three_pages_and_four_at_most_in_spanish_kyphoplasty_
 ) -> None:
     """Normal print, stamped as the command makes it, long names: 3 pages, bar one case.
 
-    Only the Spanish handout after kyphoplasty, on Letter paper, may take 4 on some dates.
+    Only the Spanish handout after kyphoplasty, on Letter paper, may take 4.
     """
     from vplan.stamp import make_stamp
 
