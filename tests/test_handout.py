@@ -399,6 +399,49 @@ def test_the_web_pages_footer_keeps_the_protocols_version_on_one_line(plan: Plan
     assert 'A &lt;b&gt;protocol&lt;/b&gt;, version <span class="whole">2026.12-1</span>.' in footer
 
 
+class _Months(HTMLParser):
+    """The web page's rows of months: for each month, its weeks' classes and boxed days."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[list[tuple[str, bool]]]] = []  # row > month > week (class, boxed)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = dict(attrs).get("class") or ""
+        if tag == "div" and classes == "months":
+            self.rows.append([])
+        elif tag == "table" and classes == "month":
+            self.rows[-1].append([])
+        elif tag == "tr" and self.rows and self.rows[-1]:
+            self.rows[-1][-1].append((classes, False))
+        elif tag == "span" and classes == "box":
+            month = self.rows[-1][-1]
+            month[-1] = (month[-1][0], True)
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+@pytest.mark.parametrize("when", [date(2025, 3, 1), date(2025, 8, 31)])
+def test_the_web_pages_weeks_line_up_across_the_months_beside_them(
+    protocol: Protocol, large: bool, when: date
+) -> None:
+    """A week with a boxed day in one month of a row is tall in each; no other week is."""
+    handout = build_handout(build_plan(protocol, when), ANN, Layout(Paper.LETTER, large))
+    page = webpage.document(handout).decode("utf-8")
+    assert ".month tr.tall td { height:" in page
+    parser = _Months()
+    parser.feed(page)
+    assert sum(len(row) for row in parser.rows) == len(handout.months)
+    tall_seen = 0
+    for row in parser.rows:
+        weeks = [month[1:] for month in row]  # under the weekdays' heads
+        for index in range(max(len(w) for w in weeks)):
+            boxed = any(w[index][1] for w in weeks if index < len(w))
+            classes = {w[index][0] for w in weeks if index < len(w)}
+            assert classes == ({"tall"} if boxed else {""}), (index, classes)
+            tall_seen += boxed
+    assert tall_seen
+
+
 def test_the_running_head_cannot_break_out_of_the_style_element(plan: Plan) -> None:
     """A name that tries to close the style element stays a CSS string."""
     patient = Patient('</style><script>alert("x")</script>', phone="555-0100")

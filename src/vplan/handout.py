@@ -160,6 +160,20 @@ class MonthGrid(NamedTuple):
     weeks: tuple[tuple[Cell | None, ...], ...]
 
 
+def tall_weeks(side_by_side: Sequence[MonthGrid]) -> frozenset[int]:
+    """The weeks (by their place in the month) with a key date in any of these months.
+
+    Months printed side by side give such a week a boxed day's height in each of them, and
+    the other weeks the height of their digits: the weeks line up across the row.
+    """
+    return frozenset(
+        index
+        for month in side_by_side
+        for index, week in enumerate(month.weeks)
+        if any(cell is not None and cell.mark for cell in week)
+    )
+
+
 class LimitGroup(NamedTuple):
     """Limits allowed again on the same day: that day, then each activity and its sentence."""
 

@@ -47,6 +47,7 @@ from vplan.handout import (
     Paper,
     in_columns,
     marked,
+    tall_weeks,
     unbroken,
 )
 from vplan.handout import NORMAL as NORMAL
@@ -901,10 +902,7 @@ def _months(
     grids: list[Flowable] = []
     for start in range(0, len(months), across):
         side_by_side = months[start : start + across]
-        # A week with a key date in any month of the row is as tall as its box, in each of
-        # them, so that the weeks of months side by side line up; the other weeks are not.
-        tall = {i for m in side_by_side for i, week in enumerate(m.weeks)
-                if any(cell is not None and cell.mark for cell in week)}  # fmt: skip
+        tall = tall_weeks(side_by_side)
         grids += [_month(m, st, size, grid_w, marks, tall) for m in side_by_side]
     note = _p(handout.marks_note, st["body"])
     room = len(grids) % across != 0
@@ -927,7 +925,7 @@ def _months(
 
 
 def _month(month: MonthGrid, st: Styles, size: Sizes, width: float, marks: Sequence[str],
-           tall: set[int]) -> Table:  # fmt: skip
+           tall: frozenset[int]) -> Table:  # fmt: skip
     cell_w = width / 7
     rows: list[Row] = [[_p(month.title, st["bold"])] + [""] * 6, list(month.weekdays)]
     marked: list[tuple[int, int]] = []
