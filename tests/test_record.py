@@ -9,7 +9,7 @@ import multiprocessing
 import os
 import stat
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pypdf
@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from conftest import ANN_HANDOUT, Run, batch_of
 from vplan import __version__
+from vplan.dates import dates
 from vplan.journal import append, entries, file_mac
 from vplan.plan import Plan
 from vplan.record import patient_id
@@ -103,7 +104,7 @@ def test_the_stamp_follows_the_rules_file(run: Run, tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("epoch")
 def test_the_handout_footer_carries_the_stamp_in_its_language(run: Run, tmp_path: Path) -> None:
-    """The HTML handout ends with the stamp; in Spanish, the stamp is in Spanish."""
+    """The HTML handout ends with the stamp, its date as the patient reads dates, in Spanish too."""
     for lang, start in (("en", "Made on"), ("es", "Hecho el")):
         out = tmp_path / f"{lang}.html"
         result = run(
@@ -120,7 +121,8 @@ def test_the_handout_footer_carries_the_stamp_in_its_language(run: Run, tmp_path
         )
         assert result.code == 0, result.err
         html = out.read_text(encoding="utf-8")
-        assert f'<p class="stamp">{start} {EPOCH_DAY.isoformat()}' in html
+        made_on = dates(lang).long(EPOCH_DAY)  # with the weekday, as every date the patient reads
+        assert f'<p class="stamp">{start} {made_on} ' in html
         assert RULES_SHA256[:8] in html
 
 
@@ -218,7 +220,8 @@ def test_another_day_changes_only_the_stamps_date(
     ]
     changed = [(a, b) for a, b in zip(made[0], made[1], strict=True) if a != b]
     assert len(changed) == 1
-    assert EPOCH_DAY.isoformat() in changed[0][0]
+    assert dates("en").long(EPOCH_DAY) in changed[0][0]
+    assert dates("en").long(EPOCH_DAY + timedelta(days=1)) in changed[0][1]
 
 
 def test_the_calendar_differs_only_in_its_timestamps(

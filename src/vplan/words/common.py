@@ -385,14 +385,17 @@ class Words:
     def stamp_line(self, stamp: Stamp, protocol: Protocol, *, handout: bool = False) -> str:
         """What made the output, in one line: date, vplan, protocol, digests (8 hex), language.
 
-        The ``handout``'s leaves out the protocol, which its footer names just above.
+        The ``handout``'s leaves out the protocol, which its footer names just above, and
+        writes its date as the patient reads dates (the others: YYYY-MM-DD, as a record does).
         """
         if handout:
             template = HANDOUT_STAMP if stamp.orders_short is None else HANDOUT_STAMP_WITH_ORDERS
+            made_on = self.dates.long(stamp.made_on)
         else:
             template = STAMP if stamp.orders_short is None else STAMP_WITH_ORDERS
+            made_on = stamp.made_on.isoformat()
         return self._(template).format(
-            date=stamp.made_on.isoformat(),
+            date=made_on,
             vplan=stamp.vplan,
             protocol=protocol.info.name.get(self.lang),
             version=stamp.protocol_version,
