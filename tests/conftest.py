@@ -111,6 +111,14 @@ def edited(old: str, new: str, count: int = 1) -> str:
     return DEFAULT_RULES.replace(old, new, count)
 
 
+# A milestone 4 months on: the calendar has five months, and a row of months is not full.
+FIVE_MONTHS = edited(
+    "milestones:\n",
+    "milestones:\n  - at: 4 months\n    text:\n      en: Your bone check.\n"
+    "      es: Su control de los huesos.\n    source: seed-004\n",
+)
+
+
 def line_of(text: str, needle: str) -> int:
     """The 1-based line on which ``needle`` first appears in ``text``."""
     return text[: text.index(needle)].count("\n") + 1

@@ -12,11 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf.generic import DictionaryObject
 
-from conftest import ANN_HANDOUT, RulesFile, Run, edited
+from conftest import ANN_HANDOUT, FIVE_MONTHS, RulesFile, Run, edited
 from vplan.handout import Layout, Paper, Patient, build_handout, marked
 from vplan.model import Protocol, Tier
 from vplan.plan import Plan, build_plan
 from vplan.render import font, pdf, webpage
+from vplan.rules import load, resolve
 
 ANN = Patient("Ann Lee", "Spine Clinic", "555-0100", "Dr. Rivera")
 HOSTILE = "<b>Ann</b> & Co"
@@ -421,11 +422,14 @@ class _Months(HTMLParser):
 
 @pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
 @pytest.mark.parametrize("when", [date(2025, 3, 1), date(2025, 8, 31)])
+@pytest.mark.parametrize("months", [4, 5])
 def test_the_web_pages_weeks_line_up_across_the_months_beside_them(
-    protocol: Protocol, large: bool, when: date
+    protocol: Protocol, large: bool, when: date, months: int, rules_file: RulesFile
 ) -> None:
     """A week with a boxed day in one month of a row is tall in each; no other week is."""
-    handout = build_handout(build_plan(protocol, when), ANN, Layout(Paper.LETTER, large))
+    rules = protocol if months == 4 else load(resolve(rules_file(FIVE_MONTHS), {}), {})
+    handout = build_handout(build_plan(rules, when), ANN, Layout(Paper.LETTER, large))
+    assert len(handout.months) == months  # five: a row of months is not full
     page = webpage.document(handout).decode("utf-8")
     assert ".month tr.tall td { height:" in page
     parser = _Months()

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reportlab.platypus import Paragraph, Table
 
+from conftest import FIVE_MONTHS, RulesFile
 from vplan.handout import Handout, Layout, Paper, Patient, build_handout
 from vplan.model import Protocol, Tier
 from vplan.plan import build_plan
@@ -314,10 +315,7 @@ def test_a_days_limits_that_go_on_over_the_page_have_its_heading_again(
 def test_normal_print_takes_three_pages_and_four_at_most_in_spanish_kyphoplasty_on_letter(
     when: date, procedure: str | None, paper: Paper, lang: str
 ) -> None:
-    """Normal print, stamped as the command makes it, long names: 3 pages, bar one case.
-
-    Only the Spanish handout after kyphoplasty, on Letter paper, may take 4.
-    """
+    """Normal print, stamped, long names: 3 pages; 4 only in Spanish after kyphoplasty on Letter."""
     from vplan.stamp import make_stamp
 
     made = make_stamp(protocol(procedure), lang, date(2026, 12, 7))
@@ -332,11 +330,16 @@ def test_normal_print_takes_three_pages_and_four_at_most_in_spanish_kyphoplasty_
     "size", [pdf.NORMAL, pdf.COMPACT, pdf.LARGE], ids=["roomy", "compact", "large"]
 )
 @pytest.mark.parametrize("when", [date(2025, 3, 1), date(2025, 8, 31), date(2025, 12, 31)])
+@pytest.mark.parametrize("shown", [4, 5])
 def test_weeks_of_months_side_by_side_line_up_and_only_marked_weeks_are_tall(
-    size: pdf.Sizes, when: date
+    size: pdf.Sizes, when: date, shown: int, rules_file: RulesFile
 ) -> None:
     """A week is as tall in every month beside it; tall for a boxed day only where one is."""
-    handout = build_handout(build_plan(protocol("kyphoplasty"), when), PATIENT)
+    rules = (
+        protocol("kyphoplasty") if shown == 4 else load(resolve(rules_file(FIVE_MONTHS), {}), {})
+    )
+    handout = build_handout(build_plan(rules, when), PATIENT)
+    assert len(handout.months) == shown  # five: the last row of four across has one month
     pdf.register_fonts()
     width = pdf.frame_width(Paper.LETTER, size)
     _, rows = pdf._months(handout, pdf._styles(size), size, width)
@@ -345,9 +348,7 @@ def test_weeks_of_months_side_by_side_line_up_and_only_marked_weeks_are_tall(
     for row in rows:
         tables = [cell for cell in vars(row)["_cellvalues"][0] if isinstance(cell, Table)]
         months = [next(grids) for _ in tables]
-        heights = [
-            vars(table)["_rowHeights"][2:] for table in tables
-        ]  # under the title and weekdays
+        heights = [vars(table)["_rowHeights"][2:] for table in tables]  # under the weekdays
         for week in range(max(len(m.weeks) for m in months)):
             marked = any(
                 cell is not None and cell.mark

@@ -160,6 +160,19 @@ class MonthGrid(NamedTuple):
     weeks: tuple[tuple[Cell | None, ...], ...]
 
 
+class MonthRow(NamedTuple):
+    """Months printed side by side, and their weeks that are tall in each (``tall_weeks``)."""
+
+    months: tuple[MonthGrid, ...]
+    tall: frozenset[int]
+
+
+def month_rows(months: Sequence[MonthGrid], across: int) -> list[MonthRow]:
+    """The months in rows of ``across`` side by side (the last row may have fewer)."""
+    rows = (tuple(months[start : start + across]) for start in range(0, len(months), across))
+    return [MonthRow(row, tall_weeks(row)) for row in rows]
+
+
 def tall_weeks(side_by_side: Sequence[MonthGrid]) -> frozenset[int]:
     """The weeks (by their place in the month) with a key date in any of these months.
 

@@ -47,7 +47,7 @@ from vplan.handout import (
     Paper,
     in_columns,
     marked,
-    tall_weeks,
+    month_rows,
     unbroken,
 )
 from vplan.handout import NORMAL as NORMAL
@@ -898,17 +898,14 @@ def _months(
     gutter = _gutter(size)
     grid_w = 7 * month_cell_width(size, width)
     marks = handout.marks
-    months = handout.months
-    grids: list[Flowable] = []
-    for start in range(0, len(months), across):
-        side_by_side = months[start : start + across]
-        tall = tall_weeks(side_by_side)
-        grids += [_month(m, st, size, grid_w, marks, tall) for m in side_by_side]
+    cells: list[list[Cell]] = [
+        [_month(m, st, size, grid_w, marks, row.tall) for m in row.months]
+        for row in month_rows(handout.months, across)
+    ]
     note = _p(handout.marks_note, st["body"])
-    room = len(grids) % across != 0
+    room = len(cells[-1]) < across
     if room:
-        grids.append(note)
-    cells: list[list[Cell]] = [[*grids[i : i + across]] for i in range(0, len(grids), across)]
+        cells[-1].append(note)
     spans = [("SPAN", (2 * (len(cells[-1]) - 1), 0), (-1, 0))] if room else []
     cells[-1] += [""] * (across - len(cells[-1]))
     widths = [w for _ in range(across) for w in (grid_w, gutter)][:-1]

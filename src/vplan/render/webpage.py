@@ -22,8 +22,8 @@ from vplan.handout import (
     Handout,
     Paper,
     marked,
+    month_rows,
     sizes,
-    tall_weeks,
     unbroken,
 )
 from vplan.render.font import FONT_DIR, FONT_FILES, check_printable
@@ -139,11 +139,7 @@ def document(handout: Handout) -> bytes:
         field_columns=[handout.fields] if large else _halves(handout.fields),
         sign_columns=1 if large else 2,
         months_across=months_across,
-        month_rows=[  # each row of months, and the weeks that are tall in all of them
-            (row, tall_weeks(row))
-            for i in range(0, len(handout.months), months_across)
-            if (row := handout.months[i : i + months_across])
-        ],
+        month_rows=month_rows(handout.months, months_across),
         note_beside=len(handout.months) % months_across != 0,
         stacked=large,
         running_head=handout.running_head,
