@@ -958,7 +958,7 @@ def _month(month: MonthGrid, st: Styles, size: Sizes, width: float, marks: Seque
         style.append(("TEXTCOLOR", (c, r), (c, r), colors.HexColor("#666666")))
     # The weeks in ``tall`` as tall as a boxed day, the others as tall as their digits.
     week_h = mark_box(28, max(marks, key=len, default="W"), size.body, cell_w, marks).height + 2
-    plain_h = size.body * 1.2 + 2
+    plain_h = size.body * 1.2 + 2  # a line of digits (a cell's leading) and its padding, 1 + 1
     heights = [week_h if i in tall else plain_h for i in range(len(month.weeks))]
     table = Table([list(row) for row in rows], colWidths=[cell_w] * 7, hAlign="LEFT",
                   rowHeights=[None, None, *heights])  # fmt: skip
