@@ -226,7 +226,7 @@ def test_the_warning_signs_cover_the_sources_in_clear_tiers(protocol: Protocol) 
         "red, swollen or leaking",
         "bled but stopped when you pressed",
         "rash or hives",
-        "no better by day 3",
+        "no better after 3 days",
         "You fall, or have sudden new back pain",
         "arms, chest or belly are newly weak, numb or tingly. The pain is not very bad.",
         "arm or leg is newly swollen, red, warm or sore",
@@ -290,14 +290,40 @@ def test_pain_medicine_is_never_a_permission(protocol: Protocol) -> None:
 
 
 def test_heat_waits_for_the_ice_days_and_warns_of_burns(protocol: Protocol) -> None:
-    """Ice is for days 0-1; heat is advised from day 2, with a burn warning."""
+    """Ice is for days 0-1; heat is advised after the ice days, with a burn warning."""
     ice = next(c for c in protocol.care if c.label.get().startswith("Ice"))
     assert ice.end is not None
     assert ice.end.day_bounds() == (2, 2)
     heat = next(g for g in protocol.guidance if g.title.get() == "Heat")
-    assert heat.text.get().startswith("From day 2")
+    assert heat.text.get().startswith("After the first 2 days")
     assert "burn" in heat.text.get()
     assert "Heat" not in " ".join(c.text.get() for c in protocol.care)
+
+
+def test_no_text_numbers_the_days_a_patient_would_count_from_one(protocol: Protocol) -> None:
+    """'Day 2' is the second day after the procedure to vplan, the second day to many patients."""
+    for where, text in patient_texts(protocol):
+        for lang in ("en", "es"):
+            assert not re.search(r"\b(day|día) \d", text.get(lang), re.IGNORECASE), (where, lang)
+
+
+@pytest.mark.parametrize("procedure", [None, "kyphoplasty"])
+def test_no_limit_in_force_says_to_shower_while_showering_waits(procedure: str | None) -> None:
+    """On a day showering is not allowed, no other limit in force says to shower instead."""
+    protocol = load(RulesSource(default_rules_path(), "rules.yaml"), {}, procedure=procedure)
+    plan = build_plan(protocol, date(2025, 3, 1))
+    showering = protocol.by_key("shower")
+    assert showering is not None
+    waits = [day for day in range(60) if plan.verdict(showering, day).status.forbids]
+    assert waits == [0, 1]
+    for day in waits:
+        for activity in protocol.activities:
+            window = plan.verdict(activity, day).window
+            if activity is showering or window is None:
+                continue
+            for lang in ("en", "es"):
+                said = window.limit.text.get(lang).lower()
+                assert not re.search(r"\b(shower|dúchese|ducha)", said), (activity.key, day)
 
 
 def test_the_procedure_days_list_to_avoid_is_short_and_grouped(run: Run) -> None:
