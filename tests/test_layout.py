@@ -252,27 +252,27 @@ def test_normal_print_care_and_advice_go_on_over_the_page_under_their_heading(
     procedure: str | None, lang: str
 ) -> None:
     """Normal print: a section cut by the page goes on under its heading with '(continued)'."""
-    plan = build_plan(protocol(procedure), date(2025, 3, 1))
-    handout = build_handout(plan, PATIENT, Layout(), lang)
-    printed = pages(handout)
     went_on = 0
-    for heading, continued in (
-        (handout.care_heading, handout.care_continued),
-        (handout.instead_heading, handout.instead_continued),
-    ):
-        first = page_of(printed, heading)
-        later = [n for n, page in enumerate(printed) if continued in page.text]
-        # Each page it goes on to starts with the continued heading, right after the first.
-        assert later == list(range(first + 1, first + 1 + len(later))), heading
-        went_on += len(later)
-    assert went_on  # this patient's handout cuts one of them (so the check above ran)
-    # No care item or piece of advice is cut by the page: each is whole on one page.
-    whole = [
-        *(t for span in handout.care for t in span.texts),
-        *(f"{i.label}: {i.value}" for i in handout.instead),
-    ]
-    for text in whole:
-        assert any(" ".join(text.split()) in page.text for page in printed), text
+    for when in YEAR[59:73]:  # two weeks of procedure dates: the page cuts differ by date
+        handout = build_handout(build_plan(protocol(procedure), when), PATIENT, Layout(), lang)
+        printed = pages(handout)
+        for heading, continued in (
+            (handout.care_heading, handout.care_continued),
+            (handout.instead_heading, handout.instead_continued),
+        ):
+            first = page_of(printed, heading)
+            later = [n for n, page in enumerate(printed) if continued in page.text]
+            # Each page it goes on to starts with the continued heading, right after the first.
+            assert later == list(range(first + 1, first + 1 + len(later))), (when, heading)
+            went_on += len(later)
+        # No care item or piece of advice is cut by the page: each is whole on one page.
+        whole = [
+            *(t for span in handout.care for t in span.texts),
+            *(f"{i.label}: {i.value}" for i in handout.instead),
+        ]
+        for text in whole:
+            assert any(" ".join(text.split()) in page.text for page in printed), (when, text)
+    assert went_on  # some of these handouts cut one of them (so the checks above ran)
 
 
 def test_an_activity_allowed_with_care_until_the_care_team_says_is_never_said_forbidden() -> None:
