@@ -73,6 +73,12 @@ def test_the_default_protocol_lints_clean() -> None:
          "15 lb\n", Kind.TIGHTENS, "limit 3 of 'lifting' (from 3 months: up to 15 lb (6.8 kg)) is stricter than limit 2"),
         (WALK_ADVICE, "", "walking:", Kind.UNSEEN,
          "'walking' has no limits and no 'advice', so the patient handout never mentions it"),
+        ("en: Do not shower for the first 2 days.", "en: Do not shower until day 2.",
+         "Do not shower until day 2", Kind.NUMBERED_DAY, "says 'day 2': vplan counts the procedure day as day 0"),
+        ("es: No se duche durante los primeros 2 días.", "es: No se duche hasta el tercer día.",
+         "No se duche hasta", Kind.NUMBERED_DAY, "says 'tercer día'"),
+        ("en: Do not take a bath for the first 2 days.", "en: Do not take a bath until Day Two.",
+         "Do not take a bath until", Kind.NUMBERED_DAY, "says 'Day Two'"),
     ],
 )  # fmt: skip
 def test_each_kind_of_warning_points_at_its_line_and_column(
@@ -111,6 +117,14 @@ def test_a_review_more_than_a_year_before_today_is_warned(today: date, warned: b
         )
         expected = "after today" if today < REVIEWED else "before today"
         assert f"{expected} ({today.isoformat()})" in warning.what
+
+
+def test_the_first_day_is_not_a_numbered_day() -> None:
+    """'The first day' is the procedure day however a patient counts: no warning."""
+    text = edited(
+        "en: Do not shower for the first 2 days.", "en: Do not shower on the first day or the next."
+    )
+    assert warnings_of(text) == []
 
 
 def test_limits_that_only_loosen_give_no_warning() -> None:

@@ -302,22 +302,6 @@ def test_heat_waits_for_the_ice_days_and_warns_of_burns(protocol: Protocol) -> N
     assert "Heat" not in " ".join(c.text.get() for c in protocol.care)
 
 
-NUMBERED_DAY = re.compile(
-    r"\b(day|día) (\d|one|two|three|four|uno|dos|tres|cuatro)\b"
-    r"|\b(second|third|fourth|segundo|tercer|cuarto) (day|día)\b",
-    re.IGNORECASE,
-)
-
-
-@pytest.mark.parametrize("procedure", [None, "kyphoplasty"])
-def test_no_text_numbers_the_days_a_patient_would_count_from_one(procedure: str | None) -> None:
-    """'Day 2' is the second day after the procedure to vplan, the third day to many patients."""
-    protocol = load(RulesSource(default_rules_path(), "rules.yaml"), {}, procedure=procedure)
-    for where, text in patient_texts(protocol):
-        for lang in ("en", "es"):
-            assert not NUMBERED_DAY.search(text.get(lang)), (where, lang)
-
-
 @pytest.mark.parametrize("procedure", [None, "kyphoplasty"])
 def test_no_limit_in_force_says_to_shower_while_showering_waits(procedure: str | None) -> None:
     """On a day showering is not allowed, no other limit in force says to shower instead."""

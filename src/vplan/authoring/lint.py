@@ -3,7 +3,7 @@
 A rules file that validates may still need work before patients get it: a sentence too
 hard to read, a rule that cites no source, a review more than a year old, a limit that
 takes back what the one before it allowed, an activity the handout never mentions, a
-text missing in a language the other texts are written in.
+text missing in a language the other texts are written in, a text that numbers a day.
 ``lint`` is pure: the file's bytes and today's date come in, the warnings go out.
 """
 
@@ -53,6 +53,7 @@ class Kind(Enum):
     UNSEEN = "activity the handout never shows"
     TRANSLATION = "text without a translation"
     UNPRINTABLE = "character the handout cannot print"
+    NUMBERED_DAY = "day named by its number"
 
 
 # A text no plan in some language can show: every such plan would be refused.
@@ -151,6 +152,7 @@ def _findings(protocol: Protocol) -> Iterator[_Finding]:
     yield from _unseen_activities(protocol)
     yield from _missing_translations(protocol)
     yield from _unprintable(protocol)
+    yield from _numbered_days(protocol)
 
 
 # --- sentences above the reading grade -----------------------------------------------
@@ -354,4 +356,40 @@ def _unprintable(protocol: Protocol) -> Iterator[_Finding]:
                     f"{place(loc)} has characters the handout's font cannot print: {shown}",
                     "write them in words or with other characters; until then every handout "
                     "stops with exit code 3",
+                )
+
+
+# --- days named by their number ----------------------------------------------------------
+
+# vplan calls the procedure day "day 0"; many patients call it day 1, and would do what
+# "from day 2" allows a day early. A text says the time from the procedure instead ("after
+# the first 2 days"). The first day is the procedure day either way: it is not warned.
+_NUMBERED_DAY = {
+    "en": re.compile(
+        r"\bday (\d+|one|two|three|four|five|six|seven)\b"
+        r"|\b(second|third|fourth|fifth|sixth|seventh) day\b",
+        re.IGNORECASE,
+    ),
+    "es": re.compile(
+        r"\bd[ií]a (\d+|uno|dos|tres|cuatro|cinco|seis|siete)\b"
+        r"|\b(segundo|tercer|tercero|cuarto|quinto|sexto|s[eé]ptimo) d[ií]a\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+def _numbered_days(protocol: Protocol) -> Iterator[_Finding]:
+    """A text that names a day by its number, which patients count from 1, not from 0."""
+    for loc, text in patient_texts(protocol):
+        for lang, words in text.translations.items():
+            pattern = _NUMBERED_DAY.get(lang)
+            found = pattern.search(words) if pattern else None
+            if found:
+                yield _Finding(
+                    (*loc, lang),
+                    Kind.NUMBERED_DAY,
+                    f"{place(loc)} says '{found.group(0)}': vplan counts the procedure day as "
+                    "day 0, but a patient who counts it as day 1 would read this a day early",
+                    "say the time from the procedure instead, such as 'after the first 2 days' "
+                    "or 'after 3 days'",
                 )
