@@ -378,12 +378,20 @@ _NUMBERED_DAY = {
 }
 
 
+# The word for "day" that every match holds (case folded): most texts have none, and are
+# not searched.
+_DAY_WORDS = {"en": ("day",), "es": ("día", "dia")}
+
+
 def _numbered_days(protocol: Protocol) -> Iterator[_Finding]:
     """A text that names a day by its number, which patients count from 1, not from 0."""
     for loc, text in patient_texts(protocol):
         for lang, words in text.translations.items():
             pattern = _NUMBERED_DAY.get(lang)
-            found = pattern.search(words) if pattern else None
+            folded = words.casefold()
+            if pattern is None or not any(day in folded for day in _DAY_WORDS[lang]):
+                continue
+            found = pattern.search(words)
             if found:
                 yield _Finding(
                     (*loc, lang),
