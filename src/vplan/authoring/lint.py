@@ -364,32 +364,37 @@ def _unprintable(protocol: Protocol) -> Iterator[_Finding]:
 # vplan calls the procedure day "day 0"; many patients call it day 1, and would do what
 # "from day 2" allows a day early. A text says the time from the procedure instead ("after
 # the first 2 days"). The first day is the procedure day either way: it is not warned.
+# For each language: the words for "day" that every match holds (case folded), so that a
+# text with none of them, as most are, is not searched; and the pattern.
 _NUMBERED_DAY = {
-    "en": re.compile(
-        r"\bday (\d+|one|two|three|four|five|six|seven)\b"
-        r"|\b(second|third|fourth|fifth|sixth|seventh) day\b",
-        re.IGNORECASE,
+    "en": (
+        ("day",),
+        re.compile(
+            r"\bday (\d+|one|two|three|four|five|six|seven)\b"
+            r"|\b(second|third|fourth|fifth|sixth|seventh) day\b",
+            re.IGNORECASE,
+        ),
     ),
-    "es": re.compile(
-        r"\bd[ií]a (\d+|uno|dos|tres|cuatro|cinco|seis|siete)\b"
-        r"|\b(segundo|tercer|tercero|cuarto|quinto|sexto|s[eé]ptimo) d[ií]a\b",
-        re.IGNORECASE,
+    "es": (
+        ("día", "dia"),
+        re.compile(
+            r"\bd[ií]a (\d+|uno|dos|tres|cuatro|cinco|seis|siete)\b"
+            r"|\b(segundo|tercer|tercero|cuarto|quinto|sexto|s[eé]ptimo) d[ií]a\b",
+            re.IGNORECASE,
+        ),
     ),
 }
-
-
-# The word for "day" that every match holds (case folded): most texts have none, and are
-# not searched.
-_DAY_WORDS = {"en": ("day",), "es": ("día", "dia")}
 
 
 def _numbered_days(protocol: Protocol) -> Iterator[_Finding]:
     """A text that names a day by its number, which patients count from 1, not from 0."""
     for loc, text in patient_texts(protocol):
         for lang, words in text.translations.items():
-            pattern = _NUMBERED_DAY.get(lang)
+            if lang not in _NUMBERED_DAY:
+                continue
+            days, pattern = _NUMBERED_DAY[lang]
             folded = words.casefold()
-            if pattern is None or not any(day in folded for day in _DAY_WORDS[lang]):
+            if not any(day in folded for day in days):
                 continue
             found = pattern.search(words)
             if found:
