@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 from pypdf.generic import DictionaryObject
 
 from conftest import ANN_HANDOUT, FIVE_MONTHS, RulesFile, Run, edited
+from vplan.authoring.lint import _NUMBERED_DAY
 from vplan.handout import Layout, Paper, Patient, build_handout, marked
 from vplan.model import Protocol, Tier
-from vplan.plan import Plan, build_plan
+from vplan.plan import FollowUp, Plan, build_plan
 from vplan.render import font, pdf, webpage
 from vplan.rules import load, resolve
 
@@ -193,6 +194,22 @@ def test_each_care_sentence_is_printed_once_under_the_days_it_applies(plan: Plan
     text = " ".join(pdf_text(handout_pdf(plan)).split())
     assert " ".join(ice.split()) in text
     assert "(A) Sat, Mar 1 to Sun, Mar 2:" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("procedure", [None, "kyphoplasty"])
+@pytest.mark.parametrize("visit", [None, FollowUp(date(2025, 3, 10), time(14, 30), "Room 4")])
+def test_the_handout_names_no_day_by_its_number(
+    lang: str, procedure: str | None, visit: FollowUp | None
+) -> None:
+    """No printed text says 'day 2': a patient who counts the procedure day as day 1 misreads it."""
+    rules = load(resolve(None, {}), {}, procedure=procedure)
+    plan = build_plan(rules, date(2025, 3, 1), follow_up=visit)
+    words, pattern = _NUMBERED_DAY[lang]
+    texts = list(build_handout(plan, LONG, LETTER, lang).texts())
+    assert any(words[0] in text.casefold() for _, text in texts)  # days are spoken of
+    for part, text in texts:
+        assert not pattern.search(text), f"{part}: {text}"
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,7 @@ HANDOUT_HEADINGS = {
 CALL_US_AT = N_("Call us at {phone} today if:")
 MARKS_NOTE = N_(
     "Each letter on the calendar marks a day. The same letter is shown beside what changes "
-    "that day. Day 0 is the procedure day."
+    "that day."
 )
 CLEARED_ONLY = N_("{name}: only when your care team says it is OK.")
 CLEARED_LIST = N_("Only when your care team says it is OK: {names}.")
