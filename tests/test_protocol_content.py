@@ -211,7 +211,7 @@ def test_the_warning_signs_cover_the_sources_in_clear_tiers(protocol: Protocol) 
         "chest pain or trouble breathing",
         "face, lips or tongue swell",
         "legs or bottom are newly weak, numb or tingly",
-        "walk as well as before",
+        "suddenly cannot stand or walk as well as before",
         "newly leak pee or poop",
         "cannot pee at all",
         "keeps bleeding after you press hard on it for 5 minutes",
@@ -223,7 +223,7 @@ def test_the_warning_signs_cover_the_sources_in_clear_tiers(protocol: Protocol) 
         assert sign in emergency, sign
     for sign in (
         "fever of 100.4",
-        "red, swollen or leaking",
+        "red or swollen, or pus or clear fluid comes out",
         "bled but stopped when you pressed",
         "rash or hives",
         "no better after 3 days",
@@ -238,8 +238,10 @@ def test_the_warning_signs_cover_the_sources_in_clear_tiers(protocol: Protocol) 
     assert not any(word in today for word in ("legs", "bottom"))
     assert "arms" in today
     assert "not very bad" in today
-    # A fall the patient cannot stand up from or walk after is the 911 sign, not this one.
-    assert "but you can stand and walk as well as before" in today
+    # A fall with any 911 sign is that sign's, not this one; blood from the cut is the
+    # bleeding signs', not the sign of a cut that drains.
+    assert "You fall, or have sudden new back pain, and have no sign on the 911 list." in today
+    assert "leak" not in today
     # Drowsy but easy to wake is normal; hard to wake is 911: no sign of sleepiness in both.
     assert "easy to wake" in by_tier[Tier.EXPECTED]
     assert "sleepy" not in emergency
@@ -266,7 +268,7 @@ def test_the_schedule_and_handout_carry_therapy_fracture_prevention_and_medicine
     out = " ".join(run("schedule", "2025-03-01").out.split())
     for title in (
         "Pain medicine:",
-        "Stopped medicines:",
+        "Medicines you stopped:",
         "Heat:",
         "A back brace:",
         "Prevent the next fracture:",

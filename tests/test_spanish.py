@@ -69,11 +69,11 @@ def test_spanish_schedule_opens_with_the_plan_in_spanish(run: Run) -> None:
         "Paciente: Ana López",
         "Fecha del procedimiento: sábado, 1 de marzo de 2025 (día 0)",
         "Protocolo: Protocolo básico de recuperación después de la vertebroplastia y la",
-        "  cifoplastia, versión 2026.12-3, revisado por última vez el",
+        "  cifoplastia, versión 2026.12-4, revisado por última vez el",
         "  sábado, 21 de noviembre de 2026",  # a date is never broken across lines
         "Este plan es una guía general. No reemplaza los consejos de su equipo médico.",
-        "La traducción al español de este plan todavía no ha sido revisada por un",
-        "  traductor médico calificado. Si tiene dudas, pregunte a su equipo médico.",
+        "Un traductor médico calificado todavía no ha revisado esta traducción al",
+        "  español. Si tiene dudas, pregunte a su equipo médico.",
         "",
         "DÍA POR DÍA (del día 0 al 92)",
     ]
@@ -308,7 +308,7 @@ def test_spanish_pdf_keeps_its_accents(plan: Plan) -> None:
         "Marzo de 2025",
         "Página 1 de ",
         "Ana López: Su recuperación después de su vertebroplastia",
-        "todavía no ha sido revisada por un traductor médico calificado",
+        "Un traductor médico calificado todavía no ha revisado esta traducción",
     ):
         assert phrase in found, phrase
     reader = pypdf.PdfReader(io.BytesIO(data))

@@ -104,7 +104,7 @@ def test_a_changed_medicines_advice_is_reported(run: Run, tmp_path: Path) -> Non
     """'rules diff' names the changed advice and its new words, and exits 1."""
     old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
     old.write_text(BUNDLED_RULES, encoding="utf-8")
-    new.write_text(with_guidance("medicines", RESTART_ALL), encoding="utf-8")
+    new.write_text(with_guidance("Medicines you stopped", RESTART_ALL), encoding="utf-8")
     result = run("rules", "diff", str(old), str(new))
     assert result.code == 1
     assert RESTART_ALL in " ".join(result.out.split())
