@@ -305,6 +305,48 @@ def test_a_days_limits_that_go_on_over_the_page_have_its_heading_again(
     assert seen  # the box goes on over the page for this patient
 
 
+def pieces_of(page: pypdf.PageObject) -> list[tuple[float, float, str]]:
+    """The text pieces of a page, each with where it starts (x, y)."""
+    pieces: list[tuple[float, float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if text.strip():
+            pieces.append((tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5], text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return pieces
+
+
+def right_column_tops(data: bytes, headings: list[str]) -> list[str]:
+    """The first text of the right column under each of ``headings`` on every page."""
+    tops = []
+    for page in pypdf.PdfReader(io.BytesIO(data)).pages:
+        pieces = pieces_of(page)
+        middle = float(page.mediabox.width) / 2
+        for heading in headings:
+            above = [y for x, y, text in pieces if x < middle and text.startswith(heading)]
+            for top in above:
+                under = [(y, text) for x, y, text in pieces if x > middle and y < top - 1]
+                if under:
+                    tops.append(max(under)[1])
+    return tops
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("when", [date(2025, 3, 1), date(2025, 7, 28), date(2025, 12, 20)])
+def test_a_day_that_goes_on_in_the_right_column_has_its_heading_again(
+    lang: str, when: date
+) -> None:
+    """Beside a day's limits, the right column never starts with a limit of another day."""
+    handout = build_handout(build_plan(protocol(None), when), PATIENT, Layout(), lang)
+    plain = tuple(g.heading.removesuffix(":") for g in handout.now.limits if not g.mark)
+    headings = [handout.now.heading[:20], handout.care_heading]
+    tops = right_column_tops(pdf.document(handout), headings)
+    assert len(tops) >= 2  # the box and the days at home, each in two columns
+    for top in tops:
+        assert top.startswith("(") or top.startswith(plain), top
+
+
 @settings(max_examples=16, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     when=st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 12, 31)),

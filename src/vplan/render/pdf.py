@@ -523,8 +523,9 @@ class _TwoColumns(Flowable):
     Where the items do not all fit, the left column is filled down the page, then the right,
     and the rest goes on over the page under the heading marked "(continued)". An item is
     never cut, and the heading is never left alone at the foot of a page. An item of a day
-    that goes on over the page has that day's heading again above it (``heads``: for each
-    item, that heading marked "(continued)", or None for an item that starts its day). Boxed
+    that goes on in the right column or over the page has that day's heading again above it
+    (``heads``: for each item, that heading marked "(continued)", or None for an item that
+    starts its day), so that no limit is read under the day beside it. Boxed
     (``border``), it draws its frame on every page it is on, and ``tail`` is printed across
     the box under the columns, piece by piece, on the last pages. Large print has one column
     (``across``).
@@ -549,7 +550,7 @@ class _TwoColumns(Flowable):
         if self.across == 1:
             return _columns_row([[items]], 1, self.inner, self.size)
         if right is None:
-            return _balanced(items, self.inner, self.size)
+            return _balanced(items, self.inner, self.size, self.heads)
         return _columns_row([[items, right]], 2, self.inner, self.size)
 
     def _table(self, columns: Table | None, tail: Sequence[Flowable]) -> Table:
@@ -582,16 +583,22 @@ class _TwoColumns(Flowable):
         room = availHeight - frame - self.heading.wrap(self.inner, availHeight)[1]
         heights = [item.wrap(column, 10_000)[1] for item in self.items]
         cuts, start, tallest = [], 0, 0.0
-        for _ in range(self.across):  # the left column, then the right
-            used, end = 0.0, start
+        for index in range(self.across):  # the left column, then the right
+            # The right column starts with its day's heading again when the day goes on.
+            head = self.heads[start] if index and start < len(self.items) else None
+            used = head.wrap(column, 10_000)[1] if head is not None else 0.0
+            end = start
             while end < len(heights) and used + heights[end] <= room:
                 used += heights[end]
                 end += 1
+            if end == start:
+                used = 0.0  # nothing in this column, not even a heading
             cuts.append(end)
             start, tallest = end, max(tallest, used)
         if cuts[0] == 0 and self.items:  # not one item under the heading: all on the next page
             return []
-        left, right = self.items[: cuts[0]], self.items[cuts[0] : cuts[-1]]
+        left = self.items[: cuts[0]]
+        right = _headed(self.items[cuts[0] : cuts[-1]], self.heads[cuts[0] : cuts[-1]])
         columns = self._columns(left, right) if left else None
         rest, heads = self.items[cuts[-1] :], self.heads[cuts[-1] :]
         if not rest:  # the tail under the columns, as many of its pieces as fit here
@@ -639,23 +646,37 @@ class _TwoColumns(Flowable):
         self.table.drawOn(self.canv, 0, 0)
 
 
-def _balanced(items: Sequence[Flowable], width: float, size: Sizes) -> Table:
+def _balanced(items: Sequence[Flowable], width: float, size: Sizes,
+              heads: Sequence[Flowable | None] = ()) -> Table:  # fmt: skip
     """Two columns that each flow on their own, cut where their heights come closest.
 
-    A long item does not leave a gap beside it. Each item is measured once, at the column's
-    width: reportlab's ``BalancedColumns`` searches by laying the items out again and again,
-    which cost most of a handout's time.
+    A long item does not leave a gap beside it. The right column's first item has its day's
+    heading again above it (``heads``, as in ``_TwoColumns``), counted in its height. Each
+    item is measured once, at the column's width: reportlab's ``BalancedColumns`` searches
+    by laying the items out again and again, which cost most of a handout's time.
     """
     column = width / 2 - size.gap
     heights = [item.wrap(column, 10_000)[1] for item in items]
+    heads = list(heads) or [None] * len(items)
     total = sum(heights)
     best, cut, above = total, len(items), 0.0
     for index, height in enumerate(heights):
-        taller = max(above, total - above)
+        head = heads[index]  # the right column's first item repeats its day's heading
+        again = head.wrap(column, 10_000)[1] if head is not None else 0.0
+        taller = max(above, total - above + again)
         if taller < best:
             best, cut = taller, index
         above += height
-    return _columns_row([[list(items[:cut]), list(items[cut:])]], 2, width, size)
+    right = _headed(items[cut:], heads[cut:])
+    return _columns_row([[list(items[:cut]), right]], 2, width, size)
+
+
+def _headed(items: Sequence[Flowable], heads: Sequence[Flowable | None]) -> list[Flowable]:
+    """A column of ``items``, the first under its day's heading again when it has one."""
+    column = list(items)
+    if column and heads and heads[0] is not None:
+        column[0] = _Stacked([heads[0], column[0]])
+    return column
 
 
 def _calendar(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
