@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import html
 import io
 import re
 from datetime import date, time, timedelta
@@ -14,6 +15,7 @@ from pypdf.generic import DictionaryObject
 
 from conftest import ANN_HANDOUT, FIVE_MONTHS, RulesFile, Run, edited
 from vplan.authoring.lint import _NUMBERED_DAY
+from vplan.chars import unbroken
 from vplan.handout import Layout, Paper, Patient, build_handout, marked
 from vplan.model import Protocol, Tier
 from vplan.plan import FollowUp, Plan, build_plan
@@ -415,6 +417,24 @@ def test_the_web_pages_footer_keeps_the_protocols_version_on_one_line(plan: Plan
     hostile = handout._replace(footer="A <b>protocol</b>, version 2026.12-1.")
     footer = webpage.document(hostile).decode("utf-8")
     assert 'A &lt;b&gt;protocol&lt;/b&gt;, version <span class="whole">2026.12-1</span>.' in footer
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("large", [False, True])
+def test_the_web_page_never_breaks_a_phone_number_or_a_date(
+    plan: Plan, lang: str, large: bool
+) -> None:
+    """On a phone's narrow screen '(555) 010-0199' and 'Sat, Apr 12' stay on one line."""
+    handout = build_handout(plan, LONG, Layout(large_print=large), lang)
+    page = webpage.document(handout).decode("utf-8")
+    body = page.split("<body", 1)[1]
+    whole = '(555)\u00a0<span class="whole">010-0199</span>'
+    assert body.count("010-0199") == body.count(whole) >= 3  # details, a tier, the box
+    for group in handout.now.limits:  # a group's heading: 'No limit from Sat, Apr 12:'
+        if any(ch.isdigit() for ch in group.heading):
+            shown = html.escape(unbroken(marked(group.mark, group.heading)), quote=False)
+            assert f"<h4>{shown}</h4>" in body, group.heading
+            assert "\u00a0" in shown
 
 
 class _Months(HTMLParser):

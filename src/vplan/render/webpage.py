@@ -91,9 +91,18 @@ def _halves(fields: tuple[Field, ...]) -> list[tuple[Field, ...]]:
     return [column for column in (left, right) if column]
 
 
-def _unbroken(text: str) -> str:
-    """``text`` kept whole where the PDF keeps it: no-break spaces in dates and figures."""
-    return unbroken(text)
+# A figure with a hyphen ("010-0199"): a browser breaks a line at the hyphen, the PDF never.
+_HYPHENATED = re.compile(r"\d+(?:-\d+)+")
+
+
+def _unbroken(text: str) -> Markup:
+    """``text``, escaped, kept whole where the PDF keeps it: no line breaks in dates and figures.
+
+    Dates and figures get no-break spaces; a figure with a hyphen (a phone number) is held in
+    a span that never breaks, so that it still copies as typed.
+    """
+    escaped = str(Markup.escape(unbroken(text)))
+    return Markup(_HYPHENATED.sub(lambda m: f'<span class="whole">{m.group(0)}</span>', escaped))
 
 
 _VERSION = re.compile(r"\d+(?:\.\d+)*-\d+")  # "2026.12-1": a browser would break at its hyphen
