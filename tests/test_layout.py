@@ -322,6 +322,8 @@ def right_column_tops(data: bytes, headings: list[str]) -> list[str]:
     tops = []
     for page in pypdf.PdfReader(io.BytesIO(data)).pages:
         pieces = pieces_of(page)
+        footer = min(y for _, y, _ in pieces)  # the running footer: no column of the page
+        pieces = [piece for piece in pieces if piece[1] > footer + 1]
         middle = float(page.mediabox.width) / 2
         for heading in headings:
             above = [y for x, y, text in pieces if x < middle and text.startswith(heading)]
@@ -337,7 +339,10 @@ def right_column_tops(data: bytes, headings: list[str]) -> list[str]:
 def test_a_day_that_goes_on_in_the_right_column_has_its_heading_again(
     lang: str, when: date
 ) -> None:
-    """Beside a day's limits, the right column never starts with a limit of another day."""
+    """Beside a day's limits, the right column never starts with a limit of another day.
+
+    It starts with a day's heading, or the letter of the day that goes on ("(E) continued:").
+    """
     handout = build_handout(build_plan(protocol(None), when), PATIENT, Layout(), lang)
     plain = tuple(g.heading.removesuffix(":") for g in handout.now.limits if not g.mark)
     headings = [handout.now.heading[:20], handout.care_heading]

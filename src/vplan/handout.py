@@ -33,6 +33,7 @@ from vplan.words.patient import (
     CONTINUED,
     DAY_SPAN,
     FROM_DAY,
+    GOES_ON,
     HANDOUT_FIELDS,
     HANDOUT_HEADINGS,
     LIMITS_BOX,
@@ -258,6 +259,7 @@ class Handout(NamedTuple):
     page_of: str = PAGE_OF  # with {page} and {pages} in it
     stamp: str = ""  # what made the handout (vplan, protocol, rules digest, language, date)
     continued: str = CONTINUED  # with {heading} in it: a day's heading on the next page
+    goes_on: str = GOES_ON  # after a day's letter, over its items in the right column
 
     def beside_marks(self) -> dict[str, list[str]]:
         """What the handout prints beside each letter of the calendar, in reading order."""
@@ -321,6 +323,7 @@ class Handout(NamedTuple):
         yield "footer", self.running_head
         yield "footer", self.page_of
         yield "heading", self.continued
+        yield "heading", self.goes_on
         yield "footer", self.stamp
 
 
@@ -454,6 +457,7 @@ def build_handout(
         lang=lang,
         page_of=words.tr(PAGE_OF),
         continued=words.tr(CONTINUED),
+        goes_on=words.tr(GOES_ON),
         stamp="" if made is None else words.stamp_line(made, protocol, handout=True),
     )
 

@@ -444,15 +444,27 @@ def _sign_pages(handout: Handout, tier: Tier, heading: str, signs: tuple[str, ..
 def _care(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
     """What to do at home, by the days it applies; the days' heading stays with its first item."""
     spans: list[Flowable] = []
-    heads: list[Flowable | None] = []
+    heads: list[_Again | None] = []
     for span in handout.care:
         bullets = [_Paragraph(escape(t), st["bullet"], bulletText=BULLET) for t in span.texts]
         heading = _p(marked(span.mark, span.heading), st["bold"])
         spans += [_Stacked([heading, bullets[0]]), *bullets[1:]]  # the days with their first
-        again = _p(marked(span.mark, _continued(handout, span.heading)), st["bold"])
-        heads += [None, *([again] * (len(bullets) - 1))]
+        heads += [None, *([_again(handout, span.mark, span.heading, st)] * (len(bullets) - 1))]
     return _in_two_columns(handout.care_heading, handout.care_continued, spans, handout, st,
                            size, width, heads)  # fmt: skip
+
+
+class _Again(NamedTuple):
+    """A day's heading again, over its items that go on: over the page, or in the right column."""
+
+    page: Flowable  # "(E) With care now. No limit from Sat, Apr 12 (continued):"
+    column: Flowable  # "(E) continued:", beside the day's whole heading in the left column
+
+
+def _again(handout: Handout, mark: str, heading: str, st: Styles) -> _Again:
+    """The heading of a day (``mark``, ``heading``) again: in full over the page, short beside."""
+    page = _p(marked(mark, _continued(handout, heading)), st["bold"])
+    return _Again(page, _p(marked(mark, handout.goes_on), st["bold"]) if mark else page)
 
 
 def _continued(handout: Handout, heading: str) -> str:
@@ -499,7 +511,7 @@ class _Stacked(Flowable):
 
 def _in_two_columns(heading: str, continued: str, items: Sequence[Flowable], handout: Handout,
                     st: Styles, size: Sizes, width: float,
-                    heads: Sequence[Flowable | None] = ()) -> list[Block]:  # fmt: skip
+                    heads: Sequence[_Again | None] = ()) -> list[Block]:  # fmt: skip
     """A section of items: two balanced columns in normal print, one in large print."""
     first, later = _p(heading, st["heading"]), _p(continued, st["heading"])
     across = 1 if handout.layout.large_print else 2
@@ -524,8 +536,8 @@ class _TwoColumns(Flowable):
     and the rest goes on over the page under the heading marked "(continued)". An item is
     never cut, and the heading is never left alone at the foot of a page. An item of a day
     that goes on in the right column or over the page has that day's heading again above it
-    (``heads``: for each item, that heading marked "(continued)", or None for an item that
-    starts its day), so that no limit is read under the day beside it. Boxed
+    (``heads``: for each item, that heading again, or None for an item that starts its day),
+    so that no limit is read under the day beside it. Boxed
     (``border``), it draws its frame on every page it is on, and ``tail`` is printed across
     the box under the columns, piece by piece, on the last pages. Large print has one column
     (``across``).
@@ -534,7 +546,7 @@ class _TwoColumns(Flowable):
     def __init__(self, heading: Paragraph, continued: Paragraph, items: Sequence[Flowable],
                  width: float, size: Sizes, *, border: float = 0,
                  tail: Sequence[Flowable] = (),
-                 heads: Sequence[Flowable | None] = (), across: int = 2) -> None:  # fmt: skip
+                 heads: Sequence[_Again | None] = (), across: int = 2) -> None:  # fmt: skip
         super().__init__()
         self.across = across
         self.heading, self.continued, self.items = heading, continued, list(items)
@@ -586,7 +598,7 @@ class _TwoColumns(Flowable):
         for index in range(self.across):  # the left column, then the right
             # The right column starts with its day's heading again when the day goes on.
             head = self.heads[start] if index and start < len(self.items) else None
-            used = head.wrap(column, 10_000)[1] if head is not None else 0.0
+            used = head.column.wrap(column, 10_000)[1] if head is not None else 0.0
             end = start
             while end < len(heights) and used + heights[end] <= room:
                 used += heights[end]
@@ -618,7 +630,7 @@ class _TwoColumns(Flowable):
             return [self._part(columns, self.tail[:fits]), later]
         head = heads[0]
         if head is not None:  # a day's items go on over the page: its heading goes too
-            rest, heads = [_Stacked([head, rest[0]]), *rest[1:]], [None, *heads[1:]]
+            rest, heads = [_Stacked([head.page, rest[0]]), *rest[1:]], [None, *heads[1:]]
         later = _TwoColumns(self.continued, self.continued, rest, self.width, self.size,
                             border=self.border, tail=self.tail, heads=heads,
                             across=self.across)  # fmt: skip
@@ -647,7 +659,7 @@ class _TwoColumns(Flowable):
 
 
 def _balanced(items: Sequence[Flowable], width: float, size: Sizes,
-              heads: Sequence[Flowable | None] = ()) -> Table:  # fmt: skip
+              heads: Sequence[_Again | None] = ()) -> Table:  # fmt: skip
     """Two columns that each flow on their own, cut where their heights come closest.
 
     A long item does not leave a gap beside it. The right column's first item has its day's
@@ -662,7 +674,7 @@ def _balanced(items: Sequence[Flowable], width: float, size: Sizes,
     best, cut, above = total, len(items), 0.0
     for index, height in enumerate(heights):
         head = heads[index]  # the right column's first item repeats its day's heading
-        again = head.wrap(column, 10_000)[1] if head is not None else 0.0
+        again = head.column.wrap(column, 10_000)[1] if head is not None else 0.0
         taller = max(above, total - above + again)
         if taller < best:
             best, cut = taller, index
@@ -671,11 +683,11 @@ def _balanced(items: Sequence[Flowable], width: float, size: Sizes,
     return _columns_row([[list(items[:cut]), right]], 2, width, size)
 
 
-def _headed(items: Sequence[Flowable], heads: Sequence[Flowable | None]) -> list[Flowable]:
-    """A column of ``items``, the first under its day's heading again when it has one."""
+def _headed(items: Sequence[Flowable], heads: Sequence[_Again | None]) -> list[Flowable]:
+    """The right column of ``items``, the first under its day's heading again when it has one."""
     column = list(items)
     if column and heads and heads[0] is not None:
-        column[0] = _Stacked([heads[0], column[0]])
+        column[0] = _Stacked([heads[0].column, column[0]])
     return column
 
 
@@ -798,12 +810,12 @@ def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Flowabl
         tail += [_Stacked([_p(box.orders_heading + ":", st["bold"]), orders[0]]), *orders[1:]]
     if not handout.layout.large_print:
         items: list[Flowable] = []
-        heads: list[Flowable | None] = []
+        heads: list[_Again | None] = []
         for group in box.limits:
             limits = [_labelled(limit, st) for limit in group.limits]
             heading = _p(marked(group.mark, group.heading), st["bold"])
             items += [_Stacked([heading, limits[0]]), *limits[1:]]
-            again = _p(marked(group.mark, _continued(handout, group.heading)), st["bold"])
+            again = _again(handout, group.mark, group.heading, st)
             heads += [None, *([again] * (len(limits) - 1))]
         return _TwoColumns(_p(box.heading, st["bold"]), _p(box.continued, st["bold"]), items,
                            width, size, border=2.5, tail=tail, heads=heads)  # fmt: skip
@@ -814,8 +826,8 @@ def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Flowabl
         heading = _p(marked(group.mark, group.heading), st["bold"])
         # The day's heading in the cell of its first limit: never alone at a foot.
         rows += [[[heading, *limits[:1]]], *([limit] for limit in limits[1:])]
-        again = _p(marked(group.mark, _continued(handout, group.heading)), st["bold"])
-        row_heads += [None, *([again] * (len(limits) - 1))]
+        page = _again(handout, group.mark, group.heading, st).page
+        row_heads += [None, *([page] * (len(limits) - 1))]
     rows += [[t] for t in tail]
     row_heads += [None] * len(tail)
     table = _ContinuedTable([list(row) for row in rows], colWidths=[width], hAlign="LEFT",

@@ -71,6 +71,9 @@ CARE_THROUGH = N_("Through {date}: {text}")
 LIMITS_BOX = N_("What not to do yet, and from when it is allowed")
 # TRANSLATORS: a box's heading repeated at the top of the next page.
 CONTINUED = N_("{heading} (continued)")
+# TRANSLATORS: after a day's letter, "(E) continued:", over the day's items that go on
+# in the right column, beside the day's heading in the left column.
+GOES_ON = N_("continued:")
 VISIT_TITLE = N_("Your follow-up visit")
 VISIT_SHORT = N_("Your follow-up visit at {time}.")
 AFTER_HOURS = N_("After hours, call {phone}.")
