@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -330,6 +331,7 @@ def test_the_clinics_phone_in_the_rules_prints_when_none_is_given(
     result = run("handout", "2025-03-01", "--patient", "Ann", "--rules", str(rules), "-o", str(out))
     assert result.code == 0, result.err
     page = out.read_text(encoding="utf-8").replace("\xa0", " ")  # no-break spaces as spaces
+    page = re.sub(r"<[^>]+>", "", page)  # the text a reader sees (a number is held in a span)
     assert "Questions? Call us at 555-0111." in page
     assert "After hours, call 555-0199." in page
     other = tmp_path / "bob.html"
