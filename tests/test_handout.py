@@ -66,6 +66,17 @@ def test_page_one_has_the_patient_the_procedure_the_clinic_and_whom_to_call(plan
     assert first.index("Ann Lee") < first.index("Warning signs")
 
 
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_large_print_lists_who_and_when_then_whom_to_call(plan: Plan, lang: str) -> None:
+    """In one column: patient, procedure and date, then clinic, doctor and phone."""
+    handout = build_handout(plan, LONG, Layout(large_print=True), lang)
+    first = re.sub(r"\s+", " ", pdf_reader(pdf.document(handout)).pages[0].extract_text())
+    labels = {f.key: f.label for f in handout.fields}
+    order = [first.index(labels[key] + ":") for key in ("patient", "procedure", "date")]
+    order += [first.index(labels[key] + ":") for key in ("clinic", "doctor", "phone")]
+    assert order == sorted(order)
+
+
 def test_the_warning_signs_are_on_page_one_in_their_three_tiers(plan: Plan) -> None:
     """The tiers read 'Call 911 now', 'Call us at PHONE today' and 'Normal', each with its signs."""
     first = re.sub(r"\s+", " ", pdf_reader(handout_pdf(plan)).pages[0].extract_text())

@@ -577,7 +577,7 @@ class _TwoColumns(Flowable):
         if self.border:
             style += [
                 ("BOX", (0, 0), (-1, -1), self.border, colors.black),
-                ("TOPPADDING", (0, 0), (-1, 0), self.size.gap / 3),
+                ("TOPPADDING", (0, 0), (-1, 0), _above(self.size, self.border)),
                 ("BOTTOMPADDING", (0, -1), (-1, -1), _below(self.size)),
             ]
         table.setStyle(TableStyle(style))
@@ -591,7 +591,7 @@ class _TwoColumns(Flowable):
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         """What fits here (each column filled from the top) and the rest, for the next page."""
         column = self.inner / self.across - self.size.gap
-        frame = (self.size.gap / 3 + _below(self.size)) if self.border else 0.0
+        frame = (_above(self.size, self.border) + _below(self.size)) if self.border else 0.0
         room = availHeight - frame - self.heading.wrap(self.inner, availHeight)[1]
         heights = [item.wrap(column, 10_000)[1] for item in self.items]
         cuts, start, tallest = [], 0, 0.0
@@ -724,8 +724,8 @@ def _fields(handout: Handout, st: dict[str, ParagraphStyle], width: float) -> Ta
         right_label = _label_width(handout, st, left=False, most=width * 0.2, half=halves[1])
         widths = [left_label, halves[0] - left_label, right_label, halves[1] - right_label]
         return _grid(rows, widths)
-    return _grid([row for pair in rows for row in (pair[:2], pair[2:]) if row[0]],
-                 [width * 0.35, width * 0.65])  # fmt: skip
+    # One column: who and when first, then whom to call, as the two columns of normal print.
+    return _grid([row for row in (*left, *right) if row[0]], [width * 0.35, width * 0.65])
 
 
 def _label_width(handout: Handout, st: Styles, *, left: bool, most: float, half: float) -> float:
@@ -764,12 +764,20 @@ def _columns(items: Sequence[Flowable], across: int, width: float, size: Sizes) 
 
 
 def _columns_row(rows: Sequence[Row], across: int, width: float, size: Sizes) -> Table:
+    """Columns side by side, each ``size.gap`` narrower than its share of ``width``.
+
+    What a column leaves goes between the columns, none at the outer edges: the gap between
+    two columns is twice ``size.gap``, and no line of either is narrower for it.
+    """
     table = _table(rows, [width / across] * across)
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (-1, -1), size.gap),
-                               ("TOPPADDING", (0, 0), (-1, -1), 0),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))  # fmt: skip
+    style: list[StyleCommand] = [("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                 ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]  # fmt: skip
+    for column in range(across):
+        left = size.gap * column / (across - 1) if across > 1 else 0.0
+        style += [("LEFTPADDING", (column, 0), (column, -1), left),
+                  ("RIGHTPADDING", (column, 0), (column, -1), size.gap - left)]  # fmt: skip
+    table.setStyle(TableStyle(style))
     return table
 
 
@@ -844,12 +852,17 @@ def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Flowabl
                 ("RIGHTPADDING", (0, 0), (-1, -1), size.gap),
                 ("TOPPADDING", (0, 0), (-1, -1), 0),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, 0), size.gap / 3),
+                ("TOPPADDING", (0, 0), (-1, 0), _above(size, 2.5)),
                 ("BOTTOMPADDING", (0, -1), (-1, -1), _below(size)),
             ]
         )
     )
     return table
+
+
+def _above(size: Sizes, border: float) -> float:
+    """The space over a box's heading: a little, and the half of its line drawn inside it."""
+    return size.gap / 3 + border / 2
 
 
 def _below(size: Sizes) -> float:
@@ -915,7 +928,7 @@ def _sign_box(tier: Tier, heading: str, signs: tuple[str, ...], st: dict[str, Pa
                 ("BOX", (0, 0), (-1, -1), BORDER[tier], colors.black),
                 ("LEFTPADDING", (0, 0), (-1, -1), size.gap),
                 ("RIGHTPADDING", (0, 0), (-1, -1), size.gap),
-                ("TOPPADDING", (0, 0), (-1, -1), size.gap / 3),
+                ("TOPPADDING", (0, 0), (-1, -1), _above(size, BORDER[tier])),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), _below(size)),
             ]
         )
