@@ -448,6 +448,30 @@ def test_the_web_page_never_breaks_a_phone_number_or_a_date(
             assert "\u00a0" in shown
 
 
+@pytest.mark.parametrize("large", [False, True])
+def test_the_web_page_puts_each_tier_of_signs_in_as_many_columns_as_the_pdf(
+    plan: Plan, large: bool
+) -> None:
+    """The call-911 signs are in two columns in both, or in one in both: the two never differ."""
+    from test_layout import pieces_of
+
+    handout = build_handout(plan, ANN, Layout(large_print=large))
+    pieces = [p for page in pdf_reader(pdf.document(handout)).pages for p in pieces_of(page)]
+    page = webpage.document(handout).decode("utf-8")
+    sections = re.findall(r'<section class="tier tier-(\w+)( one)?">', page)
+    assert [tier for tier, _ in sections] == [box.tier.value for box in handout.signs]
+    for box, (_, one) in zip(handout.signs, sections, strict=True):
+        # Where the first line of each sign starts: at one left edge, or at two.
+        lefts = {
+            x for x, _, text in pieces for s in box.signs if len(text) > 8 and s.startswith(text)
+        }
+        columns = 2 if max(lefts) - min(lefts) > 100 else 1
+        assert columns == (1 if one else 2), box.tier
+    assert large or sections[0] == ("emergency", "")  # six signs: two columns in normal print
+    for box in handout.signs:  # no tier has columns of its own in the style sheet
+        assert not re.search(rf"\.tier-{box.tier.value} ul \{{[^}}]*columns", page)
+
+
 class _Months(HTMLParser):
     """The web page's rows of months: for each month, its weeks' classes and boxed days."""
 

@@ -327,6 +327,15 @@ class Handout(NamedTuple):
         yield "footer", self.stamp
 
 
+def sign_columns(box: SignBox, layout: Layout) -> int:
+    """The columns a tier of signs is printed in (the PDF and the web page).
+
+    Two in normal print for a tier of more than 4 signs, and for what is normal (short
+    lines); one in large print.
+    """
+    return 1 if layout.large_print else 2 if len(box.signs) > 4 or box.tier is Tier.EXPECTED else 1
+
+
 def marked(mark: str, text: str) -> str:
     """``text`` after the calendar's letter of its day, ``(B) Allowed again from ...``."""
     return f"({mark}){NBSP}{text}" if mark else text

@@ -48,6 +48,7 @@ from vplan.handout import (
     in_columns,
     marked,
     month_rows,
+    sign_columns,
     unbroken,
 )
 from vplan.handout import NORMAL as NORMAL
@@ -422,10 +423,11 @@ def _signs(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Bloc
     for index, box in enumerate(handout.signs):
         # In large print a tier is whole on a page only when it fits: it may go on, its heading
         # again, over the page. The signs to call 911 for are never apart.
+        across = sign_columns(box, handout.layout)
         table: Flowable = (
             _sign_pages(handout, box.tier, box.heading, box.signs, st, size, width)
             if handout.layout.large_print and box.tier is not Tier.EMERGENCY
-            else _sign_box(box.tier, box.heading, box.signs, st, size, width)
+            else _sign_box(box.tier, box.heading, box.signs, st, size, width, across)
         )
         table.spaceBefore = size.gap * 0.6 if index else 0
         boxes.append(table)
@@ -914,12 +916,11 @@ def _labelled(field: Field, st: Styles) -> Paragraph:
 
 
 def _sign_box(tier: Tier, heading: str, signs: tuple[str, ...], st: dict[str, ParagraphStyle],
-              size: Sizes, width: float) -> Table:  # fmt: skip
+              size: Sizes, width: float, across: int) -> Table:  # fmt: skip
     bullets = [_Paragraph(escape(s), st["bullet"], bulletText=BULLET) for s in signs]
     inner = width - 2 * size.gap
-    across = 2 if size.months_across > 2 and (len(signs) > 4 or tier is Tier.EXPECTED) else 1
-    balanced = [_balanced(bullets, inner, size)]
-    columns = balanced if across == 2 else _columns(bullets, 1, inner, size)
+    balanced = [_balanced(bullets, inner, size)] if across == 2 else []
+    columns = balanced or _columns(bullets, 1, inner, size)
     content: list[Flowable] = [_p(heading, st["bold"]), *columns]
     table = _table([[content]], [width])
     table.setStyle(

@@ -23,6 +23,7 @@ from vplan.handout import (
     Paper,
     marked,
     month_rows,
+    sign_columns,
     sizes,
     unbroken,
 )
@@ -147,6 +148,7 @@ def document(handout: Handout) -> bytes:
         fields_columns="auto" if large else "auto auto",
         field_columns=[handout.fields] if large else _halves(handout.fields),
         sign_columns=1 if large else 2,
+        tier_columns=[sign_columns(box, handout.layout) for box in handout.signs],
         months_across=months_across,
         month_rows=month_rows(handout.months, months_across),
         note_beside=len(handout.months) % months_across != 0,
