@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pypdf import PageObject
 
 from vplan.cli import main
 from vplan.model import Protocol
@@ -153,3 +154,15 @@ def modules_loaded(tmp_path: Path, prefixes: tuple[str, ...], *runs: Sequence[st
     )
     loaded: list[str] = json.loads(done.stderr.strip().splitlines()[-1])
     return loaded
+
+
+def pieces_of(page: PageObject) -> list[tuple[float, float, str]]:
+    """The text pieces of a page, each with where it starts (x, y)."""
+    pieces: list[tuple[float, float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if text.strip():
+            pieces.append((tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5], text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return pieces

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf.generic import DictionaryObject
 
-from conftest import ANN_HANDOUT, FIVE_MONTHS, RulesFile, Run, edited
-from vplan.authoring.lint import _NUMBERED_DAY
+from conftest import ANN_HANDOUT, FIVE_MONTHS, RulesFile, Run, edited, pieces_of
+from vplan.authoring.lint import NUMBERED_DAYS
 from vplan.chars import unbroken
 from vplan.handout import Layout, Paper, Patient, build_handout, marked
 from vplan.model import Protocol, Tier
@@ -218,7 +218,7 @@ def test_the_handout_names_no_day_by_its_number(
     """No printed text says 'day 2': a patient who counts the procedure day as day 1 misreads it."""
     rules = load(resolve(None, {}), {}, procedure=procedure)
     plan = build_plan(rules, date(2025, 3, 1), follow_up=visit)
-    words, pattern = _NUMBERED_DAY[lang]
+    words, pattern = NUMBERED_DAYS[lang]
     texts = list(build_handout(plan, LONG, LETTER, lang).texts())
     assert any(words[0] in text.casefold() for _, text in texts)  # days are spoken of
     for part, text in texts:
@@ -453,8 +453,6 @@ def test_the_web_page_puts_each_tier_of_signs_in_as_many_columns_as_the_pdf(
     plan: Plan, large: bool
 ) -> None:
     """The call-911 signs are in two columns in both, or in one in both: the two never differ."""
-    from test_layout import pieces_of
-
     handout = build_handout(plan, ANN, Layout(large_print=large))
     pieces = [p for page in pdf_reader(pdf.document(handout)).pages for p in pieces_of(page)]
     page = webpage.document(handout).decode("utf-8")

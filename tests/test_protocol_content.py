@@ -228,6 +228,7 @@ def test_the_warning_signs_cover_the_sources_in_clear_tiers(protocol: Protocol) 
         "rash or hives",
         "no better after 3 days",
         "You fall, or have sudden new back pain",
+        "It gets harder each day to stand or walk.",
         "arms, chest or belly are newly weak, numb or tingly. The pain is not very bad.",
         "arm or leg is newly swollen, red, warm or sore",
         "headache gets worse when you stand",

@@ -366,7 +366,7 @@ def _unprintable(protocol: Protocol) -> Iterator[_Finding]:
 # the first 2 days"). The first day is the procedure day either way: it is not warned.
 # For each language: the words for "day" that every match holds (case folded), so that a
 # text with none of them, as most are, is not searched; and the pattern.
-_NUMBERED_DAY = {
+NUMBERED_DAYS = {
     "en": (
         ("day",),
         re.compile(
@@ -390,9 +390,9 @@ def _numbered_days(protocol: Protocol) -> Iterator[_Finding]:
     """A text that names a day by its number, which patients count from 1, not from 0."""
     for loc, text in patient_texts(protocol):
         for lang, words in text.translations.items():
-            if lang not in _NUMBERED_DAY:
+            if lang not in NUMBERED_DAYS:
                 continue
-            days, pattern = _NUMBERED_DAY[lang]
+            days, pattern = NUMBERED_DAYS[lang]
             folded = words.casefold()
             if not any(day in folded for day in days):
                 continue

@@ -151,7 +151,7 @@ def _changes(
         sources += care.item.sources
     if not titles:
         titles = [care.item.label.get(lang) for care in starting]
-    details.append(words.label("when", words.day_and_date(plan, day)))
+    details.append(words.label("when", words.dates.long(plan.date_of(day))))
     return Entry(
         key=f"day:{day}",
         first_day=day,
@@ -225,7 +225,10 @@ def _milestone(
         )
     # The orders' items follow the rules', so they are counted apart.
     key = f"{'order' if milestone.rule.ordered else 'milestone'}:{milestone.place}"
-    when = words.label("when", words.days_span(plan, milestone.day, milestone.last_day))
+    first, last = plan.date_of(milestone.day), plan.date_of(milestone.last_day)
+    when = words.label(
+        "when", words.date_span(first, last) if last > first else words.dates.long(first)
+    )
     return Entry(
         key=key,
         first_day=milestone.day,

@@ -69,6 +69,7 @@ def escape(text: str) -> str:
 PAGE_SIZES = {Paper.LETTER: LETTER, Paper.A4: A4}
 BULLET = "\u2022"
 BORDER = {Tier.EMERGENCY: 2.5, Tier.CALL_TODAY: 1.5, Tier.EXPECTED: 0.75}
+BOX_LINE = 2.5  # the line of page 1's box of limits, as heavy as the call-911 tier's
 CELL_PADDING = 3  # points left and right of the text in a table's cell
 # The most height the compact sizes save on a handout, as a share of the roomy sizes' (twice
 # what they save on the bundled protocol's handouts: 6 to 7 %; the leading is 4 % less).
@@ -451,7 +452,8 @@ def _care(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block
         bullets = [_Paragraph(escape(t), st["bullet"], bulletText=BULLET) for t in span.texts]
         heading = _p(marked(span.mark, span.heading), st["bold"])
         spans += [_Stacked([heading, bullets[0]]), *bullets[1:]]  # the days with their first
-        heads += [None, *([_again(handout, span.mark, span.heading, st)] * (len(bullets) - 1))]
+        again = _again(handout, span.mark, span.heading, st)
+        heads += [None, *([again] * (len(bullets) - 1))]
     return _in_two_columns(handout.care_heading, handout.care_continued, spans, handout, st,
                            size, width, heads)  # fmt: skip
 
@@ -464,7 +466,11 @@ class _Again(NamedTuple):
 
 
 def _again(handout: Handout, mark: str, heading: str, st: Styles) -> _Again:
-    """The heading of a day (``mark``, ``heading``) again: in full over the page, short beside."""
+    """The heading of a day (``mark``, ``heading``) again: in full over the page, short beside.
+
+    Beside, its letter alone: the whole heading is across from it, in the left column, and
+    each limit's own text says what it allows and from when.
+    """
     page = _p(marked(mark, _continued(handout, heading)), st["bold"])
     return _Again(page, _p(marked(mark, handout.goes_on), st["bold"]) if mark else page)
 
@@ -554,6 +560,7 @@ class _TwoColumns(Flowable):
         self.heading, self.continued, self.items = heading, continued, list(items)
         self.size, self.width, self.border, self.tail = size, width, border, list(tail)
         self.heads = list(heads) or [None] * len(self.items)
+        assert len(self.heads) == len(self.items), "one heading (or None) for each item"
         self.pad = size.gap if border else 0.0
         self.inner = width - 2 * self.pad
         columns = self._columns(self.items) if self.items else None
@@ -828,7 +835,7 @@ def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Flowabl
             again = _again(handout, group.mark, group.heading, st)
             heads += [None, *([again] * (len(limits) - 1))]
         return _TwoColumns(_p(box.heading, st["bold"]), _p(box.continued, st["bold"]), items,
-                           width, size, border=2.5, tail=tail, heads=heads)  # fmt: skip
+                           width, size, border=BOX_LINE, tail=tail, heads=heads)  # fmt: skip
     rows: list[Row] = [[_p(box.heading, st["bold"])]]
     row_heads: list[Flowable | None] = [None]
     for group in box.limits:
@@ -836,7 +843,7 @@ def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Flowabl
         heading = _p(marked(group.mark, group.heading), st["bold"])
         # The day's heading in the cell of its first limit: never alone at a foot.
         rows += [[[heading, *limits[:1]]], *([limit] for limit in limits[1:])]
-        page = _again(handout, group.mark, group.heading, st).page
+        page = _p(marked(group.mark, _continued(handout, group.heading)), st["bold"])
         row_heads += [None, *([page] * (len(limits) - 1))]
     rows += [[t] for t in tail]
     row_heads += [None] * len(tail)
@@ -849,12 +856,12 @@ def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Flowabl
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("BOX", (0, 0), (-1, -1), 2.5, colors.black),
+                ("BOX", (0, 0), (-1, -1), BOX_LINE, colors.black),
                 ("LEFTPADDING", (0, 0), (-1, -1), size.gap),
                 ("RIGHTPADDING", (0, 0), (-1, -1), size.gap),
                 ("TOPPADDING", (0, 0), (-1, -1), 0),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, 0), _above(size, 2.5)),
+                ("TOPPADDING", (0, 0), (-1, 0), _above(size, BOX_LINE)),
                 ("BOTTOMPADDING", (0, -1), (-1, -1), _below(size)),
             ]
         )
