@@ -346,6 +346,26 @@ def test_a_day_that_goes_on_in_the_right_column_has_its_heading_again(
         assert any(a.startswith(top) for a in allowed), (heading, top)
 
 
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_large_prints_box_of_limits_is_closed_at_the_foot_of_each_page_it_goes_on_from(
+    lang: str,
+) -> None:
+    """Each page's part of the box has its line along the bottom, not only the last part."""
+    handout = build_handout(
+        build_plan(protocol(None), date(2025, 3, 1)), PATIENT, Layout(large_print=True), lang
+    )
+    pdf.register_fonts()
+    width = pdf.frame_width(Paper.LETTER, pdf.LARGE)
+    box = pdf._now_box(handout, pdf._styles(pdf.LARGE), pdf.LARGE, width)
+    box.wrap(width, 10_000)
+    parts = box.split(width, 300)  # a page with room for a few rows only
+    assert len(parts) == 2
+    first = parts[0]
+    rows = len(first._cellvalues)  # type: ignore[attr-defined]
+    below = [c for c in first._linecmds if c[0] == "LINEBELOW"]  # type: ignore[attr-defined]
+    assert any(c[2][1] in (-1, rows - 1) and c[3] >= 2.5 for c in below)
+
+
 @settings(max_examples=16, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     when=st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 12, 31)),

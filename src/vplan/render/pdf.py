@@ -913,6 +913,9 @@ class _ContinuedTable(Table):
                 part.heads = [None, None, *part.heads[2:]]
             part._argH = heights  # type: ignore[attr-defined]
             done += len(rows) - 1
+        for part in parts[:-1]:  # the box closed at the foot of each page it goes on from
+            assert isinstance(part, _ContinuedTable)
+            part.setStyle(TableStyle([("LINEBELOW", (0, -1), (-1, -1), BOX_LINE, colors.black)]))
         return parts
 
 
