@@ -94,25 +94,26 @@ def _halves(fields: tuple[Field, ...]) -> list[tuple[Field, ...]]:
 
 # A figure with a hyphen ("010-0199"): a browser breaks a line at the hyphen, the PDF never.
 _HYPHENATED = re.compile(r"\d+(?:-\d+)+")
+_VERSION = re.compile(r"\d+(?:\.\d+)*-\d+")  # "2026.12-1": a browser would break at its hyphen
+
+
+def _held(text: str, pattern: re.Pattern[str]) -> Markup:
+    """``text``, escaped, each match of ``pattern`` held in a span that never breaks."""
+    escaped = str(Markup.escape(text))
+    return Markup(pattern.sub(lambda m: f'<span class="whole">{m.group(0)}</span>', escaped))
 
 
 def _unbroken(text: str) -> Markup:
     """``text``, escaped, kept whole where the PDF keeps it: no line breaks in dates and figures.
 
-    Dates and figures get no-break spaces; a figure with a hyphen (a phone number) is held in
-    a span that never breaks, so that it still copies as typed.
+    Dates and figures get no-break spaces; a figure with a hyphen (a phone number) is held.
     """
-    escaped = str(Markup.escape(unbroken(text)))
-    return Markup(_HYPHENATED.sub(lambda m: f'<span class="whole">{m.group(0)}</span>', escaped))
-
-
-_VERSION = re.compile(r"\d+(?:\.\d+)*-\d+")  # "2026.12-1": a browser would break at its hyphen
+    return _held(unbroken(text), _HYPHENATED)
 
 
 def _whole_versions(text: str) -> Markup:
     """``text``, escaped, with each version number kept on one line (as the PDF keeps it)."""
-    escaped = str(Markup.escape(text))
-    return Markup(_VERSION.sub(lambda m: f'<span class="whole">{m.group(0)}</span>', escaped))
+    return _held(text, _VERSION)
 
 
 def _marked(text: str, mark: str) -> str:
