@@ -75,6 +75,7 @@ def test_the_browser_prints_the_handout_on_three_pages_with_nothing_cut_off(
     handout = build_handout(plan, PATIENT, Layout(paper))
     reader = print_to_pdf(webpage.document(handout), tmp_path)
     assert len(reader.pages) == 3
+    assert_boxed_days_level(placed_text(reader), handout.marks)
     for page in reader.pages:
         assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(
             size, abs=1
@@ -121,6 +122,27 @@ def test_large_print_from_the_browser_keeps_every_text(plan: Plan, tmp_path: Pat
     assert handout.footer in text
     for page, piece, x, _ in placed_text(reader):
         assert 0 <= x < 612 - 10, (page, piece, x)
+    assert_boxed_days_level(placed_text(reader), handout.marks)
+
+
+def assert_boxed_days_level(
+    placed: list[tuple[int, str, float, float]], marks: tuple[str, ...]
+) -> None:
+    """Each boxed day's digits are level with the other days of its week, within a pixel."""
+    days = {str(n) for n in range(1, 32)}
+    checked = 0
+    for page, text, x, y in placed:
+        if text not in marks:
+            continue
+        above = [py for n, t, px, py in placed
+                 if n == page and t in days and abs(px - x) < 10 and 0 < py - y < 25]  # fmt: skip
+        if not above:
+            continue  # a letter in the text, not in a box
+        day_y = min(above)
+        near = [py for n, t, _, py in placed if n == page and t in days and abs(py - day_y) < 8]
+        assert all(abs(py - day_y) <= 0.8 for py in near), (text, day_y, sorted(near))
+        checked += 1
+    assert checked == len(marks)
 
 
 def test_the_browser_prints_the_spanish_handout_with_its_accents(

@@ -443,3 +443,36 @@ def test_weeks_of_months_side_by_side_line_up_and_only_marked_weeks_are_tall(
     assert tall_seen
     assert plain_seen
     assert next(grids, None) is None
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("when", [date(2025, 3, 1), date(2025, 8, 31), date(2025, 12, 31)])
+def test_a_boxed_day_sits_on_the_line_of_the_other_days_of_its_week(
+    when: date, lang: str, large: bool
+) -> None:
+    """In the printed calendar, a boxed day's digits are level with the plain days beside it."""
+    rules = load(resolve(None, {}), {}, use_cache=False)
+    layout = Layout(large_print=large)
+    handout = build_handout(build_plan(rules, when), PATIENT, layout=layout, lang=lang)
+    data = pdf.document(handout)
+    days = {str(n) for n in range(1, 32)}
+    checked = beside = 0
+    for page in pypdf.PdfReader(io.BytesIO(data)).pages:
+        pieces = pieces_of(page)
+        for x, y, text in pieces:
+            if text not in handout.marks:
+                continue
+            # The boxed day is the digits just above its letter, in the same cell.
+            above = [(py, t) for px, py, t in pieces
+                     if t in days and abs(px - x) < 8 and 0 < py - y < 20]  # fmt: skip
+            if not above:
+                continue  # the letter beside a day in the text, not in a box
+            day_y = min(above)[0]
+            # The other days of its row of months: the pieces just as high, or as good as.
+            near = [py for _, py, t in pieces if t in days and abs(py - day_y) < 8]
+            assert all(abs(py - day_y) < 0.05 for py in near), (text, day_y, sorted(near))
+            checked += 1
+            beside += len(near) - 1  # a last week may hold the boxed day alone
+    assert checked == len(handout.marks)
+    assert beside > 0

@@ -1014,7 +1014,15 @@ def _month(month: MonthGrid, st: Styles, size: Sizes, width: float, marks: Seque
     for c, r in faded:
         style.append(("TEXTCOLOR", (c, r), (c, r), colors.HexColor("#666666")))
     # The weeks in ``tall`` as tall as a boxed day, the others as tall as their digits.
-    week_h = mark_box(28, max(marks, key=len, default="W"), size.body, cell_w, marks).height + 2
+    tallest = mark_box(28, max(marks, key=len, default="W"), size.body, cell_w, marks)
+    week_h = tallest.height + 2
+    # In a tall week every day sits on the line of a boxed day's digits, not midway.
+    digits_at = 1 + tallest.day_baseline - 0.2 * size.body  # a cell's leading is 1.2 its type
+    for r, week in enumerate(month.weeks, start=2):
+        plain = [c for c, cell in enumerate(week) if cell is not None and not cell.mark]
+        for c in plain if r - 2 in tall else []:
+            style += [("VALIGN", (c, r), (c, r), "BOTTOM"),
+                      ("BOTTOMPADDING", (c, r), (c, r), digits_at)]  # fmt: skip
     plain_h = size.body * 1.2 + 2  # a line of digits (a cell's leading) and its padding, 1 + 1
     heights = [week_h if i in tall else plain_h for i in range(len(month.weeks))]
     table = Table([list(row) for row in rows], colWidths=[cell_w] * 7, hAlign="LEFT",
@@ -1052,6 +1060,14 @@ class MarkBox(NamedTuple):
     text_width: float
     text_height: float
     cell_width: float
+
+    @property
+    def day_baseline(self) -> float:
+        """The height of the day's baseline above the box's foot, line included."""
+        inside = MARK_LINE + MARK_PAD * self.day_size
+        if not self.stacked:
+            return inside
+        return inside + _cap_height() * self.mark_size + MARK_PAD * self.day_size
 
 
 MARK_LINE = 1.25  # the box's line, in points
@@ -1100,14 +1116,11 @@ class MarkedDay(Flowable):
         canvas.setLineWidth(MARK_LINE)
         canvas.rect(left + MARK_LINE / 2, MARK_LINE / 2, b.width - MARK_LINE, b.height - MARK_LINE)
         inside = MARK_LINE + MARK_PAD * b.day_size
-        cap = _cap_height()
         middle = b.cell_width / 2
         # The day first, then its letter: text is read out (and copied) in this order.
         if b.stacked:
             canvas.setFont(BOLD, b.day_size)
-            canvas.drawCentredString(
-                middle, inside + cap * b.mark_size + MARK_PAD * b.day_size, b.day
-            )
+            canvas.drawCentredString(middle, b.day_baseline, b.day)
             canvas.setFont(BOLD, b.mark_size)
             canvas.drawCentredString(middle, inside, b.mark)
             return
