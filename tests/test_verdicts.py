@@ -113,6 +113,29 @@ def test_day_zero_walking_keeps_its_condition(run: Run) -> None:
     assert "No limit from: Sat, Apr 12, 2025 (day 42)" in text
 
 
+@pytest.mark.parametrize(
+    ("asked", "day", "ends"),
+    [
+        ("lifting 5lb", 13, "2025-06-01"),  # within the 10 lb limit, which holds until 6 weeks
+        ("lifting 15lb", 10, "2025-06-01"),
+        ("walking", 50, "2025-04-12"),  # ended before the day asked about: that day
+        ("shower", 3, "2025-03-03"),
+        ("bath", 3, "2025-04-12"),  # a tub bath involves bending
+        ("sitting", 3, "2025-03-01"),  # no limit at all
+        ("driving", 3, None),  # only when the care team clears it
+    ],
+)
+def test_no_limit_from_is_when_the_limits_end_whatever_the_load(
+    run: Run, asked: str, day: int, ends: str | None
+) -> None:
+    """JSON's no_limit_from is the day the activity's limits end, as the text's line says."""
+    data = answer(run, asked, day)
+    assert data["no_limit_from"] == ends
+    text = " ".join(run(*CHECK, str(day), *asked.split()).out.split())
+    if "No limit from:" in text and ends is not None:
+        assert f"No limit from: {date.fromisoformat(ends):%a, %b} " in text
+
+
 def test_the_therapists_exercises_keep_their_condition(run: Run) -> None:
     """From day 2 to day 41, exercises are only what the therapist shows; after, no limit."""
     data = answer(run, "physical therapy", 10)
@@ -214,6 +237,11 @@ def test_the_words_patients_use_mean_what_they_mean_for_the_back(
         ("playing cards", set()),
         ("watching tv", set()),
         ("reading", set()),
+        ("tub bth", {"tub bath"}),
+        # One word apart, the opposite position: sleeping on the stomach is not on the back.
+        ("dormir boca abajo", set()),
+        ("sleeping on my stomach", set()),
+        ("sleeping on my tummy", set()),
     ],
 )
 def test_suggestions_for_unknown_words_never_point_elsewhere(

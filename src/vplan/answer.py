@@ -38,7 +38,9 @@ class Answer(NamedTuple):
     reason: str
     allowed_from_day: int | None  # None: only when the care team clears it
     allowed_from: date | None
-    no_limit_from_day: int | None  # the first day no limit holds it back (None: when cleared)
+    # The day its limits (and those of what it involves) end, whatever the amount: past when
+    # they have ended, 0 when it has none; None when one lasts until the care team clears it.
+    no_limit_from_day: int | None
     # "allowed_from"; for a yes with care, "no_limit_from"; "" when ``when_text`` is a sentence
     # of its own (with care until the care team says otherwise)
     when_label: str
@@ -70,7 +72,7 @@ def build_answer(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> Answer:
         reason=words.verdict_reason(plan, verdict),
         allowed_from_day=free,
         allowed_from=None if free is None else plan.date_of(free),
-        no_limit_from_day=verdict.free_from_day,
+        no_limit_from_day=_limits_end(plan, verdict),
         when_label=when_label,
         when_text=when_text,
         condition=_condition(verdict, lang),
@@ -88,6 +90,24 @@ def build_answer(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> Answer:
         tip=None if advice is None else advice.get(lang),
         sources=tuple(cite(plan.protocol, verdict.sources)),
     )
+
+
+def _limits_end(plan: Plan, verdict: Verdict) -> int | None:
+    """The day no limit holds the activity, or one it involves, any more: "No limit from".
+
+    Of the activity, whatever the amount asked about: 5 lb within a 10 lb limit is allowed, and
+    the limit still holds until it ends. A day past when the limits have ended already.
+    """
+    ends: list[int | None] = []
+    for each in (verdict, *verdict.involved):
+        windows = plan.windows_of(each.activity)
+        holding = next((w for w in windows if w.covers(verdict.day)), None)
+        if holding is not None:
+            ends.append(list(plan.chain(holding))[-1].end_day)
+        else:
+            ended = [w.end_day for w in windows if w.end_day is not None and w.end_day <= each.day]
+            ends.append(max(ended, default=0))
+    return None if None in ends else max(e for e in ends if e is not None)
 
 
 def _then(plan: Plan, verdict: Verdict, words: NurseWords) -> str | None:

@@ -256,18 +256,32 @@ def _near_spellings(word: str, names: Sequence[str]) -> list[str]:
     """The names ``word`` is most likely a misspelling of: never a merely similar word.
 
     Only names nearly as close as the closest count, and only when that is very close:
-    'sleping' is 'sleeping', not 'sweeping'; 'knitting' is not 'sitting'.
+    'sleping' is 'sleeping', not 'sweeping'; 'knitting' is not 'sitting'. A name of several
+    words is one only when each word is a misspelling of its own: 'dormir boca abajo' (on
+    the stomach) is never 'dormir boca arriba' (on the back), one word apart.
     """
     import difflib
 
+    def ratio(a: str, b: str) -> float:
+        return difflib.SequenceMatcher(None, a, b).ratio()
+
+    def word_by_word(name: str) -> bool:
+        typed, known = word.split(), name.split()
+        return len(typed) == len(known) and all(
+            ratio(a, b) >= WORD_TYPO for a, b in zip(typed, known, strict=True)
+        )
+
     scored = sorted(
-        ((difflib.SequenceMatcher(None, word, name).ratio(), name) for name in names),
+        ((ratio(word, name), name) for name in names if word_by_word(name)),
         reverse=True,
     )
     if not scored or scored[0][0] < 0.85:
         return []
     best = scored[0][0]
     return [name for score, name in scored[:3] if score >= best - 0.03]
+
+
+WORD_TYPO = 0.75  # each word of a misspelt name at least this close to the word it stands for
 
 
 def normalize_name(name: str) -> str:
