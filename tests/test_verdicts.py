@@ -136,6 +136,15 @@ def test_no_limit_from_is_when_the_limits_end_whatever_the_load(
         assert f"No limit from: {date.fromisoformat(ends):%a, %b} " in text
 
 
+@pytest.mark.parametrize(("asked", "day"), [("sitting", 3), ("car ride", 0), ("lifting 5lb", 13)])
+def test_the_json_answer_carries_the_tip_the_text_prints(run: Run, asked: str, day: int) -> None:
+    """A tip ('get up and walk at least every 45 minutes') reaches JSON as it reaches the text."""
+    data = answer(run, asked, day)
+    text = " ".join(run(*CHECK, str(day), *asked.split()).out.split())
+    assert isinstance(data["tip"], str)
+    assert f"Tip: {data['tip']}" in text
+
+
 def test_the_therapists_exercises_keep_their_condition(run: Run) -> None:
     """From day 2 to day 41, exercises are only what the therapist shows; after, no limit."""
     data = answer(run, "physical therapy", 10)

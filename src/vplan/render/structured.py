@@ -211,6 +211,7 @@ def verdict(answer: Answer, lang: str = ENGLISH) -> dict[str, Json]:
             for v in answer.involved
         ],
         "cautions": list(answer.cautions),
+        "tip": answer.tip,
         "source": list(answer.sources),
         "protocol": protocol_info(plan.protocol, lang),
     }
@@ -261,6 +262,7 @@ def rule(view: Rule) -> dict[str, Json]:
         ],
         "then": view.then,
         "cautions": list(view.cautions),
+        "tip": view.tip,
         "source": list(view.sources),
         "protocol": protocol_info(view.protocol, view.lang),
     }
