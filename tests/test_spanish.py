@@ -96,14 +96,16 @@ def test_spanish_schedule_opens_with_the_plan_in_spanish(run: Run) -> None:
 
 
 def test_spanish_check_answers_in_spanish_with_both_units(run: Run) -> None:
-    """'check --lang es' gives the verdict, why, from when, and the sources; exit 1 as in English."""
+    """'check --lang es' gives the verdict, why, what next, from when, and the sources; exit 1."""
     result = run(*CHECK, "--lang", "es")
     assert result.code == 1, result.err
-    assert result.out.splitlines()[:6] == [
+    assert result.out.splitlines()[:8] == [
         "Levantar objetos de 15 libras (6.8 kg) el martes, 11 de marzo de 2025 (día 10):",
         "  TODAVÍA NO",
         "Por qué: No levante más de 10 libras (4.5 kg). Un galón de leche pesa unas",
         "  8 libras.",
+        "Más adelante: Desde el sábado, 12 de abril de 2025 (día 42): No levante más de",
+        "  20 libras (9 kg).",
         "Se permite desde: sábado, 12 de abril de 2025 (día 42)",
         "Después: Desde el domingo, 1 de junio de 2025 (día 92): Aumente el peso poco a",
     ]

@@ -145,6 +145,30 @@ def test_the_json_answer_carries_the_tip_the_text_prints(run: Run, asked: str, d
     assert f"Tip: {data['tip']}" in text
 
 
+@pytest.mark.parametrize(
+    ("asked", "day", "following"),
+    [
+        ("walking", 0, "From Sun, Mar 2, 2025 (day 1): Take short walks"),
+        ("sleeping", 0, "From Mon, Mar 3, 2025 (day 2): Sleep on your back or side, not your"),
+        ("lifting", 0, "From Sun, Mar 2, 2025 (day 1): Do not lift more than 10 pounds"),
+        ("walking", 10, None),  # the last limit: no limit follows it
+        ("sitting", 3, None),  # no limit at all
+    ],
+)
+def test_the_answer_says_which_limit_comes_next(
+    run: Run, asked: str, day: int, following: str | None
+) -> None:
+    """Today's rule is followed by the next one, from its date: never read as lasting to the end."""
+    data = answer(run, asked, day)
+    text = " ".join(run(*CHECK, str(day), asked).out.split())
+    if following is None:
+        assert data["next"] is None
+        assert "Next:" not in text
+    else:
+        assert str(data["next"]).startswith(following)
+        assert f"Next: {data['next']}" in text
+
+
 def test_the_therapists_exercises_keep_their_condition(run: Run) -> None:
     """From day 2 to day 41, exercises are only what the therapist shows; after, no limit."""
     data = answer(run, "physical therapy", 10)

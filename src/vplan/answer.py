@@ -46,6 +46,8 @@ class Answer(NamedTuple):
     when_label: str
     when_text: str
     condition: str | None  # for a yes with care: the rule's sentence, or the caution that makes it
+    # The limit that follows the one in force, from its day: how today's rule changes next
+    next: str | None
     then: str | None  # how to come back once the limits end, when it is still to come
     involved: tuple[Involved, ...]
     cautions: tuple[str, ...]
@@ -76,6 +78,7 @@ def build_answer(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> Answer:
         when_label=when_label,
         when_text=when_text,
         condition=_condition(verdict, lang),
+        next=_next(plan, verdict, words),
         then=_then(plan, verdict, words),
         involved=tuple(
             Involved(
@@ -108,6 +111,15 @@ def _limits_end(plan: Plan, verdict: Verdict) -> int | None:
             ended = [w.end_day for w in windows if w.end_day is not None and w.end_day <= each.day]
             ends.append(max(ended, default=0))
     return None if None in ends else max(e for e in ends if e is not None)
+
+
+def _next(plan: Plan, verdict: Verdict, words: NurseWords) -> str | None:
+    """The limit after the one in force, from its day: "From Sun, Mar 2 (day 1): Take short ..."."""
+    window = verdict.window
+    following = None if window is None else plan.following(window)
+    if window is None or following is None or window.end_day is None:
+        return None
+    return words.changes_on(plan, window.end_day, following.limit.text.get(words.lang))
 
 
 def _then(plan: Plan, verdict: Verdict, words: NurseWords) -> str | None:

@@ -200,6 +200,7 @@ def verdict(answer: Answer, lang: str = ENGLISH) -> dict[str, Json]:
         "no_limit_from_day": no_limit,
         "reason": answer.reason,
         "condition": answer.condition,
+        "next": answer.next,
         "then": answer.then,
         "involves": [
             {

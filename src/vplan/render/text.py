@@ -195,6 +195,7 @@ def verdict(answer: Answer, lang: str = ENGLISH) -> list[Line]:
     lines = [
         *_headline(answer.title, Style.GOOD if answer.allowed else Style.ALERT),
         *wrap(words.label("why", answer.reason)),
+        *(wrap(words.label("next", answer.next)) if answer.next is not None else []),
         *wrap(words.label(answer.when_label, answer.when_text)),
     ]
     if answer.then is not None:

@@ -42,6 +42,7 @@ LABELS = {
     "ask": N_("Ask your care team first:"),
     "allowed_from": N_("Allowed from:"),
     "no_limit_from": N_("No limit from:"),
+    "next": N_("Next:"),
     "then": N_("Then:"),
     "caution": N_("Caution:"),
     "why": N_("Why:"),
