@@ -350,7 +350,7 @@ def test_a_day_that_goes_on_in_the_right_column_has_its_heading_again(
 def test_large_prints_box_of_limits_is_closed_at_the_foot_of_each_page_it_goes_on_from(
     lang: str,
 ) -> None:
-    """Each page's part of the box has its line along the bottom, not only the last part."""
+    """Each page's part of the box has its line along the bottom, clear of the descenders."""
     handout = build_handout(
         build_plan(protocol(None), date(2025, 3, 1)), PATIENT, Layout(large_print=True), lang
     )
@@ -364,6 +364,10 @@ def test_large_prints_box_of_limits_is_closed_at_the_foot_of_each_page_it_goes_o
     rows = len(first._cellvalues)  # type: ignore[attr-defined]
     below = [c for c in first._linecmds if c[0] == "LINEBELOW"]  # type: ignore[attr-defined]
     assert any(c[2][1] in (-1, rows - 1) and c[3] >= 2.5 for c in below)
+    # The line clears the last line's descenders as the box's own foot does, and still fits.
+    last = first._cellStyles[-1][0]  # type: ignore[attr-defined]
+    assert last.bottomPadding >= pdf.LARGE.body * 0.25 + pdf.LARGE.gap / 2
+    assert first.wrap(width, 300)[1] <= 300
 
 
 @settings(max_examples=16, deadline=None, suppress_health_check=[HealthCheck.too_slow])

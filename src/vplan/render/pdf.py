@@ -851,6 +851,7 @@ def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Flowabl
                             repeatRows=1)  # fmt: skip
     table.continued = _p(box.continued, st["bold"])
     table.heads = row_heads
+    table.foot_room = _below(size)
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, NORMAL.body)]))
     table.setStyle(
         TableStyle(
@@ -888,10 +889,14 @@ class _ContinuedTable(Table):
 
     continued: Flowable | None = None
     heads: Sequence[Flowable | None] = ()
+    foot_room: float = 0.0  # under the last line of a part the box is closed under
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # reportlab's names
-        """The parts on each page; every part after the first starts with the continued heading."""
-        parts: list[Flowable] = super().split(availWidth, availHeight)
+        """The parts on each page; every part after the first starts with the continued heading.
+
+        A part the box goes on from is closed at its foot, ``foot_room`` under its last line.
+        """
+        parts: list[Flowable] = super().split(availWidth, availHeight - self.foot_room)
         done = 0  # the rows of this table in the parts before
         for index, part in enumerate(parts):
             assert isinstance(part, _ContinuedTable)
@@ -913,9 +918,14 @@ class _ContinuedTable(Table):
                 part.heads = [None, None, *part.heads[2:]]
             part._argH = heights  # type: ignore[attr-defined]
             done += len(rows) - 1
+        for part in parts:
+            assert isinstance(part, _ContinuedTable)
+            part.foot_room = self.foot_room  # a part may be split again, on the next page
+        closed = TableStyle([("LINEBELOW", (0, -1), (-1, -1), BOX_LINE, colors.black),
+                             ("BOTTOMPADDING", (0, -1), (-1, -1), self.foot_room)])  # fmt: skip
         for part in parts[:-1]:  # the box closed at the foot of each page it goes on from
             assert isinstance(part, _ContinuedTable)
-            part.setStyle(TableStyle([("LINEBELOW", (0, -1), (-1, -1), BOX_LINE, colors.black)]))
+            part.setStyle(closed)
         return parts
 
 
