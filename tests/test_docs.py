@@ -165,6 +165,24 @@ def test_examples_are_what_vplan_prints(
             assert printed == expected, command
 
 
+def test_the_orders_example_is_accepted_and_answered(run: Run, tmp_path: Path) -> None:
+    """The clinics' guide's orders file is one vplan takes: never a sample it refuses."""
+    guide = PAGES["docs/clinics.md"]
+    section = guide[guide.index("## The care team's orders for one patient") :]
+    found = re.search(r"^```yaml\n(.*?)^```", section, re.S | re.M)
+    assert found is not None
+    orders = tmp_path / "orders.yaml"
+    orders.write_text(found.group(1), encoding="utf-8")
+    result = run(
+        "check", "lifting", "4lb", "-p", "2025-03-01", "--day", "10", "--orders", str(orders)
+    )
+    assert result.code == 0, result.err
+    assert "Source: The care team's orders for this patient" in result.out
+    schedule = run("schedule", "2025-03-01", "--orders", str(orders))
+    assert schedule.code == 0, schedule.err
+    assert "Wear your back brace when you are out of bed." in " ".join(schedule.out.split())
+
+
 def test_ci_runs_the_readme_test_command() -> None:
     """.ci/run finds the README's test command, and it runs ruff, mypy and pytest."""
     found = subprocess.run(
