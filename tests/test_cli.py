@@ -166,6 +166,21 @@ def test_schedule_markdown(run: Run) -> None:
     assert out.startswith("# Recovery plan after vertebroplasty")
 
 
+def test_a_typed_place_is_shown_as_itself_in_every_markdown_line(run: Run) -> None:
+    """A visit's place with markup ('<b>', '*', '|') is escaped in the table as in the header."""
+    place = "St. Mary's | Spine & Pain <b>x</b> *y*"
+    out = run(
+        "schedule", "2025-03-01", "-f", "markdown", "--follow-up", "2025-03-10 14:30",
+        "--follow-up-place", place,
+    ).out  # fmt: skip
+    shown = "St. Mary's \\| Spine \\& Pain \\<b\\>x\\</b\\> \\*y\\*"
+    lines = [line for line in out.splitlines() if "Mary" in line]
+    assert len(lines) == 2  # the header's visit, and the visit's day in the table
+    for line in lines:
+        assert shown in line, line
+        assert "<b>" not in line
+
+
 def test_patient_name_goes_under_the_title_only_when_given(run: Run) -> None:
     """--patient adds a 'Patient:' line to text and Markdown and a 'patient' key to JSON."""
     text = run("schedule", "2025-03-01", "--days", "1", "--patient", " Jane  Doe ").out

@@ -16,7 +16,8 @@ MARKDOWN_INLINE = frozenset("\\`*_[]<>~&|")
 
 
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """A table cell's text shown as itself: a typed place with ``<b>`` or ``*`` is not markup."""
+    return _escape(text).replace("\n", " ")
 
 
 def _escape(text: str) -> str:
@@ -78,26 +79,26 @@ def schedule(view: Schedule) -> str:
     for item in view.restrictions:
         out.append(f"### {_cell(item.name)}")
         out.append("")
-        out += [f"- {limit.span}: {limit.text}" for limit in item.limits]
-        out += [f"- **{words.tr(LABELS['caution'])}** {c}" for c in item.cautions]
+        out += [f"- {limit.span}: {_escape(limit.text)}" for limit in item.limits]
+        out += [f"- **{words.tr(LABELS['caution'])}** {_escape(c)}" for c in item.cautions]
         if item.when_label:
             out.append(f"- **{words.tr(LABELS[item.when_label])}** {item.allowed_from_text}")
         else:  # a sentence of its own
             out.append(f"- {item.allowed_from_text}.")
         if item.then is not None:
-            out.append(f"- **{words.tr(LABELS['then'])}** {item.then}")
+            out.append(f"- **{words.tr(LABELS['then'])}** {_escape(item.then)}")
         if item.advice:
-            out.append(f"- **{words.tr(LABELS['tip'])}** {item.advice}")
+            out.append(f"- **{words.tr(LABELS['tip'])}** {_escape(item.advice)}")
         out.append("")
     out += [f"## {words.tr(HEADINGS['care'])}", ""]
-    out += [f"- {item.span}: {item.text}" for item in view.care]
-    out += [f"- {advice.title}: {advice.text}" for advice in view.advice]
-    out += [f"- **{g.title}:** {g.text}" for g in view.guidance]
+    out += [f"- {item.span}: {_escape(item.text)}" for item in view.care]
+    out += [f"- {_escape(advice.title)}: {_escape(advice.text)}" for advice in view.advice]
+    out += [f"- **{_escape(g.title)}:** {_escape(g.text)}" for g in view.guidance]
     out += ["", f"## {words.tr(HEADINGS['signs'])}", ""]
     for tier in view.signs:
         out.append(f"**{tier.heading}**")
         out.append("")
-        out += [f"- {sign.text}" for sign in tier.signs]
+        out += [f"- {_escape(sign.text)}" for sign in tier.signs]
         out.append("")
     if view.stamp_text is not None:
         out += ["---", "", f"<small>{_escape(view.stamp_text)}</small>", ""]
