@@ -53,7 +53,7 @@ def answer(run: Run, activity: str, day: int, *more: str) -> dict[str, object]:
         ("travel", 10, "ask_care_team"),
         ("pool", 10, "ask_care_team"),
         ("carry groceries", 0, "not_yet"),
-        ("riding in a car", 0, "allowed"),  # a passenger is not driving
+        ("riding in a car", 0, "with_care"),  # a passenger, on short rides: not driving
         ("sleeping", 0, "with_care"),  # head raised, for the first 2 days
         ("travel by plane", 10, "ask_care_team"),
     ],
@@ -75,11 +75,11 @@ def test_a_weight_within_the_limit_keeps_the_procedures_caution_as_its_condition
     ("args", "headline"),
     [
         (("walking", "--day", "0"), "ALLOWED WITH CARE"),
-        (("sitting", "--day", "1"), "ALLOWED"),
+        (("bath", "--day", "42"), "ALLOWED"),
         (("lifting", "15lb", "--day", "10"), "NOT YET"),
         (("work", "--day", "10"), "ASK YOUR CARE TEAM"),
         (("walking", "--day", "0", "--lang", "es"), "PERMITIDO CON CUIDADO"),
-        (("sentarse", "--day", "1", "--lang", "es"), "PERMITIDO"),
+        (("tina", "--day", "42", "--lang", "es"), "PERMITIDO"),
         (("lifting", "15lb", "--day", "10", "--lang", "es"), "TODAVÍA NO"),
         (("trabajo", "--day", "10", "--lang", "es"), "PREGUNTE A SU EQUIPO MÉDICO"),
     ],
@@ -138,11 +138,27 @@ def test_no_limit_from_is_when_the_limits_end_whatever_the_load(
 
 @pytest.mark.parametrize(("asked", "day"), [("sitting", 3), ("car ride", 0), ("lifting 5lb", 13)])
 def test_the_json_answer_carries_the_tip_the_text_prints(run: Run, asked: str, day: int) -> None:
-    """A tip ('get up and walk at least every 45 minutes') reaches JSON as it reaches the text."""
+    """A tip reaches JSON as it reaches the text; where it alone makes the yes careful, it is why."""
     data = answer(run, asked, day)
     text = " ".join(run(*CHECK, str(day), *asked.split()).out.split())
-    assert isinstance(data["tip"], str)
-    assert f"Tip: {data['tip']}" in text
+    if data["tip"] is None:  # no limit at all: the advice is the rule, its condition, and why
+        assert data["verdict"] == "with_care"
+        assert str(data["reason"]).endswith(str(data["condition"]))
+        assert f"Why: {data['reason']}" in text
+        assert "Tip:" not in text
+    else:  # beside a limit, a tip on how
+        assert f"Tip: {data['tip']}" in text
+
+
+def test_a_yes_with_advice_on_how_is_never_a_plain_yes(run: Run) -> None:
+    """'Car ride' (short rides as a passenger) and sitting (get up every 45 minutes): with care."""
+    car = answer(run, "car ride", 0)
+    assert car["verdict"] == "with_care"
+    assert car["allowed"] is False
+    assert "Short rides as a passenger" in str(car["condition"])
+    sitting = answer(run, "sitting", 5, "--lang", "es")
+    assert sitting["verdict"] == "with_care"
+    assert "cada 45 minutos" in str(sitting["condition"])
 
 
 @pytest.mark.parametrize(

@@ -66,18 +66,23 @@ def build_answer(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> Answer:
     advice = verdict.activity.advice
     words = NurseWords(lang)
     when_label, when_text = _when(plan, verdict, words)
+    reason = words.verdict_reason(plan, verdict)
+    condition = _condition(verdict, lang)
+    if advice is not None and verdict.window is None and condition == advice.get(lang):
+        # The advice alone makes the yes one with care: it is the reason, not a tip beside it.
+        reason, advice = f"{reason} {condition}", None
     return Answer(
         plan=plan,
         verdict=verdict,
         title=words.verdict_title(plan, verdict),
         status=verdict.status,
-        reason=words.verdict_reason(plan, verdict),
+        reason=reason,
         allowed_from_day=free,
         allowed_from=None if free is None else plan.date_of(free),
         no_limit_from_day=_limits_end(plan, verdict),
         when_label=when_label,
         when_text=when_text,
-        condition=_condition(verdict, lang),
+        condition=condition,
         next=_next(plan, verdict, words),
         then=_then(plan, verdict, words),
         involved=tuple(
@@ -144,9 +149,13 @@ def _condition(verdict: Verdict, lang: str) -> str | None:
                 return each.window.limit.text.get(lang)
             if each.window is None and each.lasting is not None:
                 return each.lasting.text.get(lang)
-    # Else only a caution makes the yes one with care ("never drive while ...").
+    # Else only a caution ("never drive while ..."), or the advice of an activity with no
+    # limit ("short rides as a passenger"), makes it one.
     cautions = [c.text.get(lang) for c in verdict.cautions]
-    return " ".join(cautions) or None
+    advice = verdict.activity.advice
+    if cautions or advice is None or verdict.activity.limits:
+        return " ".join(cautions) or None
+    return advice.get(lang)
 
 
 def _when(plan: Plan, verdict: Verdict, words: NurseWords) -> tuple[str, str]:

@@ -410,8 +410,15 @@ class Plan(NamedTuple):
 
 
 def _cautioned(verdict: Verdict) -> Verdict:
-    """A yes for an activity with a caution is a yes with care: the caution holds every day."""
-    if verdict.status is Status.ALLOWED and verdict.activity.cautions:
+    """A yes for an activity with a caution, or ruled by its advice alone, is a yes with care.
+
+    The caution holds every day. An activity with no limit but advice on how to do it ("Short
+    rides as a passenger"; "get up and walk at least every 45 minutes") has that advice for
+    its rule: a plain yes would drop it. Beside limits, advice is a tip ("bend your knees").
+    """
+    activity = verdict.activity
+    ruled_by_advice = activity.advice is not None and not activity.limits
+    if verdict.status is Status.ALLOWED and (activity.cautions or ruled_by_advice):
         return verdict._replace(status=Status.WITH_CARE)
     return verdict
 

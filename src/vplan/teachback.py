@@ -170,6 +170,7 @@ def _rule_text(words: TeachWords, plan: Plan, activity: Activity, day: int) -> s
         return words.changes_on(plan, first.start_day, sentence)
     parts = [] if activity.then is None else [activity.then.text.get(lang)]
     parts += [c.text.get(lang) for c in activity.cautions]
+    parts += [] if activity.advice is None else [activity.advice.get(lang)]
     return " ".join(parts)
 
 
