@@ -20,6 +20,10 @@ WALK_ADVICE = (
     "    advice:\n      en: Short, gentle walks are good for you. Walk a little more each day.\n"
     "      es: Las caminatas cortas y suaves le hacen bien. Camine un poco más cada día.\n"
 )
+WALK_CAUTION = (
+    "    cautions:\n      - text:\n          en: Walk with someone the first time.\n"
+    "          es: Camine con alguien la primera vez.\n        source: seed-004\n"
+)
 LIFT_2_TEXT = (
     "\n        text:\n          en: Do not lift anything heavier than 20 lb (9 kg)."
     "\n          es: No levante nada que pese más de 20 lb (9 kg).\n        source: [seed-004, drugs-com]"
@@ -71,7 +75,7 @@ def test_the_default_protocol_lints_clean() -> None:
          LIFT_2 + LIFT_2_TEXT + "\n      - from: 3 months\n        until: 4 months\n        max: 15 lb\n        text:\n"
          "          en: Do not lift more than 15 lb.\n          es: No levante más de 15 lb.\n        source: seed-004",
          "15 lb\n", Kind.TIGHTENS, "limit 3 of 'lifting' (from 3 months: up to 15 lb (6.8 kg)) is stricter than limit 2"),
-        (WALK_ADVICE, "", "walking:", Kind.UNSEEN,
+        (WALK_ADVICE, WALK_CAUTION, "walking:", Kind.UNSEEN,
          "'walking' has no limits and no 'advice', so the patient handout never mentions it"),
         ("en: Do not shower for the first 2 days.", "en: Do not shower until day 2.",
          "Do not shower until day 2", Kind.NUMBERED_DAY, "says 'day 2': vplan counts the procedure day as day 0"),

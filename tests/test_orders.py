@@ -143,6 +143,12 @@ def test_an_earlier_end_is_looser_too(protocol: Protocol) -> None:
         ("activites: {}\n", "1:1", "unknown key 'activites'; did you mean 'activities'?"),
         ("activities:\n  skydiving: {limits: []}\n", "2:14", "'skydiving' is not an activity"),
         ("activities:\n  lift: {limits: []}\n", "2:9", "'lift' is another name of 'lifting'"),
+        # A new activity that says nothing would be a plain yes that no rule gives.
+        (
+            "activities:\n  skydiving:\n    name: {en: Skydiving}\n",
+            "3:5",
+            "'skydiving' has no limits, no advice and no caution",
+        ),
         ("notes:\n  - {fr: Bonjour}\n", "2:5", "no English ('en') version"),
         ("activities: [\n", "2:1", "YAML syntax"),
         ("milestones:\n  - {at: 2 days, kind: follow_up, text: {en: Hi}}\n", "2:24", "follow-up"),

@@ -71,6 +71,16 @@ def test_wrong_values_are_refused_at_their_line(
     assert "; " in found[0].split(": ", 1)[1]  # what is wrong; what to write instead
 
 
+def test_an_activity_that_says_nothing_is_refused(rules_file: WriteRules) -> None:
+    """No limits, advice or caution: 'check' would say a plain yes no rule gives; refused."""
+    added = "  skydiving:\n    name:\n      en: Skydiving\n      es: Paracaidismo\n    source: seed-004\n"
+    text = edited("\ncare:\n", "\n" + added + "\ncare:\n")
+    [line] = problems(rules_file(text))
+    assert f":{line_of(text, 'skydiving:') + 1}:5:" in line  # the activity's first line
+    assert "'skydiving' has no limits, no advice and no caution" in line
+    assert "'until: cleared' leaves it to the care team" in line
+
+
 def test_an_activity_without_a_source_is_refused(rules_file: WriteRules) -> None:
     """An activity needs a source (its rules fall back on it); the message says what to add."""
     text = edited(

@@ -310,6 +310,10 @@ def _checks(
                     f"write one of: {known}; or add 'name:' to order a new activity",
                 )
                 continue
+        if base is None and not order.limits and order.advice is None and not order.cautions:
+            from vplan.validate import says_nothing
+
+            yield from says_nothing(at, key)
         measured = order.measure is not None or (base is not None and base.measured)
         if order.limits is not None:
             shape = ActivityModel.model_construct(

@@ -410,7 +410,7 @@ def _cross_checks(model: RulesModel) -> list[Finding]:
     return [
         *_source_checks(model),
         *_name_checks(main),
-        *(f for loc, key, act in main for f in limit_checks(loc, key, act)),
+        *(f for loc, key, act in main for f in activity_checks(loc, key, act)),
         *_involves_checks(main),
         *_shared_word_checks(model.shared_words, main),
         *window_checks(model.care, ("care",), model.milestones, ("milestones",)),
@@ -498,7 +498,7 @@ def _procedure_checks(model: RulesModel) -> Iterator[Finding]:
             if finding[0][:2] == here:  # the main protocol's own names are checked once
                 yield finding
         for k, act in proc.activities.items():
-            yield from limit_checks((*here, "activities", k), k, act)
+            yield from activity_checks((*here, "activities", k), k, act)
         yield from _shared_word_checks(model.shared_words, merged, here)
         main_findings = set(_involves_checks(main))
         for finding in _involves_checks(merged, f" for {key}"):
@@ -630,6 +630,24 @@ def _name_checks(
             )
             if found is not None:
                 yield found
+
+
+def says_nothing(at: Where, key: str) -> Iterator[Finding]:
+    """An activity with no limit, advice or caution: ``check`` would say yes by omission."""
+    yield (
+        at,
+        f"'{key}' has no limits, no advice and no caution, so 'vplan check' would answer a "
+        "plain yes that no rule gives",
+        "add its 'limits:' ('until: cleared' leaves it to the care team), or 'advice:' that "
+        "says how to do it",
+    )
+
+
+def activity_checks(at: Where, key: str, act: ActivityModel) -> Iterator[Finding]:
+    """What is wrong with a whole activity of the rules: that it says nothing, its limits."""
+    if not act.limits and act.advice is None and not act.cautions:
+        yield from says_nothing(at, key)
+    yield from limit_checks(at, key, act)
 
 
 def limit_checks(at: Where, key: str, act: ActivityModel) -> Iterator[Finding]:
