@@ -181,6 +181,16 @@ def test_a_typed_place_is_shown_as_itself_in_every_markdown_line(run: Run) -> No
         assert "<b>" not in line
 
 
+@pytest.mark.parametrize("phone", ["-", "abc", "call me", "<img src=x onerror=alert(1)>", "55"])
+def test_a_phone_number_without_digits_is_refused(run: Run, tmp_path: Path, phone: str) -> None:
+    """A handout never says "Call us at -": a number patients call has digits; nothing written."""
+    out = tmp_path / "ann.pdf"
+    result = run("handout", "2025-03-01", "--patient", "Ann Lee", "--phone", phone, "-o", str(out))
+    assert result.code == 2
+    assert result.err.startswith(f"vplan: error: the phone number {phone!r} has fewer than 3")
+    assert not out.exists()
+
+
 def test_patient_name_goes_under_the_title_only_when_given(run: Run) -> None:
     """--patient adds a 'Patient:' line to text and Markdown and a 'patient' key to JSON."""
     text = run("schedule", "2025-03-01", "--days", "1", "--patient", " Jane  Doe ").out

@@ -350,7 +350,7 @@ def test_a_batch_stopped_by_sigterm_leaves_only_recorded_handouts(
     out, journal = tmp_path / "out", tmp_path / "journal.jsonl"
     env = dict(os.environ, VPLAN_RECORD_KEY=KEY)
     batch_run = subprocess.Popen(
-        [sys.executable, "-m", "vplan", "handout", "--phone", "1", "--batch", str(day),
+        [sys.executable, "-m", "vplan", "handout", "--phone", "555-0100", "--batch", str(day),
          "--out-dir", str(out), "--record", str(journal), "--jobs", jobs],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip

@@ -257,7 +257,7 @@ def test_the_follow_up_in_json_has_its_date_and_time(run: Run) -> None:
 def test_an_impossible_visit_is_exit_2(run: Run, tmp_path: Path, visit: str, message: str) -> None:
     """A visit before the procedure, or a time or date that does not exist, is bad input."""
     out = tmp_path / "ann.pdf"
-    result = run("handout", "2025-03-01", "--patient", "Ann", "--phone", "1",
+    result = run("handout", "2025-03-01", "--patient", "Ann", "--phone", "555-0100",
                  "--follow-up", visit, "-o", str(out))  # fmt: skip
     assert result.code == 2
     assert message in result.err
@@ -349,7 +349,7 @@ def test_the_clinics_phone_in_the_rules_prints_when_none_is_given(
 @pytest.mark.parametrize("levels", ["T13", "X1", "T12,, L1", ""])
 def test_bad_levels_are_exit_2(run: Run, tmp_path: Path, levels: str) -> None:
     """A level that is not a vertebra is refused with the form to write."""
-    result = run("handout", "2025-03-01", "--patient", "Ann", "--phone", "1", "--levels", levels,
+    result = run("handout", "2025-03-01", "--patient", "Ann", "--phone", "555-0100", "--levels", levels,
                  "-o", str(tmp_path / "a.pdf"))  # fmt: skip
     assert result.code == 2
     assert "T12, L1" in result.err

@@ -348,6 +348,9 @@ def in_columns(items: Sequence[T], across: int) -> list[list[T | None]]:
     return [[col[r] if r < len(col) else None for col in columns] for r in range(per)]
 
 
+PHONE_DIGITS = 3  # a phone number has at least these many digits ("911" has three)
+
+
 def check_field(name: str, value: str | None, *, required: bool = False) -> str | None:
     """A patient detail as typed, refused if empty (when required), too long or unprintable."""
     if value is None or not value.strip():
@@ -364,6 +367,11 @@ def check_field(name: str, value: str | None, *, required: bool = False) -> str 
     if len(value) > MAX_FIELD_LENGTH:
         raise InputError(
             f"the {name} is {len(value)} characters long; shorten it to {MAX_FIELD_LENGTH} or fewer"
+        )
+    if name == "phone" and sum(ch.isdigit() for ch in value) < PHONE_DIGITS:
+        raise InputError(
+            f"the phone number {value.strip()!r} has fewer than {PHONE_DIGITS} digits; write the "
+            "number patients call, such as 555-0100"
         )
     return value.strip()
 
