@@ -181,6 +181,30 @@ def test_a_typed_place_is_shown_as_itself_in_every_markdown_line(run: Run) -> No
         assert "<b>" not in line
 
 
+@pytest.mark.parametrize(
+    ("args", "name", "maker"),
+    [
+        (("schedule", "2025-03-01"), "plan.pdf", "handout"),
+        (("schedule", "2025-03-01"), "plan.fhir.json", "handout"),
+        (("schedule", "2025-03-01"), "plan.HL7", "handout"),
+        (
+            ("handout", "2025-03-01", "--patient", "Ann Lee", "--phone", "555-0100"),
+            "a.md",
+            "schedule",
+        ),
+    ],
+)
+def test_a_file_named_for_another_commands_format_is_refused(
+    run: Run, tmp_path: Path, args: tuple[str, ...], name: str, maker: str
+) -> None:
+    """'schedule -o plan.pdf' never writes text into a file named as a PDF: exit 2, nothing written."""
+    out = tmp_path / name
+    result = run(*args, "-o", str(out))
+    assert result.code == 2
+    assert f"'vplan {maker}' makes that file, 'vplan {args[0]}' does not" in result.err
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("phone", ["-", "abc", "call me", "<img src=x onerror=alert(1)>", "55"])
 def test_a_phone_number_without_digits_is_refused(run: Run, tmp_path: Path, phone: str) -> None:
     """A handout never says "Call us at -": a number patients call has digits; nothing written."""

@@ -222,6 +222,15 @@ def format_for(
     ``default``, so is a name whose ending names none of the command's formats.
     """
     found = None if output is None else by_ending(output.name, command)
+    elsewhere = None if output is None else by_ending(output.name)
+    if output is not None and elsewhere is not None and command not in elsewhere.commands:
+        # 'plan.pdf' from the schedule would be text in a file named as a PDF.
+        makers = " or ".join(f"'vplan {c.value}'" for c in sorted(elsewhere.commands))
+        raise InputError(
+            f"'{output.name}' ends in {found_ending(output.name, elsewhere)}: {makers} makes "
+            f"that file, 'vplan {command.value}' does not; end the file name in "
+            f"{' or '.join(sorted(endings(command)))}"
+        )
     if asked is not None:
         row = by_name(str(asked))
         if output is not None and found is not None and found is not row:
