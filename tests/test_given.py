@@ -155,6 +155,17 @@ def test_chart_notes_file_is_not_overwritten_without_force(run: Run, tmp_path: P
     assert not (tmp_path / "out").exists()
 
 
+def test_chart_notes_never_replace_the_list_they_are_read_from(run: Run, tmp_path: Path) -> None:
+    """--chart-notes naming the day's list is refused, even with --force: the list is kept."""
+    text = "name,procedure_date\nAnn Lee,2025-03-01\n"
+    day = write_list(tmp_path, text)
+    result = run(*batch_of(day, tmp_path / "out"), "--chart-notes", str(day), "--force")
+    assert result.code == 2
+    assert "--chart-notes names the day's list it reads" in result.err
+    assert day.read_text(encoding="utf-8") == text
+    assert not (tmp_path / "out").exists()
+
+
 def test_batch_entries_are_journaled_in_list_order(run: Run, tmp_path: Path) -> None:
     """With two workers, the journal's entries follow the list, each with the row's visit."""
     out, journal = tmp_path / "out", tmp_path / "journal.jsonl"

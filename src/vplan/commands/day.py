@@ -66,6 +66,11 @@ def day_list(
         book.check_apart(csv_path, *extra)
     if combined is not None and chart_notes is not None and same_file(combined, chart_notes):
         raise InputError("--chart-notes and --combined name one file; give each its own name")
+    for path, option in ((combined, "--combined"), (chart_notes, "--chart-notes")):
+        if path is not None and same_file(path, csv_path):
+            raise InputError(
+                f"{option} names the day's list it reads ({csv_path.name}); give it another name"
+            )
     sheet, date_order = reading
     fmt = None if asked is None else by_name(asked)
     if combined is not None:
