@@ -669,3 +669,26 @@ def test_a_temporary_made_a_moment_ago_is_left_to_its_writer(tmp_path: Path) -> 
     young.write_bytes(b"%PDF- being written")
     output.remove_stale_temporaries(tmp_path, now=young.stat().st_mtime + 1)
     assert young.exists()
+
+
+def test_ctrl_c_while_vplan_starts_is_one_line_and_exit_130(tmp_path: Path) -> None:
+    """Ctrl-C as the command line's libraries load: 'stopped', exit 130, no traceback."""
+    start = (
+        "import builtins, os, signal, sys\n"
+        "sys.argv = ['vplan', 'schedule', '2025-03-01']\n"
+        "real = builtins.__import__\n"
+        "def ctrl_c_at_the_command_line(name, *args, **kwargs):\n"
+        "    if name == 'vplan.cli':\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "    return real(name, *args, **kwargs)\n"
+        "builtins.__import__ = ctrl_c_at_the_command_line\n"
+        "from vplan.__main__ import main\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", start], cwd=tmp_path, capture_output=True, text=True, check=False,
+        env=dict(os.environ, VPLAN_CACHE_DIR=str(tmp_path / "cache")), timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 130
+    assert done.stderr == "vplan: error: stopped\n"
+    assert done.stdout == ""

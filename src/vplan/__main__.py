@@ -1,5 +1,29 @@
-"""Run vplan as ``python -m vplan``."""
+"""Run vplan: the ``vplan`` command, and ``python -m vplan``.
 
-from vplan.cli import main
+Ctrl-C while vplan is still starting (its libraries loading, nothing written yet) ends it
+with one line and exit code 130, as later; the command line's own handling takes over once
+it runs (``ending.main``).
+"""
 
-main()
+import os
+import signal
+import sys
+from types import FrameType
+
+
+def _stopped_starting(signum: int, frame: FrameType | None) -> None:
+    sys.stderr.write("vplan: error: stopped\n")
+    sys.stderr.flush()
+    os._exit(130)
+
+
+def main() -> None:
+    """Load the command line and run it."""
+    signal.signal(signal.SIGINT, _stopped_starting)
+    from vplan.cli import main as run
+
+    run()
+
+
+if __name__ == "__main__":
+    main()
