@@ -234,6 +234,8 @@ def test_patient_name_goes_under_the_title_only_when_given(run: Run) -> None:
         ("", "the patient name is empty"),
         ("   ", "the patient name is empty"),
         ("Jane\x1b[31mDoe", "a control character (U+001B)"),
+        ("Ann\u200fLee", "a control character (U+200F)"),  # a right-to-left mark
+        ("Ann\u200bLee", "a control character (U+200B)"),  # a space with no width
         ("J" * 101, "longer than 100 characters"),
     ],
 )

@@ -233,6 +233,9 @@ def test_the_raw_file_check_refuses_what_the_text_check_does() -> None:
         ("a\x00b", "a\\x00b"),
         ("\x9bJ", "\\x9bJ"),
         ("x\u2028y\u202ez", "x\\u2028y\\u202ez"),
+        ("lifting\u200b", "lifting\\u200b"),  # no width: another word that looks the same
+        ("Ann\u200fLee", "Ann\\u200fLee"),  # a direction mark
+        ("\ufeffwalking", "\\ufeffwalking"),
         ("tab\there\r", "tab\\there\\r"),
         ("café ½ 日本", "café ½ 日本"),
     ],

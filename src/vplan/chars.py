@@ -1,8 +1,9 @@
 """The characters vplan refuses in what it reads, and how a message shows them.
 
 A control character (C0 such as ESC or NUL, DEL, C1 such as U+009B or U+0085), a line
-or paragraph separator, or a bidirectional override can clear a terminal, split a
-message in two or reorder what a reader sees. vplan refuses them in every text it
+or paragraph separator, a bidirectional override or mark, or a character with no width can
+clear a terminal, split a message in two, reorder what a reader sees or make one word look
+like another. vplan refuses them in every text it
 reads (patient details, rules texts) and escapes them in every message it prints.
 """
 
@@ -11,15 +12,24 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Bidirectional embeddings, overrides and isolates: they reorder the text shown after them.
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Bidirectional embeddings, overrides and isolates: they reorder the text shown after them;
+# so do the direction marks (LRM, RLM, ALM), one character at a time.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+# Characters with no width: 'lifting' with one after it is another word that looks the same.
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff")
 _SEPARATORS = frozenset({"Zl", "Zp"})  # U+2028, U+2029: a new line to many readers
 
 
 def is_control(char: str) -> bool:
     """Whether ``char`` is one vplan never lets through (a newline included)."""
     category = unicodedata.category(char)
-    return category == "Cc" or category in _SEPARATORS or char in _BIDI or category == "Cs"
+    return (
+        category == "Cc"
+        or category in _SEPARATORS
+        or char in _BIDI
+        or char in _INVISIBLE
+        or category == "Cs"
+    )
 
 
 def controls_in(text: str, *, newlines: bool = False) -> list[str]:
