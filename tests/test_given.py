@@ -9,6 +9,7 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pypdf
@@ -164,6 +165,40 @@ def test_chart_notes_never_replace_the_list_they_are_read_from(run: Run, tmp_pat
     assert "--chart-notes names the day's list it reads" in result.err
     assert day.read_text(encoding="utf-8") == text
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("to_file", [False, True])
+def test_a_stopped_batch_keeps_the_chart_notes_of_what_it_wrote(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, to_file: bool
+) -> None:
+    """Ctrl-C after two of four handouts: exit 130, and those two chart notes are given."""
+    from vplan import batch
+
+    real = batch.run
+
+    def two_then_ctrl_c(items: Iterator[object], *args: object, **kwargs: object) -> object:
+        real(iter(list(items)[:2]), *args, **kwargs)  # type: ignore[arg-type]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch, "run", two_then_ctrl_c)
+    rows = "".join(f"Pat Number{n},2025-03-01\n" for n in range(4))
+    day = write_list(tmp_path, "name,procedure_date\n" + rows)
+    notes = tmp_path / "notes.csv"
+    more = ("--chart-notes", str(notes), "--jobs", "1") if to_file else ("--jobs", "1")
+    result = run(*batch_of(day, tmp_path / "out"), *more)
+    assert result.code == 130
+    assert result.err == "vplan: error: stopped\n"
+    assert len(list((tmp_path / "out").glob("*.pdf"))) == 2
+    if to_file:
+        written = list(csv.reader(io.StringIO(notes.read_text(encoding="utf-8"))))
+        assert [row[1] for row in written[1:]] == ["Pat Number0", "Pat Number1"]
+    else:
+        said = [line for line in result.out.splitlines() if line.startswith("Line ")]
+        assert [line.split(":")[0] for line in said] == [
+            "Line 2, Pat Number0",
+            "Line 3, Pat Number1",
+        ]
+        assert all("Discharge instructions given" in line for line in said)
 
 
 def test_batch_entries_are_journaled_in_list_order(run: Run, tmp_path: Path) -> None:

@@ -138,10 +138,14 @@ def day_list(
                     notes.append((job, outcome.given.note))
             step(outcome)
 
-        summary = batch.run(
-            iter(items), protocols, force=force, stamp=moment, jobs=workers, progress=progress,
-            on_written=on_written,
-        )  # fmt: skip
+        try:
+            summary = batch.run(
+                iter(items), protocols, force=force, stamp=moment, jobs=workers,
+                progress=progress, on_written=on_written,
+            )  # fmt: skip
+        except KeyboardInterrupt:  # stopped: the handouts written so far keep their notes
+            _stopped_notes(notes, chart_notes, mrn=day.has("mrn"), force=force)
+            raise
     for outcome in summary.refused:
         refusal = f"{csv_path}:{outcome.line}: refused: {outcome.problem}"
         sys.stderr.write(f"vplan: {escaped(refusal)}\n")
@@ -164,6 +168,23 @@ def day_list(
     if chart_notes is not None:
         _write_chart_notes(chart_notes, notes, mrn=day.has("mrn"), force=force)
     return EXIT_SOME_REFUSED if refused else EXIT_OK
+
+
+def _stopped_notes(
+    notes: list[tuple[batch.Job, str]], path: Path | None, *, mrn: bool, force: bool
+) -> None:
+    """The chart notes of the handouts written before a stop, where the whole batch's go."""
+    from vplan.chars import escaped
+
+    if not notes:
+        return
+    if path is None:
+        sys.stdout.write("Chart notes of the handouts written before the stop:\n")
+        for job, note in notes:
+            sys.stdout.write(escaped(f"{_whose(job)}: {note}") + "\n")
+    else:
+        _write_chart_notes(path, notes, mrn=mrn, force=force)
+    sys.stdout.flush()
 
 
 def _whose(job: batch.Job) -> str:
