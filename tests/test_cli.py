@@ -205,6 +205,24 @@ def test_a_file_named_for_another_commands_format_is_refused(
     assert not out.exists()
 
 
+def test_rules_init_into_a_folder_name_writes_nothing(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'rules init newdir/' is a folder's name, not a file's: exit 2, no file called newdir."""
+    monkeypatch.chdir(tmp_path)
+    result = run("rules", "init", "newdir/")
+    assert result.code == 2
+    assert "'newdir/' names a folder; give a file name, such as newdir/clinic.yaml" in result.err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_empty_rules_path_is_refused_as_empty(run: Run) -> None:
+    """--rules '' names no file: said so (not 'this is a folder'), exit 2."""
+    result = run("schedule", "2025-03-01", "--rules", "")
+    assert result.code == 2
+    assert "the file name is empty; give the file's path, or leave out the option" in result.err
+
+
 @pytest.mark.parametrize("phone", ["-", "abc", "call me", "<img src=x onerror=alert(1)>", "55"])
 def test_a_phone_number_without_digits_is_refused(run: Run, tmp_path: Path, phone: str) -> None:
     """A handout never says "Call us at -": a number patients call has digits; nothing written."""

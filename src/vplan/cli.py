@@ -67,10 +67,23 @@ LangOption = Annotated[
         "have it; none is shown in English instead.",
     ),
 ]
+
+
+def _file_to_read(text: str) -> Path:
+    """A file name to read, as typed: an empty one names no file (Path('') is the folder)."""
+    if not text.strip():
+        raise typer.BadParameter(
+            "the file name is empty; give the file's path, or leave out the option"
+        )
+    return Path(text)
+
+
 RulesOption = Annotated[
     Path | None,
     typer.Option(
         "--rules",
+        parser=_file_to_read,
+        metavar="<path>",
         help="Rules file to use. Default: $VPLAN_RULES, else the protocol bundled with vplan.",
     ),
 ]
@@ -81,7 +94,7 @@ RulesFileArgument = Annotated[
 ]
 
 
-def _file_to_write(text: str) -> Path:
+def _file_to_write(text: str, example: str = "ann.pdf") -> Path:
     """A file name to write, as typed: a folder (``out/``) or ``-`` is no file name."""
     if text == "-":
         raise typer.BadParameter(
@@ -91,7 +104,7 @@ def _file_to_write(text: str) -> Path:
     if text.endswith(("/", os.sep)) or text in ("", ".", ".."):
         folder = text if text.endswith(("/", os.sep)) else ""
         raise typer.BadParameter(
-            f"'{text}' names a folder; give a file name, such as {folder}ann.pdf"
+            f"'{text}' names a folder; give a file name, such as {folder}{example}"
         )
     return Path(text)
 
@@ -568,7 +581,13 @@ def rules_validate(
 
 @rules_app.command("init")
 def rules_init(
-    file: Annotated[Path, typer.Argument(help="The new rules file to write, such as clinic.yaml.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            parser=lambda text: _file_to_write(text, "clinic.yaml"),
+            help="The new rules file to write, such as clinic.yaml.",
+        ),
+    ],
     force: ForceOption = False,
 ) -> None:
     """Start a protocol of your own: write a copy of the bundled default rules to FILE."""
