@@ -695,3 +695,22 @@ def test_ctrl_c_while_vplan_starts_is_one_line_and_exit_130(tmp_path: Path) -> N
     assert done.returncode == 130
     assert done.stderr == "vplan: error: stopped\n"
     assert done.stdout == ""
+
+
+def test_a_name_the_locale_cannot_read_is_said_so(tmp_path: Path) -> None:
+    """In LANG=C a typed 'Zoë' reaches vplan as bytes: said so with the fix, never 'control'."""
+    env = dict(
+        os.environ, LC_ALL="C", LANG="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0",
+        VPLAN_CACHE_DIR=str(tmp_path / "cache"),
+    )  # fmt: skip
+    env.pop("PYTHONIOENCODING", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "vplan", "schedule", "2025-03-01", "--patient", "Zoë".encode()],
+        cwd=tmp_path, capture_output=True, check=False, env=env, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2
+    err = done.stderr.decode("ascii", "replace")
+    assert err.startswith("vplan: error: 'Zo")
+    assert "cannot read as text; use a UTF-8 setting, such as LANG=C.UTF-8" in err
+    assert "control character" not in err
+    assert done.stdout == b""

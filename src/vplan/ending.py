@@ -66,6 +66,7 @@ def main(app: typer.Typer, argv: list[str] | None = None) -> NoReturn:
         raise KeyboardInterrupt
 
     _standard_streams()
+    _text_arguments(sys.argv[1:] if argv is None else argv)
 
     try:
         previous = signal.signal(signal.SIGTERM, terminated)
@@ -84,6 +85,20 @@ def main(app: typer.Typer, argv: list[str] | None = None) -> NoReturn:
             signal.signal(signal.SIGTERM, previous)
             # The run has ended, its exit code set: Ctrl-C now would only hide it.
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _text_arguments(arguments: list[str]) -> None:
+    """Stop at an argument with bytes the locale could not read as text (a name in LANG=C)."""
+    for argument in arguments:
+        if any("\udc80" <= ch <= "\udcff" for ch in argument):
+            from vplan.chars import escaped
+
+            shown = escaped(argument.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+            _fail(
+                f"'{shown}' has bytes this terminal's language setting cannot read as text; "
+                "use a UTF-8 setting, such as LANG=C.UTF-8, and type it again",
+                EXIT_BAD_INPUT,
+            )
 
 
 def _standard_streams() -> None:
