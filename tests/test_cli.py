@@ -109,6 +109,10 @@ def test_a_bad_vplan_today_is_one_line_and_exit_2(
         (("check", "skydiving", "-p", "2025-03-01"), "'skydiving' is not an activity"),
         (("check", "liftin", "-p", "2025-03-01"), "did you mean 'lifting'"),
         (("check", "lifting", "15", "-p", "2025-03-01"), "has no unit"),
+        # A weight vplan cannot read is refused as a weight, not looked up as an activity.
+        (("check", "lifting", "nan lb", "-p", "2025-03-01"), "'nan lb' is not a weight"),
+        (("check", "lifting", "+5lb", "-p", "2025-03-01"), "'+5lb' is not a weight"),
+        (("check", "carry groceries", "inf", "kg", "-p", "2025-03-01"), "'inf kg' is not a weight"),
         (("check", "bending", "5lb", "-p", "2025-03-01"), "does not take an amount"),
         (("check", "lifting", "-p", "03/01/2025"), "YYYY-MM-DD"),
         (

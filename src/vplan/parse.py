@@ -120,7 +120,7 @@ def _real(year: int, month: str | int, day: str | int) -> bool:
     return True
 
 
-_MASS_UNITS: dict[str, MassUnit] = {
+MASS_UNITS: dict[str, MassUnit] = {
     "lb": "lb", "lbs": "lb", "pound": "lb", "pounds": "lb",
     "kg": "kg", "kgs": "kg", "kilo": "kg", "kilos": "kg", "kilogram": "kg", "kilograms": "kg",
 }  # fmt: skip
@@ -138,7 +138,7 @@ def parse_weight(text: str) -> Weight:
             raise ParseError(f"'{text}' is a negative weight", AMOUNT_FORM)
         raise ParseError(f"'{text}' is not a weight vplan can read", AMOUNT_FORM)
     number, unit_word = match.group("number"), match.group("unit").lower()
-    unit = _MASS_UNITS.get(unit_word)
+    unit = MASS_UNITS.get(unit_word)
     if unit is None:
         raise ParseError(f"'{unit_word}' is not a unit vplan knows", "use lb or kg")
     if re.fullmatch(r"\d+,\d{3}", number):

@@ -34,10 +34,19 @@ class Question(NamedTuple):
     amount: Weight | None
 
 
-def split_activity(words: Sequence[str]) -> tuple[list[str], list[str]]:
-    """The activity is the words before the first one that starts with a digit."""
+def split_activity(typed: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The activity is the words before the first one that starts with a digit.
+
+    A unit ('nan lb', '+5 lb') ends the activity one word before it, so a weight vplan
+    cannot read is refused as a weight, never looked up as part of the activity's name.
+    """
+    from vplan.parse import MASS_UNITS
+
+    words = [word for each in typed for word in each.split()]
     for index, word in enumerate(words):
-        if word[:1].isdigit() or word[:1] in "-.,":
+        if index > 1 and word.lower().rstrip(".") in MASS_UNITS:
+            return list(words[: index - 1]), list(words[index - 1 :])
+        if word[:1].isdigit() or word[:1] in "-+.,":
             if index == 0:
                 raise InputError(
                     f"'{word}' is not an activity; write the activity first, then the weight"
