@@ -540,11 +540,11 @@ def test_handout_writes_the_format_its_name_ends_in(run: Run, tmp_path: Path) ->
         )
         assert result.code == 0, result.err
         assert (tmp_path / name).read_bytes().startswith(start)
-    result = run(
-        *ANN_HANDOUT,
-        "-o",
-        str(tmp_path / "ann.txt"),
-    )
+    result = run(*ANN_HANDOUT, "-o", str(tmp_path / "ann.txt"))  # the schedule's text
+    assert result.code == 2
+    assert "'vplan schedule' makes that file, 'vplan handout' does not" in result.err
+    assert "end the file name in .fhir.json or .hl7 or .html or .ics or .pdf" in result.err
+    result = run(*ANN_HANDOUT, "-o", str(tmp_path / "ann.doc"))  # no format of vplan's
     assert result.code == 2
     assert (
         "end the file name in .fhir.json or .hl7 or .html or .ics or .pdf, or give --format"

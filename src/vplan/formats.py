@@ -219,12 +219,15 @@ def format_for(
     """The format ``--format`` names, else the one the output file's name ends in, else ``default``.
 
     A name whose ending asks for another format than ``--format`` is refused; without a
-    ``default``, so is a name whose ending names none of the command's formats.
+    ``default``, so is a name whose ending names none of the command's formats; without
+    ``--format``, so is one whose ending is another command's ("plan.pdf" for the schedule).
     """
     found = None if output is None else by_ending(output.name, command)
     elsewhere = None if output is None else by_ending(output.name)
-    if output is not None and elsewhere is not None and command not in elsewhere.commands:
-        # 'plan.pdf' from the schedule would be text in a file named as a PDF.
+    foreign = elsewhere is not None and command not in elsewhere.commands
+    if asked is None and output is not None and elsewhere is not None and foreign:
+        # 'plan.pdf' from the schedule would be text in a file named as a PDF (a format
+        # asked for by name is written under any name: the nurse said which).
         makers = " or ".join(f"'vplan {c.value}'" for c in sorted(elsewhere.commands))
         raise InputError(
             f"'{output.name}' ends in {found_ending(output.name, elsewhere)}: {makers} makes "

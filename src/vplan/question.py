@@ -42,7 +42,7 @@ def split_activity(typed: Sequence[str]) -> tuple[list[str], list[str]]:
     """
     from vplan.parse import MASS_UNITS
 
-    words = [word for each in typed for word in each.split()]
+    words = [word for each in typed for word in each.split(" ") if word]  # a newline stays
     for index, word in enumerate(words):
         if index > 1 and word.lower().rstrip(".") in MASS_UNITS:
             return list(words[: index - 1]), list(words[index - 1 :])
