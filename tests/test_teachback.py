@@ -182,16 +182,22 @@ _PROTOCOL = load(resolve(None, {}), {}, use_cache=False)
 
 @pytest.mark.parametrize(
     ("typed", "answered"),
-    [("1,2,4", (1, 2, 4)), (" 4, 1 ", (1, 4)), ("none", ()), ("1,2,3,4,5,6", (1, 2, 3, 4, 5, 6))],
+    [
+        ("1,2,4", (1, 2, 4)),
+        (" 4, 1 ", (1, 4)),
+        ("none", ()),
+        ("0", ()),
+        ("1,2,3,4,5,6", (1, 2, 3, 4, 5, 6)),
+    ],
 )
 def test_taught_numbers_are_read(typed: str, answered: tuple[int, ...]) -> None:
-    """--taught takes numbers separated by commas, in any order, or 'none'."""
+    """--taught takes numbers separated by commas, in any order, or 'none' (or 0)."""
     assert parse_taught(typed, 6) == answered
 
 
-@pytest.mark.parametrize("typed", ["0,1", "7", "1,1", "one", "1;2", ""])
+@pytest.mark.parametrize("typed", ["0,1", "7", "1,1", "one", "1;2", "", "\u0661,\u0662"])
 def test_wrong_taught_numbers_are_refused(typed: str) -> None:
-    """A number out of range, twice, or not a number is refused."""
+    """A number out of range, twice, or not a number (Arabic-Indic digits too) is refused."""
     with pytest.raises(InputError):
         parse_taught(typed, 6)
 

@@ -181,7 +181,7 @@ def parse_taught(text: str, asked: int) -> tuple[int, ...]:
         return ()
     found: list[int] = []
     for part in cleaned.replace(" ", "").split(","):
-        if not part.isdigit() or not 1 <= int(part) <= asked:
+        if not (part.isascii() and part.isdigit()) or not 1 <= int(part) <= asked:
             raise InputError(
                 f"--taught {text!r}: write the numbers of the questions answered, from 1 to "
                 f"{asked}, separated by commas, such as 1,2,4 (or 'none')"
