@@ -201,6 +201,31 @@ def test_a_stopped_batch_keeps_the_chart_notes_of_what_it_wrote(
         assert all("Discharge instructions given" in line for line in said)
 
 
+def test_a_stopped_batch_into_a_combined_pdf_gives_no_chart_note(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopped before its one combined PDF is written: nothing was given, so no chart note."""
+    from vplan import batch
+
+    real = batch.run
+
+    def two_then_ctrl_c(items: Iterator[object], *args: object, **kwargs: object) -> object:
+        real(iter(list(items)[:2]), *args, **kwargs)  # type: ignore[arg-type]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch, "run", two_then_ctrl_c)
+    rows = "".join(f"Pat Number{n},2025-03-01\n" for n in range(4))
+    day = write_list(tmp_path, "name,procedure_date\n" + rows)
+    combined = tmp_path / "day.pdf"
+    result = run(
+        "handout", "--phone", "555-0100", "--batch", str(day), "--combined", str(combined),
+        "--jobs", "1",
+    )  # fmt: skip
+    assert result.code == 130
+    assert not combined.exists()
+    assert "Discharge instructions given" not in result.out
+
+
 def test_batch_entries_are_journaled_in_list_order(run: Run, tmp_path: Path) -> None:
     """With two workers, the journal's entries follow the list, each with the row's visit."""
     out, journal = tmp_path / "out", tmp_path / "journal.jsonl"

@@ -714,3 +714,12 @@ def test_a_name_the_locale_cannot_read_is_said_so(tmp_path: Path) -> None:
     assert "cannot read as text; use a UTF-8 setting, such as LANG=C.UTF-8" in err
     assert "control character" not in err
     assert done.stdout == b""
+
+
+def test_a_run_in_process_leaves_ctrl_c_as_it_found_it(run: Run) -> None:
+    """Called in-process by another program, vplan hands Ctrl-C's handler back unchanged."""
+    import signal
+
+    before = signal.getsignal(signal.SIGINT)
+    run("check", "walking")
+    assert signal.getsignal(signal.SIGINT) is before

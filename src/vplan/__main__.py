@@ -2,7 +2,7 @@
 
 Ctrl-C while vplan is still starting (its libraries loading, nothing written yet) ends it
 with one line and exit code 130, as later; the command line's own handling takes over once
-it runs (``ending.main``).
+it runs (``ending.main``), and once it has ended Ctrl-C is ignored.
 """
 
 import os
@@ -22,7 +22,11 @@ def main() -> None:
     signal.signal(signal.SIGINT, _stopped_starting)
     from vplan.cli import main as run
 
-    run()
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        run()
+    finally:  # the run has ended, its exit code set: Ctrl-C now would only hide it
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 if __name__ == "__main__":

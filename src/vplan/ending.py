@@ -71,9 +71,9 @@ def main(app: typer.Typer, argv: list[str] | None = None) -> NoReturn:
     try:
         previous = signal.signal(signal.SIGTERM, terminated)
         # Ctrl-C from here on stops the run where it is, each command cleaning up after it.
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     except ValueError:  # not the main thread: leave signals alone
-        previous = None
+        previous = previous_int = None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("always", CacheNotUsed)
@@ -83,8 +83,8 @@ def main(app: typer.Typer, argv: list[str] | None = None) -> NoReturn:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-            # The run has ended, its exit code set: Ctrl-C now would only hide it.
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if previous_int is not None:
+            signal.signal(signal.SIGINT, previous_int)
 
 
 def _text_arguments(arguments: list[str]) -> None:

@@ -176,6 +176,7 @@ def _stopped_notes(
     """The chart notes of the handouts written before a stop, where the whole batch's go."""
     from vplan.chars import escaped
 
+    notes = [(job, note) for job, note in notes if job.keep]  # a combined PDF is not written
     if not notes:
         return
     if path is None:
