@@ -178,6 +178,32 @@ def test_bad_orders_files_name_file_line_and_column(
     assert caught.value.exit_code == 3
 
 
+def test_an_order_that_empties_an_activity_is_refused(protocol: Protocol) -> None:
+    """'work: limits: []', confirmed, leaves work with nothing: a plain yes no rule gives."""
+    text = "activities:\n  work:\n    loosen: confirmed\n    limits: []\n"
+    with pytest.raises(OrdersError) as caught:
+        orders_from_bytes(text.encode(), "o.yaml", protocol)
+    assert "'work' has no limits, no advice and no caution" in caught.value.lines()[0]
+
+
+def test_a_caution_beside_advice_keeps_both_in_the_answer(
+    run: Run, orders_file: Callable[..., Path]
+) -> None:
+    """Riding with an ordered caution: the condition is the caution and the advice, never a tip."""
+    path = orders_file(
+        "activities:\n  riding:\n    cautions:\n      - text: {en: Wear your seat belt.}\n"
+    )
+    result = run("check", "car ride", "-p", "2025-03-01", "--day", "0", "--orders", str(path))
+    assert result.code == 1
+    assert "Tip:" not in result.out
+    assert "Short rides as a passenger" in " ".join(result.out.split("Why:")[1].split())
+    data = json.loads(
+        run("check", "car ride", "-p", "2025-03-01", "--day", "0", "--orders", str(path),
+            "-f", "json").out
+    )  # fmt: skip
+    assert data["condition"].startswith("Wear your seat belt. Short rides as a passenger")
+
+
 def test_orders_in_spanish_need_every_text_in_spanish(protocol: Protocol) -> None:
     """With --lang es, an order without 'es:' is a problem at its 'en:' line."""
     text = "notes:\n  - en: Wear your brace.\n"

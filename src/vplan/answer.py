@@ -68,9 +68,9 @@ def build_answer(plan: Plan, verdict: Verdict, lang: str = ENGLISH) -> Answer:
     when_label, when_text = _when(plan, verdict, words)
     reason = words.verdict_reason(plan, verdict)
     condition = _condition(verdict, lang)
-    if advice is not None and verdict.window is None and condition == advice.get(lang):
-        # The advice alone makes the yes one with care: it is the reason, not a tip beside it.
-        reason, advice = f"{reason} {condition}", None
+    if _ruled_by_advice(verdict) and advice is not None:
+        # No limit: the advice is the rule, said as the reason, not as a tip beside it.
+        reason, advice = f"{reason} {advice.get(lang)}", None
     return Answer(
         plan=plan,
         verdict=verdict,
@@ -150,12 +150,18 @@ def _condition(verdict: Verdict, lang: str) -> str | None:
             if each.window is None and each.lasting is not None:
                 return each.lasting.text.get(lang)
     # Else only a caution ("never drive while ..."), or the advice of an activity with no
-    # limit ("short rides as a passenger"), makes it one.
-    cautions = [c.text.get(lang) for c in verdict.cautions]
+    # limit ("short rides as a passenger"), makes it one: both, when it has both.
+    said = [c.text.get(lang) for c in verdict.cautions]
     advice = verdict.activity.advice
-    if cautions or advice is None or verdict.activity.limits:
-        return " ".join(cautions) or None
-    return advice.get(lang)
+    if _ruled_by_advice(verdict) and advice is not None:
+        said.append(advice.get(lang))
+    return " ".join(said) or None
+
+
+def _ruled_by_advice(verdict: Verdict) -> bool:
+    """Whether the activity has no limit but advice on how: that advice is its rule."""
+    activity = verdict.activity
+    return activity.advice is not None and not activity.limits and verdict.window is None
 
 
 def _when(plan: Plan, verdict: Verdict, words: NurseWords) -> tuple[str, str]:

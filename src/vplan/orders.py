@@ -310,7 +310,11 @@ def _checks(
                     f"write one of: {known}; or add 'name:' to order a new activity",
                 )
                 continue
-        if base is None and not order.limits and order.advice is None and not order.cautions:
+        # What the activity is once ordered: each part the order writes, else the protocol's.
+        limits = order.limits if order.limits is not None else (base.limits if base else ())
+        advice = order.advice if order.advice is not None else (base.advice if base else None)
+        cautions = order.cautions if order.cautions is not None else (base.cautions if base else ())
+        if not limits and advice is None and not cautions:
             from vplan.validate import says_nothing
 
             yield from says_nothing(at, key)
