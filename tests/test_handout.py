@@ -550,15 +550,12 @@ def test_handout_writes_the_format_its_name_ends_in(run: Run, tmp_path: Path) ->
         "end the file name in .fhir.json or .hl7 or .html or .ics or .pdf, or give --format"
         in result.err
     )
-    result = run(
-        *ANN_HANDOUT,
-        "-o",
-        str(tmp_path / "ann.txt"),
-        "--format",
-        "html",
-    )
-    assert result.code == 0
-    assert (tmp_path / "ann.txt").read_bytes().startswith(b"<!DOCTYPE html>")
+    result = run(*ANN_HANDOUT, "-o", str(tmp_path / "ann.txt"), "--format", "html")
+    assert result.code == 2  # a web page in a file named as text
+    assert "'ann.txt' ends in .txt but --format is html; name the file .html" in result.err
+    result = run(*ANN_HANDOUT, "-o", str(tmp_path / "ann.page"), "--format", "html")
+    assert result.code == 0  # an ending of no format of vplan's: --format says which
+    assert (tmp_path / "ann.page").read_bytes().startswith(b"<!DOCTYPE html>")
 
 
 def test_handout_never_replaces_a_file_without_force(run: Run, tmp_path: Path) -> None:

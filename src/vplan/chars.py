@@ -16,7 +16,8 @@ import unicodedata
 # so do the direction marks (LRM, RLM, ALM), one character at a time.
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 # Characters with no width: 'lifting' with one after it is another word that looks the same.
-_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff")
+# (The joiners U+200C and U+200D are let through: some scripts write names with them.)
+_INVISIBLE = frozenset("\u200b\u2060\u2061\u2062\u2063\u2064\ufeff")
 _SEPARATORS = frozenset({"Zl", "Zp"})  # U+2028, U+2029: a new line to many readers
 
 

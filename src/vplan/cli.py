@@ -90,7 +90,10 @@ RulesOption = Annotated[
 
 RulesFileArgument = Annotated[
     Path | None,
-    typer.Argument(help="Rules file. Default: $VPLAN_RULES, else the bundled protocol."),
+    typer.Argument(
+        parser=_file_to_read,
+        help="Rules file. Default: $VPLAN_RULES, else the bundled protocol.",
+    ),
 ]
 
 
@@ -134,6 +137,7 @@ OrdersOption = Annotated[
     Path | None,
     typer.Option(
         "--orders",
+        parser=_file_to_read,
         metavar="FILE",
         help="The care team's orders for this patient (YAML): limits that replace the "
         "protocol's, dated items and notes. Checked like the rules; exit 3 if wrong.",

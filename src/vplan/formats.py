@@ -218,16 +218,16 @@ def format_for(
 ) -> OutputFormat:
     """The format ``--format`` names, else the one the output file's name ends in, else ``default``.
 
-    A name whose ending asks for another format than ``--format`` is refused; without a
-    ``default``, so is a name whose ending names none of the command's formats; without
-    ``--format``, so is one whose ending is another command's ("plan.pdf" for the schedule).
+    A name whose ending is another format's than ``--format``'s is refused, whichever
+    command writes that format; without ``--format``, so is one whose ending is another
+    command's ("plan.pdf" for the schedule), and without a ``default``, one whose ending
+    names none of the command's formats.
     """
     found = None if output is None else by_ending(output.name, command)
     elsewhere = None if output is None else by_ending(output.name)
     foreign = elsewhere is not None and command not in elsewhere.commands
     if asked is None and output is not None and elsewhere is not None and foreign:
-        # 'plan.pdf' from the schedule would be text in a file named as a PDF (a format
-        # asked for by name is written under any name: the nurse said which).
+        # 'plan.pdf' from the schedule would be text in a file named as a PDF.
         makers = " or ".join(f"'vplan {c.value}'" for c in sorted(elsewhere.commands))
         raise InputError(
             f"'{output.name}' ends in {found_ending(output.name, elsewhere)}: {makers} makes "
@@ -236,11 +236,14 @@ def format_for(
         )
     if asked is not None:
         row = by_name(str(asked))
-        if output is not None and found is not None and found is not row:
-            raise InputError(
-                f"'{output.name}' ends in {found_ending(output.name, found)} but --format is "
-                f"{row.name}; name the file {row.ending}, or leave out --format"
-            )
+        named = elsewhere  # the format its longest ending names, if any (whichever command)
+        if output is not None and named is not None and named is not row:
+            ending = found_ending(output.name, named)
+            if ending.lower() not in row.endings:  # the teach-back page and the handout: .pdf
+                raise InputError(
+                    f"'{output.name}' ends in {ending} but --format is {row.name}; name the "
+                    f"file {row.ending}, or leave out --format"
+                )
         return row
     if found is not None:
         return found

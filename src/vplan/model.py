@@ -265,11 +265,14 @@ def _near_spellings(word: str, names: Sequence[str]) -> list[str]:
     def ratio(a: str, b: str) -> float:
         return difflib.SequenceMatcher(None, a, b).ratio()
 
+    def near(a: str, b: str) -> bool:  # one word for another: a slip, never another word
+        return ratio(a, b) >= WORD_TYPO or _one_edit(a, b) or (len(a) > 1 and b.startswith(a))
+
     def word_by_word(name: str) -> bool:
         typed, known = word.split(), name.split()
-        return len(typed) == len(known) and all(
-            ratio(a, b) >= WORD_TYPO for a, b in zip(typed, known, strict=True)
-        )
+        if len(typed) != len(known):  # 'hottub' for 'hot tub': the same letters
+            return _one_edit(word.replace(" ", ""), name.replace(" ", ""))
+        return all(near(a, b) for a, b in zip(typed, known, strict=True))
 
     scored = sorted(
         ((ratio(word, name), name) for name in names if word_by_word(name)),
@@ -282,6 +285,23 @@ def _near_spellings(word: str, names: Sequence[str]) -> list[str]:
 
 
 WORD_TYPO = 0.75  # each word of a misspelt name at least this close to the word it stands for
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` is ``b`` with at most one letter added, left out, changed or swapped."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    start = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    if len(a) == len(b):
+        swapped = (
+            a[start + 2 :] == b[start + 2 :] and a[start : start + 2] == b[start : start + 2][::-1]
+        )
+        return a[start + 1 :] == b[start + 1 :] or swapped
+    return a[start + 1 :] == b[start:] if len(a) > len(b) else a[start:] == b[start + 1 :]
 
 
 def normalize_name(name: str) -> str:

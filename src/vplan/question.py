@@ -40,12 +40,21 @@ def split_activity(typed: Sequence[str]) -> tuple[list[str], list[str]]:
     A unit ('nan lb', '+5 lb') ends the activity one word before it, so a weight vplan
     cannot read is refused as a weight, never looked up as part of the activity's name.
     """
+    from vplan.chars import controls_in, escaped, shown
     from vplan.parse import MASS_UNITS
 
-    words = [word for each in typed for word in each.split(" ") if word]  # a newline stays
+    for each in typed:
+        controls = controls_in(each)
+        if controls:
+            raise InputError(
+                f"'{escaped(each)}' has a control character ({shown(controls[0])}); type the "
+                "question on one line, in plain letters"
+            )
+    words = [word for each in typed for word in each.split()]
     for index, word in enumerate(words):
-        if index > 1 and word.lower().rstrip(".") in MASS_UNITS:
-            return list(words[: index - 1]), list(words[index - 1 :])
+        if index and word.lower().rstrip(".") in MASS_UNITS:  # the number before it, if any
+            start = index - 1 if index > 1 else index
+            return list(words[:start]), list(words[start:])
         if word[:1].isdigit() or word[:1] in "-+.,":
             if index == 0:
                 raise InputError(

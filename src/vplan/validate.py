@@ -126,7 +126,7 @@ MAX_DEPTH = 32
 # Every character ``chars.is_control`` refuses, except the tab and the line ends YAML uses.
 _RAW_CONTROL = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
-    "\u200b-\u200f\u2060-\u2064\u061c\ufeff]"
+    "\u200b\u200e\u200f\u2060-\u2064\u061c\ufeff]"
 )
 
 
