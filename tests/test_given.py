@@ -167,11 +167,9 @@ def test_chart_notes_never_replace_the_list_they_are_read_from(run: Run, tmp_pat
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("to_file", [False, True])
-def test_a_stopped_batch_keeps_the_chart_notes_of_what_it_wrote(
-    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, to_file: bool
-) -> None:
-    """Ctrl-C after two of four handouts: exit 130, and those two chart notes are given."""
+@pytest.fixture
+def stopped_after_two(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A day's list of four patients, and Ctrl-C once a batch has made the first two."""
     from vplan import batch
 
     real = batch.run
@@ -182,7 +180,15 @@ def test_a_stopped_batch_keeps_the_chart_notes_of_what_it_wrote(
 
     monkeypatch.setattr(batch, "run", two_then_ctrl_c)
     rows = "".join(f"Pat Number{n},2025-03-01\n" for n in range(4))
-    day = write_list(tmp_path, "name,procedure_date\n" + rows)
+    return write_list(tmp_path, "name,procedure_date\n" + rows)
+
+
+@pytest.mark.parametrize("to_file", [False, True])
+def test_a_stopped_batch_keeps_the_chart_notes_of_what_it_wrote(
+    run: Run, tmp_path: Path, stopped_after_two: Path, to_file: bool
+) -> None:
+    """Ctrl-C after two of four handouts: exit 130, and those two chart notes are given."""
+    day = stopped_after_two
     notes = tmp_path / "notes.csv"
     more = ("--chart-notes", str(notes), "--jobs", "1") if to_file else ("--jobs", "1")
     result = run(*batch_of(day, tmp_path / "out"), *more)
@@ -202,20 +208,10 @@ def test_a_stopped_batch_keeps_the_chart_notes_of_what_it_wrote(
 
 
 def test_a_stopped_batch_into_a_combined_pdf_gives_no_chart_note(
-    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run: Run, tmp_path: Path, stopped_after_two: Path
 ) -> None:
     """Stopped before its one combined PDF is written: nothing was given, so no chart note."""
-    from vplan import batch
-
-    real = batch.run
-
-    def two_then_ctrl_c(items: Iterator[object], *args: object, **kwargs: object) -> object:
-        real(iter(list(items)[:2]), *args, **kwargs)  # type: ignore[arg-type]
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(batch, "run", two_then_ctrl_c)
-    rows = "".join(f"Pat Number{n},2025-03-01\n" for n in range(4))
-    day = write_list(tmp_path, "name,procedure_date\n" + rows)
+    day = stopped_after_two
     combined = tmp_path / "day.pdf"
     result = run(
         "handout", "--phone", "555-0100", "--batch", str(day), "--combined", str(combined),

@@ -22,7 +22,7 @@ from vplan.daylist import DayList
 from vplan.documents import Given, Subject, make
 from vplan.errors import InputError, OrdersError, OutputError, VplanError
 from vplan.formats import PDF, Command, OutputFormat, by_ending, endings
-from vplan.handout import Layout, Paper, Patient, check_field
+from vplan.handout import Layout, Paper, Patient, check_field, check_phone
 from vplan.i18n import ENGLISH, LANGUAGES, language_name
 from vplan.model import Book, Protocol, Where, normalize_name, place
 from vplan.orders import Orders, patient_protocol
@@ -274,7 +274,7 @@ def _job(
     patient = Patient(
         name=name,
         clinic=check_field("clinic", row.get("clinic")) or given.clinic,
-        phone=check_field("phone", row.get("phone")) or given.phone,
+        phone=check_phone(row.get("phone")) or given.phone,
         doctor=check_field("doctor", row.get("doctor")) or given.doctor,
         levels=parse_levels(row["levels"]) if row.get("levels") else None,
     )

@@ -368,12 +368,18 @@ def check_field(name: str, value: str | None, *, required: bool = False) -> str 
         raise InputError(
             f"the {name} is {len(value)} characters long; shorten it to {MAX_FIELD_LENGTH} or fewer"
         )
-    if name == "phone" and sum(ch.isdigit() for ch in value) < PHONE_DIGITS:
+    return value.strip()
+
+
+def check_phone(value: str | None) -> str | None:
+    """A phone number as typed, checked as every detail is, and with at least 3 digits."""
+    phone = check_field("phone", value)
+    if phone is not None and sum(ch.isdigit() for ch in phone) < PHONE_DIGITS:
         raise InputError(
-            f"the phone number {value.strip()!r} has fewer than {PHONE_DIGITS} digits; write the "
+            f"the phone number {phone!r} has fewer than {PHONE_DIGITS} digits; write the "
             "number patients call, such as 555-0100"
         )
-    return value.strip()
+    return phone
 
 
 def build_handout(

@@ -54,7 +54,7 @@ def day_list(
     """A day's list: handouts in ``out_dir`` (None: only in the ``combined`` PDF)."""
     from vplan import batch, daylist
     from vplan.chars import escaped
-    from vplan.handout import Patient, check_field
+    from vplan.handout import Patient, check_field, check_phone
     from vplan.output import check_writable
     from vplan.rules import resolve
 
@@ -85,7 +85,7 @@ def day_list(
     defaults = Patient(
         "",
         clinic=check_field("clinic", clinic),
-        phone=check_field("phone", phone),
+        phone=check_phone(phone),
         doctor=check_field("doctor", doctor),
     )
     day = daylist.open_list(csv_path, sheet=sheet)  # checked before the folder is made

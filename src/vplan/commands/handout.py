@@ -40,7 +40,7 @@ def one_handout(
     """
     from vplan.delivery import deliver, journal, wrote
     from vplan.documents import Subject, make
-    from vplan.handout import Patient, check_field
+    from vplan.handout import Patient, check_field, check_phone
     from vplan.parse import parse_levels
     from vplan.patient import follow_up_visit, patient_plan
 
@@ -50,7 +50,7 @@ def one_handout(
     patient = Patient(
         name=check_field("patient's name", name, required=True) or "",
         clinic=check_field("clinic", clinic),
-        phone=check_field("phone", phone),
+        phone=check_phone(phone),
         doctor=check_field("doctor", doctor),
         levels=None if levels is None else parse_levels(levels),
     )

@@ -38,7 +38,7 @@ def teach_back(
 ) -> int:
     """The teach-back of one patient: shown, written as the nurse's page, or recorded."""
     from vplan.delivery import journal
-    from vplan.handout import check_field
+    from vplan.handout import check_field, check_phone
     from vplan.parse import parse_date
     from vplan.patient import follow_up_visit, patient_plan
     from vplan.teachback import build_teach_back
@@ -55,7 +55,7 @@ def teach_back(
         load(rules, procedure, lang), procedure_date(date_text), orders=orders,
         follow_up=follow_up_visit(*visit), lang=lang,
     )  # fmt: skip
-    number = check_field("phone", phone) or plan.protocol.info.phone
+    number = check_phone(phone) or plan.protocol.info.phone
     if not number:
         raise InputError(
             "the teach-back asks which number to call; give --phone NUMBER, or the clinic's "

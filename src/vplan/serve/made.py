@@ -208,7 +208,7 @@ def read_handout(
     record system (``fmt``) needs the MRN, and only such a file carries them.
     """
     from vplan.ehr import check_id, require_mrn
-    from vplan.handout import Layout, Patient, check_field
+    from vplan.handout import Layout, Patient, check_field, check_phone
     from vplan.parse import parse_date, parse_levels
     from vplan.patient import follow_up_visit
 
@@ -216,7 +216,7 @@ def read_handout(
     name = form.take("patient", lambda: check_field("patient's name", form.text("patient"),
                                                     required=True))  # fmt: skip
     clinic = form.take("clinic", lambda: check_field("clinic", form.text("clinic")))
-    phone = form.take("phone", lambda: check_field("phone", form.text("phone")))
+    phone = form.take("phone", lambda: check_phone(form.text("phone")))
     doctor = form.take("doctor", lambda: check_field("doctor", form.text("doctor")))
     levels_text = form.text("levels")
     levels = form.take("levels", lambda: parse_levels(levels_text) if levels_text.strip() else None)
@@ -499,7 +499,7 @@ def day_list(values: Mapping[str, str], upload: Upload | None, settings: Setting
     from vplan import batch, daylist
     from vplan.clock import now
     from vplan.combined import combined_bytes
-    from vplan.handout import Layout, Patient, check_field
+    from vplan.handout import Layout, Patient, check_field, check_phone
     from vplan.parse import DATE_ORDERS
     from vplan.rules import resolve
 
@@ -510,7 +510,7 @@ def day_list(values: Mapping[str, str], upload: Upload | None, settings: Setting
     paper = form.choice("paper", {p.value: p for p in Paper}, Paper.LETTER.value)
     order = form.choice("date_format", {o: o for o in DATE_ORDERS}, "iso")
     clinic = form.take("clinic", lambda: check_field("clinic", form.text("clinic")))
-    phone = form.take("phone", lambda: check_field("phone", form.text("phone")))
+    phone = form.take("phone", lambda: check_phone(form.text("phone")))
     doctor = form.take("doctor", lambda: check_field("doctor", form.text("doctor")))
     form.done()
     assert upload is not None
