@@ -11,7 +11,8 @@ import contextlib
 import functools
 import io
 import os
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from html import escape as _html_escape
 from typing import NamedTuple
 
@@ -448,11 +449,12 @@ def _care(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block
     """What to do at home, by the days it applies; the days' heading stays with its first item."""
     spans: list[Flowable] = []
     heads: list[_Again | None] = []
+    shared = _shared_marks(span.mark for span in handout.care)
     for span in handout.care:
         bullets = [_Paragraph(escape(t), st["bullet"], bulletText=BULLET) for t in span.texts]
         heading = _p(marked(span.mark, span.heading), st["bold"])
         spans += [_Stacked([heading, bullets[0]]), *bullets[1:]]  # the days with their first
-        again = _again(handout, span.mark, span.heading, st)
+        again = _again(handout, span.mark, span.heading, st, shared=span.mark in shared)
         heads += [None, *([again] * (len(bullets) - 1))]
     return _in_two_columns(handout.care_heading, handout.care_continued, spans, handout, st,
                            size, width, heads)  # fmt: skip
@@ -465,14 +467,22 @@ class _Again(NamedTuple):
     column: Flowable  # "(E) continued:", beside the day's whole heading in the left column
 
 
-def _again(handout: Handout, mark: str, heading: str, st: Styles) -> _Again:
+def _again(handout: Handout, mark: str, heading: str, st: Styles, *, shared: bool) -> _Again:
     """The heading of a day (``mark``, ``heading``) again: in full over the page, short beside.
 
     Beside, its letter alone: the whole heading is across from it, in the left column, and
-    each limit's own text says what it allows and from when.
+    each limit's own text says what it allows and from when. A letter that heads more than
+    one group of the section (``shared``: "(E) With care now" and "(E) Allowed again") is
+    never enough: the heading is whole beside too.
     """
     page = _p(marked(mark, _continued(handout, heading)), st["bold"])
-    return _Again(page, _p(marked(mark, handout.goes_on), st["bold"]) if mark else page)
+    short = mark and not shared
+    return _Again(page, _p(marked(mark, handout.goes_on), st["bold"]) if short else page)
+
+
+def _shared_marks(marks: Iterable[str]) -> set[str]:
+    """The letters that head more than one group of a section."""
+    return {mark for mark, count in Counter(marks).items() if mark and count > 1}
 
 
 def _continued(handout: Handout, heading: str) -> str:
@@ -828,11 +838,12 @@ def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Flowabl
     if not handout.layout.large_print:
         items: list[Flowable] = []
         heads: list[_Again | None] = []
+        shared = _shared_marks(group.mark for group in box.limits)
         for group in box.limits:
             limits = [_labelled(limit, st) for limit in group.limits]
             heading = _p(marked(group.mark, group.heading), st["bold"])
             items += [_Stacked([heading, limits[0]]), *limits[1:]]
-            again = _again(handout, group.mark, group.heading, st)
+            again = _again(handout, group.mark, group.heading, st, shared=group.mark in shared)
             heads += [None, *([again] * (len(limits) - 1))]
         return _TwoColumns(_p(box.heading, st["bold"]), _p(box.continued, st["bold"]), items,
                            width, size, border=BOX_LINE, tail=tail, heads=heads)  # fmt: skip
