@@ -258,12 +258,13 @@ def test_init_and_diff_examples_are_what_vplan_prints(
     init = run("rules", "init", "clinic.yaml")
     assert init.out == _doc_block("vplan rules init clinic.yaml")
     sign = (
-        "    - text:\n        en: You have a rash or hives.\n        es: Tiene sarpullido o ronchas.\n"
-        "      source: seed-001\n"
+        "    - text:\n        en: A headache gets worse when you stand up.\n"
+        "        es: Tiene un dolor de cabeza que empeora al ponerse de pie.\n"
+        "      source: drugs-com\n"
     )
     new = (
         (tmp_path / "clinic.yaml").read_text(encoding="utf-8")
-        .replace('version: "2026.12-4"', 'version: "2027.01-1"')
+        .replace('version: "2026.12-5"', 'version: "2027.01-1"')
         .replace("last_reviewed: 2026-11-21", "last_reviewed: 2027-01-15")
         .replace("      - until: 2 days\n        text:\n          en: Do not shower",
                  "      - until: 3 days\n        text:\n          en: Do not shower")

@@ -413,7 +413,7 @@ def test_html_is_one_self_contained_page_with_print_css(plan: Plan) -> None:
         "Call us at 555-0100 today if:",
         "Normal, no need to call:",
         "(F) Allowed again from Sun, Jun 1:",
-        "version 2026.12-4",
+        "version 2026.12-5",
     ):
         assert needle in text, needle
 

@@ -69,7 +69,7 @@ def test_spanish_schedule_opens_with_the_plan_in_spanish(run: Run) -> None:
         "Paciente: Ana López",
         "Fecha del procedimiento: sábado, 1 de marzo de 2025 (día 0)",
         "Protocolo: Protocolo básico de recuperación después de la vertebroplastia y la",
-        "  cifoplastia, versión 2026.12-4, revisado por última vez el",
+        "  cifoplastia, versión 2026.12-5, revisado por última vez el",
         "  sábado, 21 de noviembre de 2026",  # a date is never broken across lines
         "Este plan es una guía general. No reemplaza los consejos de su equipo médico.",
         "Un traductor médico calificado todavía no ha revisado esta traducción al",
@@ -369,7 +369,7 @@ def test_spanish_calendar_updates_the_same_events(plan: Plan) -> None:
     uids = [str(e.get("UID")) for e in spanish.walk("VEVENT")]
     assert uids == [str(e.get("UID")) for e in english.walk("VEVENT")]
     summaries = [str(e.get("SUMMARY")) for e in spanish.walk("VEVENT")]
-    assert "Levantar objetos: máximo 10 libras (4.5 kg) desde hoy" in summaries[1]
+    assert "Levantar objetos: máximo 10 libras (4.5 kg) a partir de hoy" in summaries[1]
     assert "Ducharse: se permite otra vez" in summaries[2]
     first = str(spanish.walk("VEVENT")[0].get("DESCRIPTION"))
     assert (

@@ -168,7 +168,7 @@ def test_a_yes_with_advice_on_how_is_never_a_plain_yes(run: Run) -> None:
     ("asked", "day", "following"),
     [
         ("walking", 0, "From Sun, Mar 2, 2025 (day 1): Take short walks"),
-        ("sleeping", 0, "From Mon, Mar 3, 2025 (day 2): Sleep on your back or side, not your"),
+        ("sleeping", 0, "From Mon, Mar 3, 2025 (day 2): Sleep on your back or side. Do not"),
         ("lifting", 0, "From Sun, Mar 2, 2025 (day 1): Do not lift more than 10 pounds"),
         ("walking", 10, None),  # the last limit: no limit follows it
         ("sitting", 3, None),  # no limit at all

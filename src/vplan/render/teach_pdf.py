@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from vplan.teachback import TeachBack
 
 BOX = 0.95 * inch  # the width of a column of boxes to tick
+MARGIN = 0.5 * inch  # room for every question of the longest plan (Spanish, kyphoplasty)
 
 
 def teach_back_file(subject: Subject, stamp: Stamp) -> Rendered:
@@ -69,11 +70,11 @@ def page(view: TeachBack, paper: Paper, heads: tuple[str, str, str], foot: list[
     size = PAGE_SIZES[paper]
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
-        buffer, pagesize=size, leftMargin=0.6 * inch, rightMargin=0.6 * inch,
-        topMargin=0.6 * inch, bottomMargin=0.6 * inch, title=view.title, lang=view.lang,
+        buffer, pagesize=size, leftMargin=MARGIN, rightMargin=MARGIN,
+        topMargin=MARGIN, bottomMargin=MARGIN, title=view.title, lang=view.lang,
         invariant=True,
     )  # fmt: skip
-    width = size[0] - 1.2 * inch
+    width = size[0] - 2 * MARGIN
     rows: list[list[object]] = [
         [Paragraph("#", bold), Paragraph(escape(heads[0]), bold),
          Paragraph(escape(heads[1]), bold), Paragraph(escape(heads[2]), bold)],
