@@ -66,6 +66,39 @@ def test_page_one_has_the_patient_the_procedure_the_clinic_and_whom_to_call(plan
     assert first.index("Ann Lee") < first.index("Warning signs")
 
 
+@pytest.mark.parametrize(
+    ("lang", "booked", "signs"),
+    [
+        ("en", "(D) Your follow-up visit: Mon, Mar 10, 2025 at 2:30 PM, Clinic B.",
+         "Warning signs"),
+        ("es", "(D) Su cita de control: lunes, 10 de marzo de 2025 a las 2:30 p.m., Clinic B.",
+         "Señales de alarma"),
+    ],
+)  # fmt: skip
+def test_a_booked_visit_is_on_page_one_under_the_patients_details(
+    protocol: Protocol, lang: str, booked: str, signs: str
+) -> None:
+    """In normal print a booked visit, weekday and letter, is under the details, before the signs."""
+    visit = FollowUp(date(2025, 3, 10), time(14, 30), "Clinic B")
+    plan = build_plan(protocol, date(2025, 3, 1), follow_up=visit)
+    handout = build_handout(plan, LONG, LETTER, lang)
+    pages = [page.extract_text() for page in pdf_reader(pdf.document(handout)).pages]
+    first, *rest = [" ".join(page.replace("\xa0", " ").split()) for page in pages]
+    assert booked in first
+    assert first.index(LONG.name.split()[0]) < first.index(booked) < first.index(signs)
+    assert not any(booked in page for page in rest)  # said once
+
+
+def test_a_visit_only_due_is_said_in_the_box_with_whom_to_call(protocol: Protocol) -> None:
+    """Not booked, the visit is due in a window: said in the box, beside the number to call."""
+    handout = build_handout(build_plan(protocol, date(2025, 3, 1)), ANN, LETTER)
+    text = pdf_text(pdf.document(handout)).replace("\xa0", " ")
+    due = "(D) Your follow-up visit is due between Sat, Mar 8 and Sat, Mar 15."
+    assert text.count(due) == 1
+    box = text.index("What not to do yet")
+    assert box < text.index(due) < text.index("Questions? Call us at 555-0100.")
+
+
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_large_print_lists_who_and_when_then_whom_to_call(plan: Plan, lang: str) -> None:
     """In one column: patient, procedure and date, then clinic, doctor and phone."""
@@ -672,3 +705,19 @@ def test_what_is_allowed_with_care_now_comes_first_of_its_day(plan: Plan) -> Non
     assert careful < headings.index("Allowed again from Sat, Apr 12:")
     first = " ".join(pdf_reader(handout_pdf(plan)).pages[0].extract_text().split())
     assert "Walking: Today, get up and walk only when you need to" in first
+
+
+@pytest.mark.parametrize(("lang", "weekday"), [("en", "Tue,"), ("es", "martes,")])
+def test_the_web_pages_procedure_date_may_go_on_after_its_weekday_on_a_phone(
+    protocol: Protocol, lang: str, weekday: str
+) -> None:
+    """Wider than a phone in large print, the date may break after the weekday, nowhere else."""
+    plan = build_plan(protocol, date(2025, 12, 30))
+    handout = build_handout(plan, LONG, Layout(large_print=True), lang)
+    page = webpage.document(handout).decode("utf-8")
+    shown = re.search(r'<dd class="date">([^<]*)</dd>', page)
+    assert shown is not None
+    date_field = next(f.value for f in handout.fields if f.key == "date")
+    assert shown.group(1) == unbroken(date_field).replace(f"{weekday}\u00a0", f"{weekday} ", 1)
+    assert shown.group(1).startswith(f"{weekday} ")
+    assert " " not in shown.group(1)[len(weekday) + 1 :]  # the rest whole: day, month, year

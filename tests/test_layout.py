@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from reportlab.platypus import Paragraph, Table
 from conftest import FIVE_MONTHS, RulesFile, pieces_of
 from vplan.handout import Handout, Layout, Paper, Patient, build_handout, marked
 from vplan.model import Protocol, Tier
-from vplan.plan import build_plan
+from vplan.plan import FollowUp, build_plan
 from vplan.render import pdf
 from vplan.rules import load, resolve
 
@@ -485,3 +485,19 @@ def test_a_boxed_day_sits_on_the_line_of_the_other_days_of_its_week(
     assert checked == len(handout.marks)
     assert beside > 0
 
+
+@pytest.mark.parametrize("large_print", [False, True])
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("procedure", [None, "kyphoplasty"])
+def test_page_one_has_the_signs_to_call_911_for_with_a_booked_visit_too(
+    procedure: str | None, lang: str, large_print: bool
+) -> None:
+    """Long details and a booked visit at a place never push the 911 signs off page 1."""
+    when = date(2025, 9, 17)  # a long weekday and month, in both languages
+    visit = FollowUp(date(2025, 9, 26), time(14, 30), "Clinic B, 2nd floor")
+    plan = build_plan(protocol(procedure), when, follow_up=visit)
+    handout = build_handout(plan, PATIENT, Layout(Paper.LETTER, large_print), lang)
+    first = pages(handout)[0].text
+    emergency = next(box for box in handout.signs if box.tier is Tier.EMERGENCY)
+    for sign in emergency.signs:
+        assert " ".join(sign.split()) in first.replace("\xa0", " "), sign

@@ -211,6 +211,10 @@ class NowBox(NamedTuple):
     phone: tuple[str, ...]
     orders_heading: str
     orders: tuple[str, ...]
+    # In normal print a booked visit is said under the patient's details, on page 1 (patients
+    # ask for their next visit there); a visit only due, with whom to call to book it, and
+    # every visit in large print (whose page 1 holds the signs to call 911 for), in the box.
+    visit_on_top: bool = False
 
     def texts(self) -> Iterator[str]:
         """Every string of the box, in reading order."""
@@ -443,6 +447,7 @@ def build_handout(
             visit=visit,
             visit_mark=visit_mark,
             phone=words.phone_lines(phone, after_hours),
+            visit_on_top=plan.follow_up is not None and not layout.large_print,
             orders_heading=words.tr(ORDERS_HEADING),
             orders=words.order_texts(plan, marks),
         ),

@@ -395,7 +395,7 @@ def _blocks(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Blo
     # limits, which may go on over the page (its heading repeated there).
     blocks: list[Block] = [
         [_p(handout.title, st["title"])],
-        [_fields(handout, st, width)],
+        [_fields(handout, st, width), *_visit(handout, st, size)],
         *signs,
         [now],
         *_care(handout, st, size, width),
@@ -738,13 +738,22 @@ def _fields(handout: Handout, st: dict[str, ParagraphStyle], width: float) -> Ta
     if not handout.layout.large_print:
         # Each label column as wide as its longest label, up to a limit past which a label
         # wraps between its words, never inside one ("Teléfono:"); the values have the rest.
-        halves = (width * 0.58, width * 0.42)
-        left_label = _label_width(handout, st, left=True, most=width * 0.3, half=halves[0])
+        halves = (width * 0.61, width * 0.39)
+        left_label = _label_width(handout, st, left=True, most=width * 0.32, half=halves[0])
         right_label = _label_width(handout, st, left=False, most=width * 0.2, half=halves[1])
         widths = [left_label, halves[0] - left_label, right_label, halves[1] - right_label]
         return _grid(rows, widths)
     # One column: who and when first, then whom to call, as the two columns of normal print.
     return _grid([row for row in (*left, *right) if row[0]], [width * 0.35, width * 0.65])
+
+
+def _visit(handout: Handout, st: Styles, size: Sizes) -> list[Flowable]:
+    """A booked visit under the patient's details, as patients ask: on page 1 (``visit_on_top``)."""
+    box = handout.now
+    if not box.visit or not box.visit_on_top:
+        return []
+    visit = _p(marked(box.visit_mark, box.visit), st["bold"])
+    return [visit]
 
 
 def _label_width(handout: Handout, st: Styles, *, left: bool, most: float, half: float) -> float:
@@ -830,7 +839,7 @@ def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Flowabl
     # In normal print the days and their limits flow down two columns, as in a newspaper,
     # each day's heading kept with its first limit; in large print one limit to a row. The
     # box may go on over the page, its heading repeated there.
-    visit = marked(box.visit_mark, box.visit) if box.visit else ""
+    visit = marked(box.visit_mark, box.visit) if box.visit and not box.visit_on_top else ""
     tail: list[Flowable] = [_p(" ".join((visit, *box.phone)).strip(), st["bold"])]
     if box.orders:  # the heading of the orders with the first of them
         orders = [bullet(t) for t in box.orders]

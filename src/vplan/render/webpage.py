@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from vplan.chars import NBSP
 from vplan.handout import (
     COMPACT,
     LEFT_FIELDS,
@@ -44,6 +45,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["css_string"] = css_string
     env.filters["unbroken"] = _unbroken
+    env.filters["date_field"] = _date_field
     env.filters["marked"] = _marked
     env.filters["whole_versions"] = _whole_versions
     return env
@@ -109,6 +111,16 @@ def _unbroken(text: str) -> Markup:
     Dates and figures get no-break spaces; a figure with a hyphen (a phone number) is held.
     """
     return _held(unbroken(text), _HYPHENATED)
+
+
+def _date_field(text: str) -> Markup:
+    """The procedure date of the details, whole but for one break after its weekday.
+
+    "martes, 30 de diciembre de 2025" in large print is wider than a phone: there it goes on
+    after "martes,"; wherever the line has room it is on one line, as in the PDF.
+    """
+    held = str(_unbroken(text))
+    return Markup(held.replace(f",{NBSP}", ", ", 1))
 
 
 def _whole_versions(text: str) -> Markup:
