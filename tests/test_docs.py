@@ -259,7 +259,7 @@ def test_init_and_diff_examples_are_what_vplan_prints(
     assert init.out == _doc_block("vplan rules init clinic.yaml")
     sign = (
         "    - text:\n        en: A headache gets worse when you stand up.\n"
-        "        es: Tiene un dolor de cabeza que empeora al ponerse de pie.\n"
+        "        es: Le duele más la cabeza al ponerse de pie.\n"
         "      source: drugs-com\n"
     )
     new = (

@@ -83,10 +83,28 @@ def test_a_booked_visit_is_on_page_one_under_the_patients_details(
     plan = build_plan(protocol, date(2025, 3, 1), follow_up=visit)
     handout = build_handout(plan, LONG, LETTER, lang)
     pages = [page.extract_text() for page in pdf_reader(pdf.document(handout)).pages]
-    first, *rest = [" ".join(page.replace("\xa0", " ").split()) for page in pages]
-    assert booked in first
+    texts = [" ".join(page.replace("\xa0", " ").split()) for page in pages]
+    first = texts[0]
     assert first.index(LONG.name.split()[0]) < first.index(booked) < first.index(signs)
-    assert not any(booked in page for page in rest)  # said once
+    assert sum(page.count(booked) for page in texts) == 1  # said once, there
+    web = html.unescape(webpage.document(handout).decode("utf-8")).replace("\xa0", " ")
+    shown = re.sub(r"<[^>]+>", "", web)
+    assert shown.count(booked) == 1
+    assert web.index('<p class="visit">') < web.index('<section class="now">')
+
+
+def test_large_print_says_a_booked_visit_once_in_the_box(protocol: Protocol) -> None:
+    """Large print keeps page 1 for the 911 signs: the booked visit is said once, in the box."""
+    visit = FollowUp(date(2025, 3, 10), time(14, 30), "Clinic B")
+    plan = build_plan(protocol, date(2025, 3, 1), follow_up=visit)
+    handout = build_handout(plan, LONG, Layout(large_print=True))
+    booked = "(D) Your follow-up visit: Mon, Mar 10, 2025 at 2:30 PM, Clinic B."
+    text = pdf_text(pdf.document(handout)).replace("\xa0", " ")
+    assert text.count(booked) == 1
+    assert text.index("What not to do yet") < text.index(booked)
+    web = html.unescape(webpage.document(handout).decode("utf-8")).replace("\xa0", " ")
+    assert re.sub(r"<[^>]+>", "", web).count(booked) == 1
+    assert 'class="visit"' not in web
 
 
 def test_a_visit_only_due_is_said_in_the_box_with_whom_to_call(protocol: Protocol) -> None:

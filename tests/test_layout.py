@@ -25,6 +25,10 @@ PATIENT = Patient(
     "Maria Guadalupe Hernandez-Rodriguez", "St. Mary's Spine and Pain Center", "(555) 010-0199",
     "Dr. Jonathan Whitfield",
 )  # fmt: skip
+LEVELS = Patient(
+    "Ana López", "St. Mary's Spine and Pain Center", "(555) 010-0199", "Dr. Jonathan Whitfield",
+    "T12, L1",
+)  # fmt: skip
 OLDER_RULES = Path(__file__).parent / "data" / "rules-2026.11-1.yaml"
 YEAR = [date(2025, 1, 1) + timedelta(days=n) for n in range(365)]
 
@@ -381,20 +385,17 @@ def test_large_prints_box_of_limits_is_closed_at_the_foot_of_each_page_it_goes_o
     paper=st.sampled_from(list(Paper)),
     lang=st.sampled_from(["en", "es"]),
 )
-def test_normal_print_takes_three_pages_and_four_at_most_in_spanish_kyphoplasty_on_letter(
+def test_normal_print_takes_three_pages_in_every_language_paper_and_procedure(
     when: date, procedure: str | None, paper: Paper, lang: str
 ) -> None:
-    """Normal print, stamped, long names: 3 pages; 4 only in Spanish after kyphoplasty on Letter."""
+    """Normal print, stamped, long details or levels, a booked visit or none: 3 pages at most."""
     from vplan.stamp import make_stamp
 
     made = make_stamp(protocol(procedure), lang, date(2026, 12, 7))
-    handout = build_handout(
-        build_plan(protocol(procedure), when), PATIENT, Layout(paper), lang, made
-    )
-    # Spanish kyphoplasty on Letter takes 4 on a few dates at the end of a December, when
-    # every date after it carries its year (3 of 731 dates, 2026 to 2031).
-    longest = lang == "es" and procedure == "kyphoplasty" and paper is Paper.LETTER
-    assert len(pages(handout)) <= (4 if longest else 3)
+    for patient, visit in ((PATIENT, None), (LEVELS, FollowUp(when, time(16), "Clinic B"))):
+        plan = build_plan(protocol(procedure), when, follow_up=visit)
+        handout = build_handout(plan, patient, Layout(paper), lang, made)
+        assert len(pages(handout)) <= 3
 
 
 @pytest.mark.parametrize(
@@ -486,18 +487,28 @@ def test_a_boxed_day_sits_on_the_line_of_the_other_days_of_its_week(
     assert beside > 0
 
 
+@pytest.mark.parametrize("patient", [PATIENT, LEVELS])
 @pytest.mark.parametrize("large_print", [False, True])
 @pytest.mark.parametrize("lang", ["en", "es"])
 @pytest.mark.parametrize("procedure", [None, "kyphoplasty"])
-def test_page_one_has_the_signs_to_call_911_for_with_a_booked_visit_too(
-    procedure: str | None, lang: str, large_print: bool
+def test_page_one_has_the_signs_to_call_911_for_under_the_longest_details(
+    procedure: str | None, lang: str, large_print: bool, patient: Patient
 ) -> None:
-    """Long details and a booked visit at a place never push the 911 signs off page 1."""
-    when = date(2025, 9, 17)  # a long weekday and month, in both languages
-    visit = FollowUp(date(2025, 9, 26), time(14, 30), "Clinic B, 2nd floor")
+    """Every detail, levels and a booked visit never push the 911 signs off page 1.
+
+    Normal print has them all there; large print starts them there, and a sign that does not
+    fit goes on over the page under the tier's heading again.
+    """
+    when = date(2025, 1, 1)  # a long weekday and month, in Spanish
+    visit = FollowUp(date(2025, 1, 10), time(14, 30), "Clinic B, 2nd floor")
     plan = build_plan(protocol(procedure), when, follow_up=visit)
-    handout = build_handout(plan, PATIENT, Layout(Paper.LETTER, large_print), lang)
-    first = pages(handout)[0].text
+    handout = build_handout(plan, patient, Layout(Paper.LETTER, large_print), lang)
+    printed = pages(handout)
     emergency = next(box for box in handout.signs if box.tier is Tier.EMERGENCY)
+    assert emergency.heading in printed[0].text
+    assert " ".join(emergency.signs[0].split()) in printed[0].text
+    again = handout.continued.format(heading=emergency.heading.removesuffix(":")) + ":"
     for sign in emergency.signs:
-        assert " ".join(sign.split()) in first.replace("\xa0", " "), sign
+        on = page_of(printed, " ".join(sign.split()))
+        assert on == 0 or (large_print and on == 1 and again in printed[1].text), sign
+    assert len(printed) <= (3 if not large_print else 9 if lang == "en" else 10)

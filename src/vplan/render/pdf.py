@@ -424,16 +424,22 @@ def _signs(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Bloc
     boxes: list[Flowable] = []
     for index, box in enumerate(handout.signs):
         # In large print a tier is whole on a page only when it fits: it may go on, its heading
-        # again, over the page. The signs to call 911 for are never apart.
+        # again, over the page. So the signs to call 911 for start on page 1 under the longest
+        # details, never all on page 2 with page 1 holding the details alone.
         across = sign_columns(box, handout.layout)
         table: Flowable = (
             _sign_pages(handout, box.tier, box.heading, box.signs, st, size, width)
-            if handout.layout.large_print and box.tier is not Tier.EMERGENCY
+            if handout.layout.large_print
             else _sign_box(box.tier, box.heading, box.signs, st, size, width, across)
         )
         table.spaceBefore = size.gap * 0.6 if index else 0
         boxes.append(table)
-    return _section(_heading(handout.signs_heading, st, size), boxes)
+    heading = _heading(handout.signs_heading, st, size)
+    if handout.layout.large_print:
+        # Not kept with the whole 911 tier, which may go on over the page: the heading and the
+        # tier start on page 1, under the details (which leave it more than half a page).
+        return [heading, *([box] for box in boxes)]
+    return _section(heading, boxes)
 
 
 def _sign_pages(handout: Handout, tier: Tier, heading: str, signs: tuple[str, ...],
