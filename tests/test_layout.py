@@ -392,10 +392,25 @@ def test_normal_print_takes_three_pages_in_every_language_paper_and_procedure(
     from vplan.stamp import make_stamp
 
     made = make_stamp(protocol(procedure), lang, date(2026, 12, 7))
-    for patient, visit in ((PATIENT, None), (LEVELS, FollowUp(when, time(16), "Clinic B"))):
+    later = FollowUp(when + timedelta(days=9), time(16), "Clinic B, 2nd floor")
+    for patient, visit in ((PATIENT, None), (LEVELS, later)):
         plan = build_plan(protocol(procedure), when, follow_up=visit)
         handout = build_handout(plan, patient, Layout(paper), lang, made)
         assert len(pages(handout)) <= 3
+
+
+@pytest.mark.parametrize(
+    "when",
+    [date(2025, 9, 1), date(2025, 9, 8), date(2025, 11, 3), date(2025, 11, 10), date(2025, 12, 17)],
+)
+def test_spanish_kyphoplasty_with_levels_and_a_visit_at_a_place_takes_three_pages(
+    when: date,
+) -> None:
+    """The dates whose long visit line (a Spanish date, a time and a place) made page 4."""
+    visit = FollowUp(when + timedelta(days=9), time(16), "Clinic B, 2nd floor")
+    plan = build_plan(protocol("kyphoplasty"), when, follow_up=visit)
+    handout = build_handout(plan, LEVELS, Layout(Paper.LETTER), "es")
+    assert len(pages(handout)) == 3
 
 
 @pytest.mark.parametrize(
@@ -512,3 +527,22 @@ def test_page_one_has_the_signs_to_call_911_for_under_the_longest_details(
         on = page_of(printed, " ".join(sign.split()))
         assert on == 0 or (large_print and on == 1 and again in printed[1].text), sign
     assert len(printed) <= (3 if not large_print else 9 if lang == "en" else 10)
+
+
+@pytest.mark.parametrize("when", [date(2025, 1, 1), date(2025, 9, 17)])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_large_print_never_leaves_the_signs_heading_alone_under_the_longest_details(
+    lang: str, when: date
+) -> None:
+    """Details at their longest: 'Warning signs' and the first 911 sign share a page."""
+    wide = " ".join(["Wwwwwwww"] * 9)  # 80 characters, the most a detail may have
+    levels = ", ".join(f"T{n}" for n in range(1, 13))
+    patient = Patient(wide, wide, "(555) 010-0199", wide, levels)
+    handout = build_handout(
+        build_plan(protocol(None), when), patient, Layout(large_print=True), lang
+    )
+    printed = pages(handout)
+    emergency = next(box for box in handout.signs if box.tier is Tier.EMERGENCY)
+    heading = page_of(printed, handout.signs_heading)
+    assert emergency.heading in printed[heading].text
+    assert " ".join(emergency.signs[0].split()) in printed[heading].text

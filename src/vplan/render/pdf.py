@@ -24,6 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     KeepTogether,
     Paragraph,
@@ -435,10 +436,17 @@ def _signs(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Bloc
         table.spaceBefore = size.gap * 0.6 if index else 0
         boxes.append(table)
     heading = _heading(handout.signs_heading, st, size)
-    if handout.layout.large_print:
-        # Not kept with the whole 911 tier, which may go on over the page: the heading and the
-        # tier start on page 1, under the details (which leave it more than half a page).
-        return [heading, *([box] for box in boxes)]
+    if handout.layout.large_print and boxes:
+        # Not kept with the whole 911 tier, which may go on over the page, so that the tier
+        # starts on page 1 under the details; but never alone at a page's foot: the page
+        # breaks before it when the tier's heading and its first sign would not fit under it.
+        first = boxes[0]
+        assert isinstance(first, _TwoColumns)
+        column = first.inner / first.across - size.gap  # as ``_TwoColumns.split`` lays it out
+        start = first.heading.wrap(first.inner, 1e6)[1] + first.items[0].wrap(column, 1e6)[1]
+        frame = _above(size, first.border) + _below(size)
+        need = sum(_height(f, width) for f in heading) + start + frame
+        return [[CondPageBreak(need)], heading, *([box] for box in boxes)]
     return _section(heading, boxes)
 
 
@@ -754,12 +762,16 @@ def _fields(handout: Handout, st: dict[str, ParagraphStyle], width: float) -> Ta
 
 
 def _visit(handout: Handout, st: Styles, size: Sizes) -> list[Flowable]:
-    """A booked visit under the patient's details, as patients ask: on page 1 (``visit_on_top``)."""
+    """A booked visit under the patient's details, as patients ask: on page 1 (``visit_on_top``).
+
+    Its calendar letter in bold, the rest as the details' values are: one line, where bold
+    type would break a long Spanish date and place onto a second.
+    """
     box = handout.now
     if not box.visit or not box.visit_on_top:
         return []
-    visit = _p(marked(box.visit_mark, box.visit), st["bold"])
-    return [visit]
+    mark = f"<b>{escape(marked(box.visit_mark, ''))}</b>" if box.visit_mark else ""
+    return [_Paragraph(mark + escape(box.visit), st["body"])]
 
 
 def _label_width(handout: Handout, st: Styles, *, left: bool, most: float, half: float) -> float:
