@@ -384,6 +384,7 @@ def test_python_m_vplan_runs(tmp_path: Path) -> None:
 HEAVY = (  # what check and schedule must not load
     "pydantic.main", "ruamel.yaml", "reportlab", "icalendar", "jinja2", "rich.table", "textstat",
     "jsonschema", "vplan.authoring", "babel", "openpyxl", "pypdf",
+    "hashlib", "_hashlib",  # OpenSSL's library: vplan.digest hashes without it
 )  # fmt: skip
 
 
@@ -402,6 +403,13 @@ def test_check_and_schedule_import_no_validation_or_document_libraries(tmp_path:
         CHECK,
     ]
     assert _heavy_modules(tmp_path, *runs) == []
+
+
+def test_spanish_check_and_schedule_hash_without_openssl(tmp_path: Path) -> None:
+    """In Spanish too, check and schedule hash the rules without loading OpenSSL's library."""
+    spanish = ("schedule", "2025-03-01", "--lang", "es")
+    check = ("check", "conducir", "-p", "2025-03-01", "--day", "3", "--lang", "es")
+    assert modules_loaded(tmp_path, ("hashlib", "_hashlib"), spanish, check) == []
 
 
 def test_what_is_shown_on_the_screen_loads_no_file_writing_or_orders_code(tmp_path: Path) -> None:

@@ -17,7 +17,6 @@ Babel writes the date itself.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Mapping, Sequence
 from datetime import date, time, timedelta
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vplan import __version__
+from vplan.digest import sha256
 
 if TYPE_CHECKING:
     from babel.core import Locale
@@ -246,7 +246,7 @@ def _entry(folder: Path, locale: str) -> Path | None:
     spec = find_spec("babel")
     if spec is None or spec.origin is None:
         return None
-    digest = hashlib.sha256(_FORMAT + __version__.encode() + locale.encode())
+    digest = sha256(_FORMAT + __version__.encode() + locale.encode())
     digest.update(Path(__file__).read_bytes())
     digest.update(Path(spec.origin).read_bytes())  # Babel's release, and so its CLDR
     return folder / f"dates-{locale}-{digest.hexdigest()}.json"

@@ -7,13 +7,12 @@ the clinic's secret key: a plain hash of a name could be reversed by trying name
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import unicodedata
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from vplan.dates import Dates
+from vplan.digest import sha256
 from vplan.formats import PDF
 
 if TYPE_CHECKING:
@@ -37,11 +36,14 @@ class Written(NamedTuple):
 
 def file_digest(data: bytes) -> str:
     """The SHA-256 (hex) of a file's bytes."""
-    return hashlib.sha256(data).hexdigest()
+    return sha256(data).hexdigest()
 
 
 def patient_id(key: bytes, name: str, mrn: str | None = None) -> str:
     """The patient as HMAC-SHA256 under ``key`` of the name (case and spacing folded) and MRN."""
+    import hashlib  # with hmac, OpenSSL's: loaded only when a journal is kept
+    import hmac
+
     folded = " ".join(unicodedata.normalize("NFC", name).casefold().split())
     message = folded if mrn is None else f"{folded}\x1f{mrn.strip()}"
     return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
@@ -49,6 +51,9 @@ def patient_id(key: bytes, name: str, mrn: str | None = None) -> str:
 
 def key_id(key: bytes) -> str:
     """A short name of the key, so entries made under different keys can be told apart."""
+    import hashlib
+    import hmac
+
     return hmac.new(key, _KEY_ID_MESSAGE, hashlib.sha256).hexdigest()[:16]
 
 

@@ -8,7 +8,6 @@ changed vplan, is validated again. Rules files hold no patient data.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
 from vplan import __version__
+from vplan.digest import sha256
 from vplan.errors import CacheNotUsed, Problem, RulesError, VplanError
 from vplan.files import NotAFileError, NotPrivateError, TooLargeError, is_private, read_regular
 from vplan.model import Book, Protocol, book_from_data, protocol_from_data
@@ -151,7 +151,7 @@ def _validated(
     """
     if data is None:
         data = read_bytes(source)
-    digest = hashlib.sha256(data).hexdigest()
+    digest = sha256(data).hexdigest()
     cache = _cache_file(data, env) if use_cache else None
     if cache is not None:
         cached = _read_entry(cache)
@@ -188,7 +188,7 @@ def _cache_file(data: bytes, env: Mapping[str, str]) -> Path | None:
     folder = cache_folder(env)
     if folder is None:
         return None
-    digest = hashlib.sha256(_CACHE_FORMAT + __version__.encode())
+    digest = sha256(_CACHE_FORMAT + __version__.encode())
     for code in validating_code(Path(__file__).parent).values():
         digest.update(code)
     digest.update(data)
@@ -287,7 +287,7 @@ def read_entry(
 
 
 def _entry_head(payload: bytes) -> bytes:
-    return _CACHE_FORMAT + b" " + hashlib.sha256(payload).hexdigest().encode()
+    return _CACHE_FORMAT + b" " + sha256(payload).hexdigest().encode()
 
 
 def _not_used(why: str) -> None:
