@@ -345,7 +345,7 @@ def test_rules_validate(run: Run, tmp_path: Path) -> None:
 def test_rules_show_prints_the_file_in_use(run: Run) -> None:
     """'rules show' prints the path, the version and the file itself."""
     out = run("rules", "show").out
-    assert "version 2026.12-5" in out.splitlines()[1]
+    assert "version 2026.12-6" in out.splitlines()[1]
     assert BUNDLED_RULES in out
 
 

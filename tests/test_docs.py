@@ -264,7 +264,7 @@ def test_init_and_diff_examples_are_what_vplan_prints(
     )
     new = (
         (tmp_path / "clinic.yaml").read_text(encoding="utf-8")
-        .replace('version: "2026.12-5"', 'version: "2027.01-1"')
+        .replace('version: "2026.12-6"', 'version: "2027.01-1"')
         .replace("last_reviewed: 2026-11-21", "last_reviewed: 2027-01-15")
         .replace("      - until: 2 days\n        text:\n          en: Do not shower",
                  "      - until: 3 days\n        text:\n          en: Do not shower")

@@ -6,6 +6,7 @@ import io
 import re
 from datetime import date, time, timedelta
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import pypdf
@@ -76,7 +77,7 @@ def page_of(printed: list[Page], needle: str) -> int:
 def test_large_print_keeps_every_block_whole_and_fills_its_pages(
     when: date, procedure: str | None, paper: Paper, lang: str
 ) -> None:
-    """Large print, any date: header and 911 tier on page 1, a tier goes on under its heading."""
+    """Large print, any date: 911 tier on page 1; a tier starts with two signs, goes on headed."""
     handout = build_handout(
         build_plan(protocol(procedure), when), PATIENT, Layout(paper, large_print=True), lang
     )
@@ -94,6 +95,8 @@ def test_large_print_keeps_every_block_whole_and_fills_its_pages(
         for sign in box.signs:
             on = page_of(printed, sign)
             assert on == opens or again in printed[on].text, (sign, again)
+        if box.tier is not Tier.EMERGENCY:  # never one sign alone under its heading at a foot
+            assert sum(sign in printed[opens].text for sign in box.signs) >= min(2, len(box.signs))
     for key in handout.key_dates:
         where = printed[page_of(printed, f"({key.mark}) {key.when}")].text
         assert all(item in where for item in key.items), key.when
@@ -546,3 +549,52 @@ def test_large_print_never_leaves_the_signs_heading_alone_under_the_longest_deta
     heading = page_of(printed, handout.signs_heading)
     assert emergency.heading in printed[heading].text
     assert " ".join(emergency.signs[0].split()) in printed[heading].text
+
+
+def _box_of(heights: list[float], tail: list[float]) -> tuple[pdf._TwoColumns, float]:
+    """A two-column box of items and tail pieces of these heights, and its heading's height."""
+    from reportlab.platypus import Spacer
+
+    pdf.register_fonts()
+    st = pdf._styles(pdf.NORMAL)
+    heading = pdf._p("What not to do yet", st["bold"])
+    box = pdf._TwoColumns(
+        heading, pdf._p("What not to do yet (continued)", st["bold"]),
+        [Spacer(1, h) for h in heights], 500, pdf.NORMAL, tail=[Spacer(1, h) for h in tail],
+    )  # fmt: skip
+    return box, heading.wrap(500, 1000)[1]
+
+
+def test_items_that_all_fit_are_balanced_to_leave_room_for_the_tail_under_them() -> None:
+    """The items fit here: balanced, not the left column filled down, the tail's first fits too."""
+    box, heading = _box_of([100, 100, 100, 100], tail=[70, 70])
+    here, later = box.split(500, heading + 320)  # room for 3 items in a column, or 200 and 70 twice
+    assert here.wrap(500, 1000)[1] == pytest.approx(heading + 200 + 70)
+    assert isinstance(later, pdf._TwoColumns)
+    assert len(later.tail) == 1
+    assert not later.items
+
+
+def test_only_the_tail_over_the_page_has_no_continued_heading() -> None:
+    """The visit to book and the number to call go on over the page under no 'continued' heading."""
+    box, heading = _box_of([100, 100], tail=[90])
+    here, later = box.split(500, heading + 150)
+    assert here.wrap(500, 1000)[1] == pytest.approx(heading + 100)
+    assert isinstance(later, pdf._TwoColumns)
+    assert later.tail
+    assert not later.items
+    assert later.wrap(500, 1000)[1] == pytest.approx(90)  # the tail alone, no heading above it
+
+
+def test_a_long_clinic_name_makes_no_line_of_the_patients_side_taller() -> None:
+    """The details' halves are columns of their own: a wrapped clinic name leaves the left alone."""
+    plan = build_plan(protocol(None), date(2025, 3, 1))
+    handout = build_handout(plan, LEVELS, Layout())
+    clinic = next(f for f in handout.fields if f.key == "clinic")
+    first = pypdf.PdfReader(io.BytesIO(pdf.document(handout))).pages[0]
+    at = {text: y for _, y, text in pieces_of(first)}
+    assert clinic.value not in at  # the clinic's name wraps onto a second line
+    labels = [f.label + ":" for f in handout.fields if f.key in ("patient", "procedure", "levels")]
+    ys = [at[label] for label in labels]
+    gaps = [above - below for above, below in pairwise(ys)]
+    assert all(gap < pdf.NORMAL.leading * 1.5 for gap in gaps), gaps  # one line each

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable
@@ -444,3 +445,25 @@ def test_the_orders_dates_carry_their_letters_on_a_handout_of_three_or_four_page
     assert restart[lang] in text
     also = {"en": "Also marked on the calendar", "es": "También marcado en el calendario"}
     assert also[lang] not in text  # every marked day is said beside its letter
+
+
+def test_the_handout_box_ends_with_whom_to_call_after_the_orders(
+    run: Run, orders_file: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The care team's instructions come inside the box of limits, then the number to call."""
+    for name in ("ann.pdf", "ann.html"):
+        out = tmp_path / name
+        result = run("handout", "2025-03-01", "--patient", "Ann Lee", "--phone", "555-0100",
+                     "--orders", str(orders_file(STRICTER)), "-o", str(out))  # fmt: skip
+        assert result.code == 0, result.err
+        if name.endswith(".pdf"):
+            pages = pdf_reader(out.read_bytes()).pages
+            text = " ".join(" ".join(page.extract_text() for page in pages).split())
+        else:
+            page = html.unescape(re.sub(r"<[^>]+>", " ", out.read_text(encoding="utf-8")))
+            text = " ".join(page.split())
+        text = text.replace("\xa0", " ")
+        box = text.index("What not to do yet")
+        orders = text.index("Your care team's instructions for you")
+        assert box < orders < text.index("Wear your back brace when you are out of bed.")
+        assert text.index("Wear your back brace") < text.index("Questions? Call us at")

@@ -228,8 +228,8 @@ def test_the_warning_signs_cover_the_sources_in_clear_tiers(protocol: Protocol) 
         "rash or hives",
         "no better after 3 days",
         "You fall, or have sudden new back pain",
-        "It gets harder each day to stand or walk.",
-        "arms, chest or belly are newly weak, numb or tingly. The pain is not very bad.",
+        "It gets harder each day to stand or walk",
+        "arms, chest or belly are newly weak, numb or tingly",
         "arm or leg is newly swollen, red, warm or sore",
         "headache gets worse when you stand",
         "hard to poop while you take pain medicine",
@@ -238,15 +238,24 @@ def test_the_warning_signs_cover_the_sources_in_clear_tiers(protocol: Protocol) 
     # A leg that is weak, numb or tingly is 911 only; a swollen, sore leg (a clot) calls today.
     assert not any(word in today for word in ("legs", "bottom"))
     assert "arms" in today
-    assert "not very bad" in today
     # A fall with any 911 sign is that sign's, not this one; blood from the cut is the
     # bleeding signs', not the sign of a cut that drains.
     assert "You fall, or have sudden new back pain, and have no sign on the 911 list." in today
     assert "leak" not in today
     # A call-today sign with a 911 form says it is not that form: a swollen leg (a clot, 911
-    # with chest pain), a rash (911 with a swollen face), a swollen belly (911 if no pee).
+    # with chest pain), a rash (911 with a swollen face), a swollen belly (911 if no pee), pain
+    # (911 with new weakness), walking harder each day (911 when the legs weaken), weak or numb
+    # arms (911 when an arm cannot move, or with very bad pain).
     signs_today = [s.text.get() for s in protocol.warning_signs if s.tier is Tier.CALL_TODAY]
-    for start in ("You fall", "An arm or leg is newly swollen", "You have a rash", "You throw up"):
+    for start in (
+        "You fall",
+        "An arm or leg is newly swollen",
+        "You have a rash",
+        "You throw up",
+        "Your pain gets worse",
+        "It gets harder each day",
+        "Your arms, chest or belly",
+    ):
         sign = next(text for text in signs_today if text.startswith(start))
         assert "no sign on the 911 list" in sign, sign
     # Drowsy but easy to wake is normal; hard to wake is 911 (someone else calls), too sleepy
@@ -259,6 +268,27 @@ def test_the_warning_signs_cover_the_sources_in_clear_tiers(protocol: Protocol) 
     assert "eases a little each day. For some, it takes a few weeks" in by_tier[Tier.EXPECTED]
     assert "4 to 6 weeks to feel normal again, as most people do" in by_tier[Tier.EXPECTED]
     assert all(s.sources for s in protocol.warning_signs)
+
+
+def test_the_spanish_signs_keep_the_911_condition_and_who_sees_it(protocol: Protocol) -> None:
+    """Each call-today sign that defers to the 911 list says so in Spanish; hard to wake is seen."""
+    for sign in protocol.warning_signs:
+        english, spanish = sign.text.get("en"), sign.text.get("es")
+        assert ("no sign on the 911 list" in english) == (
+            "sin señales de la lista del 911" in spanish
+        )
+    hard_to_wake = next(s for s in protocol.warning_signs if "hard to wake" in s.text.get("en"))
+    # The person with the patient sees it: not "le cuesta despertarse", which a groggy patient
+    # would say of any morning.
+    assert hard_to_wake.text.get("es").startswith("Es muy difícil despertarle")
+
+
+@pytest.mark.parametrize("asked", ["sit ups", "crunches", "planks"])
+def test_exercises_no_source_dates_are_sent_to_the_care_team(run: Run, asked: str) -> None:
+    """Sit-ups, crunches and planks are not taken for back and belly exercises, allowed at 6 weeks."""
+    result = run("check", asked, "-p", "2025-03-01", "--day", "50")
+    assert result.code != 0
+    assert "ask your care team" in result.err
 
 
 def test_every_source_the_protocol_names_is_a_seed_or_a_published_sheet_with_its_address() -> None:

@@ -255,7 +255,7 @@ def test_a_handout_prints_a_chart_note(run: Run, tmp_path: Path) -> None:
     assert result.code == 0, result.err
     note = result.out.splitlines()[1]
     assert note.startswith("Discharge instructions given: recovery after vertebroplasty")
-    assert f"2026.12-5 (rules {RULES_SHA256[:8]}), English, large print, " in note
+    assert f"2026.12-6 (rules {RULES_SHA256[:8]}), English, large print, " in note
     assert note.endswith(f", {pages_of(out)} pages.")
     assert "Ann" not in note
 

@@ -69,7 +69,7 @@ def test_spanish_schedule_opens_with_the_plan_in_spanish(run: Run) -> None:
         "Paciente: Ana López",
         "Fecha del procedimiento: sábado, 1 de marzo de 2025 (día 0)",
         "Protocolo: Protocolo básico de recuperación después de la vertebroplastia y la",
-        "  cifoplastia, versión 2026.12-5, revisado por última vez el",
+        "  cifoplastia, versión 2026.12-6, revisado por última vez el",
         "  sábado, 21 de noviembre de 2026",  # a date is never broken across lines
         "Este plan es una guía general. No reemplaza los consejos de su equipo médico.",
         "Un traductor médico calificado todavía no ha revisado esta traducción al",

@@ -211,9 +211,9 @@ class NowBox(NamedTuple):
     phone: tuple[str, ...]
     orders_heading: str
     orders: tuple[str, ...]
-    # In normal print a booked visit is said under the patient's details, on page 1 (patients
-    # ask for their next visit there); a visit only due, with whom to call to book it, and
-    # every visit in large print (whose page 1 holds the signs to call 911 for), in the box.
+    # A booked visit is said under the patient's details, on page 1, in both print sizes
+    # (patients ask for their next visit there); a visit only due, in the box, beside whom to
+    # call to book it.
     visit_on_top: bool = False
 
     def texts(self) -> Iterator[str]:
@@ -226,13 +226,13 @@ class NowBox(NamedTuple):
             for limit in group.limits:
                 yield limit.label
                 yield limit.value
+        if self.orders:
+            yield self.orders_heading
+            yield from self.orders
         if self.visit:
             yield self.visit_mark
             yield self.visit
         yield from self.phone
-        if self.orders:
-            yield self.orders_heading
-            yield from self.orders
 
 
 class Handout(NamedTuple):
@@ -447,7 +447,7 @@ def build_handout(
             visit=visit,
             visit_mark=visit_mark,
             phone=words.phone_lines(phone, after_hours),
-            visit_on_top=plan.follow_up is not None and not layout.large_print,
+            visit_on_top=plan.follow_up is not None,
             orders_heading=words.tr(ORDERS_HEADING),
             orders=words.order_texts(plan, marks),
         ),

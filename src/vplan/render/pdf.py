@@ -428,8 +428,9 @@ def _signs(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Bloc
         # again, over the page. So the signs to call 911 for start on page 1 under the longest
         # details, never all on page 2 with page 1 holding the details alone.
         across = sign_columns(box, handout.layout)
+        least = 2 if index else 1  # the 911 tier starts on page 1 with one sign if need be
         table: Flowable = (
-            _sign_pages(handout, box.tier, box.heading, box.signs, st, size, width)
+            _sign_pages(handout, box.tier, box.heading, box.signs, st, size, width, least=least)
             if handout.layout.large_print
             else _sign_box(box.tier, box.heading, box.signs, st, size, width, across)
         )
@@ -451,12 +452,17 @@ def _signs(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Bloc
 
 
 def _sign_pages(handout: Handout, tier: Tier, heading: str, signs: tuple[str, ...],
-                st: Styles, size: Sizes, width: float) -> _TwoColumns:  # fmt: skip
-    """A tier of signs in one column that may go on over the page, its heading repeated."""
+                st: Styles, size: Sizes, width: float, *, least: int) -> _TwoColumns:  # fmt: skip
+    """A tier of signs in one column that may go on over the page, its heading repeated.
+
+    It starts on a page only with ``least`` of its signs: a sign alone at a page's foot,
+    the rest of its tier over the page, is easily read as the whole tier. The 911 tier's
+    ``least`` is 1, so that it always starts on page 1.
+    """
     bullets = [_Paragraph(escape(s), st["bullet"], bulletText=BULLET) for s in signs]
     again = _continued(handout, heading)
     return _TwoColumns(_p(heading, st["bold"]), _p(again, st["bold"]), bullets, width, size,
-                       border=BORDER[tier], across=1)  # fmt: skip
+                       border=BORDER[tier], across=1, least=least)  # fmt: skip
 
 
 def _care(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
@@ -578,9 +584,10 @@ class _TwoColumns(Flowable):
     def __init__(self, heading: Paragraph, continued: Paragraph, items: Sequence[Flowable],
                  width: float, size: Sizes, *, border: float = 0,
                  tail: Sequence[Flowable] = (),
-                 heads: Sequence[_Again | None] = (), across: int = 2) -> None:  # fmt: skip
+                 heads: Sequence[_Again | None] = (), across: int = 2,
+                 least: int = 1) -> None:  # fmt: skip
         super().__init__()
-        self.across = across
+        self.across, self.least = across, least
         self.heading, self.continued, self.items = heading, continued, list(items)
         self.size, self.width, self.border, self.tail = size, width, border, list(tail)
         self.heads = list(heads) or [None] * len(self.items)
@@ -640,12 +647,19 @@ class _TwoColumns(Flowable):
                 used = 0.0  # nothing in this column, not even a heading
             cuts.append(end)
             start, tallest = end, max(tallest, used)
-        if cuts[0] == 0 and self.items:  # not one item under the heading: all on the next page
+        if cuts[0] < min(self.least, len(self.items)):  # too few here: all on the next page
             return []
         left = self.items[: cuts[0]]
         right = _headed(self.items[cuts[0] : cuts[-1]], self.heads[cuts[0] : cuts[-1]])
         columns = self._columns(left, right) if left else None
         rest, heads = self.items[cuts[-1] :], self.heads[cuts[-1] :]
+        if not rest and self.across == 2 and self.tail:
+            # Every item fits here: balanced, the columns leave room under them for the tail,
+            # where the left one filled down the page would send the tail over it alone.
+            balanced = self._columns(self.items)
+            height = balanced.wrap(self.inner, 10_000)[1]
+            if height <= room:
+                columns, tallest = balanced, height
         if not rest:  # the tail under the columns, as many of its pieces as fit here
             used, fits = tallest, 0
             for piece in self.tail:
@@ -657,7 +671,10 @@ class _TwoColumns(Flowable):
                 return [self._part(columns, self.tail)]
             if not left and not fits:  # not one piece fits here: all on the next page
                 return []
-            later = _TwoColumns(self.continued, self.continued, (), self.width, self.size,
+            # Over the page, the tail (the visit to book, the number to call) is no limit: it
+            # needs no heading "continued" above it.
+            nothing = Spacer(1, 0)
+            later = _TwoColumns(nothing, nothing, (), self.width, self.size,  # type: ignore[arg-type]
                                 border=self.border, tail=self.tail[fits:],
                                 across=self.across)  # fmt: skip
             return [self._part(columns, self.tail[:fits]), later]
@@ -666,7 +683,7 @@ class _TwoColumns(Flowable):
             rest, heads = [_Stacked([head.page, rest[0]]), *rest[1:]], [None, *heads[1:]]
         later = _TwoColumns(self.continued, self.continued, rest, self.width, self.size,
                             border=self.border, tail=self.tail, heads=heads,
-                            across=self.across)  # fmt: skip
+                            across=self.across, least=self.least)  # fmt: skip
         return [self._part(columns, ()), later]
 
     def ending_with(self, ends: Sequence[Flowable]) -> _TwoColumns:
@@ -674,7 +691,7 @@ class _TwoColumns(Flowable):
         items = [*self.items[:-1], _Stacked([self.items[-1], *ends])]
         whole = _TwoColumns(self.heading, self.continued, items, self.width, self.size,
                             border=self.border, tail=self.tail, heads=self.heads,
-                            across=self.across)  # fmt: skip
+                            across=self.across, least=self.least)  # fmt: skip
         whole.spaceBefore = self.getSpaceBefore()
         return whole
 
@@ -745,20 +762,25 @@ def _fields(handout: Handout, st: dict[str, ParagraphStyle], width: float) -> Ta
 
     left = [cell(f) for f in handout.fields if f.key in LEFT_FIELDS]
     right = [cell(f) for f in handout.fields if f.key not in LEFT_FIELDS]
-    blank: list[Cell] = ["", ""]
-    right += [blank] * (len(left) - len(right))
-    left += [blank] * (len(right) - len(left))
-    rows = [a + b for a, b in zip(left, right, strict=True)]
     if not handout.layout.large_print:
         # Each label column as wide as its longest label, up to a limit past which a label
         # wraps between its words, never inside one ("Teléfono:"); the values have the rest.
         halves = (width * 0.61, width * 0.39)
         left_label = _label_width(handout, st, left=True, most=width * 0.32, half=halves[0])
         right_label = _label_width(handout, st, left=False, most=width * 0.2, half=halves[1])
-        widths = [left_label, halves[0] - left_label, right_label, halves[1] - right_label]
-        return _grid(rows, widths)
+        # Each half a column of its own, as on the web page: a value that wraps on one side
+        # (a long clinic's name) makes no line of the other side's taller.
+        sides: list[Cell] = [_grid(left, [left_label, halves[0] - left_label]),
+                             _grid(right, [right_label, halves[1] - right_label])]  # fmt: skip
+        both = _table([sides], list(halves))
+        both.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                  ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                  ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))  # fmt: skip
+        return both
     # One column: who and when first, then whom to call, as the two columns of normal print.
-    return _grid([row for row in (*left, *right) if row[0]], [width * 0.35, width * 0.65])
+    return _grid([*left, *right], [width * 0.35, width * 0.65])
 
 
 def _visit(handout: Handout, st: Styles, size: Sizes) -> list[Flowable]:
@@ -858,10 +880,12 @@ def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Flowabl
     # each day's heading kept with its first limit; in large print one limit to a row. The
     # box may go on over the page, its heading repeated there.
     visit = marked(box.visit_mark, box.visit) if box.visit and not box.visit_on_top else ""
-    tail: list[Flowable] = [_p(" ".join((visit, *box.phone)).strip(), st["bold"])]
+    tail: list[Flowable] = []
     if box.orders:  # the heading of the orders with the first of them
         orders = [bullet(t) for t in box.orders]
         tail += [_Stacked([_p(box.orders_heading + ":", st["bold"]), orders[0]]), *orders[1:]]
+    # Last, the visit to book and the number to call: the box ends with whom to call.
+    tail.append(_p(" ".join((visit, *box.phone)).strip(), st["bold"]))
     if not handout.layout.large_print:
         items: list[Flowable] = []
         heads: list[_Again | None] = []
