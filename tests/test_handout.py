@@ -232,17 +232,20 @@ def test_every_limit_end_is_marked_on_the_calendar_and_beside_its_date(
         assert any(short in text for text in beside[mark]), (mark, short)
     for mark, texts in beside.items():
         assert texts, f"the letter {mark} is shown beside nothing"
-    covered = {
+    covered = [
         (month.title, cell.day_of_month)
         for month in handout.months
         for week in month.weeks
         for cell in week
-        if cell is not None and cell.in_recovery
-    }
+        if cell is not None
+    ]
     last = plan.last_change_day
     for day in (0, last // 2, last):
         shown = plan.date_of(day)
         assert (f"{shown:%B} {shown.year}", shown.day) in covered
+    # Only the plan's days, each once: none before the procedure or after the last change,
+    # which a shade of grey alone would tell apart.
+    assert len(covered) == len(set(covered)) == last + 1
 
 
 def test_each_care_sentence_is_printed_once_under_the_days_it_applies(plan: Plan) -> None:

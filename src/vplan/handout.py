@@ -146,11 +146,10 @@ class CareSpan(NamedTuple):
 
 
 class Cell(NamedTuple):
-    """A day in a month grid."""
+    """A day of the plan in a month grid."""
 
     day_of_month: int
     mark: str
-    in_recovery: bool
 
 
 class MonthGrid(NamedTuple):
@@ -712,7 +711,11 @@ def _key_date_items(
 
 
 def _months(plan: Plan, marks: dict[int, str], words: PatientWords) -> tuple[MonthGrid, ...]:
-    """Every month from the procedure to the last change, in Sunday-first weeks that touch it."""
+    """Every month from the procedure to the last change, in Sunday-first weeks that touch it.
+
+    A day before the procedure or after the last change is left blank, as the days of another
+    month are: a shade of grey would be a meaning by colour alone, and one no text explains.
+    """
     last = max(plan.last_change_day, FIRST_DAYS - 1)
     first_date, last_date = plan.procedure_date, plan.date_of(last)
     grids = []
@@ -725,11 +728,11 @@ def _months(plan: Plan, marks: dict[int, str], words: PatientWords) -> tuple[Mon
                 continue  # a week wholly before the procedure or after the last change
             row: list[Cell | None] = []
             for when in week:
-                if when.month != month:
+                day = plan.day_of(when)
+                if when.month != month or not 0 <= day <= last:
                     row.append(None)
                     continue
-                day = plan.day_of(when)
-                row.append(Cell(when.day, marks.get(day, ""), 0 <= day <= last))
+                row.append(Cell(when.day, marks.get(day, "")))
             weeks.append(tuple(row))
         grids.append(
             MonthGrid(words.dates.month(year, month), words.dates.weekday_heads(), tuple(weeks))

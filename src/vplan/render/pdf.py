@@ -1055,7 +1055,6 @@ def _month(month: MonthGrid, st: Styles, size: Sizes, width: float, marks: Seque
     cell_w = width / 7
     rows: list[Row] = [[_p(month.title, st["bold"])] + [""] * 6, list(month.weekdays)]
     marked: list[tuple[int, int]] = []
-    faded: list[tuple[int, int]] = []
     for r, week in enumerate(month.weeks, start=2):
         row: list[Cell] = []
         for c, cell in enumerate(week):
@@ -1068,8 +1067,6 @@ def _month(month: MonthGrid, st: Styles, size: Sizes, width: float, marks: Seque
                 row.append(MarkedDay(box))
             else:
                 row.append(str(cell.day_of_month))
-            if not cell.in_recovery:
-                faded.append((c, r))
         rows.append(row)
     style: list[StyleCommand] = [
         ("SPAN", (0, 0), (-1, 0)),
@@ -1083,8 +1080,6 @@ def _month(month: MonthGrid, st: Styles, size: Sizes, width: float, marks: Seque
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
         ("LINEBELOW", (0, 1), (-1, 1), 0.5, colors.black),
     ]
-    for c, r in faded:
-        style.append(("TEXTCOLOR", (c, r), (c, r), colors.HexColor("#666666")))
     # The weeks in ``tall`` as tall as a boxed day, the others as tall as their digits.
     tallest = mark_box(28, max(marks, key=len, default="W"), size.body, cell_w, marks)
     week_h = tallest.height + 2
