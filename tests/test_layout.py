@@ -537,21 +537,33 @@ def test_page_one_has_the_signs_to_call_911_for_under_the_longest_details(
 def test_large_print_never_leaves_the_signs_heading_alone_under_the_longest_details(
     lang: str, when: date
 ) -> None:
-    """Details at their longest: 'Warning signs' and the first 911 sign share a page."""
+    """Details at their longest: 'Warning signs' and the first 911 sign share a page.
+
+    A booked visit, its place as long, moves them to no later page: where it would, it is
+    said in the box of limits instead of under the details.
+    """
     wide = " ".join(["Wwwwwwww"] * 9)  # 80 characters, the most a detail may have
     levels = ", ".join(f"T{n}" for n in range(1, 13))
     patient = Patient(wide, wide, "(555) 010-0199", wide, levels)
-    handout = build_handout(
-        build_plan(protocol(None), when), patient, Layout(large_print=True), lang
-    )
-    printed = pages(handout)
-    emergency = next(box for box in handout.signs if box.tier is Tier.EMERGENCY)
-    heading = page_of(printed, handout.signs_heading)
-    assert emergency.heading in printed[heading].text
-    assert " ".join(emergency.signs[0].split()) in printed[heading].text
+    starts = []
+    for visit in (None, FollowUp(when + timedelta(days=27), time(14, 30), wide)):
+        plan = build_plan(protocol(None), when, follow_up=visit)
+        handout = build_handout(plan, patient, Layout(large_print=True), lang)
+        printed = pages(handout)
+        emergency = next(box for box in handout.signs if box.tier is Tier.EMERGENCY)
+        heading = page_of(printed, handout.signs_heading)
+        assert emergency.heading in printed[heading].text
+        assert " ".join(emergency.signs[0].split()) in printed[heading].text
+        starts.append(heading)
+        if visit is not None:  # said once, wherever it is
+            booked = " ".join(handout.now.visit.split(": ", 1)[1].split())
+            assert sum(page.text.count(booked) for page in printed) == 1
+    assert starts[1] == starts[0]
 
 
-def _box_of(heights: list[float], tail: list[float]) -> tuple[pdf._TwoColumns, float]:
+def _box_of(
+    heights: list[float], tail: list[float], plain: int = 0
+) -> tuple[pdf._TwoColumns, float]:
     """A two-column box of items and tail pieces of these heights, and its heading's height."""
     from reportlab.platypus import Spacer
 
@@ -561,6 +573,7 @@ def _box_of(heights: list[float], tail: list[float]) -> tuple[pdf._TwoColumns, f
     box = pdf._TwoColumns(
         heading, pdf._p("What not to do yet (continued)", st["bold"]),
         [Spacer(1, h) for h in heights], 500, pdf.NORMAL, tail=[Spacer(1, h) for h in tail],
+        plain=plain,
     )  # fmt: skip
     return box, heading.wrap(500, 1000)[1]
 
@@ -577,13 +590,22 @@ def test_items_that_all_fit_are_balanced_to_leave_room_for_the_tail_under_them()
 
 def test_only_the_tail_over_the_page_has_no_continued_heading() -> None:
     """The visit to book and the number to call go on over the page under no 'continued' heading."""
-    box, heading = _box_of([100, 100], tail=[90])
+    box, heading = _box_of([100, 100], tail=[90], plain=1)
     here, later = box.split(500, heading + 150)
     assert here.wrap(500, 1000)[1] == pytest.approx(heading + 100)
     assert isinstance(later, pdf._TwoColumns)
     assert later.tail
     assert not later.items
     assert later.wrap(500, 1000)[1] == pytest.approx(90)  # the tail alone, no heading above it
+
+
+def test_orders_over_the_page_go_on_under_the_continued_heading() -> None:
+    """More of the tail than the number to call (the care team's orders): 'continued' above it."""
+    box, heading = _box_of([100, 100], tail=[40, 40, 90], plain=1)
+    _, later = box.split(500, heading + 150)  # the items balanced, and the first order, fit
+    assert isinstance(later, pdf._TwoColumns)
+    assert len(later.tail) == 2
+    assert later.wrap(500, 1000)[1] == pytest.approx(heading + 130)
 
 
 def test_a_long_clinic_name_makes_no_line_of_the_patients_side_taller() -> None:

@@ -196,7 +196,7 @@ class LimitGroup(NamedTuple):
 
 
 class NowBox(NamedTuple):
-    """Page 1's box: the limits in force on the discharge day, the visit, whom to call, orders.
+    """Page 1's box: the limits in force on the discharge day, orders, the visit, whom to call.
 
     Each limit is its activity's name and the rules' sentence (with the dates it changes),
     under the day it is allowed again.

@@ -13,13 +13,13 @@ when a file is given.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
+from vplan.digest import sha256
 from vplan.errors import OrdersError, Problem
 from vplan.model import (
     DEFAULT_LANG,
@@ -182,7 +182,7 @@ def orders_from_bytes(
         )
     return Orders(
         label=label,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256(data).hexdigest(),
         raw=data,
         activities=tuple(_activity(key, act, protocol) for key, act in model.activities.items()),
         milestones=tuple(_milestone(m) for m in model.milestones),

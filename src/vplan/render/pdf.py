@@ -172,7 +172,7 @@ def _drawn(handout: Handout, size: Sizes) -> tuple[bytes, int, float]:
     buffer = io.BytesIO()
     doc = _document(handout, size, buffer)
     pages: list[int] = []
-    blocks = _blocks(handout, _styles(size), size, doc.width)
+    blocks = _blocks(handout, _styles(size), size, doc.width, doc.height)
     content = sum(_height(f, doc.width) for block in blocks for f in block) / doc.height
     canvas = _numbered_canvas(handout.running_head, handout.page_of, size, pages)
     with _fixed_creation_date():
@@ -193,7 +193,7 @@ def _pages_needed(handout: Handout, size: Sizes) -> int:
     writing the file, are left out (most of a build's time).
     """
     doc = _document(handout, size, io.BytesIO())
-    blocks = _blocks(handout, _styles(size), size, doc.width)
+    blocks = _blocks(handout, _styles(size), size, doc.width, doc.height)
     for flowable in (flowable for block in blocks for flowable in block):
         flowable.drawOn = _not_drawn  # type: ignore[method-assign]
     pages: list[int] = []
@@ -387,16 +387,29 @@ def _p(text: str, style: ParagraphStyle, *, bold: bool = False) -> Paragraph:
     return _Paragraph(f"<b>{safe}</b>" if bold else safe, style)
 
 
-def _blocks(handout: Handout, st: Styles, size: Sizes, width: float) -> list[Block]:
-    """The handout's blocks in reading order; the footer stays with the last block."""
+def _blocks(handout: Handout, st: Styles, size: Sizes, width: float, height: float) -> list[Block]:
+    """The handout's blocks in reading order; the footer stays with the last block.
+
+    ``height`` is a page's: in large print a booked visit under details at their longest
+    would leave no room for the 911 signs on page 1, so there it is said in the box instead.
+    """
+    signs = _signs(handout, st, size, width)
+    title, fields = _p(handout.title, st["title"]), _fields(handout, st, width)
+    visit = _visit(handout, st, size)
+    if handout.layout.large_print and visit:
+        start = signs[0][0]  # the break before the signs: the room their start needs
+        assert isinstance(start, CondPageBreak)
+        top = sum(_height(f, width) for f in (title, fields, *visit))
+        if top + start.height > height:
+            handout = handout._replace(now=handout.now._replace(visit_on_top=False))
+            visit = []
     now = _now_box(handout, st, size, width)
     now.spaceBefore = size.gap / 2
-    signs = _signs(handout, st, size, width)
     # One order in every size and language: the warning signs on page 1, then the box of
     # limits, which may go on over the page (its heading repeated there).
     blocks: list[Block] = [
-        [_p(handout.title, st["title"])],
-        [_fields(handout, st, width), *_visit(handout, st, size)],
+        [title],
+        [fields, *visit],
         *signs,
         [now],
         *_care(handout, st, size, width),
@@ -585,9 +598,9 @@ class _TwoColumns(Flowable):
                  width: float, size: Sizes, *, border: float = 0,
                  tail: Sequence[Flowable] = (),
                  heads: Sequence[_Again | None] = (), across: int = 2,
-                 least: int = 1) -> None:  # fmt: skip
+                 least: int = 1, plain: int = 0) -> None:  # fmt: skip
         super().__init__()
-        self.across, self.least = across, least
+        self.across, self.least, self.plain = across, least, plain
         self.heading, self.continued, self.items = heading, continued, list(items)
         self.size, self.width, self.border, self.tail = size, width, border, list(tail)
         self.heads = list(heads) or [None] * len(self.items)
@@ -671,10 +684,12 @@ class _TwoColumns(Flowable):
                 return [self._part(columns, self.tail)]
             if not left and not fits:  # not one piece fits here: all on the next page
                 return []
-            # Over the page, the tail (the visit to book, the number to call) is no limit: it
-            # needs no heading "continued" above it.
-            nothing = Spacer(1, 0)
-            later = _TwoColumns(nothing, nothing, (), self.width, self.size,  # type: ignore[arg-type]
+            # Over the page, the tail's last ``plain`` pieces alone (the visit to book and the
+            # number to call) need no heading "continued": they are no limits. Anything more
+            # (the care team's orders) goes on under it.
+            bare = len(self.tail) - fits <= self.plain
+            heading = Spacer(1, 0) if bare else self.continued
+            later = _TwoColumns(heading, heading, (), self.width, self.size,  # type: ignore[arg-type]
                                 border=self.border, tail=self.tail[fits:],
                                 across=self.across)  # fmt: skip
             return [self._part(columns, self.tail[:fits]), later]
@@ -683,7 +698,7 @@ class _TwoColumns(Flowable):
             rest, heads = [_Stacked([head.page, rest[0]]), *rest[1:]], [None, *heads[1:]]
         later = _TwoColumns(self.continued, self.continued, rest, self.width, self.size,
                             border=self.border, tail=self.tail, heads=heads,
-                            across=self.across, least=self.least)  # fmt: skip
+                            across=self.across, least=self.least, plain=self.plain)  # fmt: skip
         return [self._part(columns, ()), later]
 
     def ending_with(self, ends: Sequence[Flowable]) -> _TwoColumns:
@@ -691,7 +706,7 @@ class _TwoColumns(Flowable):
         items = [*self.items[:-1], _Stacked([self.items[-1], *ends])]
         whole = _TwoColumns(self.heading, self.continued, items, self.width, self.size,
                             border=self.border, tail=self.tail, heads=self.heads,
-                            across=self.across, least=self.least)  # fmt: skip
+                            across=self.across, least=self.least, plain=self.plain)  # fmt: skip
         whole.spaceBefore = self.getSpaceBefore()
         return whole
 
@@ -870,7 +885,7 @@ def _grid(rows: Sequence[Row], widths: list[float], *, lines: bool = False) -> T
 
 
 def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Flowable:
-    """Page 1's box: what not to do yet and from when, the visit, the phone, the orders."""
+    """Page 1's box: what not to do yet and from when, the orders, the visit to book, the phone."""
     box = handout.now
 
     def bullet(text: str) -> Paragraph:
@@ -897,7 +912,8 @@ def _now_box(handout: Handout, st: Styles, size: Sizes, width: float) -> Flowabl
             again = _again(handout, group.mark, group.heading, st, shared=group.mark in shared)
             heads += [None, *([again] * (len(limits) - 1))]
         return _TwoColumns(_p(box.heading, st["bold"]), _p(box.continued, st["bold"]), items,
-                           width, size, border=BOX_LINE, tail=tail, heads=heads)  # fmt: skip
+                           width, size, border=BOX_LINE, tail=tail, heads=heads,
+                           plain=1)  # fmt: skip
     rows: list[Row] = [[_p(box.heading, st["bold"])]]
     row_heads: list[Flowable | None] = [None]
     for group in box.limits:
