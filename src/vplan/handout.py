@@ -211,8 +211,9 @@ class NowBox(NamedTuple):
     orders_heading: str
     orders: tuple[str, ...]
     # A booked visit is said under the patient's details, on page 1, in both print sizes
-    # (patients ask for their next visit there); a visit only due, in the box, beside whom to
-    # call to book it.
+    # (patients ask for their next visit there), unless, in large print, details at their
+    # longest leave no room for the 911 signs under it (the PDF then says it in the box); a
+    # visit only due, in the box, beside whom to call to book it.
     visit_on_top: bool = False
 
     def texts(self) -> Iterator[str]:

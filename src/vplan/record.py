@@ -41,20 +41,22 @@ def file_digest(data: bytes) -> str:
 
 def patient_id(key: bytes, name: str, mrn: str | None = None) -> str:
     """The patient as HMAC-SHA256 under ``key`` of the name (case and spacing folded) and MRN."""
-    import hashlib  # with hmac, OpenSSL's: loaded only when a journal is kept
-    import hmac
-
     folded = " ".join(unicodedata.normalize("NFC", name).casefold().split())
     message = folded if mrn is None else f"{folded}\x1f{mrn.strip()}"
-    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+    return _hmac_sha256(key, message.encode("utf-8"))
 
 
 def key_id(key: bytes) -> str:
     """A short name of the key, so entries made under different keys can be told apart."""
+    return _hmac_sha256(key, _KEY_ID_MESSAGE)[:16]
+
+
+def _hmac_sha256(key: bytes, message: bytes) -> str:
+    """HMAC-SHA256 (hex), with OpenSSL's hashlib: loaded only when a journal is kept."""
     import hashlib
     import hmac
 
-    return hmac.new(key, _KEY_ID_MESSAGE, hashlib.sha256).hexdigest()[:16]
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def entry(
